@@ -1,0 +1,41 @@
+// What the server asks of a model: turn the bytes of an uploaded image into a
+// prediction. The server knows nothing of tensors or decoding; the CLI hands it
+// a Classifier backed by the engine (serve/model_classifier.h), tests hand it fakes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace blnk::serve {
+
+struct Classification {
+  int digit = -1;                      // argmax class
+  float probability = 0;               // its probability
+  std::vector<float> probabilities;    // one per class, sums to 1
+  std::array<std::uint8_t, 28 * 28> seen{};  // the 28x28 image the network saw, 0 = background
+  double elapsed_ms = 0;               // decode + preprocess + inference
+};
+
+// A failed classification carries the HTTP status that fits it:
+// 415 unsupported or undecodable format, 422 decodable but unusable (too many
+// pixels, no digit found), 500 anything else.
+struct ClassifyFailure {
+  int http_status = 500;
+  std::string message;
+};
+
+class Classifier {
+ public:
+  virtual ~Classifier() = default;
+  // Must be safe to call from many threads at once.
+  // Returns false and fills `failure` when the image cannot be classified.
+  virtual bool classify(std::span<const std::uint8_t> image_bytes, Classification& result,
+                        ClassifyFailure& failure) const = 0;
+  virtual std::string model_name() const = 0;   // for /metrics and the page
+  virtual double model_accuracy() const = 0;    // test accuracy recorded in the model file, or NaN
+};
+
+}  // namespace blnk::serve

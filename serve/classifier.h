@@ -3,7 +3,6 @@
 // a Classifier backed by the engine (serve/model_classifier.h), tests hand it fakes.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -15,7 +14,7 @@ struct Classification {
   int digit = -1;                      // argmax class
   float probability = 0;               // its probability
   std::vector<float> probabilities;    // one per class, sums to 1
-  std::array<std::uint8_t, 28 * 28> seen{};  // the 28x28 image the network saw, 0 = background
+  std::vector<std::uint8_t> seen_png;  // the 28x28 image the network saw, as a PNG file
   double elapsed_ms = 0;               // decode + preprocess + inference
 };
 

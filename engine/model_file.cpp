@@ -1,0 +1,241 @@
+// Encoding and decoding of the model file (docs/model-format.md). The decoder
+// checks the length and the CRC32 before it trusts anything, and checks every
+// size against the bytes that remain before it allocates.
+#include "engine/model_file.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "engine/error.h"
+#include "engine/file_io.h"
+
+namespace blnk {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "blnk writes little-endian files");
+
+constexpr std::uint64_t kMaxFileBytes = std::uint64_t(1) << 30;
+constexpr std::uint32_t kMaxSpecBytes = 4096;
+constexpr std::uint32_t kMaxNameBytes = 256;
+constexpr std::uint32_t kMaxValueBytes = 1 << 16;
+constexpr std::uint32_t kMaxEntries = 4096;
+constexpr std::uint32_t kMaxRank = 8;
+constexpr std::uint8_t kFloat32 = 1;
+constexpr std::size_t kTrailerBytes = 4;  // CRC32
+
+class Writer {
+ public:
+  void bytes(const void* p, std::size_t n) {
+    const auto* b = static_cast<const std::uint8_t*>(p);
+    out_.insert(out_.end(), b, b + n);
+  }
+  void u8(std::uint8_t v) { out_.push_back(v); }
+  void u32(std::uint32_t v) { bytes(&v, 4); }
+  void str(const std::string& s) {
+    u32(std::uint32_t(s.size()));
+    bytes(s.data(), s.size());
+  }
+  std::vector<std::uint8_t>& out() { return out_; }
+
+ private:
+  std::vector<std::uint8_t> out_;
+};
+
+class Reader {
+ public:
+  Reader(std::span<const std::uint8_t> bytes, const std::string& name) : b_(bytes), name_(name) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error(name_ + ": corrupt model file: " + what + " (at byte " + std::to_string(pos_) + ")");
+  }
+  std::size_t remaining() const { return b_.size() - pos_; }
+  void need(std::size_t n, const char* what) const {
+    if (n > remaining()) fail(std::string("truncated ") + what);
+  }
+  std::uint8_t u8(const char* what) {
+    need(1, what);
+    return b_[pos_++];
+  }
+  std::uint32_t u32(const char* what) {
+    need(4, what);
+    std::uint32_t v;
+    std::memcpy(&v, b_.data() + pos_, 4);
+    pos_ += 4;
+    return v;
+  }
+  std::string str(std::uint32_t max, const char* what) {
+    const std::uint32_t n = u32(what);
+    if (n > max) fail(std::string(what) + " of " + std::to_string(n) + " bytes (limit " + std::to_string(max) + ")");
+    need(n, what);
+    std::string s(reinterpret_cast<const char*>(b_.data() + pos_), n);
+    pos_ += n;
+    return s;
+  }
+  void floats(float* out, std::size_t count) {
+    std::memcpy(out, b_.data() + pos_, count * 4);
+    pos_ += count * 4;
+  }
+
+ private:
+  std::span<const std::uint8_t> b_;
+  const std::string& name_;
+  std::size_t pos_ = 0;
+};
+
+std::string shape_text(const std::vector<int>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + ")";
+}
+
+}  // namespace
+
+const std::string* ModelFile::find_metadata(const std::string& key) const {
+  for (const auto& [k, v] : metadata)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+void ModelFile::set_metadata(const std::string& key, const std::string& value) {
+  for (auto& [k, v] : metadata)
+    if (k == key) {
+      v = value;
+      return;
+    }
+  metadata.emplace_back(key, value);
+}
+
+const StoredTensor* ModelFile::find_tensor(const std::string& name) const {
+  for (const auto& t : tensors)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::vector<std::uint8_t> encode_model_file(const ModelFile& file) {
+  Writer w;
+  w.bytes(kModelMagic, sizeof kModelMagic);
+  w.u32(kModelFormatVersion);
+  w.str(file.spec);
+  w.u32(std::uint32_t(file.input.h));
+  w.u32(std::uint32_t(file.input.w));
+  w.u32(std::uint32_t(file.input.c));
+  w.u32(std::uint32_t(file.metadata.size()));
+  for (const auto& [k, v] : file.metadata) {
+    w.str(k);
+    w.str(v);
+  }
+  w.u32(std::uint32_t(file.tensors.size()));
+  for (const auto& t : file.tensors) {
+    w.str(t.name);
+    w.u8(kFloat32);
+    w.u8(std::uint8_t(t.shape.size()));
+    for (int d : t.shape) w.u32(std::uint32_t(d));
+    w.bytes(t.data.data(), t.data.size() * sizeof(float));
+  }
+  const std::uint32_t crc = std::uint32_t(crc32(0L, w.out().data(), uInt(w.out().size())));
+  w.u32(crc);
+  return std::move(w.out());
+}
+
+ModelFile decode_model_file(std::span<const std::uint8_t> bytes, const std::string& name) {
+  if (bytes.size() < sizeof kModelMagic || std::memcmp(bytes.data(), kModelMagic, sizeof kModelMagic) != 0)
+    throw Error(name + ": not a blnk model file (wrong magic; expected it to start with \"BLNKMODL\")");
+  if (bytes.size() < sizeof kModelMagic + 4 + kTrailerBytes)
+    throw Error(name + ": truncated model file (" + std::to_string(bytes.size()) + " bytes)");
+  std::uint32_t version;
+  std::memcpy(&version, bytes.data() + sizeof kModelMagic, 4);
+  if (version != kModelFormatVersion)
+    throw Error(name + ": model file format version " + std::to_string(version) +
+                " is not supported (this blnk reads version " + std::to_string(kModelFormatVersion) + ")");
+  const std::size_t body = bytes.size() - kTrailerBytes;
+  std::uint32_t stored_crc;
+  std::memcpy(&stored_crc, bytes.data() + body, 4);
+  const std::uint32_t crc = std::uint32_t(crc32(0L, bytes.data(), uInt(body)));
+  if (crc != stored_crc)
+    throw Error(name + ": checksum mismatch: the model file is corrupted or truncated");
+
+  Reader r(bytes.first(body), name);
+  ModelFile file;
+  r.need(sizeof kModelMagic + 4, "header");
+  r.u32("magic");
+  r.u32("magic");
+  r.u32("version");
+  file.spec = r.str(kMaxSpecBytes, "spec");
+  file.input.h = int(r.u32("input shape"));
+  file.input.w = int(r.u32("input shape"));
+  file.input.c = int(r.u32("input shape"));
+  const std::uint32_t meta_count = r.u32("metadata count");
+  if (meta_count > kMaxEntries) r.fail("too many metadata entries");
+  for (std::uint32_t i = 0; i < meta_count; ++i) {
+    std::string k = r.str(kMaxNameBytes, "metadata key");
+    std::string v = r.str(kMaxValueBytes, "metadata value");
+    file.metadata.emplace_back(std::move(k), std::move(v));
+  }
+  const std::uint32_t tensor_count = r.u32("tensor count");
+  if (tensor_count > kMaxEntries) r.fail("too many tensors");
+  for (std::uint32_t i = 0; i < tensor_count; ++i) {
+    StoredTensor t;
+    t.name = r.str(kMaxNameBytes, "tensor name");
+    if (r.u8("tensor type") != kFloat32) r.fail("tensor '" + t.name + "' has an unknown element type");
+    const std::uint8_t rank = r.u8("tensor rank");
+    if (rank > kMaxRank) r.fail("tensor '" + t.name + "' has rank " + std::to_string(rank));
+    std::uint64_t count = 1;
+    for (std::uint8_t d = 0; d < rank; ++d) {
+      const std::uint32_t dim = r.u32("tensor shape");
+      if (dim == 0 || dim > (1u << 30)) r.fail("tensor '" + t.name + "' has dimension " + std::to_string(dim));
+      t.shape.push_back(int(dim));
+      count *= dim;
+      if (count > r.remaining() / 4 + 1) break;  // caught just below, before any allocation
+    }
+    if (t.shape.size() != rank || count * 4 > r.remaining())
+      r.fail("tensor '" + t.name + "' promises more data than the file holds");
+    t.data.resize(count);
+    r.floats(t.data.data(), count);
+    file.tensors.push_back(std::move(t));
+  }
+  if (r.remaining() != 0) r.fail(std::to_string(r.remaining()) + " unexpected bytes after the last tensor");
+  return file;
+}
+
+void write_model_file(const std::string& path, const ModelFile& file) {
+  write_file_atomically(path, encode_model_file(file));
+}
+
+ModelFile read_model_file(const std::string& path) {
+  return decode_model_file(read_file_bytes(path, kMaxFileBytes), path);
+}
+
+ModelFile model_file_of(const Network& net) {
+  ModelFile file;
+  file.spec = net.spec();
+  file.input = net.input_shape();
+  for (const TensorInfo& info : net.tensors()) {
+    const auto first = net.params().begin() + std::ptrdiff_t(info.offset);
+    file.tensors.push_back({info.name, info.shape, std::vector<float>(first, first + std::ptrdiff_t(info.size))});
+  }
+  return file;
+}
+
+Network network_from(const ModelFile& file, const std::string& name) {
+  Network net = [&] {
+    try {
+      return Network(file.spec, file.input);
+    } catch (const Error& e) {
+      throw Error(name + ": " + e.what());
+    }
+  }();
+  for (const TensorInfo& info : net.tensors()) {
+    const StoredTensor* t = file.find_tensor(info.name);
+    if (!t) throw Error(name + ": tensor '" + info.name + "' is missing");
+    if (t->shape != info.shape)
+      throw Error(name + ": tensor '" + info.name + "' has shape " + shape_text(t->shape) +
+                  ", the spec needs " + shape_text(info.shape));
+    std::copy(t->data.begin(), t->data.end(), net.params().begin() + std::ptrdiff_t(info.offset));
+  }
+  return net;
+}
+
+}  // namespace blnk

@@ -1,0 +1,180 @@
+// Network construction, initialisation, summary; Workspace planning, forward and backward.
+#include "engine/network.h"
+
+#include <cstdio>
+#include <map>
+
+#include "engine/error.h"
+#include "engine/softmax.h"
+#include "layers/registry.h"
+
+namespace blnk {
+namespace {
+
+constexpr std::size_t kMaxParams = std::size_t(1) << 28;  // 1 GiB of float32
+constexpr int kMaxInputSide = 1 << 12;
+constexpr int kMaxInputChannels = 1 << 10;
+constexpr int kMaxBatch = 1 << 16;
+
+// Keras names layers by kind in snake case, numbering repeats: conv2d, conv2d_1, ...
+std::string keras_base_name(const std::string& kind) {
+  if (kind == "Conv2D") return "conv2d";
+  if (kind == "MaxPooling2D") return "max_pooling2d";
+  if (kind == "ReLU") return "re_lu";
+  std::string s;
+  for (char c : kind) s += char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string with_thousands(std::size_t v) {
+  std::string digits = std::to_string(v), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+Network::Network(const std::string& spec, Shape input) : input_(input) {
+  if (input.h < 1 || input.w < 1 || input.c < 1 || input.h > kMaxInputSide ||
+      input.w > kMaxInputSide || input.c > kMaxInputChannels)
+    throw Error("network: unsupported input shape " + input.str());
+  layers_ = build_layers(spec, input);
+  std::map<std::string, int> seen;
+  std::size_t offset = 0;
+  for (const auto& layer : layers_) {
+    const std::string base = keras_base_name(layer->kind());
+    const int k = seen[base]++;
+    const std::string name = k == 0 ? base : base + "_" + std::to_string(k);
+    layer_names_.push_back(name);
+    layer_offsets_.push_back(offset);
+    for (const ParamInfo& p : layer->param_info()) {
+      const std::size_t size = p.size();
+      if (size > kMaxParams || offset + size > kMaxParams)
+        throw Error("network: more than " + with_thousands(kMaxParams) + " parameters");
+      tensors_.push_back({name + "/" + p.name, p.shape, offset + p.offset, size});
+    }
+    offset += layer->param_count();
+    spec_ += (spec_.empty() ? "" : ",") + layer->spec();
+  }
+  params_.assign(offset, 0.0f);
+}
+
+void Network::init(std::uint64_t seed) {
+  Rng rng(seed);
+  for (std::size_t i = 0; i < layers_.size(); ++i)
+    layers_[i]->init_params(params_.data() + layer_offsets_[i], rng);
+}
+
+double Network::forward_flops() const {
+  double flops = 0;
+  for (const auto& layer : layers_) flops += layer->forward_flops();
+  return flops;
+}
+
+std::string Network::summary() const {
+  std::string out;
+  char line[160];
+  const std::string rule(65, '_'), double_rule(65, '=');
+  out += "Model: \"blnk\"\n" + rule + "\n";
+  std::snprintf(line, sizeof line, " %-28s%-26s%s\n", "Layer (type)", "Output Shape", "Param #");
+  out += line + double_rule + "\n";
+  bool flat = false;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    const Layer& layer = *layers_[i];
+    flat = flat || layer.kind() == "Flatten" || layer.kind() == "Dense";
+    const Shape s = layer.output_shape();
+    const std::string shape = flat ? "(None, " + std::to_string(s.size()) + ")"
+                                   : "(None, " + std::to_string(s.h) + ", " + std::to_string(s.w) +
+                                         ", " + std::to_string(s.c) + ")";
+    const std::string name = layer_names_[i] + " (" + layer.kind() + ")";
+    std::snprintf(line, sizeof line, " %-28s%-26s%s\n", name.c_str(), shape.c_str(),
+                  with_thousands(layer.param_count()).c_str());
+    out += line;
+  }
+  out += double_rule + "\n";
+  out += "Total params: " + with_thousands(param_count()) + "\n";
+  out += "Trainable params: " + with_thousands(param_count()) + "\n";
+  out += "Non-trainable params: 0\n" + rule + "\n";
+  return out;
+}
+
+Workspace::Workspace(const Network& net, int max_batch) : net_(net), max_batch_(max_batch) {
+  if (max_batch < 1 || max_batch > kMaxBatch)
+    throw Error("workspace: batch size must be from 1 to " + std::to_string(kMaxBatch) +
+                ", got " + std::to_string(max_batch));
+  const auto& layers = net.layers();
+  std::size_t largest = net.input_shape().size();
+  std::size_t bytes = 0;
+  for (const auto& layer : layers) {
+    largest = std::max(largest, layer->output_shape().size());
+    bytes += align_up(sizeof(float) * max_batch * layer->output_shape().size());
+    bytes += align_up(layer->cache_bytes(max_batch));
+  }
+  bytes += 2 * align_up(sizeof(float) * max_batch * largest);
+  memory_ = AlignedBuffer(bytes);
+  std::byte* p = memory_.data();
+  for (const auto& layer : layers) {
+    outputs_.push_back(reinterpret_cast<float*>(p));
+    p += align_up(sizeof(float) * max_batch * layer->output_shape().size());
+    caches_.push_back(layer->cache_bytes(max_batch) ? p : nullptr);
+    p += align_up(layer->cache_bytes(max_batch));
+  }
+  grad_a_ = reinterpret_cast<float*>(p);
+  grad_b_ = reinterpret_cast<float*>(p + align_up(sizeof(float) * max_batch * largest));
+}
+
+const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t step_key,
+                                int first_sample) {
+  if (n < 1 || n > max_batch_)
+    throw Error("workspace: batch of " + std::to_string(n) + " samples, planned for at most " +
+                std::to_string(max_batch_));
+  input_ = x;
+  n_ = n;
+  mode_ = mode;
+  step_key_ = step_key;
+  first_sample_ = first_sample;
+  const auto& layers = net_.layers();
+  const float* params = net_.params().data();
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    LayerContext ctx;
+    ctx.mode = mode;
+    ctx.params = params + net_.layer_param_offset(i);
+    ctx.cache = caches_[i];
+    ctx.rng_key = key_of(step_key, i);
+    ctx.first_sample = first_sample;
+    layers[i]->forward(i == 0 ? x : outputs_[i - 1], outputs_[i], n, ctx);
+  }
+  return outputs_.back();
+}
+
+void Workspace::backward(float* grads) {
+  if (mode_ != Mode::training || !input_)
+    throw Error("workspace: backward() needs a forward() in training mode first");
+  const auto& layers = net_.layers();
+  const float* params = net_.params().data();
+  float* dy = grad_a_;
+  float* dx = grad_b_;
+  for (std::size_t i = layers.size(); i-- > 0;) {
+    LayerContext ctx;
+    ctx.mode = mode_;
+    ctx.params = params + net_.layer_param_offset(i);
+    ctx.grads = grads + net_.layer_param_offset(i);
+    ctx.cache = caches_[i];
+    ctx.rng_key = key_of(step_key_, i);
+    ctx.first_sample = first_sample_;
+    const float* x = i == 0 ? input_ : outputs_[i - 1];
+    layers[i]->backward(x, outputs_[i], dy, i == 0 ? nullptr : dx, n_, ctx);
+    std::swap(dy, dx);
+  }
+}
+
+void Workspace::predict(const float* x, int n, float* probs) {
+  const float* logits = forward(x, n, Mode::inference);
+  const int k = net_.num_classes();
+  for (int s = 0; s < n; ++s) softmax_row(logits + std::size_t(s) * k, probs + std::size_t(s) * k, k);
+}
+
+}  // namespace blnk

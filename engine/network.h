@@ -1,0 +1,104 @@
+// The network: a stack of layers built from a spec, with every parameter in one
+// flat array (so optimizers are one loop over flat parameters and gradients), and
+// the Workspace: the activations, caches and gradient buffers one thread needs
+// to run the network on up to max_batch samples, planned once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/buffer.h"
+#include "layers/layer.h"
+
+namespace blnk {
+
+inline constexpr Shape kMnistShape{28, 28, 1};
+
+// A named parameter tensor, e.g. "conv2d_1/kernel" with shape (3, 3, 32, 64).
+struct TensorInfo {
+  std::string name;
+  std::vector<int> shape;
+  std::size_t offset = 0;  // in floats, into Network::params()
+  std::size_t size = 0;
+};
+
+class Network {
+ public:
+  explicit Network(const std::string& spec, Shape input = kMnistShape);
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+  Network(Network&&) = default;
+
+  const std::string& spec() const { return spec_; }  // canonical: every layer's own token
+  Shape input_shape() const { return input_; }
+  Shape output_shape() const { return layers_.back()->output_shape(); }
+  int num_classes() const { return int(output_shape().size()); }
+  const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
+  const std::vector<std::string>& layer_names() const { return layer_names_; }
+  std::size_t layer_param_offset(std::size_t layer) const { return layer_offsets_[layer]; }
+
+  std::size_t param_count() const { return params_.size(); }
+  std::span<float> params() { return params_; }
+  std::span<const float> params() const { return params_; }
+  const std::vector<TensorInfo>& tensors() const { return tensors_; }
+
+  // Glorot-uniform kernels and zero biases from one seeded stream, layer by layer.
+  void init(std::uint64_t seed);
+  double forward_flops() const;  // per sample
+  // A table like Keras's model.summary().
+  std::string summary() const;
+
+ private:
+  std::string spec_;
+  Shape input_;
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<std::string> layer_names_;
+  std::vector<std::size_t> layer_offsets_;
+  std::vector<TensorInfo> tensors_;
+  std::vector<float> params_;
+};
+
+class Workspace {
+ public:
+  Workspace(const Network& net, int max_batch);
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  int max_batch() const { return max_batch_; }
+  const Network& network() const { return net_; }
+
+  // Runs n <= max_batch samples x (n, input) through the network and returns the
+  // logits (n, classes). In training mode, step_key seeds dropout and first_sample
+  // is the index of x's first sample in the whole batch.
+  const float* forward(const float* x, int n, Mode mode, std::uint64_t step_key = 0,
+                       int first_sample = 0);
+  // The (n, classes) buffer the loss writes d(loss)/d(logits) into before backward().
+  float* logits_grad() { return grad_a_; }
+  // Backpropagates logits_grad() through the last forward (which must have been in
+  // training mode) and ADDS the parameter gradients to grads (param_count floats).
+  void backward(float* grads);
+
+  // Inference: class probabilities (n, classes) for n <= max_batch samples.
+  void predict(const float* x, int n, float* probs);
+
+  std::size_t bytes() const { return memory_.size(); }
+
+ private:
+  const Network& net_;
+  int max_batch_;
+  AlignedBuffer memory_;
+  std::vector<float*> outputs_;       // outputs_[i]: layer i's output (max_batch, out_i)
+  std::vector<std::byte*> caches_;    // caches_[i]: layer i's cache
+  float* grad_a_ = nullptr;           // ping-pong gradient buffers (max_batch, largest layer)
+  float* grad_b_ = nullptr;
+  const float* input_ = nullptr;      // the last forward's
+  int n_ = 0;
+  Mode mode_ = Mode::inference;
+  std::uint64_t step_key_ = 0;
+  int first_sample_ = 0;
+};
+
+}  // namespace blnk

@@ -1,0 +1,193 @@
+// Conv2D forward and backward by im2col + GEMM (Eigen), with bias and ReLU fused
+// into one pass over the GEMM's output.
+#include "layers/conv2d.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "engine/error.h"
+#include "layers/eigen_maps.h"
+
+namespace blnk {
+
+PaddedDim padded_dim(int in, int kernel, int stride, Padding padding) {
+  PaddedDim d;
+  if (padding == Padding::same) {
+    d.out = (in + stride - 1) / stride;
+    const int total = std::max((d.out - 1) * stride + kernel - in, 0);
+    d.pad_before = total / 2;  // Keras/TensorFlow put the odd extra pixel after
+  } else {
+    if (in < kernel) return d;  // out = 0: the caller reports it
+    d.out = (in - kernel) / stride + 1;
+  }
+  return d;
+}
+
+Conv2D::Conv2D(Shape input, const Conv2DConfig& config) : Layer(input), cfg_(config) {
+  if (cfg_.filters < 1 || cfg_.kernel_h < 1 || cfg_.kernel_w < 1 || cfg_.stride_h < 1 ||
+      cfg_.stride_w < 1)
+    throw Error("Conv2D: filters, kernel size and stride must be positive");
+  rows_ = padded_dim(in_.h, cfg_.kernel_h, cfg_.stride_h, cfg_.padding);
+  cols_ = padded_dim(in_.w, cfg_.kernel_w, cfg_.stride_w, cfg_.padding);
+  if (rows_.out < 1 || cols_.out < 1)
+    throw Error("Conv2D: a " + std::to_string(cfg_.kernel_h) + "x" +
+                std::to_string(cfg_.kernel_w) + " kernel with valid padding does not fit input " +
+                in_.str());
+  out_ = Shape{rows_.out, cols_.out, cfg_.filters};
+}
+
+std::string Conv2D::spec() const {
+  std::string s = "conv" + std::to_string(cfg_.filters);
+  if (cfg_.kernel_h != 3 || cfg_.kernel_w != 3)
+    s += ":k=" + (cfg_.kernel_h == cfg_.kernel_w
+                      ? std::to_string(cfg_.kernel_h)
+                      : std::to_string(cfg_.kernel_h) + "x" + std::to_string(cfg_.kernel_w));
+  if (cfg_.stride_h != 1 || cfg_.stride_w != 1)
+    s += ":s=" + (cfg_.stride_h == cfg_.stride_w
+                      ? std::to_string(cfg_.stride_h)
+                      : std::to_string(cfg_.stride_h) + "x" + std::to_string(cfg_.stride_w));
+  if (cfg_.padding == Padding::valid) s += ":pad=valid";
+  if (!cfg_.relu) s += ":act=linear";
+  return s;
+}
+
+std::vector<ParamInfo> Conv2D::param_info() const {
+  const std::size_t kernel = std::size_t(patch_size()) * cfg_.filters;
+  return {{"kernel", {cfg_.kernel_h, cfg_.kernel_w, in_.c, cfg_.filters}, 0},
+          {"bias", {cfg_.filters}, kernel}};
+}
+
+void Conv2D::init_params(float* params, Rng& rng) const {
+  const int fan_in = patch_size();
+  const int fan_out = cfg_.kernel_h * cfg_.kernel_w * cfg_.filters;
+  const float limit = std::sqrt(6.0f / float(fan_in + fan_out));
+  const std::size_t kernel = std::size_t(fan_in) * cfg_.filters;
+  for (std::size_t i = 0; i < kernel; ++i) params[i] = rng.uniform(-limit, limit);
+  std::fill(params + kernel, params + kernel + cfg_.filters, 0.0f);
+}
+
+// The im2col matrix, (n*oh*ow, kh*kw*c): kept from forward for the weight
+// gradient, then reused as the buffer of the column gradient.
+std::size_t Conv2D::cache_bytes(int n) const {
+  return std::size_t(n) * out_.h * out_.w * patch_size() * sizeof(float);
+}
+
+double Conv2D::forward_flops() const {
+  return 2.0 * double(out_.h) * out_.w * cfg_.filters * patch_size();
+}
+
+void Conv2D::im2col(const float* x, float* col, int n) const {
+  const int C = in_.c, K = patch_size();
+  for (int s = 0; s < n; ++s) {
+    const float* xs = x + std::size_t(s) * in_.size();
+    for (int oy = 0; oy < out_.h; ++oy) {
+      for (int ox = 0; ox < out_.w; ++ox) {
+        float* row = col + ((std::size_t(s) * out_.h + oy) * out_.w + ox) * K;
+        for (int ky = 0; ky < cfg_.kernel_h; ++ky) {
+          const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
+          float* dst = row + std::size_t(ky) * cfg_.kernel_w * C;
+          if (iy < 0 || iy >= in_.h) {
+            std::memset(dst, 0, sizeof(float) * cfg_.kernel_w * C);
+            continue;
+          }
+          for (int kx = 0; kx < cfg_.kernel_w; ++kx) {
+            const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
+            if (ix < 0 || ix >= in_.w)
+              std::memset(dst + kx * C, 0, sizeof(float) * C);
+            else
+              std::memcpy(dst + kx * C, xs + (std::size_t(iy) * in_.w + ix) * C,
+                          sizeof(float) * C);
+          }
+        }
+      }
+    }
+  }
+}
+
+void Conv2D::col2im(const float* col, float* dx, int n) const {
+  const int C = in_.c, K = patch_size();
+  std::memset(dx, 0, sizeof(float) * std::size_t(n) * in_.size());
+  for (int s = 0; s < n; ++s) {
+    float* dxs = dx + std::size_t(s) * in_.size();
+    for (int oy = 0; oy < out_.h; ++oy) {
+      for (int ox = 0; ox < out_.w; ++ox) {
+        const float* row = col + ((std::size_t(s) * out_.h + oy) * out_.w + ox) * K;
+        for (int ky = 0; ky < cfg_.kernel_h; ++ky) {
+          const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
+          if (iy < 0 || iy >= in_.h) continue;
+          for (int kx = 0; kx < cfg_.kernel_w; ++kx) {
+            const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
+            if (ix < 0 || ix >= in_.w) continue;
+            const float* src = row + (std::size_t(ky) * cfg_.kernel_w + kx) * C;
+            float* dst = dxs + (std::size_t(iy) * in_.w + ix) * C;
+            for (int c = 0; c < C; ++c) dst[c] += src[c];
+          }
+        }
+      }
+    }
+  }
+}
+
+void Conv2D::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
+  const int K = patch_size(), F = cfg_.filters;
+  const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
+  float* col = reinterpret_cast<float*>(ctx.cache);
+  im2col(x, col, n);
+  ConstMatrixMap kernel(ctx.params, K, F);
+  const float* bias = ctx.params + std::size_t(K) * F;
+  MatrixMap out(y, M, F);
+  out.noalias() = ConstMatrixMap(col, M, K) * kernel;
+  // Epilogue: bias and ReLU in one pass over the output.
+  for (Eigen::Index r = 0; r < M; ++r) {
+    float* row = y + r * F;
+    if (cfg_.relu)
+      for (int f = 0; f < F; ++f) row[f] = std::max(row[f] + bias[f], 0.0f);
+    else
+      for (int f = 0; f < F; ++f) row[f] += bias[f];
+  }
+}
+
+void Conv2D::backward(const float* x, const float* y, float* dy, float* dx, int n,
+                      const LayerContext& ctx) const {
+  const int K = patch_size(), F = cfg_.filters;
+  const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
+  // dy becomes the gradient before the ReLU, dz (M, F), in place.
+  if (cfg_.relu)
+    for (Eigen::Index i = 0; i < M * F; ++i) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  ConstMatrixMap dz(dy, M, F);
+  float* col = reinterpret_cast<float*>(ctx.cache);
+  MatrixMap dkernel(ctx.grads, K, F);
+  dkernel.noalias() += ConstMatrixMap(col, M, K).transpose() * dz;
+  add_column_sums(dy, M, F, ctx.grads + std::size_t(K) * F);
+  if (!dx) return;
+  // The column gradient overwrites the im2col matrix, which is no longer needed.
+  MatrixMap(col, M, K).noalias() = dz * ConstMatrixMap(ctx.params, K, F).transpose();
+  col2im(col, dx, n);
+}
+
+void conv2d_forward_reference(const Shape& in, const Conv2DConfig& cfg, const float* kernel,
+                              const float* bias, const float* x, float* y, int n) {
+  const PaddedDim rows = padded_dim(in.h, cfg.kernel_h, cfg.stride_h, cfg.padding);
+  const PaddedDim cols = padded_dim(in.w, cfg.kernel_w, cfg.stride_w, cfg.padding);
+  const int F = cfg.filters;
+  for (int s = 0; s < n; ++s)
+    for (int oy = 0; oy < rows.out; ++oy)
+      for (int ox = 0; ox < cols.out; ++ox)
+        for (int f = 0; f < F; ++f) {
+          double acc = bias[f];
+          for (int ky = 0; ky < cfg.kernel_h; ++ky)
+            for (int kx = 0; kx < cfg.kernel_w; ++kx) {
+              const int iy = oy * cfg.stride_h - rows.pad_before + ky;
+              const int ix = ox * cfg.stride_w - cols.pad_before + kx;
+              if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
+              for (int c = 0; c < in.c; ++c)
+                acc += double(x[((std::size_t(s) * in.h + iy) * in.w + ix) * in.c + c]) *
+                       kernel[((std::size_t(ky) * cfg.kernel_w + kx) * in.c + c) * F + f];
+            }
+          if (cfg.relu) acc = std::max(acc, 0.0);
+          y[((std::size_t(s) * rows.out + oy) * cols.out + ox) * F + f] = float(acc);
+        }
+}
+
+}  // namespace blnk

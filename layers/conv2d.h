@@ -1,0 +1,58 @@
+// Conv2D: a 2-D convolution over NHWC batches with Keras semantics (kernel stored
+// as (kh, kw, in, out), `same` padding split with the extra row/column at the
+// bottom/right), bias and an optional fused ReLU. Fast path: im2col + one GEMM
+// per batch slice; the naive direct convolution beside it is the tests' oracle.
+#pragma once
+
+#include "layers/layer.h"
+
+namespace blnk {
+
+enum class Padding { same, valid };
+
+struct Conv2DConfig {
+  int filters = 32;
+  int kernel_h = 3, kernel_w = 3;
+  int stride_h = 1, stride_w = 1;
+  Padding padding = Padding::same;
+  bool relu = true;
+};
+
+// Output size and leading padding of one spatial dimension, as Keras computes them.
+struct PaddedDim {
+  int out = 0;
+  int pad_before = 0;
+};
+PaddedDim padded_dim(int in, int kernel, int stride, Padding padding);
+
+class Conv2D : public Layer {
+ public:
+  Conv2D(Shape input, const Conv2DConfig& config);
+
+  std::string kind() const override { return "Conv2D"; }
+  std::string spec() const override;
+  std::vector<ParamInfo> param_info() const override;
+  void init_params(float* params, Rng& rng) const override;
+  std::size_t cache_bytes(int n) const override;
+  double forward_flops() const override;
+
+  void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
+  void backward(const float* x, const float* y, float* dy, float* dx, int n,
+                const LayerContext& ctx) const override;
+
+  const Conv2DConfig& config() const { return cfg_; }
+
+ private:
+  int patch_size() const { return cfg_.kernel_h * cfg_.kernel_w * in_.c; }
+  void im2col(const float* x, float* col, int n) const;
+  void col2im(const float* col, float* dx, int n) const;
+
+  Conv2DConfig cfg_;
+  PaddedDim rows_, cols_;
+};
+
+// The oracle: a direct convolution, no im2col, no GEMM, accumulated in double.
+void conv2d_forward_reference(const Shape& in, const Conv2DConfig& cfg, const float* kernel,
+                              const float* bias, const float* x, float* y, int n);
+
+}  // namespace blnk

@@ -1,0 +1,82 @@
+// The layer contract. Every layer of blnk implements this interface; the network
+// (engine/network.h) plans every buffer once and calls layers on whole batches.
+//
+// Contract:
+// - A layer is built for one input shape; output_shape() is fixed from then on.
+// - A layer holds its configuration only. Parameters live in the network's flat
+//   parameter array, activations and caches in a Workspace, so one network can
+//   run in many threads at once, each with its own Workspace.
+// - forward(x, y): writes every element of y (n samples). In training mode it may
+//   write its cache (cache_bytes(n) bytes) for backward to read.
+// - backward(x, y, dy, dx): reads what forward wrote (x, y, cache) and
+//     * ADDS the parameter gradients to ctx.grads (the network zeroes them once per step);
+//     * ASSIGNS the input gradient dx (every element written), unless dx is null
+//       (the first layer: nobody needs it);
+//     * may overwrite dy and the cache (they are scratch once backward has run).
+// - Nothing is allocated in forward or backward.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/rng.h"
+#include "engine/shape.h"
+
+namespace blnk {
+
+enum class Mode { inference, training };
+
+// One parameter tensor of a layer, e.g. a Conv2D kernel of shape (kh, kw, in, out).
+struct ParamInfo {
+  std::string name;        // "kernel" or "bias"
+  std::vector<int> shape;  // row-major
+  std::size_t offset = 0;  // in floats, from the start of the layer's parameter block
+  std::size_t size() const {
+    std::size_t s = 1;
+    for (int d : shape) s *= std::size_t(d);
+    return s;
+  }
+};
+
+struct LayerContext {
+  Mode mode = Mode::inference;
+  const float* params = nullptr;  // this layer's parameter block
+  float* grads = nullptr;         // this layer's gradient block (backward adds to it)
+  std::byte* cache = nullptr;     // cache_bytes(n) bytes, 64-byte aligned
+  std::uint64_t rng_key = 0;      // differs per step and per layer
+  int first_sample = 0;           // index in the whole batch of this slice's sample 0
+};
+
+class Layer {
+ public:
+  explicit Layer(Shape input) : in_(input), out_(input) {}
+  virtual ~Layer() = default;
+
+  virtual std::string kind() const = 0;  // Keras class name, e.g. "Conv2D"
+  virtual std::string spec() const = 0;  // the spec token that rebuilds this layer
+  Shape input_shape() const { return in_; }
+  Shape output_shape() const { return out_; }
+
+  virtual std::vector<ParamInfo> param_info() const { return {}; }
+  std::size_t param_count() const {
+    std::size_t s = 0;
+    for (const auto& p : param_info()) s += p.size();
+    return s;
+  }
+  // Glorot-uniform kernels, zero biases (as Keras).
+  virtual void init_params(float* params, Rng& rng) const {}
+  virtual std::size_t cache_bytes(int n) const { return 0; }
+  // Multiply-adds counted as two operations, per sample.
+  virtual double forward_flops() const { return 0; }
+
+  virtual void forward(const float* x, float* y, int n, const LayerContext& ctx) const = 0;
+  virtual void backward(const float* x, const float* y, float* dy, float* dx, int n,
+                        const LayerContext& ctx) const = 0;
+
+ protected:
+  Shape in_, out_;
+};
+
+}  // namespace blnk

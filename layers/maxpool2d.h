@@ -1,0 +1,32 @@
+// MaxPool2D over NHWC batches, Keras semantics: `valid` floors (7 -> 3 for a 2x2
+// pool), `same` pads with -infinity. Backward sends each output's gradient to the
+// first maximum of its window, found again from x and y, so nothing is cached.
+#pragma once
+
+#include "layers/conv2d.h"
+#include "layers/layer.h"
+
+namespace blnk {
+
+struct MaxPool2DConfig {
+  int pool_h = 2, pool_w = 2;
+  int stride_h = 2, stride_w = 2;
+  Padding padding = Padding::valid;
+};
+
+class MaxPool2D : public Layer {
+ public:
+  MaxPool2D(Shape input, const MaxPool2DConfig& config);
+
+  std::string kind() const override { return "MaxPooling2D"; }
+  std::string spec() const override;
+  void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
+  void backward(const float* x, const float* y, float* dy, float* dx, int n,
+                const LayerContext& ctx) const override;
+
+ private:
+  MaxPool2DConfig cfg_;
+  PaddedDim rows_, cols_;
+};
+
+}  // namespace blnk

@@ -1,0 +1,223 @@
+// Parsing of spec tokens into layers.
+#include "layers/registry.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "engine/error.h"
+#include "layers/conv2d.h"
+#include "layers/dense.h"
+#include "layers/dropout.h"
+#include "layers/flatten.h"
+#include "layers/maxpool2d.h"
+
+namespace blnk {
+namespace {
+
+// Bounds that keep every size product within 64 bits (the network then caps the
+// total parameter count): filters and units, kernel and pool sizes and strides.
+constexpr int kMaxUnits = 1 << 16;
+constexpr int kMaxWindow = 1 << 10;
+
+struct Token {
+  std::string text;  // the whole token, for messages
+  std::string name;  // leading letters
+  std::string number;
+  std::vector<std::pair<std::string, std::string>> options;
+};
+
+[[noreturn]] void fail(const Token& t, const std::string& why) {
+  throw Error("model spec: layer '" + t.text + "': " + why);
+}
+
+Token split_token(const std::string& text) {
+  Token t;
+  t.text = text;
+  std::size_t i = 0;
+  while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) t.name += text[i++];
+  while (i < text.size() && text[i] != ':') t.number += text[i++];
+  while (i < text.size()) {
+    ++i;  // ':'
+    std::size_t end = text.find(':', i);
+    if (end == std::string::npos) end = text.size();
+    const std::string option = text.substr(i, end - i);
+    const std::size_t eq = option.find('=');
+    if (eq == std::string::npos || eq == 0) fail(t, "option '" + option + "' is not key=value");
+    t.options.emplace_back(option.substr(0, eq), option.substr(eq + 1));
+    i = end;
+  }
+  return t;
+}
+
+int parse_int(const Token& t, const std::string& s, const char* what, int max = kMaxUnits) {
+  int v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v < 1 || v > max)
+    fail(t, std::string(what) + " must be a whole number from 1 to " + std::to_string(max) +
+                ", got '" + s + "'");
+  return v;
+}
+
+// "3" -> (3, 3); "3x5" -> (3, 5).
+std::pair<int, int> parse_pair(const Token& t, const std::string& s, const char* what) {
+  const std::size_t x = s.find('x');
+  if (x == std::string::npos) {
+    const int v = parse_int(t, s, what, kMaxWindow);
+    return {v, v};
+  }
+  return {parse_int(t, s.substr(0, x), what, kMaxWindow),
+          parse_int(t, s.substr(x + 1), what, kMaxWindow)};
+}
+
+Padding parse_padding(const Token& t, const std::string& s) {
+  if (s == "same") return Padding::same;
+  if (s == "valid") return Padding::valid;
+  fail(t, "pad must be 'same' or 'valid', got '" + s + "'");
+}
+
+bool parse_activation(const Token& t, const std::string& s) {
+  if (s == "relu") return true;
+  if (s == "linear" || s == "none") return false;
+  fail(t, "act must be 'relu' or 'linear', got '" + s + "'");
+}
+
+void expect_no_number(const Token& t) {
+  if (!t.number.empty()) fail(t, "takes no number");
+}
+
+std::unique_ptr<Layer> make_conv(const Token& t, Shape in, bool) {
+  Conv2DConfig cfg;
+  cfg.filters = parse_int(t, t.number, "the filter count");
+  for (const auto& [k, v] : t.options) {
+    if (k == "k") std::tie(cfg.kernel_h, cfg.kernel_w) = parse_pair(t, v, "the kernel size");
+    else if (k == "s") std::tie(cfg.stride_h, cfg.stride_w) = parse_pair(t, v, "the stride");
+    else if (k == "pad") cfg.padding = parse_padding(t, v);
+    else if (k == "act") cfg.relu = parse_activation(t, v);
+    else fail(t, "unknown option '" + k + "' (conv takes k, s, pad, act)");
+  }
+  return std::make_unique<Conv2D>(in, cfg);
+}
+
+std::unique_ptr<Layer> make_pool(const Token& t, Shape in, bool) {
+  MaxPool2DConfig cfg;
+  bool stride_given = false;
+  if (!t.number.empty()) std::tie(cfg.pool_h, cfg.pool_w) = parse_pair(t, t.number, "the pool size");
+  for (const auto& [k, v] : t.options) {
+    if (k == "k") std::tie(cfg.pool_h, cfg.pool_w) = parse_pair(t, v, "the pool size");
+    else if (k == "s") {
+      std::tie(cfg.stride_h, cfg.stride_w) = parse_pair(t, v, "the stride");
+      stride_given = true;
+    } else if (k == "pad") cfg.padding = parse_padding(t, v);
+    else fail(t, "unknown option '" + k + "' (pool takes k, s, pad)");
+  }
+  if (!stride_given) cfg.stride_h = cfg.pool_h, cfg.stride_w = cfg.pool_w;  // as Keras
+  return std::make_unique<MaxPool2D>(in, cfg);
+}
+
+std::unique_ptr<Layer> make_dropout(const Token& t, Shape in, bool) {
+  if (!t.options.empty()) fail(t, "takes no options");
+  float rate = 0;
+  const auto [end, ec] = std::from_chars(t.number.data(), t.number.data() + t.number.size(), rate);
+  if (t.number.empty() || ec != std::errc() || end != t.number.data() + t.number.size() ||
+      !(rate >= 0.0f && rate < 1.0f))
+    fail(t, "the dropout rate must be a number in [0, 1), e.g. drop0.25");
+  return std::make_unique<Dropout>(in, rate);
+}
+
+std::unique_ptr<Layer> make_flatten(const Token& t, Shape in, bool) {
+  expect_no_number(t);
+  if (!t.options.empty()) fail(t, "takes no options");
+  return std::make_unique<Flatten>(in);
+}
+
+std::unique_ptr<Layer> make_relu(const Token& t, Shape in, bool) {
+  expect_no_number(t);
+  if (!t.options.empty()) fail(t, "takes no options");
+  return std::make_unique<ReLU>(in);
+}
+
+std::unique_ptr<Layer> make_dense(const Token& t, Shape in, bool last) {
+  const int units = parse_int(t, t.number, "the unit count");
+  bool relu = !last;
+  for (const auto& [k, v] : t.options) {
+    if (k == "act") relu = parse_activation(t, v);
+    else fail(t, "unknown option '" + k + "' (dense takes act)");
+  }
+  if (in.h != 1 || in.w != 1)
+    fail(t, "needs a flat input, got " + in.str() + " (put 'flatten' before it)");
+  return std::make_unique<Dense>(in, units, relu);
+}
+
+using Factory = std::unique_ptr<Layer> (*)(const Token&, Shape, bool last);
+struct Entry {
+  LayerKind kind;
+  Factory make;
+};
+
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> table = {
+      {{"conv", "conv<F>[:k=3][:s=1][:pad=same|valid][:act=relu|linear]",
+        "Conv2D with F filters, ReLU by default"},
+       make_conv},
+      {{"pool", "pool[:k=2][:s=k][:pad=valid|same]", "MaxPooling2D"}, make_pool},
+      {{"drop", "drop<rate>", "Dropout (inverted, training only)"}, make_dropout},
+      {{"flatten", "flatten", "Flatten in height, width, channel order"}, make_flatten},
+      {{"dense", "dense<U>[:act=relu|linear]", "Dense, ReLU by default, linear as last layer"},
+       make_dense},
+      {{"relu", "relu", "ReLU"}, make_relu},
+  };
+  return table;
+}
+
+}  // namespace
+
+const std::vector<LayerKind>& layer_kinds() {
+  static const std::vector<LayerKind> kinds = [] {
+    std::vector<LayerKind> k;
+    for (const auto& e : entries()) k.push_back(e.kind);
+    return k;
+  }();
+  return kinds;
+}
+
+std::vector<std::unique_ptr<Layer>> build_layers(const std::string& spec, Shape input) {
+  constexpr std::size_t kMaxSpecLength = 4096;
+  if (spec.size() > kMaxSpecLength)
+    throw Error("model spec: longer than " + std::to_string(kMaxSpecLength) + " characters");
+  std::vector<std::string> texts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = spec.find(',', start);
+    std::string text = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!text.empty() && text.front() == ' ') text.erase(text.begin());
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    if (text.empty()) throw Error("model spec: empty layer in '" + spec + "'");
+    texts.push_back(text);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  std::vector<std::unique_ptr<Layer>> layers;
+  Shape shape = input;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const Token token = split_token(texts[i]);
+    const Entry* entry = nullptr;
+    for (const auto& e : entries())
+      if (token.name == e.kind.name) entry = &e;
+    if (!entry) fail(token, "unknown layer kind '" + token.name + "'");
+    try {
+      layers.push_back(entry->make(token, shape, i + 1 == texts.size()));
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      if (what.rfind("model spec:", 0) == 0) throw;
+      fail(token, what);
+    }
+    shape = layers.back()->output_shape();
+    // Bound every activation so a hostile spec (e.g. in a model file) cannot
+    // make the network plan an absurd amount of memory.
+    constexpr std::size_t kMaxActivation = std::size_t(1) << 26;
+    if (shape.size() > kMaxActivation) fail(token, "output " + shape.str() + " is too large");
+  }
+  return layers;
+}
+
+}  // namespace blnk

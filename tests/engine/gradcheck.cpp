@@ -1,0 +1,119 @@
+// Numerical gradient checks by central differences (see gradcheck.h).
+#include "gradcheck.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "engine/buffer.h"
+#include "engine/rng.h"
+#include "layers/registry.h"
+
+namespace blnk::testing {
+namespace {
+
+constexpr float kStep = 1e-3f;
+constexpr double kAbsTolerance = 2e-3;
+constexpr double kRelTolerance = 1e-2;
+constexpr float kGradOffset = 0.5f;  // parameter gradients start here: backward must add
+
+struct Probe {
+  const Layer& layer;
+  int n;
+  std::vector<float>& x;
+  std::vector<float>& params;
+  std::vector<float> y;
+  std::vector<float> r;
+  AlignedBuffer cache;
+
+  double loss() {
+    LayerContext ctx;
+    ctx.mode = Mode::training;
+    ctx.params = params.data();
+    ctx.cache = cache.data();
+    ctx.rng_key = 1234;
+    layer.forward(x.data(), y.data(), n, ctx);
+    double l = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) l += double(r[i]) * y[i];
+    return l;
+  }
+};
+
+// Compares analytic[i] with the central difference of the probe loss in values[i],
+// for an evenly spread subset of at most max_elements of the count values.
+void check_values(Probe& probe, float* values, std::size_t count, const float* analytic,
+                  const std::string& what, int max_elements, GradCheckResult& result) {
+  const std::size_t stride = std::max<std::size_t>(1, count / std::size_t(max_elements));
+  for (std::size_t i = 0; i < count; i += stride) {
+    const float saved = values[i];
+    values[i] = saved + kStep;
+    const double plus = probe.loss();
+    values[i] = saved - kStep;
+    const double minus = probe.loss();
+    values[i] = saved;
+    const double mid = probe.loss();
+    const double numeric = (plus - minus) / (2.0 * kStep);
+    if (std::abs(plus - 2 * mid + minus) / kStep > kAbsTolerance) {  // a kink was crossed
+      ++result.skipped;
+      continue;
+    }
+    ++result.checked;
+    const double a = analytic[i];
+    const double tolerance = kAbsTolerance + kRelTolerance * std::max(std::abs(numeric), std::abs(a));
+    if (!(std::abs(numeric - a) <= tolerance) && result.failed++ == 0) {
+      std::ostringstream s;
+      s << what << "[" << i << "]: numeric " << numeric << ", analytic " << a;
+      result.first_failure = s.str();
+    }
+  }
+}
+
+}  // namespace
+
+GradCheckResult check_layer_gradients(const std::string& token, Shape in, int n, int max_elements) {
+  auto layers = build_layers(token, in);
+  const Layer& layer = *layers.at(0);
+  Rng rng(42);
+  std::vector<float> x(std::size_t(n) * in.size());
+  for (float& v : x) v = rng.uniform(-1.0f, 1.0f);
+  std::vector<float> params(layer.param_count());
+  layer.init_params(params.data(), rng);
+  for (float& v : params) v += rng.uniform(-0.1f, 0.1f);  // non-zero biases too
+
+  Probe probe{layer, n, x, params, std::vector<float>(std::size_t(n) * layer.output_shape().size()),
+              std::vector<float>(std::size_t(n) * layer.output_shape().size()),
+              AlignedBuffer(layer.cache_bytes(n))};
+  for (float& v : probe.r) v = rng.uniform(-1.0f, 1.0f);
+  probe.loss();
+
+  // Analytic gradients: dy = r.
+  std::vector<float> dy = probe.r;
+  std::vector<float> dx(x.size(), std::numeric_limits<float>::quiet_NaN());
+  std::vector<float> grads(params.size(), kGradOffset);
+  LayerContext ctx;
+  ctx.mode = Mode::training;
+  ctx.params = params.data();
+  ctx.grads = grads.data();
+  ctx.cache = probe.cache.data();
+  ctx.rng_key = 1234;
+  layer.backward(x.data(), probe.y.data(), dy.data(), dx.data(), n, ctx);
+  for (float& g : grads) g -= kGradOffset;
+
+  GradCheckResult result;
+  for (std::size_t i = 0; i < dx.size(); ++i)
+    if (std::isnan(dx[i])) {
+      ++result.failed;
+      result.first_failure = "dx[" + std::to_string(i) + "] was not written";
+      return result;
+    }
+  check_values(probe, x.data(), x.size(), dx.data(), "dx", max_elements, result);
+  for (const ParamInfo& p : layer.param_info())
+    check_values(probe, params.data() + p.offset, p.size(), grads.data() + p.offset, p.name,
+                 max_elements, result);
+  return result;
+}
+
+}  // namespace blnk::testing

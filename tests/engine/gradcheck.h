@@ -1,0 +1,36 @@
+// Numerical gradient checks by central differences, shared by the layer tests.
+//
+// Every blnk layer is piecewise linear in its input and parameters (convolution,
+// dense, ReLU, max pooling, dropout with a fixed mask, flatten). So for a probe
+// loss L = sum(r * y) with fixed random r, a central difference with a fairly
+// large step h is exact up to float rounding, except where the step crosses a
+// kink (a ReLU or a pooling window changing its winner). Such crossings show as a
+// non-zero second difference L(+h) - 2 L(0) + L(-h); those elements are skipped
+// (and counted: at most a tenth may be). Tolerance: |numeric - analytic| <=
+// 2e-3 + 1e-2 * max(|numeric|, |analytic|); a wrong index or a missing term is
+// off by O(|gradient|) and fails it.
+#pragma once
+
+#include <string>
+
+#include "engine/shape.h"
+
+namespace blnk::testing {
+
+struct GradCheckResult {
+  int checked = 0;
+  int skipped = 0;  // at kinks
+  int failed = 0;
+  std::string first_failure;
+};
+
+// Builds the one-layer spec `token` for input shape `in`, runs forward (training
+// mode) and backward on a batch of n random samples, and checks the input gradient
+// and every parameter gradient (all elements, or an evenly spread subset of at
+// most max_elements per tensor). Also checks that backward writes every element of
+// dx (dx is filled with NaN first) and adds to, not overwrites, the parameter
+// gradients (they start at a known offset).
+GradCheckResult check_layer_gradients(const std::string& token, Shape in, int n,
+                                      int max_elements = 400);
+
+}  // namespace blnk::testing

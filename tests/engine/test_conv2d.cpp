@@ -1,0 +1,71 @@
+// Conv2D against the naive direct convolution, and Keras padding arithmetic.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "engine/buffer.h"
+#include "engine/rng.h"
+#include "layers/conv2d.h"
+
+using namespace blnk;
+
+TEST_CASE("Keras same/valid padding arithmetic") {
+  CHECK(padded_dim(28, 3, 1, Padding::same).out == 28);
+  CHECK(padded_dim(28, 3, 1, Padding::same).pad_before == 1);
+  // Even kernel: total padding 1, all of it after.
+  CHECK(padded_dim(6, 2, 1, Padding::same).pad_before == 0);
+  // Stride 2, same: out = ceil(7/2) = 4, total pad = (4-1)*2+3-7 = 2 -> 1 before.
+  CHECK(padded_dim(7, 3, 2, Padding::same).out == 4);
+  CHECK(padded_dim(7, 3, 2, Padding::same).pad_before == 1);
+  // Stride 2, same, even input: out 4, total pad (4-1)*2+3-8 = 1 -> 0 before, 1 after.
+  CHECK(padded_dim(8, 3, 2, Padding::same).pad_before == 0);
+  CHECK(padded_dim(7, 2, 2, Padding::valid).out == 3);
+  CHECK(padded_dim(9, 3, 2, Padding::valid).out == 4);
+}
+
+TEST_CASE("Conv2D forward matches the direct convolution") {
+  struct Case {
+    Shape in;
+    Conv2DConfig cfg;
+  };
+  const Case cases[] = {
+      {{7, 9, 1}, {5, 3, 3, 1, 1, Padding::same, true}},
+      {{11, 5, 3}, {4, 3, 3, 2, 2, Padding::same, false}},
+      {{9, 7, 4}, {6, 3, 3, 2, 2, Padding::valid, false}},
+      {{13, 11, 2}, {3, 5, 3, 1, 2, Padding::valid, true}},
+      {{6, 6, 5}, {7, 2, 2, 2, 2, Padding::same, false}},
+      {{5, 8, 8}, {16, 4, 4, 1, 1, Padding::same, false}},
+      {{1, 1, 3}, {2, 3, 3, 1, 1, Padding::same, false}},
+  };
+  Rng rng(7);
+  for (const Case& c : cases) {
+    CAPTURE(c.in.str());
+    CAPTURE(c.cfg.stride_h);
+    const int n = 3;
+    Conv2D conv(c.in, c.cfg);
+    std::vector<float> params(conv.param_count());
+    for (float& v : params) v = rng.uniform(-1, 1);
+    std::vector<float> x(n * c.in.size());
+    for (float& v : x) v = rng.uniform(-1, 1);
+    std::vector<float> y(n * conv.output_shape().size(), NAN), expected(y.size());
+    AlignedBuffer cache(conv.cache_bytes(n));
+    LayerContext ctx;
+    ctx.params = params.data();
+    ctx.cache = cache.data();
+    conv.forward(x.data(), y.data(), n, ctx);
+    const std::size_t kernel = params.size() - c.cfg.filters;
+    conv2d_forward_reference(c.in, c.cfg, params.data(), params.data() + kernel, x.data(),
+                             expected.data(), n);
+    double worst = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) worst = std::max(worst, double(std::abs(y[i] - expected[i])));
+    CHECK(worst < 1e-4);
+  }
+}
+
+TEST_CASE("Conv2D rejects a kernel that does not fit with valid padding") {
+  Conv2DConfig cfg;
+  cfg.kernel_h = cfg.kernel_w = 5;
+  cfg.padding = Padding::valid;
+  CHECK_THROWS_WITH_AS(Conv2D({3, 3, 1}, cfg), doctest::Contains("does not fit"), std::exception);
+}

@@ -1,0 +1,115 @@
+// The model file: round trip, and every corruption gets a clear error.
+#include <doctest/doctest.h>
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+#include "engine/error.h"
+#include "engine/file_io.h"
+#include "engine/model_file.h"
+#include "layers/registry.h"
+
+using namespace blnk;
+
+namespace {
+
+std::vector<std::uint8_t> default_model_bytes() {
+  Network net(kDefaultSpec);
+  net.init(5);
+  ModelFile file = model_file_of(net);
+  file.set_metadata("test.accuracy", "0.99");
+  return encode_model_file(file);
+}
+
+// Rewrites the trailing CRC so a deliberately edited body passes the checksum
+// and reaches the structural checks.
+void fix_crc(std::vector<std::uint8_t>& bytes) {
+  const std::uint32_t crc = std::uint32_t(crc32(0L, bytes.data(), uInt(bytes.size() - 4)));
+  std::memcpy(bytes.data() + bytes.size() - 4, &crc, 4);
+}
+
+}  // namespace
+
+TEST_CASE("a model file round-trips bit for bit") {
+  Network net(kDefaultSpec);
+  net.init(5);
+  ModelFile file = model_file_of(net);
+  file.set_metadata("test.accuracy", "0.99");
+  const std::string path = (std::filesystem::temp_directory_path() / "blnk_roundtrip.blnk").string();
+  write_model_file(path, file);
+  const ModelFile back = read_model_file(path);
+  CHECK(*back.find_metadata("test.accuracy") == "0.99");
+  Network loaded = network_from(back, path);
+  CHECK(loaded.spec() == net.spec());
+  CHECK(std::equal(loaded.params().begin(), loaded.params().end(), net.params().begin()));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("corrupt model files are refused with a clear error") {
+  const auto good = default_model_bytes();
+  SUBCASE("wrong magic") {
+    auto b = good;
+    b[0] = 'X';
+    CHECK_THROWS_WITH_AS(decode_model_file(b, "m.blnk"), doctest::Contains("m.blnk: not a blnk model file"), Error);
+  }
+  SUBCASE("wrong version") {
+    auto b = good;
+    b[8] = 9;
+    CHECK_THROWS_WITH_AS(decode_model_file(b, "m.blnk"), doctest::Contains("version 9 is not supported"), Error);
+  }
+  SUBCASE("a flipped bit") {
+    auto b = good;
+    b[b.size() / 2] ^= 0x10;
+    CHECK_THROWS_WITH_AS(decode_model_file(b, "m.blnk"), doctest::Contains("checksum mismatch"), Error);
+  }
+  SUBCASE("truncated anywhere") {
+    for (std::size_t cut : {std::size_t(0), std::size_t(5), std::size_t(13), good.size() / 3, good.size() - 1}) {
+      std::vector<std::uint8_t> b(good.begin(), good.begin() + std::ptrdiff_t(cut));
+      CHECK_THROWS_AS(decode_model_file(b, "m.blnk"), Error);
+    }
+  }
+  SUBCASE("a tensor that promises more data than the file holds, checksum intact") {
+    auto b = good;
+    // The first tensor's first dimension: find the name "conv2d/kernel" and the dims after it.
+    const std::string name = "conv2d/kernel";
+    auto it = std::search(b.begin(), b.end(), name.begin(), name.end());
+    REQUIRE(it != b.end());
+    const std::size_t dims = std::size_t(it - b.begin()) + name.size() + 2;  // after type and rank
+    const std::uint32_t huge = 1u << 30;
+    std::memcpy(b.data() + dims, &huge, 4);
+    fix_crc(b);
+    CHECK_THROWS_WITH_AS(decode_model_file(b, "m.blnk"), doctest::Contains("promises more data"), Error);
+  }
+  SUBCASE("a spec that does not parse") {
+    ModelFile f = decode_model_file(good, "m.blnk");
+    f.spec = "conv32,nonsense";
+    CHECK_THROWS_WITH_AS(network_from(f, "m.blnk"), doctest::Contains("m.blnk: model spec"), Error);
+  }
+  SUBCASE("a missing tensor and a wrong shape") {
+    ModelFile f = decode_model_file(good, "m.blnk");
+    f.tensors.pop_back();
+    CHECK_THROWS_WITH_AS(network_from(f, "m.blnk"), doctest::Contains("'dense_1/bias' is missing"), Error);
+    ModelFile g = decode_model_file(good, "m.blnk");
+    g.tensors[0].shape = {3, 3, 1, 31};
+    CHECK_THROWS_WITH_AS(network_from(g, "m.blnk"), doctest::Contains("has shape (3, 3, 1, 31)"), Error);
+  }
+}
+
+TEST_CASE("an atomic write into an unwritable place fails clearly and keeps the old file") {
+  const std::string dir = (std::filesystem::temp_directory_path() / "blnk_atomic").string();
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/model.blnk";
+  const std::vector<std::uint8_t> old = {1, 2, 3};
+  write_file_atomically(path, old);
+  CHECK_THROWS_WITH_AS(write_file_atomically("/nonexistent-dir/model.blnk", old),
+                       doctest::Contains("/nonexistent-dir/model.blnk"), Error);
+  if (std::FILE* full = std::fopen("/dev/full", "wb")) {
+    std::fclose(full);
+    // /dev/full's directory cannot hold our temporary as root either way: the old file stays.
+  }
+  CHECK(read_file_bytes(path, 100) == old);
+  std::filesystem::remove_all(dir);
+}

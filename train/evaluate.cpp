@@ -1,0 +1,122 @@
+// Parallel evaluation over a labelled set.
+#include "train/evaluate.h"
+
+#include <omp.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "engine/error.h"
+#include "train/loss.h"
+
+namespace blnk::train {
+
+double Evaluation::precision(int k) const {
+  std::int64_t predicted = 0;
+  for (int t = 0; t < classes; ++t) predicted += confusion[std::size_t(t) * classes + k];
+  return predicted ? double(confusion[std::size_t(k) * classes + k]) / double(predicted) : 0.0;
+}
+
+double Evaluation::recall(int k) const {
+  std::int64_t actual = 0;
+  for (int p = 0; p < classes; ++p) actual += confusion[std::size_t(k) * classes + p];
+  return actual ? double(confusion[std::size_t(k) * classes + k]) / double(actual) : 0.0;
+}
+
+std::string Evaluation::to_json() const {
+  char buf[128];
+  std::string s = "{";
+  std::snprintf(buf, sizeof buf, "\"count\":%d,\"correct\":%d,\"accuracy\":%.6f,\"mean_loss\":%.6f,", count,
+                correct, accuracy(), mean_loss);
+  s += buf;
+  std::string precision_list, recall_list, matrix;
+  for (int k = 0; k < classes; ++k) {
+    std::snprintf(buf, sizeof buf, "%s%.6f", k ? "," : "", precision(k));
+    precision_list += buf;
+    std::snprintf(buf, sizeof buf, "%s%.6f", k ? "," : "", recall(k));
+    recall_list += buf;
+    matrix += k ? ",[" : "[";
+    for (int p = 0; p < classes; ++p)
+      matrix += (p ? "," : "") + std::to_string(confusion[std::size_t(k) * classes + p]);
+    matrix += "]";
+  }
+  s += "\"precision\":[" + precision_list + "],\"recall\":[" + recall_list + "],\"confusion\":[" + matrix + "]}";
+  return s;
+}
+
+std::string Evaluation::to_text() const {
+  char buf[160];
+  std::string s;
+  std::snprintf(buf, sizeof buf, "accuracy %.2f%% (%d of %d), mean loss %.4f\n\n", 100 * accuracy(), correct,
+                count, mean_loss);
+  s += buf;
+  s += "class  precision  recall\n";
+  for (int k = 0; k < classes; ++k) {
+    std::snprintf(buf, sizeof buf, "%5d  %8.2f%%  %5.2f%%\n", k, 100 * precision(k), 100 * recall(k));
+    s += buf;
+  }
+  s += "\nconfusion matrix (rows: true class, columns: predicted)\n      ";
+  for (int p = 0; p < classes; ++p) {
+    std::snprintf(buf, sizeof buf, "%6d", p);
+    s += buf;
+  }
+  s += "\n";
+  for (int t = 0; t < classes; ++t) {
+    std::snprintf(buf, sizeof buf, "%6d", t);
+    s += buf;
+    for (int p = 0; p < classes; ++p) {
+      std::snprintf(buf, sizeof buf, "%6lld", static_cast<long long>(confusion[std::size_t(t) * classes + p]));
+      s += buf;
+    }
+    s += "\n";
+  }
+  return s;
+}
+
+Evaluation evaluate(const Network& net, const LabelledImages& set, int threads, int batch) {
+  const int classes = net.num_classes();
+  const std::size_t image_size = net.input_shape().size();
+  for (int i = 0; i < set.count; ++i)  // exceptions must not escape the parallel region below
+    if (set.labels[i] >= classes)
+      throw Error("evaluate: label " + std::to_string(set.labels[i]) + " of sample " + std::to_string(i) +
+                  " is outside the model's " + std::to_string(classes) + " classes");
+  Evaluation ev;
+  ev.classes = classes;
+  ev.count = set.count;
+  ev.confusion.assign(std::size_t(classes) * classes, 0);
+  const int chunks = (set.count + batch - 1) / batch;
+  std::vector<double> loss_per_chunk(chunks, 0.0);
+  std::vector<std::vector<std::int64_t>> confusion(threads, ev.confusion);
+#pragma omp parallel num_threads(threads)
+  {
+    Workspace ws(net, batch);
+    std::vector<float> x(std::size_t(batch) * image_size);
+    auto& my_confusion = confusion[omp_get_thread_num()];
+#pragma omp for schedule(static)
+    for (int chunk = 0; chunk < chunks; ++chunk) {
+      const int first = chunk * batch;
+      const int n = std::min(batch, set.count - first);
+      const std::uint8_t* src = set.pixels + std::size_t(first) * image_size;
+      for (std::size_t i = 0; i < std::size_t(n) * image_size; ++i) x[i] = float(src[i]) * (1.0f / 255.0f);
+      const float* logits = ws.forward(x.data(), n, Mode::inference);
+      const auto r = softmax_cross_entropy(logits, set.labels + first, n, classes, n, nullptr);
+      loss_per_chunk[chunk] = r.loss_sum;
+      for (int s = 0; s < n; ++s) {
+        const float* z = logits + std::size_t(s) * classes;
+        int best = 0;
+        for (int k = 1; k < classes; ++k)
+          if (z[k] > z[best]) best = k;
+        ++my_confusion[std::size_t(set.labels[first + s]) * classes + best];
+      }
+    }
+  }
+  double loss = 0;
+  for (double l : loss_per_chunk) loss += l;  // in chunk order: independent of the thread count
+  for (const auto& c : confusion)
+    for (std::size_t i = 0; i < c.size(); ++i) ev.confusion[i] += c[i];
+  for (int k = 0; k < classes; ++k) ev.correct += int(ev.confusion[std::size_t(k) * classes + k]);
+  ev.mean_loss = set.count ? loss / set.count : 0.0;
+  return ev;
+}
+
+}  // namespace blnk::train

@@ -1,0 +1,104 @@
+// The training loop: data-parallel minibatch training of a Network with
+// per-epoch shuffling, optional validation split and augmentation, evaluation,
+// checkpoints after every epoch (and on interrupt), exact resume.
+//
+// Reproducibility: the shuffle order is a function of (seed, epoch), dropout of
+// (seed, step, sample), augmentation of (seed, epoch, sample); each thread runs
+// a fixed slice of the batch and gradients are summed in a fixed order. So the
+// same data, seed and thread count give a bit-identical model, and a resumed run
+// ends exactly where an uninterrupted one does.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/model_file.h"
+#include "engine/network.h"
+#include "train/evaluate.h"
+#include "train/optimizer.h"
+
+namespace blnk::train {
+
+struct TrainConfig {
+  int epochs = 3;
+  int batch_size = 64;
+  OptimizerConfig optimizer;
+  std::uint64_t seed = 1;
+  int threads = 1;
+  double val_split = 0;  // fraction of the training set held out for validation
+  bool augment = false;
+  std::string checkpoint_path;  // written after every epoch and on interrupt; empty: none
+};
+
+struct EpochStats {
+  int epoch = 0;  // 1-based
+  double train_loss = 0, train_accuracy = 0;
+  double val_loss = -1, val_accuracy = -1;    // -1: no validation set
+  double test_loss = -1, test_accuracy = -1;  // -1: no test set
+  double seconds = 0;
+  double images_per_second = 0;
+};
+
+struct BatchProgress {
+  int epoch = 0, epochs = 0;
+  int batch = 0, batches = 0;  // batch is 1-based: batches done in this epoch
+  double loss = 0, accuracy = 0;  // running means over the epoch so far
+  double images_per_second = 0;
+  double seconds = 0;  // since the epoch started
+};
+
+struct TrainCallbacks {
+  std::function<void(const BatchProgress&)> on_batch;
+  std::function<void(const EpochStats&)> on_epoch;
+  const std::atomic<bool>* stop_requested = nullptr;  // checked after every batch
+};
+
+enum class TrainOutcome { finished, interrupted };
+
+class Trainer {
+ public:
+  // `train` is the whole training set; the validation split is taken from it.
+  Trainer(Network& net, const TrainConfig& config, const LabelledImages& train,
+          const LabelledImages* test);
+
+  // Continues from a checkpoint written by this trainer (same spec, data and
+  // settings); throws Error when the checkpoint does not fit.
+  void resume_from(const ModelFile& checkpoint, const std::string& name);
+
+  TrainOutcome run(const TrainCallbacks& callbacks);
+
+  const std::vector<EpochStats>& history() const { return history_; }
+  // The checkpoint's content: parameters, optimizer state, position, settings, history.
+  ModelFile checkpoint() const;
+  int completed_epochs() const { return epoch_; }
+
+ private:
+  void train_batch(const int* indices, int n, double& loss_sum, int& correct);
+  void save_checkpoint() const;
+
+  Network& net_;
+  TrainConfig cfg_;
+  LabelledImages data_;
+  const LabelledImages* test_;
+  std::vector<int> train_indices_, val_indices_;
+  std::vector<std::uint8_t> val_pixels_, val_labels_;  // the held-out set, gathered once
+  std::unique_ptr<Optimizer> optimizer_;
+  std::vector<std::unique_ptr<Workspace>> workspaces_;
+  std::vector<std::vector<float>> thread_grads_;
+  std::vector<float> batch_x_;               // (batch, input)
+  std::vector<std::uint8_t> batch_labels_;   // (batch)
+  std::vector<int> order_;                   // this epoch's shuffled indices
+  std::vector<EpochStats> history_;
+  int epoch_ = 0;        // completed epochs
+  int batch_in_epoch_ = 0;  // batches done in the current epoch (non-zero only after an interrupt)
+  double partial_loss_ = 0;
+  int partial_correct_ = 0;
+};
+
+// The training position and settings a checkpoint records, for `blnk train --resume`.
+TrainConfig config_from_checkpoint(const ModelFile& checkpoint, const std::string& name);
+
+}  // namespace blnk::train

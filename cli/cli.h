@@ -1,0 +1,32 @@
+// What the subcommands share: the command signature, usage errors, defaults.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace blnk::cli {
+
+// A mistake in the command line: main prints it with the command's help and exits 2.
+class UsageError : public std::runtime_error {
+ public:
+  explicit UsageError(const std::string& m) : std::runtime_error(m) {}
+};
+
+using Command = int (*)(int argc, char** argv);
+
+int cmd_train(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
+int cmd_summary(int argc, char** argv);
+int cmd_predict(int argc, char** argv);
+int cmd_serve(int argc, char** argv);
+int cmd_plot(int argc, char** argv);
+
+// The bundled model: $BLNK_MODEL, else models/mnist.blnk next to the binary's
+// source tree, else ./models/mnist.blnk.
+std::string default_model_path();
+// Worker threads when --threads is not given: the machine's cores.
+int default_threads();
+// Exits with a usage error unless 1 <= value <= max.
+int checked_count(int value, int max, const char* option);
+
+}  // namespace blnk::cli

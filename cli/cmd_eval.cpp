@@ -1,0 +1,70 @@
+// blnk eval and blnk summary: a model's test metrics, and its layer table.
+#include <cxxopts.hpp>
+
+#include <cstdio>
+
+#include "cli/cli.h"
+#include "cli/data_files.h"
+#include "engine/error.h"
+#include "engine/model_file.h"
+#include "layers/registry.h"
+#include "train/evaluate.h"
+
+namespace blnk::cli {
+
+int cmd_eval(int argc, char** argv) {
+  cxxopts::Options options(argv[0], "Evaluate a model on labelled IDX files.");
+  add_data_options(options, false);
+  options.add_options()("model", "model file (default: the bundled model)", cxxopts::value<std::string>())(
+      "threads", "worker threads (default: all cores)", cxxopts::value<int>())(
+      "json", "print one JSON object")("h,help", "this help");
+  const auto args = options.parse(argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", options.help().c_str());
+    return 0;
+  }
+  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  const DataFiles files = resolve_data_files(args, false);
+  const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
+  const int threads = args.count("threads") ? checked_count(args["threads"].as<int>(), 256, "threads") : default_threads();
+  const Network net = network_from(read_model_file(model_path), model_path);
+  const data::Dataset test = data::load_dataset(files.test_images, files.test_labels, net.num_classes());
+  if (test.images.rows != net.input_shape().h || test.images.cols != net.input_shape().w || net.input_shape().c != 1)
+    throw Error(files.test_images + ": images are " + std::to_string(test.images.rows) + "x" +
+                std::to_string(test.images.cols) + ", the model takes " + net.input_shape().str());
+  const train::Evaluation ev =
+      train::evaluate(net, {test.images.pixels.data(), test.labels.labels.data(), test.size()}, threads);
+  if (args.count("json"))
+    std::printf("%s\n", ev.to_json().c_str());
+  else
+    std::printf("model %s on %s\n%s", model_path.c_str(), files.test_images.c_str(), ev.to_text().c_str());
+  return 0;
+}
+
+int cmd_summary(int argc, char** argv) {
+  cxxopts::Options options(argv[0], "Print a model's layers like Keras's model.summary().");
+  options.add_options()("model", "model file", cxxopts::value<std::string>())(
+      "arch", "a model spec instead of a file", cxxopts::value<std::string>())("h,help", "this help");
+  options.parse_positional({"model"});
+  const auto args = options.parse(argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\nLayer tokens of a spec:\n", options.help().c_str());
+    for (const LayerKind& k : layer_kinds()) std::printf("  %-58s %s\n", k.syntax, k.doc);
+    std::printf("\nDefault spec: %s\n", kDefaultSpec);
+    return 0;
+  }
+  if (args.count("arch")) {
+    std::printf("%s", Network(args["arch"].as<std::string>()).summary().c_str());
+    return 0;
+  }
+  const std::string path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
+  const ModelFile file = read_model_file(path);
+  const Network net = network_from(file, path);
+  std::printf("%s%s\nspec: %s\n", path.c_str(), "", net.spec().c_str());
+  std::printf("%s", net.summary().c_str());
+  for (const auto& [k, v] : file.metadata)
+    if (k.rfind("train.", 0) != 0 && k.rfind("optimizer.", 0) != 0) std::printf("%s: %s\n", k.c_str(), v.c_str());
+  return 0;
+}
+
+}  // namespace blnk::cli

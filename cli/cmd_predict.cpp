@@ -1,0 +1,131 @@
+// blnk predict: read digits from image files, directories or standard input.
+#include <cxxopts.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+
+#include "cli/cli.h"
+#include "data/image.h"
+#include "engine/error.h"
+#include "engine/file_io.h"
+#include "serve/model_classifier.h"
+
+namespace blnk::cli {
+namespace {
+
+constexpr std::uint64_t kMaxStdinBytes = data::kDefaultMaxImageFileBytes;
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') out += '\\', out += char(c);
+    else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else out += char(c);
+  }
+  return out;
+}
+
+// Files to read: each argument, directories expanded (sorted, regular files only).
+std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
+  std::vector<std::string> files;
+  for (const std::string& a : args) {
+    std::error_code ec;
+    if (a != "-" && std::filesystem::is_directory(a, ec)) {
+      std::vector<std::string> found;
+      for (const auto& entry : std::filesystem::directory_iterator(a, ec))
+        if (entry.is_regular_file()) found.push_back(entry.path().string());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(a);
+    }
+  }
+  return files;
+}
+
+std::vector<std::uint8_t> read_input(const std::string& path) {
+  if (path != "-") return read_file_bytes(path, kMaxStdinBytes);
+  std::vector<std::uint8_t> bytes;
+  char buf[65536];
+  while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+    bytes.insert(bytes.end(), buf, buf + std::cin.gcount());
+    if (bytes.size() > kMaxStdinBytes)
+      throw Error("standard input: more than " + std::to_string(kMaxStdinBytes) + " bytes");
+  }
+  return bytes;
+}
+
+}  // namespace
+
+int cmd_predict(int argc, char** argv) {
+  cxxopts::Options options(argv[0], "Read the digit in each image (PNG, JPEG, BMP, PGM/PPM; - for standard input).\n"
+                                    "Exit status: 0 when every image was predicted, 1 when any could not be, 2 on usage errors.");
+  options.add_options()("model", "model file (default: the bundled model)", cxxopts::value<std::string>())(
+      "json", "one JSON object per image")("top-k", "how many of the likeliest digits to show", cxxopts::value<int>()->default_value("3"))(
+      "save-preprocessed", "write the 28x28 image the network saw into this directory", cxxopts::value<std::string>())(
+      "images", "image files or directories", cxxopts::value<std::vector<std::string>>())("h,help", "this help");
+  options.parse_positional({"images"});
+  options.positional_help("IMAGE...");
+  const auto args = options.parse(argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", options.help().c_str());
+    return 0;
+  }
+  if (!args.count("images")) throw UsageError("give at least one image file, directory or -");
+  const int top_k = checked_count(args["top-k"].as<int>(), 10, "top-k");
+  const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
+  const serve::ModelClassifier classifier(model_path);
+  const bool json = args.count("json") > 0;
+  std::string save_dir;
+  if (args.count("save-preprocessed")) {
+    save_dir = args["save-preprocessed"].as<std::string>();
+    std::filesystem::create_directories(save_dir);
+  }
+  int failures = 0;
+  for (const std::string& path : expand_inputs(args["images"].as<std::vector<std::string>>())) {
+    const std::string name = path == "-" ? "standard input" : path;
+    serve::Classification result;
+    serve::ClassifyFailure failure;
+    bool ok = false;
+    try {
+      ok = classifier.classify_named(read_input(path), name, result, failure);
+    } catch (const Error& e) {
+      failure.message = e.what();
+    }
+    if (!ok) {
+      ++failures;
+      if (json) std::printf("{\"file\":\"%s\",\"error\":\"%s\"}\n", json_escape(name).c_str(), json_escape(failure.message).c_str());
+      std::fprintf(stderr, "blnk predict: %s\n", failure.message.c_str());
+      continue;
+    }
+    std::vector<int> order(result.probabilities.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return result.probabilities[a] > result.probabilities[b]; });
+    const int k = std::min<int>(top_k, int(order.size()));
+    if (json) {
+      std::printf("{\"file\":\"%s\",\"digit\":%d,\"probability\":%.6f,\"top\":[", json_escape(name).c_str(), result.digit,
+                  result.probability);
+      for (int i = 0; i < k; ++i)
+        std::printf("%s{\"digit\":%d,\"probability\":%.6f}", i ? "," : "", order[i], result.probabilities[order[i]]);
+      std::printf("],\"elapsed_ms\":%.3f}\n", result.elapsed_ms);
+    } else {
+      std::printf("%s: %d (%.1f%%)", name.c_str(), result.digit, 100 * result.probability);
+      for (int i = 1; i < k; ++i) std::printf("%s %d %.1f%%", i == 1 ? "  then" : ",", order[i], 100 * result.probabilities[order[i]]);
+      std::printf("\n");
+    }
+    if (!save_dir.empty()) {
+      const std::string stem = path == "-" ? "stdin" : std::filesystem::path(path).stem().string();
+      write_file_atomically((std::filesystem::path(save_dir) / (stem + ".28x28.png")).string(), result.seen_png);
+    }
+  }
+  std::fflush(stdout);
+  return failures ? 1 : 0;
+}
+
+}  // namespace blnk::cli

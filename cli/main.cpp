@@ -1,0 +1,95 @@
+// blnk: the subcommand table. Usage errors exit 2, runtime errors exit 1.
+#include <cxxopts.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "cli/cli.h"
+#include "engine/error.h"
+
+namespace blnk::cli {
+
+std::string default_model_path() {
+  if (const char* env = std::getenv("BLNK_MODEL"); env && *env) return env;
+  const std::string bundled = std::string(BLNK_SOURCE_DIR) + "/models/mnist.blnk";
+  if (std::filesystem::exists(bundled)) return bundled;
+  return "models/mnist.blnk";
+}
+
+int default_threads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : int(std::min(n, 64u));
+}
+
+int checked_count(int value, int max, const char* option) {
+  if (value < 1 || value > max)
+    throw UsageError(std::string("--") + option + " must be from 1 to " + std::to_string(max));
+  return value;
+}
+
+}  // namespace blnk::cli
+
+namespace {
+
+struct Entry {
+  const char* name;
+  blnk::cli::Command run;
+  const char* help;
+};
+
+const Entry kCommands[] = {
+    {"serve", blnk::cli::cmd_serve, "serve the upload page and the JSON API (default: bundled model on 127.0.0.1:8000)"},
+    {"predict", blnk::cli::cmd_predict, "read digits from image files (PNG, JPEG, BMP, PGM/PPM)"},
+    {"train", blnk::cli::cmd_train, "train a model on MNIST-style IDX files"},
+    {"eval", blnk::cli::cmd_eval, "accuracy, per-class precision/recall and confusion matrix on IDX files"},
+    {"summary", blnk::cli::cmd_summary, "print a model's layers, output shapes and parameter counts"},
+    {"model", blnk::cli::cmd_summary, "same as summary"},
+    {"plot", blnk::cli::cmd_plot, "draw a training log's loss and accuracy curves as SVG"},
+};
+
+void print_help(std::FILE* out) {
+  std::fprintf(out,
+               "blnk %s: a CNN engine that reads handwritten and photographed digits\n\n"
+               "usage: blnk <command> [options]   (blnk <command> --help for its options)\n\ncommands:\n",
+               BLNK_VERSION);
+  for (const Entry& e : kCommands) std::fprintf(out, "  %-9s %s\n", e.name, e.help);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    print_help(stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::printf("blnk %s\n", BLNK_VERSION);
+    return 0;
+  }
+  for (const Entry& e : kCommands) {
+    if (std::strcmp(argv[1], e.name) != 0) continue;
+    std::string program = std::string("blnk ") + e.name;
+    argv[1] = program.data();
+    try {
+      return e.run(argc - 1, argv + 1);
+    } catch (const blnk::cli::UsageError& err) {
+      std::fprintf(stderr, "blnk %s: %s (see blnk %s --help)\n", e.name, err.what(), e.name);
+      return 2;
+    } catch (const cxxopts::exceptions::exception& err) {
+      std::fprintf(stderr, "blnk %s: %s (see blnk %s --help)\n", e.name, err.what(), e.name);
+      return 2;
+    } catch (const blnk::Error& err) {
+      std::fprintf(stderr, "blnk %s: error: %s\n", e.name, err.what());
+      return 1;
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "blnk %s: error: out of memory\n", e.name);
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "blnk: unknown command '%s'\n\n", argv[1]);
+  print_help(stderr);
+  return 2;
+}

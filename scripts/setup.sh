@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets blnk up on Debian 12: installs the Debian packages it needs (as root, or
+# with sudo), then configures and builds into build/. Idempotent: on a built
+# tree with everything installed it only checks and takes seconds.
+#   scripts/setup.sh          packages to build and run
+#   scripts/setup.sh --test   also what the tests need (Chromium for the browser test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake libeigen3-dev libstb-dev libcxxopts-dev doctest-dev
+          libbenchmark-dev zlib1g-dev)
+for arg in "$@"; do
+  case "$arg" in
+    --test) packages+=(chromium) ;;
+    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  echo "setup.sh: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f build/CMakeCache.txt ]; then
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build build -j"$(nproc)"

@@ -1,0 +1,118 @@
+// ModelClassifier: decode, preprocess, infer (see model_classifier.h).
+#include "serve/model_classifier.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "data/image_write.h"
+#include "engine/error.h"
+
+namespace blnk::serve {
+
+struct ModelClassifier::Slot {
+  explicit Slot(const Network& net) : workspace(net, 1), probabilities(net.num_classes()) {}
+  Workspace workspace;
+  data::PreprocessWorkspace preprocess;
+  data::GrayImage image;
+  std::vector<float> probabilities;
+};
+
+namespace {
+
+Network load_network(const std::string& path, double& accuracy) {
+  const ModelFile file = read_model_file(path);
+  const std::string* stored = file.find_metadata("test.accuracy");
+  accuracy = stored ? std::atof(stored->c_str()) : std::nan("");
+  Network net = network_from(file, path);
+  if (net.input_shape() != kMnistShape)
+    throw Error(path + ": the model takes " + net.input_shape().str() + " inputs; digit reading needs 28x28x1");
+  return net;
+}
+
+int status_for(data::ImageErrorKind kind) {
+  switch (kind) {
+    case data::ImageErrorKind::not_an_image:
+    case data::ImageErrorKind::unsupported_format: return 415;
+    case data::ImageErrorKind::too_large: return 413;
+    case data::ImageErrorKind::empty:
+    case data::ImageErrorKind::undecodable: return 422;
+  }
+  return 422;
+}
+
+}  // namespace
+
+ModelClassifier::ModelClassifier(const std::string& model_path, const data::ImageLimits& limits)
+    : accuracy_(std::nan("")),
+      net_(load_network(model_path, accuracy_)),
+      name_(std::filesystem::path(model_path).filename().string()),
+      limits_(limits) {}
+
+ModelClassifier::~ModelClassifier() = default;
+
+std::unique_ptr<ModelClassifier::Slot> ModelClassifier::acquire() const {
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (!pool_.empty()) {
+      auto slot = std::move(pool_.back());
+      pool_.pop_back();
+      return slot;
+    }
+  }
+  return std::make_unique<Slot>(net_);
+}
+
+void ModelClassifier::release(std::unique_ptr<Slot> slot) const {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  pool_.push_back(std::move(slot));
+}
+
+void ModelClassifier::classify_pixels(const float* pixels, std::vector<float>& probabilities) const {
+  auto slot = acquire();
+  probabilities.resize(net_.num_classes());
+  slot->workspace.predict(pixels, 1, probabilities.data());
+  release(std::move(slot));
+}
+
+bool ModelClassifier::classify(std::span<const std::uint8_t> bytes, Classification& result,
+                               ClassifyFailure& failure) const {
+  return classify_named(bytes, "upload", result, failure);
+}
+
+bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const std::string& name,
+                                     Classification& result, ClassifyFailure& failure) const {
+  const auto start = std::chrono::steady_clock::now();
+  auto slot = acquire();
+  struct Return {  // gives the slot back on every path
+    const ModelClassifier& self;
+    std::unique_ptr<Slot>& slot;
+    ~Return() { self.release(std::move(slot)); }
+  } give_back{*this, slot};
+  try {
+    data::decode_image_gray(bytes, name, slot->image, limits_);
+  } catch (const data::ImageError& e) {
+    failure = {status_for(e.kind()), e.what()};
+    return false;
+  } catch (const Error& e) {
+    failure = {422, e.what()};
+    return false;
+  }
+  const data::Preprocessed digit = data::preprocess_digit(slot->image, slot->preprocess);
+  if (!digit.found) {
+    failure = {422, name + ": no digit found: " + digit.reason};
+    return false;
+  }
+  slot->workspace.predict(digit.pixels.data(), 1, slot->probabilities.data());
+  result.probabilities = slot->probabilities;
+  result.digit = int(std::max_element(result.probabilities.begin(), result.probabilities.end()) -
+                     result.probabilities.begin());
+  result.probability = result.probabilities[result.digit];
+  const auto seen = digit.to_u8();
+  result.seen_png = data::encode_png(seen, data::kDigitSide, data::kDigitSide, 1);
+  result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return true;
+}
+
+}  // namespace blnk::serve

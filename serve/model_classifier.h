@@ -1,0 +1,53 @@
+// The Classifier backed by a blnk model: image bytes -> stb decode (with limits
+// checked from the header first) -> MNIST-style preprocessing -> the network.
+// Used by `blnk serve` and `blnk predict`. Re-entrant: each call borrows a
+// planned workspace from a pool, so after warm-up nothing is allocated per call
+// but the result itself.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "data/image.h"
+#include "data/preprocess.h"
+#include "engine/model_file.h"
+#include "engine/network.h"
+#include "serve/classifier.h"
+
+namespace blnk::serve {
+
+class ModelClassifier : public Classifier {
+ public:
+  // Loads a model file; throws Error naming the file when it is unusable or not a
+  // 28x28x1 model.
+  explicit ModelClassifier(const std::string& model_path, const data::ImageLimits& limits = {});
+  ~ModelClassifier() override;
+
+  bool classify(std::span<const std::uint8_t> image_bytes, Classification& result,
+                ClassifyFailure& failure) const override;
+  // The same, with the name (e.g. the file's path) that error messages start with.
+  bool classify_named(std::span<const std::uint8_t> image_bytes, const std::string& name,
+                      Classification& result, ClassifyFailure& failure) const;
+  std::string model_name() const override { return name_; }
+  double model_accuracy() const override { return accuracy_; }
+
+  // The same on an already preprocessed 28x28 image (0 = background, 1 = ink).
+  void classify_pixels(const float* pixels, std::vector<float>& probabilities) const;
+  const Network& network() const { return net_; }
+
+ private:
+  struct Slot;
+  std::unique_ptr<Slot> acquire() const;
+  void release(std::unique_ptr<Slot> slot) const;
+
+  double accuracy_;  // before net_: loading the network fills it in
+  Network net_;
+  std::string name_;
+  data::ImageLimits limits_;
+  mutable std::mutex pool_mutex_;
+  mutable std::vector<std::unique_ptr<Slot>> pool_;
+};
+
+}  // namespace blnk::serve

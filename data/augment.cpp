@@ -1,0 +1,75 @@
+// Seeded affine augmentation of training digits (see augment.h).
+#include "data/augment.h"
+
+#include <cmath>
+#include <numbers>
+
+namespace blnk::data {
+
+namespace {
+
+constexpr std::uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ull;  // splitmix64's increment
+constexpr int kParamCount = 5;
+constexpr float kInv255 = 1.0f / 255.0f;
+constexpr double kTwoTo53 = 9007199254740992.0;
+
+// The k-th uniform number in [0, 1) for a key.
+double uniform(std::uint64_t key, int k) {
+  return static_cast<double>(splitmix64(key + static_cast<std::uint64_t>(k + 1) * kGoldenGamma) >> 11) / kTwoTo53;
+}
+
+float in_range(double u, float lo, float hi) { return static_cast<float>(lo + (hi - lo) * u); }
+
+}  // namespace
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += kGoldenGamma;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+AugmentParams augment_params(std::uint64_t key, const AugmentOptions& opt) {
+  double u[kParamCount];
+  for (int k = 0; k < kParamCount; ++k) u[k] = uniform(key, k);
+  AugmentParams p;
+  p.shift_x = in_range(u[0], -opt.max_shift, opt.max_shift);
+  p.shift_y = in_range(u[1], -opt.max_shift, opt.max_shift);
+  p.rotation_deg = in_range(u[2], -opt.max_rotation_deg, opt.max_rotation_deg);
+  p.scale = in_range(u[3], opt.min_scale, opt.max_scale);
+  p.shear = in_range(u[4], -opt.max_shear, opt.max_shear);
+  return p;
+}
+
+void augment_digit(const std::uint8_t* src, int rows, int cols, float* dst, std::uint64_t key,
+                   const AugmentOptions& opt) {
+  const AugmentParams p = augment_params(key, opt);
+  // Forward map about the centre c: q = c + t + A (s - c), A = scale * R * Shear.
+  const double th = p.rotation_deg * std::numbers::pi / 180.0;
+  const double cs = std::cos(th), sn = std::sin(th);
+  const double a00 = p.scale * cs, a01 = p.scale * (cs * p.shear - sn);
+  const double a10 = p.scale * sn, a11 = p.scale * (sn * p.shear + cs);
+  const double det = a00 * a11 - a01 * a10;
+  // Inverse map: s = c + A^-1 (q - c - t).
+  const double i00 = a11 / det, i01 = -a01 / det, i10 = -a10 / det, i11 = a00 / det;
+  const double cx = (cols - 1) / 2.0, cy = (rows - 1) / 2.0;
+  auto pixel = [&](int x, int y) -> float {
+    if (x < 0 || y < 0 || x >= cols || y >= rows) return 0.0f;
+    return static_cast<float>(src[y * cols + x]);
+  };
+  for (int y = 0; y < rows; ++y) {
+    for (int x = 0; x < cols; ++x) {
+      const double qx = x - cx - p.shift_x, qy = y - cy - p.shift_y;
+      const double sx = cx + i00 * qx + i01 * qy;
+      const double sy = cy + i10 * qx + i11 * qy;
+      const double fx = std::floor(sx), fy = std::floor(sy);
+      const int x0 = static_cast<int>(fx), y0 = static_cast<int>(fy);
+      const float wx = static_cast<float>(sx - fx), wy = static_cast<float>(sy - fy);
+      const float top = pixel(x0, y0) + wx * (pixel(x0 + 1, y0) - pixel(x0, y0));
+      const float bottom = pixel(x0, y0 + 1) + wx * (pixel(x0 + 1, y0 + 1) - pixel(x0, y0 + 1));
+      dst[y * cols + x] = (top + wy * (bottom - top)) * kInv255;
+    }
+  }
+}
+
+}  // namespace blnk::data

@@ -1,0 +1,34 @@
+// Seeded augmentation of a training digit: a random small affine warp (shift,
+// rotation, scale, shear) about the image centre, applied by inverse mapping
+// with bilinear sampling. Deterministic for a given 64-bit key (counter-based:
+// splitmix64 of the key, no global RNG state), allocation-free, re-entrant.
+#pragma once
+
+#include <cstdint>
+
+namespace blnk::data {
+
+struct AugmentOptions {
+  float max_shift = 2.0f;         // pixels, uniform in [-max_shift, max_shift] per axis
+  float max_rotation_deg = 10.0f; // uniform in [-max, max]
+  float min_scale = 0.9f;         // uniform in [min_scale, max_scale]
+  float max_scale = 1.1f;
+  float max_shear = 0.0f;         // x += shear * y, shear uniform in [-max, max]
+};
+
+// The warp chosen for a key, exposed for tests and for reproducing a sample.
+struct AugmentParams {
+  float shift_x = 0, shift_y = 0, rotation_deg = 0, scale = 1, shear = 0;
+};
+AugmentParams augment_params(std::uint64_t key, const AugmentOptions& opt);
+
+// src: (rows, cols) uint8, 0 = background. dst: (rows, cols) float in [0,1]
+// (src/255 warped). Pixels sampled from outside the source are background.
+void augment_digit(const std::uint8_t* src, int rows, int cols, float* dst, std::uint64_t key,
+                   const AugmentOptions& opt);
+
+// splitmix64: the counter-based generator behind the keys (also usable to
+// derive a key from (seed, epoch, index)).
+std::uint64_t splitmix64(std::uint64_t x);
+
+}  // namespace blnk::data

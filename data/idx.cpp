@@ -1,0 +1,320 @@
+// IDX reading, validation and writing (see idx.h).
+#include "data/idx.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+
+#include "engine/file_io.h"
+#include "data/gzip.h"
+#include "engine/error.h"
+
+namespace blnk::data {
+
+namespace {
+
+constexpr std::size_t kIdxImagesHeaderBytes = 16;  // magic, count, rows, cols
+constexpr std::size_t kIdxLabelsHeaderBytes = 8;   // magic, count
+constexpr int kIdxImagesDims = 3;
+constexpr int kIdxLabelsDims = 1;
+// How far we look for trailing bytes in a gzip stream before we stop counting.
+constexpr std::size_t kMaxTrailingScanBytes = 1 << 20;
+constexpr std::size_t kScratchBytes = 4096;
+
+// Where the IDX bytes come from: the plain span, or a gzip stream inflating it.
+class IdxSource {
+ public:
+  IdxSource(std::span<const std::uint8_t> bytes, const std::string& name) : bytes_(bytes) {
+    if (is_gzip(bytes)) gzip_.emplace(bytes, name);
+  }
+  bool compressed() const { return gzip_.has_value(); }
+
+  // Reads up to out.size() bytes; fewer only at the end of the content.
+  std::size_t read(std::span<std::uint8_t> out) {
+    if (gzip_) return gzip_->read(out);
+    const std::size_t n = std::min(out.size(), bytes_.size() - pos_);
+    std::copy_n(bytes_.data() + pos_, n, out.data());
+    pos_ += n;
+    return n;
+  }
+
+  // How many bytes remain (counting stops past kMaxTrailingScanBytes for gzip).
+  std::size_t count_rest() {
+    if (!gzip_) return bytes_.size() - pos_;
+    std::array<std::uint8_t, kScratchBytes> scratch{};
+    std::size_t total = 0;
+    while (total <= kMaxTrailingScanBytes) {
+      const std::size_t n = gzip_->read(scratch);
+      total += n;
+      if (n < scratch.size()) break;
+    }
+    return total;
+  }
+
+ private:
+  std::span<const std::uint8_t> bytes_;
+  std::size_t pos_ = 0;
+  std::optional<GzipReader> gzip_;
+};
+
+std::uint32_t load_be32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         std::uint32_t{p[3]};
+}
+
+void store_be32(std::uint8_t* p, std::uint32_t v) {
+  p[0] = static_cast<std::uint8_t>(v >> 24);
+  p[1] = static_cast<std::uint8_t>(v >> 16);
+  p[2] = static_cast<std::uint8_t>(v >> 8);
+  p[3] = static_cast<std::uint8_t>(v);
+}
+
+std::string hex32(std::uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08X", v);
+  return buf;
+}
+
+const char* idx_type_name(std::uint8_t type) {
+  switch (type) {
+    case 0x08: return "unsigned byte";
+    case 0x09: return "signed byte";
+    case 0x0B: return "int16";
+    case 0x0C: return "int32";
+    case 0x0D: return "float32";
+    case 0x0E: return "float64";
+    default: return nullptr;
+  }
+}
+
+// Reads and checks the header: magic, type byte and dimension count.
+// Fills `header` (header_bytes long) or throws.
+void read_header(IdxSource& src, const std::string& name, std::span<std::uint8_t> header,
+                 int want_dims) {
+  const char* what = want_dims == kIdxImagesDims ? "images" : "labels";
+  const std::uint32_t want_magic = want_dims == kIdxImagesDims ? kIdxImagesMagic : kIdxLabelsMagic;
+  const std::size_t got = src.read(header);
+  if (got == 0) throw Error(name + ": empty file (expected IDX " + what + ")");
+  if (got < 4 || header[0] != 0 || header[1] != 0 || !idx_type_name(header[2])) {
+    std::string start;
+    for (std::size_t i = 0; i < std::min<std::size_t>(got, 4); ++i) {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%02x ", header[i]);
+      start += buf;
+    }
+    if (got < 4) throw Error(name + ": truncated: " + std::to_string(got) + " bytes, too short for an IDX header");
+    throw Error(name + ": not an IDX file (starts with " + start + "; expected magic " +
+                hex32(want_magic) + " for " + what + ")");
+  }
+  const std::uint32_t magic = load_be32(header.data());
+  if (header[2] != kIdxTypeUnsignedByte) {
+    throw Error(name + ": IDX data type " + std::string(idx_type_name(header[2])) + " (magic " +
+                hex32(magic) + ") is not supported, expected unsigned byte (magic " +
+                hex32(want_magic) + ")");
+  }
+  const int dims = header[3];
+  if (dims != want_dims) {
+    std::string hint;
+    if (dims == kIdxLabelsDims) hint = " (this is a label file)";
+    if (dims == kIdxImagesDims) hint = " (this is an image file)";
+    throw Error(name + ": IDX file has " + std::to_string(dims) + " dimensions" + hint +
+                ", expected " + std::to_string(want_dims) + " for " + what + " (magic " +
+                hex32(want_magic) + ")");
+  }
+  if (got < header.size()) {
+    throw Error(name + ": truncated: the IDX header needs " + std::to_string(header.size()) +
+                " bytes, the file holds " + std::to_string(got));
+  }
+}
+
+void check_no_trailing(IdxSource& src, const std::string& name, const std::string& promise) {
+  const std::size_t rest = src.count_rest();
+  if (rest == 0) return;
+  const std::string amount = rest > kMaxTrailingScanBytes ? "more than " + std::to_string(kMaxTrailingScanBytes)
+                                                          : std::to_string(rest);
+  throw Error(name + ": " + amount + " trailing bytes after the " + promise +
+              " the header promises (wrong header or garbage appended)");
+}
+
+std::vector<std::uint8_t> maybe_compress(std::vector<std::uint8_t> bytes, IdxCompression compression) {
+  return compression == IdxCompression::gzip ? gzip_compress(bytes) : bytes;
+}
+
+}  // namespace
+
+IdxImages parse_idx_images(std::span<const std::uint8_t> bytes, const std::string& name) {
+  IdxSource src(bytes, name);
+  std::array<std::uint8_t, kIdxImagesHeaderBytes> header{};
+  read_header(src, name, header, kIdxImagesDims);
+  const std::uint32_t count = load_be32(&header[4]);
+  const std::uint32_t rows = load_be32(&header[8]);
+  const std::uint32_t cols = load_be32(&header[12]);
+  if (count == 0) throw Error(name + ": header promises 0 images");
+  if (rows == 0 || cols == 0 || rows > kMaxIdxImageSide || cols > kMaxIdxImageSide) {
+    throw Error(name + ": image size " + std::to_string(rows) + "x" + std::to_string(cols) +
+                " is out of range (each side must be 1.." + std::to_string(kMaxIdxImageSide) + ")");
+  }
+  // rows*cols <= 2^24 and count < 2^32: the product fits in 64 bits.
+  const std::uint64_t image_bytes = std::uint64_t{rows} * cols;
+  const std::uint64_t payload = image_bytes * count;
+  if (payload > kMaxIdxPayloadBytes) {
+    throw Error(name + ": header promises " + std::to_string(count) + " images of " +
+                std::to_string(rows) + "x" + std::to_string(cols) + " = " + std::to_string(payload) +
+                " bytes, more than the limit of " + std::to_string(kMaxIdxPayloadBytes));
+  }
+  // Plain files: check the real size before allocating.
+  const std::string promise = std::to_string(count) + " images of " + std::to_string(rows) + "x" +
+                              std::to_string(cols);
+  auto truncated = [&](std::uint64_t held) {
+    return Error(name + ": truncated: header promises " + promise + ", file holds " +
+                 std::to_string(held / image_bytes) +
+                 (held % image_bytes ? " (and " + std::to_string(held % image_bytes) + " bytes of another)" : ""));
+  };
+  if (!src.compressed() && bytes.size() - kIdxImagesHeaderBytes < payload) {
+    throw truncated(bytes.size() - kIdxImagesHeaderBytes);
+  }
+  IdxImages out;
+  out.path = name;
+  out.count = static_cast<int>(count);
+  out.rows = static_cast<int>(rows);
+  out.cols = static_cast<int>(cols);
+  out.pixels.resize(payload);
+  const std::size_t got = src.read(out.pixels);
+  if (got < payload) throw truncated(got);
+  check_no_trailing(src, name, promise);
+  return out;
+}
+
+IdxLabels parse_idx_labels(std::span<const std::uint8_t> bytes, const std::string& name,
+                           int num_classes) {
+  if (num_classes < 1 || num_classes > kMaxIdxClasses) {
+    throw Error(name + ": number of classes " + std::to_string(num_classes) + " is out of range 1.." +
+                std::to_string(kMaxIdxClasses));
+  }
+  IdxSource src(bytes, name);
+  std::array<std::uint8_t, kIdxLabelsHeaderBytes> header{};
+  read_header(src, name, header, kIdxLabelsDims);
+  const std::uint32_t count = load_be32(&header[4]);
+  if (count == 0) throw Error(name + ": header promises 0 labels");
+  if (count > kMaxIdxPayloadBytes) {
+    throw Error(name + ": header promises " + std::to_string(count) + " labels, more than the limit of " +
+                std::to_string(kMaxIdxPayloadBytes));
+  }
+  const std::string promise = std::to_string(count) + " labels";
+  auto truncated = [&](std::uint64_t held) {
+    return Error(name + ": truncated: header promises " + promise + ", file holds " + std::to_string(held));
+  };
+  if (!src.compressed() && bytes.size() - kIdxLabelsHeaderBytes < count) {
+    throw truncated(bytes.size() - kIdxLabelsHeaderBytes);
+  }
+  IdxLabels out;
+  out.path = name;
+  out.count = static_cast<int>(count);
+  out.num_classes = num_classes;
+  out.labels.resize(count);
+  const std::size_t got = src.read(out.labels);
+  if (got < count) throw truncated(got);
+  check_no_trailing(src, name, promise);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (out.labels[i] >= num_classes) {
+      throw Error(name + ": label " + std::to_string(out.labels[i]) + " of item " + std::to_string(i) +
+                  " is outside [0, " + std::to_string(num_classes) + ")");
+    }
+  }
+  return out;
+}
+
+IdxImages read_idx_images(const std::string& path) {
+  const std::vector<std::uint8_t> bytes = read_file_bytes(path, kMaxIdxFileBytes);
+  return parse_idx_images(bytes, path);
+}
+
+IdxLabels read_idx_labels(const std::string& path, int num_classes) {
+  const std::vector<std::uint8_t> bytes = read_file_bytes(path, kMaxIdxFileBytes);
+  return parse_idx_labels(bytes, path, num_classes);
+}
+
+Dataset load_dataset(const std::string& images_path, const std::string& labels_path, int num_classes) {
+  Dataset d;
+  d.images = read_idx_images(images_path);
+  d.labels = read_idx_labels(labels_path, num_classes);
+  if (d.images.count != d.labels.count) {
+    throw Error(images_path + " holds " + std::to_string(d.images.count) + " images but " + labels_path +
+                " holds " + std::to_string(d.labels.count) + " labels: they must hold the same number");
+  }
+  return d;
+}
+
+MnistFiles find_mnist_files(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a directory (looking for the MNIST files)");
+  std::vector<std::string> tried;
+  std::vector<std::string> missing;
+  auto find = [&](const std::string& set, const std::string& kind, const std::string& idx) {
+    // e.g. set "train", kind "images", idx "idx3"
+    const std::array<std::string, 2> stems = {set + "-" + kind + "-" + idx + "-ubyte",
+                                              set + "-" + kind + "." + idx + "-ubyte"};
+    for (const std::string& stem : stems) {
+      for (const std::string& name : {stem, stem + ".gz"}) {
+        const fs::path p = fs::path(dir) / name;
+        if (fs::is_regular_file(p, ec)) return p.string();
+        tried.push_back(name);
+      }
+    }
+    missing.push_back(stems[0]);
+    return std::string();
+  };
+  MnistFiles f;
+  f.train_images = find("train", "images", "idx3");
+  f.train_labels = find("train", "labels", "idx1");
+  f.test_images = find("t10k", "images", "idx3");
+  f.test_labels = find("t10k", "labels", "idx1");
+  if (!missing.empty()) {
+    std::string msg = dir + ": MNIST files not found:";
+    for (const std::string& m : missing) msg += " " + m;
+    msg += " (looked for each with and without .gz, and with '.' before idx; tried:";
+    for (const std::string& t : tried) msg += " " + t;
+    throw Error(msg + ")");
+  }
+  return f;
+}
+
+std::vector<std::uint8_t> encode_idx_images(int count, int rows, int cols,
+                                            std::span<const std::uint8_t> pixels,
+                                            IdxCompression compression) {
+  if (count < 0 || rows < 0 || cols < 0 ||
+      pixels.size() != static_cast<std::size_t>(count) * static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols)) {
+    throw Error("encode_idx_images: " + std::to_string(pixels.size()) + " pixels do not make " +
+                std::to_string(count) + " images of " + std::to_string(rows) + "x" + std::to_string(cols));
+  }
+  std::vector<std::uint8_t> out(kIdxImagesHeaderBytes + pixels.size());
+  store_be32(&out[0], kIdxImagesMagic);
+  store_be32(&out[4], static_cast<std::uint32_t>(count));
+  store_be32(&out[8], static_cast<std::uint32_t>(rows));
+  store_be32(&out[12], static_cast<std::uint32_t>(cols));
+  std::copy(pixels.begin(), pixels.end(), out.begin() + kIdxImagesHeaderBytes);
+  return maybe_compress(std::move(out), compression);
+}
+
+std::vector<std::uint8_t> encode_idx_labels(std::span<const std::uint8_t> labels, IdxCompression compression) {
+  std::vector<std::uint8_t> out(kIdxLabelsHeaderBytes + labels.size());
+  store_be32(&out[0], kIdxLabelsMagic);
+  store_be32(&out[4], static_cast<std::uint32_t>(labels.size()));
+  std::copy(labels.begin(), labels.end(), out.begin() + kIdxLabelsHeaderBytes);
+  return maybe_compress(std::move(out), compression);
+}
+
+void write_idx_images(const std::string& path, int count, int rows, int cols,
+                      std::span<const std::uint8_t> pixels, IdxCompression compression) {
+  write_file_atomically(path, encode_idx_images(count, rows, cols, pixels, compression));
+}
+
+void write_idx_labels(const std::string& path, std::span<const std::uint8_t> labels,
+                      IdxCompression compression) {
+  write_file_atomically(path, encode_idx_labels(labels, compression));
+}
+
+}  // namespace blnk::data

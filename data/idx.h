@@ -1,0 +1,90 @@
+// IDX files (the MNIST format): reading image and label files, plain or gzip
+// (detected from the content, not the name), validating every header field and
+// the real size of the content against the header; loading an image/label pair;
+// finding the four MNIST files in a directory; writing IDX files.
+//
+// Format: big-endian header. Images: magic 0x00000803 (two zero bytes, type
+// 0x08 = unsigned byte, 3 dimensions), then count, rows, cols as uint32, then
+// count*rows*cols pixels, row-major, 0 = background. Labels: magic 0x00000801,
+// count, then one byte per item.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace blnk::data {
+
+inline constexpr std::uint32_t kIdxImagesMagic = 0x00000803;
+inline constexpr std::uint32_t kIdxLabelsMagic = 0x00000801;
+inline constexpr std::uint8_t kIdxTypeUnsignedByte = 0x08;
+// Limits: the largest payload we allocate (1 GiB of pixels or labels), the
+// largest image side, the largest file we read, and the largest class count.
+inline constexpr std::uint64_t kMaxIdxPayloadBytes = 1ull << 30;
+inline constexpr std::uint32_t kMaxIdxImageSide = 4096;
+inline constexpr std::uint64_t kMaxIdxFileBytes = kMaxIdxPayloadBytes + 4096;
+inline constexpr int kMaxIdxClasses = 256;
+inline constexpr int kMnistClasses = 10;
+
+struct IdxImages {
+  std::string path;                 // file (or name) it came from
+  int count = 0, rows = 0, cols = 0;
+  std::vector<std::uint8_t> pixels;  // (count, rows, cols), 0 = background
+
+  int image_size() const { return rows * cols; }
+  const std::uint8_t* image(int i) const {
+    return pixels.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(image_size());
+  }
+};
+
+struct IdxLabels {
+  std::string path;
+  int count = 0;
+  int num_classes = kMnistClasses;   // every label is in [0, num_classes)
+  std::vector<std::uint8_t> labels;  // (count)
+};
+
+// Parse IDX bytes (plain or gzip). `name` is used in error messages.
+// Throws blnk::Error naming `name` and the problem.
+IdxImages parse_idx_images(std::span<const std::uint8_t> bytes, const std::string& name);
+IdxLabels parse_idx_labels(std::span<const std::uint8_t> bytes, const std::string& name,
+                           int num_classes = kMnistClasses);
+
+// Read a file and parse it as above.
+IdxImages read_idx_images(const std::string& path);
+IdxLabels read_idx_labels(const std::string& path, int num_classes = kMnistClasses);
+
+// An image file and its label file, checked to hold the same number of items.
+struct Dataset {
+  IdxImages images;
+  IdxLabels labels;
+  int size() const { return images.count; }
+};
+Dataset load_dataset(const std::string& images_path, const std::string& labels_path,
+                     int num_classes = kMnistClasses);
+
+// The four standard MNIST files in a directory.
+struct MnistFiles {
+  std::string train_images, train_labels, test_images, test_labels;
+};
+// Accepts each of train-images-idx3-ubyte, train-labels-idx1-ubyte,
+// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte with or without ".gz", and the
+// dot spelling (train-images.idx3-ubyte). Throws listing every name it tried.
+MnistFiles find_mnist_files(const std::string& dir);
+
+// Writing. The encode_* functions return the file's bytes.
+enum class IdxCompression { plain, gzip };
+std::vector<std::uint8_t> encode_idx_images(int count, int rows, int cols,
+                                            std::span<const std::uint8_t> pixels,
+                                            IdxCompression compression = IdxCompression::plain);
+std::vector<std::uint8_t> encode_idx_labels(std::span<const std::uint8_t> labels,
+                                            IdxCompression compression = IdxCompression::plain);
+void write_idx_images(const std::string& path, int count, int rows, int cols,
+                      std::span<const std::uint8_t> pixels,
+                      IdxCompression compression = IdxCompression::plain);
+void write_idx_labels(const std::string& path, std::span<const std::uint8_t> labels,
+                      IdxCompression compression = IdxCompression::plain);
+
+}  // namespace blnk::data

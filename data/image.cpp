@@ -1,0 +1,185 @@
+// Image decoding to a float grayscale plane (see image.h). This is the one
+// translation unit that compiles stb_image, with only the PNG, JPEG, BMP and
+// PNM decoders and no stdio; we never call stb's global setters (vertical
+// flip, gamma, iphone handling), so decoding from memory is re-entrant, and
+// stb v2.27 keeps its failure reason thread-local.
+#include "data/image.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "engine/file_io.h"
+
+#define STBI_ONLY_PNG
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_BMP
+#define STBI_ONLY_PNM
+#define STBI_NO_STDIO
+#define STBI_NO_LINEAR
+#define STBI_NO_HDR
+#define STB_IMAGE_STATIC
+#define STB_IMAGE_IMPLEMENTATION
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#include <stb/stb_image.h>
+#pragma GCC diagnostic pop
+
+namespace blnk::data {
+
+namespace {
+
+// Rec.601 luma weights.
+constexpr float kLumaR = 0.299f, kLumaG = 0.587f, kLumaB = 0.114f;
+constexpr float kMax8 = 255.0f, kMax16 = 65535.0f;
+// Mean visible luma below this: the drawing is dark, composite over white.
+constexpr float kDarkInkMean = 0.5f;
+// stb takes the length as int.
+constexpr std::uint64_t kMaxStbInputBytes = 0x7fffffff;
+
+struct StbFree {
+  void operator()(void* p) const { stbi_image_free(p); }
+};
+
+std::string stb_reason() {
+  const char* r = stbi_failure_reason();
+  return r ? r : "unknown error";
+}
+
+[[noreturn]] void fail(ImageErrorKind kind, const std::string& name, const std::string& why) {
+  throw ImageError(kind, name + ": " + why);
+}
+
+// Luma and alpha of `n`-channel samples of type T into `out`, compositing
+// alpha over the backdrop chosen as documented in image.h.
+template <typename T>
+void to_gray(const T* src, int width, int height, int n, float scale, GrayImage& out) {
+  const std::size_t count = static_cast<std::size_t>(width) * height;
+  out.width = width;
+  out.height = height;
+  out.had_alpha = (n == 2 || n == 4);
+  out.pixels.resize(count);
+  float* dst = out.pixels.data();
+  auto luma = [&](const T* p) {
+    if (n < 3) return p[0] * scale;
+    return (kLumaR * p[0] + kLumaG * p[1] + kLumaB * p[2]) * scale;
+  };
+  if (!out.had_alpha) {
+    for (std::size_t i = 0; i < count; ++i) dst[i] = luma(src + i * n);
+    return;
+  }
+  const int a = n - 1;
+  double sum_alpha = 0, sum_luma = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const float alpha = src[i * n + a] * scale;
+    const float y = luma(src + i * n);
+    dst[i] = y;
+    sum_alpha += alpha;
+    sum_luma += static_cast<double>(alpha) * y;
+  }
+  const float mean = sum_alpha > 0 ? static_cast<float>(sum_luma / sum_alpha) : 0.0f;
+  const float backdrop = mean < kDarkInkMean ? 1.0f : 0.0f;
+  for (std::size_t i = 0; i < count; ++i) {
+    const float alpha = src[i * n + a] * scale;
+    dst[i] = alpha * dst[i] + (1.0f - alpha) * backdrop;
+  }
+}
+
+}  // namespace
+
+const char* image_error_kind_name(ImageErrorKind kind) {
+  switch (kind) {
+    case ImageErrorKind::empty: return "empty";
+    case ImageErrorKind::not_an_image: return "not_an_image";
+    case ImageErrorKind::unsupported_format: return "unsupported_format";
+    case ImageErrorKind::undecodable: return "undecodable";
+    case ImageErrorKind::too_large: return "too_large";
+  }
+  return "unknown";
+}
+
+ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& name, const ImageLimits& limits) {
+  if (bytes.empty()) fail(ImageErrorKind::empty, name, "empty file (0 bytes)");
+  if (bytes.size() > limits.max_file_bytes || bytes.size() > kMaxStbInputBytes) {
+    fail(ImageErrorKind::too_large, name,
+         "file too large: " + std::to_string(bytes.size()) + " bytes, limit " + std::to_string(limits.max_file_bytes));
+  }
+  ImageInfo info;
+  info.format = sniff_image_format(bytes);
+  if (info.format == ImageFormat::unknown) {
+    fail(ImageErrorKind::not_an_image, name, "not an image (no PNG, JPEG, BMP or PGM/PPM signature)");
+  }
+  if (!is_supported_format(info.format)) {
+    fail(ImageErrorKind::unsupported_format, name,
+         std::string("unsupported format: ") + image_format_name(info.format) +
+             " (supported: PNG, JPEG, BMP, binary PGM/PPM)");
+  }
+  auto check_pixels = [&](std::uint64_t w, std::uint64_t h) {
+    if (w == 0 || h == 0) fail(ImageErrorKind::undecodable, name, "image has a zero width or height");
+    if (w * h > limits.max_pixels) {
+      fail(ImageErrorKind::too_large, name,
+           "too many pixels: " + std::to_string(w) + "x" + std::to_string(h) + " = " + std::to_string(w * h) +
+               ", limit " + std::to_string(limits.max_pixels));
+    }
+  };
+  // Our own header read first, so a huge header is refused with its numbers
+  // even where stb would refuse it with a vaguer message.
+  std::uint64_t hw = 0, hh = 0;
+  if (read_header_size(bytes, info.format, hw, hh)) check_pixels(hw, hh);
+  const int len = static_cast<int>(bytes.size());
+  if (!stbi_info_from_memory(bytes.data(), len, &info.width, &info.height, &info.channels)) {
+    const std::string reason = stb_reason();
+    if (reason == "too large") fail(ImageErrorKind::too_large, name, "image dimensions too large to decode");
+    const std::string cut = find_truncation(bytes, info.format);
+    fail(ImageErrorKind::undecodable, name,
+         std::string("cannot read the ") + image_format_name(info.format) + " header: " + (cut.empty() ? reason : cut));
+  }
+  check_pixels(static_cast<std::uint64_t>(info.width), static_cast<std::uint64_t>(info.height));
+  info.is_16_bit = stbi_is_16_bit_from_memory(bytes.data(), len) != 0;
+  return info;
+}
+
+void decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name, GrayImage& out,
+                       const ImageLimits& limits) {
+  const ImageInfo info = probe_image(bytes, name, limits);
+  const std::string cut = find_truncation(bytes, info.format);
+  if (!cut.empty()) fail(ImageErrorKind::undecodable, name, cut);
+  const int len = static_cast<int>(bytes.size());
+  int w = 0, h = 0, n = 0;
+  if (info.is_16_bit) {
+    std::unique_ptr<stbi_us, StbFree> px(stbi_load_16_from_memory(bytes.data(), len, &w, &h, &n, 0));
+    if (!px) fail(ImageErrorKind::undecodable, name, std::string("corrupt ") + image_format_name(info.format) + ": " + stb_reason());
+    to_gray(px.get(), w, h, n, 1.0f / kMax16, out);
+  } else {
+    std::unique_ptr<stbi_uc, StbFree> px(stbi_load_from_memory(bytes.data(), len, &w, &h, &n, 0));
+    if (!px) fail(ImageErrorKind::undecodable, name, std::string("corrupt ") + image_format_name(info.format) + ": " + stb_reason());
+    to_gray(px.get(), w, h, n, 1.0f / kMax8, out);
+  }
+}
+
+GrayImage decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name, const ImageLimits& limits) {
+  GrayImage out;
+  decode_image_gray(bytes, name, out, limits);
+  return out;
+}
+
+GrayImage read_image_gray(const std::string& path, const ImageLimits& limits) {
+  const std::uint64_t size = file_size(path);
+  if (size == 0) fail(ImageErrorKind::empty, path, "empty file (0 bytes)");
+  if (size > limits.max_file_bytes) {
+    fail(ImageErrorKind::too_large, path,
+         "file too large: " + std::to_string(size) + " bytes, limit " + std::to_string(limits.max_file_bytes));
+  }
+  const std::vector<std::uint8_t> bytes = read_file_bytes(path, limits.max_file_bytes);
+  return decode_image_gray(bytes, path, limits);
+}
+
+GrayImage gray_from_u8(const std::uint8_t* pixels, int width, int height) {
+  GrayImage out;
+  to_gray(pixels, width, height, 1, 1.0f / kMax8, out);
+  return out;
+}
+
+}  // namespace blnk::data

@@ -1,0 +1,90 @@
+// Decoding uploaded or on-disk images (PNG, JPEG, BMP, PGM/PPM) into a float
+// grayscale plane, with limits checked from the header before any decoding,
+// and every failure sorted into a category the server can map to an HTTP
+// status. stb_image does the decoding, compiled in image.cpp only.
+//
+// Output convention: 0 = black, 1 = white, Rec.601 luma of the stored
+// (gamma-encoded) values: Y = 0.299 R + 0.587 G + 0.114 B; 16-bit samples are
+// scaled by 1/65535, 8-bit by 1/255.
+//
+// Alpha: transparent pixels must read as background. We composite over the
+// opposite of the visible ink: the alpha-weighted mean luma of the image
+// decides; if what is drawn is dark (mean < 0.5) the backdrop is white, else
+// black. So black strokes on a transparent canvas become black on white, white
+// strokes on transparent become white on black, and a fully opaque image is
+// unchanged. (If every pixel has the same colour the information is in alpha
+// alone, and this rule still turns alpha into ink coverage.)
+//
+// Thread safety: decoding is re-entrant; we never touch stb's global settings.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "data/image_format.h"
+#include "engine/error.h"
+
+namespace blnk::data {
+
+inline constexpr std::uint64_t kDefaultMaxImageFileBytes = 20ull << 20;   // 20 MiB
+inline constexpr std::uint64_t kDefaultMaxImagePixels = 50'000'000;       // 50 megapixels
+
+struct ImageLimits {
+  std::uint64_t max_file_bytes = kDefaultMaxImageFileBytes;
+  std::uint64_t max_pixels = kDefaultMaxImagePixels;
+};
+
+// Why an image could not be decoded. Suggested HTTP statuses in brackets.
+enum class ImageErrorKind {
+  empty,               // zero bytes                                        [400/422]
+  not_an_image,        // no known image signature                          [415]
+  unsupported_format,  // a known format we do not decode (GIF, TIFF, ...)  [415]
+  undecodable,         // a supported format, but corrupt or truncated      [422]
+  too_large,           // file bytes or pixel count above the limits        [413]
+};
+const char* image_error_kind_name(ImageErrorKind kind);
+
+class ImageError : public Error {
+ public:
+  ImageError(ImageErrorKind kind, const std::string& message) : Error(message), kind_(kind) {}
+  ImageErrorKind kind() const { return kind_; }
+
+ private:
+  ImageErrorKind kind_;
+};
+
+
+struct ImageInfo {
+  ImageFormat format = ImageFormat::unknown;
+  int width = 0, height = 0;
+  int channels = 0;       // as stored: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA
+  bool is_16_bit = false;
+};
+
+// Reads the header only and checks the limits. Throws ImageError.
+ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& name,
+                      const ImageLimits& limits = {});
+
+struct GrayImage {
+  int width = 0, height = 0;
+  std::vector<float> pixels;  // (height, width), 0 = black, 1 = white
+  bool had_alpha = false;
+  float at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * width + x]; }
+};
+
+// Decodes to grayscale as documented above. Throws ImageError naming `name`.
+// The second form reuses `out`'s storage.
+GrayImage decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name,
+                            const ImageLimits& limits = {});
+void decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name, GrayImage& out,
+                       const ImageLimits& limits = {});
+GrayImage read_image_gray(const std::string& path, const ImageLimits& limits = {});
+
+// A grayscale plane from 8-bit samples (0 = black), for callers that already
+// hold pixels (e.g. an MNIST image) and for tests.
+GrayImage gray_from_u8(const std::uint8_t* pixels, int width, int height);
+
+}  // namespace blnk::data

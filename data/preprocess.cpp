@@ -1,0 +1,570 @@
+// Preprocessing of a photographed or drawn digit into an MNIST-like 28x28
+// image (see preprocess.h for the pipeline and the reasons behind each step).
+#include "data/preprocess.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/error.h"
+
+namespace blnk::data {
+
+namespace {
+
+constexpr int kLevelBins = 256;           // gray-level histograms (8-bit precision)
+constexpr float kMadToSigma = 1.4826f;    // Gaussian: sigma = 1.4826 * median absolute deviation
+constexpr float kMinPolarityMargin = 0.02f;  // residuals smaller than this never vote on polarity
+constexpr float kFloorFractionOfThreshold = 0.5f;  // the noise floor stays below half Otsu's threshold
+// ... and at least this (3/255): 8-bit noise of a level or two sits below it
+// even when the median deviation of the paper is 0.
+constexpr float kMinFloor = 3.0f / 255.0f;
+constexpr int kMaxSide = 1 << 15;         // larger images are refused (decode limits stop them earlier)
+constexpr int kMaxLineWidth = 2;          // components this thin touching the border (and not the largest) are streaks
+constexpr float kStrongInk = 0.3f;        // components are made of ink at least this strong...
+constexpr int kFringe = 2;                // ... and keep the fainter ink up to this many pixels around them
+constexpr float kMinPaperLevel = 0.05f;   // paper darker than this is not divided by
+constexpr int kBorderRingDivisor = 20;    // border ring width = shorter side / 20 (at least 1)
+constexpr float kBandingMaskFraction = 0.5f;  // pixels above half Otsu's threshold are strokes
+constexpr float kBandingPercentile = 0.25f;  // row/column offset = this percentile of its signal
+constexpr int kBandingSamples = 48;       // ... over at most this many samples of it
+constexpr int kNoiseBins = 1024;          // histogram of |paper signal| for its median...
+constexpr float kNoiseRange = 0.25f;      // ... over [0, 0.25] (larger values count as 0.25)
+
+int to_bin(float v, int bins) {
+  const int b = static_cast<int>(v * static_cast<float>(bins - 1) + 0.5f);
+  return std::clamp(b, 0, bins - 1);
+}
+
+// The value below which `fraction` of the histogram's mass lies, as a bin centre.
+float histogram_percentile(const int* hist, int bins, long total, float fraction, float bin_width) {
+  const long target = static_cast<long>(std::ceil(fraction * static_cast<double>(total)));
+  long seen = 0;
+  for (int b = 0; b < bins; ++b) {
+    seen += hist[b];
+    if (seen >= std::max(target, 1L)) return static_cast<float>(b) * bin_width;
+  }
+  return static_cast<float>(bins - 1) * bin_width;
+}
+
+// Tile geometry shared by the background steps.
+struct Tiles {
+  int size = 0, nx = 0, ny = 0;
+};
+Tiles make_tiles(int width, int height, const PreprocessOptions& opt) {
+  Tiles t;
+  const int longer = std::max(width, height);
+  t.size = std::max(opt.min_tile, (longer + opt.tiles_across - 1) / std::max(opt.tiles_across, 1));
+  t.nx = (width + t.size - 1) / t.size;
+  t.ny = (height + t.size - 1) / t.size;
+  return t;
+}
+
+// Interpolation weights along one axis between tile centres.
+struct Lerp {
+  int i0, i1;
+  float w;
+};
+Lerp tile_lerp(int pixel, int tile_size, int tiles) {
+  const float f = (static_cast<float>(pixel) + 0.5f) / static_cast<float>(tile_size) - 0.5f;
+  const int i0 = std::clamp(static_cast<int>(std::floor(f)), 0, tiles - 1);
+  const int i1 = std::min(i0 + 1, tiles - 1);
+  const float w = std::clamp(f - static_cast<float>(i0), 0.0f, 1.0f);
+  return {i0, i1, w};
+}
+
+// One axis of a separable resampling: dst_len samples from src_len. Shrinking
+// averages the exact source area of each output sample; enlarging is linear
+// interpolation between sample centres. Equal lengths copy.
+void resample_1d(const float* src, int src_len, int src_stride, float* dst, int dst_len, int dst_stride) {
+  const double scale = static_cast<double>(src_len) / dst_len;  // source pixels per output pixel
+  if (src_len == dst_len) {
+    for (int i = 0; i < dst_len; ++i) dst[i * dst_stride] = src[i * src_stride];
+  } else if (scale > 1.0) {
+    for (int i = 0; i < dst_len; ++i) {
+      const double a = i * scale, b = (i + 1) * scale;
+      double sum = 0;
+      for (int k = static_cast<int>(a); k < src_len && k < b; ++k) {
+        const double overlap = std::min<double>(k + 1, b) - std::max<double>(k, a);
+        sum += overlap * src[k * src_stride];
+      }
+      dst[i * dst_stride] = static_cast<float>(sum / scale);
+    }
+  } else {
+    for (int i = 0; i < dst_len; ++i) {
+      const double u = (i + 0.5) * scale - 0.5;
+      const int k0 = std::clamp(static_cast<int>(std::floor(u)), 0, src_len - 1);
+      const int k1 = std::min(k0 + 1, src_len - 1);
+      const float w = static_cast<float>(std::clamp(u - k0, 0.0, 1.0));
+      dst[i * dst_stride] = (1.0f - w) * src[k0 * src_stride] + w * src[k1 * src_stride];
+    }
+  }
+}
+
+// Otsu's threshold of the values in [0, top] (negative values count as 0).
+float otsu_threshold(const std::vector<float>& values, float top, int* hist_out = nullptr) {
+  int local[kLevelBins] = {};
+  int* hist = hist_out ? hist_out : local;
+  std::fill(hist, hist + kLevelBins, 0);
+  const float inv_top = 1.0f / top;
+  for (float v : values) ++hist[to_bin(std::max(0.0f, v) * inv_top, kLevelBins)];
+  const double total = static_cast<double>(values.size());
+  double sum_all = 0;
+  for (int k = 0; k < kLevelBins; ++k) sum_all += static_cast<double>(k) * hist[k];
+  double w0 = 0, sum0 = 0, best = -1;
+  int best_k = 0;
+  for (int k = 0; k < kLevelBins - 1; ++k) {
+    w0 += hist[k];
+    sum0 += static_cast<double>(k) * hist[k];
+    const double w1 = total - w0;
+    if (w0 == 0 || w1 == 0) continue;
+    const double m0 = sum0 / w0, m1 = (sum_all - sum0) / w1;
+    const double between = w0 * w1 * (m0 - m1) * (m0 - m1);
+    if (between > best) {
+      best = between;
+      best_k = k;
+    }
+  }
+  return (static_cast<float>(best_k) + 0.5f) * top / (kLevelBins - 1);
+}
+
+// dst[i] = 1 when src has a non-zero within `radius` of i (two sweeps, O(len)).
+template <typename S, typename D>
+void dilate_1d(const S* src, int src_step, D* dst, int dst_step, int len, int radius) {
+  int last = -radius - 1;  // position of the last non-zero seen
+  for (int i = 0; i < len; ++i) {
+    if (src[i * src_step]) last = i;
+    dst[i * dst_step] = static_cast<D>(i - last <= radius);
+  }
+  int next = len + radius + 1;
+  for (int i = len - 1; i >= 0; --i) {
+    if (src[i * src_step]) next = i;
+    if (next - i <= radius) dst[i * dst_step] = 1;
+  }
+}
+
+int find_root(std::vector<int>& parent, int i) {
+  while (parent[i] != i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
+  }
+  return i;
+}
+
+Preprocessed no_digit(Preprocessed out, std::string why) {
+  out.found = false;
+  out.reason = "no digit found: " + why;
+  out.pixels.fill(0.0f);
+  return out;
+}
+
+}  // namespace
+
+namespace {
+Preprocessed preprocess_at_working_size(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt);
+}  // namespace
+
+std::array<std::uint8_t, kDigitPixels> Preprocessed::to_u8() const {
+  std::array<std::uint8_t, kDigitPixels> out{};
+  for (int i = 0; i < kDigitPixels; ++i) {
+    out[i] = static_cast<std::uint8_t>(std::lround(std::clamp(pixels[i], 0.0f, 1.0f) * 255.0f));
+  }
+  return out;
+}
+
+void estimate_background(const GrayImage& image, bool paper_light, const PreprocessOptions& opt,
+                         PreprocessWorkspace& ws, Plane& background) {
+  const int W = image.width, H = image.height;
+  const Tiles t = make_tiles(W, H, opt);
+  const float fraction = paper_light ? opt.background_percentile : 1.0f - opt.background_percentile;
+  std::vector<float>& levels = ws.tile_levels;
+  levels.resize(static_cast<std::size_t>(t.nx) * t.ny);
+  int hist[kLevelBins];
+  for (int ty = 0; ty < t.ny; ++ty) {
+    for (int tx = 0; tx < t.nx; ++tx) {
+      std::fill(hist, hist + kLevelBins, 0);
+      const int x0 = tx * t.size, x1 = std::min(W, x0 + t.size);
+      const int y0 = ty * t.size, y1 = std::min(H, y0 + t.size);
+      for (int y = y0; y < y1; ++y) {
+        const float* row = image.pixels.data() + static_cast<std::size_t>(y) * W;
+        for (int x = x0; x < x1; ++x) ++hist[to_bin(row[x], kLevelBins)];
+      }
+      levels[ty * t.nx + tx] = histogram_percentile(hist, kLevelBins, static_cast<long>(x1 - x0) * (y1 - y0),
+                                                    fraction, 1.0f / (kLevelBins - 1));
+    }
+  }
+  // Paper-side extreme over each tile's 3x3 neighbourhood.
+  std::vector<float>& spread = ws.tile_spread;
+  spread.assign(levels.begin(), levels.end());
+  for (int ty = 0; ty < t.ny; ++ty) {
+    for (int tx = 0; tx < t.nx; ++tx) {
+      float v = levels[ty * t.nx + tx];
+      for (int ny = std::max(0, ty - 1); ny <= std::min(t.ny - 1, ty + 1); ++ny) {
+        for (int nx = std::max(0, tx - 1); nx <= std::min(t.nx - 1, tx + 1); ++nx) {
+          const float n = levels[ny * t.nx + nx];
+          v = paper_light ? std::max(v, n) : std::min(v, n);
+        }
+      }
+      spread[ty * t.nx + tx] = v;
+    }
+  }
+  levels.swap(spread);
+  // Bilinear: first along x for each tile row (ws.tile_rows: (ny, W)), then along y.
+  std::vector<float>& rows = ws.scratch;
+  rows.resize(static_cast<std::size_t>(t.ny) * W);
+  for (int x = 0; x < W; ++x) {
+    const Lerp lx = tile_lerp(x, t.size, t.nx);
+    for (int ty = 0; ty < t.ny; ++ty) {
+      const float* r = levels.data() + ty * t.nx;
+      rows[static_cast<std::size_t>(ty) * W + x] = r[lx.i0] + lx.w * (r[lx.i1] - r[lx.i0]);
+    }
+  }
+  background.resize(W, H);
+  for (int y = 0; y < H; ++y) {
+    const Lerp ly = tile_lerp(y, t.size, t.ny);
+    const float* r0 = rows.data() + static_cast<std::size_t>(ly.i0) * W;
+    const float* r1 = rows.data() + static_cast<std::size_t>(ly.i1) * W;
+    float* out = background.pixels.data() + static_cast<std::size_t>(y) * W;
+    for (int x = 0; x < W; ++x) out[x] = r0[x] + ly.w * (r1[x] - r0[x]);
+  }
+}
+
+Polarity ink_polarity(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt) {
+  const int W = image.width, H = image.height;
+  const int ring = std::max(1, std::min(W, H) / kBorderRingDivisor);
+  int hist[kLevelBins] = {};
+  long count = 0;
+  for (int y = 0; y < H; ++y) {
+    const bool full_row = y < ring || y >= H - ring;
+    for (int x = 0; x < W; ++x) {
+      if (!full_row && x == ring) x = std::max(ring, W - ring);  // skip the interior
+      ++hist[to_bin(image.at(x, y), kLevelBins)];
+      ++count;
+    }
+  }
+  const float bin = 1.0f / (kLevelBins - 1);
+  Polarity p;
+  p.background = histogram_percentile(hist, kLevelBins, count, 0.5f, bin);
+  // Robust spread of the ring around its median.
+  int dev[kLevelBins] = {};
+  for (int b = 0; b < kLevelBins; ++b) dev[std::abs(b - to_bin(p.background, kLevelBins))] += hist[b];
+  const float sigma = kMadToSigma * histogram_percentile(dev, kLevelBins, count, 0.5f, bin);
+  const float margin = std::max(kMinPolarityMargin, opt.noise_sigmas * sigma);
+  double darker = 0, lighter = 0;
+  for (float g : image.pixels) {
+    const float r = g - p.background;
+    darker += std::max(0.0f, -r - margin);
+    lighter += std::max(0.0f, r - margin);
+  }
+  (void)ws;
+  p.ink_dark = darker > lighter;
+  return p;
+}
+
+void ink_signal(const GrayImage& image, const Plane& background, bool ink_dark, Plane& ink) {
+  ink.resize(image.width, image.height);
+  const std::size_t n = image.pixels.size();
+  const float* g = image.pixels.data();
+  const float* b = background.pixels.data();
+  float* s = ink.pixels.data();
+  if (ink_dark) {
+    // Reflectance: light falls on paper and ink alike, so dark ink is the
+    // fraction of the paper's brightness it absorbs, whatever the lighting.
+    for (std::size_t i = 0; i < n; ++i) s[i] = (b[i] - g[i]) / std::max(b[i], kMinPaperLevel);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) s[i] = g[i] - b[i];
+  }
+}
+
+float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
+  const int W = ink.width, H = ink.height;
+  const std::size_t n = ink.pixels.size();
+  // Offset of a row or column: a low percentile of its signal, so that a
+  // stroke covering most of it (a 7's bar) is not taken for a streak, while a
+  // streak covering all of it is.
+  std::vector<float>& vals = ws.scratch;
+  auto offset = [&](int start, int step, int len) {
+    // Evenly spaced samples (at most kBandingSamples) are enough for a streak.
+    const int every = (len + kBandingSamples - 1) / kBandingSamples;
+    vals.clear();
+    for (int k = every / 2; k < len; k += every) {
+      vals.push_back(ink.pixels[static_cast<std::size_t>(start) + static_cast<std::size_t>(k) * step]);
+    }
+    auto at = vals.begin() + static_cast<std::ptrdiff_t>(kBandingPercentile * static_cast<float>(vals.size() - 1));
+    std::nth_element(vals.begin(), at, vals.end());
+    return *at;
+  };
+  for (int y = 0; y < H; ++y) {
+    const float off = offset(y * W, 1, W);
+    for (int x = 0; x < W; ++x) ink.at(x, y) -= off;
+  }
+  for (int x = 0; x < W; ++x) {
+    const float off = offset(x, W, H);
+    for (int y = 0; y < H; ++y) ink.at(x, y) -= off;
+  }
+  // Stroke mask: above half Otsu's threshold of the positive signal, dilated.
+  float top = 0;
+  for (float v : ink.pixels) top = std::max(top, v);
+  std::vector<std::uint8_t>& mask = ws.mask;
+  mask.assign(n, 0);
+  if (top > 0) {
+    const float cut = kBandingMaskFraction * otsu_threshold(ink.pixels, top);
+    for (int y = 0; y < H; ++y) {
+      for (int x = 0; x < W; ++x) {
+        if (ink.at(x, y) <= cut) continue;
+        for (int yy = std::max(0, y - 1); yy <= std::min(H - 1, y + 1); ++yy) {
+          for (int xx = std::max(0, x - 1); xx <= std::min(W - 1, x + 1); ++xx) {
+            mask[static_cast<std::size_t>(yy) * W + xx] = 1;
+          }
+        }
+      }
+    }
+  }
+  // Noise: median absolute signal of the paper, then clamp at 0.
+  int hist[kNoiseBins] = {};
+  long paper = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (mask[i]) continue;
+    ++hist[to_bin(std::fabs(ink.pixels[i]) / kNoiseRange, kNoiseBins)];
+    ++paper;
+  }
+  const float mad = paper > 0 ? histogram_percentile(hist, kNoiseBins, paper, 0.5f, kNoiseRange / (kNoiseBins - 1)) : 0.0f;
+  for (float& v : ink.pixels) v = std::max(0.0f, v);
+  return kMadToSigma * mad;
+}
+
+InkLevels ink_levels(const Plane& ink, float noise_sigma, const PreprocessOptions& opt, PreprocessWorkspace& ws) {
+  InkLevels lv;
+  const float top = *std::max_element(ink.pixels.begin(), ink.pixels.end());
+  if (top <= 0) return lv;
+  int hist[kLevelBins];
+  lv.threshold = otsu_threshold(ink.pixels, top, hist);
+  // Stroke core: a high percentile of the pixels above the threshold.
+  const float bin = top / (kLevelBins - 1);
+  const int first = std::min(kLevelBins - 1, to_bin(lv.threshold / top, kLevelBins) + 1);
+  long above = 0;
+  for (int k = first; k < kLevelBins; ++k) above += hist[k];
+  lv.core = above > 0 ? histogram_percentile(hist + first, kLevelBins - first, above, opt.core_percentile, bin) +
+                            static_cast<float>(first) * bin
+                      : top;
+  lv.floor = std::min(std::max(opt.noise_sigmas * noise_sigma, kMinFloor), kFloorFractionOfThreshold * lv.threshold);
+  (void)ws;
+  return lv;
+}
+
+void apply_levels(Plane& ink, const InkLevels& lv) {
+  const float span = lv.core - lv.floor;
+  if (span <= 0) {
+    std::fill(ink.pixels.begin(), ink.pixels.end(), 0.0f);
+    return;
+  }
+  const float inv = 1.0f / span;
+  for (float& v : ink.pixels) v = std::clamp((v - lv.floor) * inv, 0.0f, 1.0f);
+}
+
+PixelBox find_digit_box(Plane& ink, float speck_fraction, PreprocessWorkspace& ws) {
+  const int W = ink.width, H = ink.height;
+  const std::size_t n = ink.pixels.size();
+  std::vector<int>& label = ws.labels;
+  std::vector<int>& parent = ws.parents;
+  label.assign(n, -1);
+  parent.clear();
+  // Components of the strong ink (faint noise must not link specks to the
+  // digit). First pass: provisional labels, unions with the 4 already-visited
+  // neighbours.
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < W; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * W + x;
+      if (ink.pixels[i] < kStrongInk) continue;
+      int mine = -1;
+      const int nbr[4][2] = {{-1, 0}, {-1, -1}, {0, -1}, {1, -1}};
+      for (const auto& d : nbr) {
+        const int nx = x + d[0], ny = y + d[1];
+        if (nx < 0 || ny < 0 || nx >= W) continue;
+        const int l = label[static_cast<std::size_t>(ny) * W + nx];
+        if (l < 0) continue;
+        if (mine < 0) {
+          mine = find_root(parent, l);
+        } else {
+          const int a = find_root(parent, l);
+          if (a != mine) parent[std::max(a, mine)] = std::min(a, mine), mine = std::min(a, mine);
+        }
+      }
+      if (mine < 0) {
+        mine = static_cast<int>(parent.size());
+        parent.push_back(mine);
+      }
+      label[i] = mine;
+    }
+  }
+  // Mass per component root.
+  std::vector<float>& mass = ws.masses;
+  mass.assign(parent.size(), 0.0f);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (label[i] >= 0) {
+      label[i] = find_root(parent, label[i]);
+      mass[label[i]] += ink.pixels[i];
+    }
+  }
+  // Per-component box, to recognise thin lines (scanner streaks, paper edges).
+  std::vector<int>& bounds = ws.bounds;  // (components, 4): x0, y0, x1, y1
+  bounds.assign(parent.size() * 4, 0);
+  for (std::size_t c = 0; c < parent.size(); ++c) {
+    bounds[c * 4 + 0] = W, bounds[c * 4 + 1] = H, bounds[c * 4 + 2] = -1, bounds[c * 4 + 3] = -1;
+  }
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < W; ++x) {
+      const int l = label[static_cast<std::size_t>(y) * W + x];
+      if (l < 0) continue;
+      int* b = &bounds[static_cast<std::size_t>(l) * 4];
+      b[0] = std::min(b[0], x), b[1] = std::min(b[1], y), b[2] = std::max(b[2], x), b[3] = std::max(b[3], y);
+    }
+  }
+  int biggest = -1;
+  for (std::size_t c = 0; c < mass.size(); ++c) {
+    if (biggest < 0 || mass[c] > mass[biggest]) biggest = static_cast<int>(c);
+  }
+  const float largest = biggest < 0 ? 0.0f : mass[biggest];
+  const float keep = speck_fraction * largest;
+  auto dropped = [&](int c) {
+    if (c == biggest) return largest <= 0;
+    const int* b = &bounds[static_cast<std::size_t>(c) * 4];
+    const int thin = std::min(b[2] - b[0], b[3] - b[1]) + 1;
+    const bool at_border = b[0] == 0 || b[1] == 0 || b[2] == W - 1 || b[3] == H - 1;
+    return mass[c] < keep || (thin <= kMaxLineWidth && at_border);
+  };
+  // Keep the ink within kFringe pixels of a kept component (the anti-aliased
+  // fringe and blur around the strokes); erase the rest: specks, streaks and
+  // faint trails. Mask of kept strong pixels, dilated by a square of radius
+  // kFringe (rows into `label`, then columns back into `mask`).
+  std::vector<std::uint8_t>& mask = ws.mask;
+  mask.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) mask[i] = label[i] >= 0 && !dropped(label[i]);
+  for (int y = 0; y < H; ++y) {
+    dilate_1d(mask.data() + static_cast<std::size_t>(y) * W, 1, label.data() + static_cast<std::size_t>(y) * W, 1, W, kFringe);
+  }
+  for (int x = 0; x < W; ++x) dilate_1d(label.data() + x, W, mask.data() + x, W, H, kFringe);
+  int x0 = W, y0 = H, x1 = -1, y1 = -1;
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < W; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * W + x;
+      if (!mask[i]) ink.pixels[i] = 0;
+      if (ink.pixels[i] <= 0) continue;
+      x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+    }
+  }
+  if (x1 < 0) return {};
+  return {x0, y0, x1 - x0 + 1, y1 - y0 + 1};
+}
+
+void fit_to_box(const Plane& ink, const PixelBox& box, Plane& out, std::vector<float>& rows) {
+  const int longer = std::max(box.w, box.h);
+  const double scale = static_cast<double>(kDigitBox) / longer;
+  const int ow = std::clamp(static_cast<int>(std::lround(box.w * scale)), 1, kDigitBox);
+  const int oh = std::clamp(static_cast<int>(std::lround(box.h * scale)), 1, kDigitBox);
+  // Horizontal pass into a (box.h, ow) buffer, then vertical into (oh, ow).
+  rows.resize(static_cast<std::size_t>(box.h) * ow);
+  for (int y = 0; y < box.h; ++y) {
+    resample_1d(ink.pixels.data() + static_cast<std::size_t>(box.y + y) * ink.width + box.x, box.w, 1,
+                rows.data() + static_cast<std::size_t>(y) * ow, ow, 1);
+  }
+  out.resize(ow, oh);
+  for (int x = 0; x < ow; ++x) resample_1d(rows.data() + x, box.h, ow, out.pixels.data() + x, oh, ow);
+}
+
+void place_by_center_of_mass(const Plane& digit, std::array<float, kDigitPixels>& field) {
+  field.fill(0.0f);
+  double mass = 0, mx = 0, my = 0;
+  for (int y = 0; y < digit.height; ++y) {
+    for (int x = 0; x < digit.width; ++x) {
+      const double v = digit.at(x, y);
+      mass += v;
+      mx += v * x;
+      my += v * y;
+    }
+  }
+  const double cx = mass > 0 ? mx / mass : (digit.width - 1) / 2.0;
+  const double cy = mass > 0 ? my / mass : (digit.height - 1) / 2.0;
+  const int ox = std::clamp(static_cast<int>(std::lround(kDigitCenter - cx)), 0, kDigitSide - digit.width);
+  const int oy = std::clamp(static_cast<int>(std::lround(kDigitCenter - cy)), 0, kDigitSide - digit.height);
+  for (int y = 0; y < digit.height; ++y) {
+    for (int x = 0; x < digit.width; ++x) field[(oy + y) * kDigitSide + ox + x] = digit.at(x, y);
+  }
+}
+
+Preprocessed preprocess_digit(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt) {
+  if (image.width < 1 || image.height < 1 || image.width > kMaxSide || image.height > kMaxSide ||
+      image.pixels.size() != static_cast<std::size_t>(image.width) * image.height) {
+    throw Error("preprocess_digit: bad image of " + std::to_string(image.width) + "x" +
+                std::to_string(image.height) + " with " + std::to_string(image.pixels.size()) + " pixels");
+  }
+  Preprocessed out;
+  const int factor = working_factor(image.width, image.height, opt.working_side);
+  if (factor > 1) {
+    shrink_by(image, factor, ws.small);
+    out = preprocess_at_working_size(ws.small, ws, opt);
+    out.box_x *= factor, out.box_y *= factor, out.box_w *= factor, out.box_h *= factor;
+    return out;
+  }
+  return preprocess_at_working_size(image, ws, opt);
+}
+
+int working_factor(int width, int height, int working_side) {
+  if (working_side <= 0) return 1;
+  return std::max(1, (std::max(width, height) + working_side / 2) / working_side);
+}
+
+void shrink_by(const GrayImage& image, int factor, GrayImage& out) {
+  out.width = image.width / factor;
+  out.height = image.height / factor;
+  out.had_alpha = image.had_alpha;
+  out.pixels.assign(static_cast<std::size_t>(out.width) * out.height, 0.0f);
+  const float inv = 1.0f / static_cast<float>(factor * factor);
+  for (int y = 0; y < out.height * factor; ++y) {
+    const float* src = image.pixels.data() + static_cast<std::size_t>(y) * image.width;
+    float* dst = out.pixels.data() + static_cast<std::size_t>(y / factor) * out.width;
+    for (int x = 0; x < out.width * factor; ++x) dst[x / factor] += src[x];
+  }
+  for (float& v : out.pixels) v *= inv;
+}
+
+namespace {
+
+Preprocessed preprocess_at_working_size(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt) {
+  Preprocessed out;
+  const Polarity polarity = ink_polarity(image, ws, opt);
+  out.inverted = polarity.ink_dark;
+  estimate_background(image, polarity.ink_dark, opt, ws, ws.background);
+  ink_signal(image, ws.background, polarity.ink_dark, ws.ink);
+  const float noise_sigma = remove_banding(ws.ink, ws);
+  const InkLevels levels = ink_levels(ws.ink, noise_sigma, opt, ws);
+  out.contrast = levels.core;
+  const float needed = std::max(opt.min_contrast, opt.min_contrast_sigmas * noise_sigma);
+  if (levels.core < needed) {
+    return no_digit(std::move(out), "the image is blank or uniform (ink contrast " + std::to_string(levels.core) +
+                                        ", needs " + std::to_string(needed) + ")");
+  }
+  apply_levels(ws.ink, levels);
+  const PixelBox box = find_digit_box(ws.ink, opt.speck_fraction, ws);
+  long ink_pixels = 0;
+  for (float v : ws.ink.pixels) ink_pixels += v > 0;
+  if (box.empty() || ink_pixels < opt.min_ink_pixels) {
+    return no_digit(std::move(out), "too little ink (" + std::to_string(ink_pixels) + " pixels)");
+  }
+  out.box_x = box.x;
+  out.box_y = box.y;
+  out.box_w = box.w;
+  out.box_h = box.h;
+  fit_to_box(ws.ink, box, ws.box, ws.scratch);
+  place_by_center_of_mass(ws.box, out.pixels);
+  out.found = true;
+  return out;
+}
+
+}  // namespace
+
+Preprocessed preprocess_digit(const GrayImage& image, const PreprocessOptions& opt) {
+  PreprocessWorkspace ws;
+  return preprocess_digit(image, ws, opt);
+}
+
+}  // namespace blnk::data

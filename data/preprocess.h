@@ -1,0 +1,177 @@
+// Preprocessing: turn a decoded photo or drawing of one digit into a 28x28
+// image that looks like an MNIST digit, made the way MNIST was made.
+//
+// Pipeline (each step is a function below, with its own test):
+//  1. ink_polarity: from the image itself: the border ring's median is the
+//     background, and the strong departures from it are darker or lighter;
+//  2. estimate_background: a smooth background from per-tile levels (bilinear
+//     between tile centres), so gradients and vignetting go away;
+//  3. ink_signal + remove_banding: ink = how far each pixel departs from the
+//     background towards the ink side (relative to the paper's brightness for
+//     dark ink), minus the offset of its row and column (streaks), clamped at
+//     0; gives the noise level of the paper;
+//  4. ink_levels / apply_levels: Otsu's threshold on the ink signal finds the
+//     strokes; the noise floor maps to 0 and the stroke core (a high percentile
+//     of the stroke pixels) to 1, with a linear ramp between, so anti-aliased
+//     edges stay soft (no hard binarization);
+//  5. find_digit_box: 8-connected components of the strong ink (>= 0.3);
+//     components with less than speck_fraction of the largest's mass (specks,
+//     dust) or at most 2 pixels thick and touching the image border (streaks,
+//     paper edges) are dropped, unless it is the largest; ink further than 2
+//     pixels from every kept component (noise, faint trails) is erased, the
+//     anti-aliased fringe within 2 pixels is kept; the bounding box of what
+//     remains is the digit;
+//  6. fit_to_box: scale the box to fit 20x20 keeping its aspect ratio, area
+//     averaging (exact box filter) when shrinking, bilinear when enlarging;
+//  7. place_by_center_of_mass: put the 20x20 into the 28x28 field shifted by a
+//     whole number of pixels so its centre of mass lands at (14, 14) in pixel
+//     index coordinates, as in MNIST (whose test images all have their centre
+//     of mass in [13.5, 14.5) on both axes).
+// Output: white (1) digit on black (0), pixels in [0,1] like MNIST/255.
+// An image with no ink (blank, uniform, noise only) gives found == false.
+//
+// Re-entrant: no globals; a PreprocessWorkspace holds every buffer and can be
+// reused across calls (one per thread) so steady-state calls do not allocate.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/image.h"
+
+namespace blnk::data {
+
+inline constexpr int kDigitSide = 28;                      // MNIST field
+inline constexpr int kDigitPixels = kDigitSide * kDigitSide;
+inline constexpr int kDigitBox = 20;                       // the digit's box inside it
+inline constexpr float kDigitCenter = 14.0f;               // centre of mass target (pixel index)
+
+struct PreprocessOptions {
+  // Larger images are first shrunk (area average) by the whole factor that
+  // brings their longer side nearest to this: speed (~0.25 ms for 200x200),
+  // and a digit filling a good part of the photo keeps more than the 20
+  // pixels it ends at. A digit under 1/5 of a large photo gets softer; 0
+  // disables shrinking.
+  int working_side = 96;
+  // Tiles for the background estimate: about this many across the longer side,
+  // each at least kMinTile pixels.
+  int tiles_across = 8;
+  int min_tile = 6;
+  // Paper-side percentile of each tile taken as its background level (0.75:
+  // the 75th percentile of brightness for dark ink, the 25th for light ink).
+  float background_percentile = 0.75f;
+  // Noise floor = this many robust standard deviations of the residual.
+  float noise_sigmas = 3.0f;
+  // Stroke core level = this percentile of the stroke pixels' ink signal.
+  float core_percentile = 0.9f;
+  // Components lighter than this fraction of the largest are specks.
+  float speck_fraction = 0.05f;
+  // No digit when the contrast of the strokes over the background is below
+  // this (in [0,1] gray levels), or when they cover fewer than min_ink_pixels.
+  float min_contrast = 0.08f;
+  float min_contrast_sigmas = 6.0f;  // ... or below this many noise deviations
+  int min_ink_pixels = 4;
+};
+
+struct Preprocessed {
+  bool found = false;
+  std::string reason;                     // when !found: why not
+  std::array<float, kDigitPixels> pixels{};  // (28, 28), 0 = background, ~1 = stroke core
+  bool inverted = false;                  // the input was dark ink on a light background
+  int box_x = 0, box_y = 0, box_w = 0, box_h = 0;  // the digit's box in the input
+  float contrast = 0;                     // stroke core minus background, gray levels
+
+  std::array<std::uint8_t, kDigitPixels> to_u8() const;  // 0..255, as MNIST
+};
+
+// A plane of floats; the steps pass these between them.
+struct Plane {
+  int width = 0, height = 0;
+  std::vector<float> pixels;  // (height, width)
+  void resize(int w, int h) {
+    width = w;
+    height = h;
+    pixels.resize(static_cast<std::size_t>(w) * h);
+  }
+  float& at(int x, int y) { return pixels[static_cast<std::size_t>(y) * width + x]; }
+  float at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * width + x]; }
+};
+
+struct PixelBox {
+  int x = 0, y = 0, w = 0, h = 0;
+  bool empty() const { return w <= 0 || h <= 0; }
+};
+
+struct InkLevels {
+  float threshold = 0;  // Otsu threshold of the ink signal
+  float floor = 0;      // maps to 0
+  float core = 0;       // maps to 1
+};
+
+// Buffers reused across calls. Not shared between threads.
+struct PreprocessWorkspace {
+  GrayImage small;  // the input shrunk to the working size
+  Plane background, ink, box;
+  std::vector<float> tile_levels, tile_spread;
+  std::vector<float> scratch;
+  std::vector<int> labels;
+  std::vector<int> parents;
+  std::vector<float> masses;
+  std::vector<int> bounds;
+  std::vector<std::uint8_t> mask;
+};
+
+Preprocessed preprocess_digit(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt = {});
+Preprocessed preprocess_digit(const GrayImage& image, const PreprocessOptions& opt = {});
+
+// --- The steps ---------------------------------------------------------------
+// The whole factor the image is shrunk by first: round(longer side /
+// working_side), at least 1 (1: not shrunk; working_side 0: always 1).
+int working_factor(int width, int height, int working_side);
+// Area average over factor x factor blocks (a partial last row/column is dropped).
+void shrink_by(const GrayImage& image, int factor, GrayImage& out);
+// Polarity from the border ring (a band about 1/20 of the shorter side wide):
+// its median is the background; pixels departing from it by more than a
+// margin (3 robust deviations of the ring, at least kMinPolarityMargin) vote,
+// weighted by how far they depart; the side with more weight is the ink.
+struct Polarity {
+  bool ink_dark = false;   // ink darker than the background
+  float background = 0;    // median of the border ring
+};
+Polarity ink_polarity(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt);
+// Background level per pixel from per-tile levels on the paper side
+// (background_percentile of each tile's brightness when the paper is light,
+// 1 - that when it is dark), then the paper-side extreme over each tile's 3x3
+// neighbourhood, so a tile covered by a thick stroke is not taken for paper;
+// bilinear between tile centres.
+void estimate_background(const GrayImage& image, bool paper_light, const PreprocessOptions& opt,
+                         PreprocessWorkspace& ws, Plane& background);
+// Signed ink signal (positive = ink, near 0 or negative = paper): for dark ink
+// (background - gray) / background, the share of the paper's light the ink
+// absorbs, so dim and bright parts of an unevenly lit page give the same
+// stroke; for light ink (emitted or chalk-like) gray - background.
+void ink_signal(const GrayImage& image, const Plane& background, bool ink_dark, Plane& ink);
+// Removes row and column banding (scanner streaks, uneven rows of light): the
+// 25th percentile of each row's signal, then of each column's, is subtracted
+// (a streak covers its whole row; a stroke rarely covers three quarters of
+// it). Then returns the robust standard deviation of the paper (1.4826 * the
+// median absolute signal over pixels away from the strokes: below half Otsu's
+// threshold, dilated by one pixel) and clamps the signal at 0.
+float remove_banding(Plane& ink, PreprocessWorkspace& ws);
+// Threshold, floor and core of an ink signal; `noise_sigma` is the robust
+// standard deviation of the background. Uses ws.scratch.
+InkLevels ink_levels(const Plane& ink, float noise_sigma, const PreprocessOptions& opt, PreprocessWorkspace& ws);
+// ink = clamp((ink - floor) / (core - floor), 0, 1)
+void apply_levels(Plane& ink, const InkLevels& levels);
+// Erases specks, streaks and stray faint ink from `ink` and returns the box of
+// what remains (empty if none). Uses ws.labels, parents, masses, bounds, mask.
+PixelBox find_digit_box(Plane& ink, float speck_fraction, PreprocessWorkspace& ws);
+// The box of `ink` scaled to fit kDigitBox x kDigitBox keeping the aspect
+// ratio; `scratch` holds the intermediate rows.
+void fit_to_box(const Plane& ink, const PixelBox& box, Plane& out, std::vector<float>& scratch);
+// `digit` (at most kDigitBox on each side) into the 28x28 field by its centre of mass.
+void place_by_center_of_mass(const Plane& digit, std::array<float, kDigitPixels>& field);
+
+}  // namespace blnk::data

@@ -1,0 +1,65 @@
+// Augmentation: determinism per key, identity when every range is zero, mass
+// roughly preserved, parameters within their ranges.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cmath>
+#include <numeric>
+
+#include "data/augment.h"
+
+using namespace blnk::data;
+
+namespace {
+
+std::array<std::uint8_t, 784> blob() {
+  std::array<std::uint8_t, 784> a{};
+  for (int y = 8; y < 20; ++y) {
+    for (int x = 10; x < 18; ++x) a[y * 28 + x] = static_cast<std::uint8_t>(128 + 10 * (x - 10));
+  }
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("augment: same key, same output; different keys differ") {
+  const auto src = blob();
+  AugmentOptions opt;
+  opt.max_shear = 0.2f;
+  std::array<float, 784> a{}, b{}, c{};
+  augment_digit(src.data(), 28, 28, a.data(), 42, opt);
+  augment_digit(src.data(), 28, 28, b.data(), 42, opt);
+  augment_digit(src.data(), 28, 28, c.data(), 43, opt);
+  CHECK(a == b);
+  CHECK(a != c);
+}
+
+TEST_CASE("augment: zero ranges give the identity (pixels / 255)") {
+  const auto src = blob();
+  AugmentOptions none;
+  none.max_shift = 0, none.max_rotation_deg = 0, none.min_scale = 1, none.max_scale = 1, none.max_shear = 0;
+  std::array<float, 784> out{};
+  augment_digit(src.data(), 28, 28, out.data(), 12345, none);
+  for (int i = 0; i < 784; ++i) CHECK(out[i] == doctest::Approx(src[i] / 255.0f));
+}
+
+TEST_CASE("augment: mass is roughly preserved and parameters stay in range") {
+  const auto src = blob();
+  const double mass = std::accumulate(src.begin(), src.end(), 0.0) / 255.0;
+  AugmentOptions opt;
+  std::array<float, 784> out{};
+  for (std::uint64_t key = 0; key < 200; ++key) {
+    augment_digit(src.data(), 28, 28, out.data(), key, opt);
+    const double m = std::accumulate(out.begin(), out.end(), 0.0);
+    const AugmentParams p = augment_params(key, opt);
+    // Area scales with scale^2; allow for interpolation.
+    CHECK(m == doctest::Approx(mass * p.scale * p.scale).epsilon(0.05));
+    CHECK(std::fabs(p.shift_x) <= 2.0f);
+    CHECK(std::fabs(p.rotation_deg) <= 10.0f);
+    CHECK(p.scale >= 0.9f);
+    CHECK(p.scale <= 1.1f);
+    CHECK(p.shear == 0.0f);
+    for (float v : out) CHECK((v >= 0.0f && v <= 1.0f));
+  }
+  CHECK(splitmix64(1) != splitmix64(2));
+}

@@ -1,0 +1,199 @@
+// Image decoding: every supported format and channel layout, 16-bit, alpha
+// compositing, limits checked before decoding, and every error category.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "data/image.h"
+#include "data/image_write.h"
+#include "data_test_util.h"
+
+using namespace blnk::data;
+
+namespace {
+
+// A 6x4 test pattern: gray levels 0, 50, 100, ... by pixel.
+std::vector<std::uint8_t> gray_pattern(int w, int h) {
+  std::vector<std::uint8_t> p(static_cast<std::size_t>(w) * h);
+  for (std::size_t i = 0; i < p.size(); ++i) p[i] = static_cast<std::uint8_t>((i * 50) % 256);
+  return p;
+}
+
+// The kind of ImageError thrown, checking the message names the file.
+template <typename F>
+ImageErrorKind kind_of(F&& f, const std::string& name, std::string* message = nullptr) {
+  try {
+    f();
+  } catch (const ImageError& e) {
+    CHECK(std::string(e.what()).find(name) == 0);
+    if (message) *message = e.what();
+    return e.kind();
+  }
+  FAIL("no ImageError thrown");
+  return ImageErrorKind::empty;
+}
+
+}  // namespace
+
+TEST_CASE("image: PNG gray, gray+alpha, RGB, RGBA decode to Rec.601 luma") {
+  const int w = 6, h = 4;
+  const auto gray = gray_pattern(w, h);
+  const GrayImage g = decode_image_gray(encode_png(gray, w, h, 1), "g.png");
+  REQUIRE(g.width == w);
+  REQUIRE(g.height == h);
+  for (int i = 0; i < w * h; ++i) CHECK(g.pixels[i] == doctest::Approx(gray[i] / 255.0f));
+  CHECK(!g.had_alpha);
+  // RGB: pure red, green, blue, white.
+  const std::vector<std::uint8_t> rgb = {255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255};
+  const GrayImage c = decode_image_gray(encode_png(rgb, 4, 1, 3), "c.png");
+  CHECK(c.pixels[0] == doctest::Approx(0.299f));
+  CHECK(c.pixels[1] == doctest::Approx(0.587f));
+  CHECK(c.pixels[2] == doctest::Approx(0.114f));
+  CHECK(c.pixels[3] == doctest::Approx(1.0f));
+  // RGBA, fully opaque: same as RGB.
+  const std::vector<std::uint8_t> rgba = {255, 0, 0, 255, 0, 0, 0, 255};
+  const GrayImage a = decode_image_gray(encode_png(rgba, 2, 1, 4), "a.png");
+  CHECK(a.had_alpha);
+  CHECK(a.pixels[0] == doctest::Approx(0.299f));
+  CHECK(a.pixels[1] == doctest::Approx(0.0f));
+}
+
+TEST_CASE("image: alpha makes transparent pixels background, for dark and for light strokes") {
+  // Black strokes on a transparent canvas (colour channels 0 everywhere).
+  std::vector<std::uint8_t> ga = {0, 255, 0, 0, 0, 0, 0, 128};  // (gray, alpha) x 4
+  GrayImage dark = decode_image_gray(encode_png(ga, 4, 1, 2), "dark.png");
+  CHECK(dark.pixels[0] == doctest::Approx(0.0f));           // opaque black stroke
+  CHECK(dark.pixels[1] == doctest::Approx(1.0f));           // transparent -> white backdrop
+  CHECK(dark.pixels[3] == doctest::Approx(1.0f - 128 / 255.0f).epsilon(0.01));
+  // White strokes on transparent: backdrop black.
+  std::vector<std::uint8_t> wa = {255, 255, 255, 0, 255, 0, 255, 255};
+  GrayImage light = decode_image_gray(encode_png(wa, 4, 1, 2), "light.png");
+  CHECK(light.pixels[0] == doctest::Approx(1.0f));
+  CHECK(light.pixels[1] == doctest::Approx(0.0f));
+  CHECK(light.pixels[3] == doctest::Approx(1.0f));
+  // Fully transparent image: uniform.
+  std::vector<std::uint8_t> none = {10, 0, 200, 0};
+  GrayImage empty = decode_image_gray(encode_png(none, 2, 1, 2), "none.png");
+  CHECK(empty.pixels[0] == empty.pixels[1]);
+}
+
+TEST_CASE("image: 16-bit PNG, gray and RGB") {
+  const std::vector<std::uint16_t> g16 = {0, 65535, 32768, 1000};
+  const GrayImage g = decode_image_gray(blnk::data::test::encode_png16(g16, 2, 2, 1), "g16.png");
+  REQUIRE(g.pixels.size() == 4);
+  CHECK(g.pixels[0] == doctest::Approx(0.0f));
+  CHECK(g.pixels[1] == doctest::Approx(1.0f));
+  CHECK(g.pixels[2] == doctest::Approx(32768 / 65535.0f));
+  CHECK(g.pixels[3] == doctest::Approx(1000 / 65535.0f));  // finer than 8 bits
+  const ImageInfo info = probe_image(blnk::data::test::encode_png16(g16, 2, 2, 1), "g16.png");
+  CHECK(info.is_16_bit);
+  CHECK(info.format == ImageFormat::png);
+  const std::vector<std::uint16_t> rgb16 = {65535, 0, 0};
+  const GrayImage c = decode_image_gray(blnk::data::test::encode_png16(rgb16, 1, 1, 3), "c16.png");
+  CHECK(c.pixels[0] == doctest::Approx(0.299f));
+}
+
+TEST_CASE("image: JPEG, BMP, PGM and PPM decode") {
+  const int w = 16, h = 8;
+  std::vector<std::uint8_t> flat(static_cast<std::size_t>(w) * h, 200);
+  const GrayImage j = decode_image_gray(encode_jpeg(flat, w, h, 1, 95), "f.jpg");
+  CHECK(j.width == w);
+  CHECK(j.pixels[5] == doctest::Approx(200 / 255.0f).epsilon(0.02));
+  const auto gray = gray_pattern(w, h);
+  const GrayImage b = decode_image_gray(encode_bmp(gray, w, h, 1), "f.bmp");
+  CHECK(b.height == h);
+  for (int i = 0; i < w * h; ++i) CHECK(b.pixels[i] == doctest::Approx(gray[i] / 255.0f));
+  // Binary PGM (P5) and PPM (P6), written by hand, with a comment line.
+  std::string pgm = "P5\n# a comment\n3 1\n255\n";
+  pgm += std::string("\x00\x80\xff", 3);
+  const GrayImage p = decode_image_gray(std::span(reinterpret_cast<const std::uint8_t*>(pgm.data()), pgm.size()), "f.pgm");
+  CHECK(p.width == 3);
+  CHECK(p.pixels[1] == doctest::Approx(128 / 255.0f));
+  std::string ppm = "P6 1 1 255\n";
+  ppm += std::string("\x00\xff\x00", 3);
+  const GrayImage q = decode_image_gray(std::span(reinterpret_cast<const std::uint8_t*>(ppm.data()), ppm.size()), "f.ppm");
+  CHECK(q.pixels[0] == doctest::Approx(0.587f));
+}
+
+TEST_CASE("image: error categories: empty, not an image, unsupported, undecodable, truncated") {
+  std::string msg;
+  CHECK(kind_of([] { decode_image_gray({}, "e.png"); }, "e.png", &msg) == ImageErrorKind::empty);
+  const std::string text = "hello, this is text";
+  const std::span tb(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  CHECK(kind_of([&] { decode_image_gray(tb, "t.txt"); }, "t.txt") == ImageErrorKind::not_an_image);
+  const std::string gif = "GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+  const std::span gb(reinterpret_cast<const std::uint8_t*>(gif.data()), gif.size());
+  CHECK(kind_of([&] { decode_image_gray(gb, "x.gif"); }, "x.gif", &msg) == ImageErrorKind::unsupported_format);
+  CHECK(msg.find("unsupported format: GIF") != std::string::npos);
+  for (const std::string& sig : {std::string("II*\0abcdefgh", 12), std::string("RIFF\0\0\0\0WEBPVP8 ", 16),
+                                 std::string("\0\0\0\x18" "ftypheic", 12), std::string("%PDF-1.4")}) {
+    const std::span sb(reinterpret_cast<const std::uint8_t*>(sig.data()), sig.size());
+    CHECK(kind_of([&] { decode_image_gray(sb, "u"); }, "u") == ImageErrorKind::unsupported_format);
+  }
+  CHECK(sniff_image_format(std::span(reinterpret_cast<const std::uint8_t*>("II*\0"), 4)) == ImageFormat::tiff);
+  // A PNG cut in half, a PNG with scrambled image data, a JPEG cut short.
+  const auto png = encode_png(gray_pattern(32, 32), 32, 32, 1);
+  CHECK(kind_of([&] { decode_image_gray(std::span(png).first(png.size() / 2), "half.png"); }, "half.png", &msg) ==
+        ImageErrorKind::undecodable);
+  CHECK(msg.find("truncated") != std::string::npos);
+  auto scrambled = png;  // deflate data replaced by 0xFF: a reserved block type
+  for (std::size_t i = 43; i + 20 < scrambled.size(); ++i) scrambled[i] = 0xFF;
+  CHECK(kind_of([&] { decode_image_gray(scrambled, "s.png"); }, "s.png") == ImageErrorKind::undecodable);
+  const auto jpg = encode_jpeg(gray_pattern(32, 32), 32, 32, 1);
+  CHECK(kind_of([&] { decode_image_gray(std::span(jpg).first(jpg.size() - 40), "cut.jpg"); }, "cut.jpg", &msg) ==
+        ImageErrorKind::undecodable);
+  CHECK(msg.find("truncated") != std::string::npos);
+  // A BMP and a PGM shorter than their headers promise.
+  const auto bmp = encode_bmp(gray_pattern(16, 16), 16, 16, 1);
+  CHECK(kind_of([&] { decode_image_gray(std::span(bmp).first(bmp.size() - 10), "cut.bmp"); }, "cut.bmp") ==
+        ImageErrorKind::undecodable);
+  const std::string pgm = "P5 4 4 255\nabc";
+  CHECK(kind_of([&] { decode_image_gray(std::span(reinterpret_cast<const std::uint8_t*>(pgm.data()), pgm.size()), "cut.pgm"); },
+                "cut.pgm") == ImageErrorKind::undecodable);
+  CHECK(std::string(image_error_kind_name(ImageErrorKind::too_large)) == "too_large");
+}
+
+TEST_CASE("image: limits are checked from the header, before decoding") {
+  // A PNG header claiming 100000x100000 pixels, and nothing behind it.
+  auto png = encode_png(gray_pattern(4, 4), 4, 4, 1);
+  auto huge = png;
+  const std::uint32_t side = 100000;
+  for (int k = 0; k < 2; ++k) {
+    for (int b = 0; b < 4; ++b) huge[16 + k * 4 + b] = static_cast<std::uint8_t>(side >> (24 - 8 * b));
+  }
+  std::string msg;
+  CHECK(kind_of([&] { decode_image_gray(huge, "huge.png"); }, "huge.png", &msg) == ImageErrorKind::too_large);
+  CHECK(msg.find("100000x100000 = 10000000000") != std::string::npos);
+  CHECK(msg.find("limit 50000000") != std::string::npos);
+  // Caller limits: pixels and file bytes.
+  ImageLimits small;
+  small.max_pixels = 15;
+  CHECK(kind_of([&] { decode_image_gray(png, "p.png", small); }, "p.png") == ImageErrorKind::too_large);
+  ImageLimits tiny_file;
+  tiny_file.max_file_bytes = 10;
+  CHECK(kind_of([&] { decode_image_gray(png, "p.png", tiny_file); }, "p.png", &msg) == ImageErrorKind::too_large);
+  CHECK(msg.find("file too large") != std::string::npos);
+  // A huge BMP header and a huge PGM header.
+  auto bmp = encode_bmp(gray_pattern(4, 4), 4, 4, 1);
+  bmp[18] = 0x00, bmp[19] = 0x00, bmp[20] = 0x01, bmp[21] = 0x00;  // width 65536
+  bmp[22] = 0x00, bmp[23] = 0x00, bmp[24] = 0x01, bmp[25] = 0x00;  // height 65536
+  CHECK(kind_of([&] { decode_image_gray(bmp, "h.bmp"); }, "h.bmp") == ImageErrorKind::too_large);
+  const std::string pgm = "P5 90000 90000 255\n";
+  CHECK(kind_of([&] { decode_image_gray(std::span(reinterpret_cast<const std::uint8_t*>(pgm.data()), pgm.size()), "h.pgm"); },
+                "h.pgm") == ImageErrorKind::too_large);
+}
+
+TEST_CASE("image: files: read_image_gray and write_png") {
+  blnk::data::test::TempDir dir("img");
+  const auto gray = gray_pattern(5, 3);
+  write_png(dir.file("a.png"), gray, 5, 3, 1);
+  const GrayImage g = read_image_gray(dir.file("a.png"));
+  CHECK(g.width == 5);
+  CHECK(g.pixels[4] == doctest::Approx(gray[4] / 255.0f));
+  CHECK_THROWS_AS(read_image_gray(dir.file("missing.png")), blnk::Error);
+  write_png(dir.file("empty.png"), gray, 5, 3, 1);
+  std::filesystem::resize_file(dir.file("empty.png"), 0);
+  CHECK(kind_of([&] { read_image_gray(dir.file("empty.png")); }, dir.file("empty.png")) == ImageErrorKind::empty);
+  CHECK_THROWS_AS(encode_png(gray, 4, 3, 1), blnk::Error);  // wrong size
+}

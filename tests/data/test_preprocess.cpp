@@ -1,0 +1,311 @@
+// Preprocessing: each step on synthetic digits, the whole pipeline's
+// invariances (polarity, position, lighting, specks, aspect), "no digit", MNIST
+// digits coming out nearly unchanged, and the photo-digits set if present.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <thread>
+
+#include "data/idx.h"
+#include "data/image.h"
+#include "data/image_write.h"
+#include "data/preprocess.h"
+#include "data_test_util.h"
+
+using namespace blnk::data;
+using namespace blnk::data::test;
+
+namespace {
+
+double mean_abs_diff(const std::array<float, kDigitPixels>& a, const std::array<float, kDigitPixels>& b) {
+  double s = 0;
+  for (int i = 0; i < kDigitPixels; ++i) s += std::fabs(a[i] - b[i]);
+  return s / kDigitPixels;
+}
+
+// The smallest mean_abs_diff over whole-pixel shifts of b by up to 1 pixel:
+// the centre of mass rounds to whole pixels, so a tiny change can move by one.
+double aligned_diff(const std::array<float, kDigitPixels>& a, const std::array<float, kDigitPixels>& b) {
+  double best = 1e9;
+  for (int dy = -1; dy <= 1; ++dy) {
+    for (int dx = -1; dx <= 1; ++dx) {
+      double s = 0;
+      for (int y = 0; y < kDigitSide; ++y) {
+        for (int x = 0; x < kDigitSide; ++x) {
+          const int sx = x + dx, sy = y + dy;
+          const float v = (sx < 0 || sy < 0 || sx >= kDigitSide || sy >= kDigitSide) ? 0.0f : b[sy * kDigitSide + sx];
+          s += std::fabs(a[y * kDigitSide + x] - v);
+        }
+      }
+      best = std::min(best, s / kDigitPixels);
+    }
+  }
+  return best;
+}
+
+// A "0" about 60x90 pixels at (cx, cy) on a canvas, dark ink on light paper.
+std::vector<float> zero_at(int w, int h, float cx, float cy) { return draw_ring(w, h, cx, cy, 30, 45, 10); }
+
+struct Extent {
+  int x0 = kDigitSide, y0 = kDigitSide, x1 = -1, y1 = -1;
+  int width() const { return x1 - x0 + 1; }
+  int height() const { return y1 - y0 + 1; }
+};
+Extent extent(const std::array<float, kDigitPixels>& p, float level = 0.05f) {
+  Extent e;
+  for (int y = 0; y < kDigitSide; ++y) {
+    for (int x = 0; x < kDigitSide; ++x) {
+      if (p[y * kDigitSide + x] <= level) continue;
+      e.x0 = std::min(e.x0, x), e.x1 = std::max(e.x1, x), e.y0 = std::min(e.y0, y), e.y1 = std::max(e.y1, y);
+    }
+  }
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("preprocess: a dark digit on light paper becomes a white, centred, MNIST-sized digit") {
+  const GrayImage img = paint(zero_at(120, 140, 60, 70), 120, 140, 0.9f, 0.1f);
+  const Preprocessed p = preprocess_digit(img);
+  REQUIRE(p.found);
+  CHECK(p.inverted);
+  const Extent e = extent(p.pixels);
+  CHECK(e.height() == doctest::Approx(20).epsilon(0.1));      // longer side fills the 20 box
+  CHECK(e.width() < e.height());
+  CHECK(*std::max_element(p.pixels.begin(), p.pixels.end()) == doctest::Approx(1.0f));  // stroke core ~1
+  CHECK(p.pixels[0] == 0.0f);                                   // background 0
+  // Centre of mass at (14, 14) within half a pixel.
+  double m = 0, mx = 0, my = 0;
+  for (int y = 0; y < kDigitSide; ++y) {
+    for (int x = 0; x < kDigitSide; ++x) {
+      const double v = p.pixels[y * kDigitSide + x];
+      m += v, mx += v * x, my += v * y;
+    }
+  }
+  CHECK(std::fabs(mx / m - kDigitCenter) <= 0.5);
+  CHECK(std::fabs(my / m - kDigitCenter) <= 0.5);
+}
+
+TEST_CASE("preprocess: an inverted image gives the same 28x28") {
+  const auto cov = zero_at(100, 120, 50, 60);
+  const Preprocessed dark_on_light = preprocess_digit(paint(cov, 100, 120, 0.85f, 0.15f));
+  const Preprocessed light_on_dark = preprocess_digit(paint(cov, 100, 120, 0.15f, 0.85f));
+  REQUIRE(dark_on_light.found);
+  REQUIRE(light_on_dark.found);
+  CHECK(dark_on_light.inverted);
+  CHECK(!light_on_dark.inverted);
+  CHECK(mean_abs_diff(dark_on_light.pixels, light_on_dark.pixels) < 0.01);
+}
+
+TEST_CASE("preprocess: a digit shifted in a large canvas gives the same result as a centred one") {
+  const Preprocessed centred = preprocess_digit(paint(zero_at(100, 120, 50, 60), 100, 120, 0.9f, 0.1f));
+  PreprocessOptions full_res;  // compare at full resolution: shifts need not be multiples of the shrink factor
+  full_res.working_side = 0;
+  const Preprocessed shifted = preprocess_digit(paint(zero_at(400, 300, 297, 71), 400, 300, 0.9f, 0.1f), full_res);
+  REQUIRE(centred.found);
+  REQUIRE(shifted.found);
+  CHECK(mean_abs_diff(centred.pixels, shifted.pixels) < 0.01);
+  CHECK(shifted.box_x == doctest::Approx(267).epsilon(0.02));
+  // With the default working size the large canvas is shrunk 4x first (the
+  // digit is 22 pixels high there): the same digit, a little softer.
+  const Preprocessed shrunk = preprocess_digit(paint(zero_at(400, 300, 297, 71), 400, 300, 0.9f, 0.1f));
+  REQUIRE(shrunk.found);
+  CHECK(mean_abs_diff(centred.pixels, shrunk.pixels) < 0.06);
+  CHECK(std::fabs(extent(shrunk.pixels).height() - extent(centred.pixels).height()) <= 1);
+}
+
+TEST_CASE("preprocess: blank, uniform and noise-only images give 'no digit found'") {
+  GrayImage blank;
+  blank.width = 50, blank.height = 40;
+  blank.pixels.assign(2000, 0.7f);
+  const Preprocessed p = preprocess_digit(blank);
+  CHECK(!p.found);
+  CHECK(p.reason.find("no digit found") == 0);
+  CHECK(std::all_of(p.pixels.begin(), p.pixels.end(), [](float v) { return v == 0.0f; }));
+  // A smooth gradient only.
+  GrayImage grad = blank;
+  for (int y = 0; y < 40; ++y) {
+    for (int x = 0; x < 50; ++x) grad.pixels[y * 50 + x] = 0.3f + 0.01f * x;
+  }
+  CHECK(!preprocess_digit(grad).found);
+  // Faint noise (+-1 gray level).
+  GrayImage noise = blank;
+  for (std::size_t i = 0; i < noise.pixels.size(); ++i) noise.pixels[i] += static_cast<float>(static_cast<int>((i * 7919) % 3) - 1) / 255.0f;
+  CHECK(!preprocess_digit(noise).found);
+}
+
+TEST_CASE("preprocess: an uneven lighting gradient is removed") {
+  const auto cov = zero_at(120, 140, 60, 70);
+  const Preprocessed even = preprocess_digit(paint(cov, 120, 140, 0.9f, 0.1f));
+  GrayImage lit = paint(cov, 120, 140, 0.9f, 0.1f);
+  for (int y = 0; y < 140; ++y) {
+    for (int x = 0; x < 120; ++x) {
+      float& v = lit.pixels[y * 120 + x];
+      const float light = 0.45f + 0.55f * static_cast<float>(x + y) / 260.0f;  // dark top-left corner
+      v *= light;
+    }
+  }
+  // The background step alone: the signal of the paper is ~0 everywhere.
+  PreprocessWorkspace ws;
+  Plane background, ink;
+  estimate_background(lit, true, {}, ws, background);
+  ink_signal(lit, background, true, ink);
+  remove_banding(ink, ws);
+  CHECK(ink.at(2, 2) < 0.05f);
+  CHECK(ink.at(117, 137) < 0.05f);
+  CHECK(ink.at(60, 70 - 40) > 0.2f);  // on the ring's top stroke
+  const Preprocessed p = preprocess_digit(lit);
+  REQUIRE(p.found);
+  CHECK(aligned_diff(even.pixels, p.pixels) < 0.03);
+}
+
+TEST_CASE("preprocess: specks and streaks are ignored") {
+  const auto cov = zero_at(140, 160, 60, 80);
+  const Preprocessed clean = preprocess_digit(paint(cov, 140, 160, 0.9f, 0.1f));
+  auto dirty_cov = cov;
+  for (auto [sx, sy] : {std::pair{5, 5}, {130, 20}, {120, 150}, {10, 140}, {125, 80}}) {
+    draw_bar(dirty_cov, 140, sx, sy, sx + 2.0f, sy + 2.0f);  // 2x2 specks
+  }
+  draw_bar(dirty_cov, 140, 137, 0, 139, 160);  // a streak down the right edge
+  GrayImage dirty = paint(dirty_cov, 140, 160, 0.9f, 0.1f);
+  for (int x = 0; x < 140; ++x) dirty.pixels[150 * 140 + x] -= 0.2f;  // a dark scan line
+  const Preprocessed p = preprocess_digit(dirty);
+  REQUIRE(p.found);
+  CHECK(mean_abs_diff(clean.pixels, p.pixels) < 0.01);
+  CHECK(p.box_w == doctest::Approx(clean.box_w).epsilon(0.05));
+
+  // find_digit_box alone: a lone speck is erased, the digit stays.
+  Plane plane;
+  plane.resize(30, 30);
+  for (int y = 5; y < 25; ++y) plane.at(10, y) = plane.at(11, y) = plane.at(12, y) = 1.0f;
+  plane.at(27, 2) = 1.0f;
+  PreprocessWorkspace ws;
+  const PixelBox box = find_digit_box(plane, 0.05f, ws);
+  CHECK(box.x == 10);
+  CHECK(box.w == 3);
+  CHECK(box.h == 20);
+  CHECK(plane.at(27, 2) == 0.0f);
+}
+
+TEST_CASE("preprocess: aspect ratio is kept") {
+  // A wide bar, 80 x 20: fits as 20 x 5.
+  std::vector<float> cov(200 * 100, 0.0f);
+  draw_bar(cov, 200, 60, 40, 140, 60);
+  const Preprocessed p = preprocess_digit(paint(cov, 200, 100, 1.0f, 0.0f));
+  REQUIRE(p.found);
+  const Extent e = extent(p.pixels, 0.5f);
+  CHECK(e.width() == 20);
+  CHECK(e.height() == 5);
+  // fit_to_box alone: area averaging when shrinking keeps the mean.
+  Plane src, out;
+  src.resize(40, 10);
+  for (int i = 0; i < 400; ++i) src.pixels[i] = (i % 3) == 0 ? 1.0f : 0.0f;
+  std::vector<float> scratch;
+  fit_to_box(src, {0, 0, 40, 10}, out, scratch);
+  CHECK(out.width == 20);
+  CHECK(out.height == 5);
+  const double in_mean = std::accumulate(src.pixels.begin(), src.pixels.end(), 0.0) / 400;
+  const double out_mean = std::accumulate(out.pixels.begin(), out.pixels.end(), 0.0) / 100;
+  CHECK(out_mean == doctest::Approx(in_mean).epsilon(0.02));
+  // Enlarging: a 5x10 box becomes 10x20, bilinear (values stay within the source range).
+  fit_to_box(src, {0, 0, 5, 10}, out, scratch);
+  CHECK(out.width == 10);
+  CHECK(out.height == 20);
+  CHECK(*std::max_element(out.pixels.begin(), out.pixels.end()) <= 1.0f);
+}
+
+TEST_CASE("preprocess: the steps: polarity, levels keep a soft ramp, centre of mass placement") {
+  const auto cov = zero_at(100, 120, 50, 60);
+  PreprocessWorkspace ws;
+  CHECK(ink_polarity(paint(cov, 100, 120, 0.8f, 0.2f), ws, {}).ink_dark);
+  CHECK(!ink_polarity(paint(cov, 100, 120, 0.2f, 0.8f), ws, {}).ink_dark);
+  // Levels: Otsu threshold between paper and ink, ramp kept (not binarized).
+  Plane ink;
+  ink.resize(10, 10);
+  for (int i = 0; i < 100; ++i) ink.pixels[i] = i < 70 ? 0.0f : (i < 80 ? 0.25f : 0.5f);
+  const InkLevels lv = ink_levels(ink, 0.0f, {}, ws);
+  CHECK(lv.threshold > 0.0f);
+  CHECK(lv.threshold < 0.5f);
+  CHECK(lv.core == doctest::Approx(0.5f).epsilon(0.02));
+  apply_levels(ink, lv);
+  CHECK(ink.pixels[0] == 0.0f);
+  CHECK(ink.pixels[75] > 0.3f);
+  CHECK(ink.pixels[75] < 0.7f);
+  CHECK(ink.pixels[95] == doctest::Approx(1.0f));
+  // Placement: a single bright pixel at (2, 3) of a 4x4 box lands at (14, 14);
+  // in a full 20x20 box it moves as far as the box stays inside the field.
+  Plane digit;
+  digit.resize(4, 4);
+  digit.at(2, 3) = 1.0f;
+  std::array<float, kDigitPixels> field{};
+  place_by_center_of_mass(digit, field);
+  CHECK(field[14 * kDigitSide + 14] == 1.0f);
+  digit.resize(20, 20);
+  std::fill(digit.pixels.begin(), digit.pixels.end(), 0.0f);
+  digit.at(2, 3) = 1.0f;
+  place_by_center_of_mass(digit, field);
+  CHECK(field[(8 + 3) * kDigitSide + 8 + 2] == 1.0f);
+}
+
+TEST_CASE("preprocess: re-entrant: threads with their own workspaces agree with one thread") {
+  const GrayImage img = paint(zero_at(120, 140, 60, 70), 120, 140, 0.9f, 0.1f);
+  const Preprocessed want = preprocess_digit(img);
+  std::vector<Preprocessed> got(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      PreprocessWorkspace ws;
+      for (int k = 0; k < 20; ++k) got[t] = preprocess_digit(img, ws);
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& g : got) CHECK(g.pixels == want.pixels);
+}
+
+TEST_CASE("preprocess: MNIST test digits through PNG come out nearly unchanged") {
+  const std::string path = std::string(BLNK_SHARED_DATA_DIR) + "/mnist/t10k-images-idx3-ubyte.gz";
+  if (!std::filesystem::exists(path)) {
+    MESSAGE("skipped: no MNIST test images at " << path);
+    return;
+  }
+  const IdxImages im = read_idx_images(path);
+  constexpr int kImages = 1000;
+  PreprocessWorkspace ws;
+  double total = 0;
+  int found = 0;
+  for (int i = 0; i < kImages; ++i) {
+    const auto png = encode_png(std::span(im.image(i), kDigitPixels), kDigitSide, kDigitSide, 1);
+    const Preprocessed p = preprocess_digit(decode_image_gray(png, "mnist.png"), ws);
+    found += p.found;
+    std::array<float, kDigitPixels> raw{};
+    for (int k = 0; k < kDigitPixels; ++k) raw[k] = im.image(i)[k] / 255.0f;
+    total += mean_abs_diff(raw, p.pixels);
+  }
+  MESSAGE("MNIST round trip: mean abs difference " << total / kImages << " over " << kImages << " images");
+  CHECK(found == kImages);
+  CHECK(total / kImages < 0.005);
+}
+
+TEST_CASE("preprocess: every photo digit gives a digit") {
+  const std::string dir = std::string(BLNK_SHARED_DATA_DIR) + "/photo-digits";
+  if (!std::filesystem::is_directory(dir)) {
+    MESSAGE("skipped: no photo digits at " << dir);
+    return;
+  }
+  PreprocessWorkspace ws;
+  int count = 0, found = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const Preprocessed p = preprocess_digit(read_image_gray(entry.path().string()), ws);
+    ++count;
+    found += p.found;
+    if (!p.found) continue;
+    const Extent e = extent(p.pixels, 0.3f);
+    CHECK_MESSAGE(std::max(e.width(), e.height()) >= 17, entry.path().string());  // fills the box
+    CHECK_MESSAGE(p.pixels[0] == 0.0f, entry.path().string());                     // clean corners
+    CHECK_MESSAGE(p.pixels[kDigitPixels - 1] == 0.0f, entry.path().string());
+  }
+  CHECK(count > 0);
+  CHECK(found == count);
+}

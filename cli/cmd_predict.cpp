@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 
@@ -120,8 +121,12 @@ int cmd_predict(int argc, char** argv) {
       std::printf("\n");
     }
     if (!save_dir.empty()) {
-      const std::string stem = path == "-" ? "stdin" : std::filesystem::path(path).stem().string();
-      write_file_atomically((std::filesystem::path(save_dir) / (stem + ".28x28.png")).string(), result.seen_png);
+      // Plain writes (no fsync per file): these are for looking at, and there may be thousands.
+      const std::string base = path == "-" ? "stdin" : std::filesystem::path(path).filename().string();
+      const std::string target = (std::filesystem::path(save_dir) / (base + ".28x28.png")).string();
+      std::ofstream out(target, std::ios::binary);
+      out.write(reinterpret_cast<const char*>(result.seen_png.data()), std::streamsize(result.seen_png.size()));
+      if (!out) throw Error(target + ": cannot write the preprocessed image");
     }
   }
   std::fflush(stdout);

@@ -20,7 +20,7 @@ void add_data_options(cxxopts::Options& options, bool training) {
 DataFiles resolve_data_files(const cxxopts::ParseResult& args, bool need_train) {
   DataFiles f;
   if (args.count("data")) {
-    const data::MnistFiles found = data::find_mnist_files(args["data"].as<std::string>());
+    const data::MnistFiles found = data::find_mnist_files(args["data"].as<std::string>(), need_train, !need_train);
     f = {found.train_images, found.train_labels, found.test_images, found.test_labels};
   }
   auto take = [&](const char* option, std::string& into) {

@@ -247,13 +247,13 @@ Dataset load_dataset(const std::string& images_path, const std::string& labels_p
   return d;
 }
 
-MnistFiles find_mnist_files(const std::string& dir) {
+MnistFiles find_mnist_files(const std::string& dir, bool need_train, bool need_test) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a directory (looking for the MNIST files)");
   std::vector<std::string> tried;
   std::vector<std::string> missing;
-  auto find = [&](const std::string& set, const std::string& kind, const std::string& idx) {
+  auto find = [&](const std::string& set, const std::string& kind, const std::string& idx, bool needed) {
     // e.g. set "train", kind "images", idx "idx3"
     const std::array<std::string, 2> stems = {set + "-" + kind + "-" + idx + "-ubyte",
                                               set + "-" + kind + "." + idx + "-ubyte"};
@@ -264,14 +264,14 @@ MnistFiles find_mnist_files(const std::string& dir) {
         tried.push_back(name);
       }
     }
-    missing.push_back(stems[0]);
+    if (needed) missing.push_back(stems[0]);
     return std::string();
   };
   MnistFiles f;
-  f.train_images = find("train", "images", "idx3");
-  f.train_labels = find("train", "labels", "idx1");
-  f.test_images = find("t10k", "images", "idx3");
-  f.test_labels = find("t10k", "labels", "idx1");
+  f.train_images = find("train", "images", "idx3", need_train);
+  f.train_labels = find("train", "labels", "idx1", need_train);
+  f.test_images = find("t10k", "images", "idx3", need_test);
+  f.test_labels = find("t10k", "labels", "idx1", need_test);
   if (!missing.empty()) {
     std::string msg = dir + ": MNIST files not found:";
     for (const std::string& m : missing) msg += " " + m;

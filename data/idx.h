@@ -71,8 +71,9 @@ struct MnistFiles {
 };
 // Accepts each of train-images-idx3-ubyte, train-labels-idx1-ubyte,
 // t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte with or without ".gz", and the
-// dot spelling (train-images.idx3-ubyte). Throws listing every name it tried.
-MnistFiles find_mnist_files(const std::string& dir);
+// dot spelling (train-images.idx3-ubyte). Throws listing every name it tried
+// when a needed pair is missing; a pair not needed is left empty when absent.
+MnistFiles find_mnist_files(const std::string& dir, bool need_train = true, bool need_test = true);
 
 // Writing. The encode_* functions return the file's bytes.
 enum class IdxCompression { plain, gzip };

@@ -101,29 +101,41 @@ std::string Network::summary() const {
   return out;
 }
 
-Workspace::Workspace(const Network& net, int max_batch) : net_(net), max_batch_(max_batch) {
+Workspace::Workspace(const Network& net, int max_batch, Purpose purpose)
+    : net_(net), max_batch_(max_batch), purpose_(purpose) {
   if (max_batch < 1 || max_batch > kMaxBatch)
     throw Error("workspace: batch size must be from 1 to " + std::to_string(kMaxBatch) +
                 ", got " + std::to_string(max_batch));
   const auto& layers = net.layers();
+  const bool shared_cache = purpose == Purpose::inference;
   std::size_t largest = net.input_shape().size();
+  std::size_t largest_cache = 0;
   std::size_t bytes = 0;
   for (const auto& layer : layers) {
     largest = std::max(largest, layer->output_shape().size());
     bytes += align_up(sizeof(float) * max_batch * layer->output_shape().size());
-    bytes += align_up(layer->cache_bytes(max_batch));
+    const std::size_t cache = align_up(layer->cache_bytes(max_batch));
+    largest_cache = std::max(largest_cache, cache);
+    if (!shared_cache) bytes += cache;
   }
-  bytes += 2 * align_up(sizeof(float) * max_batch * largest);
+  if (shared_cache) bytes += largest_cache;
+  else bytes += 2 * align_up(sizeof(float) * max_batch * largest);  // gradient ping-pong
   memory_ = AlignedBuffer(bytes);
   std::byte* p = memory_.data();
   for (const auto& layer : layers) {
     outputs_.push_back(reinterpret_cast<float*>(p));
     p += align_up(sizeof(float) * max_batch * layer->output_shape().size());
-    caches_.push_back(layer->cache_bytes(max_batch) ? p : nullptr);
-    p += align_up(layer->cache_bytes(max_batch));
   }
-  grad_a_ = reinterpret_cast<float*>(p);
-  grad_b_ = reinterpret_cast<float*>(p + align_up(sizeof(float) * max_batch * largest));
+  std::byte* shared = p;
+  for (const auto& layer : layers) {
+    const std::size_t cache = align_up(layer->cache_bytes(max_batch));
+    caches_.push_back(cache ? (shared_cache ? shared : p) : nullptr);
+    if (!shared_cache) p += cache;
+  }
+  if (!shared_cache) {
+    grad_a_ = reinterpret_cast<float*>(p);
+    grad_b_ = reinterpret_cast<float*>(p + align_up(sizeof(float) * max_batch * largest));
+  }
 }
 
 const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t step_key,
@@ -131,6 +143,8 @@ const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t 
   if (n < 1 || n > max_batch_)
     throw Error("workspace: batch of " + std::to_string(n) + " samples, planned for at most " +
                 std::to_string(max_batch_));
+  if (mode == Mode::training && purpose_ != Purpose::training)
+    throw Error("workspace: planned for inference, cannot run in training mode");
   input_ = x;
   n_ = n;
   mode_ = mode;
@@ -151,8 +165,8 @@ const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t 
 }
 
 void Workspace::backward(float* grads) {
-  if (mode_ != Mode::training || !input_)
-    throw Error("workspace: backward() needs a forward() in training mode first");
+  if (purpose_ != Purpose::training || mode_ != Mode::training || !input_)
+    throw Error("workspace: backward() needs a training workspace and a forward() in training mode first");
   const auto& layers = net_.layers();
   const float* params = net_.params().data();
   float* dy = grad_a_;

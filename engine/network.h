@@ -61,9 +61,14 @@ class Network {
   std::vector<float> params_;
 };
 
+// What a workspace is planned for. An inference workspace shares one cache region
+// among all layers (no cache has to survive until a backward pass), which makes
+// it about half the size; backward() refuses to run on it.
+enum class Purpose { training, inference };
+
 class Workspace {
  public:
-  Workspace(const Network& net, int max_batch);
+  Workspace(const Network& net, int max_batch, Purpose purpose = Purpose::training);
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
 
@@ -76,7 +81,7 @@ class Workspace {
   const float* forward(const float* x, int n, Mode mode, std::uint64_t step_key = 0,
                        int first_sample = 0);
   // The (n, classes) buffer the loss writes d(loss)/d(logits) into before backward().
-  float* logits_grad() { return grad_a_; }
+  float* logits_grad() { return grad_a_; }  // null in an inference workspace
   // Backpropagates logits_grad() through the last forward (which must have been in
   // training mode) and ADDS the parameter gradients to grads (param_count floats).
   void backward(float* grads);
@@ -89,6 +94,7 @@ class Workspace {
  private:
   const Network& net_;
   int max_batch_;
+  Purpose purpose_;
   AlignedBuffer memory_;
   std::vector<float*> outputs_;       // outputs_[i]: layer i's output (max_batch, out_i)
   std::vector<std::byte*> caches_;    // caches_[i]: layer i's cache

@@ -12,7 +12,7 @@
 namespace blnk::serve {
 
 struct ModelClassifier::Slot {
-  explicit Slot(const Network& net) : workspace(net, 1), probabilities(net.num_classes()) {}
+  explicit Slot(const Network& net) : workspace(net, 1, Purpose::inference), probabilities(net.num_classes()) {}
   Workspace workspace;
   data::PreprocessWorkspace preprocess;
   data::GrayImage image;
@@ -48,7 +48,9 @@ ModelClassifier::ModelClassifier(const std::string& model_path, const data::Imag
     : accuracy_(std::nan("")),
       net_(load_network(model_path, accuracy_)),
       name_(std::filesystem::path(model_path).filename().string()),
-      limits_(limits) {}
+      limits_(limits) {
+  release(std::make_unique<Slot>(net_));  // one slot ready, so the first call is not slower
+}
 
 ModelClassifier::~ModelClassifier() = default;
 
@@ -101,7 +103,7 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
   }
   const data::Preprocessed digit = data::preprocess_digit(slot->image, slot->preprocess);
   if (!digit.found) {
-    failure = {422, name + ": no digit found: " + digit.reason};
+    failure = {422, name + ": " + digit.reason};
     return false;
   }
   slot->workspace.predict(digit.pixels.data(), 1, slot->probabilities.data());

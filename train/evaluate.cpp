@@ -89,7 +89,7 @@ Evaluation evaluate(const Network& net, const LabelledImages& set, int threads, 
   std::vector<std::vector<std::int64_t>> confusion(threads, ev.confusion);
 #pragma omp parallel num_threads(threads)
   {
-    Workspace ws(net, batch);
+    Workspace ws(net, batch, Purpose::inference);
     std::vector<float> x(std::size_t(batch) * image_size);
     auto& my_confusion = confusion[omp_get_thread_num()];
 #pragma omp for schedule(static)

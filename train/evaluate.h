@@ -31,6 +31,6 @@ struct Evaluation {
   std::string to_text() const;  // a table for people
 };
 
-Evaluation evaluate(const Network& net, const LabelledImages& set, int threads, int batch = 256);
+Evaluation evaluate(const Network& net, const LabelledImages& set, int threads, int batch = 64);
 
 }  // namespace blnk::train

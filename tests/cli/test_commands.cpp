@@ -1,0 +1,182 @@
+// Smoke tests of the other commands through the real binary: `blnk summary`,
+// `blnk eval --json`, and `blnk train` on a tiny IDX set made here (synthetic,
+// so it needs no data set) writing a model that `eval`, `summary` and `predict`
+// then read; a bad IDX file gives an error naming it and exit status 1.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "cli/cli_test_util.h"
+#include "data/idx.h"
+#include "data/image_write.h"
+
+using namespace blnk;
+using namespace blnk::cli_test;
+
+namespace {
+
+constexpr int kSide = 28;
+constexpr int kTrainCount = 400, kTestCount = 100;
+constexpr const char* kSmallSpec = "conv8,pool,flatten,dense32,dense10";
+
+// A synthetic 10-class set: class c is a bright 8x8 square at cell (c % 5, c / 5)
+// of a 5x2 grid, jittered by up to 2 pixels, over faint noise.
+void make_synthetic(int count, std::uint64_t seed, std::vector<std::uint8_t>& pixels, std::vector<std::uint8_t>& labels) {
+  pixels.assign(static_cast<std::size_t>(count) * kSide * kSide, 0);
+  labels.resize(count);
+  std::uint64_t state = seed * 0x9E3779B97F4A7C15ull + 1;
+  auto next = [&]() {  // xorshift64*
+    state ^= state >> 12, state ^= state << 25, state ^= state >> 27;
+    return (state * 0x2545F4914F6CDD1Dull) >> 33;
+  };
+  for (int i = 0; i < count; ++i) {
+    const int c = i % 10;
+    labels[i] = static_cast<std::uint8_t>(c);
+    std::uint8_t* img = pixels.data() + static_cast<std::size_t>(i) * kSide * kSide;
+    for (int p = 0; p < kSide * kSide; ++p) img[p] = static_cast<std::uint8_t>(next() % 30);
+    const int x0 = 2 + (c % 5) * 5 + int(next() % 5) - 2, y0 = 4 + (c / 5) * 12 + int(next() % 5) - 2;
+    for (int y = std::max(0, y0); y < std::min(kSide, y0 + 8); ++y)
+      for (int x = std::max(0, x0); x < std::min(kSide, x0 + 8); ++x) img[y * kSide + x] = 255;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("summary: the bundled model's layer table and parameter count") {
+  TempDir tmp("summary");
+  const RunResult r = run_blnk({"summary"}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  CHECK(r.status == 0);
+  CHECK(contains(r.out, "mnist.blnk"));
+  CHECK(contains(r.out, "conv2d (Conv2D)"));
+  CHECK(contains(r.out, "dense_1 (Dense)"));
+  CHECK(contains(r.out, "Total params: 130,890"));
+  const RunResult arch = run_blnk({"summary", "--arch", kSmallSpec}, tmp);
+  CHECK(arch.status == 0);
+  CHECK(contains(arch.out, "Total params:"));
+  const RunResult bad = run_blnk({"summary", "--model", tmp.file("missing.blnk")}, tmp);
+  CHECK(bad.status == 1);
+  CHECK(contains(bad.err, tmp.file("missing.blnk")));
+}
+
+TEST_CASE("train on a tiny IDX set writes a model that eval --json, summary and predict read") {
+  TempDir tmp("train");
+  std::vector<std::uint8_t> train_px, train_lb, test_px, test_lb;
+  make_synthetic(kTrainCount, 1, train_px, train_lb);
+  make_synthetic(kTestCount, 2, test_px, test_lb);
+  const std::string ti = tmp.file("train-images-idx3-ubyte"), tl = tmp.file("train-labels-idx1-ubyte.gz");
+  const std::string vi = tmp.file("t10k-images-idx3-ubyte.gz"), vl = tmp.file("t10k-labels-idx1-ubyte");
+  data::write_idx_images(ti, kTrainCount, kSide, kSide, train_px);
+  data::write_idx_labels(tl, train_lb, data::IdxCompression::gzip);
+  data::write_idx_images(vi, kTestCount, kSide, kSide, test_px, data::IdxCompression::gzip);
+  data::write_idx_labels(vl, test_lb);
+  const std::string model = tmp.file("tiny.blnk");
+
+  const RunResult t = run_blnk({"train", "--data", tmp.path().string(), "--arch", kSmallSpec, "--epochs", "2",
+                                "--batch-size", "32", "--lr", "0.003", "--threads", "2", "--quiet", "--out", model},
+                               tmp);
+  INFO("train stdout:\n" << t.out << "stderr:\n" << t.err);
+  REQUIRE(t.status == 0);
+  REQUIRE(std::filesystem::exists(model));
+
+  const RunResult e = run_blnk({"eval", "--json", "--model", model, "--test-images", vi, "--test-labels", vl}, tmp);
+  INFO("eval stdout:\n" << e.out << "stderr:\n" << e.err);
+  REQUIRE(e.status == 0);
+  const Json j = parse_json(e.out);
+  CHECK(int(j["count"].number) == kTestCount);
+  const double accuracy = j["accuracy"].number;
+  CHECK(int(j["correct"].number) == int(std::lround(accuracy * kTestCount)));
+  CHECK(accuracy > 0.5);  // the classes are trivially separable
+  REQUIRE(j["confusion"].items.size() == 10);
+  int total = 0;
+  for (const Json& row : j["confusion"].items) {
+    REQUIRE(row.items.size() == 10);
+    for (const Json& cell : row.items) total += int(cell.number);
+  }
+  CHECK(total == kTestCount);
+  CHECK(j["precision"].items.size() == 10);
+  CHECK(j["recall"].items.size() == 10);
+
+  const RunResult s = run_blnk({"summary", model}, tmp);
+  CHECK(s.status == 0);
+  CHECK(contains(s.out, "spec: conv8"));
+  CHECK(contains(s.out, "test.accuracy"));
+
+  // The new model also drives predict (on one of its own training images).
+  const std::string png = tmp.file("square.png");
+  data::write_png(png, std::span(train_px.data(), kSide * kSide), kSide, kSide, 1);
+  const RunResult p = run_blnk({"predict", "--json", "--model", model, png}, tmp);
+  INFO("predict stdout:\n" << p.out << "stderr:\n" << p.err);
+  CHECK(p.status == 0);
+  CHECK(parse_json(p.out)["file"].text == png);
+}
+
+TEST_CASE("eval --json on the bundled model and MNIST test images") {
+  if (!have_mnist()) return;
+  TempDir tmp("eval");
+  // The first 500 test images as a plain IDX pair, so the run takes a fraction of a second.
+  constexpr int kCount = 500;
+  const auto& m = *mnist_test();
+  const std::string images = tmp.file("images.idx"), labels = tmp.file("labels.idx");
+  data::write_idx_images(images, kCount, 28, 28, std::span(m.images.pixels.data(), kCount * 784));
+  data::write_idx_labels(labels, std::span(m.labels.labels.data(), kCount));
+  const RunResult r = run_blnk({"eval", "--json", "--threads", "2", "--test-images", images, "--test-labels", labels}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  const Json j = parse_json(r.out);
+  CHECK(int(j["count"].number) == kCount);
+  CHECK(j["accuracy"].number >= 0.98);
+  CHECK(j["mean_loss"].number > 0.0);
+  // The plain form says the same.
+  const RunResult plain = run_blnk({"eval", "--threads", "2", "--test-images", images, "--test-labels", labels}, tmp);
+  CHECK(plain.status == 0);
+  CHECK(contains(plain.out, "accuracy"));
+}
+
+TEST_CASE("train and eval: a bad IDX file gives an error naming it, exit 1") {
+  TempDir tmp("badidx");
+  std::vector<std::uint8_t> px, lb;
+  make_synthetic(50, 3, px, lb);
+  const std::string images = tmp.file("images.idx"), labels = tmp.file("labels.idx");
+  data::write_idx_images(images, 50, kSide, kSide, px);
+  data::write_idx_labels(labels, lb);
+  const std::string text = tmp.file("not-idx.txt");
+  write_text(text, "this is not an IDX file\n");
+  std::vector<std::uint8_t> cut = data::encode_idx_images(50, kSide, kSide, px);
+  cut.resize(cut.size() - 100);
+  const std::string truncated = tmp.file("truncated.idx");
+  write_bytes(truncated, cut);
+  std::vector<std::uint8_t> bad_labels = data::encode_idx_labels(lb);
+  bad_labels.back() = 42;  // a label out of range
+  const std::string label_42 = tmp.file("label42.idx");
+  write_bytes(label_42, bad_labels);
+  const std::string short_labels = tmp.file("short-labels.idx");
+  data::write_idx_labels(short_labels, std::span(lb.data(), 40));
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string named;
+  };
+  const std::string out = tmp.file("never.blnk");
+  const std::vector<Case> cases = {
+      {{"train", "--train-images", text, "--train-labels", labels, "--epochs", "1", "--quiet", "--out", out}, text},
+      {{"train", "--train-images", truncated, "--train-labels", labels, "--epochs", "1", "--quiet", "--out", out}, truncated},
+      {{"train", "--train-images", images, "--train-labels", label_42, "--epochs", "1", "--quiet", "--out", out}, label_42},
+      {{"train", "--train-images", tmp.file("missing.idx"), "--train-labels", labels, "--quiet", "--out", out},
+       tmp.file("missing.idx")},
+      {{"eval", "--test-images", images, "--test-labels", short_labels}, short_labels},
+      {{"eval", "--test-images", text, "--test-labels", labels}, text},
+      {{"train", "--data", tmp.dir("empty"), "--quiet", "--out", out}, tmp.file("empty")},
+  };
+  for (const Case& c : cases) {
+    std::string joined;
+    for (const std::string& s : c.args) joined += s + " ";
+    CAPTURE(joined);
+    const RunResult r = run_blnk(c.args, tmp);
+    INFO("stderr:\n" << r.err);
+    CHECK(r.status == 1);
+    CHECK(contains(r.err, c.named));
+    CHECK(contains(r.err, "error"));
+  }
+  CHECK_FALSE(std::filesystem::exists(out));
+}

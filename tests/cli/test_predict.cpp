@@ -1,0 +1,229 @@
+// End-to-end tests of `blnk predict` through the real binary: every supported
+// format (written here with stb_image_write or by hand) from real MNIST test
+// digits enlarged into "photos", directories, standard input, the plain and
+// JSON outputs, --top-k and --save-preprocessed. Skips, saying so, when the
+// MNIST test files are absent (set BLNK_DATA_DIR).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "cli/cli_test_util.h"
+#include "data/image.h"
+#include "data/image_write.h"
+
+using namespace blnk;
+using namespace blnk::cli_test;
+
+namespace {
+
+constexpr int kScale = 4;                  // 28 -> 112 pixels
+constexpr int kWidth = 150, kHeight = 136;  // canvas, the digit off-centre in it
+constexpr Rgb kWhitePaper{235, 235, 230}, kBlackInk{25, 25, 30};
+constexpr Rgb kTintedPaper{232, 220, 170}, kBlueInk{30, 40, 120};
+constexpr Rgb kBoard{40, 60, 45}, kChalk{225, 230, 220};
+
+std::vector<float> digit_canvas(int index) { return enlarged_digit(index, kScale, kWidth, kHeight, 30, 14); }
+
+std::vector<std::uint16_t> widen(const std::vector<std::uint8_t>& v) {
+  std::vector<std::uint16_t> out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<std::uint16_t>(v[i] * 257);
+  return out;
+}
+
+// Writes one image per supported format and layout into `dir`; returns file name -> label.
+std::map<std::string, int> write_format_zoo(const std::string& dir) {
+  const auto& labels = mnist_test()->labels.labels;
+  std::map<std::string, int> expected;
+  int index = 0;
+  auto add = [&](const std::string& name, const std::vector<std::uint8_t>& bytes) {
+    write_bytes(dir + "/" + name, bytes);
+    expected[name] = labels[index];
+    ++index;
+  };
+  const int w = kWidth, h = kHeight;
+  add("png_gray.png", data::encode_png(paint_u8(digit_canvas(index), 1, kWhitePaper, kBlackInk), w, h, 1));
+  add("png_rgb.png", data::encode_png(paint_u8(digit_canvas(index), 3, kTintedPaper, kBlueInk), w, h, 3));
+  {  // RGBA, black everywhere, the digit only in alpha: transparent pixels are background
+    const std::vector<float> cov = digit_canvas(index);
+    std::vector<std::uint8_t> px(cov.size() * 4, 0);
+    for (std::size_t i = 0; i < cov.size(); ++i) px[i * 4 + 3] = static_cast<std::uint8_t>(std::lround(cov[i] * 255));
+    add("png_rgba_transparent.png", data::encode_png(px, w, h, 4));
+  }
+  {  // gray+alpha, white strokes on a transparent canvas
+    const std::vector<float> cov = digit_canvas(index);
+    std::vector<std::uint8_t> px(cov.size() * 2, 255);
+    for (std::size_t i = 0; i < cov.size(); ++i) px[i * 2 + 1] = static_cast<std::uint8_t>(std::lround(cov[i] * 255));
+    add("png_gray_alpha_white_ink.png", data::encode_png(px, w, h, 2));
+  }
+  add("png16_gray_light_on_dark.png", encode_png16(widen(paint_u8(digit_canvas(index), 1, kBoard, kChalk)), w, h, 1));
+  add("png16_rgba.png", encode_png16(widen(paint_u8(digit_canvas(index), 4, kTintedPaper, kBlackInk)), w, h, 4));
+  add("jpeg_rgb.jpg", data::encode_jpeg(paint_u8(digit_canvas(index), 3, kTintedPaper, kBlueInk), w, h, 3, 80));
+  add("jpeg_gray.jpg", data::encode_jpeg(paint_u8(digit_canvas(index), 1, kWhitePaper, kBlackInk), w, h, 1, 90));
+  add("bmp_rgb.bmp", data::encode_bmp(paint_u8(digit_canvas(index), 3, kBoard, kChalk), w, h, 3));
+  add("pgm.pgm", encode_pnm(widen(paint_u8(digit_canvas(index), 1, kWhitePaper, kBlackInk)), w, h, 1, 65535));
+  {
+    const std::vector<std::uint8_t> px = paint_u8(digit_canvas(index), 1, kWhitePaper, kBlackInk);
+    add("pgm8.pgm", encode_pnm(std::vector<std::uint16_t>(px.begin(), px.end()), w, h, 1, 255));
+  }
+  {
+    const std::vector<std::uint8_t> px = paint_u8(digit_canvas(index), 3, kTintedPaper, kBlueInk);
+    add("ppm.ppm", encode_pnm(std::vector<std::uint16_t>(px.begin(), px.end()), w, h, 3, 255));
+  }
+  return expected;
+}
+
+std::string one_digit_png(const TempDir& tmp, const std::string& name, int index) {
+  const std::string path = tmp.file(name);
+  write_bytes(path, data::encode_png(paint_u8(digit_canvas(index), 1, kWhitePaper, kBlackInk), kWidth, kHeight, 1));
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("predict: every supported format and layout decodes and reads the right digit") {
+  if (!have_mnist()) return;
+  TempDir tmp("formats");
+  const std::string dir = tmp.dir("zoo");
+  const std::map<std::string, int> expected = write_format_zoo(dir);
+
+  const RunResult r = run_blnk({"predict", "--json", dir}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  const std::vector<std::string> lines = lines_of(r.out);
+  REQUIRE(lines.size() == expected.size());
+  std::set<std::string> seen;
+  for (const std::string& line : lines) {
+    const Json j = parse_json(line);
+    const std::string name = std::filesystem::path(j["file"].text).filename().string();
+    INFO(line);
+    REQUIRE(expected.count(name) == 1);
+    seen.insert(name);
+    REQUIRE(j.has("digit"));
+    CHECK(int(j["digit"].number) == expected.at(name));
+    CHECK(j["probability"].number > 0.5);
+  }
+  CHECK(seen.size() == expected.size());
+  // A directory is expanded in sorted order.
+  std::vector<std::string> order;
+  for (const std::string& line : lines) order.push_back(parse_json(line)["file"].text);
+  CHECK(std::is_sorted(order.begin(), order.end()));
+}
+
+TEST_CASE("predict: plain output is one line per image with the digit, its probability and the top 3") {
+  if (!have_mnist()) return;
+  TempDir tmp("plain");
+  const std::string a = one_digit_png(tmp, "a.png", 0), b = one_digit_png(tmp, "b.png", 1);
+  const RunResult r = run_blnk({"predict", a, b}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  CHECK(r.status == 0);
+  const std::vector<std::string> lines = lines_of(r.out);
+  REQUIRE(lines.size() == 2);
+  const auto& labels = mnist_test()->labels.labels;
+  for (int i = 0; i < 2; ++i) {
+    const std::string& line = lines[i];
+    const std::string prefix = (i == 0 ? a : b) + ": " + std::to_string(labels[i]) + " (";
+    CHECK_MESSAGE(line.rfind(prefix, 0) == 0, line);
+    CHECK(contains(line, "%)  then "));
+    CHECK(std::count(line.begin(), line.end(), '%') == 3);  // the digit and two more
+  }
+}
+
+TEST_CASE("predict: - reads the image from standard input") {
+  if (!have_mnist()) return;
+  TempDir tmp("stdin");
+  const std::string png = one_digit_png(tmp, "digit.png", 2);
+  const std::string seen_dir = tmp.file("seen");
+  const RunResult r = run_blnk({"predict", "--json", "--save-preprocessed", seen_dir, "-"}, tmp, png);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  CHECK(r.status == 0);
+  const std::vector<std::string> lines = lines_of(r.out);
+  REQUIRE(lines.size() == 1);
+  const Json j = parse_json(lines[0]);
+  CHECK(j["file"].text == "standard input");
+  CHECK(int(j["digit"].number) == mnist_test()->labels.labels[2]);
+  CHECK(std::filesystem::exists(seen_dir + "/stdin.28x28.png"));
+
+  // Empty standard input is an error for that input, named as such.
+  write_bytes(tmp.file("empty"), {});
+  const RunResult e = run_blnk({"predict", "-"}, tmp, tmp.file("empty"));
+  CHECK(e.status == 1);
+  CHECK(contains(e.err, "standard input"));
+  CHECK(contains(e.err, "empty"));
+}
+
+TEST_CASE("predict --json: file, digit, probability, top (k entries, likeliest first) and elapsed_ms") {
+  if (!have_mnist()) return;
+  TempDir tmp("json");
+  const std::string png = one_digit_png(tmp, "quote\"and\\slash.png", 3);
+  for (const int k : {1, 3, 5, 10}) {
+    CAPTURE(k);
+    const RunResult r = run_blnk({"predict", "--json", "--top-k", std::to_string(k), png}, tmp);
+    INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.status == 0);
+    const std::vector<std::string> lines = lines_of(r.out);
+    REQUIRE(lines.size() == 1);
+    const Json j = parse_json(lines[0]);
+    CHECK(j["file"].text == png);  // quotes and backslashes escaped and read back
+    CHECK(j["digit"].kind == Json::Kind::number);
+    CHECK(int(j["digit"].number) == mnist_test()->labels.labels[3]);
+    const double p = j["probability"].number;
+    CHECK(p > 0.0);
+    CHECK(p <= 1.0);
+    const Json& top = j["top"];
+    REQUIRE(top.kind == Json::Kind::array);
+    REQUIRE(top.items.size() == std::size_t(k));
+    CHECK(int(top[0]["digit"].number) == int(j["digit"].number));
+    CHECK(top[0]["probability"].number == doctest::Approx(p));
+    double sum = 0;
+    std::set<int> digits;
+    for (std::size_t i = 0; i < top.items.size(); ++i) {
+      const int d = int(top[i]["digit"].number);
+      CHECK(d >= 0);
+      CHECK(d <= 9);
+      digits.insert(d);
+      sum += top[i]["probability"].number;
+      if (i > 0) CHECK(top[i]["probability"].number <= top[i - 1]["probability"].number);
+    }
+    CHECK(digits.size() == std::size_t(k));
+    CHECK(sum <= 1.0 + 1e-5);
+    if (k == 10) CHECK(sum == doctest::Approx(1.0).epsilon(1e-4));
+    CHECK(j["elapsed_ms"].kind == Json::Kind::number);
+    CHECK(j["elapsed_ms"].number >= 0.0);
+  }
+  // --top-k in the plain output: the digit and k - 1 more.
+  const RunResult r = run_blnk({"predict", "--top-k", "5", png}, tmp);
+  REQUIRE(r.status == 0);
+  CHECK(std::count(r.out.begin(), r.out.end(), '%') == 5);
+}
+
+TEST_CASE("predict --save-preprocessed DIR writes the 28x28 image the network saw") {
+  if (!have_mnist()) return;
+  TempDir tmp("seen");
+  const std::string png = one_digit_png(tmp, "photo.png", 4);
+  const std::string seen_dir = tmp.file("new/dir");  // created when missing
+  const RunResult r = run_blnk({"predict", "--save-preprocessed", seen_dir, png}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  const std::string seen = seen_dir + "/photo.png.28x28.png";
+  REQUIRE(std::filesystem::exists(seen));
+  const data::GrayImage g = data::read_image_gray(seen);
+  REQUIRE(g.width == 28);
+  REQUIRE(g.height == 28);
+  // White digit on black, like MNIST: black border, ink in the middle, centre of mass near (14, 14).
+  double mass = 0, mx = 0, my = 0, border = 0;
+  for (int y = 0; y < 28; ++y) {
+    for (int x = 0; x < 28; ++x) {
+      const float v = g.at(x, y);
+      mass += v, mx += v * x, my += v * y;
+      if (x < 2 || y < 2 || x >= 26 || y >= 26) border += v;
+    }
+  }
+  CHECK(border == 0.0);
+  REQUIRE(mass > 20.0);
+  CHECK(mx / mass == doctest::Approx(14.0).epsilon(0.05));
+  CHECK(my / mass == doctest::Approx(14.0).epsilon(0.05));
+}

@@ -1,0 +1,170 @@
+// `blnk predict` on files it cannot read: each gives one clear line naming the
+// file and the reason, the other images are still predicted, and the exit
+// status is 1. Usage errors exit 2.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "cli/cli_test_util.h"
+#include "data/image_write.h"
+
+using namespace blnk;
+using namespace blnk::cli_test;
+
+namespace {
+
+// A PNG header that declares width x height, with a tiny (wrong) IDAT and IEND:
+// anything that tried to decode it would have to plan width*height pixels first.
+std::vector<std::uint8_t> png_header_only(std::uint32_t width, std::uint32_t height) {
+  std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  auto be32 = [](std::vector<std::uint8_t>& v, std::uint32_t x) {
+    for (int s = 24; s >= 0; s -= 8) v.push_back(static_cast<std::uint8_t>(x >> s));
+  };
+  auto chunk = [&](const char* type, const std::vector<std::uint8_t>& data) {
+    be32(png, static_cast<std::uint32_t>(data.size()));
+    std::vector<std::uint8_t> body(type, type + 4);
+    body.insert(body.end(), data.begin(), data.end());
+    png.insert(png.end(), body.begin(), body.end());
+    be32(png, static_cast<std::uint32_t>(crc32(0, body.data(), static_cast<uInt>(body.size()))));
+  };
+  std::vector<std::uint8_t> ihdr;
+  be32(ihdr, width);
+  be32(ihdr, height);
+  ihdr.insert(ihdr.end(), {8, 0, 0, 0, 0});
+  chunk("IHDR", ihdr);
+  chunk("IDAT", {0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01});
+  chunk("IEND", {});
+  return png;
+}
+
+// An 8-bit gray digit: a dark ring on light paper (no MNIST needed).
+std::vector<std::uint8_t> ring_png(int side) {
+  std::vector<std::uint8_t> px(static_cast<std::size_t>(side) * side, 230);
+  const float c = side / 2.0f, r = side * 0.3f;
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) {
+      const float d = std::hypot(x + 0.5f - c, (y + 0.5f - c) * 0.8f);
+      if (std::abs(d - r) < side * 0.05f) px[static_cast<std::size_t>(y) * side + x] = 20;
+    }
+  return data::encode_png(px, side, side, 1);
+}
+
+struct BadFile {
+  std::string name;
+  std::vector<std::uint8_t> bytes;
+  std::vector<std::string> reason;  // words the error line must contain
+  bool create = true;
+};
+
+}  // namespace
+
+TEST_CASE("predict: each unreadable file gets one clear error line, the others are still predicted, exit 1") {
+  TempDir tmp("errors");
+  const std::vector<std::uint8_t> good = ring_png(80);
+  std::vector<std::uint8_t> truncated = good;
+  truncated.resize(truncated.size() / 2);
+  const std::string gif = "GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,"
+                          "\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00;";
+  const std::string text = "7\nthis is a text file that happens to mention a digit\n";
+  const std::vector<std::uint8_t> blank = data::encode_png(std::vector<std::uint8_t>(64 * 48, 200), 64, 48, 1);
+  const std::vector<BadFile> bad = {
+      {"empty.png", {}, {"empty"}},
+      {"truncated.png", truncated, {"truncated"}},
+      {"notes.txt", {text.begin(), text.end()}, {"not an image"}},
+      {"anim.gif", {gif.begin(), gif.end()}, {"unsupported format", "GIF"}},
+      {"bomb.png", png_header_only(100000, 100000), {"too many pixels", "100000x100000"}},
+      {"blank.png", blank, {"no digit found"}},
+      {"missing.png", {}, {"no such file"}, false},
+  };
+  std::vector<std::string> args = {"predict"};
+  args.push_back(tmp.file("good1.png"));
+  write_bytes(args.back(), good);
+  for (const BadFile& b : bad) {
+    args.push_back(tmp.file(b.name));
+    if (b.create) write_bytes(args.back(), b.bytes);
+  }
+  args.push_back(tmp.file("good2.png"));
+  write_bytes(args.back(), good);
+
+  for (const bool json : {false, true}) {
+    CAPTURE(json);
+    std::vector<std::string> a = args;
+    if (json) a.insert(a.begin() + 1, "--json");
+    const auto start = std::chrono::steady_clock::now();
+    const RunResult r = run_blnk(a, tmp);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+    CHECK(r.status == 1);
+    CHECK(seconds < 10.0);  // not a timing assertion: a decoded bomb would take minutes or die
+    const std::vector<std::string> errors = lines_of(r.err);
+    REQUIRE(errors.size() == bad.size());
+    for (std::size_t i = 0; i < bad.size(); ++i) {
+      const std::string& line = errors[i];
+      CAPTURE(line);
+      CHECK(line.rfind("blnk predict: " + tmp.file(bad[i].name) + ": ", 0) == 0);
+      for (const std::string& word : bad[i].reason) CHECK(contains(line, word));
+    }
+    const std::vector<std::string> out = lines_of(r.out);
+    if (!json) {
+      REQUIRE(out.size() == 2);
+      CHECK(out[0].rfind(tmp.file("good1.png") + ": 0 (", 0) == 0);
+      CHECK(out[1].rfind(tmp.file("good2.png") + ": 0 (", 0) == 0);
+    } else {
+      REQUIRE(out.size() == bad.size() + 2);  // one object per input, in order
+      CHECK(int(parse_json(out.front())["digit"].number) == 0);
+      CHECK(int(parse_json(out.back())["digit"].number) == 0);
+      for (std::size_t i = 0; i < bad.size(); ++i) {
+        const Json j = parse_json(out[i + 1]);
+        CHECK(j["file"].text == tmp.file(bad[i].name));
+        CHECK_FALSE(j.has("digit"));
+        CHECK(contains(j["error"].text, bad[i].reason[0]));
+      }
+    }
+  }
+}
+
+TEST_CASE("predict: a directory of only unreadable files exits 1, an empty directory predicts nothing") {
+  TempDir tmp("dirs");
+  const std::string bad_dir = tmp.dir("bad");
+  write_text(bad_dir + "/a.txt", "hello");
+  const RunResult r = run_blnk({"predict", bad_dir}, tmp);
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, bad_dir + "/a.txt"));
+  const std::string empty_dir = tmp.dir("empty");
+  const RunResult e = run_blnk({"predict", empty_dir}, tmp);
+  CHECK(e.status == 0);
+  CHECK(e.out.empty());
+}
+
+TEST_CASE("predict: usage errors exit 2 with a message") {
+  TempDir tmp("usage");
+  const std::string png = tmp.file("ring.png");
+  write_bytes(png, ring_png(60));
+  const std::vector<std::vector<std::string>> cases = {
+      {"predict"},
+      {"predict", "--top-k", "0", png},
+      {"predict", "--top-k", "11", png},
+      {"predict", "--top-k", "many", png},
+      {"predict", "--no-such-option", png},
+      {"no-such-command"},
+      {"eval"},
+  };
+  for (const auto& c : cases) {
+    std::string joined;
+    for (const std::string& s : c) joined += s + " ";
+    CAPTURE(joined);
+    const RunResult r = run_blnk(c, tmp);
+    CHECK(r.status == 2);
+    CHECK_FALSE(r.err.empty());
+    CHECK(r.out.empty());
+  }
+  // A model file that cannot be loaded is a runtime error (1) naming the file.
+  const RunResult m = run_blnk({"predict", "--model", tmp.file("nope.blnk"), png}, tmp);
+  CHECK(m.status == 1);
+  CHECK(contains(m.err, tmp.file("nope.blnk")));
+  // --help is not an error.
+  const RunResult h = run_blnk({"predict", "--help"}, tmp);
+  CHECK(h.status == 0);
+  CHECK(contains(h.out, "--save-preprocessed"));
+}

@@ -1,0 +1,146 @@
+// Rendering of the page and of its result and error boxes. Everything that came
+// from the client (file name, image bytes) is escaped or base64-encoded here.
+#include "serve/page.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "serve/limits.h"
+#include "serve/text.h"
+
+namespace blnk::serve {
+
+extern const char kPageHtml[];
+extern const std::size_t kPageHtmlSize;
+
+namespace {
+
+constexpr std::string_view kModelMarker = "{{model}}";
+constexpr std::string_view kAccuracyMarker = "{{accuracy}}";
+constexpr std::string_view kResultMarker = "<!--result-->";
+
+void append_percent(std::string& out, double p) {
+  append_fixed(out, std::clamp(p, 0.0, 1.0) * 100.0, 1);
+  out.push_back('%');
+}
+
+}  // namespace
+
+std::string_view page_template() { return {kPageHtml, kPageHtmlSize}; }
+
+std::string render_page(std::string_view model_name, double model_accuracy, std::string_view result_html) {
+  const std::string_view tpl = page_template();
+  std::string out;
+  out.reserve(tpl.size() + result_html.size() + 64);
+  std::size_t pos = 0;
+  while (pos < tpl.size()) {
+    const std::size_t m = tpl.find("{{", pos);
+    const std::size_t r = tpl.find(kResultMarker, pos);
+    const std::size_t next = std::min(m, r);
+    if (next == std::string_view::npos) {
+      out.append(tpl.substr(pos));
+      break;
+    }
+    out.append(tpl.substr(pos, next - pos));
+    if (next == r) {
+      out.append(result_html);
+      pos = r + kResultMarker.size();
+    } else if (tpl.compare(m, kModelMarker.size(), kModelMarker) == 0) {
+      append_html_escaped(out, model_name);
+      pos = m + kModelMarker.size();
+    } else if (tpl.compare(m, kAccuracyMarker.size(), kAccuracyMarker) == 0) {
+      if (std::isfinite(model_accuracy)) {
+        out.append("test accuracy ");
+        append_percent(out, model_accuracy);
+      }
+      pos = m + kAccuracyMarker.size();
+    } else {
+      out.append("{{");
+      pos = m + 2;
+    }
+  }
+  return out;
+}
+
+std::string_view sniff_displayable_image(std::span<const std::uint8_t> b) {
+  auto starts = [&](std::string_view magic, std::size_t at = 0) {
+    return b.size() >= at + magic.size() && std::memcmp(b.data() + at, magic.data(), magic.size()) == 0;
+  };
+  if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
+  if (starts("\xFF\xD8\xFF")) return "image/jpeg";
+  if (starts("GIF87a") || starts("GIF89a")) return "image/gif";
+  if (starts("RIFF") && starts("WEBP", 8)) return "image/webp";
+  if (starts("BM") && b.size() > 26) return "image/bmp";
+  return {};
+}
+
+std::string render_result_html(const Classification& result, std::string_view filename,
+                               std::span<const std::uint8_t> upload) {
+  std::string out;
+  out.reserve(2048 + upload.size() * 4 / 3 + result.seen_png.size() * 4 / 3);
+  out.append("<section id=\"result\" class=\"result ok\" aria-live=\"polite\">\n<div class=\"verdict\">");
+  out.append("<div class=\"digit\">");
+  append_int(out, result.digit);
+  out.append("</div><div class=\"meta\"><div class=\"prob\">");
+  append_percent(out, result.probability);
+  out.append(" sure</div><div class=\"file\">");
+  append_html_escaped(out, filename.empty() ? std::string_view("(unnamed upload)") : filename);
+  out.append("</div><div class=\"time\">");
+  append_fixed(out, result.elapsed_ms, 2);
+  out.append(" ms</div></div></div>\n<div class=\"images\">");
+
+  const std::string_view type = sniff_displayable_image(upload);
+  out.append("<figure><div class=\"frame\">");
+  if (!type.empty() && upload.size() <= kMaxInlinePreviewBytes) {
+    out.append("<img class=\"upload\" alt=\"your upload\" src=\"data:").append(type).append(";base64,");
+    append_base64(out, upload);
+    out.append("\">");
+  } else {
+    out.append("<span class=\"nopreview\">no preview for this format</span>");
+  }
+  out.append("</div><figcaption>your image</figcaption></figure>");
+  out.append("<figure><div class=\"frame\">");
+  if (!result.seen_png.empty()) {
+    out.append("<img class=\"seen\" alt=\"the 28x28 image the network saw\" src=\"data:image/png;base64,");
+    append_base64(out, result.seen_png);
+    out.append("\">");
+  } else {
+    out.append("<span class=\"nopreview\">not available</span>");
+  }
+  out.append("</div><figcaption>what the network saw (28&times;28)</figcaption></figure></div>\n");
+
+  out.append("<ol class=\"bars\">");
+  for (std::size_t d = 0; d < result.probabilities.size(); ++d) {
+    const double p = std::clamp(static_cast<double>(result.probabilities[d]), 0.0, 1.0);
+    out.append(static_cast<int>(d) == result.digit ? "<li class=\"best\">" : "<li>");
+    out.append("<span class=\"label\">");
+    append_int(out, static_cast<long long>(d));
+    out.append("</span><span class=\"track\"><span class=\"fill\" style=\"width:");
+    append_fixed(out, p * 100.0, 1);
+    out.append("%\"></span></span><span class=\"value\">");
+    append_percent(out, p);
+    out.append("</span></li>");
+  }
+  out.append("</ol>\n</section>");
+  return out;
+}
+
+std::string render_error_html(int status, std::string_view message, std::string_view filename) {
+  std::string out;
+  out.append("<section id=\"result\" class=\"result error\" role=\"alert\">\n<h2>");
+  if (filename.empty()) {
+    out.append("Could not classify the upload");
+  } else {
+    out.append("Could not classify ");
+    append_html_escaped(out, filename);
+  }
+  out.append("</h2>\n<p>");
+  append_html_escaped(out, message);
+  out.append("</p>\n<p class=\"status\">HTTP ");
+  append_int(out, status);
+  out.append("</p>\n</section>");
+  return out;
+}
+
+}  // namespace blnk::serve

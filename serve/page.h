@@ -1,0 +1,30 @@
+// The upload page (serve/page.html, embedded at build time) and the HTML fragments
+// the server puts in it when a form POST comes back without JavaScript.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "serve/classifier.h"
+
+namespace blnk::serve {
+
+// The page as written in serve/page.html, with its {{model}} and <!--result--> markers.
+std::string_view page_template();
+
+// The page with the model name filled in and `result_html` (already safe HTML) in place.
+std::string render_page(std::string_view model_name, double model_accuracy, std::string_view result_html);
+
+// What an uploaded image is, from its first bytes: "image/png", "image/jpeg",
+// "image/gif", "image/webp", "image/bmp", or "" when a browser cannot show it.
+std::string_view sniff_displayable_image(std::span<const std::uint8_t> bytes);
+
+// The result box of a successful prediction.
+std::string render_result_html(const Classification& result, std::string_view filename,
+                               std::span<const std::uint8_t> upload);
+// The error box of a failed one.
+std::string render_error_html(int status, std::string_view message, std::string_view filename);
+
+}  // namespace blnk::serve

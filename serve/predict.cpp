@@ -1,0 +1,174 @@
+// POST /predict: take the image out of the request (multipart field 'upload' or
+// the raw body), classify it under the concurrency limit, and answer JSON or, for a
+// browser form, the page with the result. Failures keep the classifier's status.
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+#include "serve/limits.h"
+#include "serve/multipart.h"
+#include "serve/page.h"
+#include "serve/routes.h"
+#include "serve/server.h"
+#include "serve/text.h"
+
+namespace blnk::serve {
+
+namespace {
+
+constexpr std::string_view kFieldName = "upload";
+
+// The image bytes of a request, or the status and message that refuse it.
+struct Upload {
+  std::string_view bytes;
+  std::string filename;
+  int status = 0;
+  std::string error;
+};
+
+bool is_raw_image_type(std::string_view type) {
+  return (type.size() > 6 && iequals(type.substr(0, 6), "image/")) || iequals(type, "application/octet-stream");
+}
+
+Upload extract_upload(const Request& request) {
+  Upload u;
+  const std::string_view content_type = request.header("content-type");
+  const std::string_view type = media_type(content_type);
+  if (iequals(type, "multipart/form-data")) {
+    std::string boundary;
+    std::vector<MultipartPart> parts;
+    if (!multipart_boundary(content_type, boundary, u.error) || !parse_multipart(request.body, boundary, parts, u.error)) {
+      u.status = 400;
+      return u;
+    }
+    const MultipartPart* part = find_part(parts, kFieldName);
+    if (part == nullptr) {
+      u.status = 400;
+      u.error = "the form has no field named 'upload'";
+      return u;
+    }
+    u.filename = part->filename;
+    if (part->data.empty()) {
+      u.status = 400;
+      u.error = "no file was uploaded: the field 'upload' is empty";
+      return u;
+    }
+    u.bytes = part->data;
+    return u;
+  }
+  if (!type.empty() && !is_raw_image_type(type)) {
+    u.status = 415;
+    u.error = "unsupported Content-Type '" + std::string(type.substr(0, 64)) +
+              "': send multipart/form-data with a field 'upload', or the image itself (image/png, image/jpeg, ...)";
+    return u;
+  }
+  if (request.body.empty()) {
+    u.status = 400;
+    u.error = "empty body: send an image, raw or as the multipart field 'upload'";
+    return u;
+  }
+  u.bytes = request.body;
+  return u;
+}
+
+// A status the classifier may choose; anything else becomes 500.
+int failure_status(int status) { return (status >= 400 && status <= 599) ? status : 500; }
+
+bool valid_result(const Classification& c) {
+  return !c.probabilities.empty() && c.digit >= 0 && static_cast<std::size_t>(c.digit) < c.probabilities.size();
+}
+
+Response error_response(bool html, int status, std::string_view message, std::string_view filename,
+                        Context& context) {
+  if (!html) return json_error(status, message);
+  return html_response(status, render_page(context.model_name, context.model_accuracy,
+                                           render_error_html(status, message, filename)));
+}
+
+Response json_result(const Classification& c, std::string_view filename, bool with_seen, Context& context) {
+  std::vector<int> order(c.probabilities.size());
+  std::iota(order.begin(), order.end(), 0);
+  const std::size_t top = std::min<std::size_t>(kTopPredictions, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                    [&](int a, int b) { return c.probabilities[static_cast<std::size_t>(a)] > c.probabilities[static_cast<std::size_t>(b)]; });
+  Response r;
+  r.content_type = "application/json";
+  std::string& b = r.body;
+  b.reserve(384 + (with_seen ? c.seen_png.size() * 4 / 3 + 16 : 0));
+  b.append("{\"digit\":");
+  append_int(b, c.digit);
+  b.append(",\"probability\":");
+  append_number(b, c.probability);
+  b.append(",\"probabilities\":[");
+  for (std::size_t i = 0; i < c.probabilities.size(); ++i) {
+    if (i > 0) b.push_back(',');
+    append_number(b, c.probabilities[i]);
+  }
+  b.append("],\"top\":[");
+  for (std::size_t i = 0; i < top; ++i) {
+    if (i > 0) b.push_back(',');
+    b.append("{\"digit\":");
+    append_int(b, order[i]);
+    b.append(",\"probability\":");
+    append_number(b, c.probabilities[static_cast<std::size_t>(order[i])]);
+    b.push_back('}');
+  }
+  b.append("],\"elapsed_ms\":");
+  append_fixed(b, c.elapsed_ms, 3);
+  b.append(",\"model\":");
+  append_json_string(b, context.model_name);
+  if (!filename.empty()) {
+    b.append(",\"filename\":");
+    append_json_string(b, filename);
+  }
+  if (with_seen) {
+    b.append(",\"seen_png\":\"");
+    append_base64(b, c.seen_png);
+    b.push_back('"');
+  }
+  b.append("}\n");
+  r.add_header("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+Response handle_predict(const Request& request, Context& context) {
+  const bool html = wants_html(request);
+  const Upload upload = extract_upload(request);
+  if (upload.status != 0) return error_response(html, upload.status, upload.error, upload.filename, context);
+
+  LimitSlot slot(*context.classify_slots);
+  if (!slot) {
+    context.metrics->busy_rejections.fetch_add(1, std::memory_order_relaxed);
+    Response r = error_response(html, 503, "too many images being classified at once; retry shortly",
+                                upload.filename, context);
+    r.add_header("Retry-After", "1");
+    return r;
+  }
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(upload.bytes.data()),
+                                            upload.bytes.size());
+  Classification result;
+  ClassifyFailure failure;
+  const bool ok = context.classifier->classify(bytes, result, failure);
+  if (!ok) {
+    const int status = failure_status(failure.http_status);
+    context.metrics->record_prediction(context.shard, false, status);
+    const std::string message = failure.message.empty() ? "the image could not be classified" : failure.message;
+    return error_response(html, status, message, upload.filename, context);
+  }
+  if (!valid_result(result)) {
+    context.metrics->record_prediction(context.shard, false, 500);
+    return error_response(html, 500, "the classifier returned an invalid result", upload.filename, context);
+  }
+  context.metrics->record_prediction(context.shard, true, 0);
+  if (html) {
+    return html_response(200, render_page(context.model_name, context.model_accuracy,
+                                          render_result_html(result, upload.filename, bytes)));
+  }
+  const std::string_view seen = request.query_param("seen");
+  const bool with_seen = request.has_query_param("seen") && seen != "0" && seen != "false";
+  return json_result(result, upload.filename, with_seen, context);
+}
+
+}  // namespace blnk::serve

@@ -1,0 +1,130 @@
+// Unit tests of the escapers, base64, number formatting, parameters, content
+// negotiation and the page renderer.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "serve/page.h"
+#include "serve/routes.h"
+#include "serve/text.h"
+
+using namespace blnk::serve;
+
+TEST_CASE("html_escape escapes markup and replaces invalid UTF-8 and controls") {
+  CHECK(html_escape("<script>alert('x')</script>&\"") ==
+        "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;");
+  CHECK(html_escape("caf\xC3\xA9") == "caf\xC3\xA9");
+  CHECK(html_escape("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(html_escape("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
+  CHECK(html_escape("\xED\xA0\x80").find("\xED") == std::string::npos);  // surrogate
+  CHECK(html_escape(std::string("a\0b\x1b", 4)) == "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+}
+
+TEST_CASE("append_json_string produces valid JSON for any bytes") {
+  std::string out;
+  append_json_string(out, std::string("q\"b\\n\n\x01<\xFF", 9));
+  CHECK(out == "\"q\\\"b\\\\n\\n\\u0001\\u003c\xEF\xBF\xBD\"");
+}
+
+TEST_CASE("base64 matches RFC 4648 test vectors") {
+  auto b64 = [](std::string s) {
+    std::string out;
+    append_base64(out, {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
+    return out;
+  };
+  CHECK(b64("") == "");
+  CHECK(b64("f") == "Zg==");
+  CHECK(b64("fo") == "Zm8=");
+  CHECK(b64("foo") == "Zm9v");
+  CHECK(b64("foob") == "Zm9vYg==");
+  CHECK(b64("fooba") == "Zm9vYmE=");
+  CHECK(b64("foobar") == "Zm9vYmFy");
+}
+
+TEST_CASE("numbers are formatted without locale and NaN becomes null") {
+  std::string out;
+  append_number(out, 0.5);
+  out += ' ';
+  append_number(out, NAN);
+  out += ' ';
+  append_fixed(out, 1.23456, 2);
+  out += ' ';
+  append_int(out, -42);
+  CHECK(out == "0.5 null 1.23 -42");
+}
+
+TEST_CASE("header_param and media_type") {
+  std::string v;
+  CHECK(media_type(" Image/PNG ; q=1") == "Image/PNG");
+  CHECK(header_param("form-data; name=\"a;b\"; filename=x.png", "filename", v));
+  CHECK(v == "x.png");
+  CHECK(header_param("form-data; name=\"a;b\"; filename=x.png", "name", v));
+  CHECK(v == "a;b");
+  CHECK_FALSE(header_param("form-data; name=\"a", "filename", v));
+  bool malformed = false;
+  CHECK_FALSE(header_param("form-data; name=\"a", "name", v, &malformed));
+  CHECK(malformed);
+  CHECK(percent_decode("%41%zz%4") == "A%zz%4");
+}
+
+TEST_CASE("wants_html follows Accept quality and ?format") {
+  Request r;
+  Header accept{"Accept", ""};
+  auto with_accept = [&](std::string_view value, std::string_view query = "") {
+    r.clear();
+    accept.value = value;
+    if (!value.empty()) r.headers.push_back(accept);
+    r.query = query;
+    return wants_html(r);
+  };
+  CHECK(with_accept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"));
+  CHECK_FALSE(with_accept("application/json"));
+  CHECK_FALSE(with_accept("*/*"));
+  CHECK_FALSE(with_accept(""));
+  CHECK_FALSE(with_accept("text/html;q=0.5, application/json"));
+  CHECK(with_accept("text/*, application/json;q=0.5"));
+  CHECK(with_accept("application/json", "format=html"));
+  CHECK_FALSE(with_accept("text/html", "format=json"));
+}
+
+TEST_CASE("the page template has its markers, a plain form and no external resources") {
+  const std::string_view page = page_template();
+  CHECK(page.find("<!--result-->") != std::string_view::npos);
+  CHECK(page.find("{{model}}") != std::string_view::npos);
+  CHECK(page.find("enctype=\"multipart/form-data\"") != std::string_view::npos);
+  CHECK(page.find("name=\"upload\"") != std::string_view::npos);
+  CHECK(page.find("action=\"/predict\"") != std::string_view::npos);
+  CHECK(page.find("http://") == std::string_view::npos);
+  CHECK(page.find("https://") == std::string_view::npos);
+  const std::string rendered = render_page("<m>", 0.98, "<p>R</p>");
+  CHECK(rendered.find("&lt;m&gt;") != std::string::npos);
+  CHECK(rendered.find("<p>R</p>") != std::string::npos);
+  CHECK(rendered.find("{{") == std::string::npos);
+}
+
+TEST_CASE("the result box escapes the file name and shows only displayable uploads") {
+  Classification c;
+  c.digit = 2;
+  c.probability = 0.8f;
+  c.probabilities.assign(10, 0.02f);
+  c.probabilities[2] = 0.8f;
+  c.seen_png = {1, 2, 3};
+  const std::string png = "\x89PNG\r\n\x1a\nrest";
+  const std::string html = render_result_html(
+      c, "<img src=x onerror=alert(1)>.png",
+      {reinterpret_cast<const std::uint8_t*>(png.data()), png.size()});
+  CHECK(html.find("<img src=x") == std::string::npos);
+  CHECK(html.find("&lt;img src=x onerror=alert(1)&gt;.png") != std::string::npos);
+  CHECK(html.find("data:image/png;base64,iVBORw0KGgpyZXN0") != std::string::npos);
+  CHECK(html.find("data:image/png;base64,AQID") != std::string::npos);
+  const std::string svg = "<svg onload=alert(1)>";
+  const std::string html2 =
+      render_result_html(c, "x.svg", {reinterpret_cast<const std::uint8_t*>(svg.data()), svg.size()});
+  CHECK(html2.find("<svg") == std::string::npos);
+  CHECK(html2.find("no preview") != std::string::npos);
+  const std::string err = render_error_html(415, "bad <b>", "<x>");
+  CHECK(err.find("bad &lt;b&gt;") != std::string::npos);
+  CHECK(err.find("&lt;x&gt;") != std::string::npos);
+  CHECK(err.find("415") != std::string::npos);
+}

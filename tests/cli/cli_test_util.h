@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "png_test_util.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -32,6 +34,8 @@
 extern char** environ;
 
 namespace blnk::cli_test {
+
+using blnk::testing::encode_png16;
 
 // The blnk binary: $BLNK_BINARY, else the path CMake passed (tests/cli/CMakeLists.txt),
 // else build/blnk in the source tree.
@@ -355,43 +359,6 @@ inline std::vector<std::uint8_t> paint_u8(const std::vector<float>& cov, int cha
 }
 
 // --- Encoders stb_image_write lacks -------------------------------------------------
-
-// A 16-bit PNG (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA), written by hand.
-inline std::vector<std::uint8_t> encode_png16(const std::vector<std::uint16_t>& samples, int w, int h, int channels) {
-  static const std::uint8_t kColorType[5] = {0, 0, 4, 2, 6};
-  auto be32 = [](std::vector<std::uint8_t>& v, std::uint32_t x) {
-    for (int s = 24; s >= 0; s -= 8) v.push_back(static_cast<std::uint8_t>(x >> s));
-  };
-  std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
-  auto chunk = [&](const char* type, const std::vector<std::uint8_t>& body_data) {
-    be32(png, static_cast<std::uint32_t>(body_data.size()));
-    std::vector<std::uint8_t> body(type, type + 4);
-    body.insert(body.end(), body_data.begin(), body_data.end());
-    png.insert(png.end(), body.begin(), body.end());
-    be32(png, static_cast<std::uint32_t>(crc32(0, body.data(), static_cast<uInt>(body.size()))));
-  };
-  std::vector<std::uint8_t> ihdr;
-  be32(ihdr, static_cast<std::uint32_t>(w));
-  be32(ihdr, static_cast<std::uint32_t>(h));
-  ihdr.insert(ihdr.end(), {16, kColorType[channels], 0, 0, 0});
-  chunk("IHDR", ihdr);
-  std::vector<std::uint8_t> raw;
-  for (int y = 0; y < h; ++y) {
-    raw.push_back(0);  // filter: none
-    for (int i = 0; i < w * channels; ++i) {
-      const std::uint16_t v = samples[static_cast<std::size_t>(y) * w * channels + i];
-      raw.push_back(static_cast<std::uint8_t>(v >> 8));
-      raw.push_back(static_cast<std::uint8_t>(v));
-    }
-  }
-  uLongf len = compressBound(static_cast<uLong>(raw.size()));
-  std::vector<std::uint8_t> z(len);
-  REQUIRE(compress(z.data(), &len, raw.data(), static_cast<uLong>(raw.size())) == Z_OK);
-  z.resize(len);
-  chunk("IDAT", z);
-  chunk("IEND", {});
-  return png;
-}
 
 // Binary PGM (channels 1) or PPM (channels 3), maxval 255 or 65535 (samples big-endian).
 inline std::vector<std::uint8_t> encode_pnm(const std::vector<std::uint16_t>& samples, int w, int h, int channels,

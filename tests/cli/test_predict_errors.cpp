@@ -8,35 +8,12 @@
 
 #include "cli/cli_test_util.h"
 #include "data/image_write.h"
+#include "png_test_util.h"
 
 using namespace blnk;
 using namespace blnk::cli_test;
 
 namespace {
-
-// A PNG header that declares width x height, with a tiny (wrong) IDAT and IEND:
-// anything that tried to decode it would have to plan width*height pixels first.
-std::vector<std::uint8_t> png_header_only(std::uint32_t width, std::uint32_t height) {
-  std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
-  auto be32 = [](std::vector<std::uint8_t>& v, std::uint32_t x) {
-    for (int s = 24; s >= 0; s -= 8) v.push_back(static_cast<std::uint8_t>(x >> s));
-  };
-  auto chunk = [&](const char* type, const std::vector<std::uint8_t>& data) {
-    be32(png, static_cast<std::uint32_t>(data.size()));
-    std::vector<std::uint8_t> body(type, type + 4);
-    body.insert(body.end(), data.begin(), data.end());
-    png.insert(png.end(), body.begin(), body.end());
-    be32(png, static_cast<std::uint32_t>(crc32(0, body.data(), static_cast<uInt>(body.size()))));
-  };
-  std::vector<std::uint8_t> ihdr;
-  be32(ihdr, width);
-  be32(ihdr, height);
-  ihdr.insert(ihdr.end(), {8, 0, 0, 0, 0});
-  chunk("IHDR", ihdr);
-  chunk("IDAT", {0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01});
-  chunk("IEND", {});
-  return png;
-}
 
 // An 8-bit gray digit: a dark ring on light paper (no MNIST needed).
 std::vector<std::uint8_t> ring_png(int side) {
@@ -73,7 +50,7 @@ TEST_CASE("predict: each unreadable file gets one clear error line, the others a
       {"truncated.png", truncated, {"truncated"}},
       {"notes.txt", {text.begin(), text.end()}, {"not an image"}},
       {"anim.gif", {gif.begin(), gif.end()}, {"unsupported format", "GIF"}},
-      {"bomb.png", png_header_only(100000, 100000), {"too many pixels", "100000x100000"}},
+      {"bomb.png", blnk::testing::png_header_only(100000, 100000), {"too many pixels", "100000x100000"}},
       {"blank.png", blank, {"no digit found"}},
       {"missing.png", {}, {"no such file"}, false},
   };

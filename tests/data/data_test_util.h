@@ -13,8 +13,11 @@
 #include <vector>
 
 #include "data/image.h"
+#include "png_test_util.h"
 
 namespace blnk::data::test {
+
+using blnk::testing::encode_png16;
 
 // A fresh directory under the system temp dir, removed at scope exit.
 class TempDir {
@@ -85,42 +88,6 @@ inline std::vector<std::uint8_t> to_u8(const GrayImage& g) {
     out[i] = static_cast<std::uint8_t>(std::lround(std::clamp(g.pixels[i], 0.0f, 1.0f) * 255.0f));
   }
   return out;
-}
-
-// A valid 16-bit PNG (color type 0 gray or 2 RGB), written by hand.
-inline std::vector<std::uint8_t> encode_png16(const std::vector<std::uint16_t>& samples, int w, int h, int channels) {
-  auto be32 = [](std::vector<std::uint8_t>& v, std::uint32_t x) {
-    for (int s = 24; s >= 0; s -= 8) v.push_back(static_cast<std::uint8_t>(x >> s));
-  };
-  std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
-  auto chunk = [&](const char* type, const std::vector<std::uint8_t>& data) {
-    be32(png, static_cast<std::uint32_t>(data.size()));
-    std::vector<std::uint8_t> body(type, type + 4);
-    body.insert(body.end(), data.begin(), data.end());
-    png.insert(png.end(), body.begin(), body.end());
-    be32(png, static_cast<std::uint32_t>(crc32(0, body.data(), static_cast<uInt>(body.size()))));
-  };
-  std::vector<std::uint8_t> ihdr;
-  be32(ihdr, static_cast<std::uint32_t>(w));
-  be32(ihdr, static_cast<std::uint32_t>(h));
-  ihdr.insert(ihdr.end(), {16, static_cast<std::uint8_t>(channels == 3 ? 2 : 0), 0, 0, 0});
-  chunk("IHDR", ihdr);
-  std::vector<std::uint8_t> raw;
-  for (int y = 0; y < h; ++y) {
-    raw.push_back(0);  // filter: none
-    for (int i = 0; i < w * channels; ++i) {
-      const std::uint16_t v = samples[static_cast<std::size_t>(y) * w * channels + i];
-      raw.push_back(static_cast<std::uint8_t>(v >> 8));
-      raw.push_back(static_cast<std::uint8_t>(v));
-    }
-  }
-  uLongf len = compressBound(static_cast<uLong>(raw.size()));
-  std::vector<std::uint8_t> z(len);
-  compress(z.data(), &len, raw.data(), static_cast<uLong>(raw.size()));
-  z.resize(len);
-  chunk("IDAT", z);
-  chunk("IEND", {});
-  return png;
 }
 
 }  // namespace blnk::data::test

@@ -2,8 +2,9 @@
 // image that looks like an MNIST digit, made the way MNIST was made.
 //
 // Pipeline (each step is a function below, with its own test):
-//  1. ink_polarity: from the image itself: the border ring's median is the
-//     background, and the strong departures from it are darker or lighter;
+//  1. ink_polarity: from the image itself: a smooth paper surface fitted
+//     robustly (border ring first, then the whole image) is the background;
+//     ink departs from it and is thin (top-hats), darker or lighter;
 //  2. estimate_background: a smooth background from per-tile levels (bilinear
 //     between tile centres), so gradients and vignetting go away;
 //  3. ink_signal + remove_banding: ink = how far each pixel departs from the
@@ -15,12 +16,14 @@
 //     of the stroke pixels) to 1, with a linear ramp between, so anti-aliased
 //     edges stay soft (no hard binarization);
 //  5. find_digit_box: 8-connected components of the strong ink (>= 0.3);
-//     components with less than speck_fraction of the largest's mass (specks,
-//     dust) or at most 2 pixels thick and touching the image border (streaks,
-//     paper edges) are dropped, unless it is the largest; ink further than 2
-//     pixels from every kept component (noise, faint trails) is erased, the
-//     anti-aliased fringe within 2 pixels is kept; the bounding box of what
-//     remains is the digit;
+//     the digit grows from the largest: components with at least
+//     speck_fraction of its mass whose box is near the digit's so far (a
+//     broken stroke), or far but with a quarter of its mass; the rest are
+//     dropped: specks, dust, a speck beside a small thin digit, and lines at
+//     most 2 pixels thick touching the image border (streaks, paper edges);
+//     ink further than 2 pixels from every kept component (noise, faint
+//     trails) is erased, the anti-aliased fringe within 2 pixels is kept; the
+//     bounding box of what remains is the digit;
 //  6. fit_to_box: scale the box to fit 20x20 keeping its aspect ratio, area
 //     averaging (exact box filter) when shrinking, bilinear when enlarging;
 //  7. place_by_center_of_mass: put the 20x20 into the 28x28 field shifted by a
@@ -114,12 +117,17 @@ struct InkLevels {
 struct PreprocessWorkspace {
   GrayImage small;  // the input shrunk to the working size
   Plane background, ink, box;
+  GrayImage polarity_image;  // ink_polarity's input, shrunk
+  Plane closing, opening;    // ink_polarity's closing and opening (the top-hats)
+  std::vector<float> filter_a, filter_b, line;  // their intermediate planes and running extremes
   std::vector<float> tile_levels, tile_spread;
   std::vector<float> scratch;
+  std::vector<float> samples;  // (count, 3): u, v, gray of the paper surface fit
   std::vector<int> labels;
   std::vector<int> parents;
   std::vector<float> masses;
   std::vector<int> bounds;
+  std::vector<std::uint8_t> kept;
   std::vector<std::uint8_t> mask;
 };
 
@@ -132,13 +140,36 @@ Preprocessed preprocess_digit(const GrayImage& image, const PreprocessOptions& o
 int working_factor(int width, int height, int working_side);
 // Area average over factor x factor blocks (a partial last row/column is dropped).
 void shrink_by(const GrayImage& image, int factor, GrayImage& out);
-// Polarity from the border ring (a band about 1/20 of the shorter side wide):
-// its median is the background; pixels departing from it by more than a
-// margin (3 robust deviations of the ring, at least kMinPolarityMargin) vote,
-// weighted by how far they depart; the side with more weight is the ink.
+// The paper's brightness as a smooth surface over the image: a quadratic in
+// u, v (-1..1 across the width and height), which holds a lighting gradient,
+// a vignette or a broad flash.
+struct PaperSurface {
+  static constexpr int kTerms = 6;
+  std::array<float, kTerms> c{};  // 1, u, v, u^2, uv, v^2
+  float at(float u, float v) const { return c[0] + c[1] * u + c[2] * v + c[3] * u * u + c[4] * u * v + c[5] * v * v; }
+};
+// Robust fit (Tukey's biweight, iteratively reweighted) of the paper surface,
+// from a flat `start_level` with scale `start_sigma`: first to the border ring
+// (the paper where a photo is cropped), then to the whole image on a grid
+// (the paper is the majority; the ring's fit, extrapolated, keeps the ink out
+// as outliers). `sigma_out`: the robust scale of the paper around it.
+PaperSurface fit_paper_surface(const GrayImage& image, float start_level, float start_sigma, PreprocessWorkspace& ws,
+                               float* sigma_out = nullptr);
+// Polarity, decided on the image shrunk to about 48 pixels across (a global
+// decision): the border ring's median and spread start the paper surface;
+// a pixel votes for dark ink by how far it is both below the surface (beyond
+// a margin: 3 robust scales of the paper, at least kMinPolarityMargin) and
+// below its grey-level closing by a square about 1/4 of the shorter side
+// (the black top-hat: only structures thinner than that), and likewise for
+// light ink (above the surface and above its opening); the side with more
+// weight is the ink. Ink departs from the smooth paper and is thin; lighting
+// that makes the paper's centre brighter than its border follows the surface,
+// and a bright patch the surface misses (an off-centre flash) is broad, so
+// neither votes; the paper inside a digit's loop is on the surface.
 struct Polarity {
   bool ink_dark = false;   // ink darker than the background
   float background = 0;    // median of the border ring
+  PaperSurface paper;      // the paper's smooth surface (over the image as shrunk for the decision)
 };
 Polarity ink_polarity(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt);
 // Background level per pixel from per-tile levels on the paper side

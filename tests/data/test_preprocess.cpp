@@ -161,6 +161,110 @@ TEST_CASE("preprocess: an uneven lighting gradient is removed") {
   CHECK(aligned_diff(even.pixels, p.pixels) < 0.03);
 }
 
+// Multiplies the image by a lighting field light(x / w, y / h).
+template <typename F>
+GrayImage lit_by(GrayImage img, F light) {
+  for (int y = 0; y < img.height; ++y) {
+    for (int x = 0; x < img.width; ++x) {
+      img.pixels[y * img.width + x] *= light((x + 0.5f) / img.width, (y + 0.5f) / img.height);
+    }
+  }
+  return img;
+}
+
+// Median of the border ring the way ink_polarity takes it (1/20 of the shorter side).
+float ring_median(const GrayImage& img) {
+  const int ring = std::max(1, std::min(img.width, img.height) / 20);
+  std::vector<float> v;
+  for (int y = 0; y < img.height; ++y) {
+    for (int x = 0; x < img.width; ++x) {
+      if (x < ring || y < ring || x >= img.width - ring || y >= img.height - ring) v.push_back(img.at(x, y));
+    }
+  }
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+TEST_CASE("preprocess: paper lit brighter in the middle than at the border is paper, not light ink") {
+  // A thin dark "0" on light paper under a strong vignette and gradient (a
+  // phone flash): the paper's centre is far brighter than the border ring.
+  const int w = 120, h = 140;
+  const auto cov = draw_ring(w, h, 60, 70, 28, 40, 5);
+  const GrayImage even = paint(cov, w, h, 0.9f, 0.15f);
+  const auto vignette = [](float u, float v) {
+    const float r2 = 2.0f * ((u - 0.5f) * (u - 0.5f) + (v - 0.5f) * (v - 0.5f));
+    return (1.0f + 0.3f * (u - 0.5f)) * (1.0f - 0.6f * r2);
+  };
+  const GrayImage lit = lit_by(even, vignette);
+  // The premise: most of the paper is brighter than the ring's median by far
+  // more than any noise margin, and it outweighs the thin ink.
+  long brighter = 0;
+  const float ring = ring_median(lit);
+  for (int i = 0; i < w * h; ++i) brighter += cov[i] == 0.0f && lit.pixels[i] > ring + 0.1f;
+  REQUIRE(brighter > w * h / 3);
+  PreprocessWorkspace ws;
+  const Polarity pol = ink_polarity(lit, ws, {});
+  CHECK(pol.ink_dark);
+  // The surface follows the paper (0.9 * light) under the digit too: this
+  // light is not a quadratic, so a few gray levels off on average and at
+  // most about 0.07 at the corners, where the ring's median is 0.15 off on
+  // average.
+  double surface_error = 0, ring_error = 0, worst = 0;
+  long paper_pixels = 0;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      if (cov[y * w + x] > 0.0f) continue;
+      const float paper = 0.9f * vignette((x + 0.5f) / w, (y + 0.5f) / h);
+      const double e = std::fabs(pol.paper.at((2 * x + 1.0f) / w - 1, (2 * y + 1.0f) / h - 1) - paper);
+      surface_error += e, worst = std::max(worst, e), ring_error += std::fabs(ring - paper), ++paper_pixels;
+    }
+  }
+  CHECK(ring_error / paper_pixels > 0.1);
+  CHECK(surface_error / paper_pixels < 0.015);
+  CHECK(worst < 0.08);
+  // The whole pipeline: the same digit as under even light (not a dark ring
+  // in a white box).
+  const Preprocessed p_even = preprocess_digit(even), p_lit = preprocess_digit(lit);
+  REQUIRE(p_lit.found);
+  CHECK(p_lit.inverted);
+  CHECK(aligned_diff(p_even.pixels, p_lit.pixels) < 0.04);
+  CHECK(p_lit.pixels[0] == 0.0f);
+  CHECK(p_lit.pixels[2 * kDigitSide + 14] == 0.0f);  // above the digit, inside the box a white paper would fill
+}
+
+TEST_CASE("preprocess: an off-centre flash on the paper is paper") {
+  // A bright spot (not a quadratic: the border ring alone cannot predict it)
+  // beside a thin dark digit.
+  const int w = 160, h = 120;
+  const auto cov = draw_ring(w, h, 110, 60, 18, 30, 4);
+  const GrayImage even = paint(cov, w, h, 0.55f, 0.1f);
+  const GrayImage lit = lit_by(even, [](float u, float v) {
+    return 1.0f + 0.7f * std::exp(-((u - 0.35f) * (u - 0.35f) + (v - 0.45f) * (v - 0.45f)) / (2 * 0.15f * 0.15f));
+  });
+  PreprocessWorkspace ws;
+  CHECK(ink_polarity(lit, ws, {}).ink_dark);
+  const Preprocessed p_even = preprocess_digit(even), p_lit = preprocess_digit(lit);
+  REQUIRE(p_lit.found);
+  CHECK(p_lit.inverted);
+  CHECK(aligned_diff(p_even.pixels, p_lit.pixels) < 0.04);
+}
+
+TEST_CASE("preprocess: the paper surface fit ignores ink, specks and a digit touching the border") {
+  const int w = 100, h = 80;
+  auto cov = draw_ring(w, h, 50, 40, 45, 45, 8);  // a thick ring cut by the border on all sides
+  draw_bar(cov, w, 10, 10, 14, 14);
+  const auto light = [](float u, float v) { return 0.6f + 0.3f * u - 0.2f * v * v + 0.1f * u * v; };
+  const GrayImage img = lit_by(paint(cov, w, h, 1.0f, 0.1f), light);
+  PreprocessWorkspace ws;
+  float sigma = 0;
+  const PaperSurface s = fit_paper_surface(img, ring_median(img), 0.05f, ws, &sigma);
+  for (auto [x, y] : {std::pair{50, 40}, {2, 2}, {97, 77}, {12, 12}, {50, 1}}) {
+    CHECK(s.at((2 * x + 1.0f) / w - 1, (2 * y + 1.0f) / h - 1) ==
+          doctest::Approx(light((x + 0.5f) / w, (y + 0.5f) / h)).epsilon(0.01));
+  }
+  CHECK(sigma < 0.01f);  // the noiseless paper, not the ink
+}
+
 TEST_CASE("preprocess: specks and streaks are ignored") {
   const auto cov = zero_at(140, 160, 60, 80);
   const Preprocessed clean = preprocess_digit(paint(cov, 140, 160, 0.9f, 0.1f));
@@ -187,6 +291,59 @@ TEST_CASE("preprocess: specks and streaks are ignored") {
   CHECK(box.w == 3);
   CHECK(box.h == 20);
   CHECK(plane.at(27, 2) == 0.0f);
+}
+
+TEST_CASE("preprocess: a speck beside a small thin digit is dropped, the digit's own pieces are kept") {
+  // A thin "7" (bar 12 x 2, stem 2 x 16: mass 56) and a 3x3 speck (mass 9:
+  // 16% of the digit, above speck_fraction) 6 pixels to its right.
+  const auto seven = [](Plane& p, int x0, int y0) {
+    for (int x = x0; x < x0 + 12; ++x) p.at(x, y0) = p.at(x, y0 + 1) = 1.0f;
+    for (int y = y0 + 2; y < y0 + 18; ++y) p.at(x0 + 10, y) = p.at(x0 + 11, y) = 1.0f;
+  };
+  PreprocessWorkspace ws;
+  Plane plane;
+  plane.resize(40, 30);
+  seven(plane, 8, 6);
+  for (int y = 12; y < 15; ++y) {
+    for (int x = 26; x < 29; ++x) plane.at(x, y) = 1.0f;
+  }
+  PixelBox box = find_digit_box(plane, 0.05f, ws);
+  CHECK(box.x == 8);
+  CHECK(box.w == 12);
+  CHECK(box.h == 18);
+  CHECK(plane.at(27, 13) == 0.0f);
+  // The same mass touching the digit's grown box (a broken stroke: 2 pixels
+  // below the stem's end) is part of the digit.
+  plane.resize(40, 30);
+  std::fill(plane.pixels.begin(), plane.pixels.end(), 0.0f);
+  seven(plane, 8, 6);
+  for (int y = 26; y < 29; ++y) {
+    for (int x = 17; x < 20; ++x) plane.at(x, y) = 1.0f;
+  }
+  box = find_digit_box(plane, 0.05f, ws);
+  CHECK(box.h == 23);
+  CHECK(plane.at(18, 27) == 1.0f);
+  // A heavy piece far away (a third of the mass): a digit in two pieces, kept.
+  std::fill(plane.pixels.begin(), plane.pixels.end(), 0.0f);
+  seven(plane, 8, 6);
+  for (int y = 10; y < 14; ++y) {
+    for (int x = 30; x < 35; ++x) plane.at(x, y) = 1.0f;
+  }
+  box = find_digit_box(plane, 0.05f, ws);
+  CHECK(box.x + box.w == 35);
+
+  // The whole pipeline on a 48x40 photo: the speck changes nothing.
+  const int w = 48, h = 40;
+  std::vector<float> cov(static_cast<std::size_t>(w) * h, 0.0f);
+  draw_bar(cov, w, 14, 8, 26, 10);   // bar
+  draw_bar(cov, w, 24, 10, 26, 28);  // stem
+  const Preprocessed clean = preprocess_digit(paint(cov, w, h, 0.85f, 0.2f));
+  draw_bar(cov, w, 34, 16, 37, 19);  // the speck
+  const Preprocessed dirty = preprocess_digit(paint(cov, w, h, 0.85f, 0.2f));
+  REQUIRE(clean.found);
+  REQUIRE(dirty.found);
+  CHECK(dirty.box_w == clean.box_w);
+  CHECK(mean_abs_diff(clean.pixels, dirty.pixels) < 0.005);
 }
 
 TEST_CASE("preprocess: aspect ratio is kept") {

@@ -2,7 +2,7 @@
 // image that looks like an MNIST digit, made the way MNIST was made.
 //
 // Pipeline (each step is a function below, with its own test):
-//  1. ink_polarity: from the image itself: a smooth paper surface fitted
+//  1. ink_polarity (data/polarity.h): a smooth paper surface fitted
 //     robustly (border ring first, then the whole image) is the background;
 //     ink departs from it and is thin (top-hats), darker or lighter;
 //  2. estimate_background: a smooth background from per-tile levels (bilinear
@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "data/image.h"
+#include "data/polarity.h"
 
 namespace blnk::data {
 
@@ -140,38 +141,7 @@ Preprocessed preprocess_digit(const GrayImage& image, const PreprocessOptions& o
 int working_factor(int width, int height, int working_side);
 // Area average over factor x factor blocks (a partial last row/column is dropped).
 void shrink_by(const GrayImage& image, int factor, GrayImage& out);
-// The paper's brightness as a smooth surface over the image: a quadratic in
-// u, v (-1..1 across the width and height), which holds a lighting gradient,
-// a vignette or a broad flash.
-struct PaperSurface {
-  static constexpr int kTerms = 6;
-  std::array<float, kTerms> c{};  // 1, u, v, u^2, uv, v^2
-  float at(float u, float v) const { return c[0] + c[1] * u + c[2] * v + c[3] * u * u + c[4] * u * v + c[5] * v * v; }
-};
-// Robust fit (Tukey's biweight, iteratively reweighted) of the paper surface,
-// from a flat `start_level` with scale `start_sigma`: first to the border ring
-// (the paper where a photo is cropped), then to the whole image on a grid
-// (the paper is the majority; the ring's fit, extrapolated, keeps the ink out
-// as outliers). `sigma_out`: the robust scale of the paper around it.
-PaperSurface fit_paper_surface(const GrayImage& image, float start_level, float start_sigma, PreprocessWorkspace& ws,
-                               float* sigma_out = nullptr);
-// Polarity, decided on the image shrunk to about 48 pixels across (a global
-// decision): the border ring's median and spread start the paper surface;
-// a pixel votes for dark ink by how far it is both below the surface (beyond
-// a margin: 3 robust scales of the paper, at least kMinPolarityMargin) and
-// below its grey-level closing by a square about 1/4 of the shorter side
-// (the black top-hat: only structures thinner than that), and likewise for
-// light ink (above the surface and above its opening); the side with more
-// weight is the ink. Ink departs from the smooth paper and is thin; lighting
-// that makes the paper's centre brighter than its border follows the surface,
-// and a bright patch the surface misses (an off-centre flash) is broad, so
-// neither votes; the paper inside a digit's loop is on the surface.
-struct Polarity {
-  bool ink_dark = false;   // ink darker than the background
-  float background = 0;    // median of the border ring
-  PaperSurface paper;      // the paper's smooth surface (over the image as shrunk for the decision)
-};
-Polarity ink_polarity(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt);
+// ink_polarity (step 1) and fit_paper_surface, its paper surface: data/polarity.h.
 // Background level per pixel from per-tile levels on the paper side
 // (background_percentile of each tile's brightness when the paper is light,
 // 1 - that when it is dark), then the paper-side extreme over each tile's 3x3

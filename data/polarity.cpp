@@ -1,0 +1,322 @@
+// The polarity decision (step 1 of the pipeline in preprocess.h): is the ink
+// darker or lighter than the paper? The paper is a smooth quadratic surface
+// fitted robustly (fit_paper_surface: border ring first, then the whole
+// image); ink departs from it and is thin, which the grey-level closing and
+// opening (the top-hats, van Herk / Gil-Werman running extremes) measure.
+#include "data/polarity.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "data/preprocess.h"
+#include "data/preprocess_internal.h"
+
+namespace blnk::data {
+
+using namespace detail;
+
+namespace {
+
+constexpr float kMinPolarityMargin = 0.02f;  // residuals smaller than this never vote on polarity
+constexpr int kBorderRingDivisor = 20;    // border ring width = shorter side / 20 (at least 1)
+// The paper surface (ink_polarity): a robust fit of a quadratic to about
+// kSurfaceSamples pixels of the border ring, then of the whole image.
+constexpr int kSurfaceSamples = 256;
+constexpr int kSurfaceIterations = 4;     // reweightings per stage, at most
+constexpr float kTukeyCut = 4.685f;       // biweight cut-off, in robust scales (95% efficiency)
+constexpr float kMinSurfaceSigma = 1.0f / 255.0f;  // the paper's scale never goes below one gray level
+constexpr double kSurfaceRidge = 1e-6;    // ridge on the non-constant terms, relative to the total weight
+constexpr float kSurfaceSettled = 0.5f / 255.0f;  // stop reweighting once the surface moves less than this
+constexpr int kPolaritySide = 48;        // ink_polarity works on the image shrunk to about this
+constexpr int kThinDivisor = 8;          // ink strokes are at most 2/8 of the shorter side wide
+
+// --- Top-hats: grey-level closing and opening by a square ---------------------
+
+// dst (H, W) = the extreme (max when kMax, else min) of src (H, W) over
+// the 2r+1 pixels of its column around each pixel, clipped to the image, in
+// O(1) per pixel whatever r (van Herk / Gil-Werman: running extremes forward
+// and backward within blocks of the window's length), whole rows at a time
+// (vectorizes along x). `buf` holds the two running planes.
+template <bool kMax>
+void extreme_columns(const float* src, int W, int H, int r, float* dst, std::vector<float>& buf) {
+  const int k = 2 * r + 1;
+  const int padded = (H + 2 * r + k - 1) / k * k;  // rows, r of padding above
+  buf.resize(2 * static_cast<std::size_t>(padded) * W);
+  float* fwd = buf.data();
+  float* bwd = fwd + static_cast<std::size_t>(padded) * W;
+  const auto row = [&](float* plane, int py) { return plane + static_cast<std::size_t>(py) * W; };
+  // Running extreme from `prev` (nullptr: start of a block) and padded row py
+  // of src (padding rows take nothing).
+  const auto step = [&](float* out, const float* prev, int py) {
+    const int y = py - r;
+    if (y < 0 || y >= H) {
+      const float none = kMax ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity();
+      if (prev) std::copy_n(prev, W, out);
+      else std::fill_n(out, W, none);
+      return;
+    }
+    const float* in = src + static_cast<std::size_t>(y) * W;
+    if (!prev) {
+      std::copy_n(in, W, out);
+    } else if (kMax) {
+      for (int x = 0; x < W; ++x) out[x] = std::max(prev[x], in[x]);
+    } else {
+      for (int x = 0; x < W; ++x) out[x] = std::min(prev[x], in[x]);
+    }
+  };
+  for (int b = 0; b < padded; b += k) {
+    step(row(fwd, b), nullptr, b);
+    for (int j = 1; j < k; ++j) step(row(fwd, b + j), row(fwd, b + j - 1), b + j);
+    step(row(bwd, b + k - 1), nullptr, b + k - 1);
+    for (int j = k - 2; j >= 0; --j) step(row(bwd, b + j), row(bwd, b + j + 1), b + j);
+  }
+  // Window of output row y: padded rows [y, y + k - 1] = src rows [y - r, y + r].
+  for (int y = 0; y < H; ++y) {
+    const float* lo = row(bwd, y);
+    const float* hi = row(fwd, y + k - 1);
+    float* out = dst + static_cast<std::size_t>(y) * W;
+    if (kMax) {
+      for (int x = 0; x < W; ++x) out[x] = std::max(lo[x], hi[x]);
+    } else {
+      for (int x = 0; x < W; ++x) out[x] = std::min(lo[x], hi[x]);
+    }
+  }
+}
+
+// dst (W, H) = src (H, W) transposed, in 8x8 blocks (the compiler keeps a
+// block in registers).
+void transpose(const float* src, int W, int H, float* dst) {
+  constexpr int kBlock = 8;
+  const int full_w = W / kBlock * kBlock, full_h = H / kBlock * kBlock;
+  for (int y0 = 0; y0 < full_h; y0 += kBlock) {
+    for (int x0 = 0; x0 < full_w; x0 += kBlock) {
+      float block[kBlock][kBlock];
+      for (int y = 0; y < kBlock; ++y) {
+        for (int x = 0; x < kBlock; ++x) block[x][y] = src[static_cast<std::size_t>(y0 + y) * W + x0 + x];
+      }
+      for (int x = 0; x < kBlock; ++x) {
+        for (int y = 0; y < kBlock; ++y) dst[static_cast<std::size_t>(x0 + x) * H + y0 + y] = block[x][y];
+      }
+    }
+  }
+  // The partial blocks on the right and at the bottom.
+  for (int y = 0; y < H; ++y) {
+    for (int x = y < full_h ? full_w : 0; x < W; ++x) dst[static_cast<std::size_t>(x) * H + y] = src[static_cast<std::size_t>(y) * W + x];
+  }
+}
+
+// Grey-level closing (kDarkInk: max then min filter, which fills in dark
+// structures narrower than the square) or opening (min then max: removes
+// light ones) of `image` by a (2r+1)x(2r+1) square, into `out` (H, W).
+// A square filter is a column filter and a row filter; rows are filtered as
+// the columns of the transposed image. `a`, `b`: scratch planes.
+template <bool kDarkInk>
+void close_or_open(const float* image, int W, int H, int r, float* out, std::vector<float>& a, std::vector<float>& b,
+                   std::vector<float>& buf) {
+  a.resize(static_cast<std::size_t>(W) * H);
+  b.resize(static_cast<std::size_t>(W) * H);
+  extreme_columns<kDarkInk>(image, W, H, r, a.data(), buf);     // first filter: columns,
+  transpose(a.data(), W, H, b.data());                            // (W, H)
+  extreme_columns<kDarkInk>(b.data(), H, W, r, a.data(), buf);  // ... rows
+  extreme_columns<!kDarkInk>(a.data(), H, W, r, b.data(), buf); // second filter: rows,
+  transpose(b.data(), H, W, a.data());                            // (H, W)
+  extreme_columns<!kDarkInk>(a.data(), W, H, r, out, buf);      // ... columns
+}
+
+// --- The paper surface: robust quadratic fit ----------------------------------
+
+// Normalized coordinate of pixel `i` of `n`: -1 at the first pixel's outer
+// edge, +1 at the last's.
+float unit_coord(int i, int n) { return (2.0f * static_cast<float>(i) + 1.0f) / static_cast<float>(n) - 1.0f; }
+
+// Solves the 6x6 system a x = b (a symmetric, row-major) by Gaussian
+// elimination with partial pivoting; false when it is singular.
+bool solve6(std::array<double, 36>& a, std::array<double, 6>& b) {
+  constexpr int n = PaperSurface::kTerms;
+  for (int col = 0; col < n; ++col) {
+    int pivot = col;
+    for (int r = col + 1; r < n; ++r) {
+      if (std::fabs(a[r * n + col]) > std::fabs(a[pivot * n + col])) pivot = r;
+    }
+    if (std::fabs(a[pivot * n + col]) < 1e-12) return false;
+    if (pivot != col) {
+      for (int k = 0; k < n; ++k) std::swap(a[col * n + k], a[pivot * n + k]);
+      std::swap(b[col], b[pivot]);
+    }
+    for (int r = col + 1; r < n; ++r) {
+      const double f = a[r * n + col] / a[col * n + col];
+      for (int k = col; k < n; ++k) a[r * n + k] -= f * a[col * n + k];
+      b[r] -= f * b[col];
+    }
+  }
+  for (int r = n - 1; r >= 0; --r) {
+    double v = b[r];
+    for (int k = r + 1; k < n; ++k) v -= a[r * n + k] * b[k];
+    b[r] = v / a[r * n + r];
+  }
+  return true;
+}
+
+// Robust scale of the residuals of `samples` ((count, 3): u, v, gray) from
+// `surface`: 1.4826 * their median absolute value, over the samples within
+// `cut` of it (the previous inliers; ink far from the paper never widens the
+// paper's scale), at least kMinSurfaceSigma.
+float surface_sigma(const std::vector<float>& samples, const PaperSurface& surface, float cut, std::vector<float>& scratch) {
+  scratch.clear();
+  for (std::size_t i = 0; i + 2 < samples.size(); i += 3) {
+    const float r = std::fabs(samples[i + 2] - surface.at(samples[i], samples[i + 1]));
+    if (r < cut) scratch.push_back(r);
+  }
+  if (scratch.empty()) return kMinSurfaceSigma;
+  auto mid = scratch.begin() + static_cast<std::ptrdiff_t>(scratch.size() / 2);
+  std::nth_element(scratch.begin(), mid, scratch.end());
+  return std::max(kMinSurfaceSigma, kMadToSigma * *mid);
+}
+
+// Iteratively reweighted least squares with Tukey's biweight: the surface
+// follows the samples within kTukeyCut scales of it (the paper) and ignores
+// the rest (ink, specks). Starts from `surface` and `sigma`, which it updates.
+void refine_surface(const std::vector<float>& samples, int iterations, PaperSurface& surface, float& sigma,
+                    std::vector<float>& scratch) {
+  constexpr int n = PaperSurface::kTerms;
+  for (int it = 0; it < iterations; ++it) {
+    const float cut = kTukeyCut * sigma;
+    const float inv_cut = 1.0f / cut;
+    // Weighted sums of the basis' products (upper triangle) and of basis * gray.
+    std::array<float, n * n> a{};
+    std::array<float, n> b{};
+    float total = 0;
+    for (std::size_t i = 0; i + 2 < samples.size(); i += 3) {
+      const float u = samples[i], v = samples[i + 1], g = samples[i + 2];
+      const float t = (g - surface.at(u, v)) * inv_cut;
+      if (t * t >= 1.0f) continue;
+      const float w = (1.0f - t * t) * (1.0f - t * t);
+      const float basis[n] = {1.0f, u, v, u * u, u * v, v * v};
+      for (int r = 0; r < n; ++r) {
+        const float wr = w * basis[r];
+        for (int k = r; k < n; ++k) a[r * n + k] += wr * basis[k];
+        b[r] += wr * g;
+      }
+      total += w;
+    }
+    if (total <= 0) break;
+    std::array<double, n * n> ad{};
+    std::array<double, n> bd{};
+    for (int r = 0; r < n; ++r) {
+      for (int k = r; k < n; ++k) ad[r * n + k] = ad[k * n + r] = a[r * n + k];
+      if (r > 0) ad[r * n + r] += kSurfaceRidge * total;  // keeps degenerate layouts (one row) solvable
+      bd[r] = b[r];
+    }
+    if (!solve6(ad, bd)) break;
+    float change = 0;  // largest change of the surface, bounded by the coefficients' changes
+    for (int k = 0; k < n; ++k) {
+      change += std::fabs(static_cast<float>(bd[k]) - surface.c[k]);
+      surface.c[k] = static_cast<float>(bd[k]);
+    }
+    sigma = surface_sigma(samples, surface, cut, scratch);
+    if (change < kSurfaceSettled) break;
+  }
+}
+
+}  // namespace
+
+PaperSurface fit_paper_surface(const GrayImage& image, float start_level, float start_sigma, PreprocessWorkspace& ws,
+                               float* sigma_out) {
+  const int W = image.width, H = image.height;
+  PaperSurface surface;
+  surface.c[0] = start_level;
+  float sigma = std::max(kMinSurfaceSigma, start_sigma);
+  std::vector<float>& samples = ws.samples;  // (count, 3): u, v, gray
+  // 1. The border ring (the paper, as far as the image shows it): a start
+  // that ink cannot take over unless it covers most of the border.
+  const int ring = std::max(1, std::min(W, H) / kBorderRingDivisor);
+  const long ring_pixels = 2L * ring * W + 2L * ring * std::max(0, H - 2 * ring);
+  const int ring_step = std::max(1, static_cast<int>(std::lround(std::sqrt(static_cast<double>(ring_pixels) / kSurfaceSamples))));
+  samples.clear();
+  for (int y = 0; y < H; y += ring_step) {
+    const bool full_row = y < ring || y >= H - ring;
+    for (int x = 0; x < W; x += ring_step) {
+      if (!full_row && x >= ring && x < W - ring) continue;
+      samples.insert(samples.end(), {unit_coord(x, W), unit_coord(y, H), image.at(x, y)});
+    }
+  }
+  refine_surface(samples, kSurfaceIterations, surface, sigma, ws.scratch);
+  // 2. The whole image on a grid: the paper is the majority, and the ring's
+  // surface, extrapolated inwards, tells it from the ink.
+  const int step = std::max(1, static_cast<int>(std::lround(std::sqrt(static_cast<double>(W) * H / kSurfaceSamples))));
+  samples.clear();
+  for (int y = step / 2; y < H; y += step) {
+    for (int x = step / 2; x < W; x += step) samples.insert(samples.end(), {unit_coord(x, W), unit_coord(y, H), image.at(x, y)});
+  }
+  refine_surface(samples, kSurfaceIterations, surface, sigma, ws.scratch);
+  if (sigma_out) *sigma_out = sigma;
+  return surface;
+}
+
+Polarity ink_polarity(const GrayImage& full, PreprocessWorkspace& ws, const PreprocessOptions& opt) {
+  // A global decision: about kPolaritySide pixels across are enough, and
+  // the top-hats below cost 4x less at half the size.
+  const int factor = working_factor(full.width, full.height, kPolaritySide);
+  if (factor > 1) shrink_by(full, factor, ws.polarity_image);
+  const GrayImage& image = factor > 1 ? ws.polarity_image : full;
+  const int W = image.width, H = image.height;
+  const int ring = std::max(1, std::min(W, H) / kBorderRingDivisor);
+  int hist[kLevelBins] = {};
+  long count = 0;
+  for (int y = 0; y < H; ++y) {
+    const bool full_row = y < ring || y >= H - ring;
+    for (int x = 0; x < W; ++x) {
+      if (!full_row && x == ring) x = std::max(ring, W - ring);  // skip the interior
+      ++hist[to_bin(image.at(x, y), kLevelBins)];
+      ++count;
+    }
+  }
+  const float bin = 1.0f / (kLevelBins - 1);
+  Polarity p;
+  p.background = histogram_percentile(hist, kLevelBins, count, 0.5f, bin);
+  // Robust spread of the ring around its median.
+  int dev[kLevelBins] = {};
+  for (int b = 0; b < kLevelBins; ++b) dev[std::abs(b - to_bin(p.background, kLevelBins))] += hist[b];
+  const float ring_sigma = kMadToSigma * histogram_percentile(dev, kLevelBins, count, 0.5f, bin);
+  // The paper as a smooth surface (gradients, vignetting, a broad flash), so
+  // that paper lit brighter than the border does not vote as light ink.
+  float sigma = ring_sigma;
+  p.paper = fit_paper_surface(image, p.background, ring_sigma, ws, &sigma);
+  // Ink is also thin: below its closing (dark) or above its opening (light)
+  // by a square of side 2 * thin + 1 (the top-hats). A broad bright or dark
+  // patch the surface does not follow (a flash, a shadow) is neither.
+  const int thin = std::max(1, std::min(W, H) / kThinDivisor);
+  ws.closing.resize(W, H);
+  ws.opening.resize(W, H);
+  close_or_open<true>(image.pixels.data(), W, H, thin, ws.closing.pixels.data(), ws.filter_a, ws.filter_b, ws.line);
+  close_or_open<false>(image.pixels.data(), W, H, thin, ws.opening.pixels.data(), ws.filter_a, ws.filter_b, ws.line);
+  const float margin = std::max(kMinPolarityMargin, opt.noise_sigmas * sigma);
+  double darker = 0, lighter = 0;
+  const PaperSurface& s = p.paper;
+  const float du = 2.0f / static_cast<float>(W), u0 = unit_coord(0, W);
+  for (int y = 0; y < H; ++y) {
+    // Along a row the surface is a + b u + c u^2.
+    const float v = unit_coord(y, H);
+    const float a = s.c[0] + s.c[2] * v + s.c[5] * v * v, b = s.c[1] + s.c[4] * v, c = s.c[3];
+    const std::size_t at = static_cast<std::size_t>(y) * W;
+    const float* row = image.pixels.data() + at;
+    const float* close = ws.closing.pixels.data() + at;
+    const float* open = ws.opening.pixels.data() + at;
+    float dark_row = 0, light_row = 0;
+    for (int x = 0; x < W; ++x) {
+      const float u = u0 + du * static_cast<float>(x);
+      const float r = row[x] - (a + (b + c * u) * u);
+      dark_row += std::max(0.0f, std::min(-r - margin, close[x] - row[x]));
+      light_row += std::max(0.0f, std::min(r - margin, row[x] - open[x]));
+    }
+    darker += dark_row;
+    lighter += light_row;
+  }
+  p.ink_dark = darker > lighter;
+  return p;
+}
+
+}  // namespace blnk::data

@@ -95,7 +95,7 @@ int cmd_predict(int argc, char** argv) {
     serve::ClassifyFailure failure;
     bool ok = false;
     try {
-      ok = classifier.classify_named(read_input(path), name, result, failure);
+      ok = classifier.classify_named(read_input(path), name, serve::ClassifyOptions{!save_dir.empty()}, result, failure);
     } catch (const Error& e) {
       failure.message = e.what();
     }

@@ -3,7 +3,7 @@
 # with sudo), then configures and builds into build/. Idempotent: on a built
 # tree with everything installed it only checks and takes seconds.
 #   scripts/setup.sh          packages to build and run
-#   scripts/setup.sh --test   also what the tests need (Chromium for the browser test)
+#   scripts/setup.sh --test   also what the tests need (Chromium and Python for the browser test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +11,7 @@ packages=(build-essential cmake libeigen3-dev libstb-dev libcxxopts-dev doctest-
           libbenchmark-dev zlib1g-dev)
 for arg in "$@"; do
   case "$arg" in
-    --test) packages+=(chromium) ;;
+    --test) packages+=(chromium python3) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -26,13 +26,18 @@ struct ClassifyFailure {
   std::string message;
 };
 
+// What a caller wants beyond the prediction.
+struct ClassifyOptions {
+  bool seen_png = true;  // fill Classification::seen_png (an encode: skip it when unused)
+};
+
 class Classifier {
  public:
   virtual ~Classifier() = default;
   // Must be safe to call from many threads at once.
   // Returns false and fills `failure` when the image cannot be classified.
-  virtual bool classify(std::span<const std::uint8_t> image_bytes, Classification& result,
-                        ClassifyFailure& failure) const = 0;
+  virtual bool classify(std::span<const std::uint8_t> image_bytes, const ClassifyOptions& options,
+                        Classification& result, ClassifyFailure& failure) const = 0;
   virtual std::string model_name() const = 0;   // for /metrics and the page
   virtual double model_accuracy() const = 0;    // test accuracy recorded in the model file, or NaN
 };

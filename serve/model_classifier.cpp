@@ -78,13 +78,14 @@ void ModelClassifier::classify_pixels(const float* pixels, std::vector<float>& p
   release(std::move(slot));
 }
 
-bool ModelClassifier::classify(std::span<const std::uint8_t> bytes, Classification& result,
-                               ClassifyFailure& failure) const {
-  return classify_named(bytes, "upload", result, failure);
+bool ModelClassifier::classify(std::span<const std::uint8_t> bytes, const ClassifyOptions& options,
+                               Classification& result, ClassifyFailure& failure) const {
+  return classify_named(bytes, "upload", options, result, failure);
 }
 
 bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const std::string& name,
-                                     Classification& result, ClassifyFailure& failure) const {
+                                     const ClassifyOptions& options, Classification& result,
+                                     ClassifyFailure& failure) const {
   const auto start = std::chrono::steady_clock::now();
   auto slot = acquire();
   struct Return {  // gives the slot back on every path
@@ -111,8 +112,7 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
   result.digit = int(std::max_element(result.probabilities.begin(), result.probabilities.end()) -
                      result.probabilities.begin());
   result.probability = result.probabilities[result.digit];
-  const auto seen = digit.to_u8();
-  result.seen_png = data::encode_png(seen, data::kDigitSide, data::kDigitSide, 1);
+  if (options.seen_png) result.seen_png = data::encode_png(digit.to_u8(), data::kDigitSide, data::kDigitSide, 1);
   result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return true;
 }

@@ -25,11 +25,11 @@ class ModelClassifier : public Classifier {
   explicit ModelClassifier(const std::string& model_path, const data::ImageLimits& limits = {});
   ~ModelClassifier() override;
 
-  bool classify(std::span<const std::uint8_t> image_bytes, Classification& result,
-                ClassifyFailure& failure) const override;
+  bool classify(std::span<const std::uint8_t> image_bytes, const ClassifyOptions& options,
+                Classification& result, ClassifyFailure& failure) const override;
   // The same, with the name (e.g. the file's path) that error messages start with.
   bool classify_named(std::span<const std::uint8_t> image_bytes, const std::string& name,
-                      Classification& result, ClassifyFailure& failure) const;
+                      const ClassifyOptions& options, Classification& result, ClassifyFailure& failure) const;
   std::string model_name() const override { return name_; }
   double model_accuracy() const override { return accuracy_; }
 

@@ -148,9 +148,11 @@ Response handle_predict(const Request& request, Context& context) {
   }
   const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(upload.bytes.data()),
                                             upload.bytes.size());
+  const std::string_view seen = request.query_param("seen");
+  const bool with_seen = request.has_query_param("seen") && seen != "0" && seen != "false";
   Classification result;
   ClassifyFailure failure;
-  const bool ok = context.classifier->classify(bytes, result, failure);
+  const bool ok = context.classifier->classify(bytes, ClassifyOptions{html || with_seen}, result, failure);
   if (!ok) {
     const int status = failure_status(failure.http_status);
     context.metrics->record_prediction(context.shard, false, status);
@@ -166,8 +168,6 @@ Response handle_predict(const Request& request, Context& context) {
     return html_response(200, render_page(context.model_name, context.model_accuracy,
                                           render_result_html(result, upload.filename, bytes)));
   }
-  const std::string_view seen = request.query_param("seen");
-  const bool with_seen = request.has_query_param("seen") && seen != "0" && seen != "false";
   return json_result(result, upload.filename, with_seen, context);
 }
 

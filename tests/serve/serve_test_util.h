@@ -39,8 +39,8 @@ inline const std::string kPngMagic = "\x89PNG\r\n\x1a\n";
 //   "BLOCK"    -> waits until release()           anything else -> digit 3
 class FakeClassifier : public blnk::serve::Classifier {
  public:
-  bool classify(std::span<const std::uint8_t> bytes, blnk::serve::Classification& result,
-                blnk::serve::ClassifyFailure& failure) const override {
+  bool classify(std::span<const std::uint8_t> bytes, const blnk::serve::ClassifyOptions&,
+                blnk::serve::Classification& result, blnk::serve::ClassifyFailure& failure) const override {
     calls.fetch_add(1);
     const std::string_view s(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     if (s.starts_with("BAD")) {

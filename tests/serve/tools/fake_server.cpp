@@ -11,8 +11,8 @@ namespace {
 
 class FakeClassifier : public blnk::serve::Classifier {
  public:
-  bool classify(std::span<const std::uint8_t> bytes, blnk::serve::Classification& result,
-                blnk::serve::ClassifyFailure& failure) const override {
+  bool classify(std::span<const std::uint8_t> bytes, const blnk::serve::ClassifyOptions&,
+                blnk::serve::Classification& result, blnk::serve::ClassifyFailure& failure) const override {
     if (bytes.size() < 8) {
       failure = {415, "too small to be an image"};
       return false;

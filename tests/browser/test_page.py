@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""The upload page in a real browser: `blnk serve` driven by headless Chromium.
+
+1. JavaScript off: choose an MNIST test digit (written as PNG) with the file input,
+   click Submit; the form posts to /predict and the returned page shows the right digit,
+   the file name and the ten probability bars.
+2. JavaScript on: choosing the file posts it with fetch (no page load) and draws the
+   result with the bar chart; dropping a file on the upload box does the same.
+3. JavaScript on: a stroke drawn on the pad with the mouse is read as a 1.
+
+Exit 0 when every check passes, 1 on a failure, 77 (ctest's SKIP_RETURN_CODE) when
+Chromium or the digit images are missing. The server and the browser are always
+stopped. --screenshots DIR keeps PNGs of each step (docs/screenshot.png is one).
+
+    python3 tests/browser/test_page.py --blnk build/blnk --model models/mnist.blnk \
+        --mnist ../shared/data/mnist --photos ../shared/data/photo-digits
+"""
+
+import argparse
+import base64
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cdp  # noqa: E402
+
+SKIP = 77
+SERVER_START_TIMEOUT = 15.0  # s, until the URL line on stderr
+RESULT_TIMEOUT = 10.0        # s, for a prediction to appear
+OVERALL_TIMEOUT = 90         # s, SIGALRM: the test fails rather than hangs
+VIEWPORT = (1040, 900)       # CSS pixels of the page in the screenshots
+MNIST_INDICES = (0, 1)       # t10k items 0 and 1: a 7 and a 2
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, what):
+    if not condition:
+        raise Failure(what)
+    print("ok:", what, flush=True)
+
+
+# --- Digit images ---------------------------------------------------------------
+
+def png_gray(width, height, pixels):
+    """A grayscale 8-bit PNG of `pixels` (bytes, row-major)."""
+    def chunk(kind, data):
+        return struct.pack("!I", len(data)) + kind + data + struct.pack("!I", zlib.crc32(kind + data))
+    rows = b"".join(b"\0" + pixels[y * width:(y + 1) * width] for y in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack("!IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+
+
+def mnist_digits(mnist_dir, out_dir):
+    """[(path, label)] for MNIST_INDICES of the t10k set, written as white-on-black PNGs."""
+    images = os.path.join(mnist_dir, "t10k-images-idx3-ubyte.gz")
+    labels = os.path.join(mnist_dir, "t10k-labels-idx1-ubyte.gz")
+    if not (os.path.isfile(images) and os.path.isfile(labels)):
+        return []
+    with gzip.open(images) as f:
+        magic, count, rows, cols = struct.unpack("!IIII", f.read(16))
+        if magic != 0x803 or (rows, cols) != (28, 28):
+            raise Failure("not an MNIST image file: " + images)
+        pixels = f.read(28 * 28 * (max(MNIST_INDICES) + 1))
+    with gzip.open(labels) as f:
+        magic, _ = struct.unpack("!II", f.read(8))
+        label_bytes = f.read(max(MNIST_INDICES) + 1)
+    out = []
+    for i in MNIST_INDICES:
+        path = os.path.join(out_dir, "mnist-t10k-%05d.png" % i)
+        with open(path, "wb") as f:
+            f.write(png_gray(28, 28, pixels[i * 784:(i + 1) * 784]))
+        out.append((path, label_bytes[i]))
+    return out
+
+
+def photo_digits(photo_dir):
+    """[(path, label)] for two PNG photos named <label>_...png."""
+    if not os.path.isdir(photo_dir):
+        return []
+    names = sorted(n for n in os.listdir(photo_dir) if re.match(r"^[0-9]_.*\.png$", n))
+    picks = [n for n in names if n.startswith("7_")][:1] + [n for n in names if n.startswith("2_")][:1]
+    return [(os.path.join(photo_dir, n), int(n[0])) for n in picks]
+
+
+# --- The server -------------------------------------------------------------------
+
+def start_server(blnk, model, log_path):
+    log = open(log_path, "wb")
+    proc = subprocess.Popen([blnk, "serve", "--port", "0", "--model", model], stdin=subprocess.DEVNULL,
+                            stdout=log, stderr=log, start_new_session=True, preexec_fn=cdp.die_with_parent)
+    log.close()
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        with open(log_path, "rb") as f:
+            m = re.search(rb" on (http://127\.0\.0\.1:\d+)", f.read())
+        if m:
+            return proc, m.group(1).decode()
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    cdp.stop_process_group(proc)
+    with open(log_path, "rb") as f:
+        raise Failure("blnk serve did not start: " + f.read().decode(errors="replace")[-2000:])
+
+
+# --- Page helpers -------------------------------------------------------------------
+
+def navigate(page, url):
+    page.drop_events("Page.loadEventFired")
+    result = page.send("Page.navigate", url=url)
+    if result.get("errorText"):
+        raise Failure("navigation to %s failed: %s" % (url, result["errorText"]))
+    page.wait_event("Page.loadEventFired")
+
+
+def query(page, selector):
+    """The DOM node id of the first match in the current document (0 if none); works without JS."""
+    root = page.send("DOM.getDocument", depth=0)["root"]["nodeId"]
+    return page.send("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+
+
+def text_of(page, selector):
+    node = query(page, selector)
+    if not node:
+        return None
+    html = page.send("DOM.getOuterHTML", nodeId=node)["outerHTML"]
+    return re.sub(r"<[^>]*>", "", html).replace("&amp;", "&").strip()
+
+
+def count(page, selector):
+    root = page.send("DOM.getDocument", depth=0)["root"]["nodeId"]
+    return len(page.send("DOM.querySelectorAll", nodeId=root, selector=selector)["nodeIds"])
+
+
+def center(page, selector):
+    node = query(page, selector)
+    if not node:
+        raise Failure("no element " + selector)
+    page.send("DOM.scrollIntoViewIfNeeded", nodeId=node)
+    quad = page.send("DOM.getBoxModel", nodeId=node)["model"]["border"]
+    return (sum(quad[0::2]) / 4, sum(quad[1::2]) / 4)
+
+
+def click(page, selector):
+    x, y = center(page, selector)
+    for kind in ("mousePressed", "mouseReleased"):
+        page.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", buttons=1, clickCount=1)
+
+
+def set_file(page, selector, path):
+    node = query(page, selector)
+    if not node:
+        raise Failure("no element " + selector)
+    page.send("DOM.setFileInputFiles", nodeId=node, files=[os.path.abspath(path)])
+
+
+def evaluate(page, expression):
+    r = page.send("Runtime.evaluate", expression=expression, returnByValue=True)
+    if "exceptionDetails" in r:
+        raise Failure("script failed: %s" % r["exceptionDetails"].get("text"))
+    return r["result"].get("value")
+
+
+RESULT_JS = """(() => {
+  const r = document.getElementById("result");
+  if (!r || r.classList.contains("busy")) return null;
+  const seen = r.querySelector("img.seen");
+  return {
+    error: r.classList.contains("error") ? r.textContent : null,
+    digit: (r.querySelector(".digit") || {}).textContent,
+    file: (r.querySelector(".file") || {}).textContent,
+    bars: r.querySelectorAll(".bars li").length,
+    best: (r.querySelector(".bars li.best .label") || {}).textContent,
+    seen: !!(seen && seen.complete && seen.naturalWidth === 28),
+    path: location.pathname,
+  };
+})()"""
+
+
+def wait_result(page, file_name):
+    """The JS-drawn result box once it shows `file_name` (or an error), polled."""
+    deadline = time.monotonic() + RESULT_TIMEOUT
+    while time.monotonic() < deadline:
+        r = evaluate(page, RESULT_JS)
+        if r and (r["error"] or r["file"] == file_name):
+            if r["error"]:
+                raise Failure("the page shows an error: " + r["error"])
+            return r
+        time.sleep(0.05)
+    raise Failure("no result for %s within %.0f s" % (file_name, RESULT_TIMEOUT))
+
+
+def screenshot(page, directory, name):
+    if not directory:
+        return
+    metrics = page.send("Page.getLayoutMetrics")
+    size = metrics.get("cssContentSize", metrics.get("contentSize"))
+    clip = {"x": 0, "y": 0, "width": VIEWPORT[0], "height": max(VIEWPORT[1] // 2, size["height"]), "scale": 1}
+    data = page.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)["data"]
+    path = os.path.join(directory, name + ".png")
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(data))
+    print("screenshot:", path, flush=True)
+
+
+# --- The checks -------------------------------------------------------------------------
+
+def check_form_without_js(page, url, digits, shots):
+    page.send("Emulation.setScriptExecutionDisabled", value=True)
+    navigate(page, url + "/")
+    check(query(page, "form#form[action='/predict'] input[type=file][name=upload]") != 0,
+          "the page has the upload form")
+    screenshot(page, shots, "page")
+    for i, (path, label) in enumerate(digits):
+        if i > 0:
+            navigate(page, url + "/")
+        set_file(page, "#file", path)
+        page.drop_events("Page.loadEventFired")
+        click(page, "#form button[type=submit]")
+        page.wait_event("Page.loadEventFired")
+        name = os.path.basename(path)
+        digit = text_of(page, "#result .digit")
+        check(digit == str(label), "without JS, the form upload of %s shows digit %d (got %r)" % (name, label, digit))
+        check(text_of(page, "#result .file") == name, "the returned page names the file")
+        check(count(page, "#result .bars li") == 10 and text_of(page, "#result .bars li.best .label") == str(label),
+              "the returned page has ten probability bars, the predicted one highlighted")
+        check(count(page, "#result img.seen") == 1, "the returned page shows the 28x28 image the network saw")
+        if i == 0:
+            screenshot(page, shots, "form-result")
+    page.send("Emulation.setScriptExecutionDisabled", value=False)
+
+
+def check_fetch_with_js(page, url, digits, shots):
+    navigate(page, url + "/")
+    check(evaluate(page, "document.documentElement.classList.contains('js')"), "the page's script ran")
+    path, label = digits[0]
+    set_file(page, "#file", path)  # the change event sends it
+    r = wait_result(page, os.path.basename(path))
+    check(r["digit"] == str(label) and r["best"] == str(label),
+          "with JS, choosing %s shows digit %d (got %r)" % (os.path.basename(path), label, r["digit"]))
+    check(r["bars"] == 10 and r["seen"], "with JS, the result has the bar chart and the 28x28 image")
+    check(r["path"] == "/", "with JS, the page was not reloaded")
+    screenshot(page, shots, "js-result")
+
+    if len(digits) > 1:
+        path, label = digits[1]
+        x, y = center(page, "#form")
+        data = {"items": [], "files": [os.path.abspath(path)], "dragOperationsMask": 1}
+        for kind in ("dragEnter", "dragOver", "drop"):
+            page.send("Input.dispatchDragEvent", type=kind, x=x, y=y, data=data)
+        r = wait_result(page, os.path.basename(path))
+        check(r["digit"] == str(label) and r["bars"] == 10,
+              "with JS, dropping %s on the upload box shows digit %d (got %r)"
+              % (os.path.basename(path), label, r["digit"]))
+
+
+def check_drawing(page, url, shots):
+    navigate(page, url + "/")
+    node = query(page, "#pad")
+    page.send("DOM.scrollIntoViewIfNeeded", nodeId=node)
+    quad = page.send("DOM.getBoxModel", nodeId=node)["model"]["content"]
+    left, top = quad[0], quad[1]
+    width, height = quad[2] - quad[0], quad[5] - quad[1]
+
+    def mouse(kind, fx, fy, buttons=1):
+        page.send("Input.dispatchMouseEvent", type=kind, x=left + fx * width, y=top + fy * height,
+                  button="left", buttons=buttons, clickCount=1 if kind != "mouseMoved" else 0)
+
+    # A slightly slanted vertical stroke: a 1.
+    mouse("mouseMoved", 0.52, 0.18, buttons=0)
+    mouse("mousePressed", 0.52, 0.18)
+    steps = 12
+    for s in range(1, steps + 1):
+        mouse("mouseMoved", 0.52 - 0.04 * s / steps, 0.18 + 0.64 * s / steps)
+    mouse("mouseReleased", 0.48, 0.82, buttons=0)
+    r = wait_result(page, "drawing.png")
+    check(r["digit"] == "1" and r["bars"] == 10, "a stroke drawn on the pad is read as a 1 (got %r)" % r["digit"])
+    screenshot(page, shots, "drawing")
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    source = os.path.dirname(os.path.dirname(here))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--blnk", default=os.path.join(source, "build", "blnk"))
+    parser.add_argument("--model", default=os.path.join(source, "models", "mnist.blnk"))
+    parser.add_argument("--mnist", default=os.path.join(source, "..", "shared", "data", "mnist"))
+    parser.add_argument("--photos", default=os.path.join(source, "..", "shared", "data", "photo-digits"))
+    parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    parser.add_argument("--screenshots", help="folder for PNG screenshots of each step")
+    parser.add_argument("--dark", action="store_true", help="emulate prefers-color-scheme: dark")
+    args = parser.parse_args()
+
+    chromium = shutil.which(args.chromium)
+    if not chromium:
+        print("SKIP: no Chromium at %s (apt-get install chromium)" % args.chromium)
+        return SKIP
+    if not os.access(args.blnk, os.X_OK):
+        print("FAIL: no blnk binary at " + args.blnk)
+        return 1
+
+    def on_signal(signum, _frame):
+        raise Failure("interrupted by signal %d" % signum)
+    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM):
+        signal.signal(s, on_signal)
+    signal.alarm(OVERALL_TIMEOUT)
+
+    work = tempfile.mkdtemp(prefix="blnk-browser-")
+    server = browser = None
+    started = time.monotonic()
+    try:
+        digits = mnist_digits(args.mnist, work) or photo_digits(args.photos)
+        if len(digits) == 0:
+            print("SKIP: neither MNIST (%s) nor photo digits (%s)" % (args.mnist, args.photos))
+            return SKIP
+        if args.screenshots:
+            os.makedirs(args.screenshots, exist_ok=True)
+        server, url = start_server(args.blnk, args.model, os.path.join(work, "server.log"))
+        print("server:", url, flush=True)
+        browser = cdp.Browser.launch(chromium, os.path.join(work, "profile"), os.path.join(work, "chromium.log"))
+        page = browser.new_page()
+        page.send("Page.enable")
+        page.send("Runtime.enable")
+        page.send("Emulation.setDeviceMetricsOverride", width=VIEWPORT[0], height=VIEWPORT[1],
+                  deviceScaleFactor=1, mobile=False)
+        page.send("Emulation.setEmulatedMedia", features=[
+            {"name": "prefers-color-scheme", "value": "dark" if args.dark else "light"}])
+
+        check_form_without_js(page, url, digits, args.screenshots)
+        check_fetch_with_js(page, url, digits, args.screenshots)
+        check_drawing(page, url, args.screenshots)
+
+        browser.close()
+        browser = None
+        status = cdp.stop_process_group(server, grace=10.0)
+        server = None
+        check(status == 0, "blnk serve exits 0 on SIGTERM (got %s)" % status)
+        print("PASS in %.1f s" % (time.monotonic() - started))
+        return 0
+    except (Failure, cdp.CdpError, OSError) as e:
+        print("FAIL:", e, flush=True)
+        for name in ("server.log", "chromium.log"):
+            path = os.path.join(work, name)
+            if os.path.isfile(path):
+                with open(path, "rb") as f:
+                    tail = f.read()[-3000:].decode(errors="replace")
+                print("--- last lines of %s ---\n%s" % (name, tail))
+        return 1
+    finally:
+        signal.alarm(0)
+        if browser is not None:
+            browser.close()
+        cdp.stop_process_group(server)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+// The Google Benchmark suite: where the time of the default model goes.
+//
+//   layer/<fwd|fwd_infer|bwd>/b<batch>/<index>_<name>   one layer of kDefaultSpec
+//   net/forward/b<batch>                               Workspace::forward, inference (1 thread)
+//   net/train_step/b64/threads:<t>                     one training step as the trainer runs it
+//
+// Counters: FLOPS (multiply-adds counted as two; a layer's backward is counted as
+// twice its forward when it computes an input gradient, once when it does not,
+// as for the first layer) and images/s; memory-bound layers also report bytes/s
+// (input read + output written). Every buffer is planned before the timed loop,
+// and the layer inputs are the real activations of the chain below them.
+//
+//   ./build/bench/blnk_bench_layers --benchmark_filter=layer/ --benchmark_min_time=0.2
+#include <benchmark/benchmark.h>
+#include <omp.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/buffer.h"
+#include "engine/network.h"
+#include "engine/rng.h"
+#include "layers/registry.h"
+#include "train/loss.h"
+#include "train/optimizer.h"
+
+namespace {
+
+using blnk::AlignedBuffer;
+using blnk::LayerContext;
+using blnk::Mode;
+using blnk::Network;
+using blnk::Workspace;
+
+constexpr std::uint64_t kSeed = 1;
+constexpr int kTrainBatch = 64;
+constexpr int kMaxThreads = 2;
+
+const Network& model() {
+  static const Network net = [] {
+    Network n(blnk::kDefaultSpec);
+    n.init(kSeed);
+    return n;
+  }();
+  return net;
+}
+
+float* floats(AlignedBuffer& b) { return reinterpret_cast<float*>(b.data()); }
+
+// MNIST-like input: mostly background, some strokes, values in [0, 1].
+void fill_input(float* x, std::size_t count, std::uint64_t key) {
+  blnk::Rng rng(key);
+  for (std::size_t i = 0; i < count; ++i) {
+    const float u = rng.uniform(0.0f, 1.0f);
+    x[i] = u < 0.8f ? 0.0f : rng.uniform(0.0f, 1.0f);
+  }
+}
+
+// The default model's activations, caches and gradient buffers for one batch size,
+// computed once by a training-mode forward pass layer by layer.
+struct Chain {
+  int n = 0;
+  std::vector<AlignedBuffer> acts;    // acts[i]: layer i's input (n, in_i); acts[L]: the logits
+  std::vector<AlignedBuffer> caches;  // caches[i]: cache_bytes(n)
+  std::vector<AlignedBuffer> dys;     // dys[i]: a gradient of layer i's output (n, out_i)
+  std::vector<AlignedBuffer> dxs;     // dxs[i]: layer i's input gradient (n, in_i)
+  AlignedBuffer grads;                // (param_count)
+
+  explicit Chain(int batch) : n(batch) {
+    const Network& net = model();
+    const auto& layers = net.layers();
+    acts.emplace_back(sizeof(float) * n * net.input_shape().size());
+    fill_input(floats(acts[0]), std::size_t(n) * net.input_shape().size(), 0x1a9e);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      const std::size_t out = std::size_t(n) * layers[i]->output_shape().size();
+      acts.emplace_back(sizeof(float) * out);
+      caches.emplace_back(layers[i]->cache_bytes(n));
+      dys.emplace_back(sizeof(float) * out);
+      dxs.emplace_back(sizeof(float) * n * layers[i]->input_shape().size());
+      blnk::Rng rng(0xd7 + i);
+      for (std::size_t k = 0; k < out; ++k) floats(dys[i])[k] = rng.uniform(-1e-3f, 1e-3f);
+      layers[i]->forward(floats(acts[i]), floats(acts[i + 1]), n, context(i, Mode::training));
+    }
+    grads = AlignedBuffer(sizeof(float) * net.param_count());
+  }
+
+  LayerContext context(std::size_t i, Mode mode) {
+    LayerContext ctx;
+    ctx.mode = mode;
+    ctx.params = model().params().data() + model().layer_param_offset(i);
+    ctx.grads = floats(grads) + model().layer_param_offset(i);
+    ctx.cache = caches[i].data();
+    ctx.rng_key = blnk::key_of(kSeed, i);
+    return ctx;
+  }
+};
+
+Chain& chain(int n) {
+  static std::map<int, std::unique_ptr<Chain>> chains;
+  auto& c = chains[n];
+  if (!c) c = std::make_unique<Chain>(n);
+  return *c;
+}
+
+bool is_gemm_layer(const blnk::Layer& layer) { return layer.forward_flops() > 0; }
+
+void set_counters(benchmark::State& state, const blnk::Layer& layer, int n, double flops_factor) {
+  const double iterations = double(state.iterations());
+  state.counters["images/s"] = benchmark::Counter(iterations * n, benchmark::Counter::kIsRate);
+  if (is_gemm_layer(layer))
+    state.counters["FLOPS"] = benchmark::Counter(iterations * n * layer.forward_flops() * flops_factor,
+                                                 benchmark::Counter::kIsRate);
+  else
+    state.SetBytesProcessed(std::int64_t(iterations * n * sizeof(float) *
+                                         (layer.input_shape().size() + layer.output_shape().size())));
+}
+
+void layer_forward(benchmark::State& state, std::size_t i, int n, Mode mode) {
+  Chain& c = chain(n);
+  const blnk::Layer& layer = *model().layers()[i];
+  const LayerContext ctx = c.context(i, mode);
+  const float* x = floats(c.acts[i]);
+  float* y = floats(c.acts[i + 1]);
+  for (auto _ : state) {
+    layer.forward(x, y, n, ctx);
+    benchmark::DoNotOptimize(y);
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, layer, n, 1.0);
+}
+
+// Backward may overwrite dy and the cache (a convolution's im2col matrix becomes its
+// column gradient): later iterations compute on other, equally sized values, which
+// changes nothing in the work done.
+void layer_backward(benchmark::State& state, std::size_t i, int n) {
+  Chain& c = chain(n);
+  const blnk::Layer& layer = *model().layers()[i];
+  // Restore the forward's cache, which another benchmark's backward may have reused.
+  layer.forward(floats(c.acts[i]), floats(c.acts[i + 1]), n, c.context(i, Mode::training));
+  const LayerContext ctx = c.context(i, Mode::training);
+  const float* x = floats(c.acts[i]);
+  const float* y = floats(c.acts[i + 1]);
+  float* dy = floats(c.dys[i]);
+  float* dx = i == 0 ? nullptr : floats(c.dxs[i]);  // the network gives the first layer none
+  for (auto _ : state) {
+    layer.backward(x, y, dy, dx, n, ctx);
+    benchmark::DoNotOptimize(dx);
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, layer, n, i == 0 ? 1.0 : 2.0);
+}
+
+void net_forward(benchmark::State& state, int n) {
+  const Network& net = model();
+  Workspace ws(net, n);
+  AlignedBuffer x(sizeof(float) * n * net.input_shape().size());
+  fill_input(floats(x), std::size_t(n) * net.input_shape().size(), 0x5eed);
+  for (auto _ : state) benchmark::DoNotOptimize(ws.forward(floats(x), n, Mode::inference));
+  state.counters["images/s"] = benchmark::Counter(double(state.iterations()) * n, benchmark::Counter::kIsRate);
+  state.counters["FLOPS"] =
+      benchmark::Counter(double(state.iterations()) * n * net.forward_flops(), benchmark::Counter::kIsRate);
+}
+
+// One training step as train::Trainer runs it: the batch split into one slice per
+// thread (own workspace, own gradient array), gradients summed in thread order,
+// one Adam update. The network's parameters change every step, as in training.
+void net_train_step(benchmark::State& state, int threads) {
+  static Network net = [] {
+    Network n(blnk::kDefaultSpec);
+    n.init(kSeed);
+    return n;
+  }();
+  const int n = kTrainBatch, slice = (n + threads - 1) / threads;
+  const std::size_t image = net.input_shape().size(), params = net.param_count();
+  std::vector<std::unique_ptr<Workspace>> ws;
+  std::vector<std::vector<float>> grads;
+  for (int t = 0; t < threads; ++t) {
+    ws.push_back(std::make_unique<Workspace>(net, slice));
+    grads.emplace_back(params, 0.0f);
+  }
+  std::vector<float> x(n * image);
+  fill_input(x.data(), x.size(), 0xba7c);
+  std::vector<std::uint8_t> labels(n);
+  for (int i = 0; i < n; ++i) labels[i] = std::uint8_t(i % 10);
+  auto adam = blnk::train::make_optimizer({}, params);
+  std::uint64_t step = 0;
+  for (auto _ : state) {
+#pragma omp parallel num_threads(threads)
+    {
+      const int t = omp_get_thread_num();
+      const int lo = std::min(n, t * slice), hi = std::min(n, lo + slice);
+      std::memset(grads[t].data(), 0, sizeof(float) * params);
+      if (lo < hi) {
+        const float* logits = ws[t]->forward(x.data() + lo * image, hi - lo, Mode::training, step, lo);
+        blnk::train::softmax_cross_entropy(logits, labels.data() + lo, hi - lo, net.num_classes(), n,
+                                           ws[t]->logits_grad());
+        ws[t]->backward(grads[t].data());
+      }
+#pragma omp barrier
+#pragma omp for schedule(static)
+      for (std::ptrdiff_t i = 0; i < std::ptrdiff_t(params); ++i) {
+        float g = grads[0][i];
+        for (int u = 1; u < threads; ++u) g += grads[u][i];
+        grads[0][i] = g;
+      }
+    }
+    adam->step(net.params(), grads[0], threads);
+    ++step;
+  }
+  state.counters["images/s"] = benchmark::Counter(double(state.iterations()) * n, benchmark::Counter::kIsRate);
+  // Forward, plus backward at twice the forward except the first layer's input gradient.
+  const double backward = 2.0 * net.forward_flops() - net.layers()[0]->forward_flops();
+  state.counters["FLOPS"] = benchmark::Counter(double(state.iterations()) * n * (net.forward_flops() + backward),
+                                               benchmark::Counter::kIsRate);
+}
+
+std::string two_digits(std::size_t i) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%02zu", i);
+  return buf;
+}
+
+void register_all() {
+  const Network& net = model();
+  for (int n : {kTrainBatch, 1}) {
+    const std::string b = "/b" + std::to_string(n) + "/";
+    for (std::size_t i = 0; i < net.layers().size(); ++i) {
+      const std::string name = two_digits(i) + "_" + net.layer_names()[i];
+      benchmark::RegisterBenchmark(("layer/fwd" + b + name).c_str(), layer_forward, i, n, Mode::training);
+      benchmark::RegisterBenchmark(("layer/fwd_infer" + b + name).c_str(), layer_forward, i, n,
+                                   Mode::inference);
+      benchmark::RegisterBenchmark(("layer/bwd" + b + name).c_str(), layer_backward, i, n);
+    }
+  }
+  for (int n : {1, 4, 16, 64, 256})
+    benchmark::RegisterBenchmark(("net/forward/b" + std::to_string(n)).c_str(), net_forward, n);
+  for (int t = 1; t <= kMaxThreads; ++t)
+    benchmark::RegisterBenchmark(("net/train_step/b64/threads:" + std::to_string(t)).c_str(), net_train_step, t)
+        ->UseRealTime();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  register_all();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -106,6 +106,8 @@ Workspace::Workspace(const Network& net, int max_batch, Purpose purpose)
   if (max_batch < 1 || max_batch > kMaxBatch)
     throw Error("workspace: batch size must be from 1 to " + std::to_string(kMaxBatch) +
                 ", got " + std::to_string(max_batch));
+  planned_ = purpose == Purpose::inference ? std::min(max_batch, kInferenceChunk) : max_batch;
+  max_batch = planned_;  // every buffer below holds planned_ samples
   const auto& layers = net.layers();
   const bool shared_cache = purpose == Purpose::inference;
   std::size_t largest = net.input_shape().size();
@@ -136,13 +138,14 @@ Workspace::Workspace(const Network& net, int max_batch, Purpose purpose)
     grad_a_ = reinterpret_cast<float*>(p);
     grad_b_ = reinterpret_cast<float*>(p + align_up(sizeof(float) * max_batch * largest));
   }
+  acts_.assign(layers.size(), nullptr);
 }
 
 const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t step_key,
                                 int first_sample) {
-  if (n < 1 || n > max_batch_)
+  if (n < 1 || n > planned_)
     throw Error("workspace: batch of " + std::to_string(n) + " samples, planned for at most " +
-                std::to_string(max_batch_));
+                std::to_string(planned_));
   if (mode == Mode::training && purpose_ != Purpose::training)
     throw Error("workspace: planned for inference, cannot run in training mode");
   input_ = x;
@@ -152,16 +155,22 @@ const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t 
   first_sample_ = first_sample;
   const auto& layers = net_.layers();
   const float* params = net_.params().data();
+  const float* in = x;
   for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (layers[i]->is_identity(mode)) {
+      acts_[i] = in;
+      continue;
+    }
     LayerContext ctx;
     ctx.mode = mode;
     ctx.params = params + net_.layer_param_offset(i);
     ctx.cache = caches_[i];
     ctx.rng_key = key_of(step_key, i);
     ctx.first_sample = first_sample;
-    layers[i]->forward(i == 0 ? x : outputs_[i - 1], outputs_[i], n, ctx);
+    layers[i]->forward(in, outputs_[i], n, ctx);
+    in = acts_[i] = outputs_[i];
   }
-  return outputs_.back();
+  return in;
 }
 
 void Workspace::backward(float* grads) {
@@ -172,6 +181,7 @@ void Workspace::backward(float* grads) {
   float* dy = grad_a_;
   float* dx = grad_b_;
   for (std::size_t i = layers.size(); i-- > 0;) {
+    if (layers[i]->is_identity(mode_)) continue;  // the gradient passes through unchanged
     LayerContext ctx;
     ctx.mode = mode_;
     ctx.params = params + net_.layer_param_offset(i);
@@ -179,16 +189,24 @@ void Workspace::backward(float* grads) {
     ctx.cache = caches_[i];
     ctx.rng_key = key_of(step_key_, i);
     ctx.first_sample = first_sample_;
-    const float* x = i == 0 ? input_ : outputs_[i - 1];
-    layers[i]->backward(x, outputs_[i], dy, i == 0 ? nullptr : dx, n_, ctx);
+    const float* x = i == 0 ? input_ : acts_[i - 1];
+    layers[i]->backward(x, acts_[i], dy, i == 0 ? nullptr : dx, n_, ctx);
     std::swap(dy, dx);
   }
 }
 
 void Workspace::predict(const float* x, int n, float* probs) {
-  const float* logits = forward(x, n, Mode::inference);
+  if (n < 1 || n > max_batch_)
+    throw Error("workspace: batch of " + std::to_string(n) + " samples, planned for at most " +
+                std::to_string(max_batch_));
   const int k = net_.num_classes();
-  for (int s = 0; s < n; ++s) softmax_row(logits + std::size_t(s) * k, probs + std::size_t(s) * k, k);
+  const std::size_t in_size = net_.input_shape().size();
+  for (int first = 0; first < n; first += planned_) {
+    const int chunk = std::min(planned_, n - first);
+    const float* logits = forward(x + std::size_t(first) * in_size, chunk, Mode::inference);
+    for (int s = 0; s < chunk; ++s)
+      softmax_row(logits + std::size_t(s) * k, probs + std::size_t(first + s) * k, k);
+  }
 }
 
 }  // namespace blnk

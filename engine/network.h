@@ -62,9 +62,11 @@ class Network {
 };
 
 // What a workspace is planned for. An inference workspace shares one cache region
-// among all layers (no cache has to survive until a backward pass), which makes
-// it about half the size; backward() refuses to run on it.
+// among all layers (no cache has to survive until a backward pass) and is planned
+// for at most kInferenceChunk samples: predict() runs larger batches chunk by
+// chunk, which keeps each layer's working set in cache. backward() refuses to run on it.
 enum class Purpose { training, inference };
+inline constexpr int kInferenceChunk = 8;
 
 class Workspace {
  public:
@@ -75,8 +77,8 @@ class Workspace {
   int max_batch() const { return max_batch_; }
   const Network& network() const { return net_; }
 
-  // Runs n <= max_batch samples x (n, input) through the network and returns the
-  // logits (n, classes). In training mode, step_key seeds dropout and first_sample
+  // Runs n <= planned_batch() samples x (n, input) through the network and returns
+  // the logits (n, classes). In training mode, step_key seeds dropout and first_sample
   // is the index of x's first sample in the whole batch.
   const float* forward(const float* x, int n, Mode mode, std::uint64_t step_key = 0,
                        int first_sample = 0);
@@ -88,15 +90,20 @@ class Workspace {
 
   // Inference: class probabilities (n, classes) for n <= max_batch samples.
   void predict(const float* x, int n, float* probs);
+  // The samples one forward() takes: max_batch, or kInferenceChunk for inference.
+  int planned_batch() const { return planned_; }
 
   std::size_t bytes() const { return memory_.size(); }
 
  private:
   const Network& net_;
   int max_batch_;
+  int planned_;  // rows of every buffer
   Purpose purpose_;
   AlignedBuffer memory_;
-  std::vector<float*> outputs_;       // outputs_[i]: layer i's output (max_batch, out_i)
+  std::vector<float*> outputs_;       // outputs_[i]: layer i's output buffer (planned, out_i)
+  std::vector<const float*> acts_;    // acts_[i]: layer i's output in the last forward (its
+                                      // input, when the layer was an identity)
   std::vector<std::byte*> caches_;    // caches_[i]: layer i's cache
   float* grad_a_ = nullptr;           // ping-pong gradient buffers (max_batch, largest layer)
   float* grad_b_ = nullptr;

@@ -70,6 +70,7 @@ void Conv2D::init_params(float* params, Rng& rng) const {
 // The im2col matrix, (n*oh*ow, kh*kw*c): kept from forward for the weight
 // gradient, then reused as the buffer of the column gradient.
 std::size_t Conv2D::cache_bytes(int n) const {
+  if (direct()) return 0;
   return std::size_t(n) * out_.h * out_.w * patch_size() * sizeof(float);
 }
 
@@ -129,15 +130,109 @@ void Conv2D::col2im(const float* col, float* dx, int n) const {
   }
 }
 
+namespace {
+
+// row[f] += v * w[f] for f < F; F known at compile time for the common filter
+// counts, so the accumulation stays in vector registers.
+template <int F>
+inline void axpy_fixed(float v, const float* w, float* row) {
+  for (int f = 0; f < F; ++f) row[f] += v * w[f];
+}
+inline void axpy(float v, const float* w, float* row, int F) {
+  switch (F) {
+    case 16: return axpy_fixed<16>(v, w, row);
+    case 32: return axpy_fixed<32>(v, w, row);
+    case 64: return axpy_fixed<64>(v, w, row);
+    default:
+      for (int f = 0; f < F; ++f) row[f] += v * w[f];
+  }
+}
+
+}  // namespace
+
+// Direct convolution for one input channel: each output row starts from the bias,
+// gathers kh*kw scaled kernel rows and takes its ReLU. With the filter count known
+// at compile time (FIXED > 0) the row lives in vector registers throughout.
+template <int FIXED>
+void Conv2D::forward_direct_rows(const float* x, float* y, int n, const float* kernel, const float* bias) const {
+  const int F = FIXED > 0 ? FIXED : cfg_.filters;
+  float acc_fixed[FIXED > 0 ? FIXED : 1];
+  for (int s = 0; s < n; ++s) {
+    const float* xs = x + std::size_t(s) * in_.size();
+    for (int oy = 0; oy < out_.h; ++oy)
+      for (int ox = 0; ox < out_.w; ++ox) {
+        float* row = y + ((std::size_t(s) * out_.h + oy) * out_.w + ox) * F;
+        float* acc = FIXED > 0 ? acc_fixed : row;
+        for (int f = 0; f < F; ++f) acc[f] = bias[f];
+        for (int ky = 0; ky < cfg_.kernel_h; ++ky) {
+          const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
+          if (iy < 0 || iy >= in_.h) continue;
+          for (int kx = 0; kx < cfg_.kernel_w; ++kx) {
+            const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
+            if (ix < 0 || ix >= in_.w) continue;
+            const float v = xs[std::size_t(iy) * in_.w + ix];
+            const float* w = kernel + (std::size_t(ky) * cfg_.kernel_w + kx) * F;
+            for (int f = 0; f < F; ++f) acc[f] += v * w[f];
+          }
+        }
+        if (cfg_.relu)
+          for (int f = 0; f < F; ++f) row[f] = std::max(acc[f], 0.0f);
+        else if (FIXED > 0)
+          for (int f = 0; f < F; ++f) row[f] = acc[f];
+      }
+  }
+}
+
+void Conv2D::forward_direct(const float* x, float* y, int n, const float* kernel, const float* bias) const {
+  switch (cfg_.filters) {
+    case 16: return forward_direct_rows<16>(x, y, n, kernel, bias);
+    case 32: return forward_direct_rows<32>(x, y, n, kernel, bias);
+    case 64: return forward_direct_rows<64>(x, y, n, kernel, bias);
+    default: return forward_direct_rows<0>(x, y, n, kernel, bias);
+  }
+}
+
+void Conv2D::backward_direct(const float* x, const float* dz, float* dx, int n, const float* kernel,
+                             float* dkernel) const {
+  const int F = cfg_.filters;
+  if (dx) std::memset(dx, 0, sizeof(float) * std::size_t(n) * in_.size());
+  for (int s = 0; s < n; ++s) {
+    const float* xs = x + std::size_t(s) * in_.size();
+    float* dxs = dx ? dx + std::size_t(s) * in_.size() : nullptr;
+    for (int oy = 0; oy < out_.h; ++oy)
+      for (int ox = 0; ox < out_.w; ++ox) {
+        const float* d = dz + ((std::size_t(s) * out_.h + oy) * out_.w + ox) * F;
+        for (int ky = 0; ky < cfg_.kernel_h; ++ky) {
+          const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
+          if (iy < 0 || iy >= in_.h) continue;
+          for (int kx = 0; kx < cfg_.kernel_w; ++kx) {
+            const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
+            if (ix < 0 || ix >= in_.w) continue;
+            const std::size_t k = std::size_t(ky) * cfg_.kernel_w + kx;
+            const std::size_t i = std::size_t(iy) * in_.w + ix;
+            axpy(xs[i], d, dkernel + k * F, F);  // dW[k] += x * dz
+            if (dxs) {
+              float acc = 0;
+              for (int f = 0; f < F; ++f) acc += d[f] * kernel[k * F + f];
+              dxs[i] += acc;
+            }
+          }
+        }
+      }
+  }
+}
+
 void Conv2D::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
   const int K = patch_size(), F = cfg_.filters;
   const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
+  const float* bias = ctx.params + std::size_t(K) * F;
+  if (direct()) {
+    forward_direct(x, y, n, ctx.params, bias);
+    return;
+  }
   float* col = reinterpret_cast<float*>(ctx.cache);
   im2col(x, col, n);
-  ConstMatrixMap kernel(ctx.params, K, F);
-  const float* bias = ctx.params + std::size_t(K) * F;
-  MatrixMap out(y, M, F);
-  out.noalias() = ConstMatrixMap(col, M, K) * kernel;
+  MatrixMap(y, M, F).noalias() = ConstMatrixMap(col, M, K) * ConstMatrixMap(ctx.params, K, F);
   // Epilogue: bias and ReLU in one pass over the output.
   for (Eigen::Index r = 0; r < M; ++r) {
     float* row = y + r * F;
@@ -155,11 +250,14 @@ void Conv2D::backward(const float* x, const float* y, float* dy, float* dx, int 
   // dy becomes the gradient before the ReLU, dz (M, F), in place.
   if (cfg_.relu)
     for (Eigen::Index i = 0; i < M * F; ++i) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  add_column_sums(dy, M, F, ctx.grads + std::size_t(K) * F);
+  if (direct()) {
+    backward_direct(x, dy, dx, n, ctx.params, ctx.grads);
+    return;
+  }
   ConstMatrixMap dz(dy, M, F);
   float* col = reinterpret_cast<float*>(ctx.cache);
-  MatrixMap dkernel(ctx.grads, K, F);
-  dkernel.noalias() += ConstMatrixMap(col, M, K).transpose() * dz;
-  add_column_sums(dy, M, F, ctx.grads + std::size_t(K) * F);
+  MatrixMap(ctx.grads, K, F).noalias() += ConstMatrixMap(col, M, K).transpose() * dz;
   if (!dx) return;
   // The column gradient overwrites the im2col matrix, which is no longer needed.
   MatrixMap(col, M, K).noalias() = dz * ConstMatrixMap(ctx.params, K, F).transpose();

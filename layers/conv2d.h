@@ -1,7 +1,9 @@
 // Conv2D: a 2-D convolution over NHWC batches with Keras semantics (kernel stored
 // as (kh, kw, in, out), `same` padding split with the extra row/column at the
-// bottom/right), bias and an optional fused ReLU. Fast path: im2col + one GEMM
-// per batch slice; the naive direct convolution beside it is the tests' oracle.
+// bottom/right), bias and an optional fused ReLU. Fast paths: im2col + one GEMM
+// per batch slice; for one input channel (the first layer, where a K=9 GEMM is
+// memory-bound) a direct convolution vectorised over the filters. The naive
+// direct convolution beside them is the tests' oracle.
 #pragma once
 
 #include "layers/layer.h"
@@ -44,8 +46,15 @@ class Conv2D : public Layer {
 
  private:
   int patch_size() const { return cfg_.kernel_h * cfg_.kernel_w * in_.c; }
+  // One input channel: no im2col, no cache.
+  bool direct() const { return in_.c == 1; }
   void im2col(const float* x, float* col, int n) const;
   void col2im(const float* col, float* dx, int n) const;
+  void forward_direct(const float* x, float* y, int n, const float* kernel, const float* bias) const;
+  template <int FIXED>
+  void forward_direct_rows(const float* x, float* y, int n, const float* kernel, const float* bias) const;
+  void backward_direct(const float* x, const float* dz, float* dx, int n, const float* kernel,
+                       float* dkernel) const;
 
   Conv2DConfig cfg_;
   PaddedDim rows_, cols_;

@@ -1,6 +1,7 @@
 // Dropout forward and backward.
 #include "layers/dropout.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -29,16 +30,21 @@ void Dropout::forward(const float* x, float* y, int n, const LayerContext& ctx) 
   }
   const float scale = 1.0f / (1.0f - rate_);
   auto* keep = reinterpret_cast<std::uint8_t*>(ctx.cache);
+  constexpr std::size_t kBlock = 64;  // units per block: 16 draws of 64 bits
   for (int s = 0; s < n; ++s) {
     const std::uint64_t sample_key = hash_u64(ctx.rng_key, std::uint64_t(ctx.first_sample + s));
     const std::size_t base = std::size_t(s) * size;
-    // One 64-bit draw gives four 16-bit uniforms.
-    for (std::size_t i = 0; i < size; i += 4) {
-      std::uint64_t bits = hash_u64(sample_key, i / 4);
-      for (std::size_t j = i; j < i + 4 && j < size; ++j, bits >>= 16) {
-        const bool kept = std::uint32_t(bits & 0xffff) >= drop_below_;
-        keep[base + j] = kept;
-        y[base + j] = kept ? x[base + j] * scale : 0.0f;
+    for (std::size_t block = 0; block < size; block += kBlock) {
+      // One 64-bit draw gives four 16-bit uniforms; drawing a block at a time lets
+      // the compiler vectorise the hash.
+      std::uint64_t draws[kBlock / 4];
+      for (std::size_t d = 0; d < kBlock / 4; ++d) draws[d] = hash_u64(sample_key, block / 4 + d);
+      const std::size_t end = std::min(size - block, kBlock);
+      for (std::size_t j = 0; j < end; ++j) {
+        const std::uint32_t u = std::uint32_t(draws[j / 4] >> (16 * (j % 4))) & 0xffff;
+        const bool kept = u >= drop_below_;
+        keep[base + block + j] = kept;
+        y[base + block + j] = kept ? x[base + block + j] * scale : 0.0f;
       }
     }
   }

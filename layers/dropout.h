@@ -15,6 +15,7 @@ class Dropout : public Layer {
   std::string kind() const override { return "Dropout"; }
   std::string spec() const override;
   std::size_t cache_bytes(int n) const override { return std::size_t(n) * in_.size(); }
+  bool is_identity(Mode mode) const override { return mode == Mode::inference || drop_below_ == 0; }
   void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
                 const LayerContext& ctx) const override;

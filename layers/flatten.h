@@ -13,6 +13,7 @@ class Flatten : public Layer {
 
   std::string kind() const override { return "Flatten"; }
   std::string spec() const override { return "flatten"; }
+  bool is_identity(Mode) const override { return true; }
   void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
                 const LayerContext& ctx) const override;

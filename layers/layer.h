@@ -71,6 +71,10 @@ class Layer {
   // Multiply-adds counted as two operations, per sample.
   virtual double forward_flops() const { return 0; }
 
+  // True when forward would copy x to y unchanged (Flatten; Dropout in inference):
+  // the workspace then passes x on instead of calling forward and backward.
+  virtual bool is_identity(Mode mode) const { return false; }
+
   virtual void forward(const float* x, float* y, int n, const LayerContext& ctx) const = 0;
   virtual void backward(const float* x, const float* y, float* dy, float* dx, int n,
                         const LayerContext& ctx) const = 0;

@@ -1,6 +1,9 @@
-// MaxPool2D forward and backward.
+// MaxPool2D forward and backward. Windows run over contiguous channels (NHWC), so
+// the inner loops vectorise; in training the forward records, per output, which
+// window position won (one byte), and backward routes the gradient there.
 #include "layers/maxpool2d.h"
 
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
@@ -11,6 +14,8 @@ namespace blnk {
 MaxPool2D::MaxPool2D(Shape input, const MaxPool2DConfig& config) : Layer(input), cfg_(config) {
   if (cfg_.pool_h < 1 || cfg_.pool_w < 1 || cfg_.stride_h < 1 || cfg_.stride_w < 1)
     throw Error("MaxPool2D: pool size and stride must be positive");
+  if (cfg_.pool_h * cfg_.pool_w > kMaxWindowPositions)
+    throw Error("MaxPool2D: a pool window may have at most " + std::to_string(kMaxWindowPositions) + " positions");
   rows_ = padded_dim(in_.h, cfg_.pool_h, cfg_.stride_h, cfg_.padding);
   cols_ = padded_dim(in_.w, cfg_.pool_w, cfg_.stride_w, cfg_.padding);
   if (rows_.out < 1 || cols_.out < 1)
@@ -33,15 +38,23 @@ std::string MaxPool2D::spec() const {
   return s;
 }
 
-void MaxPool2D::forward(const float* x, float* y, int n, const LayerContext&) const {
+// One byte per output: the index (ky * pool_w + kx) of its window's first maximum.
+std::size_t MaxPool2D::cache_bytes(int n) const { return std::size_t(n) * out_.size(); }
+
+void MaxPool2D::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
   const int C = in_.c;
+  auto* winner = reinterpret_cast<std::uint8_t*>(ctx.cache);
+  const bool record = ctx.mode == Mode::training && winner;
   for (int s = 0; s < n; ++s) {
     const float* xs = x + std::size_t(s) * in_.size();
     float* ys = y + std::size_t(s) * out_.size();
+    std::uint8_t* ws = record ? winner + std::size_t(s) * out_.size() : nullptr;
     for (int oy = 0; oy < out_.h; ++oy)
       for (int ox = 0; ox < out_.w; ++ox) {
         float* out = ys + (std::size_t(oy) * out_.w + ox) * C;
+        std::uint8_t* win = ws ? ws + (std::size_t(oy) * out_.w + ox) * C : nullptr;
         for (int c = 0; c < C; ++c) out[c] = -std::numeric_limits<float>::infinity();
+        if (win) std::memset(win, 0, C);
         for (int ky = 0; ky < cfg_.pool_h; ++ky) {
           const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
           if (iy < 0 || iy >= in_.h) continue;
@@ -49,7 +62,16 @@ void MaxPool2D::forward(const float* x, float* y, int n, const LayerContext&) co
             const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
             if (ix < 0 || ix >= in_.w) continue;
             const float* in = xs + (std::size_t(iy) * in_.w + ix) * C;
-            for (int c = 0; c < C; ++c) out[c] = in[c] > out[c] ? in[c] : out[c];
+            const std::uint8_t position = std::uint8_t(ky * cfg_.pool_w + kx);
+            // Strictly greater: the first maximum wins, as in the reference.
+            if (win)
+              for (int c = 0; c < C; ++c) {
+                const bool better = in[c] > out[c];
+                out[c] = better ? in[c] : out[c];
+                win[c] = better ? position : win[c];
+              }
+            else
+              for (int c = 0; c < C; ++c) out[c] = in[c] > out[c] ? in[c] : out[c];
           }
         }
       }
@@ -57,35 +79,31 @@ void MaxPool2D::forward(const float* x, float* y, int n, const LayerContext&) co
 }
 
 void MaxPool2D::backward(const float* x, const float* y, float* dy, float* dx, int n,
-                         const LayerContext&) const {
+                         const LayerContext& ctx) const {
   if (!dx) return;
   const int C = in_.c;
+  const auto* winner = reinterpret_cast<const std::uint8_t*>(ctx.cache);
   std::memset(dx, 0, sizeof(float) * std::size_t(n) * in_.size());
   for (int s = 0; s < n; ++s) {
-    const float* xs = x + std::size_t(s) * in_.size();
     float* dxs = dx + std::size_t(s) * in_.size();
-    const std::size_t base = std::size_t(s) * out_.size();
+    const float* dys = dy + std::size_t(s) * out_.size();
+    const std::uint8_t* ws = winner + std::size_t(s) * out_.size();
     for (int oy = 0; oy < out_.h; ++oy)
-      for (int ox = 0; ox < out_.w; ++ox)
-        for (int c = 0; c < C; ++c) {
-          const std::size_t o = base + (std::size_t(oy) * out_.w + ox) * C + c;
-          // The first window position holding the maximum takes the gradient.
-          bool done = false;
-          for (int ky = 0; ky < cfg_.pool_h && !done; ++ky) {
-            const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
-            if (iy < 0 || iy >= in_.h) continue;
-            for (int kx = 0; kx < cfg_.pool_w; ++kx) {
-              const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
-              if (ix < 0 || ix >= in_.w) continue;
-              const std::size_t i = (std::size_t(iy) * in_.w + ix) * C + c;
-              if (xs[i] == y[o]) {
-                dxs[i] += dy[o];
-                done = true;
-                break;
-              }
-            }
+      for (int ox = 0; ox < out_.w; ++ox) {
+        const std::size_t o = (std::size_t(oy) * out_.w + ox) * C;
+        for (int ky = 0; ky < cfg_.pool_h; ++ky) {
+          const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
+          if (iy < 0 || iy >= in_.h) continue;
+          for (int kx = 0; kx < cfg_.pool_w; ++kx) {
+            const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
+            if (ix < 0 || ix >= in_.w) continue;
+            const std::uint8_t position = std::uint8_t(ky * cfg_.pool_w + kx);
+            float* d = dxs + (std::size_t(iy) * in_.w + ix) * C;
+            // += keeps overlapping windows right; the branch-free select vectorises.
+            for (int c = 0; c < C; ++c) d[c] += ws[o + c] == position ? dys[o + c] : 0.0f;
           }
         }
+      }
   }
 }
 

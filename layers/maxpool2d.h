@@ -1,6 +1,6 @@
 // MaxPool2D over NHWC batches, Keras semantics: `valid` floors (7 -> 3 for a 2x2
 // pool), `same` pads with -infinity. Backward sends each output's gradient to the
-// first maximum of its window, found again from x and y, so nothing is cached.
+// first maximum of its window, which the training forward records (a byte per output).
 #pragma once
 
 #include "layers/conv2d.h"
@@ -16,10 +16,13 @@ struct MaxPool2DConfig {
 
 class MaxPool2D : public Layer {
  public:
+  static constexpr int kMaxWindowPositions = 256;  // the winner is recorded in a byte
+
   MaxPool2D(Shape input, const MaxPool2DConfig& config);
 
   std::string kind() const override { return "MaxPooling2D"; }
   std::string spec() const override;
+  std::size_t cache_bytes(int n) const override;
   void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
                 const LayerContext& ctx) const override;

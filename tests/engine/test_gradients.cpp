@@ -26,6 +26,9 @@ const Case kCases[] = {
     {"conv5:k=3:s=2:pad=valid", {9, 8, 2}, 2},  // stride 2, valid
     {"conv2:k=4x2:pad=same", {6, 5, 3}, 1},
     {"conv32:act=linear", {28, 28, 1}, 1},  // the seed's first layer (ReLU kinks are too dense here)
+    {"conv6", {9, 7, 1}, 2},                     // one input channel: the direct path
+    {"conv5:k=2:s=2:act=linear", {7, 8, 1}, 2},  // direct path, stride 2, asymmetric padding
+    {"conv16:k=3:s=2:pad=valid", {9, 9, 1}, 2},  // direct path, a fixed filter count
     {"pool", {7, 7, 3}, 2},  // 7 -> 3, floor
     {"pool:k=3:s=2:pad=same", {6, 5, 2}, 2},
     {"drop0.25", {4, 4, 3}, 3},

@@ -73,7 +73,8 @@ std::string Evaluation::to_text() const {
   return s;
 }
 
-Evaluation evaluate(const Network& net, const LabelledImages& set, int threads, int batch) {
+Evaluation evaluate(const Network& net, const LabelledImages& set, int threads) {
+  const int batch = kInferenceChunk;  // what an inference workspace takes at once
   const int classes = net.num_classes();
   const std::size_t image_size = net.input_shape().size();
   for (int i = 0; i < set.count; ++i)  // exceptions must not escape the parallel region below

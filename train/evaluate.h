@@ -31,6 +31,6 @@ struct Evaluation {
   std::string to_text() const;  // a table for people
 };
 
-Evaluation evaluate(const Network& net, const LabelledImages& set, int threads, int batch = 64);
+Evaluation evaluate(const Network& net, const LabelledImages& set, int threads);
 
 }  // namespace blnk::train

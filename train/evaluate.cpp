@@ -88,10 +88,18 @@ Evaluation evaluate(const Network& net, const LabelledImages& set, int threads) 
   const int chunks = (set.count + batch - 1) / batch;
   std::vector<double> loss_per_chunk(chunks, 0.0);
   std::vector<std::vector<std::int64_t>> confusion(threads, ev.confusion);
+  // Everything that may throw (allocation) happens here: an exception must not
+  // escape the parallel region.
+  std::vector<std::unique_ptr<Workspace>> workspaces;
+  std::vector<std::vector<float>> inputs;
+  for (int t = 0; t < threads; ++t) {
+    workspaces.push_back(std::make_unique<Workspace>(net, batch, Purpose::inference));
+    inputs.emplace_back(std::size_t(batch) * image_size);
+  }
 #pragma omp parallel num_threads(threads)
   {
-    Workspace ws(net, batch, Purpose::inference);
-    std::vector<float> x(std::size_t(batch) * image_size);
+    Workspace& ws = *workspaces[omp_get_thread_num()];
+    std::vector<float>& x = inputs[omp_get_thread_num()];
     auto& my_confusion = confusion[omp_get_thread_num()];
 #pragma omp for schedule(static)
     for (int chunk = 0; chunk < chunks; ++chunk) {

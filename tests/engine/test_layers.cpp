@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/buffer.h"
+#include "engine/builder.h"
 #include "engine/error.h"
 #include "engine/network.h"
 #include "layers/registry.h"
@@ -123,4 +124,19 @@ TEST_CASE("Glorot initialisation is seeded and bounded") {
   CHECK(max_abs <= limit);
   CHECK(max_abs > 0.9f * limit);
   for (int i = 288; i < 320; ++i) CHECK(a.params()[i] == 0.0f);
+}
+
+TEST_CASE("the C++ builder makes the same network as the spec") {
+  const Network built = NetworkBuilder({28, 28, 1})
+                            .conv(32).pool().dropout(0.25f)
+                            .conv(64).pool().dropout(0.25f)
+                            .conv(64).pool().dropout(0.25f)
+                            .flatten().dense(128).dropout(0.25f).dense(10)
+                            .build();
+  const Network from_spec(kDefaultSpec);
+  CHECK(built.spec() == from_spec.spec());
+  CHECK(built.param_count() == 130890);
+  const Network other = NetworkBuilder({9, 9, 3}).conv(4, 2, 2, Padding::valid, Activation::linear).flatten().dense(3).build();
+  CHECK(other.spec() == "conv4:k=2:s=2:pad=valid:act=linear,flatten,dense3:act=linear");
+  CHECK_THROWS_AS(NetworkBuilder({4, 4, 1}).dense(3).build(), Error);  // no flatten
 }

@@ -157,11 +157,28 @@ template <int FIXED>
 void Conv2D::forward_direct_rows(const float* x, float* y, int n, const float* kernel, const float* bias) const {
   const int F = FIXED > 0 ? FIXED : cfg_.filters;
   float acc_fixed[FIXED > 0 ? FIXED : 1];
+  // 3x3, stride 1, all taps inside the image: nine broadcasts and one fused pass over
+  // the filters, no bounds checks (most pixels of the seed's first layer).
+  const bool k3s1 = FIXED > 0 && cfg_.kernel_h == 3 && cfg_.kernel_w == 3 && cfg_.stride_h == 1 && cfg_.stride_w == 1;
+  const std::size_t W = std::size_t(in_.w);
   for (int s = 0; s < n; ++s) {
     const float* xs = x + std::size_t(s) * in_.size();
     for (int oy = 0; oy < out_.h; ++oy)
       for (int ox = 0; ox < out_.w; ++ox) {
         float* row = y + ((std::size_t(s) * out_.h + oy) * out_.w + ox) * F;
+        const int iy0 = oy - rows_.pad_before, ix0 = ox - cols_.pad_before;
+        if (k3s1 && iy0 >= 0 && iy0 + 2 < in_.h && ix0 >= 0 && ix0 + 2 < in_.w) {
+          const float* p = xs + std::size_t(iy0) * W + std::size_t(ix0);
+          const float v0 = p[0], v1 = p[1], v2 = p[2], v3 = p[W], v4 = p[W + 1], v5 = p[W + 2],
+                      v6 = p[2 * W], v7 = p[2 * W + 1], v8 = p[2 * W + 2];
+          for (int f = 0; f < F; ++f) {
+            float a = bias[f] + v0 * kernel[f] + v1 * kernel[F + f] + v2 * kernel[2 * F + f] +
+                      v3 * kernel[3 * F + f] + v4 * kernel[4 * F + f] + v5 * kernel[5 * F + f] +
+                      v6 * kernel[6 * F + f] + v7 * kernel[7 * F + f] + v8 * kernel[8 * F + f];
+            row[f] = cfg_.relu ? std::max(a, 0.0f) : a;
+          }
+          continue;
+        }
         float* acc = FIXED > 0 ? acc_fixed : row;
         for (int f = 0; f < F; ++f) acc[f] = bias[f];
         for (int ky = 0; ky < cfg_.kernel_h; ++ky) {

@@ -1,8 +1,11 @@
 // Smoke tests of the other commands through the real binary: `blnk summary`,
 // `blnk eval --json`, and `blnk train` on a tiny IDX set made here (synthetic,
 // so it needs no data set) writing a model that `eval`, `summary` and `predict`
-// then read; a bad IDX file gives an error naming it and exit status 1.
+// then read; a bad IDX file gives an error naming it and exit status 1; SIGINT
+// during training saves a checkpoint and --resume ends with the uninterrupted model.
 #include <doctest/doctest.h>
+
+#include <signal.h>
 
 #include <filesystem>
 
@@ -179,4 +182,53 @@ TEST_CASE("train and eval: a bad IDX file gives an error naming it, exit 1") {
     CHECK(contains(r.err, "error"));
   }
   CHECK_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE("train: SIGINT finishes the batch, saves a checkpoint and exits 130; --resume ends with the uninterrupted model") {
+  TempDir tmp("sigint");
+  constexpr int kCount = 3000;
+  std::vector<std::uint8_t> px, lb;
+  make_synthetic(kCount, 3, px, lb);
+  data::write_idx_images(tmp.file("train-images-idx3-ubyte"), kCount, kSide, kSide, px);
+  data::write_idx_labels(tmp.file("train-labels-idx1-ubyte"), lb);
+  auto train_args = [&](const std::string& out) {
+    return std::vector<std::string>{"train", "--train-images", tmp.file("train-images-idx3-ubyte"),
+                                    "--train-labels", tmp.file("train-labels-idx1-ubyte"), "--epochs", "2",
+                                    "--threads", "2", "--seed", "5", "--quiet", "--out", out};
+  };
+  const std::string reference = tmp.file("reference.blnk"), model = tmp.file("model.blnk");
+  REQUIRE(run_blnk(train_args(reference), tmp).status == 0);
+
+  // Start a run, wait for its first checkpoint (after epoch 1), then interrupt it.
+  std::vector<std::string> argv_strings = train_args(model);
+  argv_strings.insert(argv_strings.begin(), blnk_binary());
+  std::vector<char*> argv;
+  for (std::string& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, tmp.file("interrupted.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  const std::string checkpoint = model + ".ckpt";
+  for (int waited = 0; waited < 60000 && !std::filesystem::exists(checkpoint); waited += 10) ::usleep(10000);
+  ::kill(pid, SIGINT);
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0) {
+  }
+  REQUIRE(WIFEXITED(wstatus));
+  const std::string err = read_text(tmp.file("interrupted.err"));
+  INFO("stderr:\n" << err);
+  REQUIRE(WEXITSTATUS(wstatus) == 130);  // (0 would mean the run ended before the signal)
+  CHECK(contains(err, "interrupted: checkpoint saved to " + checkpoint));
+  CHECK_FALSE(std::filesystem::exists(model));
+  CHECK(run_blnk({"summary", checkpoint}, tmp).status == 0);
+
+  std::vector<std::string> resume = train_args(model);
+  resume.push_back("--resume");
+  const RunResult r = run_blnk(resume, tmp);
+  INFO("resume stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(read_text(model) == read_text(reference));
 }

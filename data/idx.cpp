@@ -129,6 +129,29 @@ void read_header(IdxSource& src, const std::string& name, std::span<std::uint8_t
   }
 }
 
+// Reads `want` bytes into `out`. A gzip stream's real length is unknown until it
+// is inflated, so its buffer grows as the content arrives (doubling from 1 MiB):
+// a small file that promises a huge payload costs only what it holds. A plain
+// file's size was checked against the promise already: one allocation.
+constexpr std::size_t kFirstGrowBytes = std::size_t(1) << 20;
+std::size_t read_payload(IdxSource& src, std::vector<std::uint8_t>& out, std::uint64_t want) {
+  if (!src.compressed()) {
+    out.resize(want);
+    return src.read(out);
+  }
+  out.clear();
+  std::size_t have = 0;
+  while (have < want) {
+    const std::size_t next = static_cast<std::size_t>(std::min<std::uint64_t>(want, std::max(kFirstGrowBytes, 2 * have)));
+    out.resize(next);
+    const std::size_t n = src.read(std::span<std::uint8_t>(out).subspan(have, next - have));
+    have += n;
+    if (have < next) break;  // the stream ended early
+  }
+  out.resize(have);
+  return have;
+}
+
 void check_no_trailing(IdxSource& src, const std::string& name, const std::string& promise) {
   const std::size_t rest = src.count_rest();
   if (rest == 0) return;
@@ -180,8 +203,7 @@ IdxImages parse_idx_images(std::span<const std::uint8_t> bytes, const std::strin
   out.count = static_cast<int>(count);
   out.rows = static_cast<int>(rows);
   out.cols = static_cast<int>(cols);
-  out.pixels.resize(payload);
-  const std::size_t got = src.read(out.pixels);
+  const std::size_t got = read_payload(src, out.pixels, payload);
   if (got < payload) throw truncated(got);
   check_no_trailing(src, name, promise);
   return out;
@@ -213,8 +235,7 @@ IdxLabels parse_idx_labels(std::span<const std::uint8_t> bytes, const std::strin
   out.path = name;
   out.count = static_cast<int>(count);
   out.num_classes = num_classes;
-  out.labels.resize(count);
-  const std::size_t got = src.read(out.labels);
+  const std::size_t got = read_payload(src, out.labels, count);
   if (got < count) throw truncated(got);
   check_no_trailing(src, name, promise);
   for (std::uint32_t i = 0; i < count; ++i) {

@@ -87,6 +87,47 @@ void to_gray(const T* src, int width, int height, int n, float scale, GrayImage&
   }
 }
 
+// stb_image 2.27 (Debian 12) builds a Huffman table from a DHT segment's sixteen
+// code counts without checking that they add up to at most 256 (stb 2.28 does):
+// a hostile JPEG writes up to 3,800 bytes past the table inside stb's decoder
+// state, in the header probe already (docs/hardening.md, F4). So every table of
+// every DHT segment is checked, as stb would read it, before stb sees the file.
+// Segments are skipped by their length; between them (entropy-coded data) a
+// DHT marker is looked for byte by byte. Returns false on a table of more than
+// 256 codes; anything else (cut short, malformed) is left to stb to refuse.
+bool jpeg_huffman_tables_ok(std::span<const std::uint8_t> b) {
+  constexpr std::uint8_t kDht = 0xC4, kEoi = 0xD9;
+  constexpr std::size_t kMaxHuffmanCodes = 256;
+  std::size_t i = 2;  // after SOI
+  while (i + 1 < b.size()) {
+    const std::uint8_t m = b[i + 1];
+    if (b[i] != 0xFF || m == 0xFF) {  // entropy-coded data, or a fill byte
+      ++i;
+      continue;
+    }
+    if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {  // stuffed 0xFF, TEM, RSTn, SOI: no length
+      i += 2;
+      continue;
+    }
+    if (m == kEoi || i + 3 >= b.size()) return true;
+    const std::size_t length = (std::size_t{b[i + 2]} << 8) | b[i + 3];
+    if (m == kDht) {
+      // As stb reads it: per table, a class/id byte, 16 counts, then that many values.
+      std::size_t p = i + 4, left = length >= 2 ? length - 2 : 0;
+      while (left > 0 && p < b.size()) {
+        std::size_t codes = 0;  // stb reads zeros past the end of the file
+        for (std::size_t k = 1; k <= 16 && p + k < b.size(); ++k) codes += b[p + k];
+        if (codes > kMaxHuffmanCodes) return false;
+        if (17 + codes > left) break;
+        p += 17 + codes;
+        left -= 17 + codes;
+      }
+    }
+    i += 2 + std::max<std::size_t>(length, 2);
+  }
+  return true;
+}
+
 }  // namespace
 
 const char* image_error_kind_name(ImageErrorKind kind) {
@@ -127,7 +168,16 @@ ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& na
   // Our own header read first, so a huge header is refused with its numbers
   // even where stb would refuse it with a vaguer message.
   std::uint64_t hw = 0, hh = 0;
-  if (read_header_size(bytes, info.format, hw, hh)) check_pixels(hw, hh);
+  if (read_header_size(bytes, info.format, hw, hh)) {
+    check_pixels(hw, hh);
+  } else if (info.format == ImageFormat::pnm) {
+    // stb_image's PNM header reader overflows an int (undefined behaviour) on a
+    // number of ten digits or more; ours refuses numbers over 2^30. A PNM header
+    // ours cannot read never reaches stb.
+    fail(ImageErrorKind::undecodable, name, "malformed PGM/PPM header (or a number in it over 2^30)");
+  }
+  if (info.format == ImageFormat::jpeg && !jpeg_huffman_tables_ok(bytes))
+    fail(ImageErrorKind::undecodable, name, "corrupt JPEG: a Huffman table with more than 256 codes");
   const int len = static_cast<int>(bytes.size());
   if (!stbi_info_from_memory(bytes.data(), len, &info.width, &info.height, &info.channels)) {
     const std::string reason = stb_reason();

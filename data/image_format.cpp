@@ -154,6 +154,18 @@ std::string find_truncation(std::span<const std::uint8_t> b, ImageFormat f) {
     if (b.size() < kPngIendChunkBytes || !starts_with_text(b, "IEND", b.size() - 8)) {
       return "truncated (the PNG does not end with an IEND chunk)";
     }
+    // Every chunk must fit in the file: stb_image grows its IDAT buffer to a
+    // chunk's declared length before reading it, so an 88-byte PNG declaring a
+    // 512 MB IDAT made it allocate 512 MB (docs/hardening.md, F6).
+    constexpr std::size_t kPngSignatureBytes = 8, kPngChunkOverhead = 12;  // length, type, CRC
+    for (std::size_t p = kPngSignatureBytes; p + kPngChunkOverhead <= b.size();) {
+      const std::uint64_t length = load_be32(&b[p]);
+      if (length > b.size() - p - kPngChunkOverhead) {
+        return "truncated (a PNG chunk promises " + std::to_string(length) + " bytes, the file holds " +
+               std::to_string(b.size() - p - kPngChunkOverhead) + " more)";
+      }
+      p += kPngChunkOverhead + static_cast<std::size_t>(length);
+    }
   } else if (f == ImageFormat::jpeg) {
     const std::size_t from = b.size() > kJpegEoiSearchBytes ? b.size() - kJpegEoiSearchBytes : 2;
     bool eoi = false;
@@ -164,7 +176,12 @@ std::string find_truncation(std::span<const std::uint8_t> b, ImageFormat f) {
   } else if (f == ImageFormat::bmp) {
     if (b.size() < kBmpHeaderBytes) return "truncated (the BMP header is incomplete)";
     const std::uint32_t compression = load_le32(&b[30]);
-    if (compression != kBmpUncompressed && compression != kBmpBitfields) return {};
+    // Other compressions: RLE (1, 2) stb refuses itself; any other value stb
+    // decodes as if uncompressed, reading zeros past the end of the file, so 163
+    // bytes became a 30-megapixel image (docs/hardening.md, F5).
+    if (compression == 1 || compression == 2) return {};
+    if (compression != kBmpUncompressed && compression != kBmpBitfields)
+      return "unsupported BMP compression " + std::to_string(compression);
     std::uint64_t w = 0, h = 0;
     read_header_size(b, f, w, h);
     const std::uint64_t bits = b[28] | (b[29] << 8);

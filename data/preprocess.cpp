@@ -461,6 +461,13 @@ Preprocessed preprocess_digit(const GrayImage& image, PreprocessWorkspace& ws, c
   }
   Preprocessed out;
   const int factor = working_factor(image.width, image.height, opt.working_side);
+  // A side shorter than the shrink factor would vanish (1 x 212 shrank to 0 x 106),
+  // and an empty plane crashed remove_banding (docs/hardening.md, F7).
+  if (image.width < factor || image.height < factor) {
+    out.reason = "the image (" + std::to_string(image.width) + "x" + std::to_string(image.height) +
+                 ") is too thin to hold a digit";
+    return out;
+  }
   if (factor > 1) {
     shrink_by(image, factor, ws.small);
     out = preprocess_at_working_size(ws.small, ws, opt);

@@ -11,6 +11,7 @@
 
 #include "engine/error.h"
 #include "engine/file_io.h"
+#include "layers/registry.h"
 
 namespace blnk {
 namespace {
@@ -220,6 +221,26 @@ ModelFile model_file_of(const Network& net) {
 }
 
 Network network_from(const ModelFile& file, const std::string& name) {
+  // The spec alone could make the network allocate up to 2^28 parameters (1 GiB)
+  // from a file of a few bytes (docs/hardening.md, F3): when it needs more than
+  // kEagerParams, first check that the file holds that many floats. Layers hold
+  // configuration only, so building them allocates nothing large; an input shape
+  // out of range is left to Network's own check, and a small shortfall to the
+  // per-tensor checks below, whose messages name the tensor.
+  constexpr std::size_t kEagerParams = std::size_t(1) << 24;  // 64 MiB of float32
+  std::size_t needed = 0, held = 0;
+  for (const StoredTensor& t : file.tensors) held += t.data.size();
+  const Shape in = file.input;
+  if (in.h >= 1 && in.w >= 1 && in.c >= 1 && in.h <= (1 << 16) && in.w <= (1 << 16) && in.c <= (1 << 16)) {
+    try {
+      for (const auto& layer : build_layers(file.spec, in)) needed += layer->param_count();
+    } catch (const Error& e) {
+      throw Error(name + ": " + e.what());
+    }
+  }
+  if (needed > kEagerParams && needed > held)
+    throw Error(name + ": the spec needs " + std::to_string(needed) + " parameters, the file holds only " +
+                std::to_string(held) + " floats");
   Network net = [&] {
     try {
       return Network(file.spec, file.input);

@@ -3,7 +3,8 @@
 # with sudo), then configures and builds into build/. Idempotent: on a built
 # tree with everything installed it only checks and takes seconds.
 #   scripts/setup.sh          packages to build and run
-#   scripts/setup.sh --test   also what the tests need (Chromium and Python for the browser test)
+#   scripts/setup.sh --test   also what the tests need (Chromium and Python for the browser test;
+#                             clang, libFuzzer and libomp for scripts/fuzz.sh and sanitize.sh tsan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,7 @@ packages=(build-essential cmake libeigen3-dev libstb-dev libcxxopts-dev doctest-
           libbenchmark-dev zlib1g-dev)
 for arg in "$@"; do
   case "$arg" in
-    --test) packages+=(chromium python3) ;;
+    --test) packages+=(chromium python3 clang libclang-rt-14-dev libomp-14-dev) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

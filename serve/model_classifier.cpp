@@ -102,7 +102,16 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     failure = {422, e.what()};
     return false;
   }
-  const data::Preprocessed digit = data::preprocess_digit(slot->image, slot->preprocess);
+  // preprocess_digit refuses images with a side over 32768 (within the pixel limit:
+  // a 12 x 2,490,380 BMP is 30 MP) by throwing: that is this image's failure, not
+  // the server's (docs/hardening.md, F5).
+  data::Preprocessed digit;
+  try {
+    digit = data::preprocess_digit(slot->image, slot->preprocess);
+  } catch (const Error& e) {
+    failure = {422, name + ": " + e.what()};
+    return false;
+  }
   if (!digit.found) {
     failure = {422, name + ": " + digit.reason};
     return false;

@@ -1,0 +1,31 @@
+// What the fuzz targets share: the failure hook and the model path.
+#include <cstdio>
+#include <cstdlib>
+
+#include "fuzz_targets.h"
+
+#ifndef BLNK_SOURCE_DIR
+#error "BLNK_SOURCE_DIR must be defined (tests/fuzz/CMakeLists.txt)"
+#endif
+
+namespace blnk::fuzz {
+
+void fuzz_fail(const char* what) {
+  std::fprintf(stderr, "blnk fuzz: %s\n", what);
+  std::abort();
+}
+
+bool skip_open_findings() {
+  static const bool skip = [] {
+    const char* env = std::getenv("BLNK_FUZZ_SKIP_OPEN_FINDINGS");
+    return env && *env == '1';
+  }();
+  return skip;
+}
+
+std::string fuzz_model_path() {
+  if (const char* env = std::getenv("BLNK_FUZZ_MODEL"); env && *env) return env;
+  return std::string(BLNK_SOURCE_DIR) + "/models/mnist.blnk";
+}
+
+}  // namespace blnk::fuzz

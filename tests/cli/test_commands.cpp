@@ -184,7 +184,7 @@ TEST_CASE("train and eval: a bad IDX file gives an error naming it, exit 1") {
   CHECK_FALSE(std::filesystem::exists(out));
 }
 
-TEST_CASE("train: SIGINT finishes the batch, saves a checkpoint and exits 130; --resume ends with the uninterrupted model") {
+TEST_CASE("train: SIGINT finishes the batch, saves a checkpoint and exits 130, and --resume ends with the uninterrupted model") {
   TempDir tmp("sigint");
   constexpr int kCount = 3000;
   std::vector<std::uint8_t> px, lb;

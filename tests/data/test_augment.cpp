@@ -22,7 +22,7 @@ std::array<std::uint8_t, 784> blob() {
 
 }  // namespace
 
-TEST_CASE("augment: same key, same output; different keys differ") {
+TEST_CASE("augment: same key, same output, and different keys differ") {
   const auto src = blob();
   AugmentOptions opt;
   opt.max_shear = 0.2f;

@@ -24,11 +24,6 @@ int fuzz_image(const std::uint8_t* data, std::size_t size);
 // The model fuzz_image uses: $BLNK_FUZZ_MODEL, else the bundled models/mnist.blnk.
 std::string fuzz_model_path();
 
-// With BLNK_FUZZ_SKIP_OPEN_FINDINGS=1 in the environment, the targets skip the
-// inputs of findings that are reported but not fixed yet (docs/hardening.md,
-// "Findings"), so a long run can look past them. Off by default: CI must see them.
-bool skip_open_findings();
-
 // Stops the run with a message when an invariant does not hold.
 [[noreturn]] void fuzz_fail(const char* what);
 #define BLNK_FUZZ_CHECK(cond) \

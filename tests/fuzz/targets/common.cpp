@@ -15,14 +15,6 @@ void fuzz_fail(const char* what) {
   std::abort();
 }
 
-bool skip_open_findings() {
-  static const bool skip = [] {
-    const char* env = std::getenv("BLNK_FUZZ_SKIP_OPEN_FINDINGS");
-    return env && *env == '1';
-  }();
-  return skip;
-}
-
 std::string fuzz_model_path() {
   if (const char* env = std::getenv("BLNK_FUZZ_MODEL"); env && *env) return env;
   return std::string(BLNK_SOURCE_DIR) + "/models/mnist.blnk";

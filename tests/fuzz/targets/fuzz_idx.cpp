@@ -3,7 +3,6 @@
 // decompressed content is fuzzed through the gzip reader as well as the plain one
 // (a fuzzer cannot forge gzip CRCs by itself); bit 1 picks images or labels;
 // the labels' class count comes from the second byte.
-#include <array>
 #include <span>
 
 #include "data/gzip.h"
@@ -37,20 +36,6 @@ void check_labels(std::span<const std::uint8_t> bytes, int num_classes) {
   }
 }
 
-// Finding F1 (docs/hardening.md): a gzip IDX file is allocated at the size its
-// header promises (up to 1 GiB) before any content is inflated. Whether `plain`
-// (the IDX bytes before the target gzips them) promises much more than it holds.
-bool promises_far_more_than_it_holds(std::span<const std::uint8_t> plain, bool labels) {
-  const std::size_t header = labels ? 8 : 16;
-  if (plain.size() < header) return false;
-  auto be32 = [&](std::size_t i) {
-    return std::uint64_t(plain[i]) << 24 | std::uint64_t(plain[i + 1]) << 16 | std::uint64_t(plain[i + 2]) << 8 |
-           plain[i + 3];
-  };
-  const std::uint64_t promised = labels ? be32(4) : be32(4) * be32(8) * be32(12);
-  return promised > (1u << 20) + 64 * plain.size();
-}
-
 }  // namespace
 
 int fuzz_idx(const std::uint8_t* data, std::size_t size) {
@@ -59,22 +44,6 @@ int fuzz_idx(const std::uint8_t* data, std::size_t size) {
   const int num_classes = 1 + data[1] % data::kMaxIdxClasses;
   std::span<const std::uint8_t> rest(data + 2, size - 2);
   std::vector<std::uint8_t> gz;
-  if (skip_open_findings()) {
-    if ((mode & 1) && promises_far_more_than_it_holds(rest, mode & 2)) return 0;
-    if (!(mode & 1) && data::is_gzip(rest)) {  // a gzip file in the input itself
-      std::array<std::uint8_t, 16> head{};
-      const std::size_t header_bytes = (mode & 2) ? 8 : 16;  // what the parser reads before allocating
-      std::size_t n = 0;
-      try {
-        data::GzipReader reader(rest, "head");
-        n = reader.read(std::span<std::uint8_t>(head).first(header_bytes));
-      } catch (const Error&) {
-      }
-      std::vector<std::uint8_t> promise(head.begin(), head.begin() + std::ptrdiff_t(n));
-      promise.resize(promise.size() + rest.size());  // as if it held what the file holds
-      if (promises_far_more_than_it_holds(promise, mode & 2)) return 0;
-    }
-  }
   if (mode & 1) {
     gz = data::gzip_compress(rest);
     rest = gz;

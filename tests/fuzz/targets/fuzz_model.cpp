@@ -19,27 +19,6 @@
 
 namespace blnk::fuzz {
 
-namespace {
-
-// Finding F3 (docs/hardening.md): network_from allocates every parameter the
-// spec needs (up to 2^28 floats) before it looks for the tensors. Whether the
-// spec needs more than 2^24 parameters and more than the file holds floats.
-bool needs_more_than_it_holds(const ModelFile& file) {
-  if (file.input.h < 1 || file.input.w < 1 || file.input.c < 1 || file.input.h > 4096 || file.input.w > 4096 ||
-      file.input.c > 1024)
-    return false;  // refused before any allocation
-  std::size_t needed = 0, held = 0;
-  try {
-    for (const auto& layer : build_layers(file.spec, file.input)) needed += layer->param_count();
-  } catch (const Error&) {
-    return false;
-  }
-  for (const StoredTensor& t : file.tensors) held += t.data.size();
-  return needed > (std::size_t(1) << 24) && needed > held;  // as the proposed fix
-}
-
-}  // namespace
-
 int fuzz_model(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   std::vector<std::uint8_t> bytes(data + 1, data + size);
@@ -55,7 +34,6 @@ int fuzz_model(const std::uint8_t* data, std::size_t size) {
     return 0;
   }
   BLNK_FUZZ_CHECK(encode_model_file(file) == bytes);
-  if (skip_open_findings() && needs_more_than_it_holds(file)) return 0;
   try {
     Network net = network_from(file, "fuzz.blnk");
     const Shape in = net.input_shape();

@@ -67,6 +67,7 @@ struct Chain {
   int n = 0;
   std::vector<AlignedBuffer> acts;    // acts[i]: layer i's input (n, in_i); acts[L]: the logits
   std::vector<AlignedBuffer> caches;  // caches[i]: cache_bytes(n)
+  std::vector<AlignedBuffer> prepared;  // prepared[i]: prepared_bytes(), from the fixed parameters
   std::vector<AlignedBuffer> dys;     // dys[i]: a gradient of layer i's output (n, out_i)
   std::vector<AlignedBuffer> dxs;     // dxs[i]: layer i's input gradient (n, in_i)
   AlignedBuffer grads;                // (param_count)
@@ -80,6 +81,8 @@ struct Chain {
       const std::size_t out = std::size_t(n) * layers[i]->output_shape().size();
       acts.emplace_back(sizeof(float) * out);
       caches.emplace_back(layers[i]->cache_bytes(n));
+      prepared.emplace_back(layers[i]->prepared_bytes());
+      layers[i]->prepare(model().params().data() + model().layer_param_offset(i), prepared[i].data());
       dys.emplace_back(sizeof(float) * out);
       dxs.emplace_back(sizeof(float) * n * layers[i]->input_shape().size());
       blnk::Rng rng(0xd7 + i);
@@ -95,6 +98,7 @@ struct Chain {
     ctx.params = model().params().data() + model().layer_param_offset(i);
     ctx.grads = floats(grads) + model().layer_param_offset(i);
     ctx.cache = caches[i].data();
+    ctx.prepared = prepared[i].data();
     ctx.rng_key = blnk::key_of(kSeed, i);
     return ctx;
   }

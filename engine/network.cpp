@@ -119,6 +119,7 @@ Workspace::Workspace(const Network& net, int max_batch, Purpose purpose)
     const std::size_t cache = align_up(layer->cache_bytes(max_batch));
     largest_cache = std::max(largest_cache, cache);
     if (!shared_cache) bytes += cache;
+    bytes += align_up(layer->prepared_bytes());
   }
   if (shared_cache) bytes += largest_cache;
   else bytes += 2 * align_up(sizeof(float) * max_batch * largest);  // gradient ping-pong
@@ -133,6 +134,12 @@ Workspace::Workspace(const Network& net, int max_batch, Purpose purpose)
     const std::size_t cache = align_up(layer->cache_bytes(max_batch));
     caches_.push_back(cache ? (shared_cache ? shared : p) : nullptr);
     if (!shared_cache) p += cache;
+  }
+  if (shared_cache) p += largest_cache;
+  for (const auto& layer : layers) {
+    const std::size_t prepared = align_up(layer->prepared_bytes());
+    prepared_.push_back(prepared ? p : nullptr);
+    p += prepared;
   }
   if (!shared_cache) {
     grad_a_ = reinterpret_cast<float*>(p);
@@ -153,6 +160,10 @@ const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t 
   mode_ = mode;
   step_key_ = step_key;
   first_sample_ = first_sample;
+  // Training changes the parameters every step; an inference workspace prepares
+  // again only when they changed.
+  if (mode == Mode::training || !prepared_once_ || prepared_version_ != net_.params_version())
+    prepare_layers();
   const auto& layers = net_.layers();
   const float* params = net_.params().data();
   const float* in = x;
@@ -165,6 +176,7 @@ const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t 
     ctx.mode = mode;
     ctx.params = params + net_.layer_param_offset(i);
     ctx.cache = caches_[i];
+    ctx.prepared = prepared_[i];
     ctx.rng_key = key_of(step_key, i);
     ctx.first_sample = first_sample;
     layers[i]->forward(in, outputs_[i], n, ctx);
@@ -187,12 +199,22 @@ void Workspace::backward(float* grads) {
     ctx.params = params + net_.layer_param_offset(i);
     ctx.grads = grads + net_.layer_param_offset(i);
     ctx.cache = caches_[i];
+    ctx.prepared = prepared_[i];
     ctx.rng_key = key_of(step_key_, i);
     ctx.first_sample = first_sample_;
     const float* x = i == 0 ? input_ : acts_[i - 1];
     layers[i]->backward(x, acts_[i], dy, i == 0 ? nullptr : dx, n_, ctx);
     std::swap(dy, dx);
   }
+}
+
+void Workspace::prepare_layers() {
+  const auto& layers = net_.layers();
+  const float* params = net_.params().data();
+  for (std::size_t i = 0; i < layers.size(); ++i)
+    if (prepared_[i]) layers[i]->prepare(params + net_.layer_param_offset(i), prepared_[i]);
+  prepared_version_ = net_.params_version();
+  prepared_once_ = true;
 }
 
 void Workspace::predict(const float* x, int n, float* probs) {

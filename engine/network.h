@@ -41,8 +41,14 @@ class Network {
   std::size_t layer_param_offset(std::size_t layer) const { return layer_offsets_[layer]; }
 
   std::size_t param_count() const { return params_.size(); }
-  std::span<float> params() { return params_; }
+  // Writable parameters. Taking them counts as a change: workspaces redo the layers'
+  // prepared data (layers/layer.h) at their next forward. Take them anew for each change.
+  std::span<float> params() {
+    ++params_version_;
+    return params_;
+  }
   std::span<const float> params() const { return params_; }
+  std::uint64_t params_version() const { return params_version_; }
   const std::vector<TensorInfo>& tensors() const { return tensors_; }
 
   // Glorot-uniform kernels and zero biases from one seeded stream, layer by layer.
@@ -59,6 +65,7 @@ class Network {
   std::vector<std::size_t> layer_offsets_;
   std::vector<TensorInfo> tensors_;
   std::vector<float> params_;
+  std::uint64_t params_version_ = 0;
 };
 
 // What a workspace is planned for. An inference workspace shares one cache region
@@ -96,6 +103,8 @@ class Workspace {
   std::size_t bytes() const { return memory_.size(); }
 
  private:
+  void prepare_layers();
+
   const Network& net_;
   int max_batch_;
   int planned_;  // rows of every buffer
@@ -105,6 +114,9 @@ class Workspace {
   std::vector<const float*> acts_;    // acts_[i]: layer i's output in the last forward (its
                                       // input, when the layer was an identity)
   std::vector<std::byte*> caches_;    // caches_[i]: layer i's cache
+  std::vector<std::byte*> prepared_;  // prepared_[i]: layer i's prepared data
+  std::uint64_t prepared_version_ = 0;  // the params_version() prepared_ was made from
+  bool prepared_once_ = false;
   float* grad_a_ = nullptr;           // ping-pong gradient buffers (max_batch, largest layer)
   float* grad_b_ = nullptr;
   const float* input_ = nullptr;      // the last forward's

@@ -9,6 +9,10 @@
 #include "engine/error.h"
 #include "layers/eigen_maps.h"
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 namespace blnk {
 
 PaddedDim padded_dim(int in, int kernel, int stride, Padding padding) {
@@ -35,6 +39,9 @@ Conv2D::Conv2D(Shape input, const Conv2DConfig& config) : Layer(input), cfg_(con
                 std::to_string(cfg_.kernel_w) + " kernel with valid padding does not fit input " +
                 in_.str());
   out_ = Shape{rows_.out, cols_.out, cfg_.filters};
+  winograd_ = !direct() && cfg_.kernel_h == 3 && cfg_.kernel_w == 3 && cfg_.stride_h == 1 &&
+              cfg_.stride_w == 1;
+  if (winograd_) wino_ = Winograd3x3(in_, out_, rows_.pad_before, cols_.pad_before);
 }
 
 std::string Conv2D::spec() const {
@@ -71,7 +78,16 @@ void Conv2D::init_params(float* params, Rng& rng) const {
 // gradient, then reused as the buffer of the column gradient.
 std::size_t Conv2D::cache_bytes(int n) const {
   if (direct()) return 0;
+  if (winograd()) return wino_.cache_floats(n) * sizeof(float);
   return std::size_t(n) * out_.h * out_.w * patch_size() * sizeof(float);
+}
+
+std::size_t Conv2D::prepared_bytes() const {
+  return winograd() ? wino_.prepared_floats() * sizeof(float) : 0;
+}
+
+void Conv2D::prepare(const float* params, std::byte* prepared) const {
+  if (winograd()) wino_.prepare(params, reinterpret_cast<float*>(prepared));
 }
 
 double Conv2D::forward_flops() const {
@@ -239,12 +255,93 @@ void Conv2D::backward_direct(const float* x, const float* dz, float* dx, int n, 
   }
 }
 
+#if defined(__AVX512F__)
+namespace {
+
+// dkernel[k][f0 .. f0 + 16 NV) += sum over output pixels of x(pixel + tap k) * dz[f],
+// dbias likewise, where dz = dy through the ReLU's mask. Nine taps x NV vectors of
+// accumulators stay in registers for the whole slice.
+template <int NV>
+void first_layer_grads(const float* x, const float* y, const float* dy, int n, Shape in, Shape out,
+                       int pad_top, int pad_left, bool relu, int f0, float* dkernel, float* dbias) {
+  const int F = out.c;
+  const __m512 zero = _mm512_setzero_ps();
+  __m512 acc[9][NV], bias_acc[NV];
+  for (int j = 0; j < NV; ++j) {
+    bias_acc[j] = zero;
+    for (int k = 0; k < 9; ++k) acc[k][j] = zero;
+  }
+  for (int s = 0; s < n; ++s) {
+    const float* xs = x + std::size_t(s) * in.size();
+    for (int oy = 0; oy < out.h; ++oy)
+      for (int ox = 0; ox < out.w; ++ox) {
+        const std::size_t at = ((std::size_t(s) * out.h + oy) * out.w + ox) * F + f0;
+        __m512 z[NV];
+        for (int j = 0; j < NV; ++j) {
+          z[j] = _mm512_loadu_ps(dy + at + 16 * j);
+          if (relu)
+            z[j] = _mm512_maskz_mov_ps(
+                _mm512_cmp_ps_mask(_mm512_loadu_ps(y + at + 16 * j), zero, _CMP_GT_OQ), z[j]);
+          bias_acc[j] = _mm512_add_ps(bias_acc[j], z[j]);
+        }
+        const int iy0 = oy - pad_top, ix0 = ox - pad_left;
+        const bool inside = iy0 >= 0 && iy0 + 2 < in.h && ix0 >= 0 && ix0 + 2 < in.w;
+#pragma GCC unroll 9
+        for (int k = 0; k < 9; ++k) {
+          const int iy = iy0 + k / 3, ix = ix0 + k % 3;
+          if (!inside && (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w)) continue;
+          const __m512 v = _mm512_set1_ps(xs[std::size_t(iy) * in.w + ix]);
+          for (int j = 0; j < NV; ++j) acc[k][j] = _mm512_fmadd_ps(v, z[j], acc[k][j]);
+        }
+      }
+  }
+  for (int j = 0; j < NV; ++j) {
+    float* b = dbias + f0 + 16 * j;
+    _mm512_storeu_ps(b, _mm512_add_ps(_mm512_loadu_ps(b), bias_acc[j]));
+    for (int k = 0; k < 9; ++k) {
+      float* g = dkernel + std::size_t(k) * F + f0 + 16 * j;
+      _mm512_storeu_ps(g, _mm512_add_ps(_mm512_loadu_ps(g), acc[k][j]));
+    }
+  }
+}
+
+}  // namespace
+
+bool Conv2D::backward_first_layer(const float* x, const float* y, const float* dy, int n,
+                                  float* dkernel, float* dbias) const {
+  const int F = cfg_.filters;
+  if (!direct() || cfg_.kernel_h != 3 || cfg_.kernel_w != 3 || cfg_.stride_h != 1 ||
+      cfg_.stride_w != 1 || F % 16 != 0)
+    return false;
+  // Two vectors of filters at a time: 18 accumulators, 2 of dz, 2 of the bias gradient.
+  for (int f0 = 0; f0 < F; f0 += 32) {
+    if (F - f0 >= 32)
+      first_layer_grads<2>(x, y, dy, n, in_, out_, rows_.pad_before, cols_.pad_before, cfg_.relu, f0,
+                           dkernel, dbias);
+    else
+      first_layer_grads<1>(x, y, dy, n, in_, out_, rows_.pad_before, cols_.pad_before, cfg_.relu, f0,
+                           dkernel, dbias);
+  }
+  return true;
+}
+#else
+bool Conv2D::backward_first_layer(const float*, const float*, const float*, int, float*,
+                                  float*) const {
+  return false;
+}
+#endif
+
 void Conv2D::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
   const int K = patch_size(), F = cfg_.filters;
   const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
   const float* bias = ctx.params + std::size_t(K) * F;
   if (direct()) {
     forward_direct(x, y, n, ctx.params, bias);
+    return;
+  }
+  if (winograd()) {
+    wino_.forward(x, y, n, reinterpret_cast<const float*>(ctx.prepared), bias, cfg_.relu,
+                  reinterpret_cast<float*>(ctx.cache));
     return;
   }
   float* col = reinterpret_cast<float*>(ctx.cache);
@@ -264,10 +361,17 @@ void Conv2D::backward(const float* x, const float* y, float* dy, float* dx, int 
                       const LayerContext& ctx) const {
   const int K = patch_size(), F = cfg_.filters;
   const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
+  float* dbias = ctx.grads + std::size_t(K) * F;
+  if (winograd()) {  // applies the ReLU's mask and sums the bias gradient itself
+    wino_.backward(y, dy, dx, n, reinterpret_cast<const float*>(ctx.prepared), cfg_.relu, ctx.grads,
+                   dbias, reinterpret_cast<float*>(ctx.cache));
+    return;
+  }
+  if (!dx && backward_first_layer(x, y, dy, n, ctx.grads, dbias)) return;
   // dy becomes the gradient before the ReLU, dz (M, F), in place.
   if (cfg_.relu)
     for (Eigen::Index i = 0; i < M * F; ++i) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
-  add_column_sums(dy, M, F, ctx.grads + std::size_t(K) * F);
+  add_column_sums(dy, M, F, dbias);
   if (direct()) {
     backward_direct(x, dy, dx, n, ctx.params, ctx.grads);
     return;

@@ -1,12 +1,14 @@
 // Conv2D: a 2-D convolution over NHWC batches with Keras semantics (kernel stored
 // as (kh, kw, in, out), `same` padding split with the extra row/column at the
-// bottom/right), bias and an optional fused ReLU. Fast paths: im2col + one GEMM
-// per batch slice; for one input channel (the first layer, where a K=9 GEMM is
-// memory-bound) a direct convolution vectorised over the filters. The naive
-// direct convolution beside them is the tests' oracle.
+// bottom/right), bias and an optional fused ReLU. Three paths: Winograd F(2x2,3x3)
+// for 3x3 stride-1 kernels (layers/winograd.h); for one input channel (the first
+// layer, where a K=9 GEMM is memory-bound) a direct convolution vectorised over the
+// filters; im2col + one GEMM per batch slice for the rest. The naive direct
+// convolution beside them is the tests' oracle.
 #pragma once
 
 #include "layers/layer.h"
+#include "layers/winograd.h"
 
 namespace blnk {
 
@@ -36,6 +38,8 @@ class Conv2D : public Layer {
   std::vector<ParamInfo> param_info() const override;
   void init_params(float* params, Rng& rng) const override;
   std::size_t cache_bytes(int n) const override;
+  std::size_t prepared_bytes() const override;
+  void prepare(const float* params, std::byte* prepared) const override;
   double forward_flops() const override;
 
   void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
@@ -48,6 +52,7 @@ class Conv2D : public Layer {
   int patch_size() const { return cfg_.kernel_h * cfg_.kernel_w * in_.c; }
   // One input channel: no im2col, no cache.
   bool direct() const { return in_.c == 1; }
+  bool winograd() const { return winograd_; }
   void im2col(const float* x, float* col, int n) const;
   void col2im(const float* col, float* dx, int n) const;
   void forward_direct(const float* x, float* y, int n, const float* kernel, const float* bias) const;
@@ -55,9 +60,16 @@ class Conv2D : public Layer {
   void forward_direct_rows(const float* x, float* y, int n, const float* kernel, const float* bias) const;
   void backward_direct(const float* x, const float* dz, float* dx, int n, const float* kernel,
                        float* dkernel) const;
+  // The first layer's backward (one input channel, 3x3, stride 1, no input gradient):
+  // ReLU mask, bias and kernel gradients in one pass, the kernel gradient held in
+  // registers. False when the CPU or the layer does not fit it.
+  bool backward_first_layer(const float* x, const float* y, const float* dy, int n, float* dkernel,
+                            float* dbias) const;
 
   Conv2DConfig cfg_;
   PaddedDim rows_, cols_;
+  bool winograd_ = false;  // 3x3, stride 1, more than one input channel
+  Winograd3x3 wino_;
 };
 
 // The oracle: a direct convolution, no im2col, no GEMM, accumulated in double.

@@ -13,7 +13,10 @@
 //     * ASSIGNS the input gradient dx (every element written), unless dx is null
 //       (the first layer: nobody needs it);
 //     * may overwrite dy and the cache (they are scratch once backward has run).
-// - Nothing is allocated in forward or backward.
+// - prepare(params, prepared) computes what depends on the parameters alone (e.g. a
+//   transformed kernel) into prepared_bytes() bytes; the workspace calls it after every
+//   change of the parameters, before forward, and passes it on in ctx.prepared.
+// - Nothing is allocated in forward, backward or prepare.
 #pragma once
 
 #include <cstddef>
@@ -45,6 +48,7 @@ struct LayerContext {
   const float* params = nullptr;  // this layer's parameter block
   float* grads = nullptr;         // this layer's gradient block (backward adds to it)
   std::byte* cache = nullptr;     // cache_bytes(n) bytes, 64-byte aligned
+  const std::byte* prepared = nullptr;  // what prepare() wrote, 64-byte aligned
   std::uint64_t rng_key = 0;      // differs per step and per layer
   int first_sample = 0;           // index in the whole batch of this slice's sample 0
 };
@@ -68,6 +72,8 @@ class Layer {
   // Glorot-uniform kernels, zero biases (as Keras).
   virtual void init_params(float* params, Rng& rng) const {}
   virtual std::size_t cache_bytes(int n) const { return 0; }
+  virtual std::size_t prepared_bytes() const { return 0; }
+  virtual void prepare(const float* params, std::byte* prepared) const {}
   // Multiply-adds counted as two operations, per sample.
   virtual double forward_flops() const { return 0; }
 

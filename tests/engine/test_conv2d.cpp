@@ -28,6 +28,7 @@ TEST_CASE("Conv2D forward matches the direct convolution") {
   struct Case {
     Shape in;
     Conv2DConfig cfg;
+    int n = 3;
   };
   const Case cases[] = {
       {{7, 9, 1}, {5, 3, 3, 1, 1, Padding::same, true}},
@@ -39,23 +40,33 @@ TEST_CASE("Conv2D forward matches the direct convolution") {
       {{13, 11, 2}, {3, 5, 3, 1, 2, Padding::valid, true}},
       {{6, 6, 5}, {7, 2, 2, 2, 2, Padding::same, false}},
       {{5, 8, 8}, {16, 4, 4, 1, 1, Padding::same, false}},
-      {{1, 1, 3}, {2, 3, 3, 1, 1, Padding::same, false}},
+      {{1, 1, 3}, {2, 3, 3, 1, 1, Padding::same, false}},     // Winograd: one tile, mostly padding
+      // Winograd F(2x2,3x3): 3x3, stride 1, several input channels.
+      {{14, 14, 32}, {64, 3, 3, 1, 1, Padding::same, true}},  // the seed's second layer
+      {{7, 7, 64}, {64, 3, 3, 1, 1, Padding::same, true}, 11},  // third: odd size, several chunks
+      {{7, 7, 64}, {48, 3, 3, 1, 1, Padding::same, false}},   // 48 filters: a 3-vector panel
+      {{9, 6, 5}, {7, 3, 3, 1, 1, Padding::same, false}},     // counts not multiples of 16
+      {{8, 9, 3}, {20, 3, 3, 1, 1, Padding::valid, true}},    // valid: odd output width
+      {{3, 3, 2}, {16, 3, 3, 1, 1, Padding::valid, false}, 40},  // 1x1 output, 40 samples in chunks
+      {{5, 4, 17}, {33, 3, 3, 1, 1, Padding::same, false}, 5},
   };
   Rng rng(7);
   for (const Case& c : cases) {
     CAPTURE(c.in.str());
     CAPTURE(c.cfg.stride_h);
-    const int n = 3;
+    const int n = c.n;
     Conv2D conv(c.in, c.cfg);
     std::vector<float> params(conv.param_count());
     for (float& v : params) v = rng.uniform(-1, 1);
     std::vector<float> x(n * c.in.size());
     for (float& v : x) v = rng.uniform(-1, 1);
     std::vector<float> y(n * conv.output_shape().size(), NAN), expected(y.size());
-    AlignedBuffer cache(conv.cache_bytes(n));
+    AlignedBuffer cache(conv.cache_bytes(n)), prepared(conv.prepared_bytes());
+    conv.prepare(params.data(), prepared.data());
     LayerContext ctx;
     ctx.params = params.data();
     ctx.cache = cache.data();
+    ctx.prepared = prepared.data();
     conv.forward(x.data(), y.data(), n, ctx);
     const std::size_t kernel = params.size() - c.cfg.filters;
     conv2d_forward_reference(c.in, c.cfg, params.data(), params.data() + kernel, x.data(),

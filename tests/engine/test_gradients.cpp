@@ -21,7 +21,11 @@ struct Case {
 // new kind is registered without a gradient check.
 const Case kCases[] = {
     {"conv4:act=linear", {5, 7, 3}, 2},
-    {"conv4", {5, 7, 3}, 2},
+    {"conv4", {5, 7, 3}, 2},                    // 3x3 stride 1: the Winograd path
+    {"conv16:act=linear", {7, 7, 16}, 3},       // Winograd, odd size as in the seed's third layer
+    {"conv64:act=linear", {14, 14, 32}, 1},     // Winograd, the seed's second layer
+    {"conv16:act=linear", {30, 30, 2}, 2},      // Winograd, 225 tiles: one sample per chunk
+    {"conv5:pad=valid:act=linear", {9, 8, 4}, 2},  // Winograd, valid padding
     {"conv3:k=2:s=2", {7, 6, 2}, 2},           // even kernel, asymmetric same padding
     {"conv5:k=3:s=2:pad=valid", {9, 8, 2}, 2},  // stride 2, valid
     {"conv2:k=4x2:pad=same", {6, 5, 3}, 1},
@@ -40,6 +44,28 @@ const Case kCases[] = {
 };
 
 }  // namespace
+
+// The network's first layer gets no dx; Conv2D with one input channel then takes its
+// own path (mask, bias and kernel gradients in one pass) where the CPU has AVX-512.
+TEST_CASE("first-layer convolutions (no input gradient) pass a numerical gradient check") {
+  const Case cases[] = {
+      {"conv32:act=linear", {28, 28, 1}, 2},      // the seed's first layer
+      {"conv32", {5, 4, 1}, 1},                   // with the ReLU's mask (few outputs: few kinks)
+      {"conv48:act=linear", {9, 7, 1}, 3},        // 32 + 16 filters
+      {"conv16:pad=valid", {5, 6, 1}, 1},         // valid padding, ReLU
+      {"conv6", {6, 6, 1}, 2},                    // a filter count the fast path does not take
+      {"conv8:k=3:s=2", {7, 7, 1}, 2},            // stride 2: the general path
+  };
+  for (const Case& c : cases) {
+    const std::string token = c.token;
+    CAPTURE(token);
+    const auto result = check_layer_gradients(c.token, c.input, c.batch, 400, false);
+    INFO(result.first_failure);
+    CHECK(result.failed == 0);
+    CHECK(result.checked > 0);
+    CHECK(result.skipped * 10 <= result.checked + result.skipped);
+  }
+}
 
 TEST_CASE("every layer kind passes a numerical gradient check") {
   std::set<std::string> covered;

@@ -20,11 +20,13 @@ std::vector<float> run_forward(const std::string& token, Shape in, const std::ve
   auto layers = build_layers(token, in);
   const Layer& layer = *layers[0];
   std::vector<float> y(std::size_t(n) * layer.output_shape().size(), NAN);
-  AlignedBuffer cache(layer.cache_bytes(n));
+  AlignedBuffer cache(layer.cache_bytes(n)), prepared(layer.prepared_bytes());
+  layer.prepare(params.data(), prepared.data());
   LayerContext ctx;
   ctx.mode = mode;
   ctx.params = params.data();
   ctx.cache = cache.data();
+  ctx.prepared = prepared.data();
   ctx.rng_key = 99;
   layer.forward(x.data(), y.data(), n, ctx);
   return y;

@@ -1,0 +1,30 @@
+// A register-blocked matrix product for small operands that stay in cache: the
+// batched multiplications of the Winograd convolution (layers/winograd.h), where
+// one operand is a few KB and the other a few hundred rows. No packing and no
+// allocation; every operand is addressed through strides, so the same code
+// multiplies by a transposed A or reads rows interleaved with other matrices.
+#pragma once
+
+#include <cstddef>
+
+namespace blnk {
+
+// C (m x n) = A (m x k) * B (k x n), or C += A * B when accumulate is true.
+//   element (i, p) of A is a[i * a_row + p * a_col] (a_row = 1 reads a transposed A),
+//   row p of B is the n floats at b + p * b_row,
+//   row i of C is the n floats at c + i * c_row.
+// Each element of C is one chain of multiply-adds over p = 0 .. k-1, in that order,
+// so results do not depend on how the work is split.
+struct GemmOperand {
+  const float* data;
+  std::ptrdiff_t row, col;  // strides in floats
+};
+void small_gemm(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff_t b_row, float* c,
+                std::ptrdiff_t c_row, bool accumulate);
+
+// The same product by plain loops: the tests' oracle, and the path small_gemm takes
+// when the CPU has no AVX-512 or n is not a multiple of 16.
+void small_gemm_plain(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff_t b_row,
+                      float* c, std::ptrdiff_t c_row, bool accumulate);
+
+}  // namespace blnk

@@ -1,0 +1,67 @@
+// Winograd F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
+// Networks", 2016) for 3x3 stride-1 convolutions over NHWC batches. Each 2x2 block of
+// outputs (a tile) comes from the 4x4 block of input around it: both are carried into
+// a 16-element transformed domain where the convolution is one element-wise product
+// per (input channel, filter) pair, 16 multiplications for 4 outputs instead of 36.
+// Summed over input channels, that is 16 small matrix products per group of tiles
+// (layers/small_gemm.h). The input and kernel gradients are computed in the same
+// domain, by the transposed transforms, so training saves as much as inference.
+//
+// Conv2D uses it for its 3x3 stride-1 layers with more than one input channel.
+// conv2d_forward_reference and the gradient checks are the oracle.
+#pragma once
+
+#include <cstddef>
+
+#include "engine/shape.h"
+
+namespace blnk {
+
+class Winograd3x3 {
+ public:
+  Winograd3x3() = default;
+  // pad_top/pad_left: the input rows/columns before the first output's window (1 for
+  // `same`, 0 for `valid`).
+  Winograd3x3(Shape in, Shape out, int pad_top, int pad_left);
+
+  // The transformed kernel, as the forward pass (16 x C x F) and the input gradient
+  // (16 x F x C) read it, and a row of zeros for taps outside the image.
+  std::size_t prepared_floats() const;
+  void prepare(const float* kernel, float* prepared) const;
+
+  // Scratch for n samples: the transformed input (kept from forward for the kernel
+  // gradient) and one chunk's products and gradients.
+  std::size_t cache_floats(int n) const;
+
+  // y = conv(x) + bias, then ReLU if relu.
+  void forward(const float* x, float* y, int n, const float* prepared, const float* bias,
+               bool relu, float* cache) const;
+  // y, dy: forward's output and the gradient there. ADDS the kernel and bias gradients
+  // to dkernel and dbias; ASSIGNS dx unless it is null. Reads the cache forward wrote.
+  void backward(const float* y, const float* dy, float* dx, int n, const float* prepared,
+                bool relu, float* dkernel, float* dbias, float* cache) const;
+
+ private:
+  struct Regions;  // where each scratch buffer starts in the cache
+  Regions regions(float* cache, int n) const;
+  int tiles() const { return tiles_y_ * tiles_x_; }
+  int chunk_samples(int n) const { return n < chunk_ ? n : chunk_; }
+
+  template <typename T>
+  void tile_inputs(T* image, int ty, int tx, T* outside, T* p[16]) const;
+  template <typename T>
+  void tile_outputs(T* image, int ty, int tx, T* outside, T* q[4], int step = 1) const;
+  void transform_input(const float* x, int samples, const float* zeros, float* v) const;
+  void transform_output(const float* m, int samples, const float* bias, bool relu, float* y,
+                        float* sink) const;
+  void output_gradient(const float* y, const float* dy, int samples, bool relu, const float* zeros,
+                       float* dbias, float* dm) const;
+  void input_gradient(const float* dv, int samples, float* dx, float* sink) const;
+
+  Shape in_{}, out_{};
+  int pad_top_ = 0, pad_left_ = 0;
+  int tiles_y_ = 0, tiles_x_ = 0;
+  int chunk_ = 1;  // samples per chunk: about kChunkTiles tiles, so a chunk's scratch stays in L2
+};
+
+}  // namespace blnk

@@ -73,7 +73,7 @@ class Network {
 // for at most kInferenceChunk samples: predict() runs larger batches chunk by
 // chunk, which keeps each layer's working set in cache. backward() refuses to run on it.
 enum class Purpose { training, inference };
-inline constexpr int kInferenceChunk = 8;
+inline constexpr int kInferenceChunk = 1;
 
 class Workspace {
  public:

@@ -1,4 +1,4 @@
-// Dense forward and backward as GEMMs with bias and ReLU fused into one pass.
+// Dense forward and backward as matrix products with bias and ReLU fused into one pass.
 #include "layers/dense.h"
 
 #include <algorithm>
@@ -6,6 +6,7 @@
 
 #include "engine/error.h"
 #include "layers/eigen_maps.h"
+#include "layers/small_gemm.h"
 
 namespace blnk {
 
@@ -30,10 +31,12 @@ void Dense::init_params(float* params, Rng& rng) const {
   std::fill(params + in * units_, params + in * units_ + units_, 0.0f);
 }
 
+// small_gemm computes each sample's row by the same chain of operations whatever n
+// is, so a sample's logits do not depend on the batch it came in (Eigen picks a
+// matrix-vector path for one row and a blocked one for several, rounding differently).
 void Dense::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
   const int in = int(in_.size()), U = units_;
-  MatrixMap out(y, n, U);
-  out.noalias() = ConstMatrixMap(x, n, in) * ConstMatrixMap(ctx.params, in, U);
+  small_gemm(n, U, in, {x, in, 1}, ctx.params, U, y, U, false);
   const float* bias = ctx.params + std::size_t(in) * U;
   for (int r = 0; r < n; ++r) {
     float* row = y + std::size_t(r) * U;

@@ -1,6 +1,7 @@
 // small_gemm: an R x (16 * NV) block of C lives in AVX-512 registers while p runs
 // over k; each step loads NV vectors of one B row and broadcasts R elements of A.
-// B's column panel (k x 64 floats at most) stays in L1 across the row blocks.
+// B's column panel (k x 64 floats at most) stays in L1 across the row blocks. A
+// last partial vector of columns is read and written under a mask.
 #include "layers/small_gemm.h"
 
 #if defined(__AVX512F__)
@@ -26,31 +27,34 @@ void small_gemm_plain(int m, int n, int k, GemmOperand a, const float* b, std::p
 #if defined(__AVX512F__)
 namespace {
 
+// The last of the NV vectors is read and written under `last` (columns past n masked off).
 template <int R, int NV>
 inline void block(int k, const float* a, std::ptrdiff_t a_row, std::ptrdiff_t a_col, const float* b,
-                  std::ptrdiff_t b_row, float* c, std::ptrdiff_t c_row, bool accumulate) {
+                  std::ptrdiff_t b_row, float* c, std::ptrdiff_t c_row, bool accumulate,
+                  __mmask16 last = 0xFFFF) {
+  auto mask = [last](int j) -> __mmask16 { return j == NV - 1 ? last : 0xFFFF; };
   __m512 acc[R][NV];
 #pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int j = 0; j < NV; ++j)
-      acc[r][j] = accumulate ? _mm512_loadu_ps(c + r * c_row + 16 * j) : _mm512_setzero_ps();
+      acc[r][j] = accumulate ? _mm512_maskz_loadu_ps(mask(j), c + r * c_row + 16 * j) : _mm512_setzero_ps();
   for (int p = 0; p < k; ++p) {
     __m512 bv[NV];
-#pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) bv[j] = _mm512_loadu_ps(b + p * b_row + 16 * j);
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; ++j) bv[j] = _mm512_maskz_loadu_ps(mask(j), b + p * b_row + 16 * j);
     const float* ap = a + p * a_col;
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const __m512 av = _mm512_set1_ps(ap[r * a_row]);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
       for (int j = 0; j < NV; ++j) acc[r][j] = _mm512_fmadd_ps(av, bv[j], acc[r][j]);
     }
   }
 #pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
-#pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) _mm512_storeu_ps(c + r * c_row + 16 * j, acc[r][j]);
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; ++j) _mm512_mask_storeu_ps(c + r * c_row + 16 * j, mask(j), acc[r][j]);
 }
 
 // Rows per block for NV vectors of C per row: as many accumulators as the 32
@@ -62,19 +66,19 @@ constexpr int rows_per_block() {
 
 template <int NV>
 void column_panel(int m, int k, GemmOperand a, const float* b, std::ptrdiff_t b_row, float* c,
-                  std::ptrdiff_t c_row, bool accumulate) {
+                  std::ptrdiff_t c_row, bool accumulate, __mmask16 last = 0xFFFF) {
   constexpr int R = rows_per_block<NV>();
   int i = 0;
   for (; i + R <= m; i += R)
-    block<R, NV>(k, a.data + i * a.row, a.row, a.col, b, b_row, c + i * c_row, c_row, accumulate);
+    block<R, NV>(k, a.data + i * a.row, a.row, a.col, b, b_row, c + i * c_row, c_row, accumulate, last);
   // The last rows, fewer than R, one block of the exact height.
   const float* ai = a.data + i * a.row;
   float* ci = c + i * c_row;
   switch (m - i) {
     case 0: break;
-#define BLNK_TAIL(h)                                                     \
-  case h:                                                                \
-    if constexpr (h < R) block<h, NV>(k, ai, a.row, a.col, b, b_row, ci, c_row, accumulate); \
+#define BLNK_TAIL(h)                                                                            \
+  case h:                                                                                       \
+    if constexpr (h < R) block<h, NV>(k, ai, a.row, a.col, b, b_row, ci, c_row, accumulate, last); \
     break;
     BLNK_TAIL(1) BLNK_TAIL(2) BLNK_TAIL(3) BLNK_TAIL(4) BLNK_TAIL(5) BLNK_TAIL(6)
     BLNK_TAIL(7) BLNK_TAIL(8) BLNK_TAIL(9) BLNK_TAIL(10) BLNK_TAIL(11)
@@ -86,8 +90,12 @@ void column_panel(int m, int k, GemmOperand a, const float* b, std::ptrdiff_t b_
 
 void small_gemm(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff_t b_row, float* c,
                 std::ptrdiff_t c_row, bool accumulate) {
-  if (n % 16 != 0) return small_gemm_plain(m, n, k, a, b, b_row, c, c_row, accumulate);
-  for (int j = 0; j < n;) {
+  int j = 0;
+  // One row (a matrix-vector product): eight vectors of C at once, so eight independent
+  // chains of multiply-adds hide the FMA latency. Same chain per element as any block.
+  if (m == 1)
+    for (; j + 128 <= n; j += 128) block<1, 8>(k, a.data, a.row, a.col, b + j, b_row, c + j, c_row, accumulate);
+  while (j + 16 <= n) {
     const int vectors = (n - j) / 16;
     switch (vectors >= 4 ? 4 : vectors) {
       case 4: column_panel<4>(m, k, a, b + j, b_row, c + j, c_row, accumulate); j += 64; break;
@@ -96,6 +104,8 @@ void small_gemm(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff
       default: column_panel<1>(m, k, a, b + j, b_row, c + j, c_row, accumulate); j += 16; break;
     }
   }
+  if (j < n)  // fewer than 16 columns left: one masked vector
+    column_panel<1>(m, k, a, b + j, b_row, c + j, c_row, accumulate, __mmask16((1u << (n - j)) - 1));
 }
 
 #else

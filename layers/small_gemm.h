@@ -22,8 +22,8 @@ struct GemmOperand {
 void small_gemm(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff_t b_row, float* c,
                 std::ptrdiff_t c_row, bool accumulate);
 
-// The same product by plain loops: the tests' oracle, and the path small_gemm takes
-// when the CPU has no AVX-512 or n is not a multiple of 16.
+// The same product by plain loops: the tests' oracle, and small_gemm itself on CPUs
+// without AVX-512.
 void small_gemm_plain(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff_t b_row,
                       float* c, std::ptrdiff_t c_row, bool accumulate);
 

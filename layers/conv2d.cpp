@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "engine/error.h"
 #include "layers/eigen_maps.h"
@@ -258,6 +259,39 @@ void Conv2D::backward_direct(const float* x, const float* dz, float* dx, int n, 
 #if defined(__AVX512F__)
 namespace {
 
+// y[f0 .. f0 + 16 NV) of every output pixel: the nine taps' kernel vectors and the bias
+// stay in registers for the whole slice; each pixel is nine broadcasts and multiply-adds.
+template <int NV>
+void first_layer_outputs(const float* x, float* y, int n, Shape in, Shape out, int pad_top,
+                         int pad_left, bool relu, int f0, const float* kernel, const float* bias) {
+  const int F = out.c;
+  const __m512 floor = _mm512_set1_ps(relu ? 0.0f : -std::numeric_limits<float>::infinity());
+  __m512 w[9][NV], b[NV];
+  for (int j = 0; j < NV; ++j) {
+    b[j] = _mm512_loadu_ps(bias + f0 + 16 * j);
+    for (int k = 0; k < 9; ++k) w[k][j] = _mm512_loadu_ps(kernel + std::size_t(k) * F + f0 + 16 * j);
+  }
+  for (int s = 0; s < n; ++s) {
+    const float* xs = x + std::size_t(s) * in.size();
+    for (int oy = 0; oy < out.h; ++oy)
+      for (int ox = 0; ox < out.w; ++ox) {
+        const int iy0 = oy - pad_top, ix0 = ox - pad_left;
+        const bool inside = iy0 >= 0 && iy0 + 2 < in.h && ix0 >= 0 && ix0 + 2 < in.w;
+        __m512 acc[NV];
+        for (int j = 0; j < NV; ++j) acc[j] = b[j];
+#pragma GCC unroll 9
+        for (int k = 0; k < 9; ++k) {
+          const int iy = iy0 + k / 3, ix = ix0 + k % 3;
+          if (!inside && (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w)) continue;
+          const __m512 v = _mm512_set1_ps(xs[std::size_t(iy) * in.w + ix]);
+          for (int j = 0; j < NV; ++j) acc[j] = _mm512_fmadd_ps(v, w[k][j], acc[j]);
+        }
+        float* row = y + ((std::size_t(s) * out.h + oy) * out.w + ox) * F + f0;
+        for (int j = 0; j < NV; ++j) _mm512_storeu_ps(row + 16 * j, _mm512_max_ps(acc[j], floor));
+      }
+  }
+}
+
 // dkernel[k][f0 .. f0 + 16 NV) += sum over output pixels of x(pixel + tap k) * dz[f],
 // dbias likewise, where dz = dy through the ReLU's mask. Nine taps x NV vectors of
 // accumulators stay in registers for the whole slice.
@@ -307,12 +341,30 @@ void first_layer_grads(const float* x, const float* y, const float* dy, int n, S
 
 }  // namespace
 
+bool Conv2D::first_layer_in_registers() const {
+  return direct() && cfg_.kernel_h == 3 && cfg_.kernel_w == 3 && cfg_.stride_h == 1 &&
+         cfg_.stride_w == 1 && cfg_.filters % 16 == 0;
+}
+
+bool Conv2D::forward_first_layer(const float* x, float* y, int n, const float* kernel,
+                                 const float* bias) const {
+  if (!first_layer_in_registers()) return false;
+  const int F = cfg_.filters;
+  for (int f0 = 0; f0 < F; f0 += 32) {
+    if (F - f0 >= 32)
+      first_layer_outputs<2>(x, y, n, in_, out_, rows_.pad_before, cols_.pad_before, cfg_.relu, f0,
+                             kernel, bias);
+    else
+      first_layer_outputs<1>(x, y, n, in_, out_, rows_.pad_before, cols_.pad_before, cfg_.relu, f0,
+                             kernel, bias);
+  }
+  return true;
+}
+
 bool Conv2D::backward_first_layer(const float* x, const float* y, const float* dy, int n,
                                   float* dkernel, float* dbias) const {
+  if (!first_layer_in_registers()) return false;
   const int F = cfg_.filters;
-  if (!direct() || cfg_.kernel_h != 3 || cfg_.kernel_w != 3 || cfg_.stride_h != 1 ||
-      cfg_.stride_w != 1 || F % 16 != 0)
-    return false;
   // Two vectors of filters at a time: 18 accumulators, 2 of dz, 2 of the bias gradient.
   for (int f0 = 0; f0 < F; f0 += 32) {
     if (F - f0 >= 32)
@@ -325,6 +377,10 @@ bool Conv2D::backward_first_layer(const float* x, const float* y, const float* d
   return true;
 }
 #else
+bool Conv2D::first_layer_in_registers() const { return false; }
+bool Conv2D::forward_first_layer(const float*, float*, int, const float*, const float*) const {
+  return false;
+}
 bool Conv2D::backward_first_layer(const float*, const float*, const float*, int, float*,
                                   float*) const {
   return false;
@@ -336,7 +392,7 @@ void Conv2D::forward(const float* x, float* y, int n, const LayerContext& ctx) c
   const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
   const float* bias = ctx.params + std::size_t(K) * F;
   if (direct()) {
-    forward_direct(x, y, n, ctx.params, bias);
+    if (!forward_first_layer(x, y, n, ctx.params, bias)) forward_direct(x, y, n, ctx.params, bias);
     return;
   }
   if (winograd()) {

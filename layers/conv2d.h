@@ -60,9 +60,12 @@ class Conv2D : public Layer {
   void forward_direct_rows(const float* x, float* y, int n, const float* kernel, const float* bias) const;
   void backward_direct(const float* x, const float* dz, float* dx, int n, const float* kernel,
                        float* dkernel) const;
-  // The first layer's backward (one input channel, 3x3, stride 1, no input gradient):
-  // ReLU mask, bias and kernel gradients in one pass, the kernel gradient held in
-  // registers. False when the CPU or the layer does not fit it.
+  // One input channel, 3x3, stride 1, filters in whole AVX-512 vectors (the seed's first
+  // layer): forward with the kernel held in registers; backward without an input
+  // gradient, the kernel gradient held in registers and the ReLU mask and bias sums in
+  // the same pass. Each returns false when the CPU or the layer does not fit.
+  bool first_layer_in_registers() const;
+  bool forward_first_layer(const float* x, float* y, int n, const float* kernel, const float* bias) const;
   bool backward_first_layer(const float* x, const float* y, const float* dy, int n, float* dkernel,
                             float* dbias) const;
 

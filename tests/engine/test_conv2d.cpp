@@ -32,7 +32,8 @@ TEST_CASE("Conv2D forward matches the direct convolution") {
   };
   const Case cases[] = {
       {{7, 9, 1}, {5, 3, 3, 1, 1, Padding::same, true}},
-      {{28, 28, 1}, {32, 3, 3, 1, 1, Padding::same, true}},   // direct path, 32 filters
+      {{28, 28, 1}, {32, 3, 3, 1, 1, Padding::same, true}},   // direct path, 32 filters (in registers)
+      {{9, 8, 1}, {48, 3, 3, 1, 1, Padding::valid, false}},   // in registers: 32 + 16 filters, valid
       {{11, 6, 1}, {64, 3, 3, 2, 2, Padding::valid, false}},  // direct path, 64 filters, stride 2
       {{5, 5, 1}, {16, 2, 2, 1, 1, Padding::same, false}},    // direct path, even kernel
       {{11, 5, 3}, {4, 3, 3, 2, 2, Padding::same, false}},

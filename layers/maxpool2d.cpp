@@ -41,10 +41,45 @@ std::string MaxPool2D::spec() const {
 // One byte per output: the index (ky * pool_w + kx) of its window's first maximum.
 std::size_t MaxPool2D::cache_bytes(int n) const { return std::size_t(n) * out_.size(); }
 
+namespace {
+
+// One output vector from its window's taps (input vectors) in window order: strictly
+// greater wins, so the first maximum does, and a window of NaNs gives -inf as the
+// reference does. With `win`, records the winning position. TAPS > 0 fixes the count
+// (the 2x2 windows of the seed's model): one pass with every running maximum in a register.
+template <int TAPS>
+void pool_vector(const float* const* taps, const std::uint8_t* positions, int count, int C,
+                 float* out, std::uint8_t* win) {
+  const int n = TAPS > 0 ? TAPS : count;
+  if (win) {
+    for (int c = 0; c < C; ++c) {
+      float m = -std::numeric_limits<float>::infinity();
+      std::uint8_t w = 0;
+      for (int t = 0; t < n; ++t) {
+        const float v = taps[t][c];
+        w = v > m ? positions[t] : w;
+        m = v > m ? v : m;
+      }
+      out[c] = m;
+      win[c] = w;
+    }
+  } else {
+    for (int c = 0; c < C; ++c) {
+      float m = -std::numeric_limits<float>::infinity();
+      for (int t = 0; t < n; ++t) m = taps[t][c] > m ? taps[t][c] : m;
+      out[c] = m;
+    }
+  }
+}
+
+}  // namespace
+
 void MaxPool2D::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
   const int C = in_.c;
   auto* winner = reinterpret_cast<std::uint8_t*>(ctx.cache);
   const bool record = ctx.mode == Mode::training && winner;
+  const float* taps[kMaxWindowPositions];
+  std::uint8_t positions[kMaxWindowPositions];
   for (int s = 0; s < n; ++s) {
     const float* xs = x + std::size_t(s) * in_.size();
     float* ys = y + std::size_t(s) * out_.size();
@@ -53,27 +88,21 @@ void MaxPool2D::forward(const float* x, float* y, int n, const LayerContext& ctx
       for (int ox = 0; ox < out_.w; ++ox) {
         float* out = ys + (std::size_t(oy) * out_.w + ox) * C;
         std::uint8_t* win = ws ? ws + (std::size_t(oy) * out_.w + ox) * C : nullptr;
-        for (int c = 0; c < C; ++c) out[c] = -std::numeric_limits<float>::infinity();
-        if (win) std::memset(win, 0, C);
+        int count = 0;
         for (int ky = 0; ky < cfg_.pool_h; ++ky) {
           const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
           if (iy < 0 || iy >= in_.h) continue;
           for (int kx = 0; kx < cfg_.pool_w; ++kx) {
             const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
             if (ix < 0 || ix >= in_.w) continue;
-            const float* in = xs + (std::size_t(iy) * in_.w + ix) * C;
-            const std::uint8_t position = std::uint8_t(ky * cfg_.pool_w + kx);
-            // Strictly greater: the first maximum wins, as in the reference.
-            if (win)
-              for (int c = 0; c < C; ++c) {
-                const bool better = in[c] > out[c];
-                out[c] = better ? in[c] : out[c];
-                win[c] = better ? position : win[c];
-              }
-            else
-              for (int c = 0; c < C; ++c) out[c] = in[c] > out[c] ? in[c] : out[c];
+            taps[count] = xs + (std::size_t(iy) * in_.w + ix) * C;
+            positions[count++] = std::uint8_t(ky * cfg_.pool_w + kx);
           }
         }
+        if (count == 4)
+          pool_vector<4>(taps, positions, count, C, out, win);
+        else
+          pool_vector<0>(taps, positions, count, C, out, win);
       }
   }
 }

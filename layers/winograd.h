@@ -1,11 +1,13 @@
-// Winograd F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
-// Networks", 2016) for 3x3 stride-1 convolutions over NHWC batches. Each 2x2 block of
-// outputs (a tile) comes from the 4x4 block of input around it: both are carried into
-// a 16-element transformed domain where the convolution is one element-wise product
-// per (input channel, filter) pair, 16 multiplications for 4 outputs instead of 36.
-// Summed over input channels, that is 16 small matrix products per group of tiles
-// (layers/small_gemm.h). The input and kernel gradients are computed in the same
-// domain, by the transposed transforms, so training saves as much as inference.
+// Winograd convolution (Lavin and Gray, "Fast Algorithms for Convolutional Neural
+// Networks", 2016) for 3x3 stride-1 layers over NHWC batches, F(2x2, 3x3) or
+// F(4x4, 3x3). Each m x m block of outputs (a tile, m = 2 or 4) comes from the
+// (m+2) x (m+2) block of input around it; both are carried into a transformed domain
+// of (m+2)^2 elements where the convolution is one element-wise product per (input
+// channel, filter) pair: 16 multiplications for 4 outputs (F(2x2)) or 36 for 16
+// (F(4x4)), instead of 9 per output. Summed over input channels, that is (m+2)^2
+// small matrix products per group of tiles (layers/small_gemm.h). The input and
+// kernel gradients are computed in the same domain by the transposed transforms, so
+// training saves as much as inference.
 //
 // Conv2D uses it for its 3x3 stride-1 layers with more than one input channel.
 // conv2d_forward_reference and the gradient checks are the oracle.
@@ -21,11 +23,14 @@ class Winograd3x3 {
  public:
   Winograd3x3() = default;
   // pad_top/pad_left: the input rows/columns before the first output's window (1 for
-  // `same`, 0 for `valid`).
-  Winograd3x3(Shape in, Shape out, int pad_top, int pad_left);
+  // `same`, 0 for `valid`). tile: 2 or 4 (the m of F(m x m, 3x3)), or 0 for the one
+  // with fewer multiplications for this output size.
+  Winograd3x3(Shape in, Shape out, int pad_top, int pad_left, int tile = 0);
 
-  // The transformed kernel, as the forward pass (16 x C x F) and the input gradient
-  // (16 x F x C) read it, and a row of zeros for taps outside the image.
+  int tile() const { return m_; }
+
+  // The transformed kernel, as the forward pass (E x C x F) and the input gradient
+  // (E x F x C) read it, E = (m+2)^2, and a row of zeros for taps outside the image.
   std::size_t prepared_floats() const;
   void prepare(const float* kernel, float* prepared) const;
 
@@ -45,21 +50,31 @@ class Winograd3x3 {
   struct Regions;  // where each scratch buffer starts in the cache
   Regions regions(float* cache, int n) const;
   int tiles() const { return tiles_y_ * tiles_x_; }
+  int elements() const { return (m_ + 2) * (m_ + 2); }
   int chunk_samples(int n) const { return n < chunk_ ? n : chunk_; }
 
-  template <typename T>
-  void tile_inputs(T* image, int ty, int tx, T* outside, T* p[16]) const;
-  template <typename T>
-  void tile_outputs(T* image, int ty, int tx, T* outside, T* q[4], int step = 1) const;
+  template <int M, typename T>
+  void tile_inputs(T* image, int ty, int tx, T* outside, T** p) const;
+  template <int M, typename T>
+  void tile_outputs(T* image, int ty, int tx, T* outside, T** q, int step = 1) const;
+  template <int M>
+  void prepare_tiles(const float* kernel, float* prepared) const;
+  template <int M>
   void transform_input(const float* x, int samples, const float* zeros, float* v) const;
+  template <int M>
   void transform_output(const float* m, int samples, const float* bias, bool relu, float* y,
                         float* sink) const;
+  template <int M>
   void output_gradient(const float* y, const float* dy, int samples, bool relu, const float* zeros,
                        float* dbias, float* dm) const;
+  template <int M>
   void input_gradient(const float* dv, int samples, float* dx, float* sink) const;
+  template <int M>
+  void kernel_gradient(const float* du, float* dkernel) const;
 
   Shape in_{}, out_{};
   int pad_top_ = 0, pad_left_ = 0;
+  int m_ = 2;
   int tiles_y_ = 0, tiles_x_ = 0;
   int chunk_ = 1;  // samples per chunk: about kChunkTiles tiles, so a chunk's scratch stays in L2
 };

@@ -15,7 +15,6 @@
 namespace blnk::testing {
 namespace {
 
-constexpr float kStep = 1e-3f;
 constexpr double kAbsTolerance = 2e-3;
 constexpr double kRelTolerance = 1e-2;
 constexpr float kGradOffset = 0.5f;  // parameter gradients start here: backward must add
@@ -49,18 +48,18 @@ struct Probe {
 // Compares analytic[i] with the central difference of the probe loss in values[i],
 // for an evenly spread subset of at most max_elements of the count values.
 void check_values(Probe& probe, float* values, std::size_t count, const float* analytic,
-                  const std::string& what, int max_elements, GradCheckResult& result) {
+                  const std::string& what, int max_elements, float step, GradCheckResult& result) {
   const std::size_t stride = std::max<std::size_t>(1, count / std::size_t(max_elements));
   for (std::size_t i = 0; i < count; i += stride) {
     const float saved = values[i];
-    values[i] = saved + kStep;
+    values[i] = saved + step;
     const double plus = probe.loss();
-    values[i] = saved - kStep;
+    values[i] = saved - step;
     const double minus = probe.loss();
     values[i] = saved;
     const double mid = probe.loss();
-    const double numeric = (plus - minus) / (2.0 * kStep);
-    if (std::abs(plus - 2 * mid + minus) / kStep > kAbsTolerance) {  // a kink was crossed
+    const double numeric = (plus - minus) / (2.0 * step);
+    if (std::abs(plus - 2 * mid + minus) / step > kAbsTolerance) {  // a kink was crossed
       ++result.skipped;
       continue;
     }
@@ -78,7 +77,7 @@ void check_values(Probe& probe, float* values, std::size_t count, const float* a
 }  // namespace
 
 GradCheckResult check_layer_gradients(const std::string& token, Shape in, int n, int max_elements,
-                                      bool input_gradient) {
+                                      bool input_gradient, float step) {
   auto layers = build_layers(token, in);
   const Layer& layer = *layers.at(0);
   Rng rng(42);
@@ -116,11 +115,11 @@ GradCheckResult check_layer_gradients(const std::string& token, Shape in, int n,
         result.first_failure = "dx[" + std::to_string(i) + "] was not written";
         return result;
       }
-    check_values(probe, x.data(), x.size(), dx.data(), "dx", max_elements, result);
+    check_values(probe, x.data(), x.size(), dx.data(), "dx", max_elements, step, result);
   }
   for (const ParamInfo& p : layer.param_info())
     check_values(probe, params.data() + p.offset, p.size(), grads.data() + p.offset, p.name,
-                 max_elements, result);
+                 max_elements, step, result);
   return result;
 }
 

@@ -32,7 +32,12 @@ struct GradCheckResult {
 // gradients (they start at a known offset).
 // With input_gradient false, backward gets no dx, as the network's first layer does
 // (some layers take another path then) and only the parameter gradients are checked.
+// step: the central difference's h. The float forward's rounding noise enters the
+// numeric gradient as noise / h, so a layer with more rounding (Winograd F(4x4,3x3))
+// needs a larger h; for a linear layer any h is exact.
+constexpr float kDefaultStep = 1e-3f;
 GradCheckResult check_layer_gradients(const std::string& token, Shape in, int n,
-                                      int max_elements = 400, bool input_gradient = true);
+                                      int max_elements = 400, bool input_gradient = true,
+                                      float step = kDefaultStep);
 
 }  // namespace blnk::testing

@@ -72,9 +72,14 @@ TEST_CASE("Conv2D forward matches the direct convolution") {
     const std::size_t kernel = params.size() - c.cfg.filters;
     conv2d_forward_reference(c.in, c.cfg, params.data(), params.data() + kernel, x.data(),
                              expected.data(), n);
-    double worst = 0;
-    for (std::size_t i = 0; i < y.size(); ++i) worst = std::max(worst, double(std::abs(y[i] - expected[i])));
-    CHECK(worst < 1e-4);
+    // Relative to the largest output: Winograd F(4x4,3x3) rounds to ~1e-5 of it, the
+    // other paths to ~1e-7; a wrong index or term is off by O(1).
+    double worst = 0, scale = 1;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      worst = std::max(worst, double(std::abs(y[i] - expected[i])));
+      scale = std::max(scale, double(std::abs(expected[i])));
+    }
+    CHECK(worst < 3e-5 * scale);
   }
 }
 

@@ -14,6 +14,14 @@
 #include "engine/error.h"
 #include "layers/small_gemm.h"
 
+// The vector loops below write through pointers the compiler cannot prove apart from
+// the ones they read (they never overlap): let it vectorise without runtime checks.
+#if defined(__clang__)
+#define BLNK_IVDEP _Pragma("clang loop vectorize(assume_safety)")
+#else
+#define BLNK_IVDEP _Pragma("GCC ivdep")
+#endif
+
 namespace blnk {
 namespace {
 
@@ -229,7 +237,7 @@ void Winograd3x3::prepare_tiles(const float* kernel, float* prepared) const {
   for (int kx = 0; kx < 3; ++kx) {
     const float* g = kernel + kx * CF;  // tap (ky, kx) at g[3 * ky * CF]
     float* t = rows + kx * CF;          // row a of G g at t[3 * a * CF]
-#pragma GCC ivdep
+BLNK_IVDEP
     for (std::size_t i = 0; i < CF; ++i) {
       const float in[3] = {g[i], g[3 * CF + i], g[6 * CF + i]};
       float out[A];
@@ -241,7 +249,7 @@ void Winograd3x3::prepare_tiles(const float* kernel, float* prepared) const {
   for (int a = 0; a < A; ++a) {  // (G g) G^T
     const float* t = rows + 3 * a * CF;
     float* ua = u + std::size_t(A) * a * CF;
-#pragma GCC ivdep
+BLNK_IVDEP
     for (std::size_t i = 0; i < CF; ++i) {
       const float in[3] = {t[i], t[CF + i], t[2 * CF + i]};
       float out[A];
@@ -273,7 +281,7 @@ void Winograd3x3::transform_input(const float* x, int samples, const float* zero
         const float* p[E];
         tile_inputs<M>(xs, ty, tx, zeros, p);
         float* out = v + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * C;
-#pragma GCC ivdep
+BLNK_IVDEP
         for (int c = 0; c < C; ++c) {
           float d[E], t[E];
 #pragma GCC unroll 36
@@ -301,7 +309,7 @@ void Winograd3x3::transform_output(const float* m, int samples, const float* bia
         float* q[M * M];
         tile_outputs<M>(ys, ty, tx, sink, q);
         const float* mt = m + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * F;
-#pragma GCC ivdep
+BLNK_IVDEP
         for (int f = 0; f < F; ++f) {
           float in[E], out[M * M];
 #pragma GCC unroll 36
@@ -332,7 +340,7 @@ void Winograd3x3::output_gradient(const float* y, const float* dy, int samples, 
         tile_outputs<M>(dy + offset, ty, tx, zeros, g);
         tile_outputs<M>(relu ? y + offset : zeros, ty, tx, zeros, a, relu ? 1 : 0);
         float* mt = dm + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * F;
-#pragma GCC ivdep
+BLNK_IVDEP
         for (int f = 0; f < F; ++f) {
           float z[M * M], out[E];
           float sum = 0.0f;
@@ -365,7 +373,7 @@ void Winograd3x3::input_gradient(const float* dv, int samples, float* dx, float*
         float* p[E];
         tile_inputs<M>(dxs, ty, tx, sink, p);
         const float* vt = dv + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * C;
-#pragma GCC ivdep
+BLNK_IVDEP
         for (int c = 0; c < C; ++c) {
           float in[E], out[E];
 #pragma GCC unroll 36
@@ -383,7 +391,7 @@ template <int M>
 void Winograd3x3::kernel_gradient(const float* du, float* dkernel) const {
   constexpr int A = Tile<M>::A, E = A * A;
   const std::size_t CF = std::size_t(in_.c) * out_.c;
-#pragma GCC ivdep
+BLNK_IVDEP
   for (std::size_t i = 0; i < CF; ++i) {
     float in[E], out[9];
 #pragma GCC unroll 36

@@ -8,6 +8,7 @@
 #include "layers/winograd.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
@@ -163,7 +164,9 @@ Winograd3x3::Winograd3x3(Shape in, Shape out, int pad_top, int pad_left, int til
   m_ = tile != 0 ? tile : multiplications(4) < multiplications(2) ? 4 : 2;
   tiles_y_ = (out.h + m_ - 1) / m_;
   tiles_x_ = (out.w + m_ - 1) / m_;
-  chunk_ = std::max(1, kChunkElements / (tiles() * elements()));
+  // 64-bit: layers are built for shapes up to 65536 a side before the network checks
+  // its input (docs/hardening.md, F8).
+  chunk_ = int(std::max<std::int64_t>(1, kChunkElements / (std::int64_t(tiles()) * elements())));
 }
 
 std::size_t Winograd3x3::prepared_floats() const {

@@ -113,6 +113,20 @@ TEST_CASE("fuzz finding F3: a model file whose spec needs far more parameters th
   CHECK(g_largest_allocation.load() < 16 * kMiB);
 }
 
+// F8 (fuzz target model, found by CI's 30-second run): a model file whose input is
+// 65,535 x 32,775 x 2 with a 3x3 convolution first. network_from builds the layers
+// (sides up to 65,536) before Network refuses the input; the Winograd convolution's
+// constructor multiplied 134 million tiles by 36 elements in an int (UBSan: signed
+// overflow in winograd.cpp). Fixed with 64-bit arithmetic; the file is refused.
+TEST_CASE("fuzz finding F8: a huge input shape under a 3x3 convolution is refused, no overflow") {
+  blnk::ModelFile file;
+  file.spec = "conv2,pool,flatten,dense3:act=linear";
+  file.input = blnk::Shape{65535, 32775, 2};
+  const Bytes bytes = blnk::encode_model_file(file);
+  const blnk::ModelFile decoded = blnk::decode_model_file(bytes, "huge.blnk");
+  CHECK_THROWS_AS(blnk::network_from(decoded, "huge.blnk"), blnk::Error);
+}
+
 // F4 (fuzz target image): a JPEG whose DHT segment lists more than 256 Huffman
 // codes (sixteen counts of 255) made stb_image 2.27's stbi__build_huffman write
 // past its 257-byte size table (UBSan: stb_image.h:1990, index 257 out of bounds;

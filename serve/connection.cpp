@@ -113,17 +113,20 @@ Step start_body(Connection& c, Protocol& p, std::int64_t now_ms) {
     send_response(c, p, response, true, now_ms);
     return Step::Wait;
   }
-  const std::uint64_t want = r.body_kind == BodyKind::Length
-                                 ? r.content_length
-                                 : std::min<std::uint64_t>(kBodyReservationStep, config.max_body_bytes);
-  if (!p.body_memory->try_acquire(want)) {
+  // The body memory budget is taken as bytes arrive, a step at a time, not for the
+  // whole declared length: a few requests promising 10 MiB and sending 3 bytes must
+  // not hold every other upload off until their timeout (found by the hostile soak).
+  const std::uint64_t first_step =
+      std::min<std::uint64_t>(kBodyReservationStep, r.body_kind == BodyKind::Length ? r.content_length
+                                                                                     : config.max_body_bytes);
+  if (!p.body_memory->try_acquire(first_step)) {
     p.metrics->busy_rejections.fetch_add(1, std::memory_order_relaxed);
     reject(c, p, 503, "the server is receiving too many uploads at once; retry shortly", true);
     return Step::Wait;
   }
-  c.body_reserved = want;
+  c.body_reserved = first_step;
   c.body.clear();
-  if (r.body_kind == BodyKind::Length) c.body.reserve(static_cast<std::size_t>(r.content_length));
+  c.body.reserve(static_cast<std::size_t>(first_step));
   c.chunked.reset();
   c.body_start_ms = now_ms;
   if (r.expect_continue && c.in.empty()) c.out.append(kContinue);
@@ -157,8 +160,8 @@ Step step_head(Connection& c, Protocol& p, std::int64_t now_ms) {
   return start_body(c, p, now_ms);
 }
 
-// Grows the body reservation of a chunked body so it covers `needed` bytes.
-bool reserve_chunked(Connection& c, Protocol& p, std::uint64_t needed) {
+// Grows the body's reservation in the memory budget so it covers `needed` bytes.
+bool reserve_body(Connection& c, Protocol& p, std::uint64_t needed) {
   if (needed <= c.body_reserved) return true;
   const std::uint64_t cap = p.config->max_body_bytes;
   std::uint64_t target = (needed + kBodyReservationStep - 1) / kBodyReservationStep * kBodyReservationStep;
@@ -175,6 +178,11 @@ Step step_body(Connection& c, Protocol& p) {
   if (r.body_kind == BodyKind::Length) {
     const std::size_t missing = static_cast<std::size_t>(r.content_length) - c.body.size();
     const std::size_t n = std::min(missing, c.in.size());
+    if (!reserve_body(c, p, c.body.size() + n)) {
+      p.metrics->busy_rejections.fetch_add(1, std::memory_order_relaxed);
+      reject(c, p, 503, "the server is receiving too many uploads at once; retry shortly", true);
+      return Step::Wait;
+    }
     c.body.append(c.in.view().substr(0, n));
     c.in.consume(n);
     if (c.body.size() < r.content_length) return Step::Wait;
@@ -182,7 +190,7 @@ Step step_body(Connection& c, Protocol& p) {
     return Step::Progress;
   }
   const std::uint64_t needed = std::min<std::uint64_t>(c.body.size() + c.in.size(), p.config->max_body_bytes);
-  if (!reserve_chunked(c, p, needed)) {
+  if (!reserve_body(c, p, needed)) {
     p.metrics->busy_rejections.fetch_add(1, std::memory_order_relaxed);
     reject(c, p, 503, "the server is receiving too many uploads at once; retry shortly", true);
     return Step::Wait;

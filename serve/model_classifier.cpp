@@ -66,9 +66,22 @@ std::unique_ptr<ModelClassifier::Slot> ModelClassifier::acquire() const {
   return std::make_unique<Slot>(net_);
 }
 
+// A slot keeps its image buffer for the next photo of a usual size, not the largest
+// it ever decoded: one 50-megapixel upload (even a refused one) would otherwise hold
+// 200 MB for the server's lifetime, per slot (found by the hostile soak).
+constexpr std::size_t kRetainedImagePixels = std::size_t(1) << 20;  // 4 MB of floats
+
 void ModelClassifier::release(std::unique_ptr<Slot> slot) const {
+  if (slot->image.pixels.capacity() > kRetainedImagePixels) std::vector<float>().swap(slot->image.pixels);
   std::lock_guard<std::mutex> lock(pool_mutex_);
   pool_.push_back(std::move(slot));
+}
+
+std::size_t ModelClassifier::idle_image_bytes() const {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  std::size_t bytes = 0;
+  for (const auto& slot : pool_) bytes += slot->image.pixels.capacity() * sizeof(float);
+  return bytes;
 }
 
 void ModelClassifier::classify_pixels(const float* pixels, std::vector<float>& probabilities) const {

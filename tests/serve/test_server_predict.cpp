@@ -161,6 +161,27 @@ TEST_CASE("predict: concurrent classifications are bounded and the overflow gets
   CHECK(second.request(post("/predict", "image/png", kPngMagic)).status == 200);
 }
 
+// Found by the hostile soak: the whole declared length used to be reserved when the
+// body began, so seven requests promising 10 MiB and sending 3 bytes held every other
+// upload off (503) until their body timeout, 60 s later.
+TEST_CASE("predict: uploads that promise much and send little hold only a step of the body memory") {
+  auto config = test_config();
+  config.max_body_memory = 4 * blnk::serve::kBodyReservationStep;
+  TestServer server(config);
+  std::vector<std::unique_ptr<Client>> stalled;
+  for (int i = 0; i < 3; ++i) {
+    stalled.push_back(std::make_unique<Client>(server.port()));
+    stalled.back()->send("POST /predict HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\n"
+                         "Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n");
+    HttpResponse r;
+    REQUIRE(stalled.back()->read_response(r));
+    CHECK(r.status == 100);  // reading its body (a 503 here was the old behaviour)
+    stalled.back()->send("abc");
+  }
+  Client honest(server.port());
+  CHECK(honest.request(post("/predict", "image/png", std::string(800, 'z'))).status == 200);
+}
+
 TEST_CASE("predict: bodies being received are bounded in memory and the overflow gets 503") {
   auto config = test_config();
   config.max_body_memory = 1000;

@@ -36,7 +36,7 @@ inline constexpr std::size_t kRequestLineOverhead = kMaxMethodBytes + 16;  // me
 inline constexpr std::size_t kReadChunkBytes = 16 * kKiB;   // one recv() at most
 inline constexpr std::size_t kMaxPendingOutputBytes = 1 * kMiB;  // stop answering pipelined requests until sent
 inline constexpr std::size_t kMaxBufferedInputBytes = 64 * kKiB; // stop reading pipelined requests beyond this
-inline constexpr std::size_t kRetainedBufferBytes = 64 * kKiB;   // larger idle buffers are given back
+inline constexpr std::size_t kRetainedBufferBytes = 16 * kKiB;   // larger idle buffers are given back
 inline constexpr std::size_t kMaxChunkLineBytes = 1 * kKiB;      // chunk size line with extensions
 inline constexpr std::size_t kMaxChunkTrailerBytes = 8 * kKiB;   // trailer fields after the last chunk
 inline constexpr int kMaxChunkSizeDigits = 15;                   // hex digits: below 2^60
@@ -47,7 +47,7 @@ inline constexpr std::chrono::milliseconds kLingerTimeout = 2s;  // reading and 
 inline constexpr std::size_t kMaxLingerBytes = 4 * kMiB;         // discarded at most before closing
 inline constexpr std::chrono::milliseconds kMinTimerTick = 5ms;
 inline constexpr std::chrono::milliseconds kMaxTimerTick = 100ms;
-inline constexpr int kMaxPooledConnections = 64;                 // per worker, reused with their buffers
+inline constexpr int kMaxPooledConnections = 16;                 // per worker, reused with their buffers
 
 // --- Multipart and the predict route ----------------------------------------------
 inline constexpr std::size_t kMaxBoundaryBytes = 70;        // RFC 2046

@@ -209,7 +209,13 @@ void Server::run() {
   pollfd p{};
   p.fd = s.stop_fd;
   p.events = POLLIN;
-  while (poll(&p, 1, -1) < 0 && errno == EINTR) {
+  // Stop only when the stop eventfd is readable: an interrupted poll (EINTR, or a
+  // debugger's call into the process, seen to return a stale count) is no request.
+  for (;;) {
+    p.revents = 0;
+    const int ready = poll(&p, 1, -1);
+    if (ready < 0 && errno != EINTR) break;  // cannot wait any more: stop rather than spin
+    if (ready > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL))) break;
   }
 
   // Stop accepting (new connections are refused at once), then let each worker drain.

@@ -26,6 +26,15 @@ void return_large_blocks_to_the_system() {
 #endif
 }
 
+// Freed memory inside the threads' heaps stays resident until the heap's top is free;
+// malloc_trim gives whole free pages anywhere back. Every 10 s: a few hundred
+// microseconds here, against RSS creeping up ~0.3 MB a minute under the hostile soak.
+void give_back_free_pages() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 }  // namespace
 
 int cmd_serve(int argc, char** argv) {
@@ -54,6 +63,7 @@ int cmd_serve(int argc, char** argv) {
   cfg.max_connections = checked_count(args["max-connections"].as<int>(), 1 << 20, "max-connections");
   if (!args.count("quiet")) cfg.access_log_file = stderr;
   cfg.error_log = [](const std::string& line) { std::fprintf(stderr, "blnk serve: %s\n", line.c_str()); };
+  cfg.housekeeping = give_back_free_pages;
   data::ImageLimits limits;
   limits.max_pixels = args["max-pixels"].as<std::uint64_t>();
   limits.max_file_bytes = cfg.max_body_bytes;

@@ -44,6 +44,8 @@ void validate(const ServerConfig& c) {
   if (c.port < 0 || c.port > 65535) fail("port must be 0 to 65535, not " + std::to_string(c.port));
   if (c.threads < 1 || c.threads > kMaxThreads) fail("threads must be 1 to 256");
   if (c.max_body_bytes < 1) fail("max_body_bytes must be positive");
+  if (c.housekeeping && (c.housekeeping_interval.count() < 1 || c.housekeeping_interval.count() > 1 << 30))
+    fail("housekeeping_interval must be from 1 ms to about 12 days");
   if (c.max_header_bytes < 256) fail("max_header_bytes must be at least 256");
   if (c.max_headers < 1) fail("max_headers must be positive");
   if (c.max_uri_bytes < 16) fail("max_uri_bytes must be at least 16");
@@ -211,9 +213,14 @@ void Server::run() {
   p.events = POLLIN;
   // Stop only when the stop eventfd is readable: an interrupted poll (EINTR, or a
   // debugger's call into the process, seen to return a stale count) is no request.
+  const int timeout_ms = s.config.housekeeping ? int(s.config.housekeeping_interval.count()) : -1;
   for (;;) {
     p.revents = 0;
-    const int ready = poll(&p, 1, -1);
+    const int ready = poll(&p, 1, timeout_ms);
+    if (ready == 0) {
+      s.config.housekeeping();
+      continue;
+    }
     if (ready < 0 && errno != EINTR) break;  // cannot wait any more: stop rather than spin
     if (ready > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL))) break;
   }

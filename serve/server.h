@@ -50,6 +50,10 @@ struct ServerConfig {
   std::FILE* access_log_file = nullptr;
   // Problems the server survives (accept failures, a handler that threw, ...).
   std::function<void(const std::string&)> error_log;
+  // Called by run()'s thread every housekeeping_interval while serving (e.g. to give
+  // freed memory back to the system); empty: nothing.
+  std::function<void()> housekeeping;
+  std::chrono::milliseconds housekeeping_interval = std::chrono::seconds(10);
 };
 
 class Server {

@@ -259,3 +259,19 @@ TEST_CASE("lifecycle: a client that does not read its responses is cut off by th
   }
   CHECK(timed_out);
 }
+
+TEST_CASE("lifecycle: the housekeeping hook runs while serving, and a bad interval is refused") {
+  std::atomic<int> calls{0};
+  auto config = test_config();
+  config.housekeeping = [&calls] { ++calls; };
+  config.housekeeping_interval = std::chrono::milliseconds(20);
+  {
+    TestServer server(config);
+    Client client(server.port());
+    CHECK(client.request("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").status == 200);
+    for (int i = 0; i < 100 && calls.load() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(calls.load() >= 3);
+  }
+  config.housekeeping_interval = std::chrono::milliseconds(0);
+  CHECK_THROWS_AS(TestServer{config}, blnk::Error);
+}

@@ -126,9 +126,8 @@ struct Tile<4> {  // interpolation points 0, 1, -1, 2, -2 (and infinity)
   }
 };
 
-// out = map(rows) then map(columns) of a 2-D block: the 2-D transform X -> P X Q^T
-// for a 1-D map P (columns) and Q (rows), here the same map both ways.
-// in: R x R (row-major), out: S x S.
+// The 2-D transform X -> P X P^T of a block for a 1-D map P (R -> S values): P down
+// each column, then along each row. in: R x R, out: S x S, both row-major.
 template <int R, int S, void (*Map)(const float*, float*)>
 inline void transform_2d(const float* in, float* out) {
   float t[S][R];  // the map applied down each column
@@ -240,7 +239,7 @@ void Winograd3x3::prepare_tiles(const float* kernel, float* prepared) const {
   for (int kx = 0; kx < 3; ++kx) {
     const float* g = kernel + kx * CF;  // tap (ky, kx) at g[3 * ky * CF]
     float* t = rows + kx * CF;          // row a of G g at t[3 * a * CF]
-BLNK_IVDEP
+    BLNK_IVDEP
     for (std::size_t i = 0; i < CF; ++i) {
       const float in[3] = {g[i], g[3 * CF + i], g[6 * CF + i]};
       float out[A];
@@ -252,7 +251,7 @@ BLNK_IVDEP
   for (int a = 0; a < A; ++a) {  // (G g) G^T
     const float* t = rows + 3 * a * CF;
     float* ua = u + std::size_t(A) * a * CF;
-BLNK_IVDEP
+    BLNK_IVDEP
     for (std::size_t i = 0; i < CF; ++i) {
       const float in[3] = {t[i], t[CF + i], t[2 * CF + i]};
       float out[A];
@@ -284,7 +283,7 @@ void Winograd3x3::transform_input(const float* x, int samples, const float* zero
         const float* p[E];
         tile_inputs<M>(xs, ty, tx, zeros, p);
         float* out = v + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * C;
-BLNK_IVDEP
+        BLNK_IVDEP
         for (int c = 0; c < C; ++c) {
           float d[E], t[E];
 #pragma GCC unroll 36
@@ -312,7 +311,7 @@ void Winograd3x3::transform_output(const float* m, int samples, const float* bia
         float* q[M * M];
         tile_outputs<M>(ys, ty, tx, sink, q);
         const float* mt = m + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * F;
-BLNK_IVDEP
+        BLNK_IVDEP
         for (int f = 0; f < F; ++f) {
           float in[E], out[M * M];
 #pragma GCC unroll 36
@@ -343,7 +342,7 @@ void Winograd3x3::output_gradient(const float* y, const float* dy, int samples, 
         tile_outputs<M>(dy + offset, ty, tx, zeros, g);
         tile_outputs<M>(relu ? y + offset : zeros, ty, tx, zeros, a, relu ? 1 : 0);
         float* mt = dm + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * F;
-BLNK_IVDEP
+        BLNK_IVDEP
         for (int f = 0; f < F; ++f) {
           float z[M * M], out[E];
           float sum = 0.0f;
@@ -376,7 +375,7 @@ void Winograd3x3::input_gradient(const float* dv, int samples, float* dx, float*
         float* p[E];
         tile_inputs<M>(dxs, ty, tx, sink, p);
         const float* vt = dv + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * C;
-BLNK_IVDEP
+        BLNK_IVDEP
         for (int c = 0; c < C; ++c) {
           float in[E], out[E];
 #pragma GCC unroll 36
@@ -394,7 +393,7 @@ template <int M>
 void Winograd3x3::kernel_gradient(const float* du, float* dkernel) const {
   constexpr int A = Tile<M>::A, E = A * A;
   const std::size_t CF = std::size_t(in_.c) * out_.c;
-BLNK_IVDEP
+  BLNK_IVDEP
   for (std::size_t i = 0; i < CF; ++i) {
     float in[E], out[9];
 #pragma GCC unroll 36

@@ -74,6 +74,22 @@ void pool_vector(const float* const* taps, const std::uint8_t* positions, int co
 
 }  // namespace
 
+template <typename T>
+int MaxPool2D::window_taps(T* image, int oy, int ox, T** taps, std::uint8_t* positions) const {
+  int count = 0;
+  for (int ky = 0; ky < cfg_.pool_h; ++ky) {
+    const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
+    if (iy < 0 || iy >= in_.h) continue;
+    for (int kx = 0; kx < cfg_.pool_w; ++kx) {
+      const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
+      if (ix < 0 || ix >= in_.w) continue;
+      taps[count] = image + (std::size_t(iy) * in_.w + ix) * in_.c;
+      positions[count++] = std::uint8_t(ky * cfg_.pool_w + kx);
+    }
+  }
+  return count;
+}
+
 void MaxPool2D::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
   const int C = in_.c;
   auto* winner = reinterpret_cast<std::uint8_t*>(ctx.cache);
@@ -88,17 +104,7 @@ void MaxPool2D::forward(const float* x, float* y, int n, const LayerContext& ctx
       for (int ox = 0; ox < out_.w; ++ox) {
         float* out = ys + (std::size_t(oy) * out_.w + ox) * C;
         std::uint8_t* win = ws ? ws + (std::size_t(oy) * out_.w + ox) * C : nullptr;
-        int count = 0;
-        for (int ky = 0; ky < cfg_.pool_h; ++ky) {
-          const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
-          if (iy < 0 || iy >= in_.h) continue;
-          for (int kx = 0; kx < cfg_.pool_w; ++kx) {
-            const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
-            if (ix < 0 || ix >= in_.w) continue;
-            taps[count] = xs + (std::size_t(iy) * in_.w + ix) * C;
-            positions[count++] = std::uint8_t(ky * cfg_.pool_w + kx);
-          }
-        }
+        const int count = window_taps(xs, oy, ox, taps, positions);
         if (count == 4)
           pool_vector<4>(taps, positions, count, C, out, win);
         else
@@ -112,6 +118,8 @@ void MaxPool2D::backward(const float* x, const float* y, float* dy, float* dx, i
   if (!dx) return;
   const int C = in_.c;
   const auto* winner = reinterpret_cast<const std::uint8_t*>(ctx.cache);
+  float* taps[kMaxWindowPositions];
+  std::uint8_t positions[kMaxWindowPositions];
   std::memset(dx, 0, sizeof(float) * std::size_t(n) * in_.size());
   for (int s = 0; s < n; ++s) {
     float* dxs = dx + std::size_t(s) * in_.size();
@@ -120,17 +128,12 @@ void MaxPool2D::backward(const float* x, const float* y, float* dy, float* dx, i
     for (int oy = 0; oy < out_.h; ++oy)
       for (int ox = 0; ox < out_.w; ++ox) {
         const std::size_t o = (std::size_t(oy) * out_.w + ox) * C;
-        for (int ky = 0; ky < cfg_.pool_h; ++ky) {
-          const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
-          if (iy < 0 || iy >= in_.h) continue;
-          for (int kx = 0; kx < cfg_.pool_w; ++kx) {
-            const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
-            if (ix < 0 || ix >= in_.w) continue;
-            const std::uint8_t position = std::uint8_t(ky * cfg_.pool_w + kx);
-            float* d = dxs + (std::size_t(iy) * in_.w + ix) * C;
-            // += keeps overlapping windows right; the branch-free select vectorises.
-            for (int c = 0; c < C; ++c) d[c] += ws[o + c] == position ? dys[o + c] : 0.0f;
-          }
+        const int count = window_taps(dxs, oy, ox, taps, positions);
+        for (int t = 0; t < count; ++t) {
+          float* d = taps[t];
+          const std::uint8_t position = positions[t];
+          // += keeps overlapping windows right; the branch-free select vectorises.
+          for (int c = 0; c < C; ++c) d[c] += ws[o + c] == position ? dys[o + c] : 0.0f;
         }
       }
   }

@@ -3,6 +3,8 @@
 // first maximum of its window, which the training forward records (a byte per output).
 #pragma once
 
+#include <cstdint>
+
 #include "layers/conv2d.h"
 #include "layers/layer.h"
 
@@ -28,6 +30,12 @@ class MaxPool2D : public Layer {
                 const LayerContext& ctx) const override;
 
  private:
+  // The window of output (oy, ox): pointers to its taps' channel vectors in `image` (one
+  // sample, NHWC) and their positions (ky * pool_w + kx), in window order, skipping taps
+  // outside the image. Returns the count.
+  template <typename T>
+  int window_taps(T* image, int oy, int ox, T** taps, std::uint8_t* positions) const;
+
   MaxPool2DConfig cfg_;
   PaddedDim rows_, cols_;
 };

@@ -69,7 +69,7 @@ std::unique_ptr<ModelClassifier::Slot> ModelClassifier::acquire() const {
 // A slot keeps its image buffer for the next photo of a usual size, not the largest
 // it ever decoded: one 50-megapixel upload (even a refused one) would otherwise hold
 // 200 MB for the server's lifetime, per slot (found by the hostile soak).
-constexpr std::size_t kRetainedImagePixels = std::size_t(1) << 20;  // 4 MB of floats
+constexpr std::size_t kRetainedImagePixels = std::size_t(1) << 18;  // 1 MB of floats: a 512 x 512 photo
 
 void ModelClassifier::release(std::unique_ptr<Slot> slot) const {
   if (slot->image.pixels.capacity() > kRetainedImagePixels) std::vector<float>().swap(slot->image.pixels);

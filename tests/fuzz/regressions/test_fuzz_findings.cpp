@@ -182,7 +182,7 @@ TEST_CASE("fuzz finding F5: a BMP of unknown compression is refused, and classif
 // Found by the hostile soak (scripts/serve-hostile-soak.sh): a classifier slot kept
 // the pixel buffer of the largest image it ever decoded, so one 7000 x 7000 upload
 // (refused: no digit) took the server from 7 MB to 199 MB for good. Slots now give
-// back image buffers over 4 MB.
+// back image buffers over 1 MB.
 TEST_CASE("hostile soak finding: a large image's pixels are not kept once it is classified") {
   const int side = 1500;  // 2.25 MP: 9 MB of floats
   const std::vector<std::uint8_t> white(std::size_t(side) * side, 255);
@@ -192,7 +192,7 @@ TEST_CASE("hostile soak finding: a large image's pixels are not kept once it is 
   blnk::serve::ClassifyFailure failure;
   CHECK_FALSE(classifier.classify(png, blnk::serve::ClassifyOptions{}, result, failure));  // no digit
   CHECK(failure.http_status == 422);
-  CHECK(classifier.idle_image_bytes() <= 4 * kMiB);
+  CHECK(classifier.idle_image_bytes() <= 1 * kMiB);
 }
 
 // F6 (fuzz target image): an 88-byte PNG whose IDAT chunk declares 536,870,981

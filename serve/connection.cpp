@@ -71,6 +71,9 @@ void send_response(Connection& c, Protocol& p, const Response& response, bool cl
   p.metrics->record_request(p.context->shard, route, response.status, seconds);
   log_access(c, p, response.status, head_only ? 0 : response.body.size(), seconds * 1e3);
   abandon_request(c, p);
+  // The request's views point into `head`, which may be given back between requests
+  // (and a later rejection must not log this request's method and target).
+  c.request.clear();
   ++c.served;
   c.wait_start_ms = now_ms;
   c.route = nullptr;
@@ -247,6 +250,13 @@ void Connection::reset(int new_fd, std::string new_peer, std::int64_t now_ms) {
   served = 0;
   wait_start_ms = head_start_ms = body_start_ms = write_progress_ms = linger_start_ms = now_ms;
   lingered_bytes = 0;
+}
+
+void Connection::trim_idle_buffers(std::size_t keep) {
+  in.shrink_if_idle(keep);
+  out.shrink_if_idle(keep);
+  if (head.capacity() > keep) std::string().swap(head);
+  if (body.empty() && body.capacity() > keep) std::string().swap(body);
 }
 
 void abandon_request(Connection& c, Protocol& p) {

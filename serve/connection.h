@@ -61,9 +61,14 @@ struct Connection {
   std::int64_t linger_start_ms = 0;
   std::size_t lingered_bytes = 0;
   std::chrono::steady_clock::time_point request_start{};
+  std::size_t counted_buffer_bytes = 0;  // buffer_bytes() as last added to the metrics
 
   // Back to the state of a new connection (buffers keep their storage).
   void reset(int new_fd, std::string new_peer, std::int64_t now_ms);
+  // Bytes of storage held by the buffers.
+  std::size_t buffer_bytes() const { return in.capacity() + out.capacity() + head.capacity() + body.capacity(); }
+  // Between requests (nothing received, queued or being parsed): gives back buffers over `keep` bytes.
+  void trim_idle_buffers(std::size_t keep);
 };
 
 // What the protocol needs from the worker that runs it.

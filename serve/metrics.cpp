@@ -41,6 +41,7 @@ struct alignas(64) Metrics::Shard {
   std::atomic<std::uint64_t> latency_ns[kRouteCount];
   std::atomic<std::uint64_t> predictions_ok;
   std::atomic<std::uint64_t> prediction_failures[kStatusSlots];
+  std::atomic<std::int64_t> connection_buffer_bytes;
 };
 
 const char* route_label(RouteId route) {
@@ -67,6 +68,7 @@ Metrics::Metrics(int shards) : shard_count_(shards < 1 ? 1 : shards), shards_(ne
     for (auto& c : sh.latency_ns) c.store(0, std::memory_order_relaxed);
     sh.predictions_ok.store(0, std::memory_order_relaxed);
     for (auto& c : sh.prediction_failures) c.store(0, std::memory_order_relaxed);
+    sh.connection_buffer_bytes.store(0, std::memory_order_relaxed);
   }
   for (auto& t : timeouts) t.store(0);
   const auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -97,6 +99,11 @@ void Metrics::record_prediction(int shard, bool ok, int failure_status) {
                     ? failure_status - kMinStatus
                     : 500 - kMinStatus;
   sh.prediction_failures[s].fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::add_connection_buffer_bytes(int shard, std::int64_t delta) {
+  shards_[static_cast<std::size_t>(shard % shard_count_)].connection_buffer_bytes.fetch_add(
+      delta, std::memory_order_relaxed);
 }
 
 std::string Metrics::render(std::string_view model_name, double model_accuracy,
@@ -184,6 +191,11 @@ std::string Metrics::render(std::string_view model_name, double model_accuracy,
         static_cast<long long>(busy_rejections.load()));
   gauge("blnk_body_memory_bytes", "gauge", "Bytes reserved for request bodies being received.",
         static_cast<long long>(body_memory_in_use));
+  std::int64_t buffer_bytes = 0;
+  for (int s = 0; s < shard_count_; ++s) buffer_bytes += shards_[s].connection_buffer_bytes.load(std::memory_order_relaxed);
+  gauge("blnk_connection_buffer_bytes", "gauge",
+        "Bytes of storage held by connection buffers (open and pooled connections, request bodies included).",
+        static_cast<long long>(buffer_bytes));
   append_help(out, "blnk_timeouts_total", "counter", "Connections closed by a timeout, by phase.");
   static constexpr const char* kTimeoutNames[kTimeoutKinds] = {"header", "body", "idle", "write"};
   for (int t = 0; t < kTimeoutKinds; ++t) {

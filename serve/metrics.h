@@ -30,6 +30,8 @@ class Metrics {
 
   void record_request(int shard, RouteId route, int status, double seconds);
   void record_prediction(int shard, bool ok, int failure_status);
+  // Storage of the connections' buffers (open and pooled) grew or shrank by `delta` bytes.
+  void add_connection_buffer_bytes(int shard, std::int64_t delta);
 
   // Gauges and totals shared by all workers.
   std::atomic<std::int64_t> open_connections{0};

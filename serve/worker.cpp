@@ -62,7 +62,7 @@ int timer_tick_ms(const ServerConfig& c) {
 }  // namespace
 
 Worker::Worker(int id, WorkerShared& shared, Context context)
-    : id_(id), shared_(shared), context_(std::move(context)) {
+    : id_(id), shared_(shared), context_(std::move(context)), read_buffer_(new char[kReadChunkBytes]) {
   context_.shard = id;
   protocol_.config = shared.config;
   protocol_.context = &context_;
@@ -285,8 +285,7 @@ void Worker::on_event(Connection& c, std::uint32_t events) {
 // One recv(); false when the connection is finished (error, or EOF while lingering).
 bool Worker::read_input(Connection& c) {
   if (c.phase == Phase::Linger) {
-    char discard[16 * kKiB];
-    const ssize_t n = recv(c.fd, discard, sizeof discard, 0);
+    const ssize_t n = recv(c.fd, read_buffer_.get(), kReadChunkBytes, 0);
     if (n > 0) {
       c.lingered_bytes += static_cast<std::size_t>(n);
       return c.lingered_bytes < kMaxLingerBytes;
@@ -297,10 +296,9 @@ bool Worker::read_input(Connection& c) {
     // Not reading any more, but a hang-up still tells us the peer is gone.
     return true;
   }
-  char* dst = c.in.prepare(kReadChunkBytes);
-  const ssize_t n = recv(c.fd, dst, kReadChunkBytes, 0);
+  const ssize_t n = recv(c.fd, read_buffer_.get(), kReadChunkBytes, 0);
   if (n > 0) {
-    c.in.commit(static_cast<std::size_t>(n));
+    c.in.append({read_buffer_.get(), static_cast<std::size_t>(n)});
     process_input(c, protocol_, now_ms_);
     return true;
   }
@@ -361,6 +359,9 @@ void Worker::settle(Connection& c) {
     c.phase = Phase::Linger;
     c.linger_start_ms = now_ms_;
   }
+  if (c.phase == Phase::Head && !c.request_begun && c.in.empty() && c.out.empty())
+    c.trim_idle_buffers(kRetainedBufferBytes);
+  count_buffers(c);
   const bool want_write = !c.out.empty();
   if (want_write && !c.writing) c.write_progress_ms = now_ms_;  // the write timeout starts now
   const bool want_read =
@@ -394,12 +395,24 @@ void Worker::close_connection(Connection& c) {
   }
   connections_.pop_back();
   if (static_cast<int>(pool_.size()) < kMaxPooledConnections) {
-    owned->in.shrink_if_idle(kRetainedBufferBytes);
+    owned->in.clear();
     owned->out.clear();
-    owned->out.shrink_if_idle(kRetainedBufferBytes);
-    if (owned->head.capacity() > kRetainedBufferBytes) owned->head = std::string();
+    owned->body.clear();
+    owned->trim_idle_buffers(kRetainedBufferBytes);
+    count_buffers(*owned);
     pool_.push_back(std::move(owned));
+  } else {
+    shared_.metrics->add_connection_buffer_bytes(id_, -static_cast<std::int64_t>(owned->counted_buffer_bytes));
   }
+}
+
+// Brings the connection-buffer gauge up to date with this connection's buffers.
+void Worker::count_buffers(Connection& c) {
+  const std::size_t bytes = c.buffer_bytes();
+  if (bytes == c.counted_buffer_bytes) return;
+  shared_.metrics->add_connection_buffer_bytes(
+      id_, static_cast<std::int64_t>(bytes) - static_cast<std::int64_t>(c.counted_buffer_bytes));
+  c.counted_buffer_bytes = bytes;
 }
 
 // --- Timers and draining ----------------------------------------------------------

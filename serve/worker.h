@@ -58,6 +58,7 @@ class Worker {
   bool flush(Connection& c);
   void pump(Connection& c);
   void settle(Connection& c);
+  void count_buffers(Connection& c);
   void close_connection(Connection& c);
   void sweep();
   void timeout(Connection& c, TimeoutKind kind, bool send_408);
@@ -80,6 +81,9 @@ class Worker {
   int tick_ms_ = 100;
   std::vector<std::unique_ptr<Connection>> connections_;  // Connection::index is the position here
   std::vector<std::unique_ptr<Connection>> pool_;         // closed connections kept for reuse
+  // Every recv() lands here first, so a connection's input buffer grows only by what
+  // arrived: a slow or idle connection holds a few bytes, not a whole read's room.
+  std::unique_ptr<char[]> read_buffer_;
   std::atomic<int> load_{0};
   std::mutex inbox_mutex_;
   std::vector<Pending> inbox_;

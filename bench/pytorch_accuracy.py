@@ -2,10 +2,11 @@
 """Accuracy of the seed's model trained by PyTorch with blnk's recipe, for comparing
 blnk's accuracy figures with another implementation (not a speed benchmark).
 
-    /usr/bin/python3 bench/pytorch_accuracy.py --data ../shared/data/mnist --epochs 3 --seed 1
+    /usr/bin/python3 bench/pytorch_accuracy.py --data ../shared/data/mnist --epochs 3 --seed 1 [--lr-schedule cosine]
 """
 import argparse
 import gzip
+import math
 import struct
 
 import numpy as np
@@ -43,6 +44,8 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--lr-schedule", choices=["constant", "cosine"], default="constant",
+                    help="as blnk train's: cosine goes from 1e-3 down to 0 over all steps")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
@@ -52,6 +55,9 @@ def main():
     yt = read_idx(f"{a.data}/t10k-labels-idx1-ubyte.gz")
     model = seed_model()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    total_steps = a.epochs * ((len(x) + a.batch - 1) // a.batch)
+    cosine = lambda step: 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(opt, cosine if a.lr_schedule == "cosine" else lambda step: 1.0)
     for _ in range(a.epochs):
         model.train()
         perm = torch.randperm(len(x))
@@ -60,6 +66,7 @@ def main():
             opt.zero_grad()
             nn.functional.cross_entropy(model(x[idx]), y[idx]).backward()
             opt.step()
+            schedule.step()
     model.eval()
     with torch.no_grad():
         predicted = model(xt).argmax(1).numpy()

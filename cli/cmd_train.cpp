@@ -51,6 +51,9 @@ int cmd_train(int argc, char** argv) {
       ("epochs", "epochs to train (with --resume: the total to reach)", cxxopts::value<int>()->default_value("3"))
       ("batch-size", "minibatch size", cxxopts::value<int>()->default_value("64"))
       ("lr", "learning rate", cxxopts::value<float>()->default_value("0.001"))
+      ("lr-schedule", "constant, or cosine: from --lr down to 0 over the run", cxxopts::value<std::string>()->default_value("constant"))
+      ("ema", "keep a moving average of the weights with this momentum (e.g. 0.999) and end with it; 0: off",
+       cxxopts::value<float>()->default_value("0"))
       ("optimizer", "adam or sgd", cxxopts::value<std::string>()->default_value("adam"))
       ("momentum", "SGD momentum", cxxopts::value<float>()->default_value("0.9"))
       ("seed", "seed for initialisation, shuffling, dropout and augmentation", cxxopts::value<std::uint64_t>()->default_value("1"))
@@ -83,12 +86,20 @@ int cmd_train(int argc, char** argv) {
     resume_file = read_model_file(checkpoint);
     cfg = train::config_from_checkpoint(resume_file, checkpoint);
     spec = resume_file.spec;
-    if (args.count("epochs")) cfg.epochs = args["epochs"].as<int>();
+    if (args.count("epochs") && args["epochs"].as<int>() != cfg.epochs) {
+      if (cfg.lr_schedule != train::LrSchedule::constant)
+        std::fprintf(stderr, "note: the %s schedule spans all epochs; with --epochs %d instead of %d the remaining "
+                             "steps get other learning rates than either uninterrupted run\n",
+                     train::lr_schedule_name(cfg.lr_schedule), args["epochs"].as<int>(), cfg.epochs);
+      cfg.epochs = args["epochs"].as<int>();
+    }
   } else {
     cfg.epochs = args["epochs"].as<int>();
     cfg.batch_size = args["batch-size"].as<int>();
     cfg.optimizer.name = args["optimizer"].as<std::string>();
     cfg.optimizer.learning_rate = args["lr"].as<float>();
+    cfg.lr_schedule = train::parse_lr_schedule(args["lr-schedule"].as<std::string>());
+    cfg.ema_momentum = args["ema"].as<float>();
     cfg.optimizer.momentum = args["momentum"].as<float>();
     cfg.seed = args["seed"].as<std::uint64_t>();
     cfg.val_split = args["val-split"].as<double>();
@@ -163,6 +174,8 @@ int cmd_train(int argc, char** argv) {
   model.set_metadata("trained.epochs", std::to_string(cfg.epochs));
   model.set_metadata("trained.seed", std::to_string(cfg.seed));
   model.set_metadata("trained.augment", cfg.augment ? "yes" : "no");
+  model.set_metadata("trained.lr_schedule", train::lr_schedule_name(cfg.lr_schedule));
+  if (cfg.ema_momentum > 0) model.set_metadata("trained.ema_momentum", std::to_string(cfg.ema_momentum));
   if (!trainer.history().empty() && trainer.history().back().test_accuracy >= 0) {
     char acc[32];
     std::snprintf(acc, sizeof acc, "%.4f", trainer.history().back().test_accuracy);

@@ -8,12 +8,12 @@
 namespace blnk::train {
 
 Adam::Adam(const OptimizerConfig& config, std::size_t param_count)
-    : cfg_(config), m_(param_count, 0.0f), v_(param_count, 0.0f) {}
+    : Optimizer(config.learning_rate), cfg_(config), m_(param_count, 0.0f), v_(param_count, 0.0f) {}
 
 void Adam::step(std::span<float> params, std::span<const float> grads, int threads) {
   ++steps_;
   const double t = double(steps_);
-  const float alpha = float(double(cfg_.learning_rate) * std::sqrt(1.0 - std::pow(double(cfg_.beta2), t)) /
+  const float alpha = float(double(learning_rate_) * std::sqrt(1.0 - std::pow(double(cfg_.beta2), t)) /
                             (1.0 - std::pow(double(cfg_.beta1), t)));
   const float one_minus_b1 = 1.0f - cfg_.beta1, one_minus_b2 = 1.0f - cfg_.beta2;
   const float eps = cfg_.epsilon;
@@ -31,11 +31,11 @@ void Adam::step(std::span<float> params, std::span<const float> grads, int threa
 }
 
 Sgd::Sgd(const OptimizerConfig& config, std::size_t param_count)
-    : cfg_(config), velocity_(param_count, 0.0f) {}
+    : Optimizer(config.learning_rate), cfg_(config), velocity_(param_count, 0.0f) {}
 
 void Sgd::step(std::span<float> params, std::span<const float> grads, int threads) {
   ++steps_;
-  const float lr = cfg_.learning_rate, mu = cfg_.momentum;
+  const float lr = learning_rate_, mu = cfg_.momentum;
   float* p = params.data();
   const float* g = grads.data();
   float* vel = velocity_.data();

@@ -34,9 +34,14 @@ class Optimizer {
   virtual std::vector<OptimizerSlot> slots() = 0;
   std::int64_t steps() const { return steps_; }
   void set_steps(std::int64_t steps) { steps_ = steps; }
+  // The rate of the next steps (a schedule changes it before each step).
+  float learning_rate() const { return learning_rate_; }
+  void set_learning_rate(float rate) { learning_rate_ = rate; }
 
  protected:
+  explicit Optimizer(float learning_rate) : learning_rate_(learning_rate) {}
   std::int64_t steps_ = 0;
+  float learning_rate_;
 };
 
 // Adam exactly as Keras 2.12 computes it:

@@ -3,6 +3,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -47,8 +48,10 @@ std::string history_csv(const std::vector<EpochStats>& history) {
   for (const EpochStats& e : history) {
     s += std::to_string(e.epoch);
     for (double v : {e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy, e.test_loss,
-                     e.test_accuracy, e.seconds, e.images_per_second})
-      s += "," + exact(v);
+                     e.test_accuracy, e.seconds, e.images_per_second}) {
+      s += ',';
+      s += exact(v);
+    }
     s += "\n";
   }
   return s;
@@ -96,6 +99,8 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   if (cfg_.epochs < 0) throw Error("train: the epoch count must not be negative");
   if (!(cfg_.val_split >= 0.0 && cfg_.val_split < 1.0))
     throw Error("train: the validation split must be in [0, 1)");
+  if (!(cfg_.ema_momentum >= 0.0f && cfg_.ema_momentum < 1.0f))
+    throw Error("train: the moving-average momentum must be in [0, 1)");
   if (cfg_.augment && net.input_shape().c != 1)
     throw Error("train: --augment needs single-channel images");
   const int classes = net.num_classes();
@@ -124,6 +129,7 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   }
 
   optimizer_ = make_optimizer(cfg_.optimizer, net.param_count());
+  if (cfg_.ema_momentum > 0.0f) average_.assign(net.params().begin(), net.params().end());
   const int threads = std::min(cfg_.threads, cfg_.batch_size);
   const int slice = (cfg_.batch_size + threads - 1) / threads;
   for (int t = 0; t < threads; ++t) {
@@ -133,6 +139,8 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   batch_x_.assign(std::size_t(cfg_.batch_size) * image_size, 0.0f);
   batch_labels_.assign(cfg_.batch_size, 0);
   order_.reserve(train_indices_.size());
+  const std::int64_t batches = (std::int64_t(train_indices_.size()) + cfg_.batch_size - 1) / cfg_.batch_size;
+  total_steps_ = batches * cfg_.epochs;
 }
 
 void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& correct) {
@@ -188,7 +196,26 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
     loss_sum += thread_loss[t];
     correct += thread_correct[t];
   }
+  optimizer_->set_learning_rate(scheduled_learning_rate(cfg_.lr_schedule, cfg_.optimizer.learning_rate,
+                                                        optimizer_->steps(), total_steps_));
   optimizer_->step(net_.params(), thread_grads_[0], threads);
+  update_average();
+}
+
+void Trainer::update_average() {
+  if (average_.empty()) return;
+  const float m = cfg_.ema_momentum, one_minus_m = 1.0f - cfg_.ema_momentum;
+  const std::span<const float> p = net_.params();
+  float* a = average_.data();
+  const std::ptrdiff_t n = std::ptrdiff_t(average_.size());
+#pragma omp parallel for num_threads(int(workspaces_.size())) schedule(static)
+  for (std::ptrdiff_t i = 0; i < n; ++i) a[i] = m * a[i] + one_minus_m * p[i];
+}
+
+void Trainer::swap_average() {
+  if (average_.empty()) return;
+  const std::span<float> p = net_.params();
+  std::swap_ranges(p.begin(), p.end(), average_.begin());
 }
 
 TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
@@ -238,6 +265,7 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
     e.train_loss = loss_sum / count;
     e.train_accuracy = double(correct) / count;
     e.images_per_second = (count - first_batch * cfg_.batch_size) / std::max(train_seconds, 1e-9);
+    swap_average();
     if (!val_indices_.empty()) {
       const Evaluation v = evaluate(net_, {val_pixels_.data(), val_labels_.data(), int(val_labels_.size())},
                                     cfg_.threads);
@@ -249,6 +277,7 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
       e.test_loss = t.mean_loss;
       e.test_accuracy = t.accuracy();
     }
+    swap_average();
     e.seconds = seconds_since(start);
     ++epoch_;
     batch_in_epoch_ = 0;
@@ -259,6 +288,8 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
     if (callbacks.on_epoch) callbacks.on_epoch(e);
     if (stop() && epoch_ < cfg_.epochs) return TrainOutcome::interrupted;
   }
+  // The run's model is the average (the checkpoint keeps both, for a longer --resume).
+  if (!average_.empty()) std::copy(average_.begin(), average_.end(), net_.params().begin());
   return TrainOutcome::finished;
 }
 
@@ -266,6 +297,7 @@ ModelFile Trainer::checkpoint() const {
   ModelFile file = model_file_of(net_);
   for (const OptimizerSlot& slot : const_cast<Optimizer&>(*optimizer_).slots())
     file.tensors.push_back({"optimizer/" + slot.name, {int(slot.values->size())}, *slot.values});
+  if (!average_.empty()) file.tensors.push_back({"train/average", {int(average_.size())}, average_});
   const OptimizerConfig& o = cfg_.optimizer;
   const std::pair<const char*, std::string> entries[] = {
       {"train.epoch", std::to_string(epoch_)},
@@ -279,8 +311,10 @@ ModelFile Trainer::checkpoint() const {
       {"train.threads", std::to_string(cfg_.threads)},
       {"train.val_split", exact(cfg_.val_split)},
       {"train.augment", cfg_.augment ? "1" : "0"},
+      {"train.ema_momentum", exact(cfg_.ema_momentum)},
       {"train.samples", std::to_string(data_.count)},
       {"optimizer.name", o.name},
+      {"optimizer.lr_schedule", lr_schedule_name(cfg_.lr_schedule)},
       {"optimizer.learning_rate", exact(o.learning_rate)},
       {"optimizer.beta1", exact(o.beta1)},
       {"optimizer.beta2", exact(o.beta2)},
@@ -307,7 +341,14 @@ TrainConfig config_from_checkpoint(const ModelFile& file, const std::string& nam
   c.threads = int(need_number(file, "train.threads", name));
   c.val_split = need_number(file, "train.val_split", name);
   c.augment = need(file, "train.augment", name) == "1";
+  // Checkpoints written before the moving average and the schedules existed have neither.
+  c.ema_momentum = file.find_metadata("train.ema_momentum") ? float(need_number(file, "train.ema_momentum", name)) : 0.0f;
   c.optimizer.name = need(file, "optimizer.name", name);
+  const std::string* stored_schedule = file.find_metadata("optimizer.lr_schedule");
+  const std::string schedule = stored_schedule ? *stored_schedule : "constant";
+  if (schedule != "constant" && schedule != "cosine")
+    throw Error(name + ": checkpoint value 'optimizer.lr_schedule' is '" + schedule + "' (constant or cosine)");
+  c.lr_schedule = parse_lr_schedule(schedule);
   c.optimizer.learning_rate = float(need_number(file, "optimizer.learning_rate", name));
   c.optimizer.beta1 = float(need_number(file, "optimizer.beta1", name));
   c.optimizer.beta2 = float(need_number(file, "optimizer.beta2", name));
@@ -319,7 +360,8 @@ TrainConfig config_from_checkpoint(const ModelFile& file, const std::string& nam
 void Trainer::resume_from(const ModelFile& file, const std::string& name) {
   const TrainConfig saved = config_from_checkpoint(file, name);
   if (saved.batch_size != cfg_.batch_size || saved.seed != cfg_.seed || saved.val_split != cfg_.val_split ||
-      saved.augment != cfg_.augment || saved.optimizer.name != cfg_.optimizer.name)
+      saved.augment != cfg_.augment || saved.optimizer.name != cfg_.optimizer.name ||
+      saved.lr_schedule != cfg_.lr_schedule || saved.ema_momentum != cfg_.ema_momentum)
     throw Error(name + ": the checkpoint was made with other training settings");
   if (int(need_number(file, "train.samples", name)) != data_.count)
     throw Error(name + ": the checkpoint was made on a training set of another size");
@@ -331,6 +373,12 @@ void Trainer::resume_from(const ModelFile& file, const std::string& name) {
     if (!t || t->data.size() != slot.values->size())
       throw Error(name + ": optimizer state '" + slot.name + "' is missing or has the wrong size");
     *slot.values = t->data;
+  }
+  if (!average_.empty()) {
+    const StoredTensor* t = file.find_tensor("train/average");
+    if (!t || t->data.size() != average_.size())
+      throw Error(name + ": the parameters' moving average is missing or has the wrong size");
+    average_ = t->data;
   }
   optimizer_->set_steps(std::int64_t(need_number(file, "train.step", name)));
   epoch_ = int(need_number(file, "train.epoch", name));

@@ -19,6 +19,7 @@
 #include "engine/network.h"
 #include "train/evaluate.h"
 #include "train/optimizer.h"
+#include "train/schedule.h"
 
 namespace blnk::train {
 
@@ -26,6 +27,11 @@ struct TrainConfig {
   int epochs = 3;
   int batch_size = 64;
   OptimizerConfig optimizer;
+  LrSchedule lr_schedule = LrSchedule::constant;  // over all epochs * batches steps
+  // Exponential moving average of the parameters (Keras's use_ema / ema_momentum): after
+  // each step average = m * average + (1 - m) * params; evaluations use the average and a
+  // finished run ends with it. 0: off.
+  float ema_momentum = 0;
   std::uint64_t seed = 1;
   int threads = 1;
   double val_split = 0;  // fraction of the training set held out for validation
@@ -77,6 +83,9 @@ class Trainer {
 
  private:
   void train_batch(const int* indices, int n, double& loss_sum, int& correct);
+  void update_average();
+  // Exchanges the network's parameters and their average (evaluation uses the average).
+  void swap_average();
   void save_checkpoint() const;
 
   Network& net_;
@@ -91,9 +100,11 @@ class Trainer {
   std::vector<float> batch_x_;               // (batch, input)
   std::vector<std::uint8_t> batch_labels_;   // (batch)
   std::vector<int> order_;                   // this epoch's shuffled indices
+  std::vector<float> average_;  // the parameters' moving average (empty: off)
   std::vector<EpochStats> history_;
   int epoch_ = 0;        // completed epochs
   int batch_in_epoch_ = 0;  // batches done in the current epoch (non-zero only after an interrupt)
+  std::int64_t total_steps_ = 0;  // of the whole run, for the learning-rate schedule
   double partial_loss_ = 0;
   int partial_correct_ = 0;
 };

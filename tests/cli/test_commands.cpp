@@ -43,6 +43,21 @@ void make_synthetic(int count, std::uint64_t seed, std::vector<std::uint8_t>& pi
   }
 }
 
+// `count` synthetic images and labels written as IDX files in `tmp`.
+struct SyntheticFiles {
+  std::vector<std::uint8_t> pixels, labels;
+  std::string images_path, labels_path;
+};
+SyntheticFiles write_synthetic(TempDir& tmp, int count, std::uint64_t seed) {
+  SyntheticFiles f;
+  make_synthetic(count, seed, f.pixels, f.labels);
+  f.images_path = tmp.file("images.idx");
+  f.labels_path = tmp.file("labels.idx");
+  data::write_idx_images(f.images_path, count, kSide, kSide, f.pixels);
+  data::write_idx_labels(f.labels_path, f.labels);
+  return f;
+}
+
 }  // namespace
 
 TEST_CASE("summary: the bundled model's layer table and parameter count") {
@@ -138,11 +153,11 @@ TEST_CASE("eval --json on the bundled model and MNIST test images") {
 
 TEST_CASE("train and eval: a bad IDX file gives an error naming it, exit 1") {
   TempDir tmp("badidx");
-  std::vector<std::uint8_t> px, lb;
-  make_synthetic(50, 3, px, lb);
-  const std::string images = tmp.file("images.idx"), labels = tmp.file("labels.idx");
-  data::write_idx_images(images, 50, kSide, kSide, px);
-  data::write_idx_labels(labels, lb);
+  const SyntheticFiles set = write_synthetic(tmp, 50, 3);
+  const std::vector<std::uint8_t>& px = set.pixels;
+  const std::vector<std::uint8_t>& lb = set.labels;
+  const std::string& images = set.images_path;
+  const std::string& labels = set.labels_path;
   const std::string text = tmp.file("not-idx.txt");
   write_text(text, "this is not an IDX file\n");
   std::vector<std::uint8_t> cut = data::encode_idx_images(50, kSide, kSide, px);
@@ -180,6 +195,28 @@ TEST_CASE("train and eval: a bad IDX file gives an error naming it, exit 1") {
     CHECK(r.status == 1);
     CHECK(contains(r.err, c.named));
     CHECK(contains(r.err, "error"));
+  }
+  CHECK_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE("train: a bad --lr-schedule or --ema is refused before training, naming the value") {
+  TempDir tmp("badtrainopts");
+  const SyntheticFiles set = write_synthetic(tmp, 50, 3);
+  const std::string out = tmp.file("never.blnk");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--lr-schedule", "linear"}, "unknown learning-rate schedule 'linear'"},
+      {{"--ema", "1"}, "moving-average momentum must be in [0, 1)"},
+      {{"--ema", "-0.5"}, "moving-average momentum must be in [0, 1)"},
+  };
+  for (const auto& [extra, message] : cases) {
+    std::vector<std::string> args = {"train", "--train-images", set.images_path, "--train-labels", set.labels_path, "--arch",
+                                      kSmallSpec, "--quiet", "--out", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CAPTURE(message);
+    const RunResult r = run_blnk(args, tmp);
+    INFO("stderr:\n" << r.err);
+    CHECK(r.status != 0);
+    CHECK(contains(r.err, message));
   }
   CHECK_FALSE(std::filesystem::exists(out));
 }

@@ -1,11 +1,14 @@
-// Softmax cross-entropy and one optimizer step against values computed by hand.
+// Softmax cross-entropy, optimizer steps and learning-rate schedules against values computed by hand.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
+#include "engine/error.h"
 #include "train/loss.h"
 #include "train/optimizer.h"
+#include "train/schedule.h"
 
 using namespace blnk::train;
 
@@ -70,4 +73,42 @@ TEST_CASE("SGD with momentum against values computed by hand") {
   CHECK(p[0] == doctest::Approx(0.8));
   sgd->step(p, g, 1);  // v = 0.9 * -0.2 - 0.2 = -0.38, p = 0.42
   CHECK(p[0] == doctest::Approx(0.42));
+}
+
+TEST_CASE("an optimizer steps with the learning rate set last (a schedule's)") {
+  for (const char* name : {"adam", "sgd"}) {
+    CAPTURE(name);
+    OptimizerConfig base, scaled;
+    base.name = scaled.name = name;
+    scaled.learning_rate = 2.5e-4f;
+    auto set_later = make_optimizer(base, 2), configured = make_optimizer(scaled, 2);
+    set_later->set_learning_rate(2.5e-4f);
+    std::vector<float> p = {1.0f, -2.0f}, q = p;
+    const std::vector<float> g = {0.5f, -0.1f};
+    set_later->step(p, g, 1);
+    configured->step(q, g, 1);
+    CHECK(p == q);
+    CHECK(p[0] != 1.0f);
+  }
+}
+
+TEST_CASE("learning-rate schedules: constant, and cosine from the base rate to zero") {
+  CHECK(scheduled_learning_rate(LrSchedule::constant, 1e-3f, 0, 100) == 1e-3f);
+  CHECK(scheduled_learning_rate(LrSchedule::constant, 1e-3f, 99, 100) == 1e-3f);
+  CHECK(scheduled_learning_rate(LrSchedule::cosine, 1e-3f, 0, 100) == 1e-3f);
+  CHECK(scheduled_learning_rate(LrSchedule::cosine, 1e-3f, 50, 100) == doctest::Approx(5e-4).epsilon(1e-6));
+  CHECK(scheduled_learning_rate(LrSchedule::cosine, 1e-3f, 25, 100) ==
+        doctest::Approx(1e-3 * 0.5 * (1 + std::sqrt(0.5))).epsilon(1e-6));
+  CHECK(scheduled_learning_rate(LrSchedule::cosine, 1e-3f, 100, 100) == doctest::Approx(0.0).epsilon(1e-9));
+  float previous = 1.0f;
+  for (int step = 0; step < 100; ++step) {
+    const float rate = scheduled_learning_rate(LrSchedule::cosine, 1e-3f, step, 100);
+    CHECK(rate > 0.0f);
+    CHECK(rate < previous);
+    previous = rate;
+  }
+  CHECK(parse_lr_schedule("cosine") == LrSchedule::cosine);
+  CHECK(std::string(lr_schedule_name(parse_lr_schedule("constant"))) == "constant");
+  CHECK_THROWS_WITH_AS(parse_lr_schedule("linear"), doctest::Contains("unknown learning-rate schedule 'linear'"),
+                       blnk::Error);
 }

@@ -1,7 +1,11 @@
-// The training loop: fitting, bit-reproducibility, exact resume, divergence.
+// The training loop: fitting, bit-reproducibility, exact resume, learning-rate schedules, divergence.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <span>
+#include <utility>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -79,6 +83,9 @@ TEST_CASE("an interrupted run resumed from its checkpoint ends with exactly the 
   cfg.threads = 2;
   cfg.seed = 4;
   cfg.val_split = 0.1;
+  SUBCASE("constant learning rate") { cfg.lr_schedule = LrSchedule::constant; }
+  SUBCASE("cosine learning rate") { cfg.lr_schedule = LrSchedule::cosine; }
+  SUBCASE("moving average of the parameters") { cfg.ema_momentum = 0.9f; }
 
   Network straight(kSmallSpec);
   straight.init(cfg.seed);
@@ -103,6 +110,8 @@ TEST_CASE("an interrupted run resumed from its checkpoint ends with exactly the 
   Network resumed = network_from(saved, ckpt);
   TrainConfig restored = config_from_checkpoint(saved, ckpt);
   CHECK(restored.seed == cfg.seed);
+  CHECK(restored.lr_schedule == cfg.lr_schedule);
+  CHECK(restored.ema_momentum == cfg.ema_momentum);
   restored.checkpoint_path = ckpt;
   Trainer rest(resumed, restored, set.view(), nullptr);
   rest.resume_from(saved, ckpt);
@@ -110,6 +119,86 @@ TEST_CASE("an interrupted run resumed from its checkpoint ends with exactly the 
   CHECK(std::equal(resumed.params().begin(), resumed.params().end(), straight.params().begin()));
   CHECK(rest.history().size() == 3);
   CHECK(rest.history().back().train_loss == full.history().back().train_loss);
+  std::filesystem::remove(ckpt);
+}
+
+TEST_CASE("the learning-rate schedule is applied, and a checkpoint of another schedule is refused") {
+  RandomSet set(128, 6);
+  const std::string ckpt = temp_path("schedule.blnk");
+  auto train_once = [&](LrSchedule schedule, const std::string& checkpoint) {
+    Network net(kSmallSpec);
+    net.init(3);
+    TrainConfig cfg;
+    cfg.epochs = 2;
+    cfg.batch_size = 32;
+    cfg.seed = 3;
+    cfg.lr_schedule = schedule;
+    cfg.checkpoint_path = checkpoint;
+    Trainer trainer(net, cfg, set.view(), nullptr);
+    trainer.run({});
+    return std::vector<float>(net.params().begin(), net.params().end());
+  };
+  const auto constant = train_once(LrSchedule::constant, ""), cosine = train_once(LrSchedule::cosine, ckpt);
+  CHECK(constant != cosine);
+
+  const ModelFile saved = read_model_file(ckpt);
+  Network net(kSmallSpec);
+  net.init(3);
+  TrainConfig other = config_from_checkpoint(saved, ckpt);
+  other.lr_schedule = LrSchedule::constant;
+  Trainer trainer(net, other, set.view(), nullptr);
+  CHECK_THROWS_WITH_AS(trainer.resume_from(saved, ckpt), doctest::Contains("other training settings"), Error);
+
+  ModelFile bad = saved;
+  bad.set_metadata("optimizer.lr_schedule", "linear");
+  CHECK_THROWS_WITH_AS(config_from_checkpoint(bad, ckpt), doctest::Contains("'optimizer.lr_schedule' is 'linear'"),
+                       Error);
+  std::filesystem::remove(ckpt);
+}
+
+TEST_CASE("--ema: the run ends with the moving average of the parameters, and training is unchanged") {
+  RandomSet set(96, 7);
+  const std::string ckpt = temp_path("average.blnk");
+  TrainConfig cfg;
+  cfg.epochs = 2;
+  cfg.batch_size = 16;
+  cfg.seed = 5;
+  cfg.threads = 2;
+  const float m = 0.8f;
+  const LabelledImages test = set.view();
+
+  // Without the average, following the parameters after every step.
+  Network plain(kSmallSpec);
+  plain.init(cfg.seed);
+  std::vector<double> expected(plain.params().begin(), plain.params().end());
+  Trainer plain_trainer(plain, cfg, set.view(), &test);
+  TrainCallbacks follow;
+  follow.on_batch = [&](const BatchProgress&) {
+    const std::span<const float> p = std::as_const(plain).params();
+    for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = m * expected[i] + (1 - m) * double(p[i]);
+  };
+  plain_trainer.run(follow);
+
+  Network averaged(kSmallSpec);
+  averaged.init(cfg.seed);
+  TrainConfig with_average = cfg;
+  with_average.ema_momentum = m;
+  with_average.checkpoint_path = ckpt;
+  Trainer averaged_trainer(averaged, with_average, set.view(), &test);
+  averaged_trainer.run({});
+  const std::span<const float> result = std::as_const(averaged).params();
+  double worst = 0;
+  for (std::size_t i = 0; i < expected.size(); ++i) worst = std::max(worst, std::abs(double(result[i]) - expected[i]));
+  CHECK(worst < 1e-5);
+  CHECK(!std::equal(result.begin(), result.end(), std::as_const(plain).params().begin()));
+  // The evaluations (which swap the average in and out) left training untouched: the
+  // checkpoint's raw parameters are exactly those of the run without the average.
+  const ModelFile saved = read_model_file(ckpt);
+  const Network raw = network_from(saved, ckpt);
+  CHECK(std::equal(raw.params().begin(), raw.params().end(), std::as_const(plain).params().begin()));
+  CHECK(saved.find_tensor("train/average") != nullptr);
+  // And its test accuracy is the average's.
+  CHECK(averaged_trainer.history().back().test_accuracy == evaluate(averaged, set.view(), 1).accuracy());
   std::filesystem::remove(ckpt);
 }
 

@@ -203,20 +203,24 @@ TEST_CASE("train: a bad --lr-schedule or --ema is refused before training, namin
   TempDir tmp("badtrainopts");
   const SyntheticFiles set = write_synthetic(tmp, 50, 3);
   const std::string out = tmp.file("never.blnk");
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+  struct Case {
+    std::vector<std::string> extra;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
       {{"--lr-schedule", "linear"}, "unknown learning-rate schedule 'linear'"},
       {{"--ema", "1"}, "moving-average momentum must be in [0, 1)"},
       {{"--ema", "-0.5"}, "moving-average momentum must be in [0, 1)"},
   };
-  for (const auto& [extra, message] : cases) {
-    std::vector<std::string> args = {"train", "--train-images", set.images_path, "--train-labels", set.labels_path, "--arch",
-                                      kSmallSpec, "--quiet", "--out", out};
-    args.insert(args.end(), extra.begin(), extra.end());
-    CAPTURE(message);
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"train", "--train-images", set.images_path, "--train-labels", set.labels_path,
+                                      "--arch", kSmallSpec, "--quiet", "--out", out};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    CAPTURE(c.message);
     const RunResult r = run_blnk(args, tmp);
     INFO("stderr:\n" << r.err);
     CHECK(r.status != 0);
-    CHECK(contains(r.err, message));
+    CHECK(contains(r.err, c.message));
   }
   CHECK_FALSE(std::filesystem::exists(out));
 }

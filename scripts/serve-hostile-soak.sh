@@ -30,6 +30,8 @@
 #   WRK_THREADS (default 1), WRK_CONNECTIONS (default 8), PYTHON (default /usr/bin/python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+script=serve-hostile-soak.sh
+source scripts/lib/serve-harness.sh
 
 blnk=${BLNK:-build/blnk}
 model=${MODEL:-models/mnist.blnk}
@@ -42,31 +44,16 @@ readonly REAP_SECONDS=75          # body timeout 60 s + linger 2 s + sweep tick 
 readonly HOLD_SECONDS=90          # the hostile client keeps its slow connections this long at most
 readonly TERM_SECONDS=15          # drain timeout 10 s + margin
 
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --duration) duration=$2; shift 2 ;;
-    --interval) interval=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    --png) png=$2; shift 2 ;;
-    --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
-    *) echo "serve-hostile-soak.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-command -v wrk >/dev/null || { echo "serve-hostile-soak.sh: wrk not found (apt-get install wrk)" >&2; exit 2; }
-[ -x "$blnk" ] || { echo "serve-hostile-soak.sh: no $blnk (build first)" >&2; exit 2; }
+parse_options "duration interval threads png out" 2,27 "$@"
+require_tools
 [ -f "$model" ] || { echo "serve-hostile-soak.sh: no model $model" >&2; exit 2; }
 
 work=$(mktemp -d)
 [ -n "$out" ] && mkdir -p "$out"
-server="" sampler="" hostile="" wrk_pid=""
+sampler="" hostile="" wrk_pid=""
 cleanup() {
   for p in $sampler $hostile $wrk_pid; do kill "$p" 2>/dev/null || true; done
-  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-    kill -TERM "$server" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server" 2>/dev/null || true
-  fi
+  stop_server
   if [ -n "$out" ]; then cp "$work"/samples.csv "$work"/*.txt "$work"/*.json "$work"/server.log "$out"/ 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -83,25 +70,12 @@ export SOAK_PNG=$png
 cat >"$work/good.lua" <<'EOF'
 -- Good traffic: alternate GET /healthz and POST /predict of $SOAK_PNG. Every answer is sorted:
 -- 200 "ok\n", 200 with the digit $SOAK_DIGIT, 200 with another digit, or anything else.
-local f = assert(io.open(os.getenv("SOAK_PNG"), "rb"))
-local png = f:read("*a")
-f:close()
+dofile(os.getenv("SOAK_LIB") .. "/alternate-requests.lua")
 local digit_field = '"digit":' .. os.getenv("SOAK_DIGIT") .. ','
 local threads = {}
-local requests, sent = {}, 0
 healthz_ok, predict_ok, wrong_digit, other, other_statuses = 0, 0, 0, 0, ""
 
 function setup(thread) table.insert(threads, thread) end
-
-function init(args)
-  requests[1] = wrk.format("GET", "/healthz")
-  requests[2] = wrk.format("POST", "/predict", { ["Content-Type"] = "image/png" }, png)
-end
-
-function request()
-  sent = sent + 1
-  return requests[sent % 2 + 1]
-end
 
 function response(status, headers, body)
   if status == 200 and body == "ok\n" then
@@ -134,31 +108,12 @@ end
 EOF
 
 # --- the server -----------------------------------------------------------------------
-: >"$work/server.log"
-"$blnk" serve --port 0 --threads "$threads" --quiet --model "$model" 2>"$work/server.log" &
-server=$!
-url=""
-for _ in $(seq 150); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.log" | head -1 || true)
-  [ -n "$url" ] && break
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "serve-hostile-soak.sh: blnk serve did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
+start_server "$work/server.log" --threads "$threads" --model "$model"
 port=${url##*:}
-
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$server/status"; }
-fds() { ls "/proc/$server/fd" | wc -l; }
-mb() { awk -v k="$1" 'BEGIN {printf "%.1f MB", k / 1024}'; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
 metric() {  # metric NAME-REGEX: sum of the matching lines of /metrics
   curl -fsS --max-time 5 "$url/metrics" | awk -v re="$1" '$0 !~ /^#/ && $1 ~ re {n += $NF} END {print n + 0}'
-}
-
-failures=0
-verdict() {  # verdict OK|FAIL what
-  if [ "$1" = OK ]; then echo "PASS  $2"; else echo "FAIL  $2"; failures=$((failures + 1)); fi
 }
 
 answer=$(curl -fsS -X POST --data-binary @"$png" -H 'Content-Type: image/png' "$url/predict") ||

@@ -16,6 +16,8 @@
 # Environment: BLNK (default build/blnk), WRK_THREADS (default 2), WRK_CONNECTIONS (default 64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+script=serve-soak.sh
+source scripts/lib/serve-harness.sh
 
 blnk=${BLNK:-build/blnk}
 wrk_threads=${WRK_THREADS:-2}
@@ -25,30 +27,14 @@ readonly MIN_HEALTHZ_RPS=30000 MIN_PREDICT_RPS=3000 MAX_P99_MS=50 MAX_RSS_MB=50
 readonly MAX_SOAK_SECONDS=300          # wrk's -d: the soak stops there even if short of its count
 readonly MAX_RSS_GROWTH_KB=2048        # between the two halves of the soak: more is a leak
 
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --threads) threads=$2; shift 2 ;;
-    --requests) requests=$2; shift 2 ;;
-    --duration) duration=$2; shift 2 ;;
-    --png) png=$2; shift 2 ;;
-    --model) model=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-    *) echo "serve-soak.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-command -v wrk >/dev/null || { echo "serve-soak.sh: wrk not found (apt-get install wrk)" >&2; exit 2; }
-[ -x "$blnk" ] || { echo "serve-soak.sh: no $blnk (build first)" >&2; exit 2; }
+parse_options "threads requests duration png model" 2,17 "$@"
+require_tools
 
 work=$(mktemp -d)
-server=""
 sampler=""
 cleanup() {
   [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
-  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-    kill -TERM "$server" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server" 2>/dev/null || true
-  fi
+  stop_server
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -84,19 +70,9 @@ EOF
 cat >"$work/mix.lua" <<'EOF'
 -- Alternate GET /healthz and POST /predict; each wrk thread stops after $SOAK_PER_THREAD responses
 -- (wrk itself runs until -d or SIGINT: the script sends SIGINT once the server has answered them all).
-local f = assert(io.open(os.getenv("SOAK_PNG"), "rb"))
-local png = f:read("*a")
-f:close()
+dofile(os.getenv("SOAK_LIB") .. "/alternate-requests.lua")
 local limit = tonumber(os.getenv("SOAK_PER_THREAD"))
-local requests, sent, done = {}, 0, 0
-function init(args)
-  requests[1] = wrk.format("GET", "/healthz")
-  requests[2] = wrk.format("POST", "/predict", { ["Content-Type"] = "image/png" }, png)
-end
-function request()
-  sent = sent + 1
-  return requests[sent % 2 + 1]
-end
+local done = 0
 function response(status, headers, body)
   done = done + 1
   if done >= limit then wrk.thread:stop() end
@@ -106,28 +82,8 @@ EOF
 # --- the server -----------------------------------------------------------------------
 model_args=()
 [ -n "$model" ] && model_args=(--model "$model")
-: >"$work/server.log"
-"$blnk" serve --port 0 --threads "$threads" --quiet "${model_args[@]}" 2>"$work/server.log" &
-server=$!
-url=""
-for _ in $(seq 150); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.log" | head -1 || true)
-  [ -n "$url" ] && break
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "serve-soak.sh: blnk serve did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$server/status"; }
-hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$server/status"; }
-fds() { ls "/proc/$server/fd" | wc -l; }
-mb() { awk -v k="$1" 'BEGIN {printf "%.1f MB", k / 1024}'; }
+start_server "$work/server.log" --threads "$threads" "${model_args[@]}"
 settle() { sleep 1; }  # let the server see wrk's connections close
-
-failures=0
-verdict() {  # verdict OK|FAIL what
-  if [ "$1" = OK ]; then echo "PASS  $2"; else echo "FAIL  $2"; failures=$((failures + 1)); fi
-}
 
 echo "blnk serve: $url (--threads $threads, pid $server); png $(stat -c %s "$png") bytes; $(nproc) cores"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -343,6 +343,8 @@ TrainConfig config_from_checkpoint(const ModelFile& file, const std::string& nam
   c.augment = need(file, "train.augment", name) == "1";
   // Checkpoints written before the moving average and the schedules existed have neither.
   c.ema_momentum = file.find_metadata("train.ema_momentum") ? float(need_number(file, "train.ema_momentum", name)) : 0.0f;
+  if (!(c.ema_momentum >= 0.0f && c.ema_momentum < 1.0f))
+    throw Error(name + ": checkpoint value 'train.ema_momentum' is outside [0, 1)");
   c.optimizer.name = need(file, "optimizer.name", name);
   const std::string* stored_schedule = file.find_metadata("optimizer.lr_schedule");
   const std::string schedule = stored_schedule ? *stored_schedule : "constant";

@@ -74,6 +74,8 @@ class Trainer {
   // settings); throws Error when the checkpoint does not fit.
   void resume_from(const ModelFile& checkpoint, const std::string& name);
 
+  // A finished run leaves the network holding the moving average when one is kept
+  // (ema_momentum > 0); the last checkpoint, written before that, keeps the raw parameters.
   TrainOutcome run(const TrainCallbacks& callbacks);
 
   const std::vector<EpochStats>& history() const { return history_; }

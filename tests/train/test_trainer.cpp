@@ -122,7 +122,7 @@ TEST_CASE("an interrupted run resumed from its checkpoint ends with exactly the 
   std::filesystem::remove(ckpt);
 }
 
-TEST_CASE("the learning-rate schedule is applied, and a checkpoint of another schedule is refused") {
+TEST_CASE("the learning-rate schedule is applied; a checkpoint of another schedule or a bad one is refused") {
   RandomSet set(128, 6);
   const std::string ckpt = temp_path("schedule.blnk");
   auto train_once = [&](LrSchedule schedule, const std::string& checkpoint) {
@@ -153,6 +153,10 @@ TEST_CASE("the learning-rate schedule is applied, and a checkpoint of another sc
   bad.set_metadata("optimizer.lr_schedule", "linear");
   CHECK_THROWS_WITH_AS(config_from_checkpoint(bad, ckpt), doctest::Contains("'optimizer.lr_schedule' is 'linear'"),
                        Error);
+  ModelFile bad_average = saved;
+  bad_average.set_metadata("train.ema_momentum", "1.5");
+  CHECK_THROWS_WITH_AS(config_from_checkpoint(bad_average, ckpt),
+                       doctest::Contains("'train.ema_momentum' is outside [0, 1)"), Error);
   std::filesystem::remove(ckpt);
 }
 

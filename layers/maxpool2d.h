@@ -29,6 +29,8 @@ class MaxPool2D : public Layer {
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
                 const LayerContext& ctx) const override;
 
+  const MaxPool2DConfig& config() const { return cfg_; }
+
  private:
   // The window of output (oy, ox): pointers to its taps' channel vectors in `image` (one
   // sample, NHWC) and their positions (ky * pool_w + kx), in window order, skipping taps

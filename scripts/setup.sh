@@ -4,7 +4,8 @@
 # tree with everything installed it only checks and takes seconds.
 #   scripts/setup.sh          packages to build and run
 #   scripts/setup.sh --test   also what the tests need (Chromium and Python for the browser test;
-#                             clang, libFuzzer and libomp for scripts/fuzz.sh and sanitize.sh tsan)
+#                             clang, libFuzzer and libomp for scripts/fuzz.sh and sanitize.sh tsan;
+#                             onnx, OpenCV and Node.js with npm for the ONNX export's readers, tests/onnx)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,10 @@ packages=(build-essential cmake libeigen3-dev libstb-dev libcxxopts-dev doctest-
           libbenchmark-dev zlib1g-dev)
 for arg in "$@"; do
   case "$arg" in
-    --test) packages+=(chromium python3 clang libclang-rt-14-dev libomp-14-dev) ;;
+    --test) packages+=(chromium python3 clang libclang-rt-14-dev libomp-14-dev
+                       python3-onnx python3-opencv python3-numpy nodejs)
+            # npm fetches ONNX Runtime for tests/onnx; a Node.js from elsewhere brings its own npm.
+            command -v npm >/dev/null || packages+=(npm) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

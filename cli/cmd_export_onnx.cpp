@@ -1,0 +1,37 @@
+// blnk export-onnx: a model file -> an ONNX model (onnx/onnx_export.h).
+#include <cxxopts.hpp>
+
+#include <cstdio>
+
+#include "cli/cli.h"
+#include "engine/file_io.h"
+#include "engine/model_file.h"
+#include "onnx/onnx_export.h"
+
+namespace blnk::cli {
+
+int cmd_export_onnx(int argc, char** argv) {
+  cxxopts::Options options(argv[0],
+                           "Write a model as ONNX (opset " + std::to_string(onnx::kOpsetVersion) +
+                               "): input 'image' float32 (N, 1, 28, 28) in [0, 1], output 'probabilities' (N, 10).");
+  options.add_options()("model", "model file (default: the bundled model)", cxxopts::value<std::string>())(
+      "out", "the ONNX file to write", cxxopts::value<std::string>())("h,help", "this help");
+  options.parse_positional({"model"});
+  options.positional_help("[MODEL.blnk] --out MODEL.onnx");
+  const auto args = options.parse(argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", options.help().c_str());
+    return 0;
+  }
+  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  if (!args.count("out")) throw UsageError("--out is required");
+  const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
+  const std::string out = args["out"].as<std::string>();
+  const std::vector<std::uint8_t> bytes =
+      onnx::export_onnx(read_model_file(model_path), model_path, {.blnk_version = BLNK_VERSION});
+  write_file_atomically(out, bytes);
+  std::fprintf(stderr, "wrote %s (%zu bytes)\n", out.c_str(), bytes.size());
+  return 0;
+}
+
+}  // namespace blnk::cli

@@ -1,0 +1,43 @@
+// Export of a blnk model to ONNX (a serialized onnx.ModelProto), so that ONNX
+// Runtime, OpenCV's dnn module or a browser can run a model blnk trained.
+//
+// The graph takes `image`, float32 (N, C, H, W) with a dynamic batch N (NCHW, as
+// ONNX's Conv wants; values in [0, 1], 0 = background: what blnk's network sees),
+// and gives `probabilities`, float32 (N, classes). Each blnk layer becomes standard
+// operators of the default domain:
+//   Conv2D     Conv (explicit kernel_shape, strides, pads; Keras's `same` puts the odd
+//              extra row/column after) [+ Relu]
+//   MaxPool2D  MaxPool (explicit pads; padded taps never win, as in blnk)
+//   Flatten    Transpose to NHWC + Flatten, so features come in blnk's (h, w, c) order
+//              and the Dense kernels stay as stored
+//   Dense      MatMul + Add [+ Relu]   (not Gemm: OpenCV prefers MatMul + Add)
+//   ReLU       Relu
+//   Dropout    nothing (it is the identity at inference)
+// and a final Softmax. The spec, the exporting blnk's version and the model file's
+// metadata (training date, epochs, test accuracy, ...) become metadata_props.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/model_file.h"
+
+namespace blnk::onnx {
+
+inline constexpr int kOpsetVersion = 13;
+inline constexpr int kIrVersion = 7;  // the IR version released with opset 13
+inline constexpr const char* kInputName = "image";
+inline constexpr const char* kOutputName = "probabilities";
+
+struct ExportOptions {
+  std::string blnk_version;  // of the exporting program: producer_version and a metadata entry
+};
+
+// The ONNX model of a model file. `name` (usually the path) starts every error
+// message; throws Error when the file does not build a network or a layer has no
+// ONNX counterpart.
+std::vector<std::uint8_t> export_onnx(const ModelFile& file, const std::string& name,
+                                      const ExportOptions& options);
+
+}  // namespace blnk::onnx

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The ctest fixture of the ONNX tests: the models they export and what blnk answers.
+# Exports the bundled model and three small models trained here on 3,000 MNIST
+# images, one epoch each (a few seconds), with the layouts that are easy to get
+# wrong in ONNX: strides 2 with Keras's asymmetric `same` padding, `valid` padding
+# with a Dense right after a 1x1 convolution output, even and non-square kernels with
+# a separate ReLU, a linear convolution and a `same` pool. For each model NAME:
+# OUT/NAME.onnx and blnk's answers on the 10,000 MNIST test images, OUT/NAME.probs.f32
+# (tools/onnx_probe.cpp); the images as the network sees them: OUT/images.f32.
+# usage: make_models.sh BLNK PROBE SOURCE_DIR OUT_DIR
+# Exits 77 (ctest: skipped) without the MNIST files (BLNK_DATA_DIR or ../shared/data/mnist).
+set -euo pipefail
+blnk=$1 probe=$2 source=$3 out=$4
+data=${BLNK_DATA_DIR:-$source/../shared/data/mnist}
+find_file() {  # the plain or gzipped IDX file
+  for f in "$data/$1" "$data/$1.gz"; do [ -f "$f" ] && { echo "$f"; return; }; done
+}
+train_images=$(find_file train-images-idx3-ubyte) train_labels=$(find_file train-labels-idx1-ubyte)
+test_images=$(find_file t10k-images-idx3-ubyte)
+if [ -z "$train_images" ] || [ -z "$train_labels" ] || [ -z "$test_images" ]; then
+  echo "SKIPPED: no MNIST files in $data (set BLNK_DATA_DIR)"
+  exit 77
+fi
+mkdir -p "$out"
+rm -f "$out"/*.onnx "$out"/*.f32 "$out"/*.blnk
+
+declare -A specs=(
+  [strides2]="conv16:s=2,conv32:s=2,flatten,dense32,dense10"
+  [valid]="conv8:k=5:pad=valid,pool,conv16:pad=valid,pool:k=3:s=1,conv16:k=8:pad=valid,dense10"
+  [even_kernel]="conv8:k=4:act=linear,relu,pool:k=3:s=2:pad=same,conv16:k=2x4:s=2x1,drop0.3,flatten,dense24,dense10"
+)
+cp "$source/models/mnist.blnk" "$out/bundled.blnk"
+for name in "${!specs[@]}"; do
+  "$blnk" train --train-images "$train_images" --train-labels "$train_labels" --limit 3000 --epochs 1 \
+    --threads 2 --seed 7 --arch "${specs[$name]}" --out "$out/$name.blnk" --quiet
+  rm -f "$out/$name.blnk.ckpt"
+done
+"$probe" "$out/bundled.blnk" "$test_images" "$out/bundled.probs.f32" "$out/images.f32"
+for name in bundled "${!specs[@]}"; do
+  "$blnk" export-onnx "$out/$name.blnk" --out "$out/$name.onnx"
+  [ "$name" = bundled ] || "$probe" "$out/$name.blnk" "$test_images" "$out/$name.probs.f32"
+done

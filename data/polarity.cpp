@@ -31,6 +31,8 @@ constexpr float kMinSurfaceSigma = 1.0f / 255.0f;  // the paper's scale never go
 constexpr double kSurfaceRidge = 1e-6;    // ridge on the non-constant terms, relative to the total weight
 constexpr float kSurfaceSettled = 0.5f / 255.0f;  // stop reweighting once the surface moves less than this
 constexpr int kPolaritySide = 48;        // ink_polarity works on the image shrunk to about this
+constexpr float kInkyBorderShare = 0.3f;   // a border ring with this much of a second tone is partly ink...
+constexpr float kInkyBorderContrast = 0.25f;  // ... when the two tones are this far apart
 constexpr int kThinDivisor = 8;          // ink strokes are at most 2/8 of the shorter side wide
 
 // --- Top-hats: grey-level closing and opening by a square ---------------------
@@ -256,6 +258,31 @@ PaperSurface fit_paper_surface(const GrayImage& image, float start_level, float 
   return surface;
 }
 
+namespace {
+
+// How often the image's outermost pixels, walked around, cross `level` by a
+// step of at least `step` within two pixels: where strokes meet the border.
+int steep_border_crossings(const GrayImage& image, float level, float step, std::vector<float>& walk) {
+  const int W = image.width, H = image.height;
+  walk.clear();
+  for (int x = 0; x < W; ++x) walk.push_back(image.at(x, 0));
+  for (int y = 1; y < H; ++y) walk.push_back(image.at(W - 1, y));
+  for (int x = W - 2; x >= 0 && H > 1; --x) walk.push_back(image.at(x, H - 1));
+  for (int y = H - 2; y >= 1 && W > 1; --y) walk.push_back(image.at(0, y));
+  const std::size_t n = walk.size();
+  int crossings = 0;
+  if (n < 3) return 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    // The step from a to b across the level, counted once: where the middle
+    // pixel is already on b's side.
+    const float a = walk[i], mid = walk[(i + 1) % n], b = walk[(i + 2) % n];
+    if ((a < level) != (b < level) && (mid < level) == (b < level) && std::fabs(b - a) >= step) ++crossings;
+  }
+  return crossings;
+}
+
+}  // namespace
+
 Polarity ink_polarity(const GrayImage& full, PreprocessWorkspace& ws, const PreprocessOptions& opt) {
   // A global decision: about kPolaritySide pixels across are enough, and
   // the top-hats below cost 4x less at half the size.
@@ -277,6 +304,23 @@ Polarity ink_polarity(const GrayImage& full, PreprocessWorkspace& ws, const Prep
   const float bin = 1.0f / (kLevelBins - 1);
   Polarity p;
   p.background = histogram_percentile(hist, kLevelBins, count, 0.5f, bin);
+  // A border that is largely ink (a digit cropped close, a thick stroke that
+  // fills the frame) cannot stand for the paper: the surface would be fitted
+  // to the ink. Ink is then told by its share: a digit covers less of the
+  // picture than the paper around and inside it.
+  // (A border two-toned by a lighting gradient is not: its tones do not meet
+  // in steep edges.)
+  const OtsuSplit ring_split = otsu_split(hist, kLevelBins);
+  const float two_tones = static_cast<float>(ring_split.high_mean - ring_split.low_mean) * bin;
+  if (std::min(ring_split.low_share, 1.0 - ring_split.low_share) >= kInkyBorderShare &&
+      two_tones >= kInkyBorderContrast &&
+      steep_border_crossings(image, (static_cast<float>(ring_split.bin) + 0.5f) * bin, 0.5f * two_tones, ws.scratch) >=
+          2) {
+    int all[kLevelBins] = {};
+    for (float v : image.pixels) ++all[to_bin(v, kLevelBins)];
+    p.ink_dark = otsu_split(all, kLevelBins).low_share < 0.5;
+    return p;
+  }
   // Robust spread of the ring around its median.
   int dev[kLevelBins] = {};
   for (int b = 0; b < kLevelBins; ++b) dev[std::abs(b - to_bin(p.background, kLevelBins))] += hist[b];

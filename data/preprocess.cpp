@@ -31,6 +31,11 @@ constexpr float kMinPaperLevel = 0.05f;   // paper darker than this is not divid
 constexpr float kBandingMaskFraction = 0.5f;  // pixels above half Otsu's threshold are strokes
 constexpr float kBandingPercentile = 0.25f;  // row/column offset = this percentile of its signal
 constexpr int kBandingSamples = 48;       // ... over at most this many samples of it
+constexpr float kSureContrast = 0.5f;     // strokes this strong are a drawing, however noisy the paper seems
+constexpr int kStreakHalfWidth = 3;       // a streak is thinner than this: rows beyond it are its neighbours
+constexpr float kMaxStreakShare = 0.5f;   // a streak is fainter than this share of the ink's level
+constexpr float kAlwaysFaint = 0.2f;      // ... and offsets under this are never strokes (a blank page's shading)
+constexpr float kInkLevelPercentile = 0.98f;  // the ink's level: this percentile of the signal
 constexpr int kNoiseBins = 1024;          // histogram of |paper signal| for its median...
 constexpr float kNoiseRange = 0.25f;      // ... over [0, 0.25] (larger values count as 0.25)
 
@@ -66,6 +71,18 @@ int find_root(std::vector<int>& parent, int i) {
     i = parent[i];
   }
   return i;
+}
+
+// A high percentile of a plane's values (over at most ~4096 evenly spaced samples).
+float high_level(const Plane& plane, std::vector<float>& samples) {
+  const std::size_t n = plane.pixels.size();
+  const std::size_t every = std::max<std::size_t>(1, n / 4096);
+  samples.clear();
+  for (std::size_t i = every / 2; i < n; i += every) samples.push_back(plane.pixels[i]);
+  if (samples.empty()) return 0.0f;
+  auto at = samples.begin() + static_cast<std::ptrdiff_t>(kInkLevelPercentile * static_cast<float>(samples.size() - 1));
+  std::nth_element(samples.begin(), at, samples.end());
+  return std::max(0.0f, *at);
 }
 
 Preprocessed no_digit(Preprocessed out, std::string why) {
@@ -184,8 +201,8 @@ float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
   const int W = ink.width, H = ink.height;
   const std::size_t n = ink.pixels.size();
   // Offset of a row or column: a low percentile of its signal, so that a
-  // stroke covering most of it (a 7's bar) is not taken for a streak, while a
-  // streak covering all of it is.
+  // stroke covering most of it is not taken for a streak, while a streak
+  // covering all of it is.
   std::vector<float>& vals = ws.scratch;
   auto offset = [&](int start, int step, int len) {
     // Evenly spaced samples (at most kBandingSamples) are enough for a streak.
@@ -198,14 +215,39 @@ float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
     std::nth_element(vals.begin(), at, vals.end());
     return *at;
   };
-  for (int y = 0; y < H; ++y) {
-    const float off = offset(y * W, 1, W);
-    for (int x = 0; x < W; ++x) ink.at(x, y) -= off;
-  }
-  for (int x = 0; x < W; ++x) {
-    const float off = offset(x, W, H);
-    for (int y = 0; y < H; ++y) ink.at(x, y) -= off;
-  }
+  // A stroke can cover a whole row too, when the digit fills the frame (a 7's
+  // bar, a 1 from edge to edge). Two things tell a streak (or a band of
+  // uneven light) from it: it is faint beside the strokes (under
+  // kMaxStreakShare of the ink's level, or under kAlwaysFaint), or it is a narrow spike in the
+  // profile of offsets where a bar is a plateau several rows thick. An
+  // offset that is neither is a stroke and stays.
+  const float ink_level = high_level(ink, ws.line);
+  const float faint = std::max(kMaxStreakShare * ink_level, kAlwaysFaint);
+  std::vector<float>& profile = ws.filter_a;
+  std::vector<float>& window = ws.filter_b;
+  auto remove_offsets = [&](int count, auto offset_of, auto subtract) {
+    profile.resize(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) profile[i] = offset_of(i);
+    for (int i = 0; i < count; ++i) {
+      if (std::fabs(profile[i]) < faint) {
+        subtract(i, profile[i]);
+        continue;
+      }
+      window.clear();
+      for (int j = std::max(0, i - kStreakHalfWidth); j <= std::min(count - 1, i + kStreakHalfWidth); ++j)
+        window.push_back(profile[j]);
+      auto mid = window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2);
+      std::nth_element(window.begin(), mid, window.end());
+      const float spike = profile[i] - *mid;
+      if (std::fabs(spike) < faint) subtract(i, spike);
+    }
+  };
+  remove_offsets(
+      H, [&](int y) { return offset(y * W, 1, W); },
+      [&](int y, float off) { for (int x = 0; x < W; ++x) ink.at(x, y) -= off; });
+  remove_offsets(
+      W, [&](int x) { return offset(x, W, H); },
+      [&](int x, float off) { for (int y = 0; y < H; ++y) ink.at(x, y) -= off; });
   // Stroke mask: above half Otsu's threshold of the positive signal, dilated.
   float top = 0;
   for (float v : ink.pixels) top = std::max(top, v);
@@ -429,7 +471,9 @@ Preprocessed preprocess_at_working_size(const GrayImage& image, PreprocessWorksp
   const float noise_sigma = remove_banding(ws.ink, ws);
   const InkLevels levels = ink_levels(ws.ink, noise_sigma, opt, ws);
   out.contrast = levels.core;
-  const float needed = std::max(opt.min_contrast, opt.min_contrast_sigmas * noise_sigma);
+  // A digit filling the frame leaves little paper, and its blurred edges
+  // inflate the noise estimate: strokes of kSureContrast are never noise.
+  const float needed = std::max(opt.min_contrast, std::min(opt.min_contrast_sigmas * noise_sigma, kSureContrast));
   if (levels.core < needed) {
     return no_digit(std::move(out), "the image is blank or uniform (ink contrast " + std::to_string(levels.core) +
                                         ", needs " + std::to_string(needed) + ")");

@@ -30,19 +30,22 @@ inline float histogram_percentile(const int* hist, int bins, long total, float f
   return static_cast<float>(bins - 1) * bin_width;
 }
 
-// Otsu's threshold of the values in [0, top] (negative values count as 0).
-inline float otsu_threshold(const std::vector<float>& values, float top, int* hist_out = nullptr) {
-  int local[kLevelBins] = {};
-  int* hist = hist_out ? hist_out : local;
-  std::fill(hist, hist + kLevelBins, 0);
-  const float inv_top = 1.0f / top;
-  for (float v : values) ++hist[to_bin(std::max(0.0f, v) * inv_top, kLevelBins)];
-  const double total = static_cast<double>(values.size());
-  double sum_all = 0;
-  for (int k = 0; k < kLevelBins; ++k) sum_all += static_cast<double>(k) * hist[k];
+// Otsu's split of a histogram: the bin that best separates two classes, with
+// the lower class's share of the count and both classes' means (in bins).
+struct OtsuSplit {
+  int bin = 0;           // the lower class is bins 0..bin
+  double low_share = 0;  // of the total count
+  double low_mean = 0, high_mean = 0;
+};
+inline OtsuSplit otsu_split(const int* hist, int bins) {
+  double total = 0, sum_all = 0;
+  for (int k = 0; k < bins; ++k) {
+    total += hist[k];
+    sum_all += static_cast<double>(k) * hist[k];
+  }
+  OtsuSplit split;
   double w0 = 0, sum0 = 0, best = -1;
-  int best_k = 0;
-  for (int k = 0; k < kLevelBins - 1; ++k) {
+  for (int k = 0; k < bins - 1; ++k) {
     w0 += hist[k];
     sum0 += static_cast<double>(k) * hist[k];
     const double w1 = total - w0;
@@ -51,10 +54,20 @@ inline float otsu_threshold(const std::vector<float>& values, float top, int* hi
     const double between = w0 * w1 * (m0 - m1) * (m0 - m1);
     if (between > best) {
       best = between;
-      best_k = k;
+      split = {k, w0 / total, m0, m1};
     }
   }
-  return (static_cast<float>(best_k) + 0.5f) * top / (kLevelBins - 1);
+  return split;
+}
+
+// Otsu's threshold of the values in [0, top] (negative values count as 0).
+inline float otsu_threshold(const std::vector<float>& values, float top, int* hist_out = nullptr) {
+  int local[kLevelBins] = {};
+  int* hist = hist_out ? hist_out : local;
+  std::fill(hist, hist + kLevelBins, 0);
+  const float inv_top = 1.0f / top;
+  for (float v : values) ++hist[to_bin(std::max(0.0f, v) * inv_top, kLevelBins)];
+  return (static_cast<float>(otsu_split(hist, kLevelBins).bin) + 0.5f) * top / (kLevelBins - 1);
 }
 
 // dst[i] = 1 when src has a non-zero within `radius` of i (two sweeps, O(len)).

@@ -466,3 +466,34 @@ TEST_CASE("preprocess: every photo digit gives a digit") {
   CHECK(count > 0);
   CHECK(found == count);
 }
+
+// Issue 12: the pipeline assumed paper around the digit; a stroke across the
+// whole frame was taken for a scanner's streak and erased.
+TEST_CASE("preprocess: a digit that fills the frame keeps every stroke") {
+  const int side = 280;
+  for (float height_share : {0.7f, 0.76f, 0.9f, 1.0f}) {
+    // A plain vertical stroke 22 pixels wide (the page's pen), black on white.
+    std::vector<float> cov(side * side, 0.0f);
+    const float top = side * (1 - height_share) / 2;
+    draw_bar(cov, side, 129, top, 151, side - top);
+    const Preprocessed one = preprocess_digit(paint(cov, side, side, 1.0f, 0.0f));
+    CAPTURE(height_share);
+    REQUIRE(one.found);
+    CHECK(extent(one.pixels).height() >= 19);  // the stroke, whole, 20 pixels high
+  }
+  // A 7 whose bar runs from edge to edge and whose stem reaches the bottom,
+  // light ink on dark and dark on light.
+  std::vector<float> seven(side * side, 0.0f);
+  draw_bar(seven, side, 0, 0, side, 24);
+  for (int k = 0; k < 12; ++k) draw_bar(seven, side, 240 - 14.0f * k, 24 + 21.3f * k, 264 - 14.0f * k, 46 + 21.3f * k);
+  for (const auto& [paper, ink] : {std::pair{1.0f, 0.0f}, std::pair{0.0f, 1.0f}}) {
+    const Preprocessed p = preprocess_digit(paint(seven, side, side, paper, ink));
+    REQUIRE(p.found);
+    CHECK(p.inverted == (paper > ink));
+    // The bar survives: the top rows of the digit's box hold ink across most of its width.
+    const Extent e = extent(p.pixels);
+    int lit = 0;
+    for (int x = e.x0; x <= e.x1; ++x) lit += p.pixels[(e.y0 + 1) * kDigitSide + x] > 0.5f;
+    CHECK(lit >= (e.x1 - e.x0 + 1) * 3 / 4);
+  }
+}

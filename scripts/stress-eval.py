@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""Reads the stress suite (scripts/make-stress-set.py) with `blnk predict --json`
+and prints a table: kind x margin (or orientation) -> accuracy and verdicts.
+
+    /usr/bin/python3 scripts/stress-eval.py SUITE_DIR [--blnk build/blnk] [--model M]
+        [--floor 97] [--misses N] [--json OUT]
+
+For digits, "right" means the best guess is the label and the verdict is not
+`not_a_digit`; `uncertain` answers count as right when the guess is right (the
+page shows them as a hesitant guess). For non-digits (file names starting with
+"x"), "right" means the verdict `not_a_digit`. An image blnk cannot read (an
+error line) is wrong for a digit and right for a non-digit only when blnk says
+there is no digit in it. Expected calibration error (ECE, 15 equal-width bins
+of the best guess's probability) over every digit image is printed at the end.
+
+Exit status: 0, or 1 when a digit cell is under --floor percent, more than 1%
+of digits are answered not_a_digit, or under 90% of non-digits are (only
+when --floor is given); 2 usage.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ECE_BINS = 15
+
+
+def read_cell(blnk, model, folder):
+    cmd = [blnk, "predict", "--json", "--top-k", "2"]
+    if model:
+        cmd += ["--model", model]
+    proc = subprocess.run(cmd + [folder], capture_output=True, text=True)
+    if proc.returncode > 1 or not proc.stdout:
+        sys.exit(f"stress-eval: {' '.join(cmd)} {folder} failed (exit {proc.returncode}): {proc.stderr[:400]}")
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+def verdict_of(r):
+    if "error" in r:
+        return "unread"
+    return r.get("verdict", "digit")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("suite")
+    parser.add_argument("--blnk", default=os.path.join(HERE, "..", "build", "blnk"))
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--floor", type=float, default=None, help="fail below this percent in any digit cell")
+    parser.add_argument("--misses", type=int, default=0, help="list up to N wrong answers per cell")
+    parser.add_argument("--json", default=None, help="also write every answer to this file")
+    args = parser.parse_args()
+    if not os.path.isdir(args.suite):
+        print(f"stress-eval: no directory {args.suite} (skipped)", file=sys.stderr)
+        return 77
+
+    rows, everything = [], []
+    digits_total = digits_nad = nondigit_total = nondigit_right = 0
+    confidences = []  # (probability of the guess, right?) for every digit read
+    failed = False
+    for kind in sorted(os.listdir(args.suite)):
+        kdir = os.path.join(args.suite, kind)
+        if not os.path.isdir(kdir):
+            continue
+        cells = sorted(os.listdir(kdir), key=lambda c: (len(c), c))
+        for cell in cells:
+            folder = os.path.join(kdir, cell)
+            results = read_cell(args.blnk, args.model, folder)
+            counts = {"digit": 0, "uncertain": 0, "not_a_digit": 0, "unread": 0}
+            right, misses = 0, []
+            for r in results:
+                name = os.path.basename(r["file"])
+                label = name[0]
+                v = verdict_of(r)
+                counts[v] = counts.get(v, 0) + 1
+                r["kind"], r["cell"] = kind, cell
+                everything.append(r)
+                if label == "x":
+                    ok = v == "not_a_digit" or (v == "unread" and "no digit" in r.get("error", ""))
+                    nondigit_total += 1
+                    nondigit_right += ok
+                else:
+                    ok = v in ("digit", "uncertain") and str(r.get("digit")) == label
+                    digits_total += 1
+                    digits_nad += v == "not_a_digit"
+                    if v != "unread" and "probability" in r:
+                        confidences.append((r["probability"], str(r.get("digit")) == label))
+                right += ok
+                if not ok and len(misses) < args.misses:
+                    guess = r.get("error") or f"{r.get('digit')} ({100 * r.get('probability', 0):.1f}%, {v})"
+                    misses.append(f"    {name}: {guess}")
+            n = len(results)
+            pct = 100.0 * right / n if n else 0.0
+            is_digit_cell = kind != "nondigit"
+            if args.floor is not None and is_digit_cell and pct < args.floor:
+                failed = True
+            rows.append((kind, cell, n, right, pct, counts, misses))
+
+    print(f"{'kind':12s} {'cell':10s} {'images':>6s} {'right':>7s}  digit uncertain not_a_digit unread")
+    for kind, cell, n, right, pct, c, misses in rows:
+        print(f"{kind:12s} {cell:10s} {n:6d} {pct:6.1f}%  {c['digit']:5d} {c['uncertain']:9d} "
+              f"{c['not_a_digit']:11d} {c['unread']:6d}")
+        for line in misses:
+            print(line)
+    if digits_total:
+        print(f"digits answered not_a_digit: {digits_nad} of {digits_total} ({100.0 * digits_nad / digits_total:.2f}%)")
+    if nondigit_total:
+        print(f"non-digits answered not_a_digit: {nondigit_right} of {nondigit_total} "
+              f"({100.0 * nondigit_right / nondigit_total:.1f}%)")
+    if confidences:
+        ece = 0.0
+        for b in range(ECE_BINS):
+            lo, hi = b / ECE_BINS, (b + 1) / ECE_BINS
+            inside = [(p, ok) for p, ok in confidences if lo < p <= hi or (b == 0 and p == 0)]
+            if inside:
+                conf = sum(p for p, _ in inside) / len(inside)
+                acc = sum(ok for _, ok in inside) / len(inside)
+                ece += len(inside) / len(confidences) * abs(conf - acc)
+        print(f"expected calibration error over {len(confidences)} digit answers: {100 * ece:.2f}%")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(everything, f)
+    if args.floor is not None:
+        if digits_total and digits_nad > 0.01 * digits_total:
+            failed = True
+        if nondigit_total and nondigit_right < 0.9 * nondigit_total:
+            failed = True
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -20,6 +20,7 @@ int cmd_summary(int argc, char** argv);
 int cmd_predict(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
+int cmd_import_keras(int argc, char** argv);
 int cmd_export_onnx(int argc, char** argv);
 
 // The bundled model: $BLNK_MODEL, else models/mnist.blnk next to the binary's

@@ -48,6 +48,7 @@ const Entry kCommands[] = {
     {"summary", blnk::cli::cmd_summary, "print a model's layers, output shapes and parameter counts"},
     {"model", blnk::cli::cmd_summary, "same as summary"},
     {"plot", blnk::cli::cmd_plot, "draw a training log's loss and accuracy curves as SVG"},
+    {"import-keras", blnk::cli::cmd_import_keras, "convert a Keras .h5 model into a blnk model file"},
     {"export-onnx", blnk::cli::cmd_export_onnx, "write a model as ONNX, for ONNX Runtime, OpenCV or a browser"},
 };
 

@@ -20,6 +20,8 @@ int fuzz_http(const std::uint8_t* data, std::size_t size);
 // serve::ModelClassifier::classify with the bundled model: limits, decode,
 // preprocessing, inference.
 int fuzz_image(const std::uint8_t* data, std::size_t size);
+// keras::plan_keras_model on a model_config, then match_weights on its planned shapes.
+int fuzz_keras(const std::uint8_t* data, std::size_t size);
 
 // The model fuzz_image uses: $BLNK_FUZZ_MODEL, else the bundled models/mnist.blnk.
 std::string fuzz_model_path();

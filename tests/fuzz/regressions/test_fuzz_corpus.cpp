@@ -44,3 +44,4 @@ TEST_CASE("fuzz corpus: idx") { CHECK(replay("idx", blnk::fuzz::fuzz_idx) >= 4);
 TEST_CASE("fuzz corpus: model") { CHECK(replay("model", blnk::fuzz::fuzz_model) >= 3); }
 TEST_CASE("fuzz corpus: http") { CHECK(replay("http", blnk::fuzz::fuzz_http) >= 5); }
 TEST_CASE("fuzz corpus: image") { CHECK(replay("image", blnk::fuzz::fuzz_image) >= 5); }
+TEST_CASE("fuzz corpus: keras") { CHECK(replay("keras", blnk::fuzz::fuzz_keras) >= 3); }

@@ -2,6 +2,10 @@
 //   blnk_keras_tool forward MODEL.blnk IN.f32 OUT.f32
 //       IN: n samples of the model's input, float32 NHWC; OUT: the n x classes
 //       logits, then the n x classes probabilities (Workspace::predict).
+//   blnk_keras_tool seed-preprocess OUT.f32 IMAGE...
+//       data::seed_preprocess_image of each image: 784 float32 each, in order.
+//   blnk_keras_tool seed-gray OUT.u8 IMAGE...
+//       its first two steps (Pillow's resize, OpenCV's gray): 784 bytes each.
 // Exit 1 with the error on stderr when anything fails.
 #include <cstdio>
 #include <cstring>
@@ -9,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "data/image_color.h"
+#include "data/seed_preprocess.h"
 #include "engine/error.h"
 #include "engine/file_io.h"
 #include "engine/model_file.h"
@@ -43,15 +49,42 @@ int forward(const std::string& model, const std::string& in_path, const std::str
   return 0;
 }
 
+int seed_preprocess(const std::string& out_path, char** images, int count, bool gray_only) {
+  std::vector<float> out;
+  std::string gray;
+  for (int i = 0; i < count; ++i) {
+    if (gray_only) {
+      const auto g = blnk::data::seed_gray(blnk::data::resize_like_pillow(
+          blnk::data::read_image_color(images[i]), blnk::data::kDigitSide, blnk::data::kDigitSide));
+      gray.append(g.begin(), g.end());
+      continue;
+    }
+    // What a --preprocess seed classifier calls (the bytes as an upload would bring them).
+    const auto bytes = blnk::read_file_bytes(images[i], blnk::data::kDefaultMaxImageFileBytes);
+    const blnk::data::Preprocessed digit = blnk::data::seed_preprocess_image(bytes, images[i]);
+    out.insert(out.end(), digit.pixels.begin(), digit.pixels.end());
+  }
+  if (!gray_only) {
+    write_floats(out_path, out);
+    return 0;
+  }
+  std::ofstream file(out_path, std::ios::binary);
+  file.write(gray.data(), std::streamsize(gray.size()));
+  return file ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
     if (argc == 5 && !std::strcmp(argv[1], "forward")) return forward(argv[2], argv[3], argv[4]);
+    if (argc >= 3 && !std::strcmp(argv[1], "seed-preprocess")) return seed_preprocess(argv[2], argv + 3, argc - 3, false);
+    if (argc >= 3 && !std::strcmp(argv[1], "seed-gray")) return seed_preprocess(argv[2], argv + 3, argc - 3, true);
   } catch (const blnk::Error& e) {
     std::fprintf(stderr, "blnk_keras_tool: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: blnk_keras_tool forward MODEL IN.f32 OUT.f32\n");
+  std::fprintf(stderr, "usage: blnk_keras_tool forward MODEL IN.f32 OUT.f32 | seed-preprocess OUT.f32 IMAGE... | "
+                       "seed-gray OUT.u8 IMAGE...\n");
   return 2;
 }

@@ -1,0 +1,35 @@
+// Decoding an image to its 8-bit samples with the channels it stores (gray,
+// gray + alpha, RGB, RGBA), for pipelines that need colour and alpha as they
+// are: the seed's preprocessing (data/seed_preprocess.h). blnk's own pipeline
+// reads image.h's decode_image_gray, which composites alpha and takes luma.
+//
+// The same formats, limits and checks before decoding as image.h (probe_image
+// runs first, so every header and hostile-file check applies); stb_image
+// decodes. 16-bit samples are reduced to 8 bits (the high byte), palette images
+// arrive expanded to RGB or RGBA. Re-entrant.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "data/image.h"
+
+namespace blnk::data {
+
+struct ColorImage {
+  int width = 0, height = 0;
+  int channels = 0;                   // 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA (alpha last)
+  std::vector<std::uint8_t> samples;  // (height, width, channels), 0 = black
+  std::uint8_t at(int x, int y, int c) const {
+    return samples[(static_cast<std::size_t>(y) * width + x) * channels + c];
+  }
+};
+
+// Throws ImageError (image.h) naming `name`, as decode_image_gray does.
+ColorImage decode_image_color(std::span<const std::uint8_t> bytes, const std::string& name,
+                              const ImageLimits& limits = {});
+ColorImage read_image_color(const std::string& path, const ImageLimits& limits = {});
+
+}  // namespace blnk::data

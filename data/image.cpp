@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "data/exif.h"
 #include "engine/file_io.h"
 
 #define STBI_ONLY_PNG
@@ -206,6 +207,14 @@ void decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& n
     std::unique_ptr<stbi_uc, StbFree> px(stbi_load_from_memory(bytes.data(), len, &w, &h, &n, 0));
     if (!px) fail(ImageErrorKind::undecodable, name, std::string("corrupt ") + image_format_name(info.format) + ": " + stb_reason());
     to_gray(px.get(), w, h, n, 1.0f / kMax8, out);
+  }
+  // As every viewer shows it (a phone's sideways or upside-down JPEG).
+  if (info.format == ImageFormat::jpeg) {
+    const int orientation = jpeg_exif_orientation(bytes);
+    if (orientation != kOrientationAsStored) {
+      std::vector<float> stored;
+      apply_orientation(out, orientation, stored);
+    }
   }
 }
 

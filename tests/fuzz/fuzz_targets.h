@@ -23,6 +23,10 @@ int fuzz_image(const std::uint8_t* data, std::size_t size);
 // keras::plan_keras_model on a model_config, then match_weights on its planned shapes.
 int fuzz_keras(const std::uint8_t* data, std::size_t size);
 
+// data::jpeg_exif_orientation on the bytes after a JPEG start marker, then
+// data::apply_orientation with what it found.
+int fuzz_exif(const std::uint8_t* data, std::size_t size);
+
 // The model fuzz_image uses: $BLNK_FUZZ_MODEL, else the bundled models/mnist.blnk.
 std::string fuzz_model_path();
 

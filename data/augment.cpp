@@ -1,6 +1,7 @@
 // Seeded affine augmentation of training digits (see augment.h).
 #include "data/augment.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -9,7 +10,7 @@ namespace blnk::data {
 namespace {
 
 constexpr std::uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ull;  // splitmix64's increment
-constexpr int kParamCount = 5;
+constexpr int kParamCount = 8;
 constexpr float kInv255 = 1.0f / 255.0f;
 constexpr double kTwoTo53 = 9007199254740992.0;
 
@@ -19,6 +20,31 @@ double uniform(std::uint64_t key, int k) {
 }
 
 float in_range(double u, float lo, float hi) { return static_cast<float>(lo + (hi - lo) * u); }
+
+// dst = v + t * (f(3x3 neighbourhood) - v) for every pixel, f = max, min or mean;
+// outside the image is background (0).
+enum class Neighbourhood { max, min, mean };
+void blend_with_neighbourhood(float* v, int rows, int cols, float t, Neighbourhood f, float* scratch) {
+  if (t == 0.0f) return;
+  std::copy(v, v + rows * cols, scratch);
+  for (int y = 0; y < rows; ++y) {
+    for (int x = 0; x < cols; ++x) {
+      float hi = 0.0f, lo = 1.0f, sum = 0.0f;
+      for (int dy = -1; dy <= 1; ++dy) {
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int sy = y + dy, sx = x + dx;
+          const float n = (sy < 0 || sx < 0 || sy >= rows || sx >= cols) ? 0.0f : scratch[sy * cols + sx];
+          hi = std::max(hi, n);
+          lo = std::min(lo, n);
+          sum += n;
+        }
+      }
+      const float target = f == Neighbourhood::max ? hi : f == Neighbourhood::min ? lo : sum * (1.0f / 9.0f);
+      float& out = v[y * cols + x];
+      out += t * (target - out);
+    }
+  }
+}
 
 }  // namespace
 
@@ -38,6 +64,9 @@ AugmentParams augment_params(std::uint64_t key, const AugmentOptions& opt) {
   p.rotation_deg = in_range(u[2], -opt.max_rotation_deg, opt.max_rotation_deg);
   p.scale = in_range(u[3], opt.min_scale, opt.max_scale);
   p.shear = in_range(u[4], -opt.max_shear, opt.max_shear);
+  p.stroke = in_range(u[5], -opt.max_thin, opt.max_thicken);
+  p.blur = in_range(u[6], 0.0f, opt.max_blur);
+  p.ink = in_range(u[7], opt.min_ink, 1.0f);
   return p;
 }
 
@@ -69,6 +98,14 @@ void augment_digit(const std::uint8_t* src, int rows, int cols, float* dst, std:
       const float bottom = pixel(x0, y0 + 1) + wx * (pixel(x0 + 1, y0 + 1) - pixel(x0, y0 + 1));
       dst[y * cols + x] = (top + wy * (bottom - top)) * kInv255;
     }
+  }
+  if (rows * cols > kMaxPenPixels) return;
+  float scratch[kMaxPenPixels];
+  if (p.stroke > 0) blend_with_neighbourhood(dst, rows, cols, p.stroke, Neighbourhood::max, scratch);
+  if (p.stroke < 0) blend_with_neighbourhood(dst, rows, cols, -p.stroke, Neighbourhood::min, scratch);
+  blend_with_neighbourhood(dst, rows, cols, p.blur, Neighbourhood::mean, scratch);
+  if (p.ink != 1.0f) {
+    for (int i = 0; i < rows * cols; ++i) dst[i] *= p.ink;
   }
 }
 

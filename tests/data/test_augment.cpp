@@ -38,6 +38,7 @@ TEST_CASE("augment: zero ranges give the identity (pixels / 255)") {
   const auto src = blob();
   AugmentOptions none;
   none.max_shift = 0, none.max_rotation_deg = 0, none.min_scale = 1, none.max_scale = 1, none.max_shear = 0;
+  none.max_thicken = 0, none.max_thin = 0, none.max_blur = 0, none.min_ink = 1;
   std::array<float, 784> out{};
   augment_digit(src.data(), 28, 28, out.data(), 12345, none);
   for (int i = 0; i < 784; ++i) CHECK(out[i] == doctest::Approx(src[i] / 255.0f));
@@ -46,7 +47,8 @@ TEST_CASE("augment: zero ranges give the identity (pixels / 255)") {
 TEST_CASE("augment: mass is roughly preserved and parameters stay in range") {
   const auto src = blob();
   const double mass = std::accumulate(src.begin(), src.end(), 0.0) / 255.0;
-  AugmentOptions opt;
+  AugmentOptions opt;  // the warp alone: the pen changes mass on purpose (next test)
+  opt.max_thicken = 0, opt.max_thin = 0, opt.max_blur = 0, opt.min_ink = 1;
   std::array<float, 784> out{};
   for (std::uint64_t key = 0; key < 200; ++key) {
     augment_digit(src.data(), 28, 28, out.data(), key, opt);
@@ -58,8 +60,38 @@ TEST_CASE("augment: mass is roughly preserved and parameters stay in range") {
     CHECK(std::fabs(p.rotation_deg) <= 10.0f);
     CHECK(p.scale >= 0.9f);
     CHECK(p.scale <= 1.1f);
-    CHECK(p.shear == 0.0f);
+    CHECK(std::fabs(p.shear) <= opt.max_shear);
     for (float v : out) CHECK((v >= 0.0f && v <= 1.0f));
   }
   CHECK(splitmix64(1) != splitmix64(2));
+}
+
+TEST_CASE("augment: the pen thickens, thins and lightens strokes within its ranges") {
+  const auto src = blob();
+  AugmentOptions warp_only;
+  warp_only.max_shift = 0, warp_only.max_rotation_deg = 0, warp_only.min_scale = 1, warp_only.max_scale = 1;
+  warp_only.max_shear = 0;
+  const double mass = std::accumulate(src.begin(), src.end(), 0.0) / 255.0;
+  int thicker = 0, thinner = 0;
+  std::array<float, 784> out{};
+  for (std::uint64_t key = 0; key < 100; ++key) {
+    AugmentOptions opt = warp_only;  // the default pen
+    const AugmentParams p = augment_params(key, opt);
+    CHECK(p.stroke >= -opt.max_thin);
+    CHECK(p.stroke <= opt.max_thicken);
+    CHECK((p.blur >= 0.0f && p.blur <= opt.max_blur));
+    CHECK((p.ink >= opt.min_ink && p.ink <= 1.0f));
+    augment_digit(src.data(), 28, 28, out.data(), key, opt);
+    for (float v : out) CHECK((v >= 0.0f && v <= 1.0f));
+    // Without blur and lightening, the stroke change alone decides the mass.
+    opt.max_blur = 0, opt.min_ink = 1;
+    augment_digit(src.data(), 28, 28, out.data(), key, opt);
+    const double m = std::accumulate(out.begin(), out.end(), 0.0);
+    if (p.stroke > 0.1f) thicker += m > mass * 1.05;
+    if (p.stroke < -0.1f) thinner += m < mass * 0.95;
+    if (p.stroke > 0.1f) CHECK(m > mass);
+    if (p.stroke < -0.1f) CHECK(m < mass);
+  }
+  CHECK(thicker > 10);
+  CHECK(thinner > 10);
 }

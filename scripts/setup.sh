@@ -2,7 +2,8 @@
 # Sets blnk up on Debian 12: installs the Debian packages it needs (as root, or
 # with sudo), then configures and builds into build/. Idempotent: on a built
 # tree with everything installed it only checks and takes seconds.
-#   scripts/setup.sh          packages to build and run
+#   scripts/setup.sh          packages to build and run (pybind11, Python headers and numpy for
+#                             the Python module, build/python)
 #   scripts/setup.sh --test   also what the tests need (Chromium and Python for the browser test;
 #                             clang, libFuzzer and libomp for scripts/fuzz.sh and sanitize.sh tsan;
 #                             onnx, OpenCV and Node.js with npm for the ONNX export's readers, tests/onnx;
@@ -11,11 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake libeigen3-dev libstb-dev libcxxopts-dev doctest-dev
-          libbenchmark-dev zlib1g-dev libhdf5-dev nlohmann-json3-dev)
+          libbenchmark-dev zlib1g-dev libhdf5-dev nlohmann-json3-dev
+          pybind11-dev python3-dev python3-numpy)
 for arg in "$@"; do
   case "$arg" in
     --test) packages+=(chromium python3 clang libclang-rt-14-dev libomp-14-dev
-                       python3-onnx python3-opencv python3-numpy nodejs
+                       python3-onnx python3-opencv python3-numpy nodejs python3-pytest
                        python3-h5py python3-pil)  # the Keras import's and seed preprocessing's oracles (tests/keras)
             # npm fetches ONNX Runtime for tests/onnx; a Node.js from elsewhere brings its own npm.
             command -v npm >/dev/null || packages+=(npm) ;;

@@ -8,18 +8,22 @@
 # OUT/NAME.onnx and blnk's answers on the 10,000 MNIST test images, OUT/NAME.probs.f32
 # (tools/onnx_probe.cpp); the images as the network sees them: OUT/images.f32.
 # usage: make_models.sh BLNK PROBE SOURCE_DIR OUT_DIR
-# Exits 77 (ctest: skipped) without the MNIST files (BLNK_DATA_DIR or ../shared/data/mnist).
+# Without the MNIST files (BLNK_DATA_DIR or ../shared/data/mnist) the three models get
+# random weights instead (tools/onnx_probe.cpp --init) and there are no answers: the
+# checker still runs, the runtimes' comparisons report Skipped.
 set -euo pipefail
 blnk=$1 probe=$2 source=$3 out=$4
 data=${BLNK_DATA_DIR:-$source/../shared/data/mnist}
-find_file() {  # the plain or gzipped IDX file
-  for f in "$data/$1" "$data/$1.gz"; do [ -f "$f" ] && { echo "$f"; return; }; done
+find_file() {  # the plain or gzipped IDX file, or nothing
+  for f in "$data/$1" "$data/$1.gz"; do [ -f "$f" ] && { echo "$f"; return 0; }; done
+  return 0
 }
 train_images=$(find_file train-images-idx3-ubyte) train_labels=$(find_file train-labels-idx1-ubyte)
 test_images=$(find_file t10k-images-idx3-ubyte)
+have_data=yes
 if [ -z "$train_images" ] || [ -z "$train_labels" ] || [ -z "$test_images" ]; then
-  echo "SKIPPED: no MNIST files in $data (set BLNK_DATA_DIR)"
-  exit 77
+  echo "no MNIST files in $data (set BLNK_DATA_DIR): random weights, no answers to compare"
+  have_data=
 fi
 mkdir -p "$out"
 rm -f "$out"/*.onnx "$out"/*.f32 "$out"/*.blnk
@@ -31,12 +35,19 @@ declare -A specs=(
 )
 cp "$source/models/mnist.blnk" "$out/bundled.blnk"
 for name in "${!specs[@]}"; do
+  if [ -z "$have_data" ]; then
+    "$probe" --init "${specs[$name]}" 7 "$out/$name.blnk"
+    continue
+  fi
   "$blnk" train --train-images "$train_images" --train-labels "$train_labels" --limit 3000 --epochs 1 \
     --threads 2 --seed 7 --arch "${specs[$name]}" --out "$out/$name.blnk" --quiet
   rm -f "$out/$name.blnk.ckpt"
 done
-"$probe" "$out/bundled.blnk" "$test_images" "$out/bundled.probs.f32" "$out/images.f32"
 for name in bundled "${!specs[@]}"; do
   "$blnk" export-onnx "$out/$name.blnk" --out "$out/$name.onnx"
-  [ "$name" = bundled ] || "$probe" "$out/$name.blnk" "$test_images" "$out/$name.probs.f32"
+done
+[ -n "$have_data" ] || exit 0
+"$probe" "$out/bundled.blnk" "$test_images" "$out/bundled.probs.f32" "$out/images.f32"
+for name in "${!specs[@]}"; do
+  "$probe" "$out/$name.blnk" "$test_images" "$out/$name.probs.f32"
 done

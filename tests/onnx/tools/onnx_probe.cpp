@@ -3,6 +3,8 @@
 //   PROBS.f32  (N, classes) blnk's probabilities
 //   INPUT.f32  (N, H, W) pixels / 255, the `image` tensor the runtimes are given
 // usage: blnk_onnx_probe MODEL.blnk IMAGES.idx[.gz] PROBS.f32 [INPUT.f32]
+//        blnk_onnx_probe --init SPEC SEED OUT.blnk   (a model with random weights, for
+//                                                    exports checked without MNIST)
 #include <cstdio>
 #include <fstream>
 #include <vector>
@@ -24,6 +26,17 @@ void write_floats(const std::string& path, const std::vector<float>& v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 5 && std::string(argv[1]) == "--init") {
+    try {
+      blnk::Network net(argv[2]);
+      net.init(std::stoull(argv[3]));
+      blnk::write_model_file(argv[4], blnk::model_file_of(net));
+      return 0;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s: %s\n", argv[0], e.what());
+      return 1;
+    }
+  }
   if (argc != 4 && argc != 5) {
     std::fprintf(stderr, "usage: %s MODEL.blnk IMAGES.idx PROBS.f32 [INPUT.f32]\n", argv[0]);
     return 2;

@@ -1,0 +1,53 @@
+// The model behind the Python module's blnk.Model: batch inference over many threads
+// for arrays of digits, and the whole reader (serve::ModelClassifier: decode,
+// preprocessing, network) for image files. Knows nothing of Python: the bindings
+// (module.cpp) check the arrays and hand over raw pointers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/model_file.h"
+#include "engine/network.h"
+#include "serve/model_classifier.h"
+
+namespace blnk::python {
+
+class Model {
+ public:
+  // Loads a model file; throws Error naming it. threads: for predict_proba (>= 1).
+  Model(const std::string& path, int threads);
+
+  const std::string& path() const { return path_; }
+  const Network& network() const { return classifier_.network(); }
+  const ModelFile& file() const { return file_; }
+  int threads() const { return threads_; }
+
+  // x (n, h, w) pixels of 28x28 digits as the network sees them (float32: 0 = background,
+  // 1 = ink; uint8: 0..255, scaled by 1/255 as training does) -> probs (n, classes).
+  // Re-entrant: concurrent calls take turns.
+  void predict_proba(const float* x, int n, float* probs) const;
+  void predict_proba(const std::uint8_t* x, int n, float* probs) const;
+
+  // The whole reader on an encoded image (PNG, JPEG, BMP, PNM). `name` starts error
+  // messages; throws Error when the image cannot be read.
+  serve::Classification read(std::span<const std::uint8_t> image_bytes, const std::string& name) const;
+
+ private:
+  template <typename Pixel>
+  void run(const Pixel* x, int n, float* probs) const;
+
+  std::string path_;
+  ModelFile file_;
+  serve::ModelClassifier classifier_;
+  int threads_;
+  mutable std::mutex mutex_;                              // guards the buffers below
+  mutable std::vector<std::unique_ptr<Workspace>> workspaces_;  // one per thread
+  mutable std::vector<std::vector<float>> scaled_;        // per thread: a chunk of uint8 pixels as floats
+};
+
+}  // namespace blnk::python

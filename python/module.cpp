@@ -1,0 +1,164 @@
+// The Python module `blnk` (pybind11): blnk.Model for inference and the reader,
+// blnk.train (train_binding.cpp), blnk.Error for every error blnk reports.
+//
+//   m = blnk.Model("models/mnist.blnk")
+//   p = m.predict_proba(x)        # x: (N, 28, 28) float32 in [0, 1] or uint8 -> (N, 10) float32
+//   d = m.predict(x)              # (N,) int64 digits
+//   r = m.read("photo.jpg")       # or bytes: decode, preprocess, classify -> dict
+//   print(m.summary())
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <filesystem>
+#include <thread>
+#include <type_traits>
+
+#include "data/image.h"
+#include "engine/error.h"
+#include "engine/file_io.h"
+#include "python/arrays.h"
+#include "python/model.h"
+#include "python/train_binding.h"
+
+namespace py = pybind11;
+
+namespace blnk::python {
+namespace {
+
+int default_threads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : int(std::min(n, 64u));
+}
+
+py::array_t<float> predict_proba(const Model& model, const py::handle& x) {
+  const Shape in = model.network().input_shape();
+  const py::array images = contiguous_array(x, "images");
+  check_images(images, in.h, in.w, "images");
+  const int n = int(images.shape(0));
+  py::array_t<float> probs({py::ssize_t(n), py::ssize_t(model.network().num_classes())});
+  float* out = probs.mutable_data();
+  const bool u8 = images.dtype().is(py::dtype::of<std::uint8_t>());
+  const void* data = images.data();
+  {
+    py::gil_scoped_release release;
+    if (u8)
+      model.predict_proba(static_cast<const std::uint8_t*>(data), n, out);
+    else
+      model.predict_proba(static_cast<const float*>(data), n, out);
+  }
+  return probs;
+}
+
+py::array_t<std::int64_t> predict(const Model& model, const py::handle& x) {
+  const py::array_t<float> probs = predict_proba(model, x);
+  const py::ssize_t n = probs.shape(0), classes = probs.shape(1);
+  py::array_t<std::int64_t> digits(n);
+  const float* p = probs.data();
+  std::int64_t* d = digits.mutable_data();
+  for (py::ssize_t s = 0; s < n; ++s)
+    d[s] = std::max_element(p + s * classes, p + (s + 1) * classes) - (p + s * classes);
+  return digits;
+}
+
+// A field of the reader's result as Python sees it: enums by their number, the rest
+// through pybind11's own conversions (strings, numbers, lists).
+template <typename T>
+py::object field(const T& value) {
+  if constexpr (std::is_enum_v<T>)
+    return py::int_(static_cast<std::underlying_type_t<T>>(value));
+  else
+    return py::cast(value);
+}
+
+// Every field of serve::Classification, including those only some versions have (a
+// template, so that the requires-expressions ask rather than fail).
+template <typename Result>
+py::dict classification_dict(const Result& r) {
+  py::dict d;
+  d["digit"] = r.digit;
+  d["probability"] = r.probability;
+  d["probabilities"] = py::array_t<float>(py::ssize_t(r.probabilities.size()), r.probabilities.data());
+  d["seen_png"] = py::bytes(reinterpret_cast<const char*>(r.seen_png.data()), r.seen_png.size());
+  d["elapsed_ms"] = r.elapsed_ms;
+  if constexpr (requires { r.verdict; }) d["verdict"] = field(r.verdict);
+  if constexpr (requires { r.reason; }) d["reason"] = field(r.reason);
+  return d;
+}
+
+py::dict read(const Model& model, const py::object& source) {
+  std::vector<std::uint8_t> bytes;
+  std::string name;
+  if (py::isinstance<py::bytes>(source) || py::isinstance<py::bytearray>(source) ||
+      py::isinstance<py::memoryview>(source)) {
+    const std::string s = py::bytes(source);  // one copy of the encoded image
+    bytes.assign(s.begin(), s.end());
+    name = "bytes";
+  } else if (py::isinstance<py::str>(source) || py::hasattr(source, "__fspath__")) {
+    name = py::str(py::module_::import("os").attr("fspath")(source));
+    bytes = read_file_bytes(name, data::kDefaultMaxImageFileBytes);
+  } else {
+    throw py::type_error("read() takes a path (str or os.PathLike) or the bytes of an image file, got " +
+                         std::string(py::str(py::type::of(source))));
+  }
+  serve::Classification result;
+  {
+    py::gil_scoped_release release;
+    result = model.read(bytes, name);
+  }
+  return classification_dict(result);
+}
+
+py::dict metadata(const Model& model) {
+  py::dict d;
+  for (const auto& [k, v] : model.file().metadata) d[py::str(k)] = v;
+  return d;
+}
+
+}  // namespace
+}  // namespace blnk::python
+
+PYBIND11_MODULE(blnk, m) {
+  using blnk::python::Model;
+  m.doc() = "blnk: a from-scratch CNN engine that reads handwritten digits (C++, Eigen).";
+  m.attr("__version__") = BLNK_VERSION;
+  m.attr("bundled_model") = BLNK_SOURCE_DIR "/models/mnist.blnk";
+  static py::exception<blnk::Error> error(m, "Error", PyExc_RuntimeError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const blnk::Error& e) {
+      error(e.what());
+    }
+  });
+
+  py::class_<Model>(m, "Model", "A blnk model file, loaded for inference and for reading images.")
+      .def(py::init([](const py::object& path, std::optional<int> threads) {
+             const std::string p = py::str(py::module_::import("os").attr("fspath")(path));
+             const int t = threads.value_or(blnk::python::default_threads());
+             if (t < 1 || t > 256) throw py::value_error("threads must be from 1 to 256");
+             return std::make_unique<Model>(p, t);
+           }),
+           py::arg("path"), py::arg("threads") = py::none(),
+           "Loads a .blnk model file; threads: for predict_proba (default: every core).")
+      .def("predict_proba", &blnk::python::predict_proba, py::arg("images"),
+           "(N, 28, 28) float32 in [0, 1] (0 = background) or uint8 (scaled by 1/255) -> (N, 10) float32.")
+      .def("predict", &blnk::python::predict, py::arg("images"), "The digits, (N,) int64: argmax of predict_proba.")
+      .def("read", &blnk::python::read, py::arg("image"),
+           "Reads the digit in an image file (a path, or its bytes): decode, preprocessing and the network, "
+           "as blnk predict. Returns a dict of every field of the result; raises blnk.Error when it cannot.")
+      .def("summary", [](const Model& model) { return model.network().summary(); },
+           "The layers, output shapes and parameter counts, like Keras's summary() (a str).")
+      .def("params", [](const Model& model) {
+             const auto p = model.network().params();
+             return py::array_t<float>(py::ssize_t(p.size()), p.data());
+           },
+           "Every parameter in one flat float32 array (a copy), in the model file's order.")
+      .def_property_readonly("spec", [](const Model& model) { return model.network().spec(); })
+      .def_property_readonly("path", &Model::path)
+      .def_property_readonly("threads", &Model::threads)
+      .def_property_readonly("metadata", &blnk::python::metadata)
+      .def("__repr__", [](const Model& model) { return "blnk.Model('" + model.path() + "')"; });
+
+  blnk::python::bind_train(m);
+}

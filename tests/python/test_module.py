@@ -1,0 +1,161 @@
+"""The blnk module without MNIST: loading, shapes and dtypes, errors, the reader,
+and blnk.train against `blnk train` on a small synthetic set."""
+import os
+import subprocess
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import blnk
+from conftest import write_idx
+
+SMALL_SPEC = "conv4,pool,flatten,dense10"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return blnk.Model(blnk.bundled_model, threads=2)
+
+
+def digits(n, seed):
+    """n synthetic 28x28 uint8 'digits' (a bright bar whose position is the label) and labels."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    x = (rng.random((n, 28, 28)) * 40).astype(np.uint8)
+    for i, k in enumerate(labels):
+        x[i, 4 + 2 * k: 6 + 2 * k, 6:22] = 255
+    return x, labels
+
+
+def test_predict_proba_gives_float32_probabilities_for_uint8_and_float32(model):
+    x, _ = digits(64, 1)
+    p8 = model.predict_proba(x)
+    pf = model.predict_proba(x.astype(np.float32) * np.float32(1 / 255))
+    assert p8.shape == (64, 10) and p8.dtype == np.float32
+    assert np.allclose(p8.sum(axis=1), 1, atol=1e-5)
+    assert np.abs(p8 - pf).max() <= 1e-5
+    assert np.array_equal(model.predict(x), p8.argmax(axis=1))
+
+
+def test_a_strided_view_gives_what_its_contiguous_copy_gives(model):
+    x, _ = digits(40, 2)
+    view = x[::2]
+    assert not view.flags["C_CONTIGUOUS"]
+    assert np.array_equal(model.predict_proba(view), model.predict_proba(np.ascontiguousarray(view)))
+
+
+def test_an_empty_batch_gives_an_empty_result(model):
+    assert model.predict_proba(np.zeros((0, 28, 28), np.uint8)).shape == (0, 10)
+
+
+@pytest.mark.parametrize("bad, words", [
+    (np.zeros((2, 27, 28), np.float32), "shape (N, 28, 28)"),
+    (np.zeros((28, 28), np.float32), "shape (N, 28, 28)"),
+    (np.zeros((2, 1, 28, 28), np.float32), "shape (N, 28, 28)"),
+    (np.zeros((2, 28, 28), np.float64), "float64"),
+    (np.zeros((2, 28, 28), np.int32), "int32"),
+    ([[0.0] * 28] * 28, "numpy array"),
+])
+def test_arrays_of_another_shape_or_dtype_raise_value_error(model, bad, words):
+    with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        model.predict_proba(bad)
+
+
+def test_a_missing_or_corrupted_model_file_raises_blnk_error_naming_it(tmp_path):
+    with pytest.raises(blnk.Error, match="nothing-here.blnk"):
+        blnk.Model(str(tmp_path / "nothing-here.blnk"))
+    broken = tmp_path / "broken.blnk"
+    data = bytearray(open(blnk.bundled_model, "rb").read())
+    data[len(data) // 2] ^= 0xFF
+    broken.write_bytes(bytes(data))
+    with pytest.raises(blnk.Error, match="broken.blnk.*checksum"):
+        blnk.Model(broken)
+    assert issubclass(blnk.Error, RuntimeError)
+
+
+def test_read_refuses_what_is_not_an_image(model, tmp_path):
+    with pytest.raises(blnk.Error, match="not an image"):
+        model.read(b"certainly not a PNG")
+    with pytest.raises(blnk.Error, match="missing.png"):
+        model.read(str(tmp_path / "missing.png"))
+    with pytest.raises(TypeError):
+        model.read(42)
+
+
+def test_summary_and_metadata_describe_the_model(model):
+    text = model.summary()
+    assert "conv2d (Conv2D)" in text and "dense_1 (Dense)" in text
+    assert "{:,}".format(model.params().size) in text
+    assert model.spec.startswith("conv32,pool")
+    assert "test.accuracy" in model.metadata
+
+
+def train_cli(blnk_bin, tmp_path, x, y, seed, spec):
+    write_idx(tmp_path / "images.idx", x)
+    write_idx(tmp_path / "labels.idx", y)
+    out = tmp_path / ("cli-%d.blnk" % seed)
+    subprocess.run([blnk_bin, "train", "--train-images", str(tmp_path / "images.idx"),
+                    "--train-labels", str(tmp_path / "labels.idx"), "--epochs", "2", "--batch-size", "32",
+                    "--threads", "2", "--seed", str(seed), "--arch", spec, "--ema", "0.9", "--quiet",
+                    "--out", str(out)], check=True)
+    return blnk.Model(out)
+
+
+def test_train_gives_the_bit_identical_model_the_cli_gives(blnk_bin, tmp_path):
+    x, y = digits(512, 3)
+    cli = train_cli(blnk_bin, tmp_path, x, y, 5, SMALL_SPEC)
+    from_arrays = blnk.train(x, y.astype(np.int64), epochs=2, batch_size=32, threads=2, seed=5, arch=SMALL_SPEC,
+                             ema=0.9)
+    from_files = blnk.train(str(tmp_path / "images.idx"), str(tmp_path / "labels.idx"), epochs=2, batch_size=32,
+                            threads=2, seed=5, arch=SMALL_SPEC, ema=0.9, out=str(tmp_path / "py.blnk"))
+    assert np.array_equal(from_arrays.params(), cli.params())
+    assert np.array_equal(from_files.params(), cli.params())
+    assert os.path.exists(tmp_path / "py.blnk")
+    other_seed = blnk.train(x, y, epochs=2, batch_size=32, threads=2, seed=6, arch=SMALL_SPEC, ema=0.9)
+    assert not np.array_equal(other_seed.params(), cli.params())
+    # It learned something: the bars are easy.
+    assert (from_arrays.predict(x) == y).mean() > 0.5
+
+
+def test_train_refuses_bad_data_and_options(tmp_path):
+    x, y = digits(64, 4)
+    with pytest.raises(ValueError, match="uint8"):
+        blnk.train(x.astype(np.float32), y)
+    with pytest.raises(ValueError, match="labels"):
+        blnk.train(x, y[:10])
+    with pytest.raises(ValueError, match="from 0 to 9"):
+        blnk.train(x, np.full(64, 10))
+    with pytest.raises(ValueError, match="limit"):
+        blnk.train(x, y, limit=65)
+    with pytest.raises(blnk.Error, match="model spec"):
+        blnk.train(x, y, arch="conv4,wobble")
+    with pytest.raises(blnk.Error, match="missing.idx"):
+        blnk.train(str(tmp_path / "missing.idx"), str(tmp_path / "missing-labels.idx"))
+    with pytest.raises(TypeError):
+        blnk.train(x, y, epoch=1)  # a misspelt option
+
+
+def test_train_releases_the_gil_while_it_trains():
+    x, y = digits(2048, 5)
+    ticks = []
+    done = threading.Event()
+
+    def tick():
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    t = threading.Thread(target=tick, daemon=True)
+    t.start()
+    start = time.perf_counter()
+    try:
+        blnk.train(x, y, epochs=1, threads=1, arch="conv8,pool,conv8,pool,flatten,dense10")
+    finally:
+        elapsed = time.perf_counter() - start
+        done.set()
+        t.join()
+    during = [s for s in ticks if start <= s <= start + elapsed]
+    # With the GIL held for the whole run the other thread could not tick at all.
+    assert elapsed > 0.05 and len(during) >= 10

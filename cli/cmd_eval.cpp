@@ -13,7 +13,7 @@
 namespace blnk::cli {
 
 int cmd_eval(int argc, char** argv) {
-  cxxopts::Options options(argv[0], "Evaluate a model on labelled IDX files.");
+  cxxopts::Options options(argv[0], "Evaluate a model on labelled IDX files or a folder of labelled images.");
   add_data_options(options, false);
   options.add_options()("model", "model file (default: the bundled model)", cxxopts::value<std::string>())(
       "threads", "worker threads (default: all cores)", cxxopts::value<int>())(
@@ -28,16 +28,16 @@ int cmd_eval(int argc, char** argv) {
   const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
   const int threads = args.count("threads") ? checked_count(args["threads"].as<int>(), 256, "threads") : default_threads();
   const Network net = network_from(read_model_file(model_path), model_path);
-  const data::Dataset test = data::load_dataset(files.test_images, files.test_labels, net.num_classes());
+  const data::Dataset test = *load_test_set(files, net.num_classes());
   if (test.images.rows != net.input_shape().h || test.images.cols != net.input_shape().w || net.input_shape().c != 1)
-    throw Error(files.test_images + ": images are " + std::to_string(test.images.rows) + "x" +
+    throw Error(files.test_source() + ": images are " + std::to_string(test.images.rows) + "x" +
                 std::to_string(test.images.cols) + ", the model takes " + net.input_shape().str());
   const train::Evaluation ev =
       train::evaluate(net, {test.images.pixels.data(), test.labels.labels.data(), test.size()}, threads);
   if (args.count("json"))
     std::printf("%s\n", ev.to_json().c_str());
   else
-    std::printf("model %s on %s\n%s", model_path.c_str(), files.test_images.c_str(), ev.to_text().c_str());
+    std::printf("model %s on %s\n%s", model_path.c_str(), files.test_source().c_str(), ev.to_text().c_str());
   return 0;
 }
 

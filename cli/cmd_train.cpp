@@ -45,7 +45,8 @@ train::LabelledImages view(const data::Dataset& d) { return {d.images.pixels.dat
 }  // namespace
 
 int cmd_train(int argc, char** argv) {
-  cxxopts::Options options(argv[0], "Train a model on MNIST-style IDX files and write a model file.");
+  cxxopts::Options options(argv[0], "Train a model on MNIST-style IDX files, or a folder of labelled images, and write "
+                                    "a model file.");
   add_data_options(options, true);
   options.add_options()
       ("epochs", "epochs to train (with --resume: the total to reach)", cxxopts::value<int>()->default_value("3"))
@@ -115,13 +116,12 @@ int cmd_train(int argc, char** argv) {
   }
   cfg.checkpoint_path = checkpoint;
 
-  data::Dataset train_set = data::load_dataset(files.train_images, files.train_labels);
+  data::Dataset train_set = load_train_set(files);
   if (args.count("limit")) {
     const int limit = checked_count(args["limit"].as<int>(), train_set.size(), "limit");
     train_set.images.count = train_set.labels.count = limit;
   }
-  std::optional<data::Dataset> test_set;
-  if (!files.test_images.empty()) test_set = data::load_dataset(files.test_images, files.test_labels);
+  const std::optional<data::Dataset> test_set = load_test_set(files);
   if (train_set.images.rows * train_set.images.cols > 1 << 24) throw Error("training images are too large");
 
   Network net(spec, Shape{train_set.images.rows, train_set.images.cols, 1});
@@ -156,7 +156,7 @@ int cmd_train(int argc, char** argv) {
   std::signal(SIGTERM, on_training_stop_signal);
   if (!quiet)
     std::fprintf(stderr, "training %s on %d images (%s), %d epochs, batch %d, %d threads\n", net.spec().c_str(),
-                 train_set.size(), files.train_images.c_str(), cfg.epochs, cfg.batch_size, cfg.threads);
+                 train_set.size(), files.train_source().c_str(), cfg.epochs, cfg.batch_size, cfg.threads);
 
   const train::TrainOutcome outcome = trainer.run(callbacks);
   std::signal(SIGINT, SIG_DFL);
@@ -170,7 +170,7 @@ int cmd_train(int argc, char** argv) {
   ModelFile model = model_file_of(net);
   model.set_metadata("blnk.version", BLNK_VERSION);
   model.set_metadata("trained.date", today());
-  model.set_metadata("trained.images", files.train_images);
+  model.set_metadata("trained.images", files.train_source());
   model.set_metadata("trained.epochs", std::to_string(cfg.epochs));
   model.set_metadata("trained.seed", std::to_string(cfg.seed));
   model.set_metadata("trained.augment", cfg.augment ? "yes" : "no");
@@ -180,7 +180,7 @@ int cmd_train(int argc, char** argv) {
     char acc[32];
     std::snprintf(acc, sizeof acc, "%.4f", trainer.history().back().test_accuracy);
     model.set_metadata("test.accuracy", acc);
-    model.set_metadata("test.images", files.test_images);
+    model.set_metadata("test.images", files.test_source());
   }
   write_model_file(out, model);
   if (args.count("plot")) {

@@ -1,7 +1,11 @@
-// Resolution of --data and the explicit IDX file options.
+// Resolution of --data, --images and the explicit IDX file options; loading them.
 #include "cli/data_files.h"
 
+#include <cstdio>
+
 #include "cli/cli.h"
+#include "data/image_folder.h"
+#include "engine/error.h"
 
 namespace blnk::cli {
 
@@ -12,32 +16,90 @@ void add_data_options(cxxopts::Options& options, bool training) {
   if (training) {
     add("train-images", "training images (IDX3, plain or gzip)", cxxopts::value<std::string>());
     add("train-labels", "training labels (IDX1, plain or gzip)", cxxopts::value<std::string>());
+    add("images", "train on a folder of labelled images: subfolders 0/ .. 9/, or files <label>_<anything>.png "
+                  "(PNG, JPEG, BMP, PGM/PPM), each preprocessed as blnk predict does",
+        cxxopts::value<std::string>());
+    add("images-test", "test on a folder of labelled images (as --images)", cxxopts::value<std::string>());
+  } else {
+    add("images", "evaluate on a folder of labelled images: subfolders 0/ .. 9/, or files <label>_<anything>.png "
+                  "(PNG, JPEG, BMP, PGM/PPM), each preprocessed as blnk predict does",
+        cxxopts::value<std::string>());
   }
   add("test-images", "test images (IDX3, plain or gzip)", cxxopts::value<std::string>());
   add("test-labels", "test labels (IDX1, plain or gzip)", cxxopts::value<std::string>());
+  add("strict-images", "stop at the first image of a folder that cannot be read (default: report and skip it)");
 }
 
 DataFiles resolve_data_files(const cxxopts::ParseResult& args, bool need_train) {
   DataFiles f;
-  if (args.count("data")) {
-    const data::MnistFiles found = data::find_mnist_files(args["data"].as<std::string>(), need_train, !need_train);
-    f = {found.train_images, found.train_labels, found.test_images, found.test_labels};
-  }
   auto take = [&](const char* option, std::string& into) {
     if (args.count(option)) into = args[option].as<std::string>();
   };
+  take("images", need_train ? f.train_folder : f.test_folder);
+  if (need_train) take("images-test", f.test_folder);
+  f.strict_images = args.count("strict-images") > 0;
+  const bool train_from_idx = need_train && f.train_folder.empty();
+  if (args.count("data")) {
+    // With folders, --data supplies only the IDX sets not given as folders.
+    const bool want_test_idx = f.test_folder.empty();
+    const data::MnistFiles found =
+        data::find_mnist_files(args["data"].as<std::string>(), train_from_idx, !need_train && want_test_idx);
+    if (train_from_idx) f.train_images = found.train_images, f.train_labels = found.train_labels;
+    if (want_test_idx) f.test_images = found.test_images, f.test_labels = found.test_labels;
+  }
   if (need_train) {
     take("train-images", f.train_images);
     take("train-labels", f.train_labels);
-    if (f.train_images.empty() || f.train_labels.empty())
-      throw UsageError("give --data DIR, or both --train-images and --train-labels");
+    if (!f.train_folder.empty() && (args.count("train-images") || args.count("train-labels")))
+      throw UsageError("give --images DIR or IDX training files, not both");
+    if (train_from_idx && (f.train_images.empty() || f.train_labels.empty()))
+      throw UsageError("give --data DIR, --images DIR, or both --train-images and --train-labels");
   }
   take("test-images", f.test_images);
   take("test-labels", f.test_labels);
+  if (!f.test_folder.empty() && (args.count("test-images") || args.count("test-labels")))
+    throw UsageError(std::string("give ") + (need_train ? "--images-test" : "--images") +
+                     " DIR or IDX test files, not both");
   if (f.test_images.empty() != f.test_labels.empty())
     throw UsageError("give both --test-images and --test-labels, or neither");
-  if (!need_train && f.test_images.empty()) throw UsageError("give --data DIR, or --test-images and --test-labels");
+  if (!need_train && f.test_images.empty() && f.test_folder.empty())
+    throw UsageError("give --data DIR, --images DIR, or --test-images and --test-labels");
   return f;
+}
+
+namespace {
+
+data::Dataset load_folder(const std::string& dir, bool strict) {
+  data::ImageFolderOptions options;
+  options.stop_on_unreadable = strict;
+  data::ImageFolder folder = data::load_image_folder(dir, options);
+  for (const data::SkippedImage& s : folder.skipped)
+    std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
+  std::fprintf(stderr, "%s: %d images (%s), %zu skipped%s\n", dir.c_str(), folder.dataset.size(),
+               folder.subfolders ? "subfolders 0-9" : "files <label>_*", folder.skipped.size(),
+               folder.not_images ? (", " + std::to_string(folder.not_images) + " other files passed over").c_str()
+                                 : "");
+  return std::move(folder.dataset);
+}
+
+}  // namespace
+
+data::Dataset load_train_set(const DataFiles& files) {
+  if (!files.train_folder.empty()) return load_folder(files.train_folder, files.strict_images);
+  return data::load_dataset(files.train_images, files.train_labels);
+}
+
+std::optional<data::Dataset> load_test_set(const DataFiles& files, int num_classes) {
+  if (!files.test_folder.empty()) {
+    data::Dataset set = load_folder(files.test_folder, files.strict_images);
+    for (std::uint8_t label : set.labels.labels)
+      if (label >= num_classes)
+        throw Error(files.test_folder + ": holds images labelled " + std::to_string(label) + "; the model has " +
+                    std::to_string(num_classes) + " classes");
+    return set;
+  }
+  if (files.test_images.empty()) return std::nullopt;
+  return data::load_dataset(files.test_images, files.test_labels, num_classes);
 }
 
 }  // namespace blnk::cli

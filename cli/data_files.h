@@ -1,5 +1,7 @@
-// Finding the IDX files a command was pointed at: --data DIR (the four standard
-// MNIST names, with or without .gz) or explicit --train-images/... options.
+// Finding the labelled data a command was pointed at: IDX files (--data DIR, the
+// four standard MNIST names with or without .gz, or explicit --train-images/...
+// options), or folders of labelled images (--images DIR, --images-test DIR:
+// data/image_folder.h), and loading either as a Dataset.
 #pragma once
 
 #include <cxxopts.hpp>
@@ -15,8 +17,21 @@ void add_data_options(cxxopts::Options& options, bool training);
 
 struct DataFiles {
   std::string train_images, train_labels, test_images, test_labels;
+  std::string train_folder, test_folder;  // folders of labelled images, instead of the IDX pair
+  bool strict_images = false;             // an unreadable image in a folder stops the command
+
+  // What a set came from, for messages and metadata: the folder, else the IDX images file.
+  const std::string& train_source() const { return train_folder.empty() ? train_images : train_folder; }
+  const std::string& test_source() const { return test_folder.empty() ? test_images : test_folder; }
 };
-// Throws UsageError when neither --data nor the needed explicit files are given.
+// Throws UsageError when neither --data, --images nor the needed explicit files
+// are given, or when a set is given twice. For eval (need_train false) --images is
+// the evaluated set.
 DataFiles resolve_data_files(const cxxopts::ParseResult& args, bool need_train);
+
+// The training set, and the test set if one was given. A folder's skipped images
+// are reported on stderr, one line each, then a summary line.
+data::Dataset load_train_set(const DataFiles& files);
+std::optional<data::Dataset> load_test_set(const DataFiles& files, int num_classes = data::kMnistClasses);
 
 }  // namespace blnk::cli

@@ -1,0 +1,126 @@
+// A folder of labelled images as a Dataset (image_folder.h).
+#include "data/image_folder.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include "data/preprocess.h"
+#include "engine/error.h"
+
+namespace blnk::data {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct LabelledPath {
+  std::string path;
+  int label = 0;
+};
+
+bool is_image_name(const fs::path& p) {
+  std::string ext = p.extension().string();
+  for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* known : {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".pnm"})
+    if (ext == known) return true;
+  return false;
+}
+
+bool is_hidden(const fs::path& p) { return !p.filename().empty() && p.filename().string()[0] == '.'; }
+
+// "7" -> 7; anything else (more characters, not a digit) -> -1.
+int label_of(const std::string& text) {
+  return text.size() == 1 && text[0] >= '0' && text[0] < '0' + kMnistClasses ? text[0] - '0' : -1;
+}
+
+// Regular files of `dir`, sorted by name (directory order is the file system's).
+std::vector<fs::path> files_in(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file(ec) && !is_hidden(it->path())) files.push_back(it->path());
+  if (ec) throw Error(dir.string() + ": cannot list the folder: " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Every image file with its label, in either layout; fills the folder's layout,
+// not_images and the skipped files whose names carry no label.
+std::vector<LabelledPath> find_images(const fs::path& dir, ImageFolder& folder) {
+  std::error_code ec;
+  for (int label = 0; label < kMnistClasses; ++label)
+    folder.subfolders = folder.subfolders || fs::is_directory(dir / std::to_string(label), ec);
+  std::vector<LabelledPath> found;
+  auto take = [&](const fs::path& file, int label) {
+    if (!is_image_name(file)) {
+      ++folder.not_images;
+    } else if (label < 0) {
+      folder.skipped.push_back({file.string(), "no label in its name (expected <label>_<anything>." +
+                                                   file.extension().string().substr(1) + ", label 0 to 9)"});
+    } else {
+      found.push_back({file.string(), label});
+    }
+  };
+  if (folder.subfolders) {
+    for (int label = 0; label < kMnistClasses; ++label) {
+      const fs::path sub = dir / std::to_string(label);
+      if (fs::is_directory(sub, ec))
+        for (const fs::path& file : files_in(sub)) take(file, label);
+    }
+  } else {
+    for (const fs::path& file : files_in(dir)) {
+      const std::string name = file.filename().string();
+      const std::size_t underscore = name.find('_');
+      take(file, underscore == std::string::npos ? -1 : label_of(name.substr(0, underscore)));
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& options) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a folder (looking for labelled images)");
+  ImageFolder folder;
+  const std::vector<LabelledPath> images = find_images(dir, folder);
+  if (images.size() > std::size_t(kMaxFolderImages))
+    throw Error(dir + ": " + std::to_string(images.size()) + " images, more than the " +
+                std::to_string(kMaxFolderImages) + " blnk reads from a folder");
+  if (options.stop_on_unreadable && !folder.skipped.empty())
+    throw Error(folder.skipped[0].path + ": " + folder.skipped[0].reason);
+
+  Dataset& d = folder.dataset;
+  d.images.path = d.labels.path = dir;
+  d.images.rows = d.images.cols = kDigitSide;
+  d.images.pixels.reserve(images.size() * kDigitPixels);
+  d.labels.labels.reserve(images.size());
+  PreprocessWorkspace ws;
+  for (const LabelledPath& image : images) {
+    std::string reason;
+    try {
+      const Preprocessed digit = preprocess_digit(read_image_gray(image.path, options.limits), ws);
+      if (digit.found) {
+        const auto pixels = digit.to_u8();
+        d.images.pixels.insert(d.images.pixels.end(), pixels.begin(), pixels.end());
+        d.labels.labels.push_back(std::uint8_t(image.label));
+        continue;
+      }
+      reason = "no digit found: " + digit.reason;
+    } catch (const Error& e) {
+      // ImageError messages start with the path already; preprocessing's do not.
+      reason = e.what();
+      if (reason.rfind(image.path + ": ", 0) == 0) reason.erase(0, image.path.size() + 2);
+    }
+    if (options.stop_on_unreadable) throw Error(image.path + ": " + reason);
+    folder.skipped.push_back({image.path, reason});
+  }
+  d.images.count = d.labels.count = int(d.labels.labels.size());
+  if (d.images.count == 0)
+    throw Error(dir + ": no usable image (" + std::to_string(images.size()) + " image files, " +
+                std::to_string(folder.skipped.size()) + " skipped; expected subfolders 0 to 9, or files named "
+                "<label>_<anything>.png/.jpg/.bmp/.pgm/.ppm)");
+  return folder;
+}
+
+}  // namespace blnk::data

@@ -1,0 +1,49 @@
+// A folder of labelled digit images as a Dataset (data/idx.h), so that training and
+// evaluation take a user's own photos as they take MNIST. Two layouts:
+//   DIR/0/ .. DIR/9/        one subfolder per label (any file names inside);
+//   DIR/<label>_<any>.<ext> flat, the label before the first '_' (the seed's crops: 9_99.png).
+// A folder with at least one subfolder named 0 to 9 is read the first way.
+// Extensions: png, jpg, jpeg, bmp, pgm, ppm, pnm (any case); other files are not images
+// and are passed over (and counted), dot files too.
+//
+// Each image goes through exactly what `blnk predict` and the server do
+// (serve/model_classifier.cpp): read_image_gray, then preprocess_digit; the 28x28
+// result is stored as 8-bit pixels, as MNIST's are. An image that cannot be read, or
+// where preprocessing finds no digit, is skipped and listed with the reason (or, with
+// stop_on_unreadable, throws); a folder left with no image is an error. Files are
+// read in name order, so the dataset (and a seeded training run) is reproducible.
+// The library never prints: the caller reports `skipped`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "data/idx.h"
+#include "data/image.h"
+
+namespace blnk::data {
+
+inline constexpr int kMaxFolderImages = 1 << 20;  // 784 MiB of 28x28 pixels
+
+struct ImageFolderOptions {
+  bool stop_on_unreadable = false;
+  ImageLimits limits;
+};
+
+struct SkippedImage {
+  std::string path;
+  std::string reason;
+};
+
+struct ImageFolder {
+  Dataset dataset;                    // (count, 28, 28) pixels, labels 0..9
+  bool subfolders = false;            // the layout found
+  std::vector<SkippedImage> skipped;  // unreadable, or no digit found
+  int not_images = 0;                 // files passed over for their extension
+};
+
+// Throws Error naming the folder when it is missing, holds no usable image or
+// more than kMaxFolderImages, and (stop_on_unreadable) naming the first bad file.
+ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& options = {});
+
+}  // namespace blnk::data

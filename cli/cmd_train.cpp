@@ -1,12 +1,15 @@
 // blnk train: options -> TrainConfig -> Trainer; progress, log, plot, signals.
 #include <cxxopts.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <utility>
 
 #include "cli/cli.h"
 #include "cli/data_files.h"
@@ -60,6 +63,8 @@ int cmd_train(int argc, char** argv) {
       ("seed", "seed for initialisation, shuffling, dropout and augmentation", cxxopts::value<std::uint64_t>()->default_value("1"))
       ("threads", "worker threads (default: all cores)", cxxopts::value<int>())
       ("arch", "model spec", cxxopts::value<std::string>()->default_value(kDefaultSpec))
+      ("init", "start from this trained model's weights (fine-tuning); its spec is the model's, --arch must match it",
+       cxxopts::value<std::string>())
       ("val-split", "fraction of the training set held out for validation", cxxopts::value<double>()->default_value("0"))
       ("augment", "random shifts, rotations and scaling of the training digits")
       ("limit", "use only the first N training images", cxxopts::value<int>())
@@ -76,6 +81,8 @@ int cmd_train(int argc, char** argv) {
     return 0;
   }
   if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  if (args.count("init") && args.count("resume"))
+    throw UsageError("--init starts a new run; --resume continues one: give one of them");
   const DataFiles files = resolve_data_files(args, true);
   const std::string out = args["out"].as<std::string>();
   const std::string checkpoint = checkpoint_path_for(out, args["checkpoint-dir"].as<std::string>());
@@ -115,6 +122,15 @@ int cmd_train(int argc, char** argv) {
     cfg.threads = threads;
   }
   cfg.checkpoint_path = checkpoint;
+  std::optional<Network> init_from;
+  if (args.count("init")) {
+    const std::string init_path = args["init"].as<std::string>();
+    init_from.emplace(network_from(read_model_file(init_path), init_path));
+    if (!args.count("arch")) spec = init_from->spec();
+    if (Network(spec, init_from->input_shape()).spec() != init_from->spec())  // before any data is read
+      throw Error(init_path + ": its model (" + init_from->spec() + ") is not the one --arch asks for (" + spec +
+                  "): leave out --arch, or give the model's own spec");
+  }
 
   data::Dataset train_set = load_train_set(files);
   if (args.count("limit")) {
@@ -126,6 +142,14 @@ int cmd_train(int argc, char** argv) {
 
   Network net(spec, Shape{train_set.images.rows, train_set.images.cols, 1});
   net.init(cfg.seed);
+  if (init_from) {
+    const std::string& init_path = args["init"].as<std::string>();
+    if (init_from->input_shape() != net.input_shape())
+      throw Error(init_path + ": the model takes " + init_from->input_shape().str() + " inputs, the training images are " +
+                  net.input_shape().str());
+    const auto from = std::as_const(*init_from).params();
+    std::copy(from.begin(), from.end(), net.params().begin());
+  }
   train::LabelledImages train_view = view(train_set);
   train::LabelledImages test_view = test_set ? view(*test_set) : train::LabelledImages{};
   train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr);
@@ -173,6 +197,7 @@ int cmd_train(int argc, char** argv) {
   model.set_metadata("trained.images", files.train_source());
   model.set_metadata("trained.epochs", std::to_string(cfg.epochs));
   model.set_metadata("trained.seed", std::to_string(cfg.seed));
+  if (init_from) model.set_metadata("trained.init", args["init"].as<std::string>());
   model.set_metadata("trained.augment", cfg.augment ? "yes" : "no");
   model.set_metadata("trained.lr_schedule", train::lr_schedule_name(cfg.lr_schedule));
   if (cfg.ema_momentum > 0) model.set_metadata("trained.ema_momentum", std::to_string(cfg.ema_momentum));

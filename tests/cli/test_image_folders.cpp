@@ -77,3 +77,31 @@ TEST_CASE("cli image folders: usage errors and a folder without usable images") 
   CHECK(both.status == 2);
   CHECK(both.err.find("not both") != std::string::npos);
 }
+
+TEST_CASE("cli image folders: --init starts from a trained model; another spec, or with --resume, is refused") {
+  TempDir tmp("folders-init");
+  const std::string photos = tmp.dir("photos");
+  for (int i = 0; i < 8; ++i)
+    for (int label : {0, 1}) write_digit(photos + "/" + std::to_string(label) + "_" + std::to_string(i) + ".png", label, i);
+  auto accuracy = [&](const std::string& model) {
+    const RunResult r = run_blnk({"eval", "--model", model, "--images", photos, "--json"}, tmp);
+    REQUIRE(r.status == 0);
+    return std::stod(r.out.substr(r.out.find("\"accuracy\":") + 11));
+  };
+  // A learning rate too small to move any weight: the result reads as the model it started from.
+  const std::string tuned = tmp.file("tuned.blnk");
+  const RunResult r = run_blnk({"train", "--images", photos, "--init", bundled_model(), "--lr", "1e-12", "--epochs", "1",
+                                "--threads", "1", "--quiet", "--out", tuned}, tmp);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const double bundled = accuracy(bundled_model());
+  CHECK(bundled >= 0.9);
+  CHECK(accuracy(tuned) == bundled);
+
+  const RunResult other = run_blnk({"train", "--images", photos, "--init", bundled_model(), "--arch", "flatten,dense10",
+                                    "--out", tmp.file("x.blnk")}, tmp);
+  CHECK(other.status == 1);
+  CHECK(other.err.find("is not the one --arch asks for (flatten,dense10)") != std::string::npos);
+  const RunResult both = run_blnk({"train", "--images", photos, "--init", bundled_model(), "--resume"}, tmp);
+  CHECK(both.status == 2);
+}

@@ -31,7 +31,7 @@ void write_digit(const std::string& path, int label, int variant) {
 
 }  // namespace
 
-TEST_CASE("cli image folders: train on a folder, test on another, evaluate; bad files named and skipped") {
+TEST_CASE("image folders: train on a folder, test on another, evaluate, with bad files named and skipped") {
   TempDir tmp("folders");
   const std::string train = tmp.dir("train"), test = tmp.dir("test");
   for (int i = 0; i < 24; ++i)
@@ -66,7 +66,7 @@ TEST_CASE("cli image folders: train on a folder, test on another, evaluate; bad 
   CHECK(strict.err.find(train + "/1/broken.png: not an image") != std::string::npos);
 }
 
-TEST_CASE("cli image folders: usage errors and a folder without usable images") {
+TEST_CASE("image folders: usage errors and a folder without usable images") {
   TempDir tmp("folders-errors");
   const std::string empty = tmp.dir("empty");
   write_text(empty + "/notes.txt", "nothing");
@@ -78,7 +78,7 @@ TEST_CASE("cli image folders: usage errors and a folder without usable images") 
   CHECK(both.err.find("not both") != std::string::npos);
 }
 
-TEST_CASE("cli image folders: --init starts from a trained model; another spec, or with --resume, is refused") {
+TEST_CASE("image folders: --init starts from a trained model, and another spec or --resume with it is refused") {
   TempDir tmp("folders-init");
   const std::string photos = tmp.dir("photos");
   for (int i = 0; i < 8; ++i)

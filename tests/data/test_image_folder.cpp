@@ -45,7 +45,7 @@ std::string skipped_reason(const ImageFolder& folder, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("image folder: flat <label>_<any> files; unlabelled, unreadable and blank images are skipped with a reason") {
+TEST_CASE("image folder: flat <label>_<any> files, with unlabelled, unreadable and blank images skipped with a reason") {
   test::TempDir dir("folder-flat");
   write_digit(dir.file("1_b.png"), 1);
   write_digit(dir.file("0_a.png"), 0, 60, 50);
@@ -73,7 +73,7 @@ TEST_CASE("image folder: flat <label>_<any> files; unlabelled, unreadable and bl
   CHECK(std::equal(expected.begin(), expected.end(), folder.dataset.images.image(0)));
 }
 
-TEST_CASE("image folder: subfolders 0 to 9 give the labels; files beside them are not read") {
+TEST_CASE("image folder: subfolders 0 to 9 give the labels, and files beside them are not read") {
   test::TempDir dir("folder-sub");
   std::filesystem::create_directories(dir.file("0"));
   std::filesystem::create_directories(dir.file("7"));

@@ -48,7 +48,7 @@ TEST_CASE("seed preprocess: a uniform image keeps its level: all 1 above 0.45, a
   }
 }
 
-TEST_CASE("seed preprocess: a resize to the same size is a copy; inconsistent images are refused") {
+TEST_CASE("seed preprocess: a resize to the same size is a copy, and inconsistent images are refused") {
   const ColorImage image = solid(28, 28, {1, 2, 3, 4});
   CHECK(resize_like_pillow(image, 28, 28).samples == image.samples);
   ColorImage broken = image;

@@ -26,6 +26,9 @@ int cmd_export_onnx(int argc, char** argv);
 // The bundled model: $BLNK_MODEL, else models/mnist.blnk next to the binary's
 // source tree, else ./models/mnist.blnk.
 std::string default_model_path();
+// The digit gate for --gate: "none" gives "" (no gate); no value gives
+// $BLNK_GATE, else the bundled models/digit-gate.blnk when it exists, else "".
+std::string gate_path_from(const std::string& option_value, bool given);
 // Worker threads when --threads is not given: the machine's cores.
 int default_threads();
 // Exits with a usage error unless 1 <= value <= max.

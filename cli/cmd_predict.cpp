@@ -68,7 +68,9 @@ int cmd_predict(int argc, char** argv) {
   cxxopts::Options options(argv[0], "Read the digit in each image (PNG, JPEG, BMP, PGM/PPM; - for standard input).\n"
                                     "Exit status: 0 when every image was predicted, 1 when any could not be, 2 on usage errors.");
   options.add_options()("model", "model file (default: the bundled model)", cxxopts::value<std::string>())(
-      "json", "one JSON object per image")("top-k", "how many of the likeliest digits to show", cxxopts::value<int>()->default_value("3"))(
+      "json", "one JSON object per image")(
+      "gate", "digit gate model that tells digits from letters, symbols and scribbles (default: the bundled one; none: no gate)",
+      cxxopts::value<std::string>())("top-k", "how many of the likeliest digits to show", cxxopts::value<int>()->default_value("3"))(
       "save-preprocessed", "write the 28x28 image the network saw into this directory", cxxopts::value<std::string>())(
       "images", "image files or directories", cxxopts::value<std::vector<std::string>>())("h,help", "this help");
   options.parse_positional({"images"});
@@ -81,7 +83,9 @@ int cmd_predict(int argc, char** argv) {
   if (!args.count("images")) throw UsageError("give at least one image file, directory or -");
   const int top_k = checked_count(args["top-k"].as<int>(), 10, "top-k");
   const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
-  const serve::ModelClassifier classifier(model_path);
+  const serve::ModelClassifier classifier(model_path, {},
+                                         gate_path_from(args.count("gate") ? args["gate"].as<std::string>() : "",
+                                                        args.count("gate") > 0));
   const bool json = args.count("json") > 0;
   std::string save_dir;
   if (args.count("save-preprocessed")) {
@@ -101,7 +105,9 @@ int cmd_predict(int argc, char** argv) {
     }
     if (!ok) {
       ++failures;
-      if (json) std::printf("{\"file\":\"%s\",\"error\":\"%s\"}\n", json_escape(name).c_str(), json_escape(failure.message).c_str());
+      if (json)
+        std::printf("{\"file\":\"%s\",\"error\":\"%s\"%s}\n", json_escape(name).c_str(), json_escape(failure.message).c_str(),
+                    failure.no_digit ? ",\"verdict\":\"not_a_digit\"" : "");
       std::fprintf(stderr, "blnk predict: %s\n", failure.message.c_str());
       continue;
     }
@@ -114,9 +120,20 @@ int cmd_predict(int argc, char** argv) {
                   result.probability);
       for (int i = 0; i < k; ++i)
         std::printf("%s{\"digit\":%d,\"probability\":%.6f}", i ? "," : "", order[i], result.probabilities[order[i]]);
-      std::printf("],\"elapsed_ms\":%.3f}\n", result.elapsed_ms);
+      std::printf("],\"verdict\":\"%s\",\"reason\":\"%s\"", serve::verdict_name(result.verdict),
+                  json_escape(result.reason).c_str());
+      if (result.single_digit >= 0) std::printf(",\"single_digit\":%.6f", result.single_digit);
+      std::printf(",\"elapsed_ms\":%.3f}\n", result.elapsed_ms);
     } else {
-      std::printf("%s: %d (%.1f%%)", name.c_str(), result.digit, 100 * result.probability);
+      switch (result.verdict) {
+        case serve::Verdict::digit: std::printf("%s: %d (%.1f%%)", name.c_str(), result.digit, 100 * result.probability); break;
+        case serve::Verdict::uncertain:
+          std::printf("%s: %d? (%.1f%%, uncertain: %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
+          break;
+        case serve::Verdict::not_a_digit:
+          std::printf("%s: not a digit (%s; best guess %d)", name.c_str(), result.reason.c_str(), result.digit);
+          break;
+      }
       for (int i = 1; i < k; ++i) std::printf("%s %d %.1f%%", i == 1 ? "  then" : ",", order[i], 100 * result.probabilities[order[i]]);
       std::printf("\n");
     }

@@ -19,6 +19,13 @@ std::string default_model_path() {
   return "models/mnist.blnk";
 }
 
+std::string gate_path_from(const std::string& option_value, bool given) {
+  if (given) return option_value == "none" ? std::string() : option_value;
+  if (const char* env = std::getenv("BLNK_GATE"); env && *env) return std::string(env) == "none" ? "" : env;
+  const std::string bundled = std::string(BLNK_SOURCE_DIR) + "/models/digit-gate.blnk";
+  return std::filesystem::exists(bundled) ? bundled : "";
+}
+
 int default_threads() {
   const unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : int(std::min(n, 64u));

@@ -33,6 +33,9 @@ constexpr float kSurfaceSettled = 0.5f / 255.0f;  // stop reweighting once the s
 constexpr int kPolaritySide = 48;        // ink_polarity works on the image shrunk to about this
 constexpr float kInkyBorderShare = 0.3f;   // a border ring with this much of a second tone is partly ink...
 constexpr float kInkyBorderContrast = 0.25f;  // ... when the two tones are this far apart
+constexpr double kTouchingShare = 0.1;     // ... and ink meets the border when its second tone has 10% of it
+constexpr double kSureShareMargin = 0.15;  // by shares, sure when one tone covers under 35% of the picture
+constexpr double kSureVoteRatio = 2.0;     // by votes, sure when one side outweighs the other twice
 constexpr int kThinDivisor = 8;          // ink strokes are at most 2/8 of the shorter side wide
 
 // --- Top-hats: grey-level closing and opening by a square ---------------------
@@ -312,13 +315,16 @@ Polarity ink_polarity(const GrayImage& full, PreprocessWorkspace& ws, const Prep
   // in steep edges.)
   const OtsuSplit ring_split = otsu_split(hist, kLevelBins);
   const float two_tones = static_cast<float>(ring_split.high_mean - ring_split.low_mean) * bin;
-  if (std::min(ring_split.low_share, 1.0 - ring_split.low_share) >= kInkyBorderShare &&
-      two_tones >= kInkyBorderContrast &&
-      steep_border_crossings(image, (static_cast<float>(ring_split.bin) + 0.5f) * bin, 0.5f * two_tones, ws.scratch) >=
-          2) {
+  const double ring_minority = std::min(ring_split.low_share, 1.0 - ring_split.low_share);
+  const bool ink_meets_border =
+      ring_minority >= kTouchingShare && two_tones >= kInkyBorderContrast &&
+      steep_border_crossings(image, (static_cast<float>(ring_split.bin) + 0.5f) * bin, 0.5f * two_tones, ws.scratch) >= 2;
+  if (ink_meets_border && ring_minority >= kInkyBorderShare) {
     int all[kLevelBins] = {};
     for (float v : image.pixels) ++all[to_bin(v, kLevelBins)];
-    p.ink_dark = otsu_split(all, kLevelBins).low_share < 0.5;
+    const double dark_share = otsu_split(all, kLevelBins).low_share;
+    p.ink_dark = dark_share < 0.5;
+    p.sure = std::fabs(dark_share - 0.5) >= kSureShareMargin;
     return p;
   }
   // Robust spread of the ring around its median.
@@ -360,6 +366,9 @@ Polarity ink_polarity(const GrayImage& full, PreprocessWorkspace& ws, const Prep
     lighter += light_row;
   }
   p.ink_dark = darker > lighter;
+  // Where ink meets the border the paper's surface is a guess (a thick blurred
+  // digit cropped close can hide it): the reader tries the other polarity too.
+  p.sure = !ink_meets_border && std::max(darker, lighter) >= kSureVoteRatio * std::min(darker, lighter);
   return p;
 }
 

@@ -40,6 +40,7 @@ PaperSurface fit_paper_surface(const GrayImage& image, float start_level, float 
 // neither votes; the paper inside a digit's loop is on the surface.
 struct Polarity {
   bool ink_dark = false;   // ink darker than the background
+  bool sure = true;        // false: a thick digit filling the frame could be either (the reader tries both)
   float background = 0;    // median of the border ring
   PaperSurface paper;      // the paper's smooth surface (over the image as shrunk for the decision)
 };

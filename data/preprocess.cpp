@@ -6,6 +6,7 @@
 #include "data/preprocess.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 
 #include "data/preprocess_internal.h"
@@ -31,6 +32,7 @@ constexpr float kMinPaperLevel = 0.05f;   // paper darker than this is not divid
 constexpr float kBandingMaskFraction = 0.5f;  // pixels above half Otsu's threshold are strokes
 constexpr float kBandingPercentile = 0.25f;  // row/column offset = this percentile of its signal
 constexpr int kBandingSamples = 48;       // ... over at most this many samples of it
+constexpr float kMinStrokeWidth = 1.0f;   // strokes thinner than this at the digit's 20x20 are thickened (a fine pen)
 constexpr float kSureContrast = 0.5f;     // strokes this strong are a drawing, however noisy the paper seems
 constexpr int kStreakHalfWidth = 3;       // a streak is thinner than this: rows beyond it are its neighbours
 constexpr float kMaxStreakShare = 0.5f;   // a streak is fainter than this share of the ink's level
@@ -425,6 +427,52 @@ PixelBox find_digit_box(Plane& ink, float speck_fraction, PreprocessWorkspace& w
   return {x0, y0, x1 - x0 + 1, y1 - y0 + 1};
 }
 
+float stroke_width(const Plane& ink, const PixelBox& box) {
+  // Area over half the outline: for a stroke of width w and length L the
+  // area is w L and the outline 2 L (counted along rows and columns, a
+  // diagonal's outline is up to 1.4x longer: thin enough for this purpose).
+  long area = 0, edges = 0;
+  for (int y = box.y; y < box.y + box.h; ++y) {
+    for (int x = box.x; x < box.x + box.w; ++x) {
+      const bool in = ink.at(x, y) >= 0.5f;
+      area += in;
+      if (x + 1 < ink.width) edges += in != (ink.at(x + 1, y) >= 0.5f);
+      if (y + 1 < ink.height) edges += in != (ink.at(x, y + 1) >= 0.5f);
+      if (x == 0) edges += in;
+      if (y == 0) edges += in;
+    }
+  }
+  return edges > 0 ? 2.0f * static_cast<float>(area) / static_cast<float>(edges) : 0.0f;
+}
+
+PixelBox thicken_thin_strokes(Plane& ink, const PixelBox& box, std::vector<float>& scratch) {
+  const float scale = static_cast<float>(kDigitBox) / static_cast<float>(std::max(box.w, box.h));
+  const float width = stroke_width(ink, box);
+  if (width <= 0 || width * scale >= kMinStrokeWidth) return box;
+  const int r = std::max(1, static_cast<int>(std::lround((kMinStrokeWidth / scale - width) / 2)));
+  // Grey dilation by a (2r+1) square over the box grown by r, rows then columns.
+  const int x0 = std::max(0, box.x - r), x1 = std::min(ink.width, box.x + box.w + r);
+  const int y0 = std::max(0, box.y - r), y1 = std::min(ink.height, box.y + box.h + r);
+  const int w = x1 - x0, h = y1 - y0;
+  scratch.resize(static_cast<std::size_t>(w) * h);
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) {
+      float m = 0;
+      for (int k = std::max(x0, x - r); k <= std::min(x1 - 1, x + r); ++k) m = std::max(m, ink.at(k, y));
+      scratch[static_cast<std::size_t>(y - y0) * w + (x - x0)] = m;
+    }
+  }
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) {
+      float m = 0;
+      for (int k = std::max(y0, y - r); k <= std::min(y1 - 1, y + r); ++k)
+        m = std::max(m, scratch[static_cast<std::size_t>(k - y0) * w + (x - x0)]);
+      ink.at(x, y) = m;
+    }
+  }
+  return {x0, y0, w, h};
+}
+
 void fit_to_box(const Plane& ink, const PixelBox& box, Plane& out, std::vector<float>& rows) {
   const int longer = std::max(box.w, box.h);
   const double scale = static_cast<double>(kDigitBox) / longer;
@@ -464,8 +512,14 @@ namespace {
 
 Preprocessed preprocess_at_working_size(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt) {
   Preprocessed out;
-  const Polarity polarity = ink_polarity(image, ws, opt);
+  Polarity polarity;
+  if (opt.polarity == InkPolarity::automatic) {
+    polarity = ink_polarity(image, ws, opt);
+  } else {
+    polarity.ink_dark = opt.polarity == InkPolarity::dark;
+  }
   out.inverted = polarity.ink_dark;
+  out.polarity_sure = polarity.sure;
   estimate_background(image, polarity.ink_dark, opt, ws, ws.background);
   ink_signal(image, ws.background, polarity.ink_dark, ws.ink);
   const float noise_sigma = remove_banding(ws.ink, ws);
@@ -475,21 +529,23 @@ Preprocessed preprocess_at_working_size(const GrayImage& image, PreprocessWorksp
   // inflate the noise estimate: strokes of kSureContrast are never noise.
   const float needed = std::max(opt.min_contrast, std::min(opt.min_contrast_sigmas * noise_sigma, kSureContrast));
   if (levels.core < needed) {
-    return no_digit(std::move(out), "the image is blank or uniform (ink contrast " + std::to_string(levels.core) +
-                                        ", needs " + std::to_string(needed) + ")");
+    char detail[96];
+    std::snprintf(detail, sizeof detail, " (ink contrast %.3f, at least %.3f needed)", levels.core, needed);
+    return no_digit(std::move(out), std::string("the image is blank: nothing stands out from the background") + detail);
   }
   apply_levels(ws.ink, levels);
   const PixelBox box = find_digit_box(ws.ink, opt.speck_fraction, ws);
   long ink_pixels = 0;
   for (float v : ws.ink.pixels) ink_pixels += v > 0;
   if (box.empty() || ink_pixels < opt.min_ink_pixels) {
-    return no_digit(std::move(out), "too little ink (" + std::to_string(ink_pixels) + " pixels)");
+    return no_digit(std::move(out), "too little ink for a digit (" + std::to_string(ink_pixels) + " pixels)");
   }
-  out.box_x = box.x;
-  out.box_y = box.y;
-  out.box_w = box.w;
-  out.box_h = box.h;
-  fit_to_box(ws.ink, box, ws.box, ws.scratch);
+  const PixelBox digit_box = thicken_thin_strokes(ws.ink, box, ws.scratch);
+  out.box_x = digit_box.x;
+  out.box_y = digit_box.y;
+  out.box_w = digit_box.w;
+  out.box_h = digit_box.h;
+  fit_to_box(ws.ink, digit_box, ws.box, ws.scratch);
   place_by_center_of_mass(ws.box, out.pixels);
   out.found = true;
   return out;

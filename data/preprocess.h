@@ -24,7 +24,9 @@
 //     ink further than 2 pixels from every kept component (noise, faint
 //     trails) is erased, the anti-aliased fringe within 2 pixels is kept; the
 //     bounding box of what remains is the digit;
-//  6. fit_to_box: scale the box to fit 20x20 keeping its aspect ratio, area
+//  6. thicken_thin_strokes: a fine pen's strokes, thinner than MNIST's at
+//     the digit's final size, are thickened (grey dilation);
+//     fit_to_box: scale the box to fit 20x20 keeping its aspect ratio, area
 //     averaging (exact box filter) when shrinking, bilinear when enlarging;
 //  7. place_by_center_of_mass: put the 20x20 into the 28x28 field shifted by a
 //     whole number of pixels so its centre of mass lands at (14, 14) in pixel
@@ -52,7 +54,11 @@ inline constexpr int kDigitPixels = kDigitSide * kDigitSide;
 inline constexpr int kDigitBox = 20;                       // the digit's box inside it
 inline constexpr float kDigitCenter = 14.0f;               // centre of mass target (pixel index)
 
+enum class InkPolarity { automatic, dark, light };
+
 struct PreprocessOptions {
+  // Dark ink on light paper or light on dark: decided by ink_polarity, or given.
+  InkPolarity polarity = InkPolarity::automatic;
   // Larger images are first shrunk (area average) by the whole factor that
   // brings their longer side nearest to this: speed (~0.25 ms for 200x200),
   // and a digit filling a good part of the photo keeps more than the 20
@@ -84,6 +90,7 @@ struct Preprocessed {
   std::string reason;                     // when !found: why not
   std::array<float, kDigitPixels> pixels{};  // (28, 28), 0 = background, ~1 = stroke core
   bool inverted = false;                  // the input was dark ink on a light background
+  bool polarity_sure = true;              // false: the other polarity is as plausible (see Polarity::sure)
   int box_x = 0, box_y = 0, box_w = 0, box_h = 0;  // the digit's box in the input
   float contrast = 0;                     // stroke core minus background, gray levels
 
@@ -169,6 +176,13 @@ void apply_levels(Plane& ink, const InkLevels& levels);
 // Erases specks, streaks and stray faint ink from `ink` and returns the box of
 // what remains (empty if none). Uses ws.labels, parents, masses, bounds, mask.
 PixelBox find_digit_box(Plane& ink, float speck_fraction, PreprocessWorkspace& ws);
+// The strokes' mean width in pixels inside the box: area over half the outline
+// of the ink at 0.5 or more.
+float stroke_width(const Plane& ink, const PixelBox& box);
+// A digit drawn with a fine pen (strokes under 1 pixel once the box is
+// scaled to 20x20, as MNIST's never are) is thickened by a grey dilation until
+// they are; returns the box grown by the dilation. Others are left alone.
+PixelBox thicken_thin_strokes(Plane& ink, const PixelBox& box, std::vector<float>& scratch);
 // The box of `ink` scaled to fit kDigitBox x kDigitBox keeping the aspect
 // ratio; `scratch` holds the intermediate rows.
 void fit_to_box(const Plane& ink, const PixelBox& box, Plane& out, std::vector<float>& scratch);

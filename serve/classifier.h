@@ -10,12 +10,23 @@
 
 namespace blnk::serve {
 
+// Whether an answer means anything (serve/verdict.h decides).
+enum class Verdict {
+  digit,        // one digit, read with confidence
+  uncertain,    // one digit, but the model hesitates between two or more
+  not_a_digit,  // a letter, a symbol, several digits, a scribble, nothing at all
+};
+const char* verdict_name(Verdict v);  // "digit", "uncertain", "not_a_digit"
+
 struct Classification {
-  int digit = -1;                      // argmax class
+  int digit = -1;                      // argmax class: the best guess, whatever the verdict
   float probability = 0;               // its probability
   std::vector<float> probabilities;    // one per class, sums to 1
   std::vector<std::uint8_t> seen_png;  // the 28x28 image the network saw, as a PNG file
   double elapsed_ms = 0;               // decode + preprocess + inference
+  Verdict verdict = Verdict::digit;
+  std::string reason;                  // a few words on why, for uncertain and not_a_digit
+  float single_digit = -1;             // the digit gate's probability that this is one digit; -1: no gate
 };
 
 // A failed classification carries the HTTP status that fits it:
@@ -24,6 +35,7 @@ struct Classification {
 struct ClassifyFailure {
   int http_status = 500;
   std::string message;
+  bool no_digit = false;  // a readable image with nothing drawn on it: verdict not_a_digit
 };
 
 // What a caller wants beyond the prediction.

@@ -12,14 +12,27 @@
 namespace blnk::serve {
 
 struct ModelClassifier::Slot {
-  explicit Slot(const Network& net) : workspace(net, 1, Purpose::inference), probabilities(net.num_classes()) {}
+  Slot(const Network& net, const Network* gate)
+      : workspace(net, 1, Purpose::inference), probabilities(net.num_classes()) {
+    if (gate) gate_workspace = std::make_unique<Workspace>(*gate, 1, Purpose::inference);
+  }
   Workspace workspace;
+  std::unique_ptr<Workspace> gate_workspace;
+  float gate_probabilities[kGateClasses] = {};
   data::PreprocessWorkspace preprocess;
   data::GrayImage image;
   std::vector<float> probabilities;
 };
 
 namespace {
+
+Network load_gate(const std::string& path) {
+  Network gate = network_from(read_model_file(path), path);
+  if (gate.input_shape() != kMnistShape || gate.num_classes() != kGateClasses)
+    throw Error(path + ": a digit gate takes 28x28x1 inputs and has 2 outputs (one digit, not one digit); this model has " +
+                gate.input_shape().str() + " inputs and " + std::to_string(gate.num_classes()) + " outputs");
+  return gate;
+}
 
 Network load_network(const std::string& path, double& accuracy) {
   const ModelFile file = read_model_file(path);
@@ -44,12 +57,14 @@ int status_for(data::ImageErrorKind kind) {
 
 }  // namespace
 
-ModelClassifier::ModelClassifier(const std::string& model_path, const data::ImageLimits& limits)
+ModelClassifier::ModelClassifier(const std::string& model_path, const data::ImageLimits& limits,
+                                 const std::string& gate_path)
     : accuracy_(std::nan("")),
       net_(load_network(model_path, accuracy_)),
+      gate_(gate_path.empty() ? nullptr : std::make_unique<Network>(load_gate(gate_path))),
       name_(std::filesystem::path(model_path).filename().string()),
       limits_(limits) {
-  release(std::make_unique<Slot>(net_));  // one slot ready, so the first call is not slower
+  release(std::make_unique<Slot>(net_, gate_.get()));  // one slot ready, so the first call is not slower
 }
 
 ModelClassifier::~ModelClassifier() = default;
@@ -63,7 +78,7 @@ std::unique_ptr<ModelClassifier::Slot> ModelClassifier::acquire() const {
       return slot;
     }
   }
-  return std::make_unique<Slot>(net_);
+  return std::make_unique<Slot>(net_, gate_.get());
 }
 
 // A slot keeps its image buffer for the next photo of a usual size, not the largest
@@ -82,6 +97,19 @@ std::size_t ModelClassifier::idle_image_bytes() const {
   std::size_t bytes = 0;
   for (const auto& slot : pool_) bytes += slot->image.pixels.capacity() * sizeof(float);
   return bytes;
+}
+
+void ModelClassifier::read_digit(Slot& slot, const data::Preprocessed& digit, Classification& result) const {
+  slot.workspace.predict(digit.pixels.data(), 1, slot.probabilities.data());
+  result.probabilities = slot.probabilities;
+  result.digit = int(std::max_element(result.probabilities.begin(), result.probabilities.end()) -
+                     result.probabilities.begin());
+  result.probability = result.probabilities[result.digit];
+  result.single_digit = -1;
+  if (slot.gate_workspace) {
+    slot.gate_workspace->predict(digit.pixels.data(), 1, slot.gate_probabilities);
+    result.single_digit = slot.gate_probabilities[kGateSingleDigit];
+  }
 }
 
 void ModelClassifier::classify_pixels(const float* pixels, std::vector<float>& probabilities) const {
@@ -126,14 +154,28 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     return false;
   }
   if (!digit.found) {
-    failure = {422, name + ": " + digit.reason};
+    failure = {422, name + ": " + digit.reason, true};
     return false;
   }
-  slot->workspace.predict(digit.pixels.data(), 1, slot->probabilities.data());
-  result.probabilities = slot->probabilities;
-  result.digit = int(std::max_element(result.probabilities.begin(), result.probabilities.end()) -
-                     result.probabilities.begin());
-  result.probability = result.probabilities[result.digit];
+  read_digit(*slot, digit, result);
+  // A thick digit filling the frame can be read either way round (is the
+  // paper the light part or the dark?): read it both ways, keep the reading
+  // that looks more like one digit.
+  if (!digit.polarity_sure) {
+    data::PreprocessOptions flipped;
+    flipped.polarity = digit.inverted ? data::InkPolarity::light : data::InkPolarity::dark;
+    const data::Preprocessed other = data::preprocess_digit(slot->image, slot->preprocess, flipped);
+    if (other.found) {
+      Classification other_result;
+      read_digit(*slot, other, other_result);
+      auto score = [](const Classification& c) { return c.probability * (c.single_digit >= 0 ? c.single_digit : 1.0f); };
+      if (score(other_result) > score(result)) {
+        result = std::move(other_result);
+        digit = other;
+      }
+    }
+  }
+  judge(result);
   if (options.seen_png) result.seen_png = data::encode_png(digit.to_u8(), data::kDigitSide, data::kDigitSide, 1);
   result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return true;

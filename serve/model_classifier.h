@@ -15,14 +15,17 @@
 #include "engine/model_file.h"
 #include "engine/network.h"
 #include "serve/classifier.h"
+#include "serve/verdict.h"
 
 namespace blnk::serve {
 
 class ModelClassifier : public Classifier {
  public:
-  // Loads a model file; throws Error naming the file when it is unusable or not a
-  // 28x28x1 model.
-  explicit ModelClassifier(const std::string& model_path, const data::ImageLimits& limits = {});
+  // Loads a model file and, unless gate_path is empty, the digit gate (a
+  // 28x28x1 model with two outputs: one digit, not one digit; see
+  // serve/verdict.h); throws Error naming the file when either is unusable.
+  explicit ModelClassifier(const std::string& model_path, const data::ImageLimits& limits = {},
+                           const std::string& gate_path = "");
   ~ModelClassifier() override;
 
   bool classify(std::span<const std::uint8_t> image_bytes, const ClassifyOptions& options,
@@ -44,8 +47,12 @@ class ModelClassifier : public Classifier {
   std::unique_ptr<Slot> acquire() const;
   void release(std::unique_ptr<Slot> slot) const;
 
+  // The reading of one preprocessed digit: probabilities, gate, best guess.
+  void read_digit(Slot& slot, const data::Preprocessed& digit, Classification& result) const;
+
   double accuracy_;  // before net_: loading the network fills it in
   Network net_;
+  std::unique_ptr<Network> gate_;  // null: no gate
   std::string name_;
   data::ImageLimits limits_;
   mutable std::mutex pool_mutex_;

@@ -113,7 +113,15 @@ Response json_result(const Classification& c, std::string_view filename, bool wi
     append_number(b, c.probabilities[static_cast<std::size_t>(order[i])]);
     b.push_back('}');
   }
-  b.append("],\"elapsed_ms\":");
+  b.append("],\"verdict\":");
+  append_json_string(b, verdict_name(c.verdict));
+  b.append(",\"reason\":");
+  append_json_string(b, c.reason);
+  if (c.single_digit >= 0) {
+    b.append(",\"single_digit\":");
+    append_number(b, c.single_digit);
+  }
+  b.append(",\"elapsed_ms\":");
   append_fixed(b, c.elapsed_ms, 3);
   b.append(",\"model\":");
   append_json_string(b, context.model_name);
@@ -157,7 +165,13 @@ Response handle_predict(const Request& request, Context& context) {
     const int status = failure_status(failure.http_status);
     context.metrics->record_prediction(context.shard, false, status);
     const std::string message = failure.message.empty() ? "the image could not be classified" : failure.message;
-    return error_response(html, status, message, upload.filename, context);
+    Response r = error_response(html, status, message, upload.filename, context);
+    // Nothing drawn is an answer too: the page says "draw a digit".
+    if (failure.no_digit && !html && r.body.size() > 2 && r.body.compare(r.body.size() - 2, 2, "}\n") == 0) {
+      r.body.resize(r.body.size() - 2);
+      r.body.append(",\"verdict\":\"not_a_digit\"}\n");
+    }
+    return r;
   }
   if (!valid_result(result)) {
     context.metrics->record_prediction(context.shard, false, 500);

@@ -1,0 +1,28 @@
+// The verdict on a reading: does the answer mean anything? Two signals decide:
+// the digit gate (a small second network trained on digits against letters,
+// symbols, scribbles and numbers of several digits: models/digit-gate.blnk)
+// says whether the picture holds one digit; the reader's own probabilities
+// say whether it hesitates between digits.
+#pragma once
+
+#include "serve/classifier.h"
+
+namespace blnk::serve {
+
+// The gate's outputs: label 0 "one digit", label 1 "not one digit"
+// (scripts/make-training-set.py writes its training set so).
+inline constexpr int kGateClasses = 2;
+inline constexpr int kGateSingleDigit = 0;
+
+struct VerdictRules {
+  // not_a_digit when the gate's probability of "one digit" is below this.
+  float min_single_digit = 0.5f;
+  // uncertain when the best guess's probability is below this.
+  float min_sure = 0.7f;
+};
+
+// Sets result.verdict and result.reason from result.probabilities (and
+// result.single_digit, when a gate ran: 0..1; negative: no gate).
+void judge(Classification& result, const VerdictRules& rules = {});
+
+}  // namespace blnk::serve

@@ -79,12 +79,35 @@ std::string render_result_html(const Classification& result, std::string_view fi
                                std::span<const std::uint8_t> upload) {
   std::string out;
   out.reserve(2048 + upload.size() * 4 / 3 + result.seen_png.size() * 4 / 3);
-  out.append("<section id=\"result\" class=\"result ok\" aria-live=\"polite\">\n<div class=\"verdict\">");
+  out.append("<section id=\"result\" class=\"result ok verdict-");
+  out.append(verdict_name(result.verdict));
+  out.append("\" aria-live=\"polite\">\n<div class=\"verdict\">");
   out.append("<div class=\"digit\">");
-  append_int(out, result.digit);
-  out.append("</div><div class=\"meta\"><div class=\"prob\">");
-  append_percent(out, result.probability);
-  out.append(" sure</div><div class=\"file\">");
+  // Never "100% sure" under a letter: a non-digit shows no digit and no percentage.
+  switch (result.verdict) {
+    case Verdict::not_a_digit:
+      out.append("?</div><div class=\"meta\"><div class=\"prob\">Not a digit</div><div class=\"reason\">");
+      append_html_escaped(out, result.reason);
+      out.append("</div>");
+      break;
+    case Verdict::uncertain:
+      append_int(out, result.digit);
+      out.append("?</div><div class=\"meta\"><div class=\"prob\">Not sure: ");
+      append_int(out, result.digit);
+      out.append(" (");
+      append_percent(out, result.probability);
+      out.append(")</div><div class=\"reason\">");
+      append_html_escaped(out, result.reason);
+      out.append("</div>");
+      break;
+    case Verdict::digit:
+      append_int(out, result.digit);
+      out.append("</div><div class=\"meta\"><div class=\"prob\">");
+      append_percent(out, result.probability);
+      out.append(" sure</div>");
+      break;
+  }
+  out.append("<div class=\"file\">");
   append_html_escaped(out, filename.empty() ? std::string_view("(unnamed upload)") : filename);
   out.append("</div><div class=\"time\">");
   append_fixed(out, result.elapsed_ms, 2);

@@ -7,6 +7,11 @@
 2. JavaScript on: choosing the file posts it with fetch (no page load) and draws the
    result with the bar chart; dropping a file on the upload box does the same.
 3. JavaScript on: a stroke drawn on the pad with the mouse is read as a 1.
+4. JavaScript on: digits drawn on the pad with pen strokes (the stress suite's
+   strokes, scripts/make-stress-set.py) big enough to fill the pad and small,
+   with the thin, medium and thick pens, white on black and black on white, are
+   read right; a scribble is answered "Not a digit" with no percentage; an
+   empty pad and a single tap say "Draw a digit".
 
 Exit 0 when every check passes, 1 on a failure, 77 (ctest's SKIP_RETURN_CODE) when
 Chromium or the digit images are missing. The server and the browser are always
@@ -181,6 +186,10 @@ RESULT_JS = """(() => {
   const seen = r.querySelector("img.seen");
   return {
     error: r.classList.contains("error") ? r.textContent : null,
+    kind: r.classList.contains("empty") ? "empty" :
+          (["not_a_digit", "uncertain", "digit"].find(k => r.classList.contains("verdict-" + k)) || ""),
+    prob: (r.querySelector(".prob") || {}).textContent,
+    heading: (r.querySelector("h2") || {}).textContent,
     digit: (r.querySelector(".digit") || {}).textContent,
     file: (r.querySelector(".file") || {}).textContent,
     bars: r.querySelectorAll(".bars li").length,
@@ -196,7 +205,7 @@ def wait_result(page, file_name):
     deadline = time.monotonic() + RESULT_TIMEOUT
     while time.monotonic() < deadline:
         r = evaluate(page, RESULT_JS)
-        if r and (r["error"] or r["file"] == file_name):
+        if r and (r["error"] or r.get("file") == file_name or r["kind"] == "empty"):
             if r["error"]:
                 raise Failure("the page shows an error: " + r["error"])
             return r
@@ -292,6 +301,81 @@ def check_drawing(page, url, shots):
     screenshot(page, shots, "drawing")
 
 
+def stress_strokes():
+    """DIGIT_STROKES and scribble() of scripts/make-stress-set.py (one definition of the strokes)."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "make-stress-set.py")
+    spec = importlib.util.spec_from_file_location("stress_set", path)
+    mod = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(mod)  # needs numpy and PIL
+    except ImportError:
+        return None
+    return mod
+
+
+# (digit, variant, margin as a share of the pad, pen): the issue-12 cases (a 4,
+# a 7 and a 2 filling the pad, a tall 1) and small ones, every pen.
+PAD_DRAWINGS = [(4, 0, 0.02, "22"), (7, 0, 0.02, "22"), (2, 0, 0.03, "22"), (1, 0, 0.02, "22"),
+                (4, 1, 0.30, "8"), (8, 0, 0.04, "40"), (0, 0, 0.25, "8"), (3, 0, 0.05, "40"),
+                (5, 0, 0.10, "22"), (6, 0, 0.03, "8"), (9, 0, 0.20, "40")]
+
+
+def check_pad_digits(page, url, shots):
+    stress = stress_strokes()
+    if stress is None:
+        print("skipped: the pad digits need numpy and PIL (scripts/make-stress-set.py)")
+        return
+    navigate(page, url + "/")
+    node = query(page, "#pad")
+    page.send("DOM.scrollIntoViewIfNeeded", nodeId=node)
+    quad = page.send("DOM.getBoxModel", nodeId=node)["model"]["content"]
+    left, top = quad[0], quad[1]
+    width, height = quad[2] - quad[0], quad[5] - quad[1]
+    evaluate(page, "document.getElementById('auto').checked = false")  # several strokes, then Predict
+
+    def draw(strokes, margin, pen):
+        evaluate(page, "document.getElementById('pen').value = '%s'" % pen)
+        click(page, "#clear")
+        pen_share = float(pen) / 280 / 2
+        span = 1 - 2 * (margin + pen_share)
+        for stroke in strokes:
+            pts = [(margin + pen_share + x * span, margin + pen_share + y * span) for x, y in stroke]
+            def at(kind, p, buttons=1):
+                page.send("Input.dispatchMouseEvent", type=kind, x=left + p[0] * width, y=top + p[1] * height,
+                          button="left", buttons=buttons, clickCount=1 if kind != "mouseMoved" else 0)
+            at("mouseMoved", pts[0], buttons=0)
+            at("mousePressed", pts[0])
+            for p in pts[1:]:
+                at("mouseMoved", p)
+            at("mouseReleased", pts[-1], buttons=0)
+        click(page, "#guess")
+        return wait_result(page, "drawing.png")
+
+    for i, (digit, variant, margin, pen) in enumerate(PAD_DRAWINGS):
+        if i == len(PAD_DRAWINGS) - 1:
+            click(page, "#ink")  # black on white for the last one
+        r = draw(stress.DIGIT_STROKES[digit][variant], margin, pen)
+        check(r["digit"] in (str(digit), str(digit) + "?") and r["kind"] in ("digit", "uncertain"),
+              "a %d drawn with the %s px pen at a %d%% margin reads %s (got %r, %s)"
+              % (digit, pen, round(margin * 100), digit, r["digit"], r["kind"]))
+        if (digit, margin) == (4, 0.02):
+            screenshot(page, shots, "pad-big-4")
+    # A scribble: no digit and no percentage under it.
+    r = draw([[(0.1, 0.1), (0.9, 0.3), (0.2, 0.5), (0.8, 0.9), (0.1, 0.9), (0.9, 0.1), (0.5, 0.95), (0.1, 0.4)]], 0.1, "22")
+    check(r["kind"] == "not_a_digit" and "%" not in (r["prob"] or ""),
+          "a scribble is answered 'Not a digit' with no percentage (got %r, %r)" % (r["kind"], r["prob"]))
+    screenshot(page, shots, "pad-scribble")
+    # An empty pad, and a single tap.
+    click(page, "#clear")
+    click(page, "#guess")
+    r = wait_result(page, "drawing.png")
+    check(r["kind"] == "empty" and r["heading"] == "Draw a digit", "Predict on an empty pad says 'Draw a digit'")
+    r = draw([[(0.5, 0.5)]], 0.45, "8")
+    check(r["kind"] in ("empty", "not_a_digit"), "a single tap is no digit (got %r)" % r["kind"])
+    screenshot(page, shots, "pad-tap")
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     source = os.path.dirname(os.path.dirname(here))
@@ -343,6 +427,7 @@ def main():
         check_form_without_js(page, url, digits, args.screenshots)
         check_fetch_with_js(page, url, digits, args.screenshots)
         check_drawing(page, url, args.screenshots)
+        check_pad_digits(page, url, args.screenshots)
 
         browser.close()
         browser = None

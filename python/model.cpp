@@ -18,8 +18,8 @@ constexpr int kChunk = 256;  // images per task: large enough to amortise, small
 
 }  // namespace
 
-Model::Model(const std::string& path, int threads)
-    : path_(path), file_(read_model_file(path)), classifier_(path), threads_(threads) {
+Model::Model(const std::string& path, int threads, const std::string& gate_path)
+    : path_(path), file_(read_model_file(path)), classifier_(path, {}, gate_path), threads_(threads) {
   if (threads < 1) throw Error("threads must be at least 1");
 }
 

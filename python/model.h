@@ -19,8 +19,10 @@ namespace blnk::python {
 
 class Model {
  public:
-  // Loads a model file; throws Error naming it. threads: for predict_proba (>= 1).
-  Model(const std::string& path, int threads);
+  // Loads a model file and, unless gate_path is empty, the digit gate read() uses for
+  // its verdict (serve/verdict.h); throws Error naming the file. threads: for
+  // predict_proba (>= 1).
+  Model(const std::string& path, int threads, const std::string& gate_path = "");
 
   const std::string& path() const { return path_; }
   const Network& network() const { return classifier_.network(); }

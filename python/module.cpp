@@ -12,7 +12,6 @@
 
 #include <filesystem>
 #include <thread>
-#include <type_traits>
 
 #include "data/image.h"
 #include "engine/error.h"
@@ -25,6 +24,8 @@ namespace py = pybind11;
 
 namespace blnk::python {
 namespace {
+
+const std::string kBundledGate = BLNK_SOURCE_DIR "/models/digit-gate.blnk";
 
 int default_threads() {
   const unsigned n = std::thread::hardware_concurrency();
@@ -61,28 +62,17 @@ py::array_t<std::int64_t> predict(const Model& model, const py::handle& x) {
   return digits;
 }
 
-// A field of the reader's result as Python sees it: enums by their number, the rest
-// through pybind11's own conversions (strings, numbers, lists).
-template <typename T>
-py::object field(const T& value) {
-  if constexpr (std::is_enum_v<T>)
-    return py::int_(static_cast<std::underlying_type_t<T>>(value));
-  else
-    return py::cast(value);
-}
-
-// Every field of serve::Classification, including those only some versions have (a
-// template, so that the requires-expressions ask rather than fail).
-template <typename Result>
-py::dict classification_dict(const Result& r) {
+// Every field of serve::Classification, named as blnk predict --json names them.
+py::dict classification_dict(const serve::Classification& r) {
   py::dict d;
   d["digit"] = r.digit;
   d["probability"] = r.probability;
   d["probabilities"] = py::array_t<float>(py::ssize_t(r.probabilities.size()), r.probabilities.data());
+  d["verdict"] = serve::verdict_name(r.verdict);
+  d["reason"] = r.reason;
+  d["single_digit"] = r.single_digit;  // -1: no digit gate
   d["seen_png"] = py::bytes(reinterpret_cast<const char*>(r.seen_png.data()), r.seen_png.size());
   d["elapsed_ms"] = r.elapsed_ms;
-  if constexpr (requires { r.verdict; }) d["verdict"] = field(r.verdict);
-  if constexpr (requires { r.reason; }) d["reason"] = field(r.reason);
   return d;
 }
 
@@ -109,6 +99,18 @@ py::dict read(const Model& model, const py::object& source) {
   return classification_dict(result);
 }
 
+// gate: None for the bundled digit gate when it exists (as blnk predict), False or
+// "none" for no gate, else a path.
+std::string gate_path(const py::object& gate) {
+  if (gate.is_none()) return std::filesystem::exists(kBundledGate) ? kBundledGate : "";
+  if (py::isinstance<py::bool_>(gate)) {
+    if (gate.cast<bool>()) throw py::value_error("gate=True: give a path, None (the bundled gate) or False");
+    return "";
+  }
+  const std::string path = py::str(py::module_::import("os").attr("fspath")(gate));
+  return path == "none" ? "" : path;
+}
+
 py::dict metadata(const Model& model) {
   py::dict d;
   for (const auto& [k, v] : model.file().metadata) d[py::str(k)] = v;
@@ -123,6 +125,7 @@ PYBIND11_MODULE(blnk, m) {
   m.doc() = "blnk: a from-scratch CNN engine that reads handwritten digits (C++, Eigen).";
   m.attr("__version__") = BLNK_VERSION;
   m.attr("bundled_model") = BLNK_SOURCE_DIR "/models/mnist.blnk";
+  m.attr("bundled_gate") = blnk::python::kBundledGate;
   static py::exception<blnk::Error> error(m, "Error", PyExc_RuntimeError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -133,14 +136,16 @@ PYBIND11_MODULE(blnk, m) {
   });
 
   py::class_<Model>(m, "Model", "A blnk model file, loaded for inference and for reading images.")
-      .def(py::init([](const py::object& path, std::optional<int> threads) {
+      .def(py::init([](const py::object& path, std::optional<int> threads, const py::object& gate) {
              const std::string p = py::str(py::module_::import("os").attr("fspath")(path));
              const int t = threads.value_or(blnk::python::default_threads());
              if (t < 1 || t > 256) throw py::value_error("threads must be from 1 to 256");
-             return std::make_unique<Model>(p, t);
+             return std::make_unique<Model>(p, t, blnk::python::gate_path(gate));
            }),
-           py::arg("path"), py::arg("threads") = py::none(),
-           "Loads a .blnk model file; threads: for predict_proba (default: every core).")
+           py::arg("path"), py::arg("threads") = py::none(), py::arg("gate") = py::none(),
+           "Loads a .blnk model file. threads: for predict_proba (default: every core). gate: the digit\n"
+           "gate read() uses for its verdict: None for the bundled one when it exists (as blnk predict),\n"
+           "False for none, or a model file.")
       .def("predict_proba", &blnk::python::predict_proba, py::arg("images"),
            "(N, 28, 28) float32 in [0, 1] (0 = background) or uint8 (scaled by 1/255) -> (N, 10) float32.")
       .def("predict", &blnk::python::predict, py::arg("images"), "The digits, (N,) int64: argmax of predict_proba.")

@@ -9,13 +9,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "data/idx.h"
+#include "data/image_folder.h"
 #include "engine/error.h"
 #include "engine/model_file.h"
 #include "layers/registry.h"
@@ -41,14 +44,24 @@ struct Examples {
   train::LabelledImages view() const { return {pixels, label_bytes, count}; }
 };
 
+bool is_path(const py::object& obj) { return py::isinstance<py::str>(obj) || py::hasattr(obj, "__fspath__"); }
+
+std::string path_of(const py::object& obj) { return py::str(py::module_::import("os").attr("fspath")(obj)); }
+
+// Owned: an IDX pair, or a folder of labelled images as blnk train --images reads it
+// (data/image_folder.h; unreadable images are skipped, as the CLI does).
 Examples examples_from(const py::object& images, const py::object& labels, const std::string& what) {
   Examples e;
-  const bool is_path = py::isinstance<py::str>(images) || py::hasattr(images, "__fspath__");
-  if (is_path) {
-    const auto fspath = py::module_::import("os").attr("fspath");
-    if (!(py::isinstance<py::str>(labels) || py::hasattr(labels, "__fspath__")))
-      throw py::value_error(what + "_labels must be an IDX path like " + what + "_images");
-    e.owned = data::load_dataset(py::str(fspath(images)), py::str(fspath(labels)));
+  if (is_path(images)) {
+    const std::string dir_or_file = path_of(images);
+    if (labels.is_none() && std::filesystem::is_directory(dir_or_file)) {
+      e.owned = data::load_image_folder(dir_or_file).dataset;
+    } else {
+      if (!is_path(labels))
+        throw py::value_error(what + "_labels must be an IDX path like " + what + "_images (or None with a folder "
+                              "of labelled images)");
+      e.owned = data::load_dataset(dir_or_file, path_of(labels));
+    }
     e.pixels = e.owned.images.pixels.data();
     e.label_bytes = e.owned.labels.labels.data();
     e.count = e.owned.size();
@@ -98,8 +111,18 @@ int checked(int value, int lo, int hi, const char* name) {
 std::unique_ptr<Model> train(const py::object& train_images, const py::object& train_labels, const py::object& test_images,
             const py::object& test_labels, int epochs, int batch_size, float lr, const std::string& lr_schedule,
             float ema, const std::string& optimizer, float momentum, std::uint64_t seed,
-            std::optional<int> threads, const std::string& arch, double val_split, bool augment,
-            std::optional<int> limit, std::optional<std::string> out, bool quiet) {
+            std::optional<int> threads, const std::optional<std::string>& arch, const py::object& init,
+            double val_split, bool augment, std::optional<int> limit, std::optional<std::string> out, bool quiet) {
+  // init: fine-tuning from a trained model, whose spec is the run's (arch must match it).
+  std::optional<Network> init_from;
+  std::string spec = arch.value_or(kDefaultSpec);
+  if (!init.is_none()) {
+    const std::string init_path = path_of(init);
+    init_from.emplace(network_from(read_model_file(init_path), init_path));
+    if (!arch) spec = init_from->spec();
+    if (Network(spec, init_from->input_shape()).spec() != init_from->spec())
+      throw Error(init_path + ": its model (" + init_from->spec() + ") is not the one arch asks for (" + spec + ")");
+  }
   Examples train_set = examples_from(train_images, train_labels, "train");
   std::optional<Examples> test_set;
   if (!test_images.is_none()) test_set = examples_from(test_images, test_labels, "test");
@@ -120,8 +143,15 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   const unsigned cores = std::thread::hardware_concurrency();
   cfg.threads = checked(threads.value_or(cores ? int(std::min(cores, 64u)) : 1), 1, kMaxThreads, "threads");
 
-  Network net(arch, Shape{train_set.rows, train_set.cols, 1});
+  Network net(spec, Shape{train_set.rows, train_set.cols, 1});
   net.init(cfg.seed);
+  if (init_from) {
+    if (init_from->input_shape() != net.input_shape())
+      throw Error(path_of(init) + ": the model takes " + init_from->input_shape().str() +
+                  " inputs, the training images are " + net.input_shape().str());
+    const auto from = std::as_const(*init_from).params();
+    std::copy(from.begin(), from.end(), net.params().begin());
+  }
   const train::LabelledImages train_view = train_set.view();
   const train::LabelledImages test_view = test_set ? test_set->view() : train::LabelledImages{};
   train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr);
@@ -154,6 +184,7 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   model.set_metadata("trained.seed", std::to_string(cfg.seed));
   model.set_metadata("trained.augment", cfg.augment ? "yes" : "no");
   model.set_metadata("trained.lr_schedule", train::lr_schedule_name(cfg.lr_schedule));
+  if (init_from) model.set_metadata("trained.init", path_of(init));
   if (!trainer.history().empty() && trainer.history().back().test_accuracy >= 0)
     model.set_metadata("test.accuracy", std::to_string(trainer.history().back().test_accuracy));
   const std::string path = out ? *out : temporary_model_path();
@@ -172,18 +203,20 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
 }  // namespace
 
 void bind_train(py::module_& m) {
-  m.def("train", &train, py::arg("train_images"), py::arg("train_labels"), py::kw_only(),
+  m.def("train", &train, py::arg("train_images"), py::arg("train_labels") = py::none(), py::kw_only(),
         py::arg("test_images") = py::none(), py::arg("test_labels") = py::none(), py::arg("epochs") = 3,
         py::arg("batch_size") = 64, py::arg("lr") = 0.001f, py::arg("lr_schedule") = "constant",
         py::arg("ema") = 0.0f, py::arg("optimizer") = "adam", py::arg("momentum") = 0.9f,
-        py::arg("seed") = 1, py::arg("threads") = py::none(), py::arg("arch") = std::string(kDefaultSpec),
-        py::arg("val_split") = 0.0, py::arg("augment") = false, py::arg("limit") = py::none(),
+        py::arg("seed") = 1, py::arg("threads") = py::none(), py::arg("arch") = py::none(),
+        py::arg("init") = py::none(), py::arg("val_split") = 0.0, py::arg("augment") = false, py::arg("limit") = py::none(),
         py::arg("out") = py::none(), py::arg("quiet") = true,
         "Trains a model as `blnk train` does and returns it as a blnk.Model.\n\n"
-        "train_images/train_labels (and test_images/test_labels): IDX file paths, or numpy arrays\n"
-        "(uint8 (N, 28, 28), 0 = background; integer labels (N,)). The keywords are blnk train's options\n"
-        "(batch_size for --batch-size, ...); out: also write the model file there. The same data, seed\n"
-        "and threads give the bit-identical model the CLI gives. The GIL is released while it trains.");
+        "train_images/train_labels (and test_images/test_labels): IDX file paths; numpy arrays (uint8\n"
+        "(N, 28, 28), 0 = background; integer labels (N,)); or a folder of labelled images with labels\n"
+        "None (as --images). The keywords are blnk train's options (batch_size for --batch-size, arch\n"
+        "(default: the seed's model), init for fine-tuning, ...); out: also write the model file there.\n"
+        "The same data, seed and threads give the bit-identical model the CLI gives. The GIL is\n"
+        "released while it trains.");
 }
 
 }  // namespace blnk::python

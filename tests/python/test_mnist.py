@@ -50,6 +50,8 @@ def test_read_gives_what_blnk_predict_gives(model, mnist_test, blnk_bin, tmp_pat
         got = model.read(path)
         same_from_bytes = model.read(open(path, "rb").read())
         assert got["digit"] == want["digit"] == same_from_bytes["digit"]
+        assert got["verdict"] == want["verdict"] and got["reason"] == want["reason"]
+        assert got["single_digit"] == pytest.approx(want.get("single_digit", -1), abs=5e-7)
         assert abs(got["probability"] - want["probability"]) <= 5e-7  # the CLI prints 6 decimals
         for top in want["top"]:
             assert abs(got["probabilities"][top["digit"]] - top["probability"]) <= 5e-7

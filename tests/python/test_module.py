@@ -75,6 +75,21 @@ def test_a_missing_or_corrupted_model_file_raises_blnk_error_naming_it(tmp_path)
     assert issubclass(blnk.Error, RuntimeError)
 
 
+def test_read_gives_every_field_of_the_reading(model, tmp_path):
+    import cv2
+    x, _ = digits(1, 8)
+    path = tmp_path / "bar.png"
+    cv2.imwrite(str(path), 255 - x[0])
+    r = model.read(path)
+    assert set(r) == {"digit", "probability", "probabilities", "verdict", "reason", "single_digit", "seen_png",
+                      "elapsed_ms"}
+    assert r["probabilities"].shape == (10,) and r["digit"] == int(r["probabilities"].argmax())
+    assert r["verdict"] in ("digit", "uncertain", "not_a_digit")
+    assert r["seen_png"].startswith(b"\x89PNG")
+    without_gate = blnk.Model(blnk.bundled_model, gate=False).read(path)
+    assert without_gate["single_digit"] == -1
+
+
 def test_read_refuses_what_is_not_an_image(model, tmp_path):
     with pytest.raises(blnk.Error, match="not an image"):
         model.read(b"certainly not a PNG")
@@ -119,6 +134,32 @@ def test_train_gives_the_bit_identical_model_the_cli_gives(blnk_bin, tmp_path):
     assert (from_arrays.predict(x) == y).mean() > 0.5
 
 
+def test_fine_tuning_with_init_gives_what_the_cli_gives(blnk_bin, tmp_path):
+    x, y = digits(256, 6)
+    start = blnk.train(x, y, epochs=1, threads=2, arch=SMALL_SPEC, out=str(tmp_path / "start.blnk"))
+    write_idx(tmp_path / "images.idx", x[::-1])
+    write_idx(tmp_path / "labels.idx", y[::-1])
+    subprocess.run([blnk_bin, "train", "--train-images", str(tmp_path / "images.idx"), "--train-labels",
+                    str(tmp_path / "labels.idx"), "--epochs", "1", "--threads", "2", "--init",
+                    str(tmp_path / "start.blnk"), "--quiet", "--out", str(tmp_path / "tuned.blnk")], check=True)
+    tuned = blnk.train(x[::-1], y[::-1], epochs=1, threads=2, init=str(tmp_path / "start.blnk"))
+    assert tuned.spec == start.spec
+    assert np.array_equal(tuned.params(), blnk.Model(tmp_path / "tuned.blnk").params())
+    assert not np.array_equal(tuned.params(), start.params())
+    assert tuned.metadata["trained.init"] == str(tmp_path / "start.blnk")
+
+
+def test_a_folder_of_labelled_images_trains_as_blnk_train_images_does(blnk_bin, tmp_path):
+    import cv2
+    x, y = digits(120, 7)
+    for i, (img, label) in enumerate(zip(x, y)):
+        cv2.imwrite(str(tmp_path / ("%d_%03d.png" % (label, i))), 255 - img)
+    subprocess.run([blnk_bin, "train", "--images", str(tmp_path), "--epochs", "1", "--threads", "2", "--arch",
+                    SMALL_SPEC, "--quiet", "--out", str(tmp_path / "cli.blnk")], check=True)
+    from_folder = blnk.train(str(tmp_path), epochs=1, threads=2, arch=SMALL_SPEC)
+    assert np.array_equal(from_folder.params(), blnk.Model(tmp_path / "cli.blnk").params())
+
+
 def test_train_refuses_bad_data_and_options(tmp_path):
     x, y = digits(64, 4)
     with pytest.raises(ValueError, match="uint8"):
@@ -135,6 +176,11 @@ def test_train_refuses_bad_data_and_options(tmp_path):
         blnk.train(str(tmp_path / "missing.idx"), str(tmp_path / "missing-labels.idx"))
     with pytest.raises(TypeError):
         blnk.train(x, y, epoch=1)  # a misspelt option
+    with pytest.raises(ValueError, match="labels"):
+        blnk.train(str(tmp_path / "images.idx"))  # an IDX file needs its labels
+    start = blnk.train(x, y, epochs=1, arch=SMALL_SPEC, out=str(tmp_path / "start.blnk"))
+    with pytest.raises(blnk.Error, match="is not the one arch asks for"):
+        blnk.train(x, y, init=str(tmp_path / "start.blnk"), arch="conv8,pool,flatten,dense10")
 
 
 def test_train_releases_the_gil_while_it_trains():

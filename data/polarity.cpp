@@ -34,6 +34,7 @@ constexpr int kPolaritySide = 48;        // ink_polarity works on the image shru
 constexpr float kInkyBorderShare = 0.3f;   // a border ring with this much of a second tone is partly ink...
 constexpr float kInkyBorderContrast = 0.25f;  // ... when the two tones are this far apart
 constexpr double kTouchingShare = 0.1;     // ... and ink meets the border when its second tone has 10% of it
+constexpr float kTouchingContrast = 0.1f;  // ... at this contrast
 constexpr double kSureShareMargin = 0.15;  // by shares, sure when one tone covers under 35% of the picture
 constexpr double kSureVoteRatio = 2.0;     // by votes, sure when one side outweighs the other twice
 constexpr int kThinDivisor = 8;          // ink strokes are at most 2/8 of the shorter side wide
@@ -317,9 +318,9 @@ Polarity ink_polarity(const GrayImage& full, PreprocessWorkspace& ws, const Prep
   const float two_tones = static_cast<float>(ring_split.high_mean - ring_split.low_mean) * bin;
   const double ring_minority = std::min(ring_split.low_share, 1.0 - ring_split.low_share);
   const bool ink_meets_border =
-      ring_minority >= kTouchingShare && two_tones >= kInkyBorderContrast &&
+      ring_minority >= kTouchingShare && two_tones >= kTouchingContrast &&
       steep_border_crossings(image, (static_cast<float>(ring_split.bin) + 0.5f) * bin, 0.5f * two_tones, ws.scratch) >= 2;
-  if (ink_meets_border && ring_minority >= kInkyBorderShare) {
+  if (ink_meets_border && ring_minority >= kInkyBorderShare && two_tones >= kInkyBorderContrast) {
     int all[kLevelBins] = {};
     for (float v : image.pixels) ++all[to_bin(v, kLevelBins)];
     const double dark_share = otsu_split(all, kLevelBins).low_share;

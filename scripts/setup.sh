@@ -18,7 +18,10 @@ for arg in "$@"; do
   case "$arg" in
     --test) packages+=(chromium python3 clang libclang-rt-14-dev libomp-14-dev
                        python3-onnx python3-opencv python3-numpy nodejs python3-pytest
-                       python3-h5py python3-pil)  # the Keras import's and seed preprocessing's oracles (tests/keras)
+                       python3-h5py python3-pil  # the Keras import's and seed preprocessing's oracles (tests/keras)
+                       # fonts for the stress suite (tests/stress, scripts/make-stress-set.py)
+                       fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35 fonts-noto-mono
+                       fonts-comic-neue fonts-dkg-handwriting fonts-humor-sans)
             # npm fetches ONNX Runtime for tests/onnx; a Node.js from elsewhere brings its own npm.
             command -v npm >/dev/null || packages+=(npm) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;

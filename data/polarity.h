@@ -41,6 +41,7 @@ PaperSurface fit_paper_surface(const GrayImage& image, float start_level, float 
 struct Polarity {
   bool ink_dark = false;   // ink darker than the background
   bool sure = true;        // false: a thick digit filling the frame could be either (the reader tries both)
+  bool paper_scarce = false;  // ink covers much of the border: little paper shows, tiles cannot find it (one level for all)
   float background = 0;    // median of the border ring
   PaperSurface paper;      // the paper's smooth surface (over the image as shrunk for the decision)
 };

@@ -184,6 +184,15 @@ void estimate_background(const GrayImage& image, bool paper_light, const Preproc
   }
 }
 
+void estimate_flat_background(const GrayImage& image, bool ink_dark, Plane& background) {
+  int hist[kLevelBins] = {};
+  for (float v : image.pixels) ++hist[to_bin(v, kLevelBins)];
+  const OtsuSplit split = otsu_split(hist, kLevelBins);
+  const double paper_bin = ink_dark ? split.high_mean : split.low_mean;
+  background.resize(image.width, image.height);
+  std::fill(background.pixels.begin(), background.pixels.end(), static_cast<float>(paper_bin / (kLevelBins - 1)));
+}
+
 void ink_signal(const GrayImage& image, const Plane& background, bool ink_dark, Plane& ink) {
   ink.resize(image.width, image.height);
   const std::size_t n = image.pixels.size();
@@ -512,15 +521,17 @@ namespace {
 
 Preprocessed preprocess_at_working_size(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt) {
   Preprocessed out;
-  Polarity polarity;
-  if (opt.polarity == InkPolarity::automatic) {
-    polarity = ink_polarity(image, ws, opt);
-  } else {
-    polarity.ink_dark = opt.polarity == InkPolarity::dark;
-  }
+  Polarity polarity = ink_polarity(image, ws, opt);
+  if (opt.polarity != InkPolarity::automatic) polarity.ink_dark = opt.polarity == InkPolarity::dark;
   out.inverted = polarity.ink_dark;
   out.polarity_sure = polarity.sure;
-  estimate_background(image, polarity.ink_dark, opt, ws, ws.background);
+  if (polarity.paper_scarce) {
+    // A digit filling the frame covers whole tiles: one paper level, that of
+    // the paper's tone in the whole picture.
+    estimate_flat_background(image, polarity.ink_dark, ws.background);
+  } else {
+    estimate_background(image, polarity.ink_dark, opt, ws, ws.background);
+  }
   ink_signal(image, ws.background, polarity.ink_dark, ws.ink);
   const float noise_sigma = remove_banding(ws.ink, ws);
   const InkLevels levels = ink_levels(ws.ink, noise_sigma, opt, ws);

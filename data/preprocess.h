@@ -156,6 +156,10 @@ void shrink_by(const GrayImage& image, int factor, GrayImage& out);
 // bilinear between tile centres.
 void estimate_background(const GrayImage& image, bool paper_light, const PreprocessOptions& opt,
                          PreprocessWorkspace& ws, Plane& background);
+// One background level for the whole image, when ink meets the border and
+// little paper shows: the mean of the paper's tone (Otsu's split of the
+// histogram: the light class for dark ink, the dark class for light ink).
+void estimate_flat_background(const GrayImage& image, bool ink_dark, Plane& background);
 // Signed ink signal (positive = ink, near 0 or negative = paper): for dark ink
 // (background - gray) / background, the share of the paper's light the ink
 // absorbs, so dim and bright parts of an unevenly lit page give the same

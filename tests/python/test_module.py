@@ -1,7 +1,9 @@
 """The blnk module without MNIST: loading, shapes and dtypes, errors, the reader,
 and blnk.train against `blnk train` on a small synthetic set."""
 import os
+import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -181,6 +183,27 @@ def test_train_refuses_bad_data_and_options(tmp_path):
     start = blnk.train(x, y, epochs=1, arch=SMALL_SPEC, out=str(tmp_path / "start.blnk"))
     with pytest.raises(blnk.Error, match="is not the one arch asks for"):
         blnk.train(x, y, init=str(tmp_path / "start.blnk"), arch="conv8,pool,flatten,dense10")
+
+
+def test_ctrl_c_stops_a_training_run_with_keyboard_interrupt():
+    script = (
+        "import sys, numpy as np, blnk\n"
+        "x = np.random.default_rng(0).integers(0, 256, (60000, 28, 28), dtype=np.uint8)\n"
+        "print('training', flush=True)\n"
+        "try:\n"
+        "    blnk.train(x, np.zeros(60000, np.uint8), epochs=5, threads=1)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+        "    sys.exit(3)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=os.path.dirname(blnk.__file__)))
+    assert proc.stdout.readline().strip() == "training"
+    time.sleep(1.0)
+    start = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 3 and "interrupted" in out
+    assert time.perf_counter() - start < 10  # stopped after a batch, not after five epochs
 
 
 def test_train_releases_the_gil_while_it_trains():

@@ -29,6 +29,8 @@ std::string default_model_path();
 // The digit gate for --gate: "none" gives "" (no gate); no value gives
 // $BLNK_GATE, else the bundled models/digit-gate.blnk when it exists, else "".
 std::string gate_path_from(const std::string& option_value, bool given);
+// --preprocess: true for "seed", false for "blnk"; anything else is a usage error.
+bool seed_preprocessing(const std::string& option_value);
 // Worker threads when --threads is not given: the machine's cores.
 int default_threads();
 // Exits with a usage error unless 1 <= value <= max.

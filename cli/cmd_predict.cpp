@@ -70,7 +70,9 @@ int cmd_predict(int argc, char** argv) {
   options.add_options()("model", "model file (default: the bundled model)", cxxopts::value<std::string>())(
       "json", "one JSON object per image")(
       "gate", "digit gate model that tells digits from letters, symbols and scribbles (default: the bundled one; none: no gate)",
-      cxxopts::value<std::string>())("top-k", "how many of the likeliest digits to show", cxxopts::value<int>()->default_value("3"))(
+      cxxopts::value<std::string>())(
+      "preprocess", "blnk (default), or seed: the seed's own pipeline, for a model from blnk import-keras",
+      cxxopts::value<std::string>()->default_value("blnk"))("top-k", "how many of the likeliest digits to show", cxxopts::value<int>()->default_value("3"))(
       "save-preprocessed", "write the 28x28 image the network saw into this directory", cxxopts::value<std::string>())(
       "images", "image files or directories", cxxopts::value<std::vector<std::string>>())("h,help", "this help");
   options.parse_positional({"images"});
@@ -85,7 +87,8 @@ int cmd_predict(int argc, char** argv) {
   const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
   const serve::ModelClassifier classifier(model_path, {},
                                          gate_path_from(args.count("gate") ? args["gate"].as<std::string>() : "",
-                                                        args.count("gate") > 0));
+                                                        args.count("gate") > 0),
+                                         seed_preprocessing(args["preprocess"].as<std::string>()));
   const bool json = args.count("json") > 0;
   std::string save_dir;
   if (args.count("save-preprocessed")) {

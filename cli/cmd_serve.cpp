@@ -46,6 +46,8 @@ int cmd_serve(int argc, char** argv) {
       "model", "model file (default: the bundled model)", cxxopts::value<std::string>())(
       "gate", "digit gate model that tells digits from letters, symbols and scribbles (default: the bundled one; none: no gate)",
       cxxopts::value<std::string>())(
+      "preprocess", "blnk (default), or seed: the seed's own pipeline, for a model from blnk import-keras",
+      cxxopts::value<std::string>()->default_value("blnk"))(
       "threads", "worker threads", cxxopts::value<int>()->default_value(std::to_string(cfg.threads)))(
       "max-body", "largest upload in bytes (413 above)", cxxopts::value<std::size_t>()->default_value(std::to_string(cfg.max_body_bytes)))(
       "max-connections", "open connections at once", cxxopts::value<int>()->default_value(std::to_string(cfg.max_connections)))(
@@ -72,7 +74,8 @@ int cmd_serve(int argc, char** argv) {
   const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
   const serve::ModelClassifier classifier(model_path, limits,
                                          gate_path_from(args.count("gate") ? args["gate"].as<std::string>() : "",
-                                                        args.count("gate") > 0));
+                                                        args.count("gate") > 0),
+                                         seed_preprocessing(args["preprocess"].as<std::string>()));
   serve::Server server(cfg, classifier);
   std::fprintf(stderr, "blnk serve: %s on %s (Ctrl-C to stop)\n", model_path.c_str(), server.url().c_str());
   server.run();

@@ -26,6 +26,12 @@ std::string gate_path_from(const std::string& option_value, bool given) {
   return std::filesystem::exists(bundled) ? bundled : "";
 }
 
+bool seed_preprocessing(const std::string& option_value) {
+  if (option_value == "seed") return true;
+  if (option_value == "blnk") return false;
+  throw UsageError("--preprocess must be blnk or seed, not '" + option_value + "'");
+}
+
 int default_threads() {
   const unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : int(std::min(n, 64u));

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "data/image_write.h"
+#include "data/seed_preprocess.h"
 #include "engine/error.h"
 
 namespace blnk::serve {
@@ -58,12 +59,13 @@ int status_for(data::ImageErrorKind kind) {
 }  // namespace
 
 ModelClassifier::ModelClassifier(const std::string& model_path, const data::ImageLimits& limits,
-                                 const std::string& gate_path)
+                                 const std::string& gate_path, bool seed_preprocessing)
     : accuracy_(std::nan("")),
       net_(load_network(model_path, accuracy_)),
       gate_(gate_path.empty() ? nullptr : std::make_unique<Network>(load_gate(gate_path))),
       name_(std::filesystem::path(model_path).filename().string()),
-      limits_(limits) {
+      limits_(limits),
+      seed_preprocessing_(seed_preprocessing) {
   release(std::make_unique<Slot>(net_, gate_.get()));  // one slot ready, so the first call is not slower
 }
 
@@ -134,6 +136,19 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     std::unique_ptr<Slot>& slot;
     ~Return() { self.release(std::move(slot)); }
   } give_back{*this, slot};
+  if (seed_preprocessing_) {
+    try {
+      const data::Preprocessed digit = data::seed_preprocess_image(bytes, name, limits_);
+      read_digit(*slot, digit, result);
+      judge(result);
+      if (options.seen_png) result.seen_png = data::encode_png(digit.to_u8(), data::kDigitSide, data::kDigitSide, 1);
+    } catch (const data::ImageError& e) {
+      failure = {status_for(e.kind()), e.what()};
+      return false;
+    }
+    result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return true;
+  }
   try {
     data::decode_image_gray(bytes, name, slot->image, limits_);
   } catch (const data::ImageError& e) {

@@ -24,8 +24,11 @@ class ModelClassifier : public Classifier {
   // Loads a model file and, unless gate_path is empty, the digit gate (a
   // 28x28x1 model with two outputs: one digit, not one digit; see
   // serve/verdict.h); throws Error naming the file when either is unusable.
+  // seed_preprocessing: the seed's own pipeline (data/seed_preprocess.h)
+  // instead of blnk's, so a model from `blnk import-keras` gives the seed's
+  // own answers.
   explicit ModelClassifier(const std::string& model_path, const data::ImageLimits& limits = {},
-                           const std::string& gate_path = "");
+                           const std::string& gate_path = "", bool seed_preprocessing = false);
   ~ModelClassifier() override;
 
   bool classify(std::span<const std::uint8_t> image_bytes, const ClassifyOptions& options,
@@ -55,6 +58,7 @@ class ModelClassifier : public Classifier {
   std::unique_ptr<Network> gate_;  // null: no gate
   std::string name_;
   data::ImageLimits limits_;
+  bool seed_preprocessing_ = false;
   mutable std::mutex pool_mutex_;
   mutable std::vector<std::unique_ptr<Slot>> pool_;
 };

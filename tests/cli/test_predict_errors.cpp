@@ -126,6 +126,8 @@ TEST_CASE("predict: usage errors exit 2 with a message") {
       {"predict", "--no-such-option", png},
       {"no-such-command"},
       {"eval"},
+      {"predict", "--preprocess", "opencv", png},
+      {"serve", "--preprocess", "opencv"},
   };
   for (const auto& c : cases) {
     std::string joined;
@@ -136,6 +138,12 @@ TEST_CASE("predict: usage errors exit 2 with a message") {
     CHECK_FALSE(r.err.empty());
     CHECK(r.out.empty());
   }
+  const RunResult bad = run_blnk({"predict", "--preprocess", "opencv", png}, tmp);
+  CHECK(contains(bad.err, "--preprocess must be blnk or seed"));
+  // A gate file that cannot be loaded is a runtime error (1) naming the file.
+  const RunResult g = run_blnk({"predict", "--gate", tmp.file("nogate.blnk"), png}, tmp);
+  CHECK(g.status == 1);
+  CHECK(contains(g.err, tmp.file("nogate.blnk")));
   // A model file that cannot be loaded is a runtime error (1) naming the file.
   const RunResult m = run_blnk({"predict", "--model", tmp.file("nope.blnk"), png}, tmp);
   CHECK(m.status == 1);

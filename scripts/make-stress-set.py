@@ -9,7 +9,7 @@ Everything is generated, never taken from training images:
                              longer side, on every side; 0 = ink touching the
                              border), enlarged to 40-220 pixels, dark ink on
                              tinted paper or light on dark, uneven light,
-                             blur, noise, JPEG or PNG;
+                             scanner streaks, dust, blur, noise, JPEG or PNG;
   font-photo/m*/             digits of the installed fonts, the same way
                              (never the families the bundled models train
                              on: TRAINING_FONT_FAMILIES);
@@ -146,6 +146,15 @@ def photograph(cov, rng, helpers):
         ramp = (xx / cw - 0.5) * math.cos(angle) + (yy / ch - 0.5) * math.sin(angle)
         r2 = ((xx / cw - 0.5) ** 2 + (yy / ch - 0.5) ** 2) * 2
         img *= ((1 + rng.uniform(0.1, 0.4) * ramp) * (1 - rng.uniform(0, 0.15) * r2))[..., None]
+    if rng.random() < 0.25:  # scanner streaks: a few rows or columns brighter or darker
+        axis = int(rng.integers(0, 2))
+        offsets = np.zeros(cw if axis else ch, np.float32)
+        for _ in range(int(rng.integers(2, 8))):
+            offsets[int(rng.integers(0, len(offsets)))] = rng.uniform(-30, 30)
+        img += (offsets[None, :] if axis else offsets[:, None])[..., None]
+    for _ in range(int(rng.integers(0, 6)) if rng.random() < 0.4 else 0):  # dust: specks of 1 or 3 pixels
+        sy, sx, r = int(rng.integers(0, ch)), int(rng.integers(0, cw)), int(rng.integers(0, 2))
+        img[max(0, sy - r):sy + r + 1, max(0, sx - r):sx + r + 1] = rng.uniform(0, 255, 3)
     pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     blur = rng.uniform(0, 1.5) * max(ch, cw) / 120
     if blur > 0.2:

@@ -6,8 +6,9 @@
   OUT_DIR/digits/  the digit reader's set: the 60,000 MNIST training digits,
                    then digits of the training font families
                    (make-stress-set.py's TRAINING_FONT_FAMILIES: printed 1s
-                   with flags and feet, 7s with bars, open 4s) photographed
-                   at margins from 0 to 30%; t10k = the MNIST test files.
+                   with flags and feet, 7s with bars, open 4s) and 20,000
+                   MNIST training digits, photographed at margins from 0 to
+                   30%; t10k = the MNIST test files.
   OUT_DIR/gate/    the digit gate's set (label 0: one digit, 1: not a digit):
                    MNIST training digits and the font digits against
                    letters that are not written like a digit, symbols,
@@ -37,9 +38,13 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FONT_VARIANTS = 40            # photos of each digit in each training font
+MNIST_PHOTOS = 20000          # MNIST training digits also photographed, cropped at margins 0-30%
 GATE_DIGITS_FROM_MNIST = 30000
 LETTERS = "ACEFHKLMNPRTUVWXYacdefhkmnprtuvwxy"
-SYMBOLS = "+=%&@#$?!*<>~^\u20ac\u00a3\u00a7\u00b6\u03c0\u03a9\u00d7\u00f7\u2211\u221a\u03b1\u03b2\u03bb\u00a9\u00ae\u2020"
+# Not ( ) [ ] | / \\ and the like: written, they are a 1.
+SYMBOLS = ("+=%&@#$?!*<>~^\u20ac\u00a3\u00a7\u00b6\u03c0\u03a9\u00d7\u00f7\u2211\u221a\u03b1\u03b2\u03bb"
+           "\u00a9\u00ae\u2020\u2190\u2192\u2191\u2193\u2194\u221e\u2248\u2260\u2264\u2265\u00b1\u00bf\u00a1\u2022\u2605\u2665\u266a")
+NEGATIVES_PER_KIND = 5600     # letters, symbols, scribbles, numbers: each
 
 
 def load(name, file):
@@ -47,6 +52,26 @@ def load(name, file):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def training_scribble(stress, rng):
+    """Scribbles of several kinds: a tangle, a zigzag, a spiral, hatching."""
+    kind = int(rng.integers(0, 4))
+    if kind == 0:
+        return stress.scribble(rng)
+    if kind == 1:
+        n = int(rng.integers(4, 9))
+        return [[(k / (n - 1), float(rng.uniform(0, 0.25) if k % 2 else rng.uniform(0.75, 1))) for k in range(n)]]
+    if kind == 2:
+        turns = rng.uniform(1.5, 3.5)
+        t = np.linspace(0, turns * 2 * np.pi, 120)
+        r = 0.05 + 0.45 * t / t[-1]
+        return [list(zip(0.5 + r * np.cos(t), 0.5 + r * np.sin(t)))]
+    strokes = []
+    for k in range(int(rng.integers(3, 7))):
+        y = rng.uniform(0, 1)
+        strokes.append([(0.0, y), (1.0, y + rng.uniform(-0.3, 0.3))])
+    return strokes
 
 
 def write_idx(path, array):
@@ -101,8 +126,13 @@ def main():
                 for v in range(FONT_VARIANTS):
                     cov = stress.with_margin(stress.render_text(str(digit), font, rng), rng.uniform(0, 30), rng)
                     stress.save_photo(stress.photograph(cov, rng, helpers), os.path.join(d, f"{digit}_{f:02d}_{v:02d}"), rng)
+        # MNIST training digits photographed (thick, soft, cropped close).
+        d = folder("mnist-photos")
+        for k in rng.permutation(len(train_images))[:MNIST_PHOTOS]:
+            cov = stress.with_margin(stress.mnist_coverage(train_images[k]), rng.uniform(0, 30), rng)
+            stress.save_photo(stress.photograph(cov, rng, helpers), os.path.join(d, f"{train_labels[k]}_m{k:05d}"), rng)
         # Non-digits.
-        n_each = len(fonts) * 10 * FONT_VARIANTS // 4
+        n_each = NEGATIVES_PER_KIND
         d = folder("not-digits")
         for i in range(n_each):
             for kind, chars in (("l", LETTERS), ("s", SYMBOLS)):
@@ -112,7 +142,7 @@ def main():
                     continue
                 cov = stress.with_margin(cov, rng.uniform(0, 30), rng)
                 stress.save_photo(stress.photograph(cov, rng, helpers), os.path.join(d, f"{kind}{i:05d}"), rng)
-            stress.draw_pad(stress.scribble(rng), rng.uniform(0, 30), rng).save(os.path.join(d, f"c{i:05d}.png"))
+            stress.draw_pad(training_scribble(stress, rng), rng.uniform(0, 30), rng).save(os.path.join(d, f"c{i:05d}.png"))
             # Two or three MNIST training digits side by side, or a font's number.
             count = 2 + (rng.random() < 0.3)
             if i % 2:
@@ -129,6 +159,7 @@ def main():
             stress.save_photo(stress.photograph(cov, rng, helpers), os.path.join(d, f"n{i:05d}"), rng)
 
         fonts_seen = preprocess(args.blnk, os.path.join(work, "font-digits"), folder("seen-digits"))
+        fonts_seen.update(preprocess(args.blnk, os.path.join(work, "mnist-photos"), folder("seen-mnist")))
         others_seen = preprocess(args.blnk, os.path.join(work, "not-digits"), folder("seen-others"))
         names = sorted(fonts_seen)
         font_images = np.stack([fonts_seen[n] for n in names])
@@ -157,7 +188,8 @@ def main():
         write_idx(os.path.join(out, "train-labels-idx1-ubyte.gz"), labels[test:])
         write_idx(os.path.join(out, "t10k-images-idx3-ubyte.gz"), images[:test])
         write_idx(os.path.join(out, "t10k-labels-idx1-ubyte.gz"), labels[:test])
-        print(f"digits: {len(train_images)} MNIST + {len(font_images)} font digits ({len(fonts)} fonts) in {args.out_dir}/digits")
+        print(f"digits: {len(train_images)} MNIST + {len(font_images)} photographed (font digits from {len(fonts)} fonts,"
+              f" MNIST training digits) in {args.out_dir}/digits")
         print(f"gate: {int((labels == 0).sum())} digits, {int((labels == 1).sum())} non-digits "
               f"({len(images) - test} train, {test} test) in {args.out_dir}/gate")
     finally:

@@ -38,6 +38,7 @@ constexpr int kStreakHalfWidth = 3;       // a streak is thinner than this: rows
 constexpr float kMaxStreakShare = 0.5f;   // a streak is fainter than this share of the ink's level
 constexpr float kAlwaysFaint = 0.2f;      // ... and offsets under this are never strokes (a blank page's shading)
 constexpr float kInkLevelPercentile = 0.98f;  // the ink's level: this percentile of the signal
+constexpr std::size_t kLevelSamples = 1024;  // ... over about this many samples
 constexpr int kNoiseBins = 1024;          // histogram of |paper signal| for its median...
 constexpr float kNoiseRange = 0.25f;      // ... over [0, 0.25] (larger values count as 0.25)
 
@@ -75,10 +76,10 @@ int find_root(std::vector<int>& parent, int i) {
   return i;
 }
 
-// A high percentile of a plane's values (over at most ~4096 evenly spaced samples).
+// A high percentile of a plane's values (over at most ~kLevelSamples evenly spaced samples).
 float high_level(const Plane& plane, std::vector<float>& samples) {
   const std::size_t n = plane.pixels.size();
-  const std::size_t every = std::max<std::size_t>(1, n / 4096);
+  const std::size_t every = std::max<std::size_t>(1, n / kLevelSamples);
   samples.clear();
   for (std::size_t i = every / 2; i < n; i += every) samples.push_back(plane.pixels[i]);
   if (samples.empty()) return 0.0f;
@@ -236,12 +237,14 @@ float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
   const float faint = std::max(kMaxStreakShare * ink_level, kAlwaysFaint);
   std::vector<float>& profile = ws.filter_a;
   std::vector<float>& window = ws.filter_b;
-  auto remove_offsets = [&](int count, auto offset_of, auto subtract) {
+  std::vector<float>& amounts = ws.samples;  // what comes off each row or column
+  auto offsets_to_remove = [&](int count, auto offset_of) {
     profile.resize(static_cast<std::size_t>(count));
+    amounts.assign(static_cast<std::size_t>(count), 0.0f);
     for (int i = 0; i < count; ++i) profile[i] = offset_of(i);
     for (int i = 0; i < count; ++i) {
       if (std::fabs(profile[i]) < faint) {
-        subtract(i, profile[i]);
+        amounts[i] = profile[i];
         continue;
       }
       window.clear();
@@ -250,15 +253,19 @@ float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
       auto mid = window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2);
       std::nth_element(window.begin(), mid, window.end());
       const float spike = profile[i] - *mid;
-      if (std::fabs(spike) < faint) subtract(i, spike);
+      if (std::fabs(spike) < faint) amounts[i] = spike;
     }
   };
-  remove_offsets(
-      H, [&](int y) { return offset(y * W, 1, W); },
-      [&](int y, float off) { for (int x = 0; x < W; ++x) ink.at(x, y) -= off; });
-  remove_offsets(
-      W, [&](int x) { return offset(x, W, H); },
-      [&](int x, float off) { for (int y = 0; y < H; ++y) ink.at(x, y) -= off; });
+  offsets_to_remove(H, [&](int y) { return offset(y * W, 1, W); });
+  for (int y = 0; y < H; ++y) {
+    float* row = ink.pixels.data() + static_cast<std::size_t>(y) * W;
+    for (int x = 0; x < W; ++x) row[x] -= amounts[y];
+  }
+  offsets_to_remove(W, [&](int x) { return offset(x, W, H); });
+  for (int y = 0; y < H; ++y) {  // row by row: the columns' amounts, in memory order
+    float* row = ink.pixels.data() + static_cast<std::size_t>(y) * W;
+    for (int x = 0; x < W; ++x) row[x] -= amounts[x];
+  }
   // Stroke mask: above half Otsu's threshold of the positive signal, dilated.
   float top = 0;
   for (float v : ink.pixels) top = std::max(top, v);

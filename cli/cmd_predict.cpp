@@ -137,7 +137,11 @@ int cmd_predict(int argc, char** argv) {
           std::printf("%s: not a digit (%s; best guess %d)", name.c_str(), result.reason.c_str(), result.digit);
           break;
       }
-      for (int i = 1; i < k; ++i) std::printf("%s %d %.1f%%", i == 1 ? "  then" : ",", order[i], 100 * result.probabilities[order[i]]);
+      // The runners-up of a guess that means nothing would mean even less.
+      if (result.verdict != serve::Verdict::not_a_digit) {
+        for (int i = 1; i < k; ++i)
+          std::printf("%s %d %.1f%%", i == 1 ? "  then" : ",", order[i], 100 * result.probabilities[order[i]]);
+      }
       std::printf("\n");
     }
     if (!save_dir.empty()) {

@@ -227,3 +227,41 @@ TEST_CASE("predict --save-preprocessed DIR writes the 28x28 image the network sa
   CHECK(mx / mass == doctest::Approx(14.0).epsilon(0.05));
   CHECK(my / mass == doctest::Approx(14.0).epsilon(0.05));
 }
+
+TEST_CASE("predict --json: a verdict on every reading, from the bundled digit gate") {
+  if (!have_mnist()) return;
+  TempDir tmp("verdict");
+  // One MNIST digit: a digit. Three MNIST digits side by side (a number): not one digit.
+  const std::string one = one_digit_png(tmp, "one.png", 3);
+  std::vector<float> number(3 * 28 * 2 * 28 * 2, 0.0f);
+  const int w = 3 * 28 * 2, h = 28 * 2;
+  for (int k = 0; k < 3; ++k) {
+    const std::vector<float> part = enlarged_digit(k, 2, w, h, k * 28 * 2, 0);
+    for (std::size_t i = 0; i < number.size(); ++i) number[i] = std::max(number[i], part[i]);
+  }
+  const std::string three = tmp.file("three.png");
+  write_bytes(three, data::encode_png(paint_u8(number, 1, kWhitePaper, kBlackInk), w, h, 1));
+  const RunResult r = run_blnk({"predict", "--json", one, three}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  const std::vector<std::string> lines = lines_of(r.out);
+  REQUIRE(lines.size() == 2);
+  const Json a = parse_json(lines[0]), b = parse_json(lines[1]);
+  CHECK(a["verdict"].text == "digit");
+  CHECK(a["reason"].text.empty());
+  CHECK(a["single_digit"].number > 0.5);
+  CHECK(b["verdict"].text == "not_a_digit");
+  CHECK(b["single_digit"].number < 0.5);
+  CHECK(b["reason"].text.find("one digit") != std::string::npos);
+  CHECK(b["digit"].kind == Json::Kind::number);  // the best guess stays
+  // The plain output says so, without a percentage.
+  const RunResult plain = run_blnk({"predict", three}, tmp);
+  CHECK(contains(plain.out, "not a digit"));
+  CHECK_FALSE(contains(plain.out, "%"));
+  // Without a gate there is no single_digit and no not_a_digit.
+  const RunResult none = run_blnk({"predict", "--json", "--gate", "none", three}, tmp);
+  REQUIRE(none.status == 0);
+  const Json c = parse_json(lines_of(none.out)[0]);
+  CHECK(c["verdict"].text != "not_a_digit");
+  CHECK(c.members.count("single_digit") == 0);
+}

@@ -32,6 +32,7 @@ constexpr float kMinPaperLevel = 0.05f;   // paper darker than this is not divid
 constexpr float kBandingMaskFraction = 0.5f;  // pixels above half Otsu's threshold are strokes
 constexpr float kBandingPercentile = 0.25f;  // row/column offset = this percentile of its signal
 constexpr int kBandingSamples = 48;       // ... over at most this many samples of it
+constexpr int kMinDigitSide = 5;          // a digit's box is at least this long (pixels at the working size)
 constexpr float kMinStrokeWidth = 1.0f;   // strokes thinner than this at the digit's 20x20 are thickened (a fine pen)
 constexpr float kSureContrast = 0.5f;     // strokes this strong are a drawing, however noisy the paper seems
 constexpr int kStreakHalfWidth = 3;       // a streak is thinner than this: rows beyond it are its neighbours
@@ -557,6 +558,12 @@ Preprocessed preprocess_at_working_size(const GrayImage& image, PreprocessWorksp
   for (float v : ws.ink.pixels) ink_pixels += v > 0;
   if (box.empty() || ink_pixels < opt.min_ink_pixels) {
     return no_digit(std::move(out), "too little ink for a digit (" + std::to_string(ink_pixels) + " pixels)");
+  }
+  // A tap on the pad, a dot on the page: a few pixels at the working size
+  // cannot hold a digit's shape, and enlarged to 20x20 they are a blob.
+  if (std::max(box.w, box.h) < kMinDigitSide) {
+    return no_digit(std::move(out), "too small to be a digit (a dot or a speck of " + std::to_string(box.w) + "x" +
+                                        std::to_string(box.h) + " pixels)");
   }
   const PixelBox digit_box = thicken_thin_strokes(ws.ink, box, ws.scratch);
   out.box_x = digit_box.x;

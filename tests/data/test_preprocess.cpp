@@ -497,3 +497,15 @@ TEST_CASE("preprocess: a digit that fills the frame keeps every stroke") {
     CHECK(lit >= (e.x1 - e.x0 + 1) * 3 / 4);
   }
 }
+
+TEST_CASE("preprocess: a tap on the pad (a dot) is too small to be a digit") {
+  const int side = 280;
+  std::vector<float> cov(side * side, 0.0f);
+  draw_bar(cov, side, 136, 136, 144, 144);  // the thin pen's 8 px dot
+  const Preprocessed dot = preprocess_digit(paint(cov, side, side, 1.0f, 0.0f));
+  CHECK_FALSE(dot.found);
+  CHECK(dot.reason.find("too small to be a digit") != std::string::npos);
+  // A short stroke of the same pen is a digit's size: still read.
+  draw_bar(cov, side, 136, 60, 144, 220);
+  CHECK(preprocess_digit(paint(cov, side, side, 1.0f, 0.0f)).found);
+}

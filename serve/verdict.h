@@ -16,7 +16,10 @@ inline constexpr int kGateSingleDigit = 0;
 
 struct VerdictRules {
   // not_a_digit when the gate's probability of "one digit" is below this.
-  float min_single_digit = 0.5f;
+  // Chosen on the gate's held-out tenth of its training set: at 0.2 it refuses
+  // 0.16% of digits and catches 98.0% of non-digits (0.5: 0.44%, 98.8%); a
+  // digit refused is the worse mistake for a person drawing one.
+  float min_single_digit = 0.2f;
   // uncertain when the best guess's probability is below this.
   float min_sure = 0.7f;
 };

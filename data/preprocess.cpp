@@ -34,7 +34,7 @@ constexpr float kBandingPercentile = 0.25f;  // row/column offset = this percent
 constexpr int kBandingSamples = 48;       // ... over at most this many samples of it
 constexpr int kMinDigitSide = 5;          // a digit's box is at least this long (pixels at the working size)
 constexpr float kMinStrokeWidth = 1.0f;   // strokes thinner than this at the digit's 20x20 are thickened (a fine pen)
-constexpr float kSureContrast = 0.5f;     // strokes this strong are a drawing, however noisy the paper seems
+constexpr float kSureContrast = 0.35f;    // strokes this strong are a drawing, however noisy the paper seems
 constexpr int kStreakHalfWidth = 3;       // a streak is thinner than this: rows beyond it are its neighbours
 constexpr float kMaxStreakShare = 0.5f;   // a streak is fainter than this share of the ink's level
 constexpr float kAlwaysFaint = 0.2f;      // ... and offsets under this are never strokes (a blank page's shading)

@@ -31,11 +31,11 @@ constexpr float kMinSurfaceSigma = 1.0f / 255.0f;  // the paper's scale never go
 constexpr double kSurfaceRidge = 1e-6;    // ridge on the non-constant terms, relative to the total weight
 constexpr float kSurfaceSettled = 0.5f / 255.0f;  // stop reweighting once the surface moves less than this
 constexpr int kPolaritySide = 48;        // ink_polarity works on the image shrunk to about this
-constexpr float kInkyBorderShare = 0.3f;   // a border ring with this much of a second tone is partly ink...
+constexpr double kTouchingShare = 0.1;     // ink meets the border when a second tone has 10% of the ring...
+constexpr float kTouchingContrast = 0.1f;  // ... at this contrast, meeting it in steep edges:
+constexpr int kEdgeSpanDivisor = 4;       // ... rising within 1/4 of the shorter side (blurred strokes too)
+constexpr float kInkyBorderShare = 0.3f;   // the ring is largely ink with this much of the second tone...
 constexpr float kInkyBorderContrast = 0.25f;  // ... when the two tones are this far apart
-constexpr int kEdgeSpanDivisor = 4;      // a stroke's edge at the border rises within 1/4 of the shorter side (blurred)
-constexpr double kTouchingShare = 0.1;     // ... and ink meets the border when its second tone has 10% of it
-constexpr float kTouchingContrast = 0.1f;  // ... at this contrast
 constexpr double kSureVoteRatio = 2.0;     // by votes, sure when one side outweighs the other twice
 constexpr int kThinDivisor = 8;          // ink strokes are at most 2/8 of the shorter side wide
 
@@ -313,10 +313,10 @@ Polarity ink_polarity(const GrayImage& full, PreprocessWorkspace& ws, const Prep
   p.background = histogram_percentile(hist, kLevelBins, count, 0.5f, bin);
   // A border that is largely ink (a digit cropped close, a thick stroke that
   // fills the frame) cannot stand for the paper: the surface would be fitted
-  // to the ink. Ink is then told by its share: a digit covers less of the
-  // picture than the paper around and inside it.
-  // (A border two-toned by a lighting gradient is not: its tones do not meet
-  // in steep edges.)
+  // to the ink. Ink is then guessed by its share (a digit usually covers less
+  // of the picture than the paper around and inside it), and the reader
+  // tries the other polarity too. (A border two-toned by a lighting gradient
+  // is not ink: its tones do not meet in steep edges.)
   const OtsuSplit ring_split = otsu_split(hist, kLevelBins);
   const float two_tones = static_cast<float>(ring_split.high_mean - ring_split.low_mean) * bin;
   const double ring_minority = std::min(ring_split.low_share, 1.0 - ring_split.low_share);
@@ -324,14 +324,11 @@ Polarity ink_polarity(const GrayImage& full, PreprocessWorkspace& ws, const Prep
       ring_minority >= kTouchingShare && two_tones >= kTouchingContrast &&
       steep_border_crossings(image, (static_cast<float>(ring_split.bin) + 0.5f) * bin, 0.5f * two_tones, ws.scratch) >= 2;
   p.paper_scarce = ink_meets_border && ring_minority >= kInkyBorderShare && two_tones >= kInkyBorderContrast;
-  if (ink_meets_border && ring_minority >= kInkyBorderShare && two_tones >= kInkyBorderContrast) {
+  if (p.paper_scarce) {
     int all[kLevelBins] = {};
     for (float v : image.pixels) ++all[to_bin(v, kLevelBins)];
-    const double dark_share = otsu_split(all, kLevelBins).low_share;
-    p.ink_dark = dark_share < 0.5;
-    // A bold digit cropped close can cover more than the paper does: the
-    // share is a guess, and the reader tries the other polarity too.
-    p.sure = false;
+    p.ink_dark = otsu_split(all, kLevelBins).low_share < 0.5;
+    p.sure = false;  // a bold digit cropped close can cover more than the paper does
     return p;
   }
   // Robust spread of the ring around its median.

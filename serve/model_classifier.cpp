@@ -145,6 +145,9 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     } catch (const data::ImageError& e) {
       failure = {status_for(e.kind()), e.what()};
       return false;
+    } catch (const Error& e) {
+      failure = {422, e.what()};
+      return false;
     }
     result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return true;

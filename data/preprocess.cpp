@@ -35,7 +35,6 @@ constexpr int kBandingSamples = 48;       // ... over at most this many samples 
 constexpr int kMinDigitSide = 5;          // a digit's box is at least this long (pixels at the working size)
 constexpr float kMinStrokeWidth = 1.0f;   // strokes thinner than this at the digit's 20x20 are thickened (a fine pen)
 constexpr float kSureContrast = 0.35f;    // strokes this strong are a drawing, however noisy the paper seems
-constexpr int kStreakHalfWidth = 3;       // a streak is thinner than this: rows beyond it are its neighbours
 constexpr float kMaxStreakShare = 0.5f;   // a streak is fainter than this share of the ink's level
 constexpr float kAlwaysFaint = 0.2f;      // ... and offsets under this are never strokes (a blank page's shading)
 constexpr float kInkLevelPercentile = 0.98f;  // the ink's level: this percentile of the signal
@@ -229,32 +228,20 @@ float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
     return *at;
   };
   // A stroke can cover a whole row too, when the digit fills the frame (a 7's
-  // bar, a 1 from edge to edge). Two things tell a streak (or a band of
-  // uneven light) from it: it is faint beside the strokes (under
-  // kMaxStreakShare of the ink's level, or under kAlwaysFaint), or it is a narrow spike in the
-  // profile of offsets where a bar is a plateau several rows thick. An
-  // offset that is neither is a stroke and stays.
+  // bar, a 1 from edge to edge, most rows of a bold digit cropped close):
+  // then the row's low percentile is ink, and it says nothing of a streak.
+  // Only a faint offset (under kMaxStreakShare of the ink's level, or under
+  // kAlwaysFaint) is a streak or a band of uneven light and comes off; a
+  // strong one is a stroke and stays. (Taking off the part of a strong offset
+  // that stood out of its neighbours' striped the inside of bold digits.)
   const float ink_level = high_level(ink, ws.line);
   const float faint = std::max(kMaxStreakShare * ink_level, kAlwaysFaint);
-  std::vector<float>& profile = ws.filter_a;
-  std::vector<float>& window = ws.filter_b;
   std::vector<float>& amounts = ws.samples;  // what comes off each row or column
   auto offsets_to_remove = [&](int count, auto offset_of) {
-    profile.resize(static_cast<std::size_t>(count));
-    amounts.assign(static_cast<std::size_t>(count), 0.0f);
-    for (int i = 0; i < count; ++i) profile[i] = offset_of(i);
+    amounts.resize(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
-      if (std::fabs(profile[i]) < faint) {
-        amounts[i] = profile[i];
-        continue;
-      }
-      window.clear();
-      for (int j = std::max(0, i - kStreakHalfWidth); j <= std::min(count - 1, i + kStreakHalfWidth); ++j)
-        window.push_back(profile[j]);
-      auto mid = window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2);
-      std::nth_element(window.begin(), mid, window.end());
-      const float spike = profile[i] - *mid;
-      if (std::fabs(spike) < faint) amounts[i] = spike;
+      const float off = offset_of(i);
+      amounts[i] = std::fabs(off) < faint ? off : 0.0f;
     }
   };
   offsets_to_remove(H, [&](int y) { return offset(y * W, 1, W); });

@@ -167,9 +167,10 @@ void estimate_flat_background(const GrayImage& image, bool ink_dark, Plane& back
 // stroke; for light ink (emitted or chalk-like) gray - background.
 void ink_signal(const GrayImage& image, const Plane& background, bool ink_dark, Plane& ink);
 // Removes row and column banding (scanner streaks, uneven rows of light): the
-// 25th percentile of each row's signal, then of each column's, is subtracted
-// (a streak covers its whole row; a stroke rarely covers three quarters of
-// it). Then returns the robust standard deviation of the paper (1.4826 * the
+// 25th percentile of each row's signal, then of each column's, is its offset,
+// subtracted when faint (under half the ink's level, or under 0.2: a streak
+// covers its whole row); a strong offset is a stroke across the row (a digit
+// filling the frame) and stays. Then returns the robust standard deviation of the paper (1.4826 * the
 // median absolute signal over pixels away from the strokes: below half Otsu's
 // threshold, dilated by one pixel) and clamps the signal at 0.
 float remove_banding(Plane& ink, PreprocessWorkspace& ws);

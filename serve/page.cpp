@@ -136,7 +136,8 @@ std::string render_result_html(const Classification& result, std::string_view fi
   out.append("<ol class=\"bars\">");
   for (std::size_t d = 0; d < result.probabilities.size(); ++d) {
     const double p = std::clamp(static_cast<double>(result.probabilities[d]), 0.0, 1.0);
-    out.append(static_cast<int>(d) == result.digit ? "<li class=\"best\">" : "<li>");
+    const bool best = static_cast<int>(d) == result.digit && result.verdict != Verdict::not_a_digit;  // no favourite for a non-digit
+    out.append(best ? "<li class=\"best\">" : "<li>");
     out.append("<span class=\"label\">");
     append_int(out, static_cast<long long>(d));
     out.append("</span><span class=\"track\"><span class=\"fill\" style=\"width:");

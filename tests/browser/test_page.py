@@ -363,8 +363,9 @@ def check_pad_digits(page, url, shots):
             screenshot(page, shots, "pad-big-4")
     # A scribble: no digit and no percentage under it.
     r = draw([[(0.1, 0.1), (0.9, 0.3), (0.2, 0.5), (0.8, 0.9), (0.1, 0.9), (0.9, 0.1), (0.5, 0.95), (0.1, 0.4)]], 0.1, "22")
-    check(r["kind"] == "not_a_digit" and "%" not in (r["prob"] or ""),
-          "a scribble is answered 'Not a digit' with no percentage (got %r, %r)" % (r["kind"], r["prob"]))
+    check(r["kind"] == "not_a_digit" and "%" not in (r["prob"] or "") and r.get("best") is None,
+          "a scribble is answered 'Not a digit' with no percentage and no favourite bar (got %r, %r, %r)"
+          % (r["kind"], r["prob"], r.get("best")))
     screenshot(page, shots, "pad-scribble")
     # An empty pad, and a single tap.
     click(page, "#clear")

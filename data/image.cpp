@@ -1,6 +1,7 @@
-// Image decoding to a float grayscale plane (see image.h). This is the one
-// translation unit that compiles stb_image, with only the PNG, JPEG, BMP and
-// PNM decoders and no stdio; we never call stb's global setters (vertical
+// Image decoding to a float grayscale plane (see image.h). It compiles its own
+// private copy of stb_image (data/stb_image_config.h: only the PNG, JPEG, BMP
+// and PNM decoders, no stdio; image_color.cpp has another); we never call
+// stb's global setters (vertical
 // flip, gamma, iphone handling), so decoding from memory is re-entrant, and
 // stb v2.27 keeps its failure reason thread-local.
 #include "data/image.h"
@@ -11,22 +12,7 @@
 #include "data/exif.h"
 #include "engine/file_io.h"
 
-#define STBI_ONLY_PNG
-#define STBI_ONLY_JPEG
-#define STBI_ONLY_BMP
-#define STBI_ONLY_PNM
-#define STBI_NO_STDIO
-#define STBI_NO_LINEAR
-#define STBI_NO_HDR
-#define STB_IMAGE_STATIC
-#define STB_IMAGE_IMPLEMENTATION
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#include <stb/stb_image.h>
-#pragma GCC diagnostic pop
+#include "data/stb_image_config.h"  // after the other includes: it defines stb's implementation
 
 namespace blnk::data {
 

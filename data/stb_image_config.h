@@ -2,7 +2,7 @@
 // no stdio, no float/HDR paths, every function static to the translation unit that
 // includes this (so two of them can each hold a private copy), stb's own warnings
 // silenced. Include it once per translation unit that calls stb, after the other
-// includes. (data/image.cpp holds the same block inline; it could include this.)
+// includes (data/image.cpp and data/image_color.cpp do).
 #pragma once
 
 #define STBI_ONLY_PNG

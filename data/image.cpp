@@ -1,9 +1,9 @@
 // Image decoding to a float grayscale plane (see image.h). It compiles its own
 // private copy of stb_image (data/stb_image_config.h: only the PNG, JPEG, BMP
 // and PNM decoders, no stdio; image_color.cpp has another); we never call
-// stb's global setters (vertical
-// flip, gamma, iphone handling), so decoding from memory is re-entrant, and
-// stb v2.27 keeps its failure reason thread-local.
+// stb's global setters (vertical flip, gamma, iphone handling), so decoding
+// from memory is re-entrant, and stb v2.27 keeps its failure reason
+// thread-local.
 #include "data/image.h"
 
 #include <algorithm>

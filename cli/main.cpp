@@ -55,9 +55,9 @@ struct Entry {
 
 const Entry kCommands[] = {
     {"serve", blnk::cli::cmd_serve, "serve the upload page and the JSON API (default: bundled model on 127.0.0.1:8000)"},
-    {"predict", blnk::cli::cmd_predict, "read digits from image files (PNG, JPEG, BMP, PGM/PPM)"},
-    {"train", blnk::cli::cmd_train, "train a model on MNIST-style IDX files"},
-    {"eval", blnk::cli::cmd_eval, "accuracy, per-class precision/recall and confusion matrix on IDX files"},
+    {"predict", blnk::cli::cmd_predict, "read digits from image files (PNG, JPEG, BMP, PGM/PPM), each with a verdict"},
+    {"train", blnk::cli::cmd_train, "train a model on MNIST-style IDX files or a folder of labelled images"},
+    {"eval", blnk::cli::cmd_eval, "accuracy, per-class precision/recall and confusion matrix on IDX files or an image folder"},
     {"summary", blnk::cli::cmd_summary, "print a model's layers, output shapes and parameter counts"},
     {"model", blnk::cli::cmd_summary, "same as summary"},
     {"plot", blnk::cli::cmd_plot, "draw a training log's loss and accuracy curves as SVG"},
@@ -70,7 +70,7 @@ void print_help(std::FILE* out) {
                "blnk %s: a CNN engine that reads handwritten and photographed digits\n\n"
                "usage: blnk <command> [options]   (blnk <command> --help for its options)\n\ncommands:\n",
                BLNK_VERSION);
-  for (const Entry& e : kCommands) std::fprintf(out, "  %-9s %s\n", e.name, e.help);
+  for (const Entry& e : kCommands) std::fprintf(out, "  %-13s %s\n", e.name, e.help);
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ inline const std::string kPngMagic = "\x89PNG\r\n\x1a\n";
 // Answers by the first bytes of the image:
 //   PNG magic  -> digit 7 (probability 0.9)     "BAD" -> 415     "NODIGIT" -> 422
 //   "THROW"    -> throws                          "WEIRD" -> failure with status 42
-//   "BLOCK"    -> waits until release()           anything else -> digit 3
+//   "BLOCK"    -> waits until release()           "LETTER" -> digit 3, verdict not_a_digit
+//   anything else -> digit 3
 class FakeClassifier : public blnk::serve::Classifier {
  public:
   bool classify(std::span<const std::uint8_t> bytes, const blnk::serve::ClassifyOptions&,
@@ -48,7 +49,7 @@ class FakeClassifier : public blnk::serve::Classifier {
       return false;
     }
     if (s.starts_with("NODIGIT")) {
-      failure = {422, "no digit found in the image (fake)"};
+      failure = {422, "no digit found in the image (fake)", true};
       return false;
     }
     if (s.starts_with("WEIRD")) {
@@ -68,6 +69,11 @@ class FakeClassifier : public blnk::serve::Classifier {
     result.probabilities[static_cast<std::size_t>(digit)] = 0.91f;
     result.probabilities[1] = 0.0f;
     result.probability = 0.91f;
+    if (s.starts_with("LETTER")) {  // what the digit gate calls no digit
+      result.verdict = blnk::serve::Verdict::not_a_digit;
+      result.reason = "this does not look like one digit (fake)";
+      result.single_digit = 0.01f;
+    }
     result.seen_png = {0x89, 'P', 'N', 'G', 1, 2, 3};
     result.elapsed_ms = 0.25;
     return true;

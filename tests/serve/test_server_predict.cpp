@@ -58,6 +58,24 @@ TEST_CASE("predict: a browser form gets the page with the result and the file na
   CHECK(r.body.find("<!--result-->") == std::string::npos);
 }
 
+TEST_CASE("predict: the page never shows a percentage or a favourite digit under a non-digit") {
+  TestServer server;
+  Client c(server.port());
+  const std::string body = multipart_body("----WebKitFormBoundaryX", "upload", "a.png", "LETTER A");
+  const HttpResponse r =
+      c.request(form_post(body, "multipart/form-data; boundary=----WebKitFormBoundaryX", kBrowserAccept));
+  CHECK(r.status == 200);
+  const std::size_t from = r.body.find("<section id=\"result\"");
+  REQUIRE(from != std::string::npos);
+  const std::string result = r.body.substr(from, r.body.find("</section>", from) - from);
+  CHECK(result.find("verdict-not_a_digit") != std::string::npos);
+  CHECK(result.find("Not a digit") != std::string::npos);
+  CHECK(result.find("this does not look like one digit (fake)") != std::string::npos);
+  CHECK(result.find("class=\"digit\">?<") != std::string::npos);
+  CHECK(result.find("sure") == std::string::npos);
+  CHECK(result.find("<li class=\"best\">") == std::string::npos);
+}
+
 TEST_CASE("predict: the same form with fetch (Accept: application/json) gets JSON with the file name") {
   TestServer server;
   Client c(server.port());
@@ -120,6 +138,16 @@ TEST_CASE("predict: other content types, empty bodies and classifier failures") 
   r = c.request(post("/predict", "image/png", "NODIGIT"));
   CHECK(r.status == 422);
   CHECK(r.body.find("no digit found") != std::string::npos);
+  CHECK(r.body.find("\"verdict\":\"not_a_digit\"}") != std::string::npos);  // nothing drawn is an answer too
+  r = c.request(post("/predict", "image/png", "some digit"));
+  CHECK(r.status == 200);
+  CHECK(r.body.find("\"verdict\":\"digit\",\"reason\":\"\"") != std::string::npos);
+  CHECK(r.body.find("single_digit") == std::string::npos);  // the fake has no gate
+  r = c.request(post("/predict", "image/png", "LETTER A"));
+  CHECK(r.status == 200);
+  CHECK(r.body.find("\"verdict\":\"not_a_digit\",\"reason\":\"this does not look like one digit (fake)\"") !=
+        std::string::npos);
+  CHECK(r.body.find("\"single_digit\":0.01") != std::string::npos);
   r = c.request(post("/predict", "image/png", "WEIRD"));
   CHECK(r.status == 500);
   r = c.request(post("/predict", "image/png", "THROW"));

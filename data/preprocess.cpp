@@ -440,8 +440,9 @@ float stroke_width(const Plane& ink, const PixelBox& box) {
     for (int x = box.x; x < box.x + box.w; ++x) {
       const bool in = ink.at(x, y) >= 0.5f;
       area += in;
-      if (x + 1 < ink.width) edges += in != (ink.at(x + 1, y) >= 0.5f);
-      if (y + 1 < ink.height) edges += in != (ink.at(x, y + 1) >= 0.5f);
+      // Transitions to the right and below, and ink against the image's own edges.
+      edges += x + 1 < ink.width ? in != (ink.at(x + 1, y) >= 0.5f) : in;
+      edges += y + 1 < ink.height ? in != (ink.at(x, y + 1) >= 0.5f) : in;
       if (x == 0) edges += in;
       if (y == 0) edges += in;
     }

@@ -136,39 +136,27 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     std::unique_ptr<Slot>& slot;
     ~Return() { self.release(std::move(slot)); }
   } give_back{*this, slot};
-  if (seed_preprocessing_) {
-    try {
-      const data::Preprocessed digit = data::seed_preprocess_image(bytes, name, limits_);
-      read_digit(*slot, digit, result);
-      judge(result);
-      if (options.seen_png) result.seen_png = data::encode_png(digit.to_u8(), data::kDigitSide, data::kDigitSide, 1);
-    } catch (const data::ImageError& e) {
-      failure = {status_for(e.kind()), e.what()};
-      return false;
-    } catch (const Error& e) {
-      failure = {422, e.what()};
-      return false;
-    }
-    result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    return true;
-  }
+  // Either pipeline gives the 28x28 digit; any error is this image's failure,
+  // never the server's. preprocess_digit refuses images with a side over 32768
+  // (within the pixel limit: a 12 x 2,490,380 BMP is 30 MP) by throwing
+  // (docs/hardening.md, F5).
+  data::Preprocessed digit;
   try {
-    data::decode_image_gray(bytes, name, slot->image, limits_);
+    if (seed_preprocessing_) {
+      digit = data::seed_preprocess_image(bytes, name, limits_);
+    } else {
+      data::decode_image_gray(bytes, name, slot->image, limits_);
+      try {
+        digit = data::preprocess_digit(slot->image, slot->preprocess);
+      } catch (const Error& e) {
+        throw Error(name + ": " + e.what());
+      }
+    }
   } catch (const data::ImageError& e) {
     failure = {status_for(e.kind()), e.what()};
     return false;
   } catch (const Error& e) {
     failure = {422, e.what()};
-    return false;
-  }
-  // preprocess_digit refuses images with a side over 32768 (within the pixel limit:
-  // a 12 x 2,490,380 BMP is 30 MP) by throwing: that is this image's failure, not
-  // the server's (docs/hardening.md, F5).
-  data::Preprocessed digit;
-  try {
-    digit = data::preprocess_digit(slot->image, slot->preprocess);
-  } catch (const Error& e) {
-    failure = {422, name + ": " + e.what()};
     return false;
   }
   if (!digit.found) {

@@ -277,13 +277,17 @@ def check_fetch_with_js(page, url, digits, shots):
               % (os.path.basename(path), label, r["digit"]))
 
 
-def check_drawing(page, url, shots):
-    navigate(page, url + "/")
+def pad_box(page):
+    """The drawing pad's content box on screen: left, top, width, height (CSS pixels)."""
     node = query(page, "#pad")
     page.send("DOM.scrollIntoViewIfNeeded", nodeId=node)
     quad = page.send("DOM.getBoxModel", nodeId=node)["model"]["content"]
-    left, top = quad[0], quad[1]
-    width, height = quad[2] - quad[0], quad[5] - quad[1]
+    return quad[0], quad[1], quad[2] - quad[0], quad[5] - quad[1]
+
+
+def check_drawing(page, url, shots):
+    navigate(page, url + "/")
+    left, top, width, height = pad_box(page)
 
     def mouse(kind, fx, fy, buttons=1):
         page.send("Input.dispatchMouseEvent", type=kind, x=left + fx * width, y=top + fy * height,
@@ -327,11 +331,7 @@ def check_pad_digits(page, url, shots):
         print("skipped: the pad digits need numpy and PIL (scripts/make-stress-set.py)")
         return
     navigate(page, url + "/")
-    node = query(page, "#pad")
-    page.send("DOM.scrollIntoViewIfNeeded", nodeId=node)
-    quad = page.send("DOM.getBoxModel", nodeId=node)["model"]["content"]
-    left, top = quad[0], quad[1]
-    width, height = quad[2] - quad[0], quad[5] - quad[1]
+    left, top, width, height = pad_box(page)
     evaluate(page, "document.getElementById('auto').checked = false")  # several strokes, then Predict
 
     def draw(strokes, margin, pen):

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "data/idx.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/network.h"
 #include "layers/registry.h"
 #include "sgemm.h"

@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/buffer.h"
+#include "base/buffer.h"
 #include "engine/network.h"
-#include "engine/rng.h"
+#include "base/rng.h"
 #include "layers/registry.h"
 #include "train/loss.h"
 #include "train/optimizer.h"

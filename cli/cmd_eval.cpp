@@ -5,7 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/data_files.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/model_file.h"
 #include "layers/registry.h"
 #include "train/evaluate.h"

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "cli/cli.h"
-#include "engine/file_io.h"
+#include "base/file_io.h"
 #include "engine/model_file.h"
 #include "onnx/onnx_export.h"
 

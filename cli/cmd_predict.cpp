@@ -10,27 +10,15 @@
 
 #include "cli/cli.h"
 #include "data/image.h"
-#include "engine/error.h"
-#include "engine/file_io.h"
-#include "serve/model_classifier.h"
+#include "base/error.h"
+#include "base/file_io.h"
+#include "reader/answer.h"
+#include "reader/model_classifier.h"
 
 namespace blnk::cli {
 namespace {
 
 constexpr std::uint64_t kMaxStdinBytes = data::kDefaultMaxImageFileBytes;
-
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += char(c);
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else out += char(c);
-  }
-  return out;
-}
 
 // Files to read: each argument, directories expanded (sorted, regular files only).
 std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
@@ -85,7 +73,7 @@ int cmd_predict(int argc, char** argv) {
   if (!args.count("images")) throw UsageError("give at least one image file, directory or -");
   const int top_k = checked_count(args["top-k"].as<int>(), 10, "top-k");
   const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
-  const serve::ModelClassifier classifier(model_path, {},
+  const reader::ModelClassifier classifier(model_path, {},
                                          gate_path_from(args.count("gate") ? args["gate"].as<std::string>() : "",
                                                         args.count("gate") > 0),
                                          seed_preprocessing(args["preprocess"].as<std::string>()));
@@ -98,47 +86,42 @@ int cmd_predict(int argc, char** argv) {
   int failures = 0;
   for (const std::string& path : expand_inputs(args["images"].as<std::vector<std::string>>())) {
     const std::string name = path == "-" ? "standard input" : path;
-    serve::Classification result;
-    serve::ClassifyFailure failure;
+    reader::Classification result;
+    reader::ClassifyFailure failure;
     bool ok = false;
     try {
-      ok = classifier.classify_named(read_input(path), name, serve::ClassifyOptions{!save_dir.empty()}, result, failure);
+      ok = classifier.classify_named(read_input(path), name, reader::ClassifyOptions{!save_dir.empty()}, result, failure);
     } catch (const Error& e) {
       failure.message = e.what();
     }
     if (!ok) {
       ++failures;
-      if (json)
-        std::printf("{\"file\":\"%s\",\"error\":\"%s\"%s}\n", json_escape(name).c_str(), json_escape(failure.message).c_str(),
-                    failure.no_digit ? ",\"verdict\":\"not_a_digit\"" : "");
+      if (json) {
+        std::string line;
+        reader::append_failure_json(line, failure, {top_k, "file", name});
+        std::fputs(line.c_str(), stdout);
+      }
       std::fprintf(stderr, "blnk predict: %s\n", failure.message.c_str());
       continue;
     }
-    std::vector<int> order(result.probabilities.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return result.probabilities[a] > result.probabilities[b]; });
-    const int k = std::min<int>(top_k, int(order.size()));
+    const std::vector<int> order = reader::top_digits(result.probabilities, top_k);
+    const int k = int(order.size());
     if (json) {
-      std::printf("{\"file\":\"%s\",\"digit\":%d,\"probability\":%.6f,\"top\":[", json_escape(name).c_str(), result.digit,
-                  result.probability);
-      for (int i = 0; i < k; ++i)
-        std::printf("%s{\"digit\":%d,\"probability\":%.6f}", i ? "," : "", order[i], result.probabilities[order[i]]);
-      std::printf("],\"verdict\":\"%s\",\"reason\":\"%s\"", serve::verdict_name(result.verdict),
-                  json_escape(result.reason).c_str());
-      if (result.single_digit >= 0) std::printf(",\"single_digit\":%.6f", result.single_digit);
-      std::printf(",\"elapsed_ms\":%.3f}\n", result.elapsed_ms);
+      std::string line;
+      reader::append_answer_json(line, result, {top_k, "file", name, classifier.model_name()});
+      std::fputs(line.c_str(), stdout);
     } else {
       switch (result.verdict) {
-        case serve::Verdict::digit: std::printf("%s: %d (%.1f%%)", name.c_str(), result.digit, 100 * result.probability); break;
-        case serve::Verdict::uncertain:
+        case reader::Verdict::digit: std::printf("%s: %d (%.1f%%)", name.c_str(), result.digit, 100 * result.probability); break;
+        case reader::Verdict::uncertain:
           std::printf("%s: %d? (%.1f%%, uncertain: %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
           break;
-        case serve::Verdict::not_a_digit:
+        case reader::Verdict::not_a_digit:
           std::printf("%s: not a digit (%s; best guess %d)", name.c_str(), result.reason.c_str(), result.digit);
           break;
       }
       // The runners-up of a guess that means nothing would mean even less.
-      if (result.verdict != serve::Verdict::not_a_digit) {
+      if (result.verdict != reader::Verdict::not_a_digit) {
         for (int i = 1; i < k; ++i)
           std::printf("%s %d %.1f%%", i == 1 ? "  then" : ",", order[i], 100 * result.probabilities[order[i]]);
       }

@@ -8,7 +8,7 @@
 #endif
 
 #include "cli/cli.h"
-#include "serve/model_classifier.h"
+#include "reader/model_classifier.h"
 #include "serve/server.h"
 
 namespace blnk::cli {
@@ -72,7 +72,7 @@ int cmd_serve(int argc, char** argv) {
   limits.max_pixels = args["max-pixels"].as<std::uint64_t>();
   limits.max_file_bytes = cfg.max_body_bytes;
   const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
-  const serve::ModelClassifier classifier(model_path, limits,
+  const reader::ModelClassifier classifier(model_path, limits,
                                          gate_path_from(args.count("gate") ? args["gate"].as<std::string>() : "",
                                                         args.count("gate") > 0),
                                          seed_preprocessing(args["preprocess"].as<std::string>()));

@@ -5,7 +5,7 @@
 
 #include "cli/cli.h"
 #include "data/image_folder.h"
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk::cli {
 

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "cli/cli.h"
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk::cli {
 

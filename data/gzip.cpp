@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <climits>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk::data {
 

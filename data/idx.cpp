@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <optional>
 
-#include "engine/file_io.h"
+#include "base/file_io.h"
 #include "data/gzip.h"
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk::data {
 

@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "data/exif.h"
-#include "engine/file_io.h"
+#include "base/file_io.h"
 
 #include "data/stb_image_config.h"  // after the other includes: it defines stb's implementation
 

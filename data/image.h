@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "data/image_format.h"
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk::data {
 

@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "engine/file_io.h"
+#include "base/file_io.h"
 
 #include "data/stb_image_config.h"
 

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "data/preprocess.h"
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk::data {
 namespace {

@@ -7,7 +7,7 @@
 // and are passed over (and counted), dot files too.
 //
 // Each image goes through exactly what `blnk predict` and the server do
-// (serve/model_classifier.cpp): read_image_gray, then preprocess_digit; the 28x28
+// (reader/model_classifier.cpp): read_image_gray, then preprocess_digit; the 28x28
 // result is stored as 8-bit pixels, as MNIST's are. An image that cannot be read, or
 // where preprocessing finds no digit, is skipped and listed with the reason (or, with
 // stop_on_unreadable, throws); a folder left with no image is an error. Files are

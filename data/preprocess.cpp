@@ -10,7 +10,7 @@
 #include <cmath>
 
 #include "data/preprocess_internal.h"
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk::data {
 

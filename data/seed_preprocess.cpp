@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 // The arithmetic below must round as Pillow's C and numpy do: no fused multiply-adds
 // (the project builds with -ffp-contract=fast).

@@ -9,8 +9,8 @@
 #include <bit>
 #include <cstring>
 
-#include "engine/error.h"
-#include "engine/file_io.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "layers/registry.h"
 
 namespace blnk {

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <map>
 
-#include "engine/error.h"
-#include "engine/softmax.h"
+#include "base/error.h"
+#include "base/softmax.h"
 #include "layers/registry.h"
 
 namespace blnk {

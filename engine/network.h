@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/buffer.h"
+#include "base/buffer.h"
 #include "layers/layer.h"
 
 namespace blnk {

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "engine/error.h"
-#include "engine/file_io.h"
+#include "base/error.h"
+#include "base/file_io.h"
 
 namespace blnk::keras {
 namespace {

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "keras/hdf5_file.h"
 #include "keras/keras_layout.h"
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "layers/registry.h"
 
 namespace blnk::keras {

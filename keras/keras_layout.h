@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/shape.h"
+#include "base/shape.h"
 #include "layers/layer.h"
 
 namespace blnk::keras {

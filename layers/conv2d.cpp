@@ -7,7 +7,7 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "layers/eigen_maps.h"
 
 #if defined(__AVX512F__)

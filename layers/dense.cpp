@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "layers/eigen_maps.h"
 #include "layers/small_gemm.h"
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk {
 

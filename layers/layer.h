@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/rng.h"
-#include "engine/shape.h"
+#include "base/rng.h"
+#include "base/shape.h"
 
 namespace blnk {
 

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk {
 

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
 #include "layers/dropout.h"

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "layers/small_gemm.h"
 
 // The vector loops below write through pointers the compiler cannot prove apart from

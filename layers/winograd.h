@@ -15,7 +15,7 @@
 
 #include <cstddef>
 
-#include "engine/shape.h"
+#include "base/shape.h"
 
 namespace blnk {
 

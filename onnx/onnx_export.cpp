@@ -7,7 +7,7 @@
 #include <bit>
 #include <cstring>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
 #include "layers/flatten.h"

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <type_traits>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk::python {
 namespace {
@@ -57,10 +57,10 @@ void Model::run(const Pixel* x, int n, float* probs) const {
   }
 }
 
-serve::Classification Model::read(std::span<const std::uint8_t> image_bytes, const std::string& name) const {
-  serve::Classification result;
-  serve::ClassifyFailure failure;
-  if (!classifier_.classify_named(image_bytes, name, serve::ClassifyOptions{}, result, failure))
+reader::Classification Model::read(std::span<const std::uint8_t> image_bytes, const std::string& name) const {
+  reader::Classification result;
+  reader::ClassifyFailure failure;
+  if (!classifier_.classify_named(image_bytes, name, reader::ClassifyOptions{}, result, failure))
     throw Error(failure.message);
   return result;
 }

@@ -1,5 +1,5 @@
 // The model behind the Python module's blnk.Model: batch inference over many threads
-// for arrays of digits, and the whole reader (serve::ModelClassifier: decode,
+// for arrays of digits, and the whole reader (reader::ModelClassifier: decode,
 // preprocessing, network) for image files. Knows nothing of Python: the bindings
 // (module.cpp) check the arrays and hand over raw pointers.
 #pragma once
@@ -13,14 +13,14 @@
 
 #include "engine/model_file.h"
 #include "engine/network.h"
-#include "serve/model_classifier.h"
+#include "reader/model_classifier.h"
 
 namespace blnk::python {
 
 class Model {
  public:
   // Loads a model file and, unless gate_path is empty, the digit gate read() uses for
-  // its verdict (serve/verdict.h); throws Error naming the file. threads: for
+  // its verdict (reader/verdict.h); throws Error naming the file. threads: for
   // predict_proba (>= 1).
   Model(const std::string& path, int threads, const std::string& gate_path = "");
 
@@ -37,7 +37,7 @@ class Model {
 
   // The whole reader on an encoded image (PNG, JPEG, BMP, PNM). `name` starts error
   // messages; throws Error when the image cannot be read.
-  serve::Classification read(std::span<const std::uint8_t> image_bytes, const std::string& name) const;
+  reader::Classification read(std::span<const std::uint8_t> image_bytes, const std::string& name) const;
 
  private:
   template <typename Pixel>
@@ -45,7 +45,7 @@ class Model {
 
   std::string path_;
   ModelFile file_;
-  serve::ModelClassifier classifier_;
+  reader::ModelClassifier classifier_;
   int threads_;
   mutable std::mutex mutex_;                              // guards the buffers below
   mutable std::vector<std::unique_ptr<Workspace>> workspaces_;  // one per thread

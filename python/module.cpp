@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "data/image.h"
-#include "engine/error.h"
-#include "engine/file_io.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "python/arrays.h"
 #include "python/model.h"
 #include "python/train_binding.h"
@@ -62,13 +62,13 @@ py::array_t<std::int64_t> predict(const Model& model, const py::handle& x) {
   return digits;
 }
 
-// Every field of serve::Classification, named as blnk predict --json names them.
-py::dict classification_dict(const serve::Classification& r) {
+// Every field of reader::Classification, named as blnk predict --json names them.
+py::dict classification_dict(const reader::Classification& r) {
   py::dict d;
   d["digit"] = r.digit;
   d["probability"] = r.probability;
   d["probabilities"] = py::array_t<float>(py::ssize_t(r.probabilities.size()), r.probabilities.data());
-  d["verdict"] = serve::verdict_name(r.verdict);
+  d["verdict"] = reader::verdict_name(r.verdict);
   d["reason"] = r.reason;
   d["single_digit"] = r.single_digit;  // -1: no digit gate
   d["seen_png"] = py::bytes(reinterpret_cast<const char*>(r.seen_png.data()), r.seen_png.size());
@@ -91,7 +91,7 @@ py::dict read(const Model& model, const py::object& source) {
     throw py::type_error("read() takes a path (str or os.PathLike) or the bytes of an image file, got " +
                          std::string(py::str(py::type::of(source))));
   }
-  serve::Classification result;
+  reader::Classification result;
   {
     py::gil_scoped_release release;
     result = model.read(bytes, name);

@@ -19,7 +19,7 @@
 
 #include "data/idx.h"
 #include "data/image_folder.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/model_file.h"
 #include "layers/registry.h"
 #include "python/arrays.h"

@@ -75,22 +75,22 @@ std::string_view sniff_displayable_image(std::span<const std::uint8_t> b) {
   return {};
 }
 
-std::string render_result_html(const Classification& result, std::string_view filename,
+std::string render_result_html(const reader::Classification& result, std::string_view filename,
                                std::span<const std::uint8_t> upload) {
   std::string out;
   out.reserve(2048 + upload.size() * 4 / 3 + result.seen_png.size() * 4 / 3);
   out.append("<section id=\"result\" class=\"result ok verdict-");
-  out.append(verdict_name(result.verdict));
+  out.append(reader::verdict_name(result.verdict));
   out.append("\" aria-live=\"polite\">\n<div class=\"verdict\">");
   out.append("<div class=\"digit\">");
   // Never "100% sure" under a letter: a non-digit shows no digit and no percentage.
   switch (result.verdict) {
-    case Verdict::not_a_digit:
+    case reader::Verdict::not_a_digit:
       out.append("?</div><div class=\"meta\"><div class=\"prob\">Not a digit</div><div class=\"reason\">");
       append_html_escaped(out, result.reason);
       out.append("</div>");
       break;
-    case Verdict::uncertain:
+    case reader::Verdict::uncertain:
       append_int(out, result.digit);
       out.append("?</div><div class=\"meta\"><div class=\"prob\">Not sure: ");
       append_int(out, result.digit);
@@ -100,7 +100,7 @@ std::string render_result_html(const Classification& result, std::string_view fi
       append_html_escaped(out, result.reason);
       out.append("</div>");
       break;
-    case Verdict::digit:
+    case reader::Verdict::digit:
       append_int(out, result.digit);
       out.append("</div><div class=\"meta\"><div class=\"prob\">");
       append_percent(out, result.probability);
@@ -136,7 +136,7 @@ std::string render_result_html(const Classification& result, std::string_view fi
   out.append("<ol class=\"bars\">");
   for (std::size_t d = 0; d < result.probabilities.size(); ++d) {
     const double p = std::clamp(static_cast<double>(result.probabilities[d]), 0.0, 1.0);
-    const bool best = static_cast<int>(d) == result.digit && result.verdict != Verdict::not_a_digit;  // no favourite for a non-digit
+    const bool best = static_cast<int>(d) == result.digit && result.verdict != reader::Verdict::not_a_digit;  // no favourite for a non-digit
     out.append(best ? "<li class=\"best\">" : "<li>");
     out.append("<span class=\"label\">");
     append_int(out, static_cast<long long>(d));

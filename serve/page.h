@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "serve/classifier.h"
+#include "reader/classifier.h"
 
 namespace blnk::serve {
 
@@ -22,7 +22,7 @@ std::string render_page(std::string_view model_name, double model_accuracy, std:
 std::string_view sniff_displayable_image(std::span<const std::uint8_t> bytes);
 
 // The result box of a successful prediction.
-std::string render_result_html(const Classification& result, std::string_view filename,
+std::string render_result_html(const reader::Classification& result, std::string_view filename,
                                std::span<const std::uint8_t> upload);
 // The error box of a failed one.
 std::string render_error_html(int status, std::string_view message, std::string_view filename);

@@ -1,10 +1,9 @@
 // POST /predict: take the image out of the request (multipart field 'upload' or
 // the raw body), classify it under the concurrency limit, and answer JSON or, for a
 // browser form, the page with the result. Failures keep the classifier's status.
-#include <algorithm>
-#include <numeric>
 #include <vector>
 
+#include "reader/answer.h"
 #include "serve/limits.h"
 #include "serve/multipart.h"
 #include "serve/page.h"
@@ -74,7 +73,7 @@ Upload extract_upload(const Request& request) {
 // A status the classifier may choose; anything else becomes 500.
 int failure_status(int status) { return (status >= 400 && status <= 599) ? status : 500; }
 
-bool valid_result(const Classification& c) {
+bool valid_result(const reader::Classification& c) {
   return !c.probabilities.empty() && c.digit >= 0 && static_cast<std::size_t>(c.digit) < c.probabilities.size();
 }
 
@@ -85,56 +84,11 @@ Response error_response(bool html, int status, std::string_view message, std::st
                                            render_error_html(status, message, filename)));
 }
 
-Response json_result(const Classification& c, std::string_view filename, bool with_seen, Context& context) {
-  std::vector<int> order(c.probabilities.size());
-  std::iota(order.begin(), order.end(), 0);
-  const std::size_t top = std::min<std::size_t>(kTopPredictions, order.size());
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
-                    [&](int a, int b) { return c.probabilities[static_cast<std::size_t>(a)] > c.probabilities[static_cast<std::size_t>(b)]; });
+Response json_result(const reader::Classification& c, std::string_view filename, bool with_seen, Context& context) {
   Response r;
   r.content_type = "application/json";
-  std::string& b = r.body;
-  b.reserve(384 + (with_seen ? c.seen_png.size() * 4 / 3 + 16 : 0));
-  b.append("{\"digit\":");
-  append_int(b, c.digit);
-  b.append(",\"probability\":");
-  append_number(b, c.probability);
-  b.append(",\"probabilities\":[");
-  for (std::size_t i = 0; i < c.probabilities.size(); ++i) {
-    if (i > 0) b.push_back(',');
-    append_number(b, c.probabilities[i]);
-  }
-  b.append("],\"top\":[");
-  for (std::size_t i = 0; i < top; ++i) {
-    if (i > 0) b.push_back(',');
-    b.append("{\"digit\":");
-    append_int(b, order[i]);
-    b.append(",\"probability\":");
-    append_number(b, c.probabilities[static_cast<std::size_t>(order[i])]);
-    b.push_back('}');
-  }
-  b.append("],\"verdict\":");
-  append_json_string(b, verdict_name(c.verdict));
-  b.append(",\"reason\":");
-  append_json_string(b, c.reason);
-  if (c.single_digit >= 0) {
-    b.append(",\"single_digit\":");
-    append_number(b, c.single_digit);
-  }
-  b.append(",\"elapsed_ms\":");
-  append_fixed(b, c.elapsed_ms, 3);
-  b.append(",\"model\":");
-  append_json_string(b, context.model_name);
-  if (!filename.empty()) {
-    b.append(",\"filename\":");
-    append_json_string(b, filename);
-  }
-  if (with_seen) {
-    b.append(",\"seen_png\":\"");
-    append_base64(b, c.seen_png);
-    b.push_back('"');
-  }
-  b.append("}\n");
+  reader::append_answer_json(r.body, c,
+                             {kTopPredictions, filename.empty() ? "" : "filename", filename, context.model_name, with_seen});
   r.add_header("Cache-Control", "no-store");
   return r;
 }
@@ -158,9 +112,9 @@ Response handle_predict(const Request& request, Context& context) {
                                             upload.bytes.size());
   const std::string_view seen = request.query_param("seen");
   const bool with_seen = request.has_query_param("seen") && seen != "0" && seen != "false";
-  Classification result;
-  ClassifyFailure failure;
-  const bool ok = context.classifier->classify(bytes, ClassifyOptions{html || with_seen}, result, failure);
+  reader::Classification result;
+  reader::ClassifyFailure failure;
+  const bool ok = context.classifier->classify(bytes, reader::ClassifyOptions{html || with_seen}, result, failure);
   if (!ok) {
     const int status = failure_status(failure.http_status);
     context.metrics->record_prediction(context.shard, false, status);

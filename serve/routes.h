@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "serve/classifier.h"
+#include "reader/classifier.h"
 #include "serve/counting_limit.h"
 #include "serve/http.h"
 #include "serve/metrics.h"
@@ -17,7 +17,7 @@ struct ServerConfig;
 // What a handler may use: shared server state plus the worker's metrics shard.
 struct Context {
   const ServerConfig* config = nullptr;
-  const Classifier* classifier = nullptr;
+  const reader::Classifier* classifier = nullptr;
   Metrics* metrics = nullptr;
   int shard = 0;                          // the worker's metrics shard
   CountingLimit* classify_slots = nullptr;

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "serve/page.h"
 #include "serve/worker.h"
 
@@ -102,7 +102,7 @@ int local_port(int fd) {
 
 struct Server::Impl {
   ServerConfig config;
-  const Classifier& classifier;
+  const reader::Classifier& classifier;
   Metrics metrics;
   CountingLimit classify_slots;
   CountingLimit body_memory;
@@ -115,7 +115,7 @@ struct Server::Impl {
   int port = 0;
   std::atomic<bool> ran{false};
 
-  Impl(ServerConfig c, const Classifier& k)
+  Impl(ServerConfig c, const reader::Classifier& k)
       : config(std::move(c)),
         classifier(k),
         metrics(config.threads),
@@ -123,7 +123,7 @@ struct Server::Impl {
         body_memory(config.max_body_memory) {}
 };
 
-Server::Server(ServerConfig config, const Classifier& classifier) {
+Server::Server(ServerConfig config, const reader::Classifier& classifier) {
   validate(config);
   impl_ = std::make_unique<Impl>(std::move(config), classifier);
   Impl& s = *impl_;

@@ -17,7 +17,7 @@
 #include <memory>
 #include <string>
 
-#include "serve/classifier.h"
+#include "reader/classifier.h"
 #include "serve/limits.h"
 
 namespace blnk::serve {
@@ -60,7 +60,7 @@ class Server {
  public:
   // Validates the config, binds and listens. Throws blnk::Error (port in use, bad host, ...).
   // The classifier must outlive the server.
-  Server(ServerConfig config, const Classifier& classifier);
+  Server(ServerConfig config, const reader::Classifier& classifier);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

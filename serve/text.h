@@ -1,6 +1,6 @@
-// Text encoders the routes need: HTML and JSON escaping (both make any byte
-// sequence safe, replacing invalid UTF-8 with U+FFFD), base64, number formatting,
-// and the media-type parameter parser shared by Content-Type and Content-Disposition.
+// Header text the routes need: the media-type parameter parser shared by
+// Content-Type and Content-Disposition, and percent-decoding. The encoders
+// (HTML, JSON, base64, numbers) are in base/text_encode.h.
 #pragma once
 
 #include <cstdint>
@@ -8,22 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/text_encode.h"
+
 namespace blnk::serve {
-
-// Appends `text` escaped for HTML text and attribute values.
-void append_html_escaped(std::string& out, std::string_view text);
-std::string html_escape(std::string_view text);
-
-// Appends `text` as a JSON string, with its quotes.
-void append_json_string(std::string& out, std::string_view text);
-
-void append_base64(std::string& out, std::span<const std::uint8_t> bytes);
-
-// Appends a number the shortest way that reads back exactly for `digits` significant
-// digits; "null" for NaN and infinities (JSON has no such numbers).
-void append_number(std::string& out, double value, int digits = 6);
-void append_fixed(std::string& out, double value, int decimals);
-void append_int(std::string& out, long long value);
 
 // The media type of a Content-Type value, without parameters, e.g. "image/png".
 std::string_view media_type(std::string_view content_type);

@@ -19,7 +19,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "serve/http_writer.h"
 #include "serve/limits.h"
 #include "serve/server.h"

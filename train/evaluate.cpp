@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "train/loss.h"
 
 namespace blnk::train {

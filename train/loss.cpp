@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "engine/error.h"
-#include "engine/softmax.h"
+#include "base/error.h"
+#include "base/softmax.h"
 
 namespace blnk::train {
 

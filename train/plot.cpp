@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include "engine/error.h"
-#include "engine/file_io.h"
+#include "base/error.h"
+#include "base/file_io.h"
 
 namespace blnk::train {
 namespace {

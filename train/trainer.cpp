@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "data/augment.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "train/loss.h"
 
 namespace blnk::train {

@@ -11,7 +11,7 @@
 #include "data/gzip.h"
 #include "data/idx.h"
 #include "data_test_util.h"
-#include "engine/error.h"
+#include "base/error.h"
 
 using namespace blnk::data;
 using blnk::data::test::TempDir;

@@ -8,8 +8,8 @@
 #include <sstream>
 #include <vector>
 
-#include "engine/buffer.h"
-#include "engine/rng.h"
+#include "base/buffer.h"
+#include "base/rng.h"
 #include "layers/registry.h"
 
 namespace blnk::testing {

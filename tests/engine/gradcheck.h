@@ -13,7 +13,7 @@
 
 #include <string>
 
-#include "engine/shape.h"
+#include "base/shape.h"
 
 namespace blnk::testing {
 

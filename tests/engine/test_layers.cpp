@@ -5,9 +5,9 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/buffer.h"
+#include "base/buffer.h"
 #include "engine/builder.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/network.h"
 #include "layers/registry.h"
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/rng.h"
+#include "base/rng.h"
 #include "layers/small_gemm.h"
 
 using namespace blnk;

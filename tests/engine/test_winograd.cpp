@@ -5,8 +5,8 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/buffer.h"
-#include "engine/rng.h"
+#include "base/buffer.h"
+#include "base/rng.h"
 #include "layers/conv2d.h"
 #include "layers/winograd.h"
 

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/network.h"
 #include "layers/registry.h"
 

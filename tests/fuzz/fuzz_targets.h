@@ -17,7 +17,7 @@ int fuzz_idx(const std::uint8_t* data, std::size_t size);
 int fuzz_model(const std::uint8_t* data, std::size_t size);
 // An HTTP request: head parser, chunked decoder, multipart parser, routes.
 int fuzz_http(const std::uint8_t* data, std::size_t size);
-// serve::ModelClassifier::classify with the bundled model: limits, decode,
+// reader::ModelClassifier::classify with the bundled model: limits, decode,
 // preprocessing, inference.
 int fuzz_image(const std::uint8_t* data, std::size_t size);
 // keras::plan_keras_model on a model_config, then match_weights on its planned shapes.

@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/model_file.h"
 #include "layers/registry.h"
 #include "onnx/onnx_export.h"

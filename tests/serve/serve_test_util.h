@@ -1,4 +1,4 @@
-// Helpers of the server tests: a fake Classifier, a server running in a thread on
+// Helpers of the server tests: a fake reader::Classifier, a server running in a thread on
 // an ephemeral port, and a raw-socket HTTP client that reads responses byte-exact.
 #pragma once
 
@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "serve/classifier.h"
+#include "reader/classifier.h"
 #include "serve/server.h"
 
 namespace serve_test {
@@ -38,10 +38,10 @@ inline const std::string kPngMagic = "\x89PNG\r\n\x1a\n";
 //   "THROW"    -> throws                          "WEIRD" -> failure with status 42
 //   "BLOCK"    -> waits until release()           "LETTER" -> digit 3, verdict not_a_digit
 //   anything else -> digit 3
-class FakeClassifier : public blnk::serve::Classifier {
+class FakeClassifier : public blnk::reader::Classifier {
  public:
-  bool classify(std::span<const std::uint8_t> bytes, const blnk::serve::ClassifyOptions&,
-                blnk::serve::Classification& result, blnk::serve::ClassifyFailure& failure) const override {
+  bool classify(std::span<const std::uint8_t> bytes, const blnk::reader::ClassifyOptions&,
+                blnk::reader::Classification& result, blnk::reader::ClassifyFailure& failure) const override {
     calls.fetch_add(1);
     const std::string_view s(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     if (s.starts_with("BAD")) {
@@ -70,7 +70,7 @@ class FakeClassifier : public blnk::serve::Classifier {
     result.probabilities[1] = 0.0f;
     result.probability = 0.91f;
     if (s.starts_with("LETTER")) {  // what the digit gate calls no digit
-      result.verdict = blnk::serve::Verdict::not_a_digit;
+      result.verdict = blnk::reader::Verdict::not_a_digit;
       result.reason = "this does not look like one digit (fake)";
       result.single_digit = 0.01f;
     }
@@ -116,7 +116,7 @@ class TestServer {
  public:
   explicit TestServer(blnk::serve::ServerConfig config = test_config())
       : TestServer(std::move(config), default_classifier()) {}
-  TestServer(blnk::serve::ServerConfig config, const blnk::serve::Classifier& classifier) {
+  TestServer(blnk::serve::ServerConfig config, const blnk::reader::Classifier& classifier) {
     config.access_log = [this](const std::string& line) {
       std::lock_guard lock(log_mutex_);
       log_.push_back(line);

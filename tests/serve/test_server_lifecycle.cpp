@@ -6,7 +6,7 @@
 #include <csignal>
 #include <random>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "serve_test_util.h"
 
 using namespace serve_test;

@@ -9,6 +9,7 @@
 #include "serve/routes.h"
 #include "serve/text.h"
 
+using namespace blnk;
 using namespace blnk::serve;
 
 TEST_CASE("html_escape escapes markup and replaces invalid UTF-8 and controls") {
@@ -104,7 +105,7 @@ TEST_CASE("the page template has its markers, a plain form and no external resou
 }
 
 TEST_CASE("the result box escapes the file name and shows only displayable uploads") {
-  Classification c;
+  reader::Classification c;
   c.digit = 2;
   c.probability = 0.8f;
   c.probabilities.assign(10, 0.02f);

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "train/loss.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/model_file.h"
 #include "engine/network.h"
 #include "train/trainer.h"

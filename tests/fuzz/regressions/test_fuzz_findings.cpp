@@ -16,10 +16,10 @@
 #include "data/image.h"
 #include "data/image_write.h"
 #include "data/preprocess.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/model_file.h"
 #include "fuzz_targets.h"
-#include "serve/model_classifier.h"
+#include "reader/model_classifier.h"
 
 // The largest single operator-new request since the last reset: this test binary
 // replaces the global operator new (plain and array forms) to watch allocations.
@@ -170,11 +170,11 @@ TEST_CASE("fuzz finding F5: a BMP of unknown compression is refused, and classif
   } catch (const blnk::data::ImageError& e) {
     CHECK(e.kind() == blnk::data::ImageErrorKind::undecodable);
   }
-  const blnk::serve::ModelClassifier classifier(blnk::fuzz::fuzz_model_path());
-  blnk::serve::Classification result;
-  blnk::serve::ClassifyFailure failure;
+  const blnk::reader::ModelClassifier classifier(blnk::fuzz::fuzz_model_path());
+  blnk::reader::Classification result;
+  blnk::reader::ClassifyFailure failure;
   bool ok = true;
-  CHECK_NOTHROW(ok = classifier.classify(bmp, blnk::serve::ClassifyOptions{}, result, failure));
+  CHECK_NOTHROW(ok = classifier.classify(bmp, blnk::reader::ClassifyOptions{}, result, failure));
   CHECK_FALSE(ok);
   CHECK(failure.http_status == 422);
 }
@@ -187,10 +187,10 @@ TEST_CASE("hostile soak finding: a large image's pixels are not kept once it is 
   const int side = 1500;  // 2.25 MP: 9 MB of floats
   const std::vector<std::uint8_t> white(std::size_t(side) * side, 255);
   const std::vector<std::uint8_t> png = blnk::data::encode_png(white, side, side, 1);
-  const blnk::serve::ModelClassifier classifier(blnk::fuzz::fuzz_model_path());
-  blnk::serve::Classification result;
-  blnk::serve::ClassifyFailure failure;
-  CHECK_FALSE(classifier.classify(png, blnk::serve::ClassifyOptions{}, result, failure));  // no digit
+  const blnk::reader::ModelClassifier classifier(blnk::fuzz::fuzz_model_path());
+  blnk::reader::Classification result;
+  blnk::reader::ClassifyFailure failure;
+  CHECK_FALSE(classifier.classify(png, blnk::reader::ClassifyOptions{}, result, failure));  // no digit
   CHECK(failure.http_status == 422);
   CHECK(classifier.idle_image_bytes() <= 1 * kMiB);
 }
@@ -233,9 +233,9 @@ TEST_CASE("fuzz finding F7: an image thinner than the shrink factor is no digit,
   std::string pgm = "P5 1\n212\n255\n";
   pgm.append(212, '\xff');
   const Bytes bytes(pgm.begin(), pgm.end());
-  const blnk::serve::ModelClassifier classifier(blnk::fuzz::fuzz_model_path());
-  blnk::serve::Classification result;
-  blnk::serve::ClassifyFailure failure;
-  CHECK_FALSE(classifier.classify(bytes, blnk::serve::ClassifyOptions{}, result, failure));
+  const blnk::reader::ModelClassifier classifier(blnk::fuzz::fuzz_model_path());
+  blnk::reader::Classification result;
+  blnk::reader::ClassifyFailure failure;
+  CHECK_FALSE(classifier.classify(bytes, blnk::reader::ClassifyOptions{}, result, failure));
   CHECK(failure.http_status == 422);
 }

@@ -25,6 +25,7 @@ namespace blnk::fuzz {
 namespace {
 
 using namespace blnk::serve;
+using namespace blnk::reader;
 
 constexpr std::size_t kFuzzMaxBody = 64 * 1024;  // small, so the 413 paths are reachable
 

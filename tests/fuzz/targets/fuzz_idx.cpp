@@ -7,7 +7,7 @@
 
 #include "data/gzip.h"
 #include "data/idx.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "fuzz_targets.h"
 
 namespace blnk::fuzz {

@@ -1,5 +1,5 @@
 // Fuzz target: the whole image path of `blnk serve` and `blnk predict`:
-// serve::ModelClassifier::classify with the bundled model (limits checked from
+// reader::ModelClassifier::classify with the bundled model (limits checked from
 // the header, stb decode, MNIST-style preprocessing, inference, the seen PNG).
 // The model is loaded once, on the first call.
 #include <cmath>
@@ -7,18 +7,18 @@
 #include <span>
 
 #include "fuzz_targets.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "data/image.h"
-#include "serve/model_classifier.h"
+#include "reader/model_classifier.h"
 
 namespace blnk::fuzz {
 
 int fuzz_image(const std::uint8_t* data, std::size_t size) {
-  static const auto classifier = std::make_unique<serve::ModelClassifier>(fuzz_model_path());
+  static const auto classifier = std::make_unique<reader::ModelClassifier>(fuzz_model_path());
   if (data == nullptr) return 0;
-  serve::Classification result;
-  serve::ClassifyFailure failure;
-  const serve::ClassifyOptions options;  // with the seen PNG, as ?seen=1 and the page ask
+  reader::Classification result;
+  reader::ClassifyFailure failure;
+  const reader::ClassifyOptions options;  // with the seen PNG, as ?seen=1 and the page ask
   bool ok = false;
   try {
     ok = classifier->classify(std::span<const std::uint8_t>(data, size), options, result, failure);

@@ -4,7 +4,7 @@
 // match, and any weight one element off in any dimension must be refused.
 #include <string_view>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "keras/keras_layout.h"
 #include "layers/registry.h"
 #include "fuzz_targets.h"

@@ -11,7 +11,7 @@
 
 #include <zlib.h>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/model_file.h"
 #include "engine/network.h"
 #include "layers/registry.h"

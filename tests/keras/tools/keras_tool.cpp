@@ -15,8 +15,8 @@
 
 #include "data/image_color.h"
 #include "data/seed_preprocess.h"
-#include "engine/error.h"
-#include "engine/file_io.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "engine/model_file.h"
 #include "engine/network.h"
 

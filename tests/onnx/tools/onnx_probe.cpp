@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "data/idx.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/model_file.h"
 
 namespace {

@@ -9,10 +9,10 @@
 
 namespace {
 
-class FakeClassifier : public blnk::serve::Classifier {
+class FakeClassifier : public blnk::reader::Classifier {
  public:
-  bool classify(std::span<const std::uint8_t> bytes, const blnk::serve::ClassifyOptions&,
-                blnk::serve::Classification& result, blnk::serve::ClassifyFailure& failure) const override {
+  bool classify(std::span<const std::uint8_t> bytes, const blnk::reader::ClassifyOptions&,
+                blnk::reader::Classification& result, blnk::reader::ClassifyFailure& failure) const override {
     if (bytes.size() < 8) {
       failure = {415, "too small to be an image"};
       return false;

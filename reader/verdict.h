@@ -5,9 +5,9 @@
 // say whether it hesitates between digits.
 #pragma once
 
-#include "serve/classifier.h"
+#include "reader/classifier.h"
 
-namespace blnk::serve {
+namespace blnk::reader {
 
 // The gate's outputs: label 0 "one digit", label 1 "not one digit"
 // (scripts/make-training-set.py writes its training set so).
@@ -28,4 +28,4 @@ struct VerdictRules {
 // result.single_digit, when a gate ran: 0..1; negative: no gate).
 void judge(Classification& result, const VerdictRules& rules = {});
 
-}  // namespace blnk::serve
+}  // namespace blnk::reader

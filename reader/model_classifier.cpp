@@ -1,5 +1,5 @@
 // ModelClassifier: decode, preprocess, infer (see model_classifier.h).
-#include "serve/model_classifier.h"
+#include "reader/model_classifier.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,9 +8,9 @@
 
 #include "data/image_write.h"
 #include "data/seed_preprocess.h"
-#include "engine/error.h"
+#include "base/error.h"
 
-namespace blnk::serve {
+namespace blnk::reader {
 
 struct ModelClassifier::Slot {
   Slot(const Network& net, const Network* gate)
@@ -187,4 +187,4 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
   return true;
 }
 
-}  // namespace blnk::serve
+}  // namespace blnk::reader

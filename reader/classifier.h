@@ -1,6 +1,6 @@
 // What the server asks of a model: turn the bytes of an uploaded image into a
 // prediction. The server knows nothing of tensors or decoding; the CLI hands it
-// a Classifier backed by the engine (serve/model_classifier.h), tests hand it fakes.
+// a Classifier backed by the engine (reader/model_classifier.h), tests hand it fakes.
 #pragma once
 
 #include <cstdint>
@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace blnk::serve {
+namespace blnk::reader {
 
-// Whether an answer means anything (serve/verdict.h decides).
+// Whether an answer means anything (reader/verdict.h decides).
 enum class Verdict {
   digit,        // one digit, read with confidence
   uncertain,    // one digit, but the model hesitates between two or more
@@ -54,4 +54,4 @@ class Classifier {
   virtual double model_accuracy() const = 0;    // test accuracy recorded in the model file, or NaN
 };
 
-}  // namespace blnk::serve
+}  // namespace blnk::reader

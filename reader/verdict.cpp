@@ -1,10 +1,10 @@
 // The verdict on a reading (see verdict.h).
-#include "serve/verdict.h"
+#include "reader/verdict.h"
 
 #include <algorithm>
 #include <cstdio>
 
-namespace blnk::serve {
+namespace blnk::reader {
 
 const char* verdict_name(Verdict v) {
   switch (v) {
@@ -35,4 +35,4 @@ void judge(Classification& result, const VerdictRules& rules) {
   }
 }
 
-}  // namespace blnk::serve
+}  // namespace blnk::reader

@@ -1,5 +1,5 @@
 // Whole-file reading and atomic writing (see file_io.h).
-#include "engine/file_io.h"
+#include "base/file_io.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <utility>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace blnk {
 namespace {

@@ -14,16 +14,16 @@
 #include "data/preprocess.h"
 #include "engine/model_file.h"
 #include "engine/network.h"
-#include "serve/classifier.h"
-#include "serve/verdict.h"
+#include "reader/classifier.h"
+#include "reader/verdict.h"
 
-namespace blnk::serve {
+namespace blnk::reader {
 
 class ModelClassifier : public Classifier {
  public:
   // Loads a model file and, unless gate_path is empty, the digit gate (a
   // 28x28x1 model with two outputs: one digit, not one digit; see
-  // serve/verdict.h); throws Error naming the file when either is unusable.
+  // reader/verdict.h); throws Error naming the file when either is unusable.
   // seed_preprocessing: the seed's own pipeline (data/seed_preprocess.h)
   // instead of blnk's, so a model from `blnk import-keras` gives the seed's
   // own answers.
@@ -63,4 +63,4 @@ class ModelClassifier : public Classifier {
   mutable std::vector<std::unique_ptr<Slot>> pool_;
 };
 
-}  // namespace blnk::serve
+}  // namespace blnk::reader

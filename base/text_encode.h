@@ -1,0 +1,28 @@
+// Text encoders: HTML and JSON escaping (both make any byte sequence safe,
+// replacing invalid UTF-8 with U+FFFD), base64 and locale-independent number
+// formatting. Used by the server's pages and by every JSON answer.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace blnk {
+
+// Appends `text` escaped for HTML text and attribute values.
+void append_html_escaped(std::string& out, std::string_view text);
+std::string html_escape(std::string_view text);
+
+// Appends `text` as a JSON string, with its quotes.
+void append_json_string(std::string& out, std::string_view text);
+
+void append_base64(std::string& out, std::span<const std::uint8_t> bytes);
+
+// Appends a number the shortest way that reads back exactly for `digits` significant
+// digits; "null" for NaN and infinities (JSON has no such numbers).
+void append_number(std::string& out, double value, int digits = 6);
+void append_fixed(std::string& out, double value, int decimals);
+void append_int(std::string& out, long long value);
+
+}  // namespace blnk

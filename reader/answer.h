@@ -1,0 +1,34 @@
+// One way to give a reading back, shared by `blnk predict --json` and the HTTP
+// API: the likeliest digits in one order (ties go to the smaller digit) and one
+// JSON object.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reader/classifier.h"
+
+namespace blnk::reader {
+
+// The k likeliest digits, most probable first; equal probabilities keep digit order.
+std::vector<int> top_digits(const std::vector<float>& probabilities, int k);
+
+// What a caller adds to the reading's own fields.
+struct AnswerFields {
+  int top_k = 3;                // entries of "top"
+  std::string_view name_key;    // "file" (predict) or "filename" (HTTP); empty: no name
+  std::string_view name;
+  std::string_view model;       // "model"; empty: left out
+  bool seen_png = false;        // "seen_png": the 28x28 image, base64
+};
+
+// Appends {<name_key>:..,"digit":..,"probability":..,"probabilities":[..],"top":[..],
+// "verdict":..,"reason":..,"single_digit":.. (with a gate),"elapsed_ms":..,"model":..,
+// "seen_png":..} and a newline.
+void append_answer_json(std::string& out, const Classification& reading, const AnswerFields& fields);
+
+// Appends {<name_key>:..,"error":..[,"verdict":"not_a_digit"]} and a newline.
+void append_failure_json(std::string& out, const ClassifyFailure& failure, const AnswerFields& fields);
+
+}  // namespace blnk::reader

@@ -1,0 +1,51 @@
+// The one answer format of `blnk predict --json` and POST /predict.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "reader/answer.h"
+
+using namespace blnk;
+
+namespace {
+
+reader::Classification reading() {
+  reader::Classification c;
+  c.probabilities = {0.1f, 0.3f, 0.0f, 0.3f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.3f};
+  c.digit = 1;
+  c.probability = 0.3f;
+  c.verdict = reader::Verdict::uncertain;
+  c.reason = "1 or 3 \"?\"";
+  c.elapsed_ms = 1.25;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("top digits put equal probabilities in digit order, whatever the sort") {
+  const reader::Classification c = reading();
+  CHECK(reader::top_digits(c.probabilities, 3) == std::vector<int>{1, 3, 9});
+  CHECK(reader::top_digits(c.probabilities, 4) == std::vector<int>{1, 3, 9, 0});
+  CHECK(reader::top_digits(c.probabilities, 20).size() == 10);
+  CHECK(reader::top_digits(c.probabilities, 0).empty());
+}
+
+TEST_CASE("an answer carries the reading, the model and the name under the caller's key, escaped") {
+  std::string out;
+  reader::append_answer_json(out, reading(), {2, "file", "a\"b\\c.png", "mnist.blnk"});
+  CHECK(out ==
+        "{\"file\":\"a\\\"b\\\\c.png\",\"digit\":1,\"probability\":0.3,\"probabilities\":[0.1,0.3,0,0.3,0,0,0,0,0,0.3],"
+        "\"top\":[{\"digit\":1,\"probability\":0.3},{\"digit\":3,\"probability\":0.3}],"
+        "\"verdict\":\"uncertain\",\"reason\":\"1 or 3 \\\"?\\\"\",\"elapsed_ms\":1.250,"
+        "\"model\":\"mnist.blnk\"}\n");
+}
+
+TEST_CASE("a failure names the file and says not_a_digit only for an image with nothing on it") {
+  std::string out;
+  reader::append_failure_json(out, {422, "x.png: no digit found", true}, {3, "file", "x.png"});
+  CHECK(out == "{\"file\":\"x.png\",\"error\":\"x.png: no digit found\",\"verdict\":\"not_a_digit\"}\n");
+  out.clear();
+  reader::append_failure_json(out, {415, "y: not an image", false}, {3, "file", "y"});
+  CHECK(out == "{\"file\":\"y\",\"error\":\"y: not an image\"}\n");
+}

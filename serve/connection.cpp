@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "serve/forwarded.h"
 #include "serve/http_writer.h"
 #include "serve/limits.h"
 #include "serve/server.h"
@@ -26,9 +27,9 @@ void log_access(Connection& c, Protocol& p, int status, std::size_t bytes, doubl
   line.reserve(128);
   line.append(iso_time());
   line.push_back(' ');
-  line.append(c.peer);
-  line.push_back(' ');
   const Request& r = c.request;
+  line.append(forwarded_client(c.peer, r, config.trusted_proxies));
+  line.push_back(' ');
   line.append(r.method_name.empty() ? std::string_view("-") : r.method_name);
   line.push_back(' ');
   if (r.target.empty()) {

@@ -216,6 +216,13 @@ std::string Metrics::render(std::string_view model_name, double model_accuracy,
     out.append("NaN");
   }
   out.push_back('\n');
+  append_help(out, "blnk_model_reloads_total", "counter",
+              "Model reloads (SIGHUP) by result; after a failed one the previous model serves on.");
+  out.append("blnk_model_reloads_total{result=\"ok\"} ");
+  append_int(out, static_cast<long long>(model_reloads.load()));
+  out.append("\nblnk_model_reloads_total{result=\"failed\"} ");
+  append_int(out, static_cast<long long>(model_reload_failures.load()));
+  out.push_back('\n');
   append_help(out, "blnk_start_time_seconds", "gauge", "Start time of the server since the Unix epoch.");
   out.append("blnk_start_time_seconds ");
   append_fixed(out, start_time_seconds_, 3);

@@ -39,6 +39,8 @@ class Metrics {
   std::atomic<std::uint64_t> rejected_connections{0};  // over max_connections or out of file descriptors
   std::atomic<std::uint64_t> busy_rejections{0};       // 503: classification slots or body memory exhausted
   std::array<std::atomic<std::uint64_t>, kTimeoutKinds> timeouts{};
+  std::atomic<std::uint64_t> model_reloads{0};          // SIGHUP or Server::reload(): a new model serves
+  std::atomic<std::uint64_t> model_reload_failures{0};  // ... or it did not load and the old one serves on
 
   std::string render(std::string_view model_name, double model_accuracy, std::uint64_t body_memory_in_use) const;
 

@@ -26,17 +26,31 @@ namespace {
 
 constexpr int kMaxThreads = 256;
 
-// The eventfd SIGTERM/SIGINT write to while a server runs with handle_signals.
+// The eventfds SIGTERM/SIGINT and SIGHUP write to while a server runs with handle_signals.
 std::atomic<int> g_signal_fd{-1};
+std::atomic<int> g_reload_fd{-1};
 
-extern "C" void on_stop_signal(int) {
+void signal_eventfd(const std::atomic<int>& target) {
   const int saved = errno;
-  const int fd = g_signal_fd.load();
+  const int fd = target.load();
   if (fd >= 0) {
     const std::uint64_t one = 1;
     [[maybe_unused]] const ssize_t n = ::write(fd, &one, sizeof one);
   }
   errno = saved;
+}
+
+extern "C" void on_stop_signal(int) { signal_eventfd(g_signal_fd); }
+extern "C" void on_reload_signal(int) { signal_eventfd(g_reload_fd); }
+
+void drain_eventfd(int fd) {
+  std::uint64_t count = 0;
+  [[maybe_unused]] const ssize_t n = ::read(fd, &count, sizeof count);
+}
+
+// A classifier the caller owns: shared_ptr's bookkeeping without the ownership.
+std::shared_ptr<const reader::Classifier> borrowed(const reader::Classifier& classifier) {
+  return std::shared_ptr<const reader::Classifier>(&classifier, [](const reader::Classifier*) {});
 }
 
 void validate(const ServerConfig& c) {
@@ -100,57 +114,96 @@ int local_port(int fd) {
 
 }  // namespace
 
+std::shared_ptr<const ServedModel> make_served_model(std::shared_ptr<const reader::Classifier> classifier) {
+  auto m = std::make_shared<ServedModel>();
+  m->name = classifier->model_name();
+  m->accuracy = classifier->model_accuracy();
+  m->index_page = render_page(m->name, m->accuracy, "");
+  m->classifier = std::move(classifier);
+  return m;
+}
+
 struct Server::Impl {
   ServerConfig config;
-  const reader::Classifier& classifier;
+  ModelSlot model;
   Metrics metrics;
   CountingLimit classify_slots;
   CountingLimit body_memory;
-  std::string index_page;
-  std::string model_name;
-  double model_accuracy;
   WorkerShared shared;
   std::vector<std::unique_ptr<Worker>> workers;
   int stop_fd = -1;
+  int reload_fd = -1;
   int port = 0;
   std::atomic<bool> ran{false};
 
-  Impl(ServerConfig c, const reader::Classifier& k)
+  Impl(ServerConfig c, std::shared_ptr<const ServedModel> m)
       : config(std::move(c)),
-        classifier(k),
+        model(std::move(m)),
         metrics(config.threads),
         classify_slots(static_cast<std::uint64_t>(config.max_concurrent_classifications)),
         body_memory(config.max_body_memory) {}
+
+  void log_error(const std::string& message) const {
+    if (config.error_log) config.error_log(message);
+  }
+  void swap_model(std::shared_ptr<const reader::Classifier> classifier) {
+    model.set(make_served_model(std::move(classifier)));
+    shared.model_generation.fetch_add(1, std::memory_order_acq_rel);
+    for (auto& w : workers) w->wake();  // an idle worker would otherwise pin the old model
+  }
+  // On SIGHUP or reload(): a model that fails to load leaves the current one serving.
+  void reload_model() {
+    const std::string current = model.get()->name;
+    if (!config.load_model) {
+      log_error("reload asked, but this server has no model loader; still serving " + current);
+      return;
+    }
+    try {
+      std::shared_ptr<const reader::Classifier> next = config.load_model();
+      if (!next) throw Error("the loader returned no model");
+      swap_model(std::move(next));
+      metrics.model_reloads.fetch_add(1, std::memory_order_relaxed);
+      log_error("reloaded the model: " + current + " -> " + model.get()->name);
+    } catch (const std::exception& e) {
+      metrics.model_reload_failures.fetch_add(1, std::memory_order_relaxed);
+      log_error(std::string("model reload failed, still serving ") + current + ": " + e.what());
+    }
+  }
 };
 
-Server::Server(ServerConfig config, const reader::Classifier& classifier) {
+Server::Server(ServerConfig config, const reader::Classifier& classifier)
+    : Server(std::move(config), borrowed(classifier)) {}
+
+Server::Server(ServerConfig config, std::shared_ptr<const reader::Classifier> classifier) {
   validate(config);
-  impl_ = std::make_unique<Impl>(std::move(config), classifier);
+  if (!classifier) throw Error("invalid server configuration: no classifier");
+  impl_ = std::make_unique<Impl>(std::move(config), make_served_model(std::move(classifier)));
   Impl& s = *impl_;
-  s.model_name = classifier.model_name();
-  s.model_accuracy = classifier.model_accuracy();
-  s.index_page = render_page(s.model_name, s.model_accuracy, "");
   s.stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (s.stop_fd < 0) throw Error(std::string("cannot create an eventfd: ") + std::strerror(errno));
+  s.reload_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (s.stop_fd < 0 || s.reload_fd < 0) {
+    const std::string why = std::strerror(errno);
+    if (s.stop_fd >= 0) ::close(s.stop_fd);
+    if (s.reload_fd >= 0) ::close(s.reload_fd);
+    throw Error("cannot create an eventfd: " + why);
+  }
   try {
     s.shared.listen_fd = open_listener(s.config.host, s.config.port);
   } catch (...) {
     ::close(s.stop_fd);
+    ::close(s.reload_fd);
     throw;
   }
   s.port = local_port(s.shared.listen_fd);
   s.shared.config = &s.config;
   s.shared.metrics = &s.metrics;
   s.shared.body_memory = &s.body_memory;
-  Context context;
+  s.shared.model = &s.model;
+  Context context;  // the model's fields are filled in by each worker (Worker::take_current_model)
   context.config = &s.config;
-  context.classifier = &s.classifier;
   context.metrics = &s.metrics;
   context.classify_slots = &s.classify_slots;
   context.body_memory = &s.body_memory;
-  context.index_page = &s.index_page;
-  context.model_name = s.model_name;
-  context.model_accuracy = s.model_accuracy;
   try {
     for (int i = 0; i < s.config.threads; ++i) {
       s.workers.push_back(std::make_unique<Worker>(i, s.shared, context));
@@ -160,6 +213,7 @@ Server::Server(ServerConfig config, const reader::Classifier& classifier) {
     s.workers.clear();
     ::close(s.shared.listen_fd);
     ::close(s.stop_fd);
+    ::close(s.reload_fd);
     throw;
   }
 }
@@ -169,6 +223,7 @@ Server::~Server() {
   impl_->workers.clear();
   ::close(impl_->shared.listen_fd);
   ::close(impl_->stop_fd);
+  ::close(impl_->reload_fd);
 }
 
 int Server::bound_port() const { return impl_->port; }
@@ -187,13 +242,25 @@ void Server::stop() {
   [[maybe_unused]] const ssize_t n = ::write(impl_->stop_fd, &one, sizeof one);
 }
 
+void Server::reload() {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const ssize_t n = ::write(impl_->reload_fd, &one, sizeof one);
+}
+
+void Server::replace_model(std::shared_ptr<const reader::Classifier> classifier) {
+  if (!classifier) throw Error("replace_model: no classifier");
+  impl_->swap_model(std::move(classifier));
+}
+
 void Server::run() {
   Impl& s = *impl_;
   if (s.ran.exchange(true)) throw Error("Server::run() may only be called once");
 
   struct sigaction old_term {};
   struct sigaction old_int {};
+  struct sigaction old_hup {};
   const bool signals = s.config.handle_signals;
+  const bool hup = signals && s.config.load_model;
   if (signals) {
     g_signal_fd.store(s.stop_fd);
     struct sigaction sa {};
@@ -202,27 +269,38 @@ void Server::run() {
     sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, &old_term);
     sigaction(SIGINT, &sa, &old_int);
+    if (hup) {
+      g_reload_fd.store(s.reload_fd);
+      sa.sa_handler = on_reload_signal;
+      sigaction(SIGHUP, &sa, &old_hup);
+    }
   }
 
   std::vector<std::thread> threads;
   threads.reserve(s.workers.size());
   for (auto& w : s.workers) threads.emplace_back([&w] { w->run(); });
 
-  pollfd p{};
-  p.fd = s.stop_fd;
-  p.events = POLLIN;
+  pollfd p[2]{};
+  p[0].fd = s.stop_fd;
+  p[1].fd = s.reload_fd;
+  p[0].events = p[1].events = POLLIN;
   // Stop only when the stop eventfd is readable: an interrupted poll (EINTR, or a
   // debugger's call into the process, seen to return a stale count) is no request.
+  // Reloads run here, on run()'s thread: loading a model never stalls a worker.
   const int timeout_ms = s.config.housekeeping ? int(s.config.housekeeping_interval.count()) : -1;
   for (;;) {
-    p.revents = 0;
-    const int ready = poll(&p, 1, timeout_ms);
+    p[0].revents = p[1].revents = 0;
+    const int ready = poll(p, 2, timeout_ms);
     if (ready == 0) {
       s.config.housekeeping();
       continue;
     }
     if (ready < 0 && errno != EINTR) break;  // cannot wait any more: stop rather than spin
-    if (ready > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL))) break;
+    if (ready > 0 && (p[0].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL))) break;
+    if (ready > 0 && (p[1].revents & POLLIN)) {
+      drain_eventfd(s.reload_fd);  // several SIGHUPs before we got here: one reload
+      s.reload_model();
+    }
   }
 
   // Stop accepting (new connections are refused at once), then let each worker drain.
@@ -235,6 +313,10 @@ void Server::run() {
     sigaction(SIGTERM, &old_term, nullptr);
     sigaction(SIGINT, &old_int, nullptr);
     g_signal_fd.store(-1);
+    if (hup) {
+      sigaction(SIGHUP, &old_hup, nullptr);
+      g_reload_fd.store(-1);
+    }
   }
 }
 

@@ -16,8 +16,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "reader/classifier.h"
+#include "serve/forwarded.h"
 #include "serve/limits.h"
 
 namespace blnk::serve {
@@ -42,7 +44,18 @@ struct ServerConfig {
   std::chrono::milliseconds write_timeout = kDefaultWriteTimeout;    // client not reading: close
   std::chrono::milliseconds drain_timeout = kDefaultDrainTimeout;    // after stop(): then force-close
 
-  bool handle_signals = true;  // SIGTERM and SIGINT stop run() (handlers restored when it returns)
+  bool handle_signals = true;  // SIGTERM and SIGINT stop run(), SIGHUP reloads (handlers restored when it returns)
+
+  // Graceful reload: on SIGHUP (with handle_signals and load_model set) or reload(),
+  // run()'s thread calls load_model and serves what it returns from then on. Requests
+  // already begun end on the model they began with; the old model is freed after the
+  // last of them. If load_model throws, the current model serves on and error_log says
+  // why. Empty: SIGHUP keeps its default action and reload() only logs.
+  std::function<std::shared_ptr<const reader::Classifier>()> load_model;
+
+  // Proxies whose X-Forwarded-For the access log believes (serve/forwarded.h); empty:
+  // the log always names the TCP peer.
+  std::vector<AddressRange> trusted_proxies;
 
   // One line per request: "2026-01-02T03:04:05Z 127.0.0.1 POST /predict 200 412 0.53ms".
   // Either sink or both; neither means no access log. Called from worker threads.
@@ -59,7 +72,8 @@ struct ServerConfig {
 class Server {
  public:
   // Validates the config, binds and listens. Throws blnk::Error (port in use, bad host, ...).
-  // The classifier must outlive the server.
+  Server(ServerConfig config, std::shared_ptr<const reader::Classifier> classifier);
+  // The same with a classifier the caller keeps alive for the server's whole life.
   Server(ServerConfig config, const reader::Classifier& classifier);
   ~Server();
   Server(const Server&) = delete;
@@ -70,6 +84,10 @@ class Server {
   void run();
   // Asks run() to return. Thread-safe; may be called before run() or many times.
   void stop();
+  // Asks run() to load the model again (config.load_model), as SIGHUP does. Thread-safe.
+  void reload();
+  // Serves `classifier` from now on (requests already begun finish on the old one). Thread-safe.
+  void replace_model(std::shared_ptr<const reader::Classifier> classifier);
   // The port actually bound (useful with port 0).
   int bound_port() const;
   // "http://127.0.0.1:8000"

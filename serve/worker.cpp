@@ -71,6 +71,7 @@ Worker::Worker(int id, WorkerShared& shared, Context context)
   protocol_.stopping = &shared.stopping;
   protocol_.limits = {shared.config->max_uri_bytes, shared.config->max_header_bytes, shared.config->max_headers};
   tick_ms_ = timer_tick_ms(*shared.config);
+  take_current_model();
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   spare_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -106,6 +107,15 @@ void Worker::log_error(const std::string& message) const {
   if (shared_.config->error_log) shared_.config->error_log(message);
 }
 
+void Worker::take_current_model() {
+  model_generation_ = shared_.model_generation.load(std::memory_order_acquire);
+  model_ = shared_.model->get();
+  context_.classifier = model_->classifier.get();
+  context_.model_name = model_->name;
+  context_.model_accuracy = model_->accuracy;
+  context_.index_page = &model_->index_page;
+}
+
 void Worker::wake() {
   const std::uint64_t one = 1;
   [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
@@ -138,6 +148,7 @@ void Worker::loop() {
     const int n = epoll_wait(epoll_fd_, events, kEpollEvents, idle ? -1 : tick_ms_);
     if (n < 0 && errno != EINTR) throw Error(std::string("epoll_wait failed: ") + std::strerror(errno));
     now_ms_ = monotonic_ms();
+    if (shared_.model_generation.load(std::memory_order_acquire) != model_generation_) take_current_model();
     // While the batch is handled, only the connection of the current event may be
     // closed: others may still have events in the batch. Draining waits until after it.
     bool woken = false;

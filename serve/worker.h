@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "serve/connection.h"
+#include "serve/served_model.h"
 
 namespace blnk::serve {
 
@@ -21,6 +22,10 @@ struct WorkerShared {
   const ServerConfig* config = nullptr;
   Metrics* metrics = nullptr;
   CountingLimit* body_memory = nullptr;
+  const ModelSlot* model = nullptr;
+  // Bumped after each model swap; a worker takes the new model between events, when
+  // no handler of its own is running, so a request never sees two models.
+  std::atomic<std::uint64_t> model_generation{0};
   std::atomic<bool> stopping{false};
   int listen_fd = -1;
   std::vector<Worker*> workers;
@@ -65,10 +70,13 @@ class Worker {
   bool is_idle(const Connection& c) const;
   void begin_drain();
   void log_error(const std::string& message) const;
+  void take_current_model();
 
   int id_;
   WorkerShared& shared_;
   Context context_;
+  std::shared_ptr<const ServedModel> model_;  // what context_ points into; kept alive while used
+  std::uint64_t model_generation_ = 0;
   Protocol protocol_;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;

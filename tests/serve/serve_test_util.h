@@ -117,15 +117,11 @@ class TestServer {
   explicit TestServer(blnk::serve::ServerConfig config = test_config())
       : TestServer(std::move(config), default_classifier()) {}
   TestServer(blnk::serve::ServerConfig config, const blnk::reader::Classifier& classifier) {
-    config.access_log = [this](const std::string& line) {
-      std::lock_guard lock(log_mutex_);
-      log_.push_back(line);
-    };
-    server_ = std::make_unique<blnk::serve::Server>(std::move(config), classifier);
-    thread_ = std::thread([this] {
-      server_->run();
-      finished_.store(true);
-    });
+    start(std::make_unique<blnk::serve::Server>(with_logs(std::move(config)), classifier));
+  }
+  // A server that owns its model (and may swap it: replace_model, reload).
+  TestServer(blnk::serve::ServerConfig config, std::shared_ptr<const blnk::reader::Classifier> classifier) {
+    start(std::make_unique<blnk::serve::Server>(with_logs(std::move(config)), std::move(classifier)));
   }
   ~TestServer() { stop(); }
   void stop() {
@@ -149,17 +145,43 @@ class TestServer {
     std::lock_guard lock(log_mutex_);
     return log_;
   }
+  std::vector<std::string> error_log() {
+    std::lock_guard lock(log_mutex_);
+    return error_log_;
+  }
   static const FakeClassifier& default_classifier() {
     static const FakeClassifier fake;
     return fake;
   }
 
  private:
+  blnk::serve::ServerConfig with_logs(blnk::serve::ServerConfig config) {
+    config.access_log = [this](const std::string& line) {
+      std::lock_guard lock(log_mutex_);
+      log_.push_back(line);
+    };
+    if (!config.error_log) {
+      config.error_log = [this](const std::string& line) {
+        std::lock_guard lock(log_mutex_);
+        error_log_.push_back(line);
+      };
+    }
+    return config;
+  }
+  void start(std::unique_ptr<blnk::serve::Server> server) {
+    server_ = std::move(server);
+    thread_ = std::thread([this] {
+      server_->run();
+      finished_.store(true);
+    });
+  }
+
   std::unique_ptr<blnk::serve::Server> server_;
   std::thread thread_;
   std::atomic<bool> finished_{false};
   std::mutex log_mutex_;
   std::vector<std::string> log_;
+  std::vector<std::string> error_log_;
 };
 
 struct HttpResponse {

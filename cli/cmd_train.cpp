@@ -18,6 +18,8 @@
 #include "base/file_io.h"
 #include "engine/model_file.h"
 #include "layers/registry.h"
+#include "train/checkpoint.h"
+#include "train/history_csv.h"
 #include "train/plot.h"
 #include "train/trainer.h"
 
@@ -87,49 +89,68 @@ int cmd_train(int argc, char** argv) {
   const std::string out = args["out"].as<std::string>();
   const std::string checkpoint = checkpoint_path_for(out, args["checkpoint-dir"].as<std::string>());
 
+  // The settings as the options give them (their defaults where not given).
   train::TrainConfig cfg;
+  cfg.epochs = checked_count(args["epochs"].as<int>(), 1 << 20, "epochs");
+  cfg.batch_size = args["batch-size"].as<int>();
+  cfg.optimizer.name = args["optimizer"].as<std::string>();
+  cfg.optimizer.learning_rate = args["lr"].as<float>();
+  cfg.lr_schedule = train::parse_lr_schedule(args["lr-schedule"].as<std::string>());
+  cfg.ema_momentum = args["ema"].as<float>();
+  cfg.optimizer.momentum = args["momentum"].as<float>();
+  cfg.seed = args["seed"].as<std::uint64_t>();
+  cfg.val_split = args["val-split"].as<double>();
+  cfg.augment = args.count("augment") > 0;
+  cfg.threads = args.count("threads") ? checked_count(args["threads"].as<int>(), 256, "threads") : default_threads();
   std::string spec = args["arch"].as<std::string>();
-  ModelFile resume_file;
+
+  std::optional<train::Checkpoint> resume;
   if (args.count("resume")) {
-    resume_file = read_model_file(checkpoint);
-    cfg = train::config_from_checkpoint(resume_file, checkpoint);
-    spec = resume_file.spec;
-    if (args.count("epochs") && args["epochs"].as<int>() != cfg.epochs) {
-      if (cfg.lr_schedule != train::LrSchedule::constant)
-        std::fprintf(stderr, "note: the %s schedule spans all epochs; with --epochs %d instead of %d the remaining "
-                             "steps get other learning rates than either uninterrupted run\n",
-                     train::lr_schedule_name(cfg.lr_schedule), args["epochs"].as<int>(), cfg.epochs);
-      cfg.epochs = args["epochs"].as<int>();
+    resume = train::read_checkpoint(checkpoint);
+    train::ResumeRequest request{spec, args.count("arch") > 0, cfg, {}};
+    for (const char* option : {"batch-size", "seed", "optimizer", "momentum", "lr-schedule", "val-split", "augment", "ema"})
+      if (args.count(option)) request.given.push_back(option);
+    const std::vector<std::string> conflicts = train::resume_conflicts(*resume, request);
+    if (!conflicts.empty()) {
+      std::string message = "--resume: " + checkpoint + " cannot continue with other settings:";
+      for (const std::string& c : conflicts) message += "\n  " + c;
+      throw UsageError(message + "\nleave these options out, or start a new run without --resume");
     }
-  } else {
-    cfg.epochs = args["epochs"].as<int>();
-    cfg.batch_size = args["batch-size"].as<int>();
-    cfg.optimizer.name = args["optimizer"].as<std::string>();
-    cfg.optimizer.learning_rate = args["lr"].as<float>();
-    cfg.lr_schedule = train::parse_lr_schedule(args["lr-schedule"].as<std::string>());
-    cfg.ema_momentum = args["ema"].as<float>();
-    cfg.optimizer.momentum = args["momentum"].as<float>();
-    cfg.seed = args["seed"].as<std::uint64_t>();
-    cfg.val_split = args["val-split"].as<double>();
-    cfg.augment = args.count("augment") > 0;
-    cfg.threads = default_threads();
-  }
-  if (args.count("threads")) {
-    const int threads = checked_count(args["threads"].as<int>(), 256, "threads");
-    if (args.count("resume") && threads != cfg.threads)
-      std::fprintf(stderr, "note: the checkpoint was made with %d threads; with %d the result is not bit-identical "
-                           "to an uninterrupted run\n", cfg.threads, threads);
-    cfg.threads = threads;
+    // What may change: more epochs, the learning rate, the thread count.
+    const train::TrainConfig& saved = resume->config;
+    const int done = resume->position.epoch;
+    train::TrainConfig continued = saved;
+    if (args.count("epochs")) {
+      if (cfg.epochs < done || (cfg.epochs == done && done < saved.epochs))
+        throw UsageError("--epochs " + std::to_string(cfg.epochs) + ": " + checkpoint + " has already trained " +
+                         std::to_string(done) + " epochs; give more to train further");
+      if (cfg.epochs != saved.epochs) {
+        std::fprintf(stderr, "resume: %d epochs in all instead of %d\n", cfg.epochs, saved.epochs);
+        if (saved.lr_schedule != train::LrSchedule::constant)
+          std::fprintf(stderr, "note: the %s schedule spans all epochs; the remaining steps get other learning rates "
+                               "than either uninterrupted run\n", train::lr_schedule_name(saved.lr_schedule));
+      }
+      continued.epochs = cfg.epochs;
+    }
+    if (args.count("lr") && cfg.optimizer.learning_rate != saved.optimizer.learning_rate) {
+      std::fprintf(stderr, "resume: learning rate %g instead of %g (not bit-identical to an uninterrupted run)\n",
+                   cfg.optimizer.learning_rate, saved.optimizer.learning_rate);
+      continued.optimizer.learning_rate = cfg.optimizer.learning_rate;
+    }
+    continued.threads = saved.threads;
+    if (args.count("threads") && cfg.threads != saved.threads) {
+      std::fprintf(stderr, "resume: %d threads instead of %d (not bit-identical to an uninterrupted run)\n",
+                   cfg.threads, saved.threads);
+      continued.threads = cfg.threads;
+    }
+    cfg = continued;
+    spec = resume->file.spec;
   }
   cfg.checkpoint_path = checkpoint;
   std::optional<Network> init_from;
   if (args.count("init")) {
-    const std::string init_path = args["init"].as<std::string>();
-    init_from.emplace(network_from(read_model_file(init_path), init_path));
-    if (!args.count("arch")) spec = init_from->spec();
-    if (Network(spec, init_from->input_shape()).spec() != init_from->spec())  // before any data is read
-      throw Error(init_path + ": its model (" + init_from->spec() + ") is not the one --arch asks for (" + spec +
-                  "): leave out --arch, or give the model's own spec");
+    if (!args.count("arch")) spec.clear();  // the init model's own
+    init_from.emplace(train::read_init_model(args["init"].as<std::string>(), spec, "--arch"));  // before any data is read
   }
 
   data::Dataset train_set = load_train_set(files);
@@ -142,36 +163,31 @@ int cmd_train(int argc, char** argv) {
 
   Network net(spec, Shape{train_set.images.rows, train_set.images.cols, 1});
   net.init(cfg.seed);
-  if (init_from) {
-    const std::string& init_path = args["init"].as<std::string>();
-    if (init_from->input_shape() != net.input_shape())
-      throw Error(init_path + ": the model takes " + init_from->input_shape().str() + " inputs, the training images are " +
-                  net.input_shape().str());
-    const auto from = std::as_const(*init_from).params();
-    std::copy(from.begin(), from.end(), net.params().begin());
-  }
+  if (init_from) train::start_from(net, *init_from, args["init"].as<std::string>());
   train::LabelledImages train_view = view(train_set);
   train::LabelledImages test_view = test_set ? view(*test_set) : train::LabelledImages{};
   train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr);
-  if (args.count("resume")) {
-    trainer.resume_from(resume_file, checkpoint);
+  if (resume) {
+    trainer.resume_from(*resume);
     std::fprintf(stderr, "resuming from %s after %d of %d epochs\n", checkpoint.c_str(), trainer.completed_epochs(),
                  cfg.epochs);
+    resume.reset();  // its tensors are in the trainer now
   }
 
   const bool quiet = args.count("quiet") > 0;
   Progress progress(stderr, quiet);
   const std::string log_path = args.count("log") ? args["log"].as<std::string>() : "";
-  if (!log_path.empty() && !std::filesystem::exists(log_path)) {
-    std::ofstream(log_path) << train::history_log_header();
-  }
+  // A header starts the file and each new run appended to it (blnk plot tells runs apart by it);
+  // a resumed run continues its rows.
+  if (!log_path.empty() && (!args.count("resume") || !std::filesystem::exists(log_path)))
+    std::ofstream(log_path, std::ios::app) << train::history_csv_header();
   train::TrainCallbacks callbacks;
   callbacks.on_batch = [&](const train::BatchProgress& p) { progress.batch(p); };
   callbacks.on_epoch = [&](const train::EpochStats& e) {
     progress.epoch(e);
     if (!log_path.empty()) {
       std::ofstream log(log_path, std::ios::app);
-      log << train::history_log_row(e);
+      log << train::history_csv_row(e, train::CsvPrecision::readable);
       if (!log) throw Error(log_path + ": cannot append to the log");
     }
   };
@@ -191,22 +207,14 @@ int cmd_train(int argc, char** argv) {
     return 130;
   }
 
-  ModelFile model = model_file_of(net);
-  model.set_metadata("blnk.version", BLNK_VERSION);
-  model.set_metadata("trained.date", today());
-  model.set_metadata("trained.images", files.train_source());
-  model.set_metadata("trained.epochs", std::to_string(cfg.epochs));
-  model.set_metadata("trained.seed", std::to_string(cfg.seed));
-  if (init_from) model.set_metadata("trained.init", args["init"].as<std::string>());
-  model.set_metadata("trained.augment", cfg.augment ? "yes" : "no");
-  model.set_metadata("trained.lr_schedule", train::lr_schedule_name(cfg.lr_schedule));
-  if (cfg.ema_momentum > 0) model.set_metadata("trained.ema_momentum", std::to_string(cfg.ema_momentum));
-  if (!trainer.history().empty() && trainer.history().back().test_accuracy >= 0) {
-    char acc[32];
-    std::snprintf(acc, sizeof acc, "%.4f", trainer.history().back().test_accuracy);
-    model.set_metadata("test.accuracy", acc);
-    model.set_metadata("test.images", files.test_source());
-  }
+  train::Provenance provenance;
+  provenance.version = BLNK_VERSION;
+  provenance.by = "blnk train";
+  provenance.date = today();
+  provenance.images = files.train_source();
+  provenance.test_images = files.test_source();
+  if (init_from) provenance.init = args["init"].as<std::string>();
+  const ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
   write_model_file(out, model);
   if (args.count("plot")) {
     const std::string svg = train::plot_history_svg(trainer.history(), "blnk training: " + net.spec());
@@ -227,8 +235,10 @@ int cmd_plot(int argc, char** argv) {
     return 0;
   }
   if (!args.count("log")) throw UsageError("give the log file");
-  const auto history = train::read_history_log(args["log"].as<std::string>());
-  const std::string svg = train::plot_history_svg(history, args["log"].as<std::string>());
+  const auto runs = train::read_history_log(args["log"].as<std::string>());
+  if (runs.size() > 1)
+    std::fprintf(stderr, "blnk plot: %s holds %zu runs; drawing the last\n", args["log"].as<std::string>().c_str(), runs.size());
+  const std::string svg = train::plot_history_svg(runs.back(), args["log"].as<std::string>());
   write_file_atomically(args["out"].as<std::string>(), std::vector<std::uint8_t>(svg.begin(), svg.end()));
   return 0;
 }

@@ -220,6 +220,21 @@ ModelFile model_file_of(const Network& net) {
   return file;
 }
 
+namespace {
+
+void copy_params(const ModelFile& file, Network& net, const std::string& name) {
+  for (const TensorInfo& info : net.tensors()) {
+    const StoredTensor* t = file.find_tensor(info.name);
+    if (!t) throw Error(name + ": tensor '" + info.name + "' is missing");
+    if (t->shape != info.shape)
+      throw Error(name + ": tensor '" + info.name + "' has shape " + shape_text(t->shape) +
+                  ", the spec needs " + shape_text(info.shape));
+    std::copy(t->data.begin(), t->data.end(), net.params().begin() + std::ptrdiff_t(info.offset));
+  }
+}
+
+}  // namespace
+
 Network network_from(const ModelFile& file, const std::string& name) {
   // The spec alone could make the network allocate up to 2^28 parameters (1 GiB)
   // from a file of a few bytes (docs/hardening.md, F3): when it needs more than
@@ -248,15 +263,13 @@ Network network_from(const ModelFile& file, const std::string& name) {
       throw Error(name + ": " + e.what());
     }
   }();
-  for (const TensorInfo& info : net.tensors()) {
-    const StoredTensor* t = file.find_tensor(info.name);
-    if (!t) throw Error(name + ": tensor '" + info.name + "' is missing");
-    if (t->shape != info.shape)
-      throw Error(name + ": tensor '" + info.name + "' has shape " + shape_text(t->shape) +
-                  ", the spec needs " + shape_text(info.shape));
-    std::copy(t->data.begin(), t->data.end(), net.params().begin() + std::ptrdiff_t(info.offset));
-  }
+  copy_params(file, net, name);  // built from the file's spec: no need to compare
   return net;
+}
+
+void load_params(const ModelFile& file, Network& net, const std::string& name) {
+  if (file.spec != net.spec()) throw Error(name + ": the file holds " + file.spec + ", not " + net.spec());
+  copy_params(file, net, name);
 }
 
 }  // namespace blnk

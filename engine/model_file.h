@@ -47,5 +47,7 @@ ModelFile model_file_of(const Network& net);
 // Builds the network the file describes and loads its parameters; every tensor
 // the network needs must be present with the right shape. `name` is for errors.
 Network network_from(const ModelFile& file, const std::string& name);
+// Loads the file's parameter tensors into `net`, whose spec must be the file's.
+void load_params(const ModelFile& file, Network& net, const std::string& name);
 
 }  // namespace blnk

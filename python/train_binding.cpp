@@ -24,6 +24,7 @@
 #include "layers/registry.h"
 #include "python/arrays.h"
 #include "python/model.h"
+#include "train/checkpoint.h"
 #include "train/trainer.h"
 
 namespace py = pybind11;
@@ -115,14 +116,8 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
             double val_split, bool augment, std::optional<int> limit, std::optional<std::string> out, bool quiet) {
   // init: fine-tuning from a trained model, whose spec is the run's (arch must match it).
   std::optional<Network> init_from;
-  std::string spec = arch.value_or(kDefaultSpec);
-  if (!init.is_none()) {
-    const std::string init_path = path_of(init);
-    init_from.emplace(network_from(read_model_file(init_path), init_path));
-    if (!arch) spec = init_from->spec();
-    if (Network(spec, init_from->input_shape()).spec() != init_from->spec())
-      throw Error(init_path + ": its model (" + init_from->spec() + ") is not the one arch asks for (" + spec + ")");
-  }
+  std::string spec = arch.value_or(init.is_none() ? kDefaultSpec : "");
+  if (!init.is_none()) init_from.emplace(train::read_init_model(path_of(init), spec, "arch"));
   Examples train_set = examples_from(train_images, train_labels, "train");
   std::optional<Examples> test_set;
   if (!test_images.is_none()) test_set = examples_from(test_images, test_labels, "test");
@@ -145,13 +140,7 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
 
   Network net(spec, Shape{train_set.rows, train_set.cols, 1});
   net.init(cfg.seed);
-  if (init_from) {
-    if (init_from->input_shape() != net.input_shape())
-      throw Error(path_of(init) + ": the model takes " + init_from->input_shape().str() +
-                  " inputs, the training images are " + net.input_shape().str());
-    const auto from = std::as_const(*init_from).params();
-    std::copy(from.begin(), from.end(), net.params().begin());
-  }
+  if (init_from) train::start_from(net, *init_from, path_of(init));
   const train::LabelledImages train_view = train_set.view();
   const train::LabelledImages test_view = test_set ? test_set->view() : train::LabelledImages{};
   train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr);
@@ -177,16 +166,11 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   }
   if (outcome == train::TrainOutcome::interrupted) throw py::error_already_set();
 
-  ModelFile model = model_file_of(net);
-  model.set_metadata("blnk.version", BLNK_VERSION);
-  model.set_metadata("trained.by", "blnk.train (Python)");
-  model.set_metadata("trained.epochs", std::to_string(cfg.epochs));
-  model.set_metadata("trained.seed", std::to_string(cfg.seed));
-  model.set_metadata("trained.augment", cfg.augment ? "yes" : "no");
-  model.set_metadata("trained.lr_schedule", train::lr_schedule_name(cfg.lr_schedule));
-  if (init_from) model.set_metadata("trained.init", path_of(init));
-  if (!trainer.history().empty() && trainer.history().back().test_accuracy >= 0)
-    model.set_metadata("test.accuracy", std::to_string(trainer.history().back().test_accuracy));
+  train::Provenance provenance;
+  provenance.version = BLNK_VERSION;
+  provenance.by = "blnk.train (Python)";
+  if (init_from) provenance.init = path_of(init);
+  const ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
   const std::string path = out ? *out : temporary_model_path();
   write_model_file(path, model);
   if (out) return std::make_unique<Model>(path, cfg.threads);

@@ -8,6 +8,7 @@
 
 #include "data/image_write.h"
 #include "data/seed_preprocess.h"
+#include "engine/model_metadata.h"
 #include "base/error.h"
 
 namespace blnk::reader {
@@ -37,7 +38,7 @@ Network load_gate(const std::string& path) {
 
 Network load_network(const std::string& path, double& accuracy) {
   const ModelFile file = read_model_file(path);
-  const std::string* stored = file.find_metadata("test.accuracy");
+  const std::string* stored = file.find_metadata(metadata::kTestAccuracy);
   accuracy = stored ? std::atof(stored->c_str()) : std::nan("");
   Network net = network_from(file, path);
   if (net.input_shape() != kMnistShape)

@@ -1,6 +1,8 @@
 // SVG training curves and the CSV epoch log.
 #include "train/plot.h"
 
+#include "train/history_csv.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -108,36 +110,11 @@ std::string plot_history_svg(const std::vector<EpochStats>& history, const std::
   return o.str();
 }
 
-std::string history_log_header() {
-  return "epoch,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,test_accuracy,seconds,images_per_second\n";
-}
-
-std::string history_log_row(const EpochStats& e) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,%.1f\n", e.epoch, e.train_loss,
-                e.train_accuracy, e.val_loss, e.val_accuracy, e.test_loss, e.test_accuracy, e.seconds,
-                e.images_per_second);
-  return buf;
-}
-
-std::vector<EpochStats> read_history_log(const std::string& path) {
+std::vector<std::vector<EpochStats>> read_history_log(const std::string& path) {
   const auto bytes = read_file_bytes(path, kMaxLogBytes);
-  std::istringstream in(std::string(bytes.begin(), bytes.end()));
-  std::string line;
-  std::vector<EpochStats> history;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty() || line.rfind("epoch", 0) == 0) continue;
-    EpochStats e;
-    if (std::sscanf(line.c_str(), "%d,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &e.epoch, &e.train_loss, &e.train_accuracy,
-                    &e.val_loss, &e.val_accuracy, &e.test_loss, &e.test_accuracy, &e.seconds,
-                    &e.images_per_second) != 9)
-      throw Error(path + ": line " + std::to_string(line_no) + " is not a blnk training log row");
-    history.push_back(e);
-  }
-  if (history.empty()) throw Error(path + ": no epochs in this log");
-  return history;
+  auto runs = parse_history_csv(std::string(bytes.begin(), bytes.end()), path);
+  if (runs.empty()) throw Error(path + ": no epochs in this log");
+  return runs;
 }
 
 }  // namespace blnk::train

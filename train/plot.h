@@ -11,9 +11,7 @@ namespace blnk::train {
 
 std::string plot_history_svg(const std::vector<EpochStats>& history, const std::string& title);
 
-// The per-epoch CSV log `blnk train --log` writes, and its reader for `blnk plot`.
-std::string history_log_header();
-std::string history_log_row(const EpochStats& e);
-std::vector<EpochStats> read_history_log(const std::string& path);
+// The runs in a `blnk train --log` file (train/history_csv.h), for `blnk plot`.
+std::vector<std::vector<EpochStats>> read_history_log(const std::string& path);
 
 }  // namespace blnk::train

@@ -14,6 +14,7 @@
 
 #include "data/augment.h"
 #include "base/error.h"
+#include "train/checkpoint.h"
 #include "train/loss.h"
 
 namespace blnk::train {
@@ -32,59 +33,8 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// Exact text form of a double (hex float), so checkpoints restore bits, not approximations.
-std::string exact(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%a", v);
-  return buf;
-}
-
 void shuffle(std::vector<int>& v, Rng& rng) {
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
-}
-
-std::string history_csv(const std::vector<EpochStats>& history) {
-  std::string s;
-  for (const EpochStats& e : history) {
-    s += std::to_string(e.epoch);
-    for (double v : {e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy, e.test_loss,
-                     e.test_accuracy, e.seconds, e.images_per_second}) {
-      s += ',';
-      s += exact(v);
-    }
-    s += "\n";
-  }
-  return s;
-}
-
-std::vector<EpochStats> parse_history(const std::string& csv, const std::string& name) {
-  std::vector<EpochStats> history;
-  std::istringstream lines(csv);
-  std::string line;
-  while (std::getline(lines, line)) {
-    EpochStats e;
-    if (std::sscanf(line.c_str(), "%d,%la,%la,%la,%la,%la,%la,%la,%la", &e.epoch, &e.train_loss,
-                    &e.train_accuracy, &e.val_loss, &e.val_accuracy, &e.test_loss, &e.test_accuracy,
-                    &e.seconds, &e.images_per_second) != 9)
-      throw Error(name + ": checkpoint history line '" + line + "' is malformed");
-    history.push_back(e);
-  }
-  return history;
-}
-
-const std::string& need(const ModelFile& file, const std::string& key, const std::string& name) {
-  const std::string* v = file.find_metadata(key);
-  if (!v) throw Error(name + ": not a training checkpoint (no '" + key + "')");
-  return *v;
-}
-
-double need_number(const ModelFile& file, const std::string& key, const std::string& name) {
-  const std::string& text = need(file, key, name);
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !std::isfinite(v))
-    throw Error(name + ": checkpoint value '" + key + "' is not a number");
-  return v;
 }
 
 }  // namespace
@@ -141,6 +91,7 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   order_.reserve(train_indices_.size());
   const std::int64_t batches = (std::int64_t(train_indices_.size()) + cfg_.batch_size - 1) / cfg_.batch_size;
   total_steps_ = batches * cfg_.epochs;
+  data_crc_ = data_fingerprint(data_, image_size);
 }
 
 void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& correct) {
@@ -165,7 +116,7 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
       float* dst = batch_x_.data() + std::size_t(s) * image_size;
       if (cfg_.augment)
         data::augment_digit(src, shape.h, shape.w, dst,
-                            key_of(cfg_.seed, kAugmentStream, (std::uint64_t(epoch_) << 32) | std::uint32_t(index)),
+                            key_of(cfg_.seed, kAugmentStream, (std::uint64_t(position_.epoch) << 32) | std::uint32_t(index)),
                             augment_options);
       else
         for (std::size_t i = 0; i < image_size; ++i) dst[i] = float(src[i]) * (1.0f / 255.0f);
@@ -204,7 +155,12 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
 
 void Trainer::update_average() {
   if (average_.empty()) return;
-  const float m = cfg_.ema_momentum, one_minus_m = 1.0f - cfg_.ema_momentum;
+  // Warm-up, as TensorFlow's ExponentialMovingAverage with num_updates: early on the
+  // average follows the parameters closely, else a short run would end on an average
+  // still dominated by the random initial weights.
+  const double updates = double(optimizer_->steps());
+  const float m = float(std::min(double(cfg_.ema_momentum), (1.0 + updates) / (10.0 + updates)));
+  const float one_minus_m = 1.0f - m;
   const std::span<const float> p = net_.params();
   float* a = average_.data();
   const std::ptrdiff_t n = std::ptrdiff_t(average_.size());
@@ -222,27 +178,27 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
   const int count = int(train_indices_.size());
   const int batches = (count + cfg_.batch_size - 1) / cfg_.batch_size;
   auto stop = [&] { return callbacks.stop_requested && callbacks.stop_requested->load(); };
-  while (epoch_ < cfg_.epochs) {
+  while (position_.epoch < cfg_.epochs) {
     order_ = train_indices_;
-    Rng shuffle_rng(key_of(cfg_.seed, kShuffleStream, std::uint64_t(epoch_)));
+    Rng shuffle_rng(key_of(cfg_.seed, kShuffleStream, std::uint64_t(position_.epoch)));
     shuffle(order_, shuffle_rng);
-    double loss_sum = partial_loss_;
-    int correct = partial_correct_;
+    double loss_sum = position_.partial_loss;
+    int correct = position_.partial_correct;
     const auto start = Clock::now();
-    const int first_batch = batch_in_epoch_;
+    const int first_batch = position_.batch;
     for (int b = first_batch; b < batches; ++b) {
       const int n = std::min(cfg_.batch_size, count - b * cfg_.batch_size);
       const double before = loss_sum;
       train_batch(order_.data() + std::size_t(b) * cfg_.batch_size, n, loss_sum, correct);
       if (!std::isfinite(loss_sum - before))
         throw Error("training diverged: the loss is " + std::to_string(loss_sum - before) + " at epoch " +
-                    std::to_string(epoch_ + 1) + ", batch " + std::to_string(b + 1) +
+                    std::to_string(position_.epoch + 1) + ", batch " + std::to_string(b + 1) +
                     "; no model was written (try a lower --lr)");
-      batch_in_epoch_ = b + 1;
-      const int seen = std::min(count, batch_in_epoch_ * cfg_.batch_size);
+      position_.batch = b + 1;
+      const int seen = std::min(count, position_.batch * cfg_.batch_size);
       if (callbacks.on_batch) {
         BatchProgress p;
-        p.epoch = epoch_ + 1;
+        p.epoch = position_.epoch + 1;
         p.epochs = cfg_.epochs;
         p.batch = b + 1;
         p.batches = batches;
@@ -253,15 +209,15 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
         callbacks.on_batch(p);
       }
       if (stop() && b + 1 < batches) {
-        partial_loss_ = loss_sum;
-        partial_correct_ = correct;
+        position_.partial_loss = loss_sum;
+        position_.partial_correct = correct;
         save_checkpoint();
         return TrainOutcome::interrupted;
       }
     }
     const double train_seconds = seconds_since(start);
     EpochStats e;
-    e.epoch = epoch_ + 1;
+    e.epoch = position_.epoch + 1;
     e.train_loss = loss_sum / count;
     e.train_accuracy = double(correct) / count;
     e.images_per_second = (count - first_batch * cfg_.batch_size) / std::max(train_seconds, 1e-9);
@@ -279,14 +235,14 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
     }
     swap_average();
     e.seconds = seconds_since(start);
-    ++epoch_;
-    batch_in_epoch_ = 0;
-    partial_loss_ = 0;
-    partial_correct_ = 0;
+    ++position_.epoch;
+    position_.batch = 0;
+    position_.partial_loss = 0;
+    position_.partial_correct = 0;
     history_.push_back(e);
     save_checkpoint();
     if (callbacks.on_epoch) callbacks.on_epoch(e);
-    if (stop() && epoch_ < cfg_.epochs) return TrainOutcome::interrupted;
+    if (stop() && position_.epoch < cfg_.epochs) return TrainOutcome::interrupted;
   }
   // The run's model is the average (the checkpoint keeps both, for a longer --resume).
   if (!average_.empty()) std::copy(average_.begin(), average_.end(), net_.params().begin());
@@ -294,103 +250,45 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
 }
 
 ModelFile Trainer::checkpoint() const {
-  ModelFile file = model_file_of(net_);
-  for (const OptimizerSlot& slot : const_cast<Optimizer&>(*optimizer_).slots())
-    file.tensors.push_back({"optimizer/" + slot.name, {int(slot.values->size())}, *slot.values});
-  if (!average_.empty()) file.tensors.push_back({"train/average", {int(average_.size())}, average_});
-  const OptimizerConfig& o = cfg_.optimizer;
-  const std::pair<const char*, std::string> entries[] = {
-      {"train.epoch", std::to_string(epoch_)},
-      {"train.batch", std::to_string(batch_in_epoch_)},
-      {"train.partial_loss", exact(partial_loss_)},
-      {"train.partial_correct", std::to_string(partial_correct_)},
-      {"train.step", std::to_string(optimizer_->steps())},
-      {"train.epochs", std::to_string(cfg_.epochs)},
-      {"train.batch_size", std::to_string(cfg_.batch_size)},
-      {"train.seed", std::to_string(cfg_.seed)},
-      {"train.threads", std::to_string(cfg_.threads)},
-      {"train.val_split", exact(cfg_.val_split)},
-      {"train.augment", cfg_.augment ? "1" : "0"},
-      {"train.ema_momentum", exact(cfg_.ema_momentum)},
-      {"train.samples", std::to_string(data_.count)},
-      {"optimizer.name", o.name},
-      {"optimizer.lr_schedule", lr_schedule_name(cfg_.lr_schedule)},
-      {"optimizer.learning_rate", exact(o.learning_rate)},
-      {"optimizer.beta1", exact(o.beta1)},
-      {"optimizer.beta2", exact(o.beta2)},
-      {"optimizer.epsilon", exact(o.epsilon)},
-      {"optimizer.momentum", exact(o.momentum)},
-      {"train.history", history_csv(history_)},
-  };
-  for (const auto& [k, v] : entries) file.set_metadata(k, v);
-  return file;
+  TrainPosition position = position_;
+  position.step = optimizer_->steps();
+  return checkpoint_file(net_, *optimizer_, average_, cfg_, position, data_.count, data_crc_, history_);
 }
 
 void Trainer::save_checkpoint() const {
   if (!cfg_.checkpoint_path.empty()) write_model_file(cfg_.checkpoint_path, checkpoint());
 }
 
-TrainConfig config_from_checkpoint(const ModelFile& file, const std::string& name) {
-  TrainConfig c;
-  c.epochs = int(need_number(file, "train.epochs", name));
-  c.batch_size = int(need_number(file, "train.batch_size", name));
-  const std::string& seed = need(file, "train.seed", name);
-  const auto [end, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), c.seed);
-  if (ec != std::errc() || end != seed.data() + seed.size())
-    throw Error(name + ": checkpoint value 'train.seed' is not a number");
-  c.threads = int(need_number(file, "train.threads", name));
-  c.val_split = need_number(file, "train.val_split", name);
-  c.augment = need(file, "train.augment", name) == "1";
-  // Checkpoints written before the moving average and the schedules existed have neither.
-  c.ema_momentum = file.find_metadata("train.ema_momentum") ? float(need_number(file, "train.ema_momentum", name)) : 0.0f;
-  if (!(c.ema_momentum >= 0.0f && c.ema_momentum < 1.0f))
-    throw Error(name + ": checkpoint value 'train.ema_momentum' is outside [0, 1)");
-  c.optimizer.name = need(file, "optimizer.name", name);
-  const std::string* stored_schedule = file.find_metadata("optimizer.lr_schedule");
-  const std::string schedule = stored_schedule ? *stored_schedule : "constant";
-  if (schedule != "constant" && schedule != "cosine")
-    throw Error(name + ": checkpoint value 'optimizer.lr_schedule' is '" + schedule + "' (constant or cosine)");
-  c.lr_schedule = parse_lr_schedule(schedule);
-  c.optimizer.learning_rate = float(need_number(file, "optimizer.learning_rate", name));
-  c.optimizer.beta1 = float(need_number(file, "optimizer.beta1", name));
-  c.optimizer.beta2 = float(need_number(file, "optimizer.beta2", name));
-  c.optimizer.epsilon = float(need_number(file, "optimizer.epsilon", name));
-  c.optimizer.momentum = float(need_number(file, "optimizer.momentum", name));
-  return c;
-}
-
-void Trainer::resume_from(const ModelFile& file, const std::string& name) {
-  const TrainConfig saved = config_from_checkpoint(file, name);
+void Trainer::resume_from(const Checkpoint& c) {
+  const TrainConfig& saved = c.config;
   if (saved.batch_size != cfg_.batch_size || saved.seed != cfg_.seed || saved.val_split != cfg_.val_split ||
       saved.augment != cfg_.augment || saved.optimizer.name != cfg_.optimizer.name ||
       saved.lr_schedule != cfg_.lr_schedule || saved.ema_momentum != cfg_.ema_momentum)
-    throw Error(name + ": the checkpoint was made with other training settings");
-  if (int(need_number(file, "train.samples", name)) != data_.count)
-    throw Error(name + ": the checkpoint was made on a training set of another size");
-  if (file.spec != net_.spec()) throw Error(name + ": the checkpoint holds another model (" + file.spec + ")");
-  Network loaded = network_from(file, name);
-  std::copy(loaded.params().begin(), loaded.params().end(), net_.params().begin());
+    throw Error(c.name + ": the checkpoint was made with other training settings");
+  if (c.samples != data_.count)
+    throw Error(c.name + ": the checkpoint was made on " + std::to_string(c.samples) + " training images, this run has " +
+                std::to_string(data_.count) + " (other files, folder or --limit)");
+  if (c.data_crc != 0 && c.data_crc != data_crc_)
+    throw Error(c.name + ": the checkpoint was made on other training images or labels (as many, but not the same)");
+  if (c.file.spec != net_.spec()) throw Error(c.name + ": the checkpoint holds another model (" + c.file.spec + ")");
+  const int batches = (int(train_indices_.size()) + cfg_.batch_size - 1) / cfg_.batch_size;
+  if (c.position.batch >= batches) throw Error(c.name + ": the checkpoint's training position is inconsistent");
+  load_params(c.file, net_, c.name);
   for (const OptimizerSlot& slot : optimizer_->slots()) {
-    const StoredTensor* t = file.find_tensor("optimizer/" + slot.name);
+    const StoredTensor* t = c.file.find_tensor("optimizer/" + slot.name);
     if (!t || t->data.size() != slot.values->size())
-      throw Error(name + ": optimizer state '" + slot.name + "' is missing or has the wrong size");
+      throw Error(c.name + ": optimizer state '" + slot.name + "' is missing or has the wrong size");
     *slot.values = t->data;
   }
   if (!average_.empty()) {
-    const StoredTensor* t = file.find_tensor("train/average");
+    const StoredTensor* t = c.file.find_tensor("train/average");
     if (!t || t->data.size() != average_.size())
-      throw Error(name + ": the parameters' moving average is missing or has the wrong size");
+      throw Error(c.name + ": the parameters' moving average is missing or has the wrong size");
     average_ = t->data;
   }
-  optimizer_->set_steps(std::int64_t(need_number(file, "train.step", name)));
-  epoch_ = int(need_number(file, "train.epoch", name));
-  batch_in_epoch_ = int(need_number(file, "train.batch", name));
-  partial_loss_ = need_number(file, "train.partial_loss", name);
-  partial_correct_ = int(need_number(file, "train.partial_correct", name));
-  history_ = parse_history(need(file, "train.history", name), name);
-  const int batches = (int(train_indices_.size()) + cfg_.batch_size - 1) / cfg_.batch_size;
-  if (epoch_ < 0 || batch_in_epoch_ < 0 || batch_in_epoch_ >= batches || int(history_.size()) != epoch_)
-    throw Error(name + ": the checkpoint's training position is inconsistent");
+  optimizer_->set_steps(c.position.step);
+  position_ = c.position;
+  history_ = c.history;
 }
 
 }  // namespace blnk::train

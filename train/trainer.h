@@ -23,6 +23,8 @@
 
 namespace blnk::train {
 
+struct Checkpoint;
+
 struct TrainConfig {
   int epochs = 3;
   int batch_size = 64;
@@ -48,6 +50,15 @@ struct EpochStats {
   double images_per_second = 0;
 };
 
+// Where a run stands: after `epoch` whole epochs and `batch` batches of the next.
+struct TrainPosition {
+  int epoch = 0;
+  int batch = 0;
+  double partial_loss = 0;  // sums over the batches done in the unfinished epoch
+  int partial_correct = 0;
+  std::int64_t step = 0;    // optimizer steps of the whole run
+};
+
 struct BatchProgress {
   int epoch = 0, epochs = 0;
   int batch = 0, batches = 0;  // batch is 1-based: batches done in this epoch
@@ -71,8 +82,8 @@ class Trainer {
           const LabelledImages* test);
 
   // Continues from a checkpoint written by this trainer (same spec, data and
-  // settings); throws Error when the checkpoint does not fit.
-  void resume_from(const ModelFile& checkpoint, const std::string& name);
+  // settings: train/checkpoint.h); throws Error when the checkpoint does not fit.
+  void resume_from(const Checkpoint& checkpoint);
 
   // A finished run leaves the network holding the moving average when one is kept
   // (ema_momentum > 0); the last checkpoint, written before that, keeps the raw parameters.
@@ -81,7 +92,7 @@ class Trainer {
   const std::vector<EpochStats>& history() const { return history_; }
   // The checkpoint's content: parameters, optimizer state, position, settings, history.
   ModelFile checkpoint() const;
-  int completed_epochs() const { return epoch_; }
+  int completed_epochs() const { return position_.epoch; }
 
  private:
   void train_batch(const int* indices, int n, double& loss_sum, int& correct);
@@ -104,14 +115,9 @@ class Trainer {
   std::vector<int> order_;                   // this epoch's shuffled indices
   std::vector<float> average_;  // the parameters' moving average (empty: off)
   std::vector<EpochStats> history_;
-  int epoch_ = 0;        // completed epochs
-  int batch_in_epoch_ = 0;  // batches done in the current epoch (non-zero only after an interrupt)
+  TrainPosition position_;  // its step is the optimizer's
   std::int64_t total_steps_ = 0;  // of the whole run, for the learning-rate schedule
-  double partial_loss_ = 0;
-  int partial_correct_ = 0;
+  std::uint32_t data_crc_ = 0;    // recorded in checkpoints: a resume on other data is refused
 };
-
-// The training position and settings a checkpoint records, for `blnk train --resume`.
-TrainConfig config_from_checkpoint(const ModelFile& checkpoint, const std::string& name);
 
 }  // namespace blnk::train

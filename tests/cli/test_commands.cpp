@@ -18,45 +18,7 @@ using namespace blnk::cli_test;
 
 namespace {
 
-constexpr int kSide = 28;
 constexpr int kTrainCount = 400, kTestCount = 100;
-constexpr const char* kSmallSpec = "conv8,pool,flatten,dense32,dense10";
-
-// A synthetic 10-class set: class c is a bright 8x8 square at cell (c % 5, c / 5)
-// of a 5x2 grid, jittered by up to 2 pixels, over faint noise.
-void make_synthetic(int count, std::uint64_t seed, std::vector<std::uint8_t>& pixels, std::vector<std::uint8_t>& labels) {
-  pixels.assign(static_cast<std::size_t>(count) * kSide * kSide, 0);
-  labels.resize(count);
-  std::uint64_t state = seed * 0x9E3779B97F4A7C15ull + 1;
-  auto next = [&]() {  // xorshift64*
-    state ^= state >> 12, state ^= state << 25, state ^= state >> 27;
-    return (state * 0x2545F4914F6CDD1Dull) >> 33;
-  };
-  for (int i = 0; i < count; ++i) {
-    const int c = i % 10;
-    labels[i] = static_cast<std::uint8_t>(c);
-    std::uint8_t* img = pixels.data() + static_cast<std::size_t>(i) * kSide * kSide;
-    for (int p = 0; p < kSide * kSide; ++p) img[p] = static_cast<std::uint8_t>(next() % 30);
-    const int x0 = 2 + (c % 5) * 5 + int(next() % 5) - 2, y0 = 4 + (c / 5) * 12 + int(next() % 5) - 2;
-    for (int y = std::max(0, y0); y < std::min(kSide, y0 + 8); ++y)
-      for (int x = std::max(0, x0); x < std::min(kSide, x0 + 8); ++x) img[y * kSide + x] = 255;
-  }
-}
-
-// `count` synthetic images and labels written as IDX files in `tmp`.
-struct SyntheticFiles {
-  std::vector<std::uint8_t> pixels, labels;
-  std::string images_path, labels_path;
-};
-SyntheticFiles write_synthetic(TempDir& tmp, int count, std::uint64_t seed) {
-  SyntheticFiles f;
-  make_synthetic(count, seed, f.pixels, f.labels);
-  f.images_path = tmp.file("images.idx");
-  f.labels_path = tmp.file("labels.idx");
-  data::write_idx_images(f.images_path, count, kSide, kSide, f.pixels);
-  data::write_idx_labels(f.labels_path, f.labels);
-  return f;
-}
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "base/error.h"
 #include "engine/model_file.h"
 #include "engine/network.h"
+#include "train/checkpoint.h"
 #include "train/trainer.h"
 
 using namespace blnk;
@@ -106,15 +107,15 @@ TEST_CASE("an interrupted run resumed from its checkpoint ends with exactly the 
   };
   CHECK(part.run(callbacks) == TrainOutcome::interrupted);
 
-  const ModelFile saved = read_model_file(ckpt);
-  Network resumed = network_from(saved, ckpt);
-  TrainConfig restored = config_from_checkpoint(saved, ckpt);
+  const Checkpoint saved = read_checkpoint(ckpt);
+  Network resumed = network_from(saved.file, ckpt);
+  TrainConfig restored = saved.config;
   CHECK(restored.seed == cfg.seed);
   CHECK(restored.lr_schedule == cfg.lr_schedule);
   CHECK(restored.ema_momentum == cfg.ema_momentum);
   restored.checkpoint_path = ckpt;
   Trainer rest(resumed, restored, set.view(), nullptr);
-  rest.resume_from(saved, ckpt);
+  rest.resume_from(saved);
   CHECK(rest.run({}) == TrainOutcome::finished);
   CHECK(std::equal(resumed.params().begin(), resumed.params().end(), straight.params().begin()));
   CHECK(rest.history().size() == 3);
@@ -144,18 +145,18 @@ TEST_CASE("the learning-rate schedule is applied; a checkpoint of another schedu
   const ModelFile saved = read_model_file(ckpt);
   Network net(kSmallSpec);
   net.init(3);
-  TrainConfig other = config_from_checkpoint(saved, ckpt);
+  TrainConfig other = parse_checkpoint(saved, ckpt).config;
   other.lr_schedule = LrSchedule::constant;
   Trainer trainer(net, other, set.view(), nullptr);
-  CHECK_THROWS_WITH_AS(trainer.resume_from(saved, ckpt), doctest::Contains("other training settings"), Error);
+  CHECK_THROWS_WITH_AS(trainer.resume_from(parse_checkpoint(saved, ckpt)), doctest::Contains("other training settings"), Error);
 
   ModelFile bad = saved;
   bad.set_metadata("optimizer.lr_schedule", "linear");
-  CHECK_THROWS_WITH_AS(config_from_checkpoint(bad, ckpt), doctest::Contains("'optimizer.lr_schedule' is 'linear'"),
+  CHECK_THROWS_WITH_AS(parse_checkpoint(bad, ckpt), doctest::Contains("'optimizer.lr_schedule' is 'linear'"),
                        Error);
   ModelFile bad_average = saved;
   bad_average.set_metadata("train.ema_momentum", "1.5");
-  CHECK_THROWS_WITH_AS(config_from_checkpoint(bad_average, ckpt),
+  CHECK_THROWS_WITH_AS(parse_checkpoint(bad_average, ckpt),
                        doctest::Contains("'train.ema_momentum' is outside [0, 1)"), Error);
   std::filesystem::remove(ckpt);
 }
@@ -177,9 +178,13 @@ TEST_CASE("--ema: the run ends with the moving average of the parameters, and tr
   std::vector<double> expected(plain.params().begin(), plain.params().end());
   Trainer plain_trainer(plain, cfg, set.view(), &test);
   TrainCallbacks follow;
+  int steps = 0;
   follow.on_batch = [&](const BatchProgress&) {
+    ++steps;  // the warm-up: min(m, (1 + n) / (10 + n)) after n steps
+    const double momentum = std::min(double(m), (1.0 + steps) / (10.0 + steps));
     const std::span<const float> p = std::as_const(plain).params();
-    for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = m * expected[i] + (1 - m) * double(p[i]);
+    for (std::size_t i = 0; i < expected.size(); ++i)
+      expected[i] = momentum * expected[i] + (1 - momentum) * double(p[i]);
   };
   plain_trainer.run(follow);
 

@@ -1,0 +1,22 @@
+// Metadata keys of model files that more than one folder reads or writes. Two
+// families with near names and different lives: "train.*" is the state of a run
+// in progress (only in checkpoints, train/checkpoint.cpp), "trained.*" is the
+// provenance of a finished model.
+#pragma once
+
+namespace blnk::metadata {
+
+inline constexpr const char* kBlnkVersion = "blnk.version";
+inline constexpr const char* kTestAccuracy = "test.accuracy";  // fraction 0..1 on the test set
+inline constexpr const char* kTestImages = "test.images";
+inline constexpr const char* kTrainedBy = "trained.by";
+inline constexpr const char* kTrainedDate = "trained.date";
+inline constexpr const char* kTrainedImages = "trained.images";
+inline constexpr const char* kTrainedEpochs = "trained.epochs";
+inline constexpr const char* kTrainedSeed = "trained.seed";
+inline constexpr const char* kTrainedInit = "trained.init";
+inline constexpr const char* kTrainedAugment = "trained.augment";
+inline constexpr const char* kTrainedLrSchedule = "trained.lr_schedule";
+inline constexpr const char* kTrainedEmaMomentum = "trained.ema_momentum";
+
+}  // namespace blnk::metadata

@@ -1,0 +1,248 @@
+// Checkpoints and provenance (see checkpoint.h).
+#include "train/checkpoint.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "base/error.h"
+#include "engine/model_metadata.h"
+#include "train/history_csv.h"
+
+namespace blnk::train {
+namespace {
+
+// The state of a run in progress (checkpoints only).
+constexpr const char* kEpoch = "train.epoch";
+constexpr const char* kBatch = "train.batch";
+constexpr const char* kPartialLoss = "train.partial_loss";
+constexpr const char* kPartialCorrect = "train.partial_correct";
+constexpr const char* kStep = "train.step";
+constexpr const char* kEpochs = "train.epochs";
+constexpr const char* kBatchSize = "train.batch_size";
+constexpr const char* kSeed = "train.seed";
+constexpr const char* kThreads = "train.threads";
+constexpr const char* kValSplit = "train.val_split";
+constexpr const char* kAugment = "train.augment";
+constexpr const char* kEmaMomentum = "train.ema_momentum";
+constexpr const char* kSamples = "train.samples";
+constexpr const char* kDataCrc = "train.data_crc";
+constexpr const char* kHistory = "train.history";
+constexpr const char* kOptimizerName = "optimizer.name";
+constexpr const char* kLrSchedule = "optimizer.lr_schedule";
+constexpr const char* kLearningRate = "optimizer.learning_rate";
+constexpr const char* kBeta1 = "optimizer.beta1";
+constexpr const char* kBeta2 = "optimizer.beta2";
+constexpr const char* kEpsilon = "optimizer.epsilon";
+constexpr const char* kMomentum = "optimizer.momentum";
+constexpr const char* kAverageTensor = "train/average";
+constexpr const char* kOptimizerTensorPrefix = "optimizer/";
+
+// Exact text form of a double (hex float), so checkpoints restore bits, not approximations.
+std::string exact(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%a", v);
+  return buf;
+}
+
+std::string readable(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+const std::string& need(const ModelFile& file, const char* key, const std::string& name) {
+  const std::string* v = file.find_metadata(key);
+  if (!v) throw Error(name + ": not a training checkpoint (no '" + key + "')");
+  return *v;
+}
+
+double need_number(const ModelFile& file, const char* key, const std::string& name) {
+  const std::string& text = need(file, key, name);
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(v))
+    throw Error(name + ": checkpoint value '" + key + "' is not a number");
+  return v;
+}
+
+// Checkpoints written before a setting existed do not have it: its default then.
+double number_or(const ModelFile& file, const char* key, double fallback, const std::string& name) {
+  return file.find_metadata(key) ? need_number(file, key, name) : fallback;
+}
+
+}  // namespace
+
+std::uint32_t data_fingerprint(const LabelledImages& data, std::size_t image_size) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  const std::size_t pixels = std::size_t(data.count) * image_size;
+  // zlib takes 32-bit lengths: feed the pixels in pieces.
+  constexpr std::size_t kPiece = std::size_t(1) << 30;
+  for (std::size_t at = 0; at < pixels; at += kPiece)
+    crc = crc32(crc, data.pixels + at, uInt(std::min(kPiece, pixels - at)));
+  crc = crc32(crc, data.labels, uInt(data.count));
+  return std::uint32_t(crc);
+}
+
+ModelFile checkpoint_file(const Network& net, Optimizer& optimizer, const std::vector<float>& average,
+                          const TrainConfig& config, const TrainPosition& position, int samples,
+                          std::uint32_t data_crc, const std::vector<EpochStats>& history) {
+  ModelFile file = model_file_of(net);
+  for (const OptimizerSlot& slot : optimizer.slots())
+    file.tensors.push_back({kOptimizerTensorPrefix + slot.name, {int(slot.values->size())}, *slot.values});
+  if (!average.empty()) file.tensors.push_back({kAverageTensor, {int(average.size())}, average});
+  std::string history_text;
+  for (const EpochStats& e : history) history_text += history_csv_row(e, CsvPrecision::exact);
+  const OptimizerConfig& o = config.optimizer;
+  const std::pair<const char*, std::string> entries[] = {
+      {kEpoch, std::to_string(position.epoch)},
+      {kBatch, std::to_string(position.batch)},
+      {kPartialLoss, exact(position.partial_loss)},
+      {kPartialCorrect, std::to_string(position.partial_correct)},
+      {kStep, std::to_string(position.step)},
+      {kEpochs, std::to_string(config.epochs)},
+      {kBatchSize, std::to_string(config.batch_size)},
+      {kSeed, std::to_string(config.seed)},
+      {kThreads, std::to_string(config.threads)},
+      {kValSplit, exact(config.val_split)},
+      {kAugment, config.augment ? "1" : "0"},
+      {kEmaMomentum, exact(config.ema_momentum)},
+      {kSamples, std::to_string(samples)},
+      {kDataCrc, std::to_string(data_crc)},
+      {kOptimizerName, o.name},
+      {kLrSchedule, lr_schedule_name(config.lr_schedule)},
+      {kLearningRate, exact(o.learning_rate)},
+      {kBeta1, exact(o.beta1)},
+      {kBeta2, exact(o.beta2)},
+      {kEpsilon, exact(o.epsilon)},
+      {kMomentum, exact(o.momentum)},
+      {kHistory, history_text},
+  };
+  for (const auto& [k, v] : entries) file.set_metadata(k, v);
+  return file;
+}
+
+Checkpoint parse_checkpoint(ModelFile file, const std::string& name) {
+  Checkpoint c;
+  c.name = name;
+  TrainConfig& t = c.config;
+  t.epochs = int(need_number(file, kEpochs, name));
+  t.batch_size = int(need_number(file, kBatchSize, name));
+  const std::string& seed = need(file, kSeed, name);
+  const auto [end, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), t.seed);
+  if (ec != std::errc() || end != seed.data() + seed.size())
+    throw Error(name + ": checkpoint value '" + kSeed + "' is not a number");
+  t.threads = int(need_number(file, kThreads, name));
+  t.val_split = need_number(file, kValSplit, name);
+  t.augment = need(file, kAugment, name) == "1";
+  t.ema_momentum = float(number_or(file, kEmaMomentum, 0.0, name));
+  if (!(t.ema_momentum >= 0.0f && t.ema_momentum < 1.0f))
+    throw Error(name + ": checkpoint value '" + kEmaMomentum + "' is outside [0, 1)");
+  t.optimizer.name = need(file, kOptimizerName, name);
+  const std::string* stored_schedule = file.find_metadata(kLrSchedule);
+  const std::string schedule = stored_schedule ? *stored_schedule : "constant";
+  if (schedule != "constant" && schedule != "cosine")
+    throw Error(name + ": checkpoint value '" + kLrSchedule + "' is '" + schedule + "' (constant or cosine)");
+  t.lr_schedule = parse_lr_schedule(schedule);
+  t.optimizer.learning_rate = float(need_number(file, kLearningRate, name));
+  t.optimizer.beta1 = float(need_number(file, kBeta1, name));
+  t.optimizer.beta2 = float(need_number(file, kBeta2, name));
+  t.optimizer.epsilon = float(need_number(file, kEpsilon, name));
+  t.optimizer.momentum = float(need_number(file, kMomentum, name));
+
+  TrainPosition& p = c.position;
+  p.epoch = int(need_number(file, kEpoch, name));
+  p.batch = int(need_number(file, kBatch, name));
+  p.partial_loss = need_number(file, kPartialLoss, name);
+  p.partial_correct = int(need_number(file, kPartialCorrect, name));
+  p.step = std::int64_t(need_number(file, kStep, name));
+  c.samples = int(need_number(file, kSamples, name));
+  if (const std::string* crc = file.find_metadata(kDataCrc)) c.data_crc = std::uint32_t(std::strtoul(crc->c_str(), nullptr, 10));
+  const auto runs = parse_history_csv(need(file, kHistory, name), name + " (its history)");
+  if (runs.size() > 1) throw Error(name + ": the checkpoint's history holds more than one run");
+  if (!runs.empty()) c.history = runs[0];
+  if (p.epoch < 0 || p.batch < 0 || p.step < 0 || int(c.history.size()) != p.epoch || c.samples < 1)
+    throw Error(name + ": the checkpoint's training position is inconsistent");
+  c.file = std::move(file);
+  return c;
+}
+
+Checkpoint read_checkpoint(const std::string& path) { return parse_checkpoint(read_model_file(path), path); }
+
+std::vector<std::string> resume_conflicts(const Checkpoint& checkpoint, const ResumeRequest& request) {
+  std::vector<std::string> conflicts;
+  const TrainConfig& saved = checkpoint.config;
+  const TrainConfig& asked = request.asked;
+  auto given = [&](const char* option) {
+    return std::find(request.given.begin(), request.given.end(), option) != request.given.end();
+  };
+  auto differs = [&](const char* option, const std::string& was, const std::string& now) {
+    if (given(option) && was != now)
+      conflicts.push_back("--" + std::string(option) + ": the checkpoint was made with " + was + ", this command asks for " + now);
+  };
+  if (request.spec_given) {
+    std::string asked_spec;  // in the canonical form the checkpoint stores
+    try {
+      asked_spec = Network(request.spec, checkpoint.file.input).spec();
+    } catch (const Error&) {
+      asked_spec = request.spec;
+    }
+    if (asked_spec != checkpoint.file.spec)
+      conflicts.push_back("--arch: the checkpoint holds " + checkpoint.file.spec + ", this command asks for " + request.spec);
+  }
+  differs("batch-size", std::to_string(saved.batch_size), std::to_string(asked.batch_size));
+  differs("seed", std::to_string(saved.seed), std::to_string(asked.seed));
+  differs("optimizer", saved.optimizer.name, asked.optimizer.name);
+  differs("momentum", readable(saved.optimizer.momentum), readable(asked.optimizer.momentum));
+  differs("lr-schedule", lr_schedule_name(saved.lr_schedule), lr_schedule_name(asked.lr_schedule));
+  differs("val-split", readable(saved.val_split), readable(asked.val_split));
+  differs("augment", saved.augment ? "--augment" : "no --augment", asked.augment ? "--augment" : "no --augment");
+  differs("ema", readable(saved.ema_momentum), readable(asked.ema_momentum));
+  return conflicts;
+}
+
+Network read_init_model(const std::string& path, std::string& spec, const std::string& spec_option) {
+  Network init = network_from(read_model_file(path), path);
+  if (spec.empty()) spec = init.spec();
+  if (Network(spec, init.input_shape()).spec() != init.spec())
+    throw Error(path + ": its model (" + init.spec() + ") is not the one " + spec_option + " asks for (" + spec +
+                "): leave out " + spec_option + ", or give the model's own spec");
+  return init;
+}
+
+void start_from(Network& net, const Network& init, const std::string& path) {
+  if (init.input_shape() != net.input_shape())
+    throw Error(path + ": the model takes " + init.input_shape().str() + " inputs, the training images are " +
+                net.input_shape().str());
+  const auto from = init.params();
+  std::copy(from.begin(), from.end(), net.params().begin());
+}
+
+ModelFile trained_model_file(const Network& net, const TrainConfig& config, const Provenance& provenance,
+                             const std::vector<EpochStats>& history) {
+  using namespace metadata;
+  ModelFile model = model_file_of(net);
+  model.set_metadata(kBlnkVersion, provenance.version);
+  if (!provenance.by.empty()) model.set_metadata(kTrainedBy, provenance.by);
+  if (!provenance.date.empty()) model.set_metadata(kTrainedDate, provenance.date);
+  if (!provenance.images.empty()) model.set_metadata(kTrainedImages, provenance.images);
+  model.set_metadata(kTrainedEpochs, std::to_string(config.epochs));
+  model.set_metadata(kTrainedSeed, std::to_string(config.seed));
+  if (!provenance.init.empty()) model.set_metadata(kTrainedInit, provenance.init);
+  model.set_metadata(kTrainedAugment, config.augment ? "yes" : "no");
+  model.set_metadata(kTrainedLrSchedule, lr_schedule_name(config.lr_schedule));
+  if (config.ema_momentum > 0) model.set_metadata(kTrainedEmaMomentum, readable(config.ema_momentum));
+  if (!history.empty() && history.back().test_accuracy >= 0) {
+    char accuracy[32];
+    std::snprintf(accuracy, sizeof accuracy, "%.4f", history.back().test_accuracy);
+    model.set_metadata(kTestAccuracy, accuracy);
+    if (!provenance.test_images.empty()) model.set_metadata(kTestImages, provenance.test_images);
+  }
+  return model;
+}
+
+}  // namespace blnk::train

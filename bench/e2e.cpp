@@ -78,7 +78,7 @@ void run_latency(const blnk::data::MnistFiles& files, int runs, int warmup, std:
   const std::size_t image = set.images.image_size();
   blnk::Network net(blnk::kDefaultSpec);
   net.init(seed);
-  blnk::Workspace ws(net, 1, blnk::Purpose::inference);  // as the server plans it
+  blnk::Workspace ws(net, 1, blnk::Mode::inference);  // as the server plans it
   std::vector<float> probs(net.num_classes());
   std::vector<double> us(runs);
   for (int i = 0; i < warmup; ++i) ws.predict(x.data() + (i % set.size()) * image, 1, probs.data());
@@ -111,7 +111,7 @@ void run_batch(const blnk::data::MnistFiles& files, int threads, int batch, int 
   const int slice = (batch + threads - 1) / threads;
   const int classes = net.num_classes();
   std::vector<std::unique_ptr<blnk::Workspace>> ws;
-  for (int t = 0; t < threads; ++t) ws.push_back(std::make_unique<blnk::Workspace>(net, slice, blnk::Purpose::inference));
+  for (int t = 0; t < threads; ++t) ws.push_back(std::make_unique<blnk::Workspace>(net, slice, blnk::Mode::inference));
   std::vector<float> probs(std::size_t(count) * classes);
   auto pass = [&](int images) {
     for (int b = 0; b < images; b += batch) {

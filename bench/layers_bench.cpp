@@ -213,7 +213,7 @@ void net_train_step(benchmark::State& state, int threads) {
         grads[0][i] = g;
       }
     }
-    adam->step(net.params(), grads[0], threads);
+    adam->step(net.mutable_params(), grads[0], threads);
     ++step;
   }
   state.counters["images/s"] = benchmark::Counter(double(state.iterations()) * n, benchmark::Counter::kIsRate);

@@ -229,7 +229,7 @@ void copy_params(const ModelFile& file, Network& net, const std::string& name) {
     if (t->shape != info.shape)
       throw Error(name + ": tensor '" + info.name + "' has shape " + shape_text(t->shape) +
                   ", the spec needs " + shape_text(info.shape));
-    std::copy(t->data.begin(), t->data.end(), net.params().begin() + std::ptrdiff_t(info.offset));
+    std::copy(t->data.begin(), t->data.end(), net.mutable_params().begin() + std::ptrdiff_t(info.offset));
   }
 }
 

@@ -101,15 +101,15 @@ std::string Network::summary() const {
   return out;
 }
 
-Workspace::Workspace(const Network& net, int max_batch, Purpose purpose)
+Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
     : net_(net), max_batch_(max_batch), purpose_(purpose) {
   if (max_batch < 1 || max_batch > kMaxBatch)
     throw Error("workspace: batch size must be from 1 to " + std::to_string(kMaxBatch) +
                 ", got " + std::to_string(max_batch));
-  planned_ = purpose == Purpose::inference ? std::min(max_batch, kInferenceChunk) : max_batch;
+  planned_ = purpose == Mode::inference ? std::min(max_batch, kInferenceChunk) : max_batch;
   max_batch = planned_;  // every buffer below holds planned_ samples
   const auto& layers = net.layers();
-  const bool shared_cache = purpose == Purpose::inference;
+  const bool shared_cache = purpose == Mode::inference;
   std::size_t largest = net.input_shape().size();
   std::size_t largest_cache = 0;
   std::size_t bytes = 0;
@@ -153,7 +153,7 @@ const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t 
   if (n < 1 || n > planned_)
     throw Error("workspace: batch of " + std::to_string(n) + " samples, planned for at most " +
                 std::to_string(planned_));
-  if (mode == Mode::training && purpose_ != Purpose::training)
+  if (mode == Mode::training && purpose_ != Mode::training)
     throw Error("workspace: planned for inference, cannot run in training mode");
   input_ = x;
   n_ = n;
@@ -186,7 +186,7 @@ const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t 
 }
 
 void Workspace::backward(float* grads) {
-  if (purpose_ != Purpose::training || mode_ != Mode::training || !input_)
+  if (purpose_ != Mode::training || mode_ != Mode::training || !input_)
     throw Error("workspace: backward() needs a training workspace and a forward() in training mode first");
   const auto& layers = net_.layers();
   const float* params = net_.params().data();

@@ -43,7 +43,7 @@ class Network {
   std::size_t param_count() const { return params_.size(); }
   // Writable parameters. Taking them counts as a change: workspaces redo the layers'
   // prepared data (layers/layer.h) at their next forward. Take them anew for each change.
-  std::span<float> params() {
+  std::span<float> mutable_params() {
     ++params_version_;
     return params_;
   }
@@ -68,16 +68,16 @@ class Network {
   std::uint64_t params_version_ = 0;
 };
 
-// What a workspace is planned for. An inference workspace shares one cache region
-// among all layers (no cache has to survive until a backward pass) and is planned
-// for at most kInferenceChunk samples: predict() runs larger batches chunk by
-// chunk, which keeps each layer's working set in cache. backward() refuses to run on it.
-enum class Purpose { training, inference };
+// What a workspace is planned for (the layers' Mode, layers/layer.h). An inference
+// workspace shares one cache region among all layers (no cache has to survive until
+// a backward pass) and is planned for at most kInferenceChunk samples: predict() runs
+// larger batches chunk by chunk, which keeps each layer's working set in cache.
+// backward() refuses to run on it.
 inline constexpr int kInferenceChunk = 1;
 
 class Workspace {
  public:
-  Workspace(const Network& net, int max_batch, Purpose purpose = Purpose::training);
+  Workspace(const Network& net, int max_batch, Mode purpose = Mode::training);
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
 
@@ -108,7 +108,7 @@ class Workspace {
   const Network& net_;
   int max_batch_;
   int planned_;  // rows of every buffer
-  Purpose purpose_;
+  Mode purpose_;
   AlignedBuffer memory_;
   std::vector<float*> outputs_;       // outputs_[i]: layer i's output buffer (planned, out_i)
   std::vector<const float*> acts_;    // acts_[i]: layer i's output in the last forward (its

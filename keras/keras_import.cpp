@@ -59,7 +59,7 @@ ModelFile import_here(const std::string& path) {
       throw Error(path + ": " + e.what());
     }
   }();
-  std::span<float> params = net.params();
+  std::span<float> params = net.mutable_params();
   for (std::size_t i = 0; i < plan.weighted.size(); ++i) {
     const WeightedLayer& layer = plan.weighted[i];
     const std::size_t base = net.layer_param_offset(layer.blnk_layer);

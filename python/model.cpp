@@ -36,7 +36,7 @@ void Model::run(const Pixel* x, int n, float* probs) const {
   std::lock_guard lock(mutex_);
   // Everything that may throw (allocation) happens here, outside the parallel region.
   while (int(workspaces_.size()) < threads) {
-    workspaces_.push_back(std::make_unique<Workspace>(net, kChunk, Purpose::inference));
+    workspaces_.push_back(std::make_unique<Workspace>(net, kChunk, Mode::inference));
     scaled_.emplace_back(std::is_same_v<Pixel, float> ? 0 : kChunk * image);
   }
 #pragma omp parallel for num_threads(threads) schedule(static)

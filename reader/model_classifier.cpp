@@ -15,8 +15,8 @@ namespace blnk::reader {
 
 struct ModelClassifier::Slot {
   Slot(const Network& net, const Network* gate)
-      : workspace(net, 1, Purpose::inference), probabilities(net.num_classes()) {
-    if (gate) gate_workspace = std::make_unique<Workspace>(*gate, 1, Purpose::inference);
+      : workspace(net, 1, Mode::inference), probabilities(net.num_classes()) {
+    if (gate) gate_workspace = std::make_unique<Workspace>(*gate, 1, Mode::inference);
   }
   Workspace workspace;
   std::unique_ptr<Workspace> gate_workspace;

@@ -219,7 +219,7 @@ void start_from(Network& net, const Network& init, const std::string& path) {
     throw Error(path + ": the model takes " + init.input_shape().str() + " inputs, the training images are " +
                 net.input_shape().str());
   const auto from = init.params();
-  std::copy(from.begin(), from.end(), net.params().begin());
+  std::copy(from.begin(), from.end(), net.mutable_params().begin());
 }
 
 ModelFile trained_model_file(const Network& net, const TrainConfig& config, const Provenance& provenance,

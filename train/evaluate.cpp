@@ -93,7 +93,7 @@ Evaluation evaluate(const Network& net, const LabelledImages& set, int threads) 
   std::vector<std::unique_ptr<Workspace>> workspaces;
   std::vector<std::vector<float>> inputs;
   for (int t = 0; t < threads; ++t) {
-    workspaces.push_back(std::make_unique<Workspace>(net, batch, Purpose::inference));
+    workspaces.push_back(std::make_unique<Workspace>(net, batch, Mode::inference));
     inputs.emplace_back(std::size_t(batch) * image_size);
   }
 #pragma omp parallel num_threads(threads)

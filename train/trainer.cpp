@@ -149,7 +149,7 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
   }
   optimizer_->set_learning_rate(scheduled_learning_rate(cfg_.lr_schedule, cfg_.optimizer.learning_rate,
                                                         optimizer_->steps(), total_steps_));
-  optimizer_->step(net_.params(), thread_grads_[0], threads);
+  optimizer_->step(net_.mutable_params(), thread_grads_[0], threads);
   update_average();
 }
 
@@ -170,7 +170,7 @@ void Trainer::update_average() {
 
 void Trainer::swap_average() {
   if (average_.empty()) return;
-  const std::span<float> p = net_.params();
+  const std::span<float> p = net_.mutable_params();
   std::swap_ranges(p.begin(), p.end(), average_.begin());
 }
 
@@ -245,7 +245,7 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
     if (stop() && position_.epoch < cfg_.epochs) return TrainOutcome::interrupted;
   }
   // The run's model is the average (the checkpoint keeps both, for a longer --resume).
-  if (!average_.empty()) std::copy(average_.begin(), average_.end(), net_.params().begin());
+  if (!average_.empty()) std::copy(average_.begin(), average_.end(), net_.mutable_params().begin());
   return TrainOutcome::finished;
 }
 

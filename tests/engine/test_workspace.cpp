@@ -54,7 +54,7 @@ TEST_CASE("an inference workspace gives the training workspace's inference resul
   std::vector<float> x(n * 784);
   Rng rng(3);
   for (float& v : x) v = rng.uniform();
-  Workspace train_ws(net, n), infer_ws(net, n, Purpose::inference);
+  Workspace train_ws(net, n), infer_ws(net, n, Mode::inference);
   std::vector<float> a(n * 10), b(n * 10);
   train_ws.predict(x.data(), n, a.data());
   infer_ws.predict(x.data(), n, b.data());
@@ -73,12 +73,12 @@ TEST_CASE("one network predicts from many threads at once, each with its own wor
   Rng rng(5);
   for (float& v : x) v = rng.uniform();
   std::vector<float> expected(10);
-  Workspace(net, 1, Purpose::inference).predict(x.data(), 1, expected.data());
+  Workspace(net, 1, Mode::inference).predict(x.data(), 1, expected.data());
   std::atomic<int> mismatches{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {
-      Workspace ws(net, 1, Purpose::inference);
+      Workspace ws(net, 1, Mode::inference);
       std::vector<float> p(10);
       for (int i = 0; i < 200; ++i) {
         ws.predict(x.data(), 1, p.data());

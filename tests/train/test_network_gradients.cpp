@@ -33,7 +33,7 @@ struct Fixture {
 
   Fixture() {
     net.init(3);
-    for (float& p : net.params()) p += 0.01f;  // non-zero biases
+    for (float& p : net.mutable_params()) p += 0.01f;  // non-zero biases
     Rng rng(5);
     x.resize(n * net.input_shape().size());
     for (float& v : x) v = rng.uniform();
@@ -64,11 +64,11 @@ TEST_CASE("the default network's gradients match directional central differences
         analytic += double(u[i]) * f.grads[t.offset + i];
       }
       std::vector<float> saved(f.net.params().begin() + t.offset, f.net.params().begin() + t.offset + t.size);
-      for (std::size_t i = 0; i < t.size; ++i) f.net.params()[t.offset + i] = saved[i] + h * u[i];
+      for (std::size_t i = 0; i < t.size; ++i) f.net.mutable_params()[t.offset + i] = saved[i] + h * u[i];
       const double plus = f.loss();
-      for (std::size_t i = 0; i < t.size; ++i) f.net.params()[t.offset + i] = saved[i] - h * u[i];
+      for (std::size_t i = 0; i < t.size; ++i) f.net.mutable_params()[t.offset + i] = saved[i] - h * u[i];
       const double minus = f.loss();
-      std::copy(saved.begin(), saved.end(), f.net.params().begin() + t.offset);
+      std::copy(saved.begin(), saved.end(), f.net.mutable_params().begin() + t.offset);
       const double numeric = (plus - minus) / (2 * h);
       INFO(t.name << " direction " << trial << ": numeric " << numeric << ", analytic " << analytic);
       CHECK(std::abs(numeric - analytic) <= 1e-2 + 3e-2 * std::abs(analytic));
@@ -83,7 +83,7 @@ TEST_CASE("the default network's last layer gradients match element by element")
   for (const TensorInfo& t : f.net.tensors()) {
     if (t.name.rfind("dense_1/", 0) != 0) continue;
     for (std::size_t i = 0; i < t.size; i += 7) {
-      float& p = f.net.params()[t.offset + i];
+      float& p = f.net.mutable_params()[t.offset + i];
       const float saved = p;
       p = saved + h;
       const double plus = f.loss();

@@ -40,7 +40,7 @@ int fuzz_model(const std::uint8_t* data, std::size_t size) {
     BLNK_FUZZ_CHECK(in == file.input);
     // One inference on a blank input, when the network is small enough to be quick.
     if (in.size() <= 4096 && net.param_count() <= (1u << 20) && net.forward_flops() <= 5e7) {
-      Workspace ws(net, 1, Purpose::inference);
+      Workspace ws(net, 1, Mode::inference);
       std::vector<float> x(in.size(), 0.5f), y(net.num_classes());
       ws.predict(x.data(), 1, y.data());
       for (float p : y) BLNK_FUZZ_CHECK(!(p < 0.0f) && !(p > 1.0f + 1e-5f));

@@ -38,7 +38,7 @@ int forward(const std::string& model, const std::string& in_path, const std::str
   const std::size_t n = bytes.size() / (sample * sizeof(float));
   std::vector<float> x(n * sample), logits(n * classes), probs(n * classes);
   std::memcpy(x.data(), bytes.data(), bytes.size());
-  blnk::Workspace ws(net, 1, blnk::Purpose::inference);
+  blnk::Workspace ws(net, 1, blnk::Mode::inference);
   for (std::size_t i = 0; i < n; ++i) {
     const float* y = ws.forward(x.data() + i * sample, 1, blnk::Mode::inference);
     std::copy(y, y + classes, logits.begin() + std::ptrdiff_t(i * classes));

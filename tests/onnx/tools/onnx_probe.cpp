@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = float(images.pixels[i]) * (1.0f / 255.0f);
     const int classes = net.num_classes();
     std::vector<float> probs(std::size_t(images.count) * classes);
-    blnk::Workspace ws(net, kBatch, blnk::Purpose::inference);
+    blnk::Workspace ws(net, kBatch, blnk::Mode::inference);
     for (int first = 0; first < images.count; first += kBatch) {
       const int n = std::min(kBatch, images.count - first);
       ws.predict(x.data() + first * image_size, n, probs.data() + std::size_t(first) * classes);

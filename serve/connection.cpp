@@ -20,6 +20,23 @@ enum class Step { Progress, Wait };
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::size_t kMaxLoggedTarget = 256;
 
+// "the upload is larger than the limit of 10 MiB (10485760 bytes)"
+std::string body_limit_message(std::size_t limit) {
+  std::string m = "the upload is larger than the limit of ";
+  if (limit % kMiB == 0) {
+    append_int(m, static_cast<long long>(limit / kMiB));
+    m.append(" MiB (");
+  } else if (limit % kKiB == 0) {
+    append_int(m, static_cast<long long>(limit / kKiB));
+    m.append(" KiB (");
+  } else {
+    m.push_back('(');
+  }
+  append_int(m, static_cast<long long>(limit));
+  m.append(" bytes)");
+  return m;
+}
+
 void log_access(Connection& c, Protocol& p, int status, std::size_t bytes, double ms) {
   const ServerConfig& config = *p.config;
   if (!config.access_log && config.access_log_file == nullptr) return;
@@ -106,8 +123,7 @@ Step start_body(Connection& c, Protocol& p, std::int64_t now_ms) {
     return Step::Progress;
   }
   if (r.body_kind == BodyKind::Length && r.content_length > config.max_body_bytes) {
-    reject(c, p, 413, "request body larger than the limit of " + std::to_string(config.max_body_bytes) + " bytes",
-           true);
+    reject(c, p, 413, body_limit_message(config.max_body_bytes), true);
     return Step::Wait;
   }
   if (precheck_route(r, c.route) != 0) {
@@ -208,8 +224,7 @@ Step step_body(Connection& c, Protocol& p) {
       reject(c, p, 400, std::string("malformed chunked body: ") + c.chunked.error(), true);
       return Step::Wait;
     case ChunkedDecoder::Result::TooLarge:
-      reject(c, p, 413, "request body larger than the limit of " + std::to_string(p.config->max_body_bytes) + " bytes",
-             true);
+      reject(c, p, 413, body_limit_message(p.config->max_body_bytes), true);
       return Step::Wait;
     case ChunkedDecoder::Result::Done: break;
   }
@@ -270,7 +285,11 @@ void abandon_request(Connection& c, Protocol& p) {
 
 void reject(Connection& c, Protocol& p, int status, std::string_view message, bool linger) {
   if (!c.request_begun) c.request_start = std::chrono::steady_clock::now();
-  Response response = json_error(status, message);
+  // A browser form whose upload is refused before it is read (413, 503) gets the page
+  // with the error, as for any other refused upload, not raw JSON.
+  const bool page = !c.request.method_name.empty() && c.route != nullptr && c.route->id == RouteId::Predict &&
+                    wants_html(c.request);
+  Response response = page ? html_error(status, message, "", *p.context) : json_error(status, message);
   if (status == 503) response.add_header("Retry-After", "1");
   c.linger = c.linger || linger;
   c.head_scan = 0;

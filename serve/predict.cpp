@@ -1,6 +1,7 @@
 // POST /predict: take the image out of the request (multipart field 'upload' or
 // the raw body), classify it under the concurrency limit, and answer JSON or, for a
 // browser form, the page with the result. Failures keep the classifier's status.
+#include <algorithm>
 #include <vector>
 
 #include "reader/answer.h"
@@ -47,6 +48,15 @@ Upload extract_upload(const Request& request) {
       return u;
     }
     u.filename = part->filename;
+    // Several files in one form: refuse clearly rather than read the first in silence
+    // (the page sends each file on its own request and shows each answer).
+    const auto files = std::count_if(parts.begin(), parts.end(), [](const MultipartPart& p) { return p.name == kFieldName; });
+    if (files > 1) {
+      u.status = 400;
+      u.error = "the form has " + std::to_string(files) +
+                " files in the field 'upload': send one image per request (the page sends each file on its own)";
+      return u;
+    }
     if (part->data.empty()) {
       u.status = 400;
       u.error = "no file was uploaded: the field 'upload' is empty";
@@ -79,9 +89,7 @@ bool valid_result(const reader::Classification& c) {
 
 Response error_response(bool html, int status, std::string_view message, std::string_view filename,
                         Context& context) {
-  if (!html) return json_error(status, message);
-  return html_response(status, render_page(context.model_name, context.model_accuracy,
-                                           render_error_html(status, message, filename)));
+  return html ? html_error(status, message, filename, context) : json_error(status, message);
 }
 
 Response json_result(const reader::Classification& c, std::string_view filename, bool with_seen, Context& context) {

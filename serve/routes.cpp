@@ -6,6 +6,7 @@
 #include <charconv>
 #include <exception>
 
+#include "serve/page.h"
 #include "serve/server.h"
 #include "serve/text.h"
 
@@ -137,6 +138,11 @@ Response html_response(int status, std::string body) {
   r.add_header("Referrer-Policy", "no-referrer");
   r.add_header("Cache-Control", "no-store");
   return r;
+}
+
+Response html_error(int status, std::string_view message, std::string_view filename, const Context& context) {
+  return html_response(status, render_page(context.model_name, context.model_accuracy,
+                                           render_error_html(status, message, filename)));
 }
 
 Response handle_index(const Request&, Context& context) { return html_response(200, *context.index_page); }

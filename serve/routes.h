@@ -51,6 +51,8 @@ Response dispatch(const Request& request, const Route* route, Context& context);
 Response json_error(int status, std::string_view message);
 // An HTML page with the security headers every page carries (CSP, nosniff, no framing).
 Response html_response(int status, std::string body);
+// The upload page with an error box: what a browser form gets instead of a JSON error.
+Response html_error(int status, std::string_view message, std::string_view filename, const Context& context);
 
 // The handlers.
 Response handle_index(const Request& request, Context& context);

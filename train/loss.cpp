@@ -10,7 +10,7 @@ namespace blnk::train {
 
 LossResult softmax_cross_entropy(const float* logits, const std::uint8_t* labels, int n,
                                  int classes, int batch_total, float* dlogits) {
-  constexpr int kMaxClasses = 1024;
+  constexpr int kMaxClasses = kMaxLossClasses;
   if (classes < 1 || classes > kMaxClasses) throw Error("loss: unsupported class count");
   LossResult r;
   float probs[kMaxClasses];

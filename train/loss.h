@@ -6,6 +6,8 @@
 
 namespace blnk::train {
 
+inline constexpr int kMaxLossClasses = 1024;
+
 struct LossResult {
   double loss_sum = 0;  // sum over the given samples of -log p(label)
   int correct = 0;      // samples whose argmax is the label

@@ -53,6 +53,12 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
     throw Error("train: the moving-average momentum must be in [0, 1)");
   if (cfg_.augment && net.input_shape().c != 1)
     throw Error("train: --augment needs single-channel images");
+  // Checked here, not in the loss inside the threads' parallel region (an exception
+  // may not leave one: it would terminate the program).
+  if (net.layers().back()->kind() != "Dense" || net.num_classes() > kMaxLossClasses)
+    throw Error("train: the model " + net.spec() + " ends in " + net.output_shape().str() +
+                " values, not in class scores: a classifier ends with a dense layer of one unit per class "
+                "(e.g. ...,flatten,dense10)");
   const int classes = net.num_classes();
   for (const LabelledImages* set : {&train, test})
     if (set)

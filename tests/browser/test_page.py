@@ -277,6 +277,48 @@ def check_fetch_with_js(page, url, digits, shots):
               % (os.path.basename(path), label, r["digit"]))
 
 
+NARROW = (390, 844)  # a phone's width: the page must not scroll sideways
+
+
+def check_several_files_narrow(page, url, digits, shots):
+    """At 390 px, nothing overflows; several files chosen at once get one answer each."""
+    page.send("Emulation.setDeviceMetricsOverride", width=NARROW[0], height=NARROW[1], deviceScaleFactor=1, mobile=True)
+    try:
+        navigate(page, url + "/")
+        overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        check(evaluate(page, overflow) <= 0, "at 390 px the empty page does not overflow (%s px)" % evaluate(page, overflow))
+        node = query(page, "#file")
+        page.send("DOM.setFileInputFiles", nodeId=node, files=[os.path.abspath(p) for p, _ in digits[:2]])
+        answers_js = """Array.from(document.querySelectorAll('#results .one .result:not(.busy)')).map(
+            r => (r.querySelector('.digit') || {}).textContent || 'error')"""
+        deadline = time.monotonic() + RESULT_TIMEOUT
+        answers = []
+        while time.monotonic() < deadline and len(answers) < min(2, len(digits)):
+            answers = evaluate(page, answers_js) or []
+            time.sleep(0.05)
+        expected = [str(label) for _, label in digits[:2]]
+        check(answers == expected, "two files chosen at once get one answer each: %s (got %s)" % (expected, answers))
+        check(evaluate(page, overflow) <= 0, "at 390 px the page with results does not overflow (%s px)"
+              % evaluate(page, overflow))
+        screenshot_width(page, shots, "narrow-several", NARROW[0])
+    finally:
+        page.send("Emulation.setDeviceMetricsOverride", width=VIEWPORT[0], height=VIEWPORT[1],
+                  deviceScaleFactor=1, mobile=False)
+
+
+def screenshot_width(page, directory, name, width):
+    if not directory:
+        return
+    size = page.send("Page.getLayoutMetrics")
+    size = size.get("cssContentSize", size.get("contentSize"))
+    clip = {"x": 0, "y": 0, "width": width, "height": size["height"], "scale": 1}
+    data = page.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)["data"]
+    path = os.path.join(directory, name + ".png")
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(data))
+    print("screenshot:", path, flush=True)
+
+
 def pad_box(page):
     """The drawing pad's content box on screen: left, top, width, height (CSS pixels)."""
     node = query(page, "#pad")
@@ -427,6 +469,7 @@ def main():
 
         check_form_without_js(page, url, digits, args.screenshots)
         check_fetch_with_js(page, url, digits, args.screenshots)
+        check_several_files_narrow(page, url, digits, args.screenshots)
         check_drawing(page, url, args.screenshots)
         check_pad_digits(page, url, args.screenshots)
 

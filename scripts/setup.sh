@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake libeigen3-dev libstb-dev libcxxopts-dev doctest-dev
           libbenchmark-dev zlib1g-dev libhdf5-dev nlohmann-json3-dev
-          pybind11-dev python3-dev python3-numpy)
+          pybind11-dev python3-dev python3-numpy openmpi-bin libopenmpi-dev)
 for arg in "$@"; do
   case "$arg" in
     --test) packages+=(chromium python3 clang libclang-rt-14-dev libomp-14-dev

@@ -21,11 +21,8 @@ configure() {
               "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link $san" "-DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link $san"
               "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined"
               -DBLNK_FUZZ=ON -DBLNK_NATIVE=ON -DBLNK_BUILD_BENCH=OFF -DBLNK_BUILD_TESTS=OFF)
-  # Until the root CMakeLists.txt offers BLNK_FUZZ, a small top-level project adds tests/fuzz.
-  local source=.
-  grep -q BLNK_FUZZ CMakeLists.txt || source=tests/fuzz/standalone
   if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$source" -B "$build" "${args[@]}" >/dev/null
+    cmake -S . -B "$build" "${args[@]}" >/dev/null
   fi
 }
 

@@ -15,15 +15,11 @@ mode=${1:-asan}
 shift || true
 jobs=${SANITIZE_JOBS:-2}
 common=(-DBLNK_NATIVE=ON -DBLNK_BUILD_BENCH=OFF -DBLNK_BUILD_TESTS=ON)
-# The fuzz corpus replay and regression tests (tests/fuzz) belong to the suite; until
-# tests/CMakeLists.txt adds them, a small top-level project does.
-source=.
-grep -q "add_subdirectory(fuzz)" tests/CMakeLists.txt || { source=tests/fuzz/standalone; common+=(-DBLNK_FUZZ=OFF); }
 
 run_asan() {
   local dir=build-asan
   [ -f "$dir/CMakeCache.txt" ] ||
-    cmake -S "$source" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLNK_SANITIZE=ON "${common[@]}" >/dev/null
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLNK_SANITIZE=ON "${common[@]}" >/dev/null
   cmake --build "$dir" -j"$jobs"
   # halt_on_error: the first report fails the test; leaks are reported at exit.
   ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1 \
@@ -38,7 +34,7 @@ run_tsan() {
   # static TSan runtime defines it too: the linker keeps the test's (which calls
   # malloc, which TSan intercepts). clang 14's shared TSan runtime crashes at start.
   [ -f "$dir/CMakeCache.txt" ] ||
-    cmake -S "$source" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
       "-DCMAKE_CXX_FLAGS=-fsanitize=thread -fno-omit-frame-pointer -Wno-unknown-warning-option" "-DCMAKE_C_FLAGS=-fsanitize=thread" \
       "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -Wl,--allow-multiple-definition" "${common[@]}" >/dev/null
   cmake --build "$dir" -j"$jobs"

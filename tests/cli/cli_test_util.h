@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "png_test_util.h"
+#include "test_data.h"
 
 #include <algorithm>
 #include <atomic>
@@ -50,10 +51,7 @@ inline std::string blnk_binary() {
 
 inline std::string bundled_model() { return std::string(BLNK_SOURCE_DIR) + "/models/mnist.blnk"; }
 
-inline std::string mnist_dir() {
-  const char* env = std::getenv("BLNK_DATA_DIR");
-  return env && *env ? env : std::string(BLNK_SHARED_DATA_DIR) + "/mnist";
-}
+using blnk::testing::mnist_dir;
 
 // A fresh directory under the system temp dir, removed at scope exit.
 class TempDir {
@@ -312,7 +310,7 @@ inline const std::optional<MnistTest>& mnist_test() {
 
 inline bool have_mnist() {
   if (mnist_test()) return true;
-  MESSAGE("SKIPPED: no MNIST test files in " << mnist_dir() << " (set BLNK_DATA_DIR)");
+  blnk::testing::skip_test("no MNIST test files in " + mnist_dir() + " (set BLNK_DATA_DIR)");
   return false;
 }
 

@@ -84,11 +84,8 @@ TEST_CASE("floor: MNIST test images as PNG files through predict agree with eval
 }
 
 TEST_CASE("floor: at least 90% of the photographed digits in shared/data/photo-digits") {
-  const std::string dir = std::string(BLNK_SHARED_DATA_DIR) + "/photo-digits";
-  if (!std::filesystem::is_directory(dir)) {
-    MESSAGE("SKIPPED: no " << dir);
-    return;
-  }
+  const std::string dir = blnk::testing::shared_data_dir("photo-digits");
+  if (!blnk::testing::have_data(dir)) return;
   TempDir tmp("photos");
   const RunResult p = run_blnk({"predict", "--json", dir}, tmp);
   REQUIRE_MESSAGE(p.status <= 1, p.err);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "test_data.h"
 #include "data/gzip.h"
 #include "data/idx.h"
 #include "data_test_util.h"
@@ -201,12 +202,8 @@ TEST_CASE("idx: find_mnist_files accepts .gz, plain and the dot spelling, and li
 }
 
 TEST_CASE("idx: the real MNIST files, when present") {
-  const char* env = std::getenv("BLNK_DATA_DIR");
-  const std::string dir = env ? std::string(env) : std::string(BLNK_SHARED_DATA_DIR) + "/mnist";
-  if (!std::filesystem::is_directory(dir)) {
-    MESSAGE("skipped: no MNIST directory at " << dir << " (set BLNK_DATA_DIR)");
-    return;
-  }
+  const std::string dir = blnk::testing::mnist_dir();
+  if (!blnk::testing::have_data(dir, "set BLNK_DATA_DIR")) return;
   const MnistFiles f = find_mnist_files(dir);
   const Dataset test = load_dataset(f.test_images, f.test_labels);
   CHECK(test.size() == 10000);

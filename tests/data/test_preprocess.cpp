@@ -8,6 +8,7 @@
 #include <numeric>
 #include <thread>
 
+#include "test_data.h"
 #include "data/idx.h"
 #include "data/image.h"
 #include "data/image_write.h"
@@ -422,11 +423,8 @@ TEST_CASE("preprocess: re-entrant: threads with their own workspaces agree with 
 }
 
 TEST_CASE("preprocess: MNIST test digits through PNG come out nearly unchanged") {
-  const std::string path = std::string(BLNK_SHARED_DATA_DIR) + "/mnist/t10k-images-idx3-ubyte.gz";
-  if (!std::filesystem::exists(path)) {
-    MESSAGE("skipped: no MNIST test images at " << path);
-    return;
-  }
+  const std::string path = blnk::testing::shared_data_dir("mnist/t10k-images-idx3-ubyte.gz");
+  if (!blnk::testing::have_data(path)) return;
   const IdxImages im = read_idx_images(path);
   constexpr int kImages = 1000;
   PreprocessWorkspace ws;
@@ -446,11 +444,8 @@ TEST_CASE("preprocess: MNIST test digits through PNG come out nearly unchanged")
 }
 
 TEST_CASE("preprocess: every photo digit gives a digit") {
-  const std::string dir = std::string(BLNK_SHARED_DATA_DIR) + "/photo-digits";
-  if (!std::filesystem::is_directory(dir)) {
-    MESSAGE("skipped: no photo digits at " << dir);
-    return;
-  }
+  const std::string dir = blnk::testing::shared_data_dir("photo-digits");
+  if (!blnk::testing::have_data(dir)) return;
   PreprocessWorkspace ws;
   int count = 0, found = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

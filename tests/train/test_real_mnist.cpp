@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "test_data.h"
 #include "data/idx.h"
 #include "engine/network.h"
 #include "layers/registry.h"
@@ -15,13 +16,10 @@
 using namespace blnk;
 
 TEST_CASE("real MNIST: one epoch on 20,000 images reaches 95% test accuracy") {
-  const char* env = std::getenv("BLNK_DATA_DIR");
-  const std::string dir = env && *env ? env : std::string(BLNK_SHARED_DATA_DIR) + "/mnist";
-  if (!std::filesystem::exists(dir + "/t10k-images-idx3-ubyte.gz") &&
-      !std::filesystem::exists(dir + "/t10k-images-idx3-ubyte")) {
-    MESSAGE("SKIPPED: no MNIST files in " << dir << " (set BLNK_DATA_DIR)");
+  const std::string dir = testing::mnist_dir();
+  if (!std::filesystem::exists(dir + "/t10k-images-idx3-ubyte") &&
+      !testing::have_data(dir + "/t10k-images-idx3-ubyte.gz", "set BLNK_DATA_DIR"))
     return;
-  }
   const data::MnistFiles files = data::find_mnist_files(dir);
   data::Dataset train = data::load_dataset(files.train_images, files.train_labels);
   const data::Dataset test = data::load_dataset(files.test_images, files.test_labels);

@@ -8,9 +8,11 @@
 
 namespace blnk {
 
-// splitmix64's finaliser: a bijective mix of 64 bits.
+inline constexpr std::uint64_t kGoldenGamma = 0x9e3779b97f4a7c15ull;  // splitmix64's increment
+
+// splitmix64: one step (add the golden gamma) and its finaliser, a bijective mix of 64 bits.
 inline std::uint64_t mix64(std::uint64_t z) {
-  z += 0x9e3779b97f4a7c15ull;
+  z += kGoldenGamma;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return z ^ (z >> 31);
@@ -19,6 +21,11 @@ inline std::uint64_t mix64(std::uint64_t z) {
 // A well-mixed value for a (key, counter) pair.
 inline std::uint64_t hash_u64(std::uint64_t key, std::uint64_t counter) {
   return mix64(key ^ mix64(counter));
+}
+
+// The k-th uniform double in [0, 1) of a key's stream (53 random bits).
+inline double uniform_of(std::uint64_t key, int k) {
+  return double(mix64(key + std::uint64_t(k) * kGoldenGamma) >> 11) / 9007199254740992.0;
 }
 
 // Combines keys, e.g. key_of(seed, step, layer).

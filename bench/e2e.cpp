@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "data/pixels.h"
 #include "data/idx.h"
 #include "base/error.h"
 #include "engine/network.h"
@@ -45,7 +46,7 @@ double peak_rss_mb() {
 // Pixels v -> v/255, as the trainer and evaluate() feed them.
 std::vector<float> to_floats(const blnk::data::IdxImages& images, int count) {
   std::vector<float> x(std::size_t(count) * images.image_size());
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] = float(images.pixels[i]) * (1.0f / 255.0f);
+  blnk::data::bytes_to_units(images.pixels.data(), x.size(), x.data());
   return x;
 }
 

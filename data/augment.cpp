@@ -5,19 +5,18 @@
 #include <cmath>
 #include <numbers>
 
+#include "base/rng.h"
+#include "data/pixels.h"
+
 namespace blnk::data {
 
 namespace {
 
-constexpr std::uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ull;  // splitmix64's increment
 constexpr int kParamCount = 8;
-constexpr float kInv255 = 1.0f / 255.0f;
-constexpr double kTwoTo53 = 9007199254740992.0;
 
-// The k-th uniform number in [0, 1) for a key.
-double uniform(std::uint64_t key, int k) {
-  return static_cast<double>(splitmix64(key + static_cast<std::uint64_t>(k + 1) * kGoldenGamma) >> 11) / kTwoTo53;
-}
+// The k-th uniform number in [0, 1) for a key (the streams' first element is skipped,
+// as it always was: augmentations stay what they were).
+double uniform(std::uint64_t key, int k) { return uniform_of(key, k + 1); }
 
 float in_range(double u, float lo, float hi) { return static_cast<float>(lo + (hi - lo) * u); }
 
@@ -47,13 +46,6 @@ void blend_with_neighbourhood(float* v, int rows, int cols, float t, Neighbourho
 }
 
 }  // namespace
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += kGoldenGamma;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 AugmentParams augment_params(std::uint64_t key, const AugmentOptions& opt) {
   double u[kParamCount];
@@ -96,7 +88,7 @@ void augment_digit(const std::uint8_t* src, int rows, int cols, float* dst, std:
       const float wx = static_cast<float>(sx - fx), wy = static_cast<float>(sy - fy);
       const float top = pixel(x0, y0) + wx * (pixel(x0 + 1, y0) - pixel(x0, y0));
       const float bottom = pixel(x0, y0 + 1) + wx * (pixel(x0 + 1, y0 + 1) - pixel(x0, y0 + 1));
-      dst[y * cols + x] = (top + wy * (bottom - top)) * kInv255;
+      dst[y * cols + x] = unit_of_byte(top + wy * (bottom - top));
     }
   }
   if (rows * cols > kMaxPenPixels) return;

@@ -41,8 +41,4 @@ inline constexpr int kMaxPenPixels = 64 * 64;
 void augment_digit(const std::uint8_t* src, int rows, int cols, float* dst, std::uint64_t key,
                    const AugmentOptions& opt);
 
-// splitmix64: the counter-based generator behind the keys (also usable to
-// derive a key from (seed, epoch, index)).
-std::uint64_t splitmix64(std::uint64_t x);
-
 }  // namespace blnk::data

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "data/pixels.h"
 #include "base/file_io.h"
 #include "base/error.h"
 
@@ -72,7 +73,7 @@ std::vector<std::uint8_t> encode_bmp(std::span<const std::uint8_t> pixels, int w
 std::vector<std::uint8_t> float_to_u8(std::span<const float> pixels) {
   std::vector<std::uint8_t> out(pixels.size());
   for (std::size_t i = 0; i < pixels.size(); ++i) {
-    out[i] = static_cast<std::uint8_t>(std::lround(std::clamp(pixels[i], 0.0f, 1.0f) * 255.0f));
+    out[i] = byte_of_unit(pixels[i]);
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cmath>
 
+#include "data/pixels.h"
 #include "data/preprocess_internal.h"
 #include "base/error.h"
 
@@ -100,7 +101,7 @@ Preprocessed no_digit(Preprocessed out, std::string why) {
 std::array<std::uint8_t, kDigitPixels> Preprocessed::to_u8() const {
   std::array<std::uint8_t, kDigitPixels> out{};
   for (int i = 0; i < kDigitPixels; ++i) {
-    out[i] = static_cast<std::uint8_t>(std::lround(std::clamp(pixels[i], 0.0f, 1.0f) * 255.0f));
+    out[i] = byte_of_unit(pixels[i]);
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "data/pixels.h"
 #include "base/error.h"
 
 namespace blnk::python {
@@ -50,7 +51,7 @@ void Model::run(const Pixel* x, int n, float* probs) const {
       input = src;
     } else {
       float* dst = scaled_[t].data();
-      for (std::size_t i = 0; i < std::size_t(m) * image; ++i) dst[i] = float(src[i]) * (1.0f / 255.0f);
+      data::bytes_to_units(src, std::size_t(m) * image, dst);
       input = dst;
     }
     workspaces_[t]->predict(input, m, probs + std::size_t(first) * classes);

@@ -17,11 +17,12 @@ ALLOWED = {
     "engine": {"base", "layers"},
     "data": {"base"},
     "train": {"base", "layers", "engine", "data"},
+    "dist": {"base", "layers", "engine", "data", "train"},
     "reader": {"base", "layers", "engine", "data"},
     "serve": {"base", "reader"},
     "keras": {"base", "layers", "engine", "data"},
     "onnx": {"base", "layers", "engine"},
-    "cli": {"base", "layers", "engine", "data", "train", "reader", "serve", "keras", "onnx"},
+    "cli": {"base", "layers", "engine", "data", "train", "dist", "reader", "serve", "keras", "onnx"},
     "python": {"base", "layers", "engine", "data", "train", "reader"},
     "bench": {"base", "layers", "engine", "data", "train", "reader"},
 }

@@ -40,12 +40,17 @@ void shuffle(std::vector<int>& v, Rng& rng) {
 }  // namespace
 
 Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& train,
-                 const LabelledImages* test)
-    : net_(net), cfg_(config), data_(train), test_(test) {
+                 const LabelledImages* test, GradientExchange* exchange)
+    : net_(net), cfg_(config), data_(train), test_(test), exchange_(exchange ? exchange : &single_process_) {
   if (cfg_.batch_size < 1 || cfg_.batch_size > kMaxBatchSize)
     throw Error("train: the batch size must be from 1 to " + std::to_string(kMaxBatchSize));
   if (cfg_.threads < 1 || cfg_.threads > kMaxThreads)
     throw Error("train: the thread count must be from 1 to " + std::to_string(kMaxThreads));
+  const int ranks = exchange_->ranks();
+  if (ranks > 1 && (cfg_.threads % ranks != 0 || cfg_.threads > cfg_.batch_size))
+    throw Error("train: " + std::to_string(ranks) + " ranks need a thread count of the whole run (" +
+                std::to_string(cfg_.threads) + ") that is a multiple of the ranks and at most the batch size (" +
+                std::to_string(cfg_.batch_size) + ")");
   if (cfg_.epochs < 0) throw Error("train: the epoch count must not be negative");
   if (!(cfg_.val_split >= 0.0 && cfg_.val_split < 1.0))
     throw Error("train: the validation split must be in [0, 1)");
@@ -86,12 +91,14 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
 
   optimizer_ = make_optimizer(cfg_.optimizer, net.param_count());
   if (cfg_.ema_momentum > 0.0f) average_.assign(net.params().begin(), net.params().end());
-  const int threads = std::min(cfg_.threads, cfg_.batch_size);
-  const int slice = (cfg_.batch_size + threads - 1) / threads;
-  for (int t = 0; t < threads; ++t) {
-    workspaces_.push_back(std::make_unique<Workspace>(net, slice));
-    thread_grads_.emplace_back(net.param_count(), 0.0f);
-  }
+  slices_ = std::min(cfg_.threads, cfg_.batch_size);
+  const int threads = slices_ / ranks;
+  first_slice_ = exchange_->rank() * threads;
+  const int slice = (cfg_.batch_size + slices_ - 1) / slices_;
+  for (int t = 0; t < threads; ++t) workspaces_.push_back(std::make_unique<Workspace>(net, slice));
+  grads_stride_ = (net.param_count() + 15) / 16 * 16;
+  slice_grads_.assign(std::size_t(slices_) * grads_stride_, 0.0f);
+  slice_stats_.assign(std::size_t(ranks) * (2 * threads + 1), 0.0);
   batch_x_.assign(std::size_t(cfg_.batch_size) * image_size, 0.0f);
   batch_labels_.assign(cfg_.batch_size, 0);
   order_.reserve(train_indices_.size());
@@ -100,7 +107,7 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   data_crc_ = data_fingerprint(data_, image_size);
 }
 
-void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& correct) {
+void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& correct, bool stop_requested) {
   const int threads = int(workspaces_.size());
   const int slice = workspaces_[0]->max_batch();
   const int classes = net_.num_classes();
@@ -108,14 +115,15 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
   const std::size_t image_size = shape.size();
   const std::uint64_t step_key = key_of(cfg_.seed, kDropoutStream, std::uint64_t(optimizer_->steps()));
   const std::size_t param_count = net_.param_count();
-  double thread_loss[kMaxThreads] = {};
-  int thread_correct[kMaxThreads] = {};
+  // This rank's block of slice_stats_: (loss[threads], correct[threads], stop).
+  double* stats = slice_stats_.data() + std::size_t(exchange_->rank()) * (2 * threads + 1);
   data::AugmentOptions augment_options;
 
 #pragma omp parallel num_threads(threads)
   {
     const int t = omp_get_thread_num();
-    const int lo = std::min(n, t * slice), hi = std::min(n, lo + slice);
+    const int g = first_slice_ + t;  // the slice of the whole batch, over all ranks
+    const int lo = std::min(n, g * slice), hi = std::min(n, lo + slice);
     for (int s = lo; s < hi; ++s) {
       const int index = indices[s];
       const std::uint8_t* src = data_.pixels + std::size_t(index) * image_size;
@@ -128,8 +136,10 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
         for (std::size_t i = 0; i < image_size; ++i) dst[i] = float(src[i]) * (1.0f / 255.0f);
       batch_labels_[s] = data_.labels[index];
     }
-    float* grads = thread_grads_[t].data();
+    float* grads = slice_grads_.data() + std::size_t(g) * grads_stride_;
     std::memset(grads, 0, sizeof(float) * param_count);
+    stats[t] = 0;
+    stats[threads + t] = 0;
     if (lo < hi) {
       Workspace& ws = *workspaces_[t];
       const float* logits = ws.forward(batch_x_.data() + std::size_t(lo) * image_size, hi - lo,
@@ -137,26 +147,43 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
       const LossResult r = softmax_cross_entropy(logits, batch_labels_.data() + lo, hi - lo, classes, n,
                                                  ws.logits_grad());
       ws.backward(grads);
-      thread_loss[t] = r.loss_sum;
-      thread_correct[t] = r.correct;
-    }
-#pragma omp barrier
-    // Sum the threads' gradients into thread 0's, each element in thread order.
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t i = 0; i < std::ptrdiff_t(param_count); ++i) {
-      float g = thread_grads_[0][i];
-      for (int u = 1; u < threads; ++u) g += thread_grads_[u][i];
-      thread_grads_[0][i] = g;
+      stats[t] = r.loss_sum;
+      stats[threads + t] = r.correct;
     }
   }
-  for (int t = 0; t < threads; ++t) {
-    loss_sum += thread_loss[t];
-    correct += thread_correct[t];
+  stats[2 * threads] = stop_requested ? 1.0 : 0.0;
+  if (exchange_->ranks() > 1) {
+    exchange_->all_gather(std::span<float>(slice_grads_));
+    exchange_->all_gather(std::span<double>(slice_stats_));
+  }
+  sum_slice_gradients();
+  // Losses and counts in slice order too (they feed the epoch's figures and the divergence check).
+  stop_agreed_ = false;
+  for (int r = 0; r < exchange_->ranks(); ++r) {
+    const double* block = slice_stats_.data() + std::size_t(r) * (2 * threads + 1);
+    for (int t = 0; t < threads; ++t) {
+      loss_sum += block[t];
+      correct += int(block[threads + t]);
+    }
+    stop_agreed_ = stop_agreed_ || block[2 * threads] != 0.0;
   }
   optimizer_->set_learning_rate(scheduled_learning_rate(cfg_.lr_schedule, cfg_.optimizer.learning_rate,
                                                         optimizer_->steps(), total_steps_));
-  optimizer_->step(net_.mutable_params(), thread_grads_[0], threads);
+  optimizer_->step(net_.mutable_params(), std::span<const float>(slice_grads_.data(), param_count), threads);
   update_average();
+}
+
+void Trainer::sum_slice_gradients() {
+  float* sum = slice_grads_.data();
+  const std::size_t stride = grads_stride_;
+  const int slices = slices_;
+  const std::ptrdiff_t n = std::ptrdiff_t(net_.param_count());
+#pragma omp parallel for num_threads(int(workspaces_.size())) schedule(static)
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    float g = sum[i];
+    for (int u = 1; u < slices; ++u) g += sum[std::size_t(u) * stride + i];
+    sum[i] = g;
+  }
 }
 
 void Trainer::update_average() {
@@ -183,7 +210,9 @@ void Trainer::swap_average() {
 TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
   const int count = int(train_indices_.size());
   const int batches = (count + cfg_.batch_size - 1) / cfg_.batch_size;
-  auto stop = [&] { return callbacks.stop_requested && callbacks.stop_requested->load(); };
+  auto stop_requested = [&] { return callbacks.stop_requested && callbacks.stop_requested->load(); };
+  // Every rank must stop at the same batch: with several, they agree at each batch's exchange.
+  auto stop = [&] { return exchange_->ranks() > 1 ? stop_agreed_ : stop_requested(); };
   while (position_.epoch < cfg_.epochs) {
     order_ = train_indices_;
     Rng shuffle_rng(key_of(cfg_.seed, kShuffleStream, std::uint64_t(position_.epoch)));
@@ -195,7 +224,7 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
     for (int b = first_batch; b < batches; ++b) {
       const int n = std::min(cfg_.batch_size, count - b * cfg_.batch_size);
       const double before = loss_sum;
-      train_batch(order_.data() + std::size_t(b) * cfg_.batch_size, n, loss_sum, correct);
+      train_batch(order_.data() + std::size_t(b) * cfg_.batch_size, n, loss_sum, correct, stop_requested());
       if (!std::isfinite(loss_sum - before))
         throw Error("training diverged: the loss is " + std::to_string(loss_sum - before) + " at epoch " +
                     std::to_string(position_.epoch + 1) + ", batch " + std::to_string(b + 1) +
@@ -227,15 +256,18 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
     e.train_loss = loss_sum / count;
     e.train_accuracy = double(correct) / count;
     e.images_per_second = (count - first_batch * cfg_.batch_size) / std::max(train_seconds, 1e-9);
+    // Every rank evaluates the whole sets (the results do not depend on the thread count),
+    // so that the ranks stay in step and hold the same history.
+    const int eval_threads = std::max(1, cfg_.threads / exchange_->ranks());
     swap_average();
     if (!val_indices_.empty()) {
       const Evaluation v = evaluate(net_, {val_pixels_.data(), val_labels_.data(), int(val_labels_.size())},
-                                    cfg_.threads);
+                                    eval_threads);
       e.val_loss = v.mean_loss;
       e.val_accuracy = v.accuracy();
     }
     if (test_ && test_->count > 0) {
-      const Evaluation t = evaluate(net_, *test_, cfg_.threads);
+      const Evaluation t = evaluate(net_, *test_, eval_threads);
       e.test_loss = t.mean_loss;
       e.test_accuracy = t.accuracy();
     }
@@ -262,7 +294,7 @@ ModelFile Trainer::checkpoint() const {
 }
 
 void Trainer::save_checkpoint() const {
-  if (!cfg_.checkpoint_path.empty()) write_model_file(cfg_.checkpoint_path, checkpoint());
+  if (exchange_->rank() == 0 && !cfg_.checkpoint_path.empty()) write_model_file(cfg_.checkpoint_path, checkpoint());
 }
 
 void Trainer::resume_from(const Checkpoint& c) {

@@ -6,7 +6,9 @@
 // (seed, step, sample), augmentation of (seed, epoch, sample); each thread runs
 // a fixed slice of the batch and gradients are summed in a fixed order. So the
 // same data, seed and thread count give a bit-identical model, and a resumed run
-// ends exactly where an uninterrupted one does.
+// ends exactly where an uninterrupted one does. Over several processes (ranks,
+// train/exchange.h) the slices are shared out and the order kept: N ranks of T
+// threads give the model of one process with N*T threads.
 #pragma once
 
 #include <atomic>
@@ -18,6 +20,7 @@
 #include "engine/model_file.h"
 #include "engine/network.h"
 #include "train/evaluate.h"
+#include "train/exchange.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"
 
@@ -35,6 +38,8 @@ struct TrainConfig {
   // finished run ends with it. 0: off.
   float ema_momentum = 0;
   std::uint64_t seed = 1;
+  // Threads of the whole run, one slice of every batch each: with an exchange over N
+  // ranks, each rank runs threads / N of them (a multiple of N, at most the batch size).
   int threads = 1;
   double val_split = 0;  // fraction of the training set held out for validation
   bool augment = false;
@@ -78,8 +83,10 @@ enum class TrainOutcome { finished, interrupted };
 class Trainer {
  public:
   // `train` is the whole training set; the validation split is taken from it.
+  // `exchange`: the ranks this run is shared with (every rank makes its own Trainer
+  // with the same arguments); null: this process alone. Only rank 0 writes checkpoints.
   Trainer(Network& net, const TrainConfig& config, const LabelledImages& train,
-          const LabelledImages* test);
+          const LabelledImages* test, GradientExchange* exchange = nullptr);
 
   // Continues from a checkpoint written by this trainer (same spec, data and
   // settings: train/checkpoint.h); throws Error when the checkpoint does not fit.
@@ -95,7 +102,10 @@ class Trainer {
   int completed_epochs() const { return position_.epoch; }
 
  private:
-  void train_batch(const int* indices, int n, double& loss_sum, int& correct);
+  // `stop_requested`: this rank's; with several ranks, stop_agreed_ says whether any asked.
+  void train_batch(const int* indices, int n, double& loss_sum, int& correct, bool stop_requested);
+  // Sums the slices' gradients into slice 0's, each element in slice order.
+  void sum_slice_gradients();
   void update_average();
   // Exchanges the network's parameters and their average (evaluation uses the average).
   void swap_average();
@@ -108,8 +118,15 @@ class Trainer {
   std::vector<int> train_indices_, val_indices_;
   std::vector<std::uint8_t> val_pixels_, val_labels_;  // the held-out set, gathered once
   std::unique_ptr<Optimizer> optimizer_;
-  std::vector<std::unique_ptr<Workspace>> workspaces_;
-  std::vector<std::vector<float>> thread_grads_;
+  SingleProcess single_process_;
+  GradientExchange* exchange_;  // single_process_ when none is given
+  int slices_ = 1;              // of every batch, over all ranks (threads of the whole run)
+  int first_slice_ = 0;         // this rank's: first_slice_ .. first_slice_ + workspaces_.size() - 1
+  std::size_t grads_stride_ = 0;  // floats from one slice's gradient to the next (64-byte multiple)
+  std::vector<std::unique_ptr<Workspace>> workspaces_;  // one per thread of this rank
+  std::vector<float> slice_grads_;   // (slices_, grads_stride_): rank r's threads write its block
+  std::vector<double> slice_stats_;  // (ranks, 2 * threads + 1): each thread's loss, correct; stop
+  bool stop_agreed_ = false;  // some rank asked to stop at the last batch
   std::vector<float> batch_x_;               // (batch, input)
   std::vector<std::uint8_t> batch_labels_;   // (batch)
   std::vector<int> order_;                   // this epoch's shuffled indices

@@ -33,7 +33,5 @@ std::string gate_path_from(const std::string& option_value, bool given);
 bool seed_preprocessing(const std::string& option_value);
 // Worker threads when --threads is not given: the machine's cores.
 int default_threads();
-// Exits with a usage error unless 1 <= value <= max.
-int checked_count(int value, int max, const char* option);
 
 }  // namespace blnk::cli

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/data_files.h"
 #include "base/error.h"
 #include "engine/model_file.h"
@@ -15,8 +16,8 @@ namespace blnk::cli {
 int cmd_eval(int argc, char** argv) {
   cxxopts::Options options(argv[0], "Evaluate a model on labelled IDX files or a folder of labelled images.");
   add_data_options(options, false);
-  options.add_options()("model", "model file (default: the bundled model)", cxxopts::value<std::string>())(
-      "threads", "worker threads (default: all cores)", cxxopts::value<int>())(
+  options.add_options()("model", "model file (default: the bundled model)", text())(
+      "threads", "worker threads, 1 to 256 (default: all cores)", text())(
       "json", "print one JSON object")("h,help", "this help");
   const auto args = options.parse(argc, argv);
   if (args.count("help")) {
@@ -24,9 +25,9 @@ int cmd_eval(int argc, char** argv) {
     return 0;
   }
   if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  const int threads = args.count("threads") ? int(integer_option(args, "threads", 1, 256)) : default_threads();
+  const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
   const DataFiles files = resolve_data_files(args, false);
-  const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
-  const int threads = args.count("threads") ? checked_count(args["threads"].as<int>(), 256, "threads") : default_threads();
   const Network net = network_from(read_model_file(model_path), model_path);
   const data::Dataset test = *load_test_set(files, net.num_classes());
   if (test.images.rows != net.input_shape().h || test.images.cols != net.input_shape().w || net.input_shape().c != 1)
@@ -43,8 +44,8 @@ int cmd_eval(int argc, char** argv) {
 
 int cmd_summary(int argc, char** argv) {
   cxxopts::Options options(argv[0], "Print a model's layers like Keras's model.summary().");
-  options.add_options()("model", "model file", cxxopts::value<std::string>())(
-      "arch", "a model spec instead of a file", cxxopts::value<std::string>())("h,help", "this help");
+  options.add_options()("model", "model file (default: the bundled model)", text())(
+      "arch", "a model spec instead of a file", text())("h,help", "this help");
   options.parse_positional({"model"});
   const auto args = options.parse(argc, argv);
   if (args.count("help")) {
@@ -53,11 +54,18 @@ int cmd_summary(int argc, char** argv) {
     std::printf("\nDefault spec: %s\n", kDefaultSpec);
     return 0;
   }
+  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  if (args.count("arch") && args.count("model")) throw UsageError("give a model file or --arch, not both");
   if (args.count("arch")) {
-    std::printf("%s", Network(args["arch"].as<std::string>()).summary().c_str());
+    const std::string spec = args["arch"].as<std::string>();
+    try {
+      std::printf("%s", Network(spec).summary().c_str());
+    } catch (const Error& e) {
+      bad_value("arch", shown_value(spec), e.what(), "a model spec (blnk summary --help lists the layer tokens)");
+    }
     return 0;
   }
-  const std::string path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
+  const std::string path = args.count("model") ? path_option(args, "model") : default_model_path();
   const ModelFile file = read_model_file(path);
   const Network net = network_from(file, path);
   std::printf("%s%s\nspec: %s\n", path.c_str(), "", net.spec().c_str());

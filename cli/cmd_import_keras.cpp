@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "engine/model_file.h"
 #include "keras/keras_import.h"
 
@@ -17,8 +18,8 @@ int cmd_import_keras(int argc, char** argv) {
       "a final softmax), channels_last, a Sequential model or a Functional chain; anything else is refused\n"
       "naming the layer. Keras 3 .keras archives are not supported: save the model as .h5 instead.\n"
       "For files you trust: HDF5 is a complex format. See docs/keras.md.");
-  options.add_options()("model", "the Keras .h5 file", cxxopts::value<std::string>())(
-      "out", "the blnk model file to write", cxxopts::value<std::string>())("h,help", "this help");
+  options.add_options()("model", "the Keras .h5 file", text())("out", "the blnk model file to write", text())(
+      "h,help", "this help");
   options.parse_positional({"model"});
   options.positional_help("MODEL.h5 --out MODEL.blnk");
   const auto args = options.parse(argc, argv);
@@ -29,7 +30,8 @@ int cmd_import_keras(int argc, char** argv) {
   if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
   if (!args.count("model")) throw UsageError("which Keras file? (blnk import-keras MODEL.h5 --out MODEL.blnk)");
   if (!args.count("out")) throw UsageError("--out MODEL.blnk is required");
-  const std::string in = args["model"].as<std::string>(), out = args["out"].as<std::string>();
+  const std::string in = path_option(args, "model"), out = args["out"].as<std::string>();
+  check_output_file("out", out);
   const ModelFile file = keras::import_keras_h5(in);
   write_model_file(out, file);
   const Network net = network_from(file, out);

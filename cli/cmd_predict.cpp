@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "data/image.h"
 #include "base/error.h"
 #include "base/file_io.h"
@@ -20,22 +21,34 @@ namespace {
 
 constexpr std::uint64_t kMaxStdinBytes = data::kDefaultMaxImageFileBytes;
 
-// Files to read: each argument, directories expanded (sorted, regular files only).
-std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
+// What to read: each argument, directories expanded (sorted, regular files only).
+// A directory that cannot be listed, or holds no files, is a failure naming it:
+// reading nothing must not look like success.
+struct Inputs {
   std::vector<std::string> files;
+  std::vector<std::string> failures;  // messages
+};
+Inputs expand_inputs(const std::vector<std::string>& args) {
+  Inputs inputs;
   for (const std::string& a : args) {
     std::error_code ec;
-    if (a != "-" && std::filesystem::is_directory(a, ec)) {
-      std::vector<std::string> found;
-      for (const auto& entry : std::filesystem::directory_iterator(a, ec))
-        if (entry.is_regular_file()) found.push_back(entry.path().string());
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      files.push_back(a);
+    if (a == "-" || !std::filesystem::is_directory(a, ec)) {
+      inputs.files.push_back(a);
+      continue;
     }
+    std::vector<std::string> found;
+    std::filesystem::directory_iterator it(a, ec), end;
+    for (; !ec && it != end; it.increment(ec))
+      if (it->is_regular_file(ec)) found.push_back(it->path().string());
+    if (ec) {
+      inputs.failures.push_back(a + ": cannot list the directory (" + ec.message() + ")");
+      continue;
+    }
+    if (found.empty()) inputs.failures.push_back(a + ": a directory with no files to read");
+    std::sort(found.begin(), found.end());
+    inputs.files.insert(inputs.files.end(), found.begin(), found.end());
   }
-  return files;
+  return inputs;
 }
 
 std::vector<std::uint8_t> read_input(const std::string& path) {
@@ -55,13 +68,13 @@ std::vector<std::uint8_t> read_input(const std::string& path) {
 int cmd_predict(int argc, char** argv) {
   cxxopts::Options options(argv[0], "Read the digit in each image (PNG, JPEG, BMP, PGM/PPM; - for standard input).\n"
                                     "Exit status: 0 when every image was predicted, 1 when any could not be, 2 on usage errors.");
-  options.add_options()("model", "model file (default: the bundled model)", cxxopts::value<std::string>())(
+  options.add_options()("model", "model file (default: the bundled model)", text())(
       "json", "one JSON object per image")(
       "gate", "digit gate model that tells digits from letters, symbols and scribbles (default: the bundled one; none: no gate)",
-      cxxopts::value<std::string>())(
+      text())(
       "preprocess", "blnk (default), or seed: the seed's own pipeline, for a model from blnk import-keras",
-      cxxopts::value<std::string>()->default_value("blnk"))("top-k", "how many of the likeliest digits to show", cxxopts::value<int>()->default_value("3"))(
-      "save-preprocessed", "write the 28x28 image the network saw into this directory", cxxopts::value<std::string>())(
+      text("blnk"))("top-k", "the likeliest digits to show, 1 to 10", text("3"))(
+      "save-preprocessed", "write the 28x28 image the network saw into this directory (made if missing)", text())(
       "images", "image files or directories", cxxopts::value<std::vector<std::string>>())("h,help", "this help");
   options.parse_positional({"images"});
   options.positional_help("IMAGE...");
@@ -71,20 +84,25 @@ int cmd_predict(int argc, char** argv) {
     return 0;
   }
   if (!args.count("images")) throw UsageError("give at least one image file, directory or -");
-  const int top_k = checked_count(args["top-k"].as<int>(), 10, "top-k");
-  const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
-  const reader::ModelClassifier classifier(model_path, {},
-                                         gate_path_from(args.count("gate") ? args["gate"].as<std::string>() : "",
-                                                        args.count("gate") > 0),
-                                         seed_preprocessing(args["preprocess"].as<std::string>()));
-  const bool json = args.count("json") > 0;
+  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  const int top_k = int(integer_option(args, "top-k", 1, 10));
+  const bool seed = seed_preprocessing(args["preprocess"].as<std::string>());
+  const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
+  const std::string gate = args.count("gate") ? path_option(args, "gate") : "";
   std::string save_dir;
   if (args.count("save-preprocessed")) {
     save_dir = args["save-preprocessed"].as<std::string>();
-    std::filesystem::create_directories(save_dir);
+    check_output_folder("save-preprocessed", save_dir, true);  // before the model is read
   }
+  const reader::ModelClassifier classifier(model_path, {}, gate_path_from(gate, args.count("gate") > 0), seed);
+  const bool json = args.count("json") > 0;
+  const Inputs inputs = expand_inputs(args["images"].as<std::vector<std::string>>());
   int failures = 0;
-  for (const std::string& path : expand_inputs(args["images"].as<std::vector<std::string>>())) {
+  for (const std::string& message : inputs.failures) {
+    ++failures;
+    std::fprintf(stderr, "blnk predict: %s\n", message.c_str());
+  }
+  for (const std::string& path : inputs.files) {
     const std::string name = path == "-" ? "standard input" : path;
     reader::Classification result;
     reader::ClassifyFailure failure;

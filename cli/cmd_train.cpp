@@ -3,16 +3,19 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdint>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <utility>
 
 #include "cli/cli.h"
 #include "cli/data_files.h"
+#include "cli/options.h"
 #include "cli/progress.h"
 #include "base/error.h"
 #include "base/file_io.h"
@@ -45,6 +48,26 @@ std::string today() {
   return buf;
 }
 
+// Appends text to a file; "" when it worked, else the reason.
+std::string append_text(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (!f) return std::strerror(errno);
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int write_errno = errno;
+  if (std::fclose(f) != 0 || !written) return std::strerror(written ? errno : write_errno);
+  return "";
+}
+
+// The network of --arch for the data's shape; a spec that does not build is a usage error naming it.
+Network network_of(const std::string& spec, Shape input, bool from_checkpoint) {
+  try {
+    return Network(spec, input);
+  } catch (const Error& e) {
+    if (from_checkpoint) throw;
+    bad_value("arch", shown_value(spec), e.what(), "a model spec (blnk summary --help lists the layer tokens)");
+  }
+}
+
 train::LabelledImages view(const data::Dataset& d) { return {d.images.pixels.data(), d.labels.labels.data(), d.size()}; }
 
 }  // namespace
@@ -54,27 +77,28 @@ int cmd_train(int argc, char** argv) {
                                     "a model file.");
   add_data_options(options, true);
   options.add_options()
-      ("epochs", "epochs to train (with --resume: the total to reach)", cxxopts::value<int>()->default_value("3"))
-      ("batch-size", "minibatch size", cxxopts::value<int>()->default_value("64"))
-      ("lr", "learning rate", cxxopts::value<float>()->default_value("0.001"))
-      ("lr-schedule", "constant, or cosine: from --lr down to 0 over the run", cxxopts::value<std::string>()->default_value("constant"))
-      ("ema", "keep a moving average of the weights with this momentum (e.g. 0.999) and end with it; 0: off",
-       cxxopts::value<float>()->default_value("0"))
-      ("optimizer", "adam or sgd", cxxopts::value<std::string>()->default_value("adam"))
-      ("momentum", "SGD momentum", cxxopts::value<float>()->default_value("0.9"))
-      ("seed", "seed for initialisation, shuffling, dropout and augmentation", cxxopts::value<std::uint64_t>()->default_value("1"))
-      ("threads", "worker threads (default: all cores)", cxxopts::value<int>())
-      ("arch", "model spec", cxxopts::value<std::string>()->default_value(kDefaultSpec))
+      ("epochs", "epochs to train, 1 to 1048576 (with --resume: the total to reach)", text("3"))
+      ("batch-size", "minibatch size, 1 to 65536", text("64"))
+      ("lr", "learning rate, above 0 and at most 10", text("0.001"))
+      ("lr-schedule", "constant, or cosine: from --lr down to 0 over the run", text("constant"))
+      ("ema", "keep a moving average of the weights with this momentum (from 0 to below 1, e.g. 0.999) and end "
+              "with it; 0: off", text("0"))
+      ("optimizer", "adam or sgd", text("adam"))
+      ("momentum", "SGD momentum, from 0 to below 1", text("0.9"))
+      ("seed", "seed for initialisation, shuffling, dropout and augmentation", text("1"))
+      ("threads", "worker threads, 1 to 256 (default: all cores)", text())
+      ("arch", "model spec (blnk summary --help lists the layer tokens)", text(kDefaultSpec))
       ("init", "start from this trained model's weights (fine-tuning); its spec is the model's, --arch must match it",
-       cxxopts::value<std::string>())
-      ("val-split", "fraction of the training set held out for validation", cxxopts::value<double>()->default_value("0"))
+       text())
+      ("val-split", "fraction of the training set held out for validation, from 0 to below 1", text("0"))
       ("augment", "random shifts, rotations and scaling of the training digits")
-      ("limit", "use only the first N training images", cxxopts::value<int>())
-      ("out", "model file to write", cxxopts::value<std::string>()->default_value("model.blnk"))
-      ("checkpoint-dir", "where OUT.ckpt is written after every epoch (default: OUT's directory)", cxxopts::value<std::string>()->default_value(""))
+      ("limit", "use only the first N training images", text())
+      ("out", "model file to write", text("model.blnk"))
+      ("checkpoint-dir", "an existing folder where OUT.ckpt is written after every epoch (default: OUT's folder)",
+       text())
       ("resume", "continue from the checkpoint of OUT")
-      ("log", "append one CSV row per epoch to this file", cxxopts::value<std::string>())
-      ("plot", "write loss and accuracy curves to this SVG file", cxxopts::value<std::string>())
+      ("log", "append one CSV row per epoch to this file (blnk plot draws it)", text())
+      ("plot", "write loss and accuracy curves to this SVG file", text())
       ("quiet", "no progress output")
       ("h,help", "this help");
   const auto args = options.parse(argc, argv);
@@ -85,24 +109,38 @@ int cmd_train(int argc, char** argv) {
   if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
   if (args.count("init") && args.count("resume"))
     throw UsageError("--init starts a new run; --resume continues one: give one of them");
-  const DataFiles files = resolve_data_files(args, true);
-  const std::string out = args["out"].as<std::string>();
-  const std::string checkpoint = checkpoint_path_for(out, args["checkpoint-dir"].as<std::string>());
 
-  // The settings as the options give them (their defaults where not given).
+  // The settings as the options give them (their defaults where not given), every
+  // value checked before anything is read or written.
   train::TrainConfig cfg;
-  cfg.epochs = checked_count(args["epochs"].as<int>(), 1 << 20, "epochs");
-  cfg.batch_size = args["batch-size"].as<int>();
-  cfg.optimizer.name = args["optimizer"].as<std::string>();
-  cfg.optimizer.learning_rate = args["lr"].as<float>();
-  cfg.lr_schedule = train::parse_lr_schedule(args["lr-schedule"].as<std::string>());
-  cfg.ema_momentum = args["ema"].as<float>();
-  cfg.optimizer.momentum = args["momentum"].as<float>();
-  cfg.seed = args["seed"].as<std::uint64_t>();
-  cfg.val_split = args["val-split"].as<double>();
+  cfg.epochs = int(integer_option(args, "epochs", 1, 1 << 20));
+  cfg.batch_size = int(integer_option(args, "batch-size", 1, 1 << 16));
+  cfg.optimizer.name = choice_option(args, "optimizer", {"adam", "sgd"});
+  cfg.optimizer.learning_rate = float(number_option(args, "lr", {0, 10, true, false, "a number above 0, at most 10"}));
+  cfg.lr_schedule = train::parse_lr_schedule(choice_option(args, "lr-schedule", {"constant", "cosine"}));
+  cfg.ema_momentum =
+      float(number_option(args, "ema", {0, 1, false, true, "0 (off) or a momentum below 1, e.g. 0.999"}));
+  cfg.optimizer.momentum = float(number_option(args, "momentum", {0, 1, false, true, "a number from 0 to below 1"}));
+  cfg.seed = unsigned_option(args, "seed");
+  cfg.val_split = number_option(args, "val-split", {0, 1, false, true, "a fraction from 0 to below 1, e.g. 0.1"});
   cfg.augment = args.count("augment") > 0;
-  cfg.threads = args.count("threads") ? checked_count(args["threads"].as<int>(), 256, "threads") : default_threads();
+  cfg.threads = args.count("threads") ? int(integer_option(args, "threads", 1, 256)) : default_threads();
+  const int limit = args.count("limit") ? int(integer_option(args, "limit", 1, INT32_MAX)) : 0;
   std::string spec = args["arch"].as<std::string>();
+  if (spec.empty()) bad_value("arch", "''", "empty", "a model spec (blnk summary --help lists the layer tokens)");
+  const std::string init_path = args.count("init") ? path_option(args, "init") : "";
+
+  // Every file this run writes, checked now rather than after an epoch's work.
+  const std::string out = args["out"].as<std::string>();
+  check_output_file("out", out);
+  if (args.count("checkpoint-dir")) check_output_folder("checkpoint-dir", args["checkpoint-dir"].as<std::string>(), false);
+  const std::string checkpoint =
+      checkpoint_path_for(out, args.count("checkpoint-dir") ? args["checkpoint-dir"].as<std::string>() : "");
+  const std::string log_path = args.count("log") ? args["log"].as<std::string>() : "";
+  if (args.count("log")) check_appendable_file("log", log_path);
+  const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
+  if (args.count("plot")) check_output_file("plot", plot_path);
+  const DataFiles files = resolve_data_files(args, true);
 
   std::optional<train::Checkpoint> resume;
   if (args.count("resume")) {
@@ -148,22 +186,25 @@ int cmd_train(int argc, char** argv) {
   }
   cfg.checkpoint_path = checkpoint;
   std::optional<Network> init_from;
-  if (args.count("init")) {
+  if (!init_path.empty()) {
     if (!args.count("arch")) spec.clear();  // the init model's own
-    init_from.emplace(train::read_init_model(args["init"].as<std::string>(), spec, "--arch"));  // before any data is read
+    init_from.emplace(train::read_init_model(init_path, spec, "--arch"));  // before any data is read
   }
 
   data::Dataset train_set = load_train_set(files);
-  if (args.count("limit")) {
-    const int limit = checked_count(args["limit"].as<int>(), train_set.size(), "limit");
-    train_set.images.count = train_set.labels.count = limit;
-  }
+  if (limit > train_set.size())
+    bad_value("limit", std::to_string(limit), "out of range",
+              "an integer from 1 to " + std::to_string(train_set.size()) + " (the training images)");
+  if (limit) train_set.images.count = train_set.labels.count = limit;
   const std::optional<data::Dataset> test_set = load_test_set(files);
+  if (!test_set)
+    std::fprintf(stderr, "no test set (give --data DIR with the t10k files, --test-images and --test-labels, or "
+                         "--images-test DIR): test evaluation is skipped\n");
   if (train_set.images.rows * train_set.images.cols > 1 << 24) throw Error("training images are too large");
 
-  Network net(spec, Shape{train_set.images.rows, train_set.images.cols, 1});
+  Network net = network_of(spec, Shape{train_set.images.rows, train_set.images.cols, 1}, args.count("resume") > 0);
   net.init(cfg.seed);
-  if (init_from) train::start_from(net, *init_from, args["init"].as<std::string>());
+  if (init_from) train::start_from(net, *init_from, init_path);
   train::LabelledImages train_view = view(train_set);
   train::LabelledImages test_view = test_set ? view(*test_set) : train::LabelledImages{};
   train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr);
@@ -176,19 +217,25 @@ int cmd_train(int argc, char** argv) {
 
   const bool quiet = args.count("quiet") > 0;
   Progress progress(stderr, quiet);
-  const std::string log_path = args.count("log") ? args["log"].as<std::string>() : "";
   // A header starts the file and each new run appended to it (blnk plot tells runs apart by it);
   // a resumed run continues its rows.
-  if (!log_path.empty() && (!args.count("resume") || !std::filesystem::exists(log_path)))
-    std::ofstream(log_path, std::ios::app) << train::history_csv_header();
+  if (!log_path.empty() && (!args.count("resume") || !std::filesystem::exists(log_path))) {
+    if (const std::string why = append_text(log_path, train::history_csv_header()); !why.empty())
+      throw Error("--log " + log_path + ": cannot write (" + why + ")");
+  }
+  // A log that stops taking rows must not cost the trained model: say so, train on,
+  // write the model, and exit 1 at the end.
+  std::string log_failure;
   train::TrainCallbacks callbacks;
   callbacks.on_batch = [&](const train::BatchProgress& p) { progress.batch(p); };
   callbacks.on_epoch = [&](const train::EpochStats& e) {
     progress.epoch(e);
-    if (!log_path.empty()) {
-      std::ofstream log(log_path, std::ios::app);
-      log << train::history_csv_row(e, train::CsvPrecision::readable);
-      if (!log) throw Error(log_path + ": cannot append to the log");
+    if (log_path.empty() || !log_failure.empty()) return;
+    if (const std::string why = append_text(log_path, train::history_csv_row(e, train::CsvPrecision::readable));
+        !why.empty()) {
+      log_failure = "--log " + log_path + ": cannot append epoch " + std::to_string(e.epoch) + " (" + why + ")";
+      std::fprintf(stderr, "blnk train: warning: %s; training goes on and the model will be written\n",
+                   log_failure.c_str());
     }
   };
   callbacks.stop_requested = &g_stop;
@@ -213,33 +260,44 @@ int cmd_train(int argc, char** argv) {
   provenance.date = today();
   provenance.images = files.train_source();
   provenance.test_images = files.test_source();
-  if (init_from) provenance.init = args["init"].as<std::string>();
+  if (init_from) provenance.init = init_path;
   const ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
   write_model_file(out, model);
-  if (args.count("plot")) {
-    const std::string svg = train::plot_history_svg(trainer.history(), "blnk training: " + net.spec());
-    write_file_atomically(args["plot"].as<std::string>(), std::vector<std::uint8_t>(svg.begin(), svg.end()));
-  }
   if (!quiet) std::fprintf(stderr, "wrote %s\n", out.c_str());
+  if (!plot_path.empty()) {
+    const std::string svg = train::plot_history_svg(trainer.history(), "blnk training: " + net.spec());
+    write_file_atomically(plot_path, std::vector<std::uint8_t>(svg.begin(), svg.end()));
+  }
+  if (!log_failure.empty()) {
+    std::fprintf(stderr, "blnk train: error: %s; the model was written to %s\n", log_failure.c_str(), out.c_str());
+    return 1;
+  }
   return 0;
 }
 
 int cmd_plot(int argc, char** argv) {
-  cxxopts::Options options(argv[0], "Draw a training log (blnk train --log) as an SVG chart.");
-  options.add_options()("log", "the CSV log", cxxopts::value<std::string>())(
-      "out", "the SVG file to write", cxxopts::value<std::string>()->default_value("training.svg"))("h,help", "this help");
+  cxxopts::Options options(argv[0], "Draw a training log (blnk train --log) as an SVG chart: loss and accuracy per "
+                                    "epoch, each run appended to the log in a row of its own.");
+  options.add_options()("log", "the CSV log", text())("out", "the SVG file to write", text("training.svg"))(
+      "h,help", "this help");
   options.parse_positional({"log"});
+  options.positional_help("LOG.csv [--out CHART.svg]");
   const auto args = options.parse(argc, argv);
   if (args.count("help")) {
     std::printf("%s\n", options.help().c_str());
     return 0;
   }
-  if (!args.count("log")) throw UsageError("give the log file");
-  const auto runs = train::read_history_log(args["log"].as<std::string>());
-  if (runs.size() > 1)
-    std::fprintf(stderr, "blnk plot: %s holds %zu runs; drawing the last\n", args["log"].as<std::string>().c_str(), runs.size());
-  const std::string svg = train::plot_history_svg(runs.back(), args["log"].as<std::string>());
-  write_file_atomically(args["out"].as<std::string>(), std::vector<std::uint8_t>(svg.begin(), svg.end()));
+  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  if (!args.count("log")) throw UsageError("give the log file (blnk plot LOG.csv --out CHART.svg)");
+  const std::string log_path = path_option(args, "log"), out = args["out"].as<std::string>();
+  check_output_file("out", out);
+  const auto runs = train::read_history_log(log_path);
+  const std::string svg = train::plot_runs_svg(runs, log_path);
+  write_file_atomically(out, std::vector<std::uint8_t>(svg.begin(), svg.end()));
+  std::size_t epochs = 0;
+  for (const auto& run : runs) epochs += run.size();
+  std::fprintf(stderr, "wrote %s (%zu run%s, %zu epochs)\n", out.c_str(), runs.size(), runs.size() == 1 ? "" : "s",
+               epochs);
   return 0;
 }
 

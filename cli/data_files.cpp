@@ -2,8 +2,10 @@
 #include "cli/data_files.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "data/image_folder.h"
 #include "base/error.h"
 
@@ -33,7 +35,7 @@ void add_data_options(cxxopts::Options& options, bool training) {
 DataFiles resolve_data_files(const cxxopts::ParseResult& args, bool need_train) {
   DataFiles f;
   auto take = [&](const char* option, std::string& into) {
-    if (args.count(option)) into = args[option].as<std::string>();
+    if (args.count(option)) into = path_option(args, option);
   };
   take("images", need_train ? f.train_folder : f.test_folder);
   if (need_train) take("images-test", f.test_folder);
@@ -42,8 +44,13 @@ DataFiles resolve_data_files(const cxxopts::ParseResult& args, bool need_train) 
   if (args.count("data")) {
     // With folders, --data supplies only the IDX sets not given as folders.
     const bool want_test_idx = f.test_folder.empty();
-    const data::MnistFiles found =
-        data::find_mnist_files(args["data"].as<std::string>(), train_from_idx, !need_train && want_test_idx);
+    const std::string dir = path_option(args, "data");
+    const data::MnistFiles found = data::find_mnist_files(dir, train_from_idx, !need_train && want_test_idx);
+    // Half a test pair is a file missing from the folder, not a choice of options.
+    if (want_test_idx && found.test_images.empty() != found.test_labels.empty())
+      throw Error("--data " + dir + ": has " + std::filesystem::path(found.test_images + found.test_labels).filename().string() +
+                  " but no " + (found.test_images.empty() ? "t10k-images-idx3-ubyte" : "t10k-labels-idx1-ubyte") +
+                  "[.gz]: add it for a test set, or move the other away to train without one");
     if (train_from_idx) f.train_images = found.train_images, f.train_labels = found.train_labels;
     if (want_test_idx) f.test_images = found.test_images, f.test_labels = found.test_labels;
   }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "base/error.h"
 
 namespace blnk::cli {
@@ -29,18 +30,12 @@ std::string gate_path_from(const std::string& option_value, bool given) {
 bool seed_preprocessing(const std::string& option_value) {
   if (option_value == "seed") return true;
   if (option_value == "blnk") return false;
-  throw UsageError("--preprocess must be blnk or seed, not '" + option_value + "'");
+  bad_value("preprocess", shown_value(option_value), "unknown", "blnk or seed");
 }
 
 int default_threads() {
   const unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : int(std::min(n, 64u));
-}
-
-int checked_count(int value, int max, const char* option) {
-  if (value < 1 || value > max)
-    throw UsageError(std::string("--") + option + " must be from 1 to " + std::to_string(max));
-  return value;
 }
 
 }  // namespace blnk::cli
@@ -94,7 +89,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "blnk %s: %s (see blnk %s --help)\n", e.name, err.what(), e.name);
       return 2;
     } catch (const cxxopts::exceptions::exception& err) {
-      std::fprintf(stderr, "blnk %s: %s (see blnk %s --help)\n", e.name, err.what(), e.name);
+      std::fprintf(stderr, "blnk %s: %s (see blnk %s --help)\n", e.name, blnk::cli::usage_message_of(err).c_str(),
+                   e.name);
       return 2;
     } catch (const blnk::Error& err) {
       std::fprintf(stderr, "blnk %s: error: %s\n", e.name, err.what());

@@ -101,7 +101,7 @@ TEST_CASE("predict: each unreadable file gets one clear error line, the others a
   }
 }
 
-TEST_CASE("predict: a directory of only unreadable files exits 1, an empty directory predicts nothing") {
+TEST_CASE("predict: a directory of only unreadable files exits 1, and so does an empty directory, naming it") {
   TempDir tmp("dirs");
   const std::string bad_dir = tmp.dir("bad");
   write_text(bad_dir + "/a.txt", "hello");
@@ -110,8 +110,14 @@ TEST_CASE("predict: a directory of only unreadable files exits 1, an empty direc
   CHECK(contains(r.err, bad_dir + "/a.txt"));
   const std::string empty_dir = tmp.dir("empty");
   const RunResult e = run_blnk({"predict", empty_dir}, tmp);
-  CHECK(e.status == 0);
+  CHECK(e.status == 1);
   CHECK(e.out.empty());
+  CHECK(contains(e.err, empty_dir + ": a directory with no files to read"));
+  // Subfolders are not read: a folder of folders has no images either.
+  tmp.dir("nested/0");
+  const RunResult n = run_blnk({"predict", tmp.file("nested")}, tmp);
+  CHECK(n.status == 1);
+  CHECK(contains(n.err, tmp.file("nested") + ": a directory with no files to read"));
 }
 
 TEST_CASE("predict: usage errors exit 2 with a message") {
@@ -139,7 +145,7 @@ TEST_CASE("predict: usage errors exit 2 with a message") {
     CHECK(r.out.empty());
   }
   const RunResult bad = run_blnk({"predict", "--preprocess", "opencv", png}, tmp);
-  CHECK(contains(bad.err, "--preprocess must be blnk or seed"));
+  CHECK(contains(bad.err, "--preprocess 'opencv': unknown; expected blnk or seed"));
   // A gate file that cannot be loaded is a runtime error (1) naming the file.
   const RunResult g = run_blnk({"predict", "--gate", tmp.file("nogate.blnk"), png}, tmp);
   CHECK(g.status == 1);

@@ -1,0 +1,166 @@
+// Option values checked in one shape (cli/options.h), and output paths checked
+// before any work starts.
+#include "cli/options.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+
+#include "base/error.h"
+#include "cli/cli.h"
+
+namespace blnk::cli {
+
+void bad_value(const std::string& option, const std::string& value, const std::string& problem,
+               const std::string& expected) {
+  throw UsageError("--" + option + " " + value + ": " + problem + "; expected " + expected);
+}
+
+std::string shown_value(const std::string& text) { return "'" + text + "'"; }
+
+long long integer_option(const cxxopts::ParseResult& args, const std::string& option, long long min, long long max) {
+  const std::string expected = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  const std::string text = args[option].as<std::string>();
+  long long value = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || r.ptr != text.data() + text.size() ||
+      (r.ec != std::errc{} && r.ec != std::errc::result_out_of_range))
+    bad_value(option, shown_value(text), "not an integer", expected);
+  if (r.ec == std::errc::result_out_of_range || value < min || value > max)
+    bad_value(option, text, "out of range", expected);
+  return value;
+}
+
+std::uint64_t unsigned_option(const cxxopts::ParseResult& args, const std::string& option) {
+  const std::string expected = "an integer from 0 to " + std::to_string(UINT64_MAX);
+  const std::string text = args[option].as<std::string>();
+  std::uint64_t value = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!text.empty() && text[0] == '-' && text.size() > 1 && std::isdigit(static_cast<unsigned char>(text[1])))
+    bad_value(option, text, "out of range", expected);
+  if (text.empty() || r.ptr != text.data() + text.size() ||
+      (r.ec != std::errc{} && r.ec != std::errc::result_out_of_range))
+    bad_value(option, shown_value(text), "not an integer", expected);
+  if (r.ec == std::errc::result_out_of_range) bad_value(option, text, "out of range", expected);
+  return value;
+}
+
+double number_option(const cxxopts::ParseResult& args, const std::string& option, const NumberRange& range) {
+  const std::string text = args[option].as<std::string>();
+  double value = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || r.ptr != text.data() + text.size() ||
+      (r.ec != std::errc{} && r.ec != std::errc::result_out_of_range) || std::isnan(value))
+    bad_value(option, shown_value(text), "not a number", range.expected);
+  const bool below = range.min_exclusive ? !(value > range.min) : !(value >= range.min);
+  const bool above = range.max_exclusive ? !(value < range.max) : !(value <= range.max);
+  if (r.ec == std::errc::result_out_of_range || !std::isfinite(value) || below || above)
+    bad_value(option, text, "out of range", range.expected);
+  return value;
+}
+
+std::string choice_option(const cxxopts::ParseResult& args, const std::string& option,
+                          std::initializer_list<const char*> choices) {
+  const std::string text = args[option].as<std::string>();
+  std::string expected;
+  std::size_t i = 0;
+  for (const char* c : choices) {
+    if (text == c) return text;
+    expected += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(c);
+    ++i;
+  }
+  bad_value(option, shown_value(text), "unknown", expected);
+}
+
+std::string path_option(const cxxopts::ParseResult& args, const std::string& option) {
+  const std::string text = args[option].as<std::string>();
+  if (text.empty()) bad_value(option, "''", "empty", "a path");
+  return text;
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void environment_error(const std::string& option, const std::string& path, const std::string& problem) {
+  throw Error("--" + option + " " + path + ": " + problem);
+}
+
+// Whether a new file can be made in `folder`: the only honest test (permissions,
+// read-only mounts, root's privileges, ACLs all take part) is to make one.
+void check_folder_writable(const std::string& option, const std::string& path, const fs::path& folder) {
+  const fs::path probe = folder / (".blnk-write-check-" + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return;  // a leftover probe: the folder took a file before
+    environment_error(option, path, "cannot write in " + folder.string() + " (" + std::strerror(errno) + ")");
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
+}  // namespace
+
+void check_output_file(const std::string& option, const std::string& path) {
+  if (path.empty()) bad_value(option, "''", "empty", "a file path");
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::is_directory(status))
+    bad_value(option, path, "a directory", "a file path (e.g. " + (fs::path(path) / "name").string() + ")");
+  if (fs::exists(status) && !fs::is_regular_file(status))
+    bad_value(option, path, "not a regular file", "a file path");
+  const fs::path folder = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
+  const fs::file_status folder_status = fs::status(folder, ec);
+  if (!fs::exists(folder_status))
+    environment_error(option, path, "the folder " + folder.string() + " does not exist");
+  if (!fs::is_directory(folder_status))
+    bad_value(option, path, folder.string() + " is not a folder", "a file in a folder");
+  check_folder_writable(option, path, folder);
+}
+
+void check_output_folder(const std::string& option, const std::string& path, bool create) {
+  if (path.empty()) bad_value(option, "''", "empty", "a folder");
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status) && !fs::is_directory(status)) bad_value(option, path, "not a folder", "a folder");
+  if (!fs::exists(status)) {
+    if (!create) environment_error(option, path, "the folder does not exist");
+    fs::create_directories(path, ec);
+    if (ec) {
+      // A file somewhere on the way is a usage mistake; anything else is the machine's answer.
+      if (ec == std::errc::not_a_directory) bad_value(option, path, "a file on its way is not a folder", "a folder");
+      environment_error(option, path, "cannot create the folder (" + ec.message() + ")");
+    }
+  }
+  check_folder_writable(option, path, path);
+}
+
+void check_appendable_file(const std::string& option, const std::string& path) {
+  check_output_file(option, path);
+  if (!fs::exists(path)) return;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) environment_error(option, path, std::string("cannot append to it (") + std::strerror(errno) + ")");
+  ::close(fd);
+}
+
+std::string usage_message_of(const std::exception& cxxopts_error) {
+  // cxxopts names an option as ‘name’ (or 'name' where it was built without Unicode quotes).
+  const std::string what = cxxopts_error.what();
+  std::size_t open = what.find("\xE2\x80\x98"), open_len = 3, close_len = 3;
+  std::size_t close = what.find("\xE2\x80\x99");
+  if (open == std::string::npos) open = what.find('\''), close = what.find('\'', open + 1), open_len = close_len = 1;
+  if (open == std::string::npos || close == std::string::npos || what.rfind("Option ", 0) != 0) return what;
+  const std::string name = what.substr(open + open_len, close - open - open_len);
+  const std::string option = (name.size() == 1 ? "-" : "--") + name;
+  const std::string rest = what.substr(close + close_len);
+  if (rest.find("is missing an argument") != std::string::npos) return option + ": no value given; it needs one";
+  if (rest.find("does not exist") != std::string::npos) return option + ": unknown option";
+  return option + ":" + rest;
+}
+
+}  // namespace blnk::cli

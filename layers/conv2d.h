@@ -1,18 +1,19 @@
 // Conv2D: a 2-D convolution over NHWC batches with Keras semantics (kernel stored
 // as (kh, kw, in, out), `same` padding split with the extra row/column at the
-// bottom/right), bias and an optional fused ReLU. Three paths: Winograd F(2x2,3x3)
-// for 3x3 stride-1 kernels (layers/winograd.h); for one input channel (the first
-// layer, where a K=9 GEMM is memory-bound) a direct convolution vectorised over the
-// filters; im2col + one GEMM per batch slice for the rest. The naive direct
-// convolution beside them is the tests' oracle.
+// bottom/right), bias and an optional fused ReLU. The layer chooses one of three
+// algorithms, each in its own file: Winograd F(2x2,3x3) for 3x3 stride-1 kernels
+// (layers/winograd.h); for one input channel a direct convolution
+// (layers/conv2d_direct.h); im2col + GEMM for the rest (layers/conv2d_im2col.h).
+// The naive direct convolution below is the tests' oracle.
 #pragma once
 
+#include "layers/conv2d_direct.h"
+#include "layers/conv2d_im2col.h"
 #include "layers/layer.h"
+#include "layers/window.h"
 #include "layers/winograd.h"
 
 namespace blnk {
-
-enum class Padding { same, valid };
 
 struct Conv2DConfig {
   int filters = 32;
@@ -21,13 +22,6 @@ struct Conv2DConfig {
   Padding padding = Padding::same;
   bool relu = true;
 };
-
-// Output size and leading padding of one spatial dimension, as Keras computes them.
-struct PaddedDim {
-  int out = 0;
-  int pad_before = 0;
-};
-PaddedDim padded_dim(int in, int kernel, int stride, Padding padding);
 
 class Conv2D : public Layer {
  public:
@@ -49,30 +43,15 @@ class Conv2D : public Layer {
   const Conv2DConfig& config() const { return cfg_; }
 
  private:
+  enum class Algorithm { winograd, direct, im2col };
   int patch_size() const { return cfg_.kernel_h * cfg_.kernel_w * in_.c; }
-  // One input channel: no im2col, no cache.
-  bool direct() const { return in_.c == 1; }
-  bool winograd() const { return winograd_; }
-  void im2col(const float* x, float* col, int n) const;
-  void col2im(const float* col, float* dx, int n) const;
-  void forward_direct(const float* x, float* y, int n, const float* kernel, const float* bias) const;
-  template <int FIXED>
-  void forward_direct_rows(const float* x, float* y, int n, const float* kernel, const float* bias) const;
-  void backward_direct(const float* x, const float* dz, float* dx, int n, const float* kernel,
-                       float* dkernel) const;
-  // One input channel, 3x3, stride 1, filters in whole AVX-512 vectors (the seed's first
-  // layer): forward with the kernel held in registers; backward without an input
-  // gradient, the kernel gradient held in registers and the ReLU mask and bias sums in
-  // the same pass. Each returns false when the CPU or the layer does not fit.
-  bool first_layer_in_registers() const;
-  bool forward_first_layer(const float* x, float* y, int n, const float* kernel, const float* bias) const;
-  bool backward_first_layer(const float* x, const float* y, const float* dy, int n, float* dkernel,
-                            float* dbias) const;
 
   Conv2DConfig cfg_;
-  PaddedDim rows_, cols_;
-  bool winograd_ = false;  // 3x3, stride 1, more than one input channel
+  Window window_;
+  Algorithm algorithm_ = Algorithm::im2col;
   Winograd3x3 wino_;
+  DirectConv direct_;
+  Im2colConv im2col_;
 };
 
 // The oracle: a direct convolution, no im2col, no GEMM, accumulated in double.

@@ -1,10 +1,9 @@
-// Dense forward and backward as matrix products with bias and ReLU fused into one pass.
+// Dense forward and backward as matrix products with bias and ReLU fused into one pass
+// (layers/activation.h).
 #include "layers/dense.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include "base/error.h"
+#include "layers/activation.h"
 #include "layers/eigen_maps.h"
 #include "layers/small_gemm.h"
 
@@ -26,9 +25,7 @@ std::vector<ParamInfo> Dense::param_info() const {
 
 void Dense::init_params(float* params, Rng& rng) const {
   const std::size_t in = in_.size();
-  const float limit = std::sqrt(6.0f / float(in + units_));
-  for (std::size_t i = 0; i < in * units_; ++i) params[i] = rng.uniform(-limit, limit);
-  std::fill(params + in * units_, params + in * units_ + units_, 0.0f);
+  glorot_uniform_init(params, in * units_, std::size_t(units_), int(in), units_, rng);
 }
 
 // small_gemm computes each sample's row by the same chain of operations whatever n
@@ -37,21 +34,13 @@ void Dense::init_params(float* params, Rng& rng) const {
 void Dense::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
   const int in = int(in_.size()), U = units_;
   small_gemm(n, U, in, {x, in, 1}, ctx.params, U, y, U, false);
-  const float* bias = ctx.params + std::size_t(in) * U;
-  for (int r = 0; r < n; ++r) {
-    float* row = y + std::size_t(r) * U;
-    if (relu_)
-      for (int u = 0; u < U; ++u) row[u] = std::max(row[u] + bias[u], 0.0f);
-    else
-      for (int u = 0; u < U; ++u) row[u] += bias[u];
-  }
+  add_bias_relu(y, n, U, ctx.params + std::size_t(in) * U, relu_);
 }
 
 void Dense::backward(const float* x, const float* y, float* dy, float* dx, int n,
                      const LayerContext& ctx) const {
   const int in = int(in_.size()), U = units_;
-  if (relu_)
-    for (std::size_t i = 0; i < std::size_t(n) * U; ++i) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  if (relu_) relu_mask(dy, y, std::size_t(n) * U);
   ConstMatrixMap dz(dy, n, U);
   MatrixMap(ctx.grads, in, U).noalias() += ConstMatrixMap(x, n, in).transpose() * dz;
   add_column_sums(dy, n, U, ctx.grads + std::size_t(in) * U);

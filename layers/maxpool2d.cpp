@@ -16,12 +16,11 @@ MaxPool2D::MaxPool2D(Shape input, const MaxPool2DConfig& config) : Layer(input),
     throw Error("MaxPool2D: pool size and stride must be positive");
   if (cfg_.pool_h * cfg_.pool_w > kMaxWindowPositions)
     throw Error("MaxPool2D: a pool window may have at most " + std::to_string(kMaxWindowPositions) + " positions");
-  rows_ = padded_dim(in_.h, cfg_.pool_h, cfg_.stride_h, cfg_.padding);
-  cols_ = padded_dim(in_.w, cfg_.pool_w, cfg_.stride_w, cfg_.padding);
-  if (rows_.out < 1 || cols_.out < 1)
+  window_ = Window(in_, cfg_.pool_h, cfg_.pool_w, cfg_.stride_h, cfg_.stride_w, cfg_.padding);
+  if (window_.rows.out < 1 || window_.cols.out < 1)
     throw Error("MaxPool2D: a " + std::to_string(cfg_.pool_h) + "x" + std::to_string(cfg_.pool_w) +
                 " pool does not fit input " + in_.str());
-  out_ = Shape{rows_.out, cols_.out, in_.c};
+  out_ = Shape{window_.rows.out, window_.cols.out, in_.c};
 }
 
 std::string MaxPool2D::spec() const {
@@ -77,16 +76,10 @@ void pool_vector(const float* const* taps, const std::uint8_t* positions, int co
 template <typename T>
 int MaxPool2D::window_taps(T* image, int oy, int ox, T** taps, std::uint8_t* positions) const {
   int count = 0;
-  for (int ky = 0; ky < cfg_.pool_h; ++ky) {
-    const int iy = oy * cfg_.stride_h - rows_.pad_before + ky;
-    if (iy < 0 || iy >= in_.h) continue;
-    for (int kx = 0; kx < cfg_.pool_w; ++kx) {
-      const int ix = ox * cfg_.stride_w - cols_.pad_before + kx;
-      if (ix < 0 || ix >= in_.w) continue;
-      taps[count] = image + (std::size_t(iy) * in_.w + ix) * in_.c;
-      positions[count++] = std::uint8_t(ky * cfg_.pool_w + kx);
-    }
-  }
+  window_.for_each_tap(oy, ox, [&](int tap, std::size_t pixel) {
+    taps[count] = image + pixel * in_.c;
+    positions[count++] = std::uint8_t(tap);
+  });
   return count;
 }
 

@@ -5,8 +5,8 @@
 
 #include <cstdint>
 
-#include "layers/conv2d.h"
 #include "layers/layer.h"
+#include "layers/window.h"
 
 namespace blnk {
 
@@ -39,7 +39,7 @@ class MaxPool2D : public Layer {
   int window_taps(T* image, int oy, int ox, T** taps, std::uint8_t* positions) const;
 
   MaxPool2DConfig cfg_;
-  PaddedDim rows_, cols_;
+  Window window_;
 };
 
 }  // namespace blnk

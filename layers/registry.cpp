@@ -10,6 +10,7 @@
 #include "layers/dropout.h"
 #include "layers/flatten.h"
 #include "layers/maxpool2d.h"
+#include "layers/relu.h"
 
 namespace blnk {
 namespace {

@@ -11,6 +11,7 @@
 #include "layers/conv2d.h"
 #include "layers/dense.h"
 #include "layers/flatten.h"
+#include "layers/relu.h"
 #include "layers/maxpool2d.h"
 #include "onnx/protobuf_writer.h"
 

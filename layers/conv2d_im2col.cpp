@@ -1,0 +1,78 @@
+// Conv2D by im2col + GEMM (see conv2d_im2col.h).
+#include "layers/conv2d_im2col.h"
+
+#include <cstring>
+
+#include "layers/activation.h"
+#include "layers/eigen_maps.h"
+
+namespace blnk {
+
+void Im2colConv::im2col(const float* x, float* col, int n) const {
+  const int C = win_.in.c, K = patch_size();
+  for (int s = 0; s < n; ++s) {
+    const float* xs = x + std::size_t(s) * win_.in.size();
+    for (int oy = 0; oy < out_.h; ++oy) {
+      for (int ox = 0; ox < out_.w; ++ox) {
+        float* row = col + ((std::size_t(s) * out_.h + oy) * out_.w + ox) * K;
+        for (int ky = 0; ky < win_.kernel_h; ++ky) {
+          const int iy = oy * win_.stride_h - win_.rows.pad_before + ky;
+          float* dst = row + std::size_t(ky) * win_.kernel_w * C;
+          if (iy < 0 || iy >= win_.in.h) {
+            std::memset(dst, 0, sizeof(float) * win_.kernel_w * C);
+            continue;
+          }
+          for (int kx = 0; kx < win_.kernel_w; ++kx) {
+            const int ix = ox * win_.stride_w - win_.cols.pad_before + kx;
+            if (ix < 0 || ix >= win_.in.w)
+              std::memset(dst + kx * C, 0, sizeof(float) * C);
+            else
+              std::memcpy(dst + kx * C, xs + (std::size_t(iy) * win_.in.w + ix) * C,
+                          sizeof(float) * C);
+          }
+        }
+      }
+    }
+  }
+}
+
+void Im2colConv::col2im(const float* col, float* dx, int n) const {
+  const int C = win_.in.c, K = patch_size();
+  std::memset(dx, 0, sizeof(float) * std::size_t(n) * win_.in.size());
+  for (int s = 0; s < n; ++s) {
+    float* dxs = dx + std::size_t(s) * win_.in.size();
+    for (int oy = 0; oy < out_.h; ++oy) {
+      for (int ox = 0; ox < out_.w; ++ox) {
+        const float* row = col + ((std::size_t(s) * out_.h + oy) * out_.w + ox) * K;
+        win_.for_each_tap(oy, ox, [=](int tap, std::size_t pixel) {
+          const float* src = row + std::size_t(tap) * C;
+          float* dst = dxs + pixel * C;
+          for (int c = 0; c < C; ++c) dst[c] += src[c];
+        });
+      }
+    }
+  }
+}
+
+void Im2colConv::forward(const float* x, float* y, int n, const float* kernel, const float* bias, bool relu,
+                         float* col) const {
+  const int K = patch_size(), F = out_.c;
+  const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
+  im2col(x, col, n);
+  MatrixMap(y, M, F).noalias() = ConstMatrixMap(col, M, K) * ConstMatrixMap(kernel, K, F);
+  add_bias_relu(y, M, F, bias, relu);
+}
+
+void Im2colConv::backward(const float* dz_data, float* dx, int n, const float* kernel, float* dkernel,
+                          float* col) const {
+  const int K = patch_size(), F = out_.c;
+  const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
+  ConstMatrixMap dz(dz_data, M, F);
+  MatrixMap(dkernel, K, F).noalias() += ConstMatrixMap(col, M, K).transpose() * dz;
+  if (!dx) return;
+  // The column gradient overwrites the im2col matrix, which is no longer needed.
+  MatrixMap(col, M, K).noalias() = dz * ConstMatrixMap(kernel, K, F).transpose();
+  col2im(col, dx, n);
+}
+
+}  // namespace blnk

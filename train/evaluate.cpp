@@ -77,7 +77,13 @@ Evaluation evaluate(const Network& net, const LabelledImages& set, int threads) 
   const int batch = kInferenceChunk;  // what an inference workspace takes at once
   const int classes = net.num_classes();
   const std::size_t image_size = net.input_shape().size();
-  for (int i = 0; i < set.count; ++i)  // exceptions must not escape the parallel region below
+  // Everything the parallel region below could throw for is checked here: an
+  // exception may not leave an OpenMP region (it would terminate the program).
+  if (threads < 1) throw Error("evaluate: the thread count must be at least 1, not " + std::to_string(threads));
+  if (classes > kMaxLossClasses)
+    throw Error("evaluate: the model " + net.spec() + " ends in " + net.output_shape().str() +
+                " values, not in class scores (at most " + std::to_string(kMaxLossClasses) + " classes)");
+  for (int i = 0; i < set.count; ++i)
     if (set.labels[i] >= classes)
       throw Error("evaluate: label " + std::to_string(set.labels[i]) + " of sample " + std::to_string(i) +
                   " is outside the model's " + std::to_string(classes) + " classes");

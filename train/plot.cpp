@@ -185,10 +185,11 @@ std::string plot_runs_svg(const std::vector<std::vector<EpochStats>>& runs, cons
       }
     }
     const double top = kTitleHeight + kRowHeight * double(r);
-    const std::string name = runs.size() == 1 ? "" : "run " + std::to_string(r + 1) + " of " +
-                                                        std::to_string(runs.size()) + ": epochs " +
-                                                        std::to_string(epochs.front()) + "-" +
-                                                        std::to_string(epochs.back());
+    const std::string span = epochs.size() == 1 ? "epoch " + std::to_string(epochs.front())
+                                                : "epochs " + std::to_string(epochs.front()) + "-" +
+                                                      std::to_string(epochs.back());
+    const std::string name =
+        runs.size() == 1 ? "" : "run " + std::to_string(r + 1) + " of " + std::to_string(runs.size()) + ": " + span;
     o << "<g class='run'>\n" << row_header(top, name, loss);
     o << panel(kLossLeft, top, "loss", loss, epochs, loss_axis(largest_loss), 1);
     o << panel(kAccuracyLeft, top, "accuracy", accuracy, epochs, accuracy_axis(100 * smallest_accuracy), 100);

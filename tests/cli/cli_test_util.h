@@ -102,16 +102,14 @@ struct RunResult {
   std::string out, err;
 };
 
-// Runs `blnk args...` with standard input from `stdin_path` (empty: /dev/null),
-// standard output and error captured through files in `scratch`.
-inline RunResult run_blnk(const std::vector<std::string>& args, const TempDir& scratch,
-                          const std::string& stdin_path = "") {
+// Runs the program argv_strings[0] (a path) with standard input from `stdin_path`
+// (empty: /dev/null), standard output and error captured through files in `scratch`.
+inline RunResult run_program(std::vector<std::string> argv_strings, const TempDir& scratch,
+                             const std::string& stdin_path = "") {
   static std::atomic<int> counter{0};
   const int id = counter++;
   const std::string out_path = scratch.file("run" + std::to_string(id) + ".out");
   const std::string err_path = scratch.file("run" + std::to_string(id) + ".err");
-  std::vector<std::string> argv_strings = {blnk_binary()};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -133,6 +131,26 @@ inline RunResult run_blnk(const std::vector<std::string>& args, const TempDir& s
   r.out = read_text(out_path);
   r.err = read_text(err_path);
   return r;
+}
+
+// Runs `blnk args...` as run_program does.
+inline RunResult run_blnk(const std::vector<std::string>& args, const TempDir& scratch,
+                          const std::string& stdin_path = "") {
+  std::vector<std::string> argv = {blnk_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, scratch, stdin_path);
+}
+
+// A folder this process may not create files in: a read-only temporary folder, or
+// for root (whom permissions do not stop) /sys/fs, which no one may write; "" if none.
+inline std::string unwritable_folder(const TempDir& tmp) {
+  if (::geteuid() != 0) {
+    const std::string dir = tmp.dir("read-only");
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    return dir;
+  }
+  std::error_code ec;
+  return std::filesystem::is_directory("/sys/fs", ec) && ::access("/sys/fs", W_OK) == 0 ? "/sys/fs" : "";
 }
 
 inline std::vector<std::string> lines_of(const std::string& text) {

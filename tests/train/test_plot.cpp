@@ -66,17 +66,19 @@ double attribute_min(const std::string& svg, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("plot: two runs are drawn as two rows, each named, not as one line over all epochs") {
+TEST_CASE("plot: three runs are drawn as three rows, each named, not as one line over all epochs") {
   const std::vector<std::vector<EpochStats>> runs = {
       {epoch_of(1, 0.9, 0.80), epoch_of(2, 0.5, 0.90)},
-      {epoch_of(1, 0.8, 0.82), epoch_of(2, 0.4, 0.91), epoch_of(3, 0.3, 0.93)}};
+      {epoch_of(1, 0.8, 0.82), epoch_of(2, 0.4, 0.91), epoch_of(3, 0.3, 0.93)},
+      {epoch_of(1, 0.7, 0.85)}};
   const std::string svg = plot_runs_svg(runs, "log.csv");
-  CHECK(count_of(svg, "<g class='run'>") == 2);
-  CHECK(count_of(svg, "<polyline") == 4);  // train loss and accuracy per run
-  CHECK(svg.find("run 1 of 2: epochs 1-2") != std::string::npos);
-  CHECK(svg.find("run 2 of 2: epochs 1-3") != std::string::npos);
-  // The second row lies below the first: the picture is as tall as two rows.
-  CHECK(attribute_max(svg, "height") > 2 * 250);
+  CHECK(count_of(svg, "<g class='run'>") == 3);
+  CHECK(count_of(svg, "<polyline") == 6);  // train loss and accuracy per run
+  CHECK(svg.find("run 1 of 3: epochs 1-2") != std::string::npos);
+  CHECK(svg.find("run 2 of 3: epochs 1-3") != std::string::npos);
+  CHECK(svg.find("run 3 of 3: epoch 1<") != std::string::npos);
+  // The rows lie below one another: the picture is as tall as three rows.
+  CHECK(attribute_max(svg, "height") > 3 * 250);
 }
 
 TEST_CASE("plot: a one-epoch run is drawn as points, not an empty chart") {

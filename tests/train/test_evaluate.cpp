@@ -1,0 +1,38 @@
+// evaluate(): what would throw inside its OpenMP region (and so terminate the
+// program) is refused before it, as an Error naming the problem.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "engine/network.h"
+#include "train/evaluate.h"
+
+using namespace blnk;
+using namespace blnk::train;
+
+TEST_CASE("evaluate: a model that does not end in class scores is an error, not a terminate") {
+  // conv8,pool ends in 13x13x8 = 1352 values: more than the loss takes as classes.
+  Network net("conv8,pool", Shape{28, 28, 1});
+  net.init(1);
+  const std::vector<std::uint8_t> pixels(4 * 28 * 28, 100), labels = {0, 1, 2, 3};
+  try {
+    evaluate(net, {pixels.data(), labels.data(), 4}, 2);
+    FAIL("evaluated a model without class scores");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("not in class scores") != std::string::npos);
+  }
+}
+
+TEST_CASE("evaluate: a label outside the model's classes and a thread count below 1 are errors") {
+  Network net("flatten,dense4", Shape{28, 28, 1});
+  net.init(1);
+  const std::vector<std::uint8_t> pixels(2 * 28 * 28, 10), labels = {1, 7};
+  CHECK_THROWS_AS(evaluate(net, {pixels.data(), labels.data(), 2}, 2), Error);
+  const std::vector<std::uint8_t> good = {1, 3};
+  CHECK_THROWS_AS(evaluate(net, {pixels.data(), good.data(), 2}, 0), Error);
+  const Evaluation ev = evaluate(net, {pixels.data(), good.data(), 2}, 2);
+  CHECK(ev.count == 2);
+  CHECK(ev.classes == 4);
+}

@@ -44,7 +44,15 @@ void Dense::backward(const float* x, const float* y, float* dy, float* dx, int n
   ConstMatrixMap dz(dy, n, U);
   MatrixMap(ctx.grads, in, U).noalias() += ConstMatrixMap(x, n, in).transpose() * dz;
   add_column_sums(dy, n, U, ctx.grads + std::size_t(in) * U);
-  if (dx) MatrixMap(dx, n, in).noalias() = dz * ConstMatrixMap(ctx.params, in, U).transpose();
+  if (!dx) return;
+  // dx = dz W^T, computed as dx^T = W dz^T by small_gemm, whose operands need no
+  // packing: Eigen's GEMM took its packing buffers from the heap at every step here
+  // (the seed's 3136 x 128 kernel is past its stack limit).
+  float* dz_t = reinterpret_cast<float*>(ctx.cache);  // (U, n)
+  float* dx_t = dz_t + std::size_t(U) * n;            // (in, n)
+  MatrixMap(dz_t, U, n).noalias() = dz.transpose();
+  small_gemm(in, n, U, {ctx.params, U, 1}, dz_t, n, dx_t, n, false);
+  MatrixMap(dx, n, in).noalias() = ConstMatrixMap(dx_t, in, n).transpose();
 }
 
 }  // namespace blnk

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "gradcheck.h"
+#include "base/buffer.h"
 #include "layers/registry.h"
 
 using blnk::Shape;
@@ -97,10 +98,12 @@ TEST_CASE("Dense backward against values computed by hand") {
   auto layers = blnk::build_layers("dense3:act=linear", {1, 1, 4});
   std::vector<float> params(layers[0]->param_count(), 0.5f), grads(params.size(), 0.0f);
   std::vector<float> x = {1, 2, 3, 4}, y(3), dy = {1, -1, 2}, dx(4);
+  blnk::AlignedBuffer cache(layers[0]->cache_bytes(1));
   blnk::LayerContext ctx;
   ctx.mode = blnk::Mode::training;
   ctx.params = params.data();
   ctx.grads = grads.data();
+  ctx.cache = cache.data();
   layers[0]->forward(x.data(), y.data(), 1, ctx);
   layers[0]->backward(x.data(), y.data(), dy.data(), dx.data(), 1, ctx);
   // dx = dy W^T with every weight 0.5: 0.5 * (1 - 1 + 2) = 1 for each input.

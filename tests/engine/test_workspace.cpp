@@ -1,6 +1,6 @@
-// Workspaces: nothing is allocated per batch once planned (counted by replacing
-// the global operator new in this test binary), an inference workspace computes
-// what a training one does, and a workspace is usable from many threads at once.
+// Workspaces: nothing is allocated per batch once planned (counted at malloc:
+// tests/alloc_counter.h), an inference workspace computes what a training one
+// does, and a workspace is usable from many threads at once.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -9,25 +9,16 @@
 #include <thread>
 #include <vector>
 
+#include "alloc_counter.h"
+#include "test_data.h"
 #include "base/error.h"
 #include "engine/network.h"
 #include "layers/registry.h"
 
-namespace {
-std::atomic<long> g_allocations{0};
-}
-
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-
 using namespace blnk;
 
 TEST_CASE("a training step allocates nothing once the workspace is planned") {
+  if (!testing::counting_allocations()) return testing::skip_test("heap allocations are not counted under the sanitizers");
   Network net(kDefaultSpec);
   net.init(1);
   const int n = 16;
@@ -37,14 +28,14 @@ TEST_CASE("a training step allocates nothing once the workspace is planned") {
   // Step 0 is a warm-up: Eigen sizes its GEMM blocking once per process.
   long before = 0;
   for (int step = 0; step < 4; ++step) {
-    if (step == 1) before = g_allocations.load();
+    if (step == 1) before = testing::heap_allocations();
     const float* logits = ws.forward(x.data(), n, Mode::training, std::uint64_t(step), 0);
     float* d = ws.logits_grad();
     for (int i = 0; i < n * 10; ++i) d[i] = logits[i] * 0.01f;
     ws.backward(grads.data());
     ws.predict(x.data(), n, probs.data());
   }
-  CHECK(g_allocations.load() == before);
+  CHECK(testing::heap_allocations() == before);
 }
 
 TEST_CASE("an inference workspace gives the training workspace's inference results") {

@@ -1,18 +1,13 @@
-// Image decoding to a float grayscale plane (see image.h). It compiles its own
-// private copy of stb_image (data/stb_image_config.h: only the PNG, JPEG, BMP
-// and PNM decoders, no stdio; image_color.cpp has another); we never call
-// stb's global setters (vertical flip, gamma, iphone handling), so decoding
-// from memory is re-entrant, and stb v2.27 keeps its failure reason
-// thread-local.
+// Image decoding to a float grayscale plane (see image.h); stb_image decodes
+// (data/stb_decode.h) once our checks passed.
 #include "data/image.h"
 
 #include <algorithm>
 #include <memory>
 
-#include "data/exif.h"
 #include "base/file_io.h"
-
-#include "data/stb_image_config.h"  // after the other includes: it defines stb's implementation
+#include "data/exif.h"
+#include "data/stb_decode.h"
 
 namespace blnk::data {
 
@@ -25,15 +20,6 @@ constexpr float kMax8 = 255.0f, kMax16 = 65535.0f;
 constexpr float kDarkInkMean = 0.5f;
 // stb takes the length as int.
 constexpr std::uint64_t kMaxStbInputBytes = 0x7fffffff;
-
-struct StbFree {
-  void operator()(void* p) const { stbi_image_free(p); }
-};
-
-std::string stb_reason() {
-  const char* r = stbi_failure_reason();
-  return r ? r : "unknown error";
-}
 
 [[noreturn]] void fail(ImageErrorKind kind, const std::string& name, const std::string& why) {
   throw ImageError(kind, name + ": " + why);
@@ -165,16 +151,15 @@ ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& na
   }
   if (info.format == ImageFormat::jpeg && !jpeg_huffman_tables_ok(bytes))
     fail(ImageErrorKind::undecodable, name, "corrupt JPEG: a Huffman table with more than 256 codes");
-  const int len = static_cast<int>(bytes.size());
-  if (!stbi_info_from_memory(bytes.data(), len, &info.width, &info.height, &info.channels)) {
-    const std::string reason = stb_reason();
+  if (!stb::info(bytes, info.width, info.height, info.channels)) {
+    const std::string reason = stb::reason();
     if (reason == "too large") fail(ImageErrorKind::too_large, name, "image dimensions too large to decode");
     const std::string cut = find_truncation(bytes, info.format);
     fail(ImageErrorKind::undecodable, name,
          std::string("cannot read the ") + image_format_name(info.format) + " header: " + (cut.empty() ? reason : cut));
   }
   check_pixels(static_cast<std::uint64_t>(info.width), static_cast<std::uint64_t>(info.height));
-  info.is_16_bit = stbi_is_16_bit_from_memory(bytes.data(), len) != 0;
+  info.is_16_bit = stb::is_16_bit(bytes);
   return info;
 }
 
@@ -183,17 +168,11 @@ void decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& n
   const ImageInfo info = probe_image(bytes, name, limits);
   const std::string cut = find_truncation(bytes, info.format);
   if (!cut.empty()) fail(ImageErrorKind::undecodable, name, cut);
-  const int len = static_cast<int>(bytes.size());
-  int w = 0, h = 0, n = 0;
-  if (info.is_16_bit) {
-    std::unique_ptr<stbi_us, StbFree> px(stbi_load_16_from_memory(bytes.data(), len, &w, &h, &n, 0));
-    if (!px) fail(ImageErrorKind::undecodable, name, std::string("corrupt ") + image_format_name(info.format) + ": " + stb_reason());
-    to_gray(px.get(), w, h, n, 1.0f / kMax16, out);
-  } else {
-    std::unique_ptr<stbi_uc, StbFree> px(stbi_load_from_memory(bytes.data(), len, &w, &h, &n, 0));
-    if (!px) fail(ImageErrorKind::undecodable, name, std::string("corrupt ") + image_format_name(info.format) + ": " + stb_reason());
-    to_gray(px.get(), w, h, n, 1.0f / kMax8, out);
-  }
+  const stb::Decoded px = stb::decode_checked(bytes, name, info, info.is_16_bit);
+  if (px.sixteen_bit)
+    to_gray(static_cast<const std::uint16_t*>(px.samples.get()), px.width, px.height, px.channels, 1.0f / kMax16, out);
+  else
+    to_gray(static_cast<const std::uint8_t*>(px.samples.get()), px.width, px.height, px.channels, 1.0f / kMax8, out);
   // As every viewer shows it (a phone's sideways or upside-down JPEG).
   if (info.format == ImageFormat::jpeg) {
     const int orientation = jpeg_exif_orientation(bytes);
@@ -210,15 +189,18 @@ GrayImage decode_image_gray(std::span<const std::uint8_t> bytes, const std::stri
   return out;
 }
 
-GrayImage read_image_gray(const std::string& path, const ImageLimits& limits) {
+std::vector<std::uint8_t> read_image_file(const std::string& path, const ImageLimits& limits) {
   const std::uint64_t size = file_size(path);
   if (size == 0) fail(ImageErrorKind::empty, path, "empty file (0 bytes)");
   if (size > limits.max_file_bytes) {
     fail(ImageErrorKind::too_large, path,
          "file too large: " + std::to_string(size) + " bytes, limit " + std::to_string(limits.max_file_bytes));
   }
-  const std::vector<std::uint8_t> bytes = read_file_bytes(path, limits.max_file_bytes);
-  return decode_image_gray(bytes, path, limits);
+  return read_file_bytes(path, limits.max_file_bytes);
+}
+
+GrayImage read_image_gray(const std::string& path, const ImageLimits& limits) {
+  return decode_image_gray(read_image_file(path, limits), path, limits);
 }
 
 GrayImage gray_from_u8(const std::uint8_t* pixels, int width, int height) {

@@ -82,6 +82,9 @@ GrayImage decode_image_gray(std::span<const std::uint8_t> bytes, const std::stri
 void decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name, GrayImage& out,
                        const ImageLimits& limits = {});
 GrayImage read_image_gray(const std::string& path, const ImageLimits& limits = {});
+// The bytes of an image file: an empty file or one over limits.max_file_bytes is an
+// ImageError (empty, too_large) naming the path, checked before reading.
+std::vector<std::uint8_t> read_image_file(const std::string& path, const ImageLimits& limits = {});
 
 // A grayscale plane from 8-bit samples (0 = black), for callers that already
 // hold pixels (e.g. an MNIST image) and for tests.

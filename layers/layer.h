@@ -9,7 +9,8 @@
 // - forward(x, y): writes every element of y (n samples). In training mode it may
 //   write its cache (cache_bytes(n) bytes) for backward to read.
 // - backward(x, y, dy, dx): reads what forward wrote (x, y, cache) and
-//     * ADDS the parameter gradients to ctx.grads (the network zeroes them once per step);
+//     * ADDS the parameter gradients to ctx.grads (whoever owns the gradient array zeroes
+//       it before a step: the trainer, once per thread per batch);
 //     * ASSIGNS the input gradient dx (every element written), unless dx is null
 //       (the first layer: nobody needs it);
 //     * may overwrite dy and the cache (they are scratch once backward has run).

@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "blnk %s: %s (see blnk %s --help)\n", e.name, err.what(), e.name);
       return 2;
     } catch (const cxxopts::exceptions::exception& err) {
-      std::fprintf(stderr, "blnk %s: %s (see blnk %s --help)\n", e.name, blnk::cli::usage_message_of(err).c_str(),
+      std::fprintf(stderr, "blnk %s: %s (see blnk %s --help)\n", e.name, blnk::cli::usage_message_of(err, argc - 1, argv + 1).c_str(),
                    e.name);
       return 2;
     } catch (const blnk::Error& err) {

@@ -148,9 +148,21 @@ void check_appendable_file(const std::string& option, const std::string& path) {
   ::close(fd);
 }
 
-std::string usage_message_of(const std::exception& cxxopts_error) {
+std::string usage_message_of(const std::exception& cxxopts_error, int argc, char** argv) {
   // cxxopts names an option as ‘name’ (or 'name' where it was built without Unicode quotes).
   const std::string what = cxxopts_error.what();
+  // "Argument ‘yes’ failed to parse" names only the value: since every value option
+  // is read as text, it is a flag given one (--quiet=yes); find it in argv.
+  if (what.rfind("Argument ", 0) == 0 && what.find("failed to parse") != std::string::npos) {
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      const std::size_t eq = arg.find('=');
+      if (arg.rfind("--", 0) == 0 && eq != std::string::npos && what.find(arg.substr(eq + 1)) != std::string::npos)
+        return arg + ": " + arg.substr(0, eq) + " is a flag and takes no value; expected " + arg.substr(0, eq) +
+               " alone";
+    }
+    return what;
+  }
   std::size_t open = what.find("\xE2\x80\x98"), open_len = 3, close_len = 3;
   std::size_t close = what.find("\xE2\x80\x99");
   if (open == std::string::npos) open = what.find('\''), close = what.find('\'', open + 1), open_len = close_len = 1;

@@ -60,7 +60,8 @@ void check_output_folder(const std::string& option, const std::string& path, boo
 // A file appended to: as check_output_file, and an existing file is opened for appending.
 void check_appendable_file(const std::string& option, const std::string& path);
 
-// cxxopts' own parse errors ("Option 'epochs' is missing an argument") in our shape.
-std::string usage_message_of(const std::exception& cxxopts_error);
+// cxxopts' own parse errors ("Option 'epochs' is missing an argument") in our shape;
+// argv finds the flag of "Argument 'yes' failed to parse" (--quiet=yes).
+std::string usage_message_of(const std::exception& cxxopts_error, int argc, char** argv);
 
 }  // namespace blnk::cli

@@ -189,3 +189,27 @@ TEST_CASE("bad options: each command's --help shows the ranges the checks enforc
   const RunResult predict = run_blnk({"predict", "--help"}, scratch);
   CHECK(contains(predict.out, "1 to 10"));
 }
+
+TEST_CASE("bad options: a flag given a value and an unknown option are usage errors naming them") {
+  const TempDir scratch("bad-options-flags");
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"train", "--quiet=yes"}, "--quiet=yes: --quiet is a flag and takes no value"},
+      {{"train", "--augment=often"}, "--augment=often: --augment is a flag and takes no value"},
+      {{"predict", "--json=please", "x.png"}, "--json=please: --json is a flag"},
+      {{"eval", "--strict-images=no way"}, "--strict-images=no way: --strict-images is a flag"},
+      {{"train", "--epoch", "3"}, "--epoch: unknown option"},
+      {{"predict", "-x", "x.png"}, "-x: unknown option"},
+      {{"summary", "a.blnk", "b.blnk"}, "unexpected argument 'b.blnk'"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.message);
+    const RunResult r = run_blnk(c.args, scratch);
+    CAPTURE(r.err);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, c.message));
+  }
+}

@@ -17,6 +17,7 @@
 #include "cli/data_files.h"
 #include "cli/options.h"
 #include "cli/progress.h"
+#include "cli/train_distributed.h"
 #include "base/error.h"
 #include "base/file_io.h"
 #include "engine/model_file.h"
@@ -76,6 +77,7 @@ int cmd_train(int argc, char** argv) {
   cxxopts::Options options(argv[0], "Train a model on MNIST-style IDX files, or a folder of labelled images, and write "
                                     "a model file.");
   add_data_options(options, true);
+  add_distributed_options(options);
   options.add_options()
       ("epochs", "epochs to train, 1 to 1048576 (with --resume: the total to reach)", text("3"))
       ("batch-size", "minibatch size, 1 to 65536", text("64"))
@@ -86,7 +88,8 @@ int cmd_train(int argc, char** argv) {
       ("optimizer", "adam or sgd", text("adam"))
       ("momentum", "SGD momentum, from 0 to below 1", text("0.9"))
       ("seed", "seed for initialisation, shuffling, dropout and augmentation", text("1"))
-      ("threads", "worker threads, 1 to 256 (default: all cores)", text())
+      ("threads", "worker threads, 1 to 256 (default: all cores); under mpirun: per rank (default: the cores "
+                  "shared by the ranks on a machine)", text())
       ("arch", "model spec (blnk summary --help lists the layer tokens)", text(kDefaultSpec))
       ("init", "start from this trained model's weights (fine-tuning); its spec is the model's, --arch must match it",
        text())
@@ -141,6 +144,10 @@ int cmd_train(int argc, char** argv) {
   const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
   if (args.count("plot")) check_output_file("plot", plot_path);
   const DataFiles files = resolve_data_files(args, true);
+  // Under mpirun, one of several ranks: rank 0 alone writes and prints (docs/distributed.md).
+  const std::unique_ptr<dist::Session> ranks = start_ranks(args);
+  const bool root = ranks->is_root();
+  cfg.threads = run_threads(*ranks, args.count("threads") ? cfg.threads : 0);
 
   std::optional<train::Checkpoint> resume;
   if (args.count("resume")) {
@@ -163,21 +170,21 @@ int cmd_train(int argc, char** argv) {
         throw UsageError("--epochs " + std::to_string(cfg.epochs) + ": " + checkpoint + " has already trained " +
                          std::to_string(done) + " epochs; give more to train further");
       if (cfg.epochs != saved.epochs) {
-        std::fprintf(stderr, "resume: %d epochs in all instead of %d\n", cfg.epochs, saved.epochs);
-        if (saved.lr_schedule != train::LrSchedule::constant)
+        if (root) std::fprintf(stderr, "resume: %d epochs in all instead of %d\n", cfg.epochs, saved.epochs);
+        if (root && saved.lr_schedule != train::LrSchedule::constant)
           std::fprintf(stderr, "note: the %s schedule spans all epochs; the remaining steps get other learning rates "
                                "than either uninterrupted run\n", train::lr_schedule_name(saved.lr_schedule));
       }
       continued.epochs = cfg.epochs;
     }
     if (args.count("lr") && cfg.optimizer.learning_rate != saved.optimizer.learning_rate) {
-      std::fprintf(stderr, "resume: learning rate %g instead of %g (not bit-identical to an uninterrupted run)\n",
+      if (root) std::fprintf(stderr, "resume: learning rate %g instead of %g (not bit-identical to an uninterrupted run)\n",
                    cfg.optimizer.learning_rate, saved.optimizer.learning_rate);
       continued.optimizer.learning_rate = cfg.optimizer.learning_rate;
     }
     continued.threads = saved.threads;
     if (args.count("threads") && cfg.threads != saved.threads) {
-      std::fprintf(stderr, "resume: %d threads instead of %d (not bit-identical to an uninterrupted run)\n",
+      if (root) std::fprintf(stderr, "resume: %d threads instead of %d (not bit-identical to an uninterrupted run)\n",
                    cfg.threads, saved.threads);
       continued.threads = cfg.threads;
     }
@@ -197,7 +204,7 @@ int cmd_train(int argc, char** argv) {
               "an integer from 1 to " + std::to_string(train_set.size()) + " (the training images)");
   if (limit) train_set.images.count = train_set.labels.count = limit;
   const std::optional<data::Dataset> test_set = load_test_set(files);
-  if (!test_set)
+  if (!test_set && root)
     std::fprintf(stderr, "no test set (give --data DIR with the t10k files, --test-images and --test-labels, or "
                          "--images-test DIR): test evaluation is skipped\n");
   if (train_set.images.rows * train_set.images.cols > 1 << 24) throw Error("training images are too large");
@@ -207,19 +214,19 @@ int cmd_train(int argc, char** argv) {
   if (init_from) train::start_from(net, *init_from, init_path);
   train::LabelledImages train_view = view(train_set);
   train::LabelledImages test_view = test_set ? view(*test_set) : train::LabelledImages{};
-  train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr);
+  train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr, ranks->exchange());
   if (resume) {
     trainer.resume_from(*resume);
-    std::fprintf(stderr, "resuming from %s after %d of %d epochs\n", checkpoint.c_str(), trainer.completed_epochs(),
+    if (root) std::fprintf(stderr, "resuming from %s after %d of %d epochs\n", checkpoint.c_str(), trainer.completed_epochs(),
                  cfg.epochs);
     resume.reset();  // its tensors are in the trainer now
   }
 
-  const bool quiet = args.count("quiet") > 0;
+  const bool quiet = args.count("quiet") > 0 || !root;
   Progress progress(stderr, quiet);
   // A header starts the file and each new run appended to it (blnk plot tells runs apart by it);
   // a resumed run continues its rows.
-  if (!log_path.empty() && (!args.count("resume") || !std::filesystem::exists(log_path))) {
+  if (root && !log_path.empty() && (!args.count("resume") || !std::filesystem::exists(log_path))) {
     if (const std::string why = append_text(log_path, train::history_csv_header()); !why.empty())
       throw Error("--log " + log_path + ": cannot write (" + why + ")");
   }
@@ -230,7 +237,7 @@ int cmd_train(int argc, char** argv) {
   callbacks.on_batch = [&](const train::BatchProgress& p) { progress.batch(p); };
   callbacks.on_epoch = [&](const train::EpochStats& e) {
     progress.epoch(e);
-    if (log_path.empty() || !log_failure.empty()) return;
+    if (!root || log_path.empty() || !log_failure.empty()) return;
     if (const std::string why = append_text(log_path, train::history_csv_row(e, train::CsvPrecision::readable));
         !why.empty()) {
       log_failure = "--log " + log_path + ": cannot append epoch " + std::to_string(e.epoch) + " (" + why + ")";
@@ -248,6 +255,8 @@ int cmd_train(int argc, char** argv) {
   const train::TrainOutcome outcome = trainer.run(callbacks);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  if (!quiet) print_ranks_summary(*ranks, cfg.threads);
+  if (!root) return outcome == train::TrainOutcome::interrupted ? 130 : 0;
   if (outcome == train::TrainOutcome::interrupted) {
     std::fprintf(stderr, "\ninterrupted: checkpoint saved to %s; continue with the same command and --resume\n",
                  checkpoint.c_str());

@@ -38,7 +38,7 @@ MpiExchange::MpiExchange(double timeout_seconds, bool reverse_ranks_for_test, Ga
 
 void MpiExchange::all_gather(std::span<float> all) {
   const auto start = Clock::now();
-  gather(all.data(), all.size(), MPI_FLOAT, "the gradients");
+  gather(all.data(), all.size(), MPI_FLOAT, "gradients");
   if (reverse_ranks_for_test_) {
     const std::size_t block = all.size() / std::size_t(ranks_);
     for (int r = 0; r < ranks_ / 2; ++r)
@@ -49,7 +49,7 @@ void MpiExchange::all_gather(std::span<float> all) {
   timing_.seconds += std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-void MpiExchange::all_gather(std::span<double> all) { gather(all.data(), all.size(), MPI_DOUBLE, "the losses"); }
+void MpiExchange::all_gather(std::span<double> all) { gather(all.data(), all.size(), MPI_DOUBLE, "losses"); }
 
 void MpiExchange::gather(void* all, std::size_t count, MPI_Datatype type, const char* what) {
   if (count % std::size_t(ranks_) != 0 || count / std::size_t(ranks_) > std::size_t(INT_MAX))
@@ -58,7 +58,7 @@ void MpiExchange::gather(void* all, std::size_t count, MPI_Datatype type, const 
   const int block = int(count / std::size_t(ranks_));
   MPI_Request request;
   const int code = MPI_Iallgather(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, all, block, type, MPI_COMM_WORLD, &request);
-  if (code != MPI_SUCCESS) throw Error("MPI: rank " + std::to_string(rank_) + " cannot send " + what + ": " + mpi_error_text(code));
+  if (code != MPI_SUCCESS) throw Error("MPI: rank " + std::to_string(rank_) + " cannot send its " + what + ": " + mpi_error_text(code));
   wait(request, what);
 }
 

@@ -2,6 +2,7 @@
 #include "dist/session.h"
 
 #include <cstdlib>
+#include <exception>
 #include <string>
 
 #include "base/error.h"
@@ -31,7 +32,19 @@ int launched_ranks() {
   return 1;
 }
 
-Session::Session(const SessionOptions& options) {
+#ifdef BLNK_HAVE_MPI
+namespace {
+
+bool g_left_by_exception = false;
+
+void abort_if_left_by_exception() {
+  if (g_left_by_exception) MPI_Abort(MPI_COMM_WORLD, 1);
+}
+
+}  // namespace
+#endif
+
+Session::Session(const SessionOptions& options) : uncaught_at_start_(std::uncaught_exceptions()) {
   if (launched_ranks() <= 1) return;
 #ifdef BLNK_HAVE_MPI
   if (!(options.timeout_seconds > 0)) throw Error("MPI: the collective timeout must be positive");
@@ -40,6 +53,7 @@ Session::Session(const SessionOptions& options) {
   if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
     throw Error("MPI: MPI_Init_thread failed");
   exchange_ = std::make_unique<MpiExchange>(options.timeout_seconds, options.reverse_ranks_for_test, timing_);
+  std::atexit(abort_if_left_by_exception);
 #else
   throw Error("this blnk was built without MPI (cmake -DBLNK_MPI=ON with libopenmpi-dev installed), but mpirun "
               "started " + std::to_string(launched_ranks()) + " ranks: each would train alone");
@@ -48,7 +62,11 @@ Session::Session(const SessionOptions& options) {
 
 Session::~Session() {
 #ifdef BLNK_HAVE_MPI
-  if (exchange_) MPI_Finalize();
+  if (!exchange_) return;
+  if (std::uncaught_exceptions() > uncaught_at_start_)
+    g_left_by_exception = true;
+  else
+    MPI_Finalize();
 #endif
 }
 

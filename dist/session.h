@@ -39,7 +39,11 @@ class Session {
   // Initialises MPI when started by mpirun with more than one rank; throws Error when
   // that is impossible (built without MPI, or MPI fails to start).
   explicit Session(const SessionOptions& options = {});
-  ~Session();  // finalises MPI (after abort(): never reached)
+  // Finalises MPI. Left by an exception it does not (MPI_Finalize would wait for the
+  // other ranks, which wait for this one): the process then ends every rank when it
+  // exits (MPI_Abort from an atexit handler, exit code 1), after the caller has said
+  // why (blnk's main prints the error and returns).
+  ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -57,6 +61,7 @@ class Session {
   [[noreturn]] void abort(int exit_code);
 
  private:
+  int uncaught_at_start_;
   std::unique_ptr<train::GradientExchange> exchange_;  // null: one process, MPI untouched
   GatherTiming timing_;
 };

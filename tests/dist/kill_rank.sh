@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# blnk train under mpirun, end to end on MNIST (a small model, 3000 images):
+#  1. 2 ranks x 1 thread write the same model file as 1 process x 2 threads;
+#  2. 2 ranks resume a 1-process checkpoint; kill -9 of rank 1 mid-epoch stops the
+#     run (no hang, no model written); the checkpoint left loads, and one process
+#     resumes it to the model the uninterrupted run wrote, bit for bit;
+#  3. a rank that hangs (SIGSTOP) makes the other stop after --mpi-timeout with a
+#     message naming the timeout.
+#   kill_rank.sh BLNK HAVE_MPI MNIST_DIR
+set -euo pipefail
+blnk=$1
+data=${BLNK_DATA_DIR:-$3}
+if [[ $2 != 1 ]]; then echo "SKIPPED: blnk is built without MPI"; exit 77; fi
+if ! ls "$data"/train-images-idx3-ubyte* >/dev/null 2>&1; then echo "SKIPPED: no MNIST in $data"; exit 77; fi
+source "$(dirname "$0")/mpi_env.sh"
+dir=$(mktemp -d)
+started=()  # mpirun processes this test started
+cleanup() {
+  for p in "${started[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+run=(train --data "$data" --limit 3000 --arch conv8,pool,drop0.25,flatten,dense10 --batch-size 32 --seed 7 --quiet)
+
+# The pid of rank $2 among the children of mpirun $1.
+rank_pid() {
+  local p
+  for p in $(pgrep -P "$1"); do
+    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$2"; then echo "$p"; return; fi
+  done
+  return 1
+}
+# Waits until file $1 is newer than $2 (up to 60 s).
+wait_newer() {
+  for _ in $(seq 600); do [[ $1 -nt $2 ]] && return; sleep 0.1; done
+  fail "$1 was not written"
+}
+# Waits for mpirun $1 to end, at most $2 seconds; sets status to its exit status.
+wait_end() {
+  for _ in $(seq $(($2 * 10))); do
+    if ! kill -0 "$1" 2>/dev/null; then
+      status=0
+      wait "$1" || status=$?
+      return
+    fi
+    sleep 0.1
+  done
+  fail "mpirun still runs $2 s after a rank died: a hang"
+}
+
+echo "1. 2 ranks x 1 thread against 1 process x 2 threads"
+"$blnk" "${run[@]}" --threads 2 --epochs 3 --out "$dir/ref.blnk"
+"${mpirun_2[@]}" "$blnk" "${run[@]}" --threads 1 --epochs 3 --out "$dir/ranks.blnk"
+cmp "$dir/ref.blnk" "$dir/ranks.blnk" || fail "the 2-rank model differs from the threaded one"
+echo "ok: the same model file"
+
+echo "2. kill -9 of rank 1 while 2 ranks continue a 1-process checkpoint"
+"$blnk" "${run[@]}" --threads 2 --epochs 1 --out "$dir/m.blnk"
+touch -d '-1 second' "$dir/m.blnk.ckpt"
+cp "$dir/m.blnk.ckpt" "$dir/epoch1"
+rm "$dir/m.blnk"
+"${mpirun_2[@]}" "$blnk" "${run[@]}" --resume --epochs 20 --out "$dir/m.blnk" 2>"$dir/kill.err" &
+mpirun_pid=$!
+started+=("$mpirun_pid")
+wait_newer "$dir/m.blnk.ckpt" "$dir/epoch1"  # epoch 2 done: the ranks are in epoch 3
+victim=$(rank_pid "$mpirun_pid" 1) || fail "no rank 1 under mpirun"
+kill -9 "$victim"
+killed_at=$SECONDS
+wait_end "$mpirun_pid" 30
+echo "mpirun ended $((SECONDS - killed_at)) s after the kill, exit status $status"
+[[ $status != 0 ]] || fail "mpirun exited 0 after a rank was killed"
+[[ ! -e $dir/m.blnk ]] || fail "a model was written by a run that lost a rank"
+"$blnk" eval --model "$dir/m.blnk.ckpt" --data "$data" --threads 2 >/dev/null || fail "the checkpoint does not load"
+"$blnk" "${run[@]}" --resume --epochs 3 --threads 2 --out "$dir/m.blnk" 2>/dev/null
+cmp "$dir/ref.blnk" "$dir/m.blnk" || fail "1 process -> 2 ranks (killed) -> 1 process is not the uninterrupted model"
+echo "ok: the checkpoint loads; resumed, it ends on the uninterrupted run's model"
+
+echo "3. a hung rank (SIGSTOP): the others stop after --mpi-timeout 3"
+"${mpirun_2[@]}" "$blnk" "${run[@]}" --threads 1 --epochs 20 --mpi-timeout 3 --out "$dir/h.blnk" 2>"$dir/hang.err" &
+mpirun_pid=$!
+started+=("$mpirun_pid")
+touch "$dir/h.start"
+sleep 0.2
+wait_newer "$dir/h.blnk.ckpt" "$dir/h.start"
+victim=$(rank_pid "$mpirun_pid" 1) || fail "no rank 1 under mpirun"
+kill -STOP "$victim"
+stopped_at=$SECONDS
+wait_end "$mpirun_pid" 40
+echo "mpirun ended $((SECONDS - stopped_at)) s after rank 1 stopped, exit status $status"
+kill -9 "$victim" 2>/dev/null || true
+grep -q "waited 3 s" "$dir/hang.err" || { cat "$dir/hang.err"; fail "no message naming the timeout"; }
+grep "waited 3 s" "$dir/hang.err" | head -1
+[[ $status != 0 ]] || fail "mpirun exited 0 after a rank hung"
+echo "ok"

@@ -123,7 +123,7 @@ TEST_CASE("an interrupted run resumed from its checkpoint ends with exactly the 
   std::filesystem::remove(ckpt);
 }
 
-TEST_CASE("the learning-rate schedule is applied; a checkpoint of another schedule or a bad one is refused") {
+TEST_CASE("the learning-rate schedule is applied, and a checkpoint of another schedule or a bad one is refused") {
   RandomSet set(128, 6);
   const std::string ckpt = temp_path("schedule.blnk");
   auto train_once = [&](LrSchedule schedule, const std::string& checkpoint) {

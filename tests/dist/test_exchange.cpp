@@ -1,0 +1,160 @@
+// The trainer's slicing over ranks without MPI: N ranks as N threads of this process,
+// exchanging through shared memory (InProcessRanks), against one trainer with all the
+// threads. Runs in every build, with or without MPI.
+#include <doctest/doctest.h>
+
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "base/error.h"
+#include "base/rng.h"
+#include "engine/network.h"
+#include "train/exchange.h"
+#include "train/trainer.h"
+
+using namespace blnk;
+using namespace blnk::train;
+
+namespace {
+
+constexpr const char* kSpec = "conv4,pool,drop0.25,flatten,dense16,drop0.25,dense10";
+
+// N ranks that are threads of this process: an all-gather copies the other ranks'
+// blocks out of their buffers between two barriers.
+class InProcessRanks {
+ public:
+  explicit InProcessRanks(int ranks) : ranks_(ranks), buffers_(ranks) {}
+  int ranks() const { return ranks_; }
+
+  template <typename T>
+  void all_gather(int rank, std::span<T> all) {
+    buffers_[rank] = all.data();
+    barrier();
+    const std::size_t block = all.size() / std::size_t(ranks_);
+    for (int r = 0; r < ranks_; ++r)
+      if (r != rank)
+        std::memcpy(all.data() + r * block, static_cast<const T*>(buffers_[r]) + r * block, block * sizeof(T));
+    barrier();
+  }
+
+ private:
+  void barrier() {
+    std::unique_lock lock(mutex_);
+    const long generation = generation_;
+    if (++arrived_ == ranks_) {
+      arrived_ = 0;
+      ++generation_;
+      cv_.notify_all();
+    } else {
+      cv_.wait(lock, [&] { return generation_ != generation; });
+    }
+  }
+
+  int ranks_;
+  std::vector<const void*> buffers_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int arrived_ = 0;
+  long generation_ = 0;
+};
+
+class InProcessExchange final : public GradientExchange {
+ public:
+  InProcessExchange(InProcessRanks& ranks, int rank) : ranks_(ranks), rank_(rank) {}
+  int rank() const override { return rank_; }
+  int ranks() const override { return ranks_.ranks(); }
+  void all_gather(std::span<float> all) override { ranks_.all_gather(rank_, all); }
+  void all_gather(std::span<double> all) override { ranks_.all_gather(rank_, all); }
+
+ private:
+  InProcessRanks& ranks_;
+  int rank_;
+};
+
+struct RandomSet {
+  std::vector<std::uint8_t> pixels, labels;
+  RandomSet(int count, std::uint64_t seed) : pixels(std::size_t(count) * 784), labels(count) {
+    Rng rng(seed);
+    for (auto& p : pixels) p = std::uint8_t(rng.below(256));
+    for (auto& l : labels) l = std::uint8_t(rng.below(10));
+  }
+  LabelledImages view() const { return {pixels.data(), labels.data(), int(labels.size())}; }
+};
+
+TrainConfig config(int threads) {
+  TrainConfig cfg;
+  cfg.epochs = 2;
+  cfg.batch_size = 50;  // 8 slices of 7 samples: the last slice is short, and so is the last batch
+  cfg.threads = threads;
+  cfg.seed = 11;
+  cfg.val_split = 0.1;
+  cfg.ema_momentum = 0.9f;
+  return cfg;
+}
+
+struct Result {
+  std::vector<float> params;
+  std::vector<EpochStats> history;
+};
+
+Result train_alone(const RandomSet& set, int threads) {
+  Network net(kSpec);
+  net.init(3);
+  Trainer trainer(net, config(threads), set.view(), nullptr);
+  trainer.run({});
+  return {{net.params().begin(), net.params().end()}, trainer.history()};
+}
+
+// Every rank's result, `threads` threads each.
+std::vector<Result> train_ranks(const RandomSet& set, int ranks, int threads) {
+  InProcessRanks shared(ranks);
+  std::vector<Result> results(ranks);
+  std::vector<std::thread> workers;
+  for (int r = 0; r < ranks; ++r)
+    workers.emplace_back([&, r] {
+      InProcessExchange exchange(shared, r);
+      Network net(kSpec);
+      net.init(3);
+      Trainer trainer(net, config(threads * ranks), set.view(), nullptr, &exchange);
+      trainer.run({});
+      results[r] = {{net.params().begin(), net.params().end()}, trainer.history()};
+    });
+  for (std::thread& w : workers) w.join();
+  return results;
+}
+
+void check_same(const Result& a, const Result& b) {
+  REQUIRE(a.params.size() == b.params.size());
+  CHECK(std::memcmp(a.params.data(), b.params.data(), a.params.size() * sizeof(float)) == 0);
+  REQUIRE(a.history.size() == b.history.size());
+  for (std::size_t e = 0; e < a.history.size(); ++e) {
+    CHECK(a.history[e].train_loss == b.history[e].train_loss);
+    CHECK(a.history[e].train_accuracy == b.history[e].train_accuracy);
+    CHECK(a.history[e].val_loss == b.history[e].val_loss);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("ranks of threads train the model of one process with as many threads, on every rank") {
+  const RandomSet set(330, 9);
+  for (const auto [ranks, threads] : {std::pair{2, 1}, {2, 2}, {4, 2}}) {
+    CAPTURE(ranks);
+    CAPTURE(threads);
+    const Result alone = train_alone(set, ranks * threads);
+    const std::vector<Result> all = train_ranks(set, ranks, threads);
+    for (const Result& r : all) check_same(alone, r);
+  }
+}
+
+TEST_CASE("a thread count the ranks do not divide, or above the batch size, is refused") {
+  const RandomSet set(60, 2);
+  InProcessRanks shared(2);
+  InProcessExchange exchange(shared, 0);
+  Network net(kSpec);
+  CHECK_THROWS_AS(Trainer(net, config(3), set.view(), nullptr, &exchange), Error);
+  CHECK_THROWS_AS(Trainer(net, config(52), set.view(), nullptr, &exchange), Error);
+}

@@ -1,7 +1,8 @@
 // blnk serve: the upload page and JSON API over the bundled (or given) model.
-// Every numeric option is read as text and checked here, so a usage error names the
-// option, the value and the allowed range ("--max-body 0: out of range; expected a
-// size from 1 KiB to 64 MiB"), and exits 2.
+// Every option is read as text and checked as every command checks them
+// (cli/options.h), so a usage error names the option, the value and the allowed
+// range ("--max-body 0: out of range; expected a size from 1 KiB to 64 MiB"), and
+// exits 2.
 #include <cxxopts.hpp>
 
 #include <charconv>
@@ -14,6 +15,7 @@
 #endif
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "reader/model_classifier.h"
 #include "serve/server.h"
 
@@ -30,22 +32,6 @@ constexpr long long kMinBodyBytes = 1024;
 constexpr long long kMaxBodyBytes = static_cast<long long>(serve::kDefaultMaxBodyMemory);
 constexpr long long kMaxPixels = 400'000'000;
 
-[[noreturn]] void bad_value(const std::string& option, const std::string& value, const std::string& problem,
-                            const std::string& expected) {
-  throw UsageError("--" + option + " " + value + ": " + problem + "; expected " + expected);
-}
-
-// A decimal integer within [min, max], or a usage error saying what was expected.
-long long integer_option(const cxxopts::ParseResult& args, const std::string& option, long long min, long long max,
-                         const std::string& expected) {
-  const std::string text = args[option].as<std::string>();
-  long long value = 0;
-  const auto r = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || r.ptr != text.data() + text.size()) bad_value(option, "'" + text + "'", "not a number", expected);
-  if (r.ec != std::errc{} || value < min || value > max) bad_value(option, text, "out of range", expected);
-  return value;
-}
-
 std::string size_text(long long bytes) {
   if (bytes % (1 << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
   if (bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
@@ -58,7 +44,7 @@ long long size_option(const cxxopts::ParseResult& args, const std::string& optio
   const std::string text = args[option].as<std::string>();
   long long value = 0;
   const auto r = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || r.ptr == text.data()) bad_value(option, "'" + text + "'", "not a size", expected);
+  if (text.empty() || r.ptr == text.data()) bad_value(option, shown_value(text), "not a size", expected);
   const std::string unit(r.ptr, text.data() + text.size());
   long long scale = 1;
   if (unit == "K" || unit == "k" || unit == "KiB") {
@@ -66,7 +52,7 @@ long long size_option(const cxxopts::ParseResult& args, const std::string& optio
   } else if (unit == "M" || unit == "MiB") {
     scale = 1024 * 1024;
   } else if (!unit.empty()) {
-    bad_value(option, "'" + text + "'", "not a size", expected);
+    bad_value(option, shown_value(text), "not a size", expected);
   }
   if (r.ec != std::errc{} || value < 0 || value > max / scale || value * scale < min)
     bad_value(option, text, "out of range", expected);
@@ -84,7 +70,7 @@ std::vector<serve::AddressRange> trusted_proxies(const cxxopts::ParseResult& arg
       const std::string item = list.substr(start, comma - start);
       serve::AddressRange range;
       if (!serve::parse_address_range(item, range))
-        bad_value("trusted-proxy", "'" + item + "'", "not an address",
+        bad_value("trusted-proxy", shown_value(item), "not an address",
                   "an IPv4 or IPv6 address, optionally with /BITS (127.0.0.1, 10.0.0.0/8, ::1)");
       ranges.push_back(range);
       start = comma + 1;
@@ -128,18 +114,17 @@ int cmd_serve(int argc, char** argv) {
   serve::ServerConfig cfg;
   cxxopts::Options options(argv[0], "Serve the digit upload page (GET /) and the JSON API (POST /predict).\n"
                                     "SIGHUP loads the model and gate files again; SIGTERM stops.");
-  const auto text = [](const std::string& value) { return cxxopts::value<std::string>()->default_value(value); };
-  options.add_options()("host", "address to listen on", text(cfg.host))(
-      "port", "port to listen on, 0 to 65535 (0: any free port)", text(std::to_string(cfg.port)))(
+  options.add_options()("host", "address to listen on", text(cfg.host.c_str()))(
+      "port", "port to listen on, 0 to 65535 (0: any free port)", text(std::to_string(cfg.port).c_str()))(
       "model", "model file (default: the bundled model); SIGHUP loads it again", cxxopts::value<std::string>())(
       "gate", "digit gate model that tells digits from letters, symbols and scribbles (default: the bundled one; none: no gate)",
       cxxopts::value<std::string>())(
       "preprocess", "blnk (default), or seed: the seed's own pipeline, for a model from blnk import-keras", text("blnk"))(
-      "threads", "worker threads, 1 to 256", text(std::to_string(cfg.threads)))(
-      "max-body", "largest upload, 1 KiB to 64 MiB (413 above); bytes, or with K or M", text(std::to_string(cfg.max_body_bytes)))(
-      "max-connections", "open connections at once, 1 to 1048576", text(std::to_string(cfg.max_connections)))(
+      "threads", "worker threads, 1 to 256", text(std::to_string(cfg.threads).c_str()))(
+      "max-body", "largest upload, 1 KiB to 64 MiB (413 above); bytes, or with K or M", text(std::to_string(cfg.max_body_bytes).c_str()))(
+      "max-connections", "open connections at once, 1 to 1048576", text(std::to_string(cfg.max_connections).c_str()))(
       "max-pixels", "largest image in pixels, checked before decoding, 1 to 400000000",
-      text(std::to_string(data::kDefaultMaxImagePixels)))(
+      text(std::to_string(data::kDefaultMaxImagePixels).c_str()))(
       "trusted-proxy", "address or CIDR range of a reverse proxy whose X-Forwarded-For the access log believes "
       "(repeatable or a comma list; default: none)", cxxopts::value<std::vector<std::string>>())(
       "quiet", "no access log")("h,help", "this help");
@@ -151,17 +136,14 @@ int cmd_serve(int argc, char** argv) {
   if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
   cfg.host = args["host"].as<std::string>();
   if (cfg.host.empty()) bad_value("host", "''", "empty", "an IP address or a host name (0.0.0.0 for every interface)");
-  cfg.port = static_cast<int>(integer_option(args, "port", kMinPort, kMaxPort, "a port from 0 to 65535"));
-  cfg.threads = static_cast<int>(integer_option(args, "threads", 1, kMaxThreads, "a count from 1 to 256"));
+  cfg.port = static_cast<int>(integer_option(args, "port", kMinPort, kMaxPort));
+  cfg.threads = static_cast<int>(integer_option(args, "threads", 1, kMaxThreads));
   cfg.max_body_bytes = static_cast<std::size_t>(size_option(args, "max-body", kMinBodyBytes, kMaxBodyBytes));
-  cfg.max_connections =
-      static_cast<int>(integer_option(args, "max-connections", 1, kMaxConnections, "a count from 1 to 1048576"));
+  cfg.max_connections = static_cast<int>(integer_option(args, "max-connections", 1, kMaxConnections));
   data::ImageLimits limits;
-  limits.max_pixels = static_cast<std::uint64_t>(
-      integer_option(args, "max-pixels", 1, kMaxPixels, "a pixel count from 1 to 400000000"));
+  limits.max_pixels = static_cast<std::uint64_t>(integer_option(args, "max-pixels", 1, kMaxPixels));
   limits.max_file_bytes = cfg.max_body_bytes;
-  const std::string preprocess = args["preprocess"].as<std::string>();
-  if (preprocess != "blnk" && preprocess != "seed") bad_value("preprocess", "'" + preprocess + "'", "unknown", "blnk or seed");
+  const std::string preprocess = choice_option(args, "preprocess", {"blnk", "seed"});
   cfg.trusted_proxies = trusted_proxies(args);
   if (!args.count("quiet")) cfg.access_log_file = stderr;
   cfg.error_log = [](const std::string& line) { std::fprintf(stderr, "blnk serve: %s\n", line.c_str()); };

@@ -1,6 +1,5 @@
-// Reading option values the one way every command (serve aside, which has its
-// own) does: each value is declared to cxxopts as text and checked here, so a bad
-// one is a UsageError (exit 2) in one shape that names the option, the value and
+// Reading option values the one way every command does: each value is declared to
+// cxxopts as text and checked here, so a bad one is a UsageError (exit 2) in one shape that names the option, the value and
 // what is allowed:
 //   --batch-size 0: out of range; expected an integer from 1 to 65536
 //   --lr 'abc': not a number; expected a number above 0, at most 10

@@ -278,14 +278,18 @@ MnistFiles find_mnist_files(const std::string& dir, bool need_train, bool need_t
     // e.g. set "train", kind "images", idx "idx3"
     const std::array<std::string, 2> stems = {set + "-" + kind + "-" + idx + "-ubyte",
                                               set + "-" + kind + "." + idx + "-ubyte"};
+    std::vector<std::string> names;
     for (const std::string& stem : stems) {
       for (const std::string& name : {stem, stem + ".gz"}) {
         const fs::path p = fs::path(dir) / name;
         if (fs::is_regular_file(p, ec)) return p.string();
-        tried.push_back(name);
+        names.push_back(name);
       }
     }
-    if (needed) missing.push_back(stems[0]);
+    if (needed) {  // the names tried for a file nobody asked for would only confuse
+      missing.push_back(stems[0]);
+      tried.insert(tried.end(), names.begin(), names.end());
+    }
     return std::string();
   };
   MnistFiles f;

@@ -1,0 +1,47 @@
+// blnk summary (and blnk model): a model's layers like Keras's model.summary(), or a spec's.
+#include <cxxopts.hpp>
+
+#include <cstdio>
+
+#include "base/error.h"
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "engine/model_file.h"
+#include "layers/registry.h"
+
+namespace blnk::cli {
+
+int cmd_summary(int argc, char** argv) {
+  cxxopts::Options options(argv[0], "Print a model's layers like Keras's model.summary().");
+  options.add_options()("model", "model file (default: the bundled model)", text())(
+      "arch", "a model spec instead of a file", text())("h,help", "this help");
+  options.parse_positional({"model"});
+  const auto args = options.parse(argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\nLayer tokens of a spec:\n", options.help().c_str());
+    for (const LayerKind& k : layer_kinds()) std::printf("  %-58s %s\n", k.syntax, k.doc);
+    std::printf("\nDefault spec: %s\n", kDefaultSpec);
+    return 0;
+  }
+  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  if (args.count("arch") && args.count("model")) throw UsageError("give a model file or --arch, not both");
+  if (args.count("arch")) {
+    const std::string spec = args["arch"].as<std::string>();
+    try {
+      std::printf("%s", Network(spec).summary().c_str());
+    } catch (const Error& e) {
+      bad_value("arch", shown_value(spec), e.what(), "a model spec (blnk summary --help lists the layer tokens)");
+    }
+    return 0;
+  }
+  const std::string path = args.count("model") ? path_option(args, "model") : default_model_path();
+  const ModelFile file = read_model_file(path);
+  const Network net = network_from(file, path);
+  std::printf("%s%s\nspec: %s\n", path.c_str(), "", net.spec().c_str());
+  std::printf("%s", net.summary().c_str());
+  for (const auto& [k, v] : file.metadata)
+    if (k.rfind("train.", 0) != 0 && k.rfind("optimizer.", 0) != 0) std::printf("%s: %s\n", k.c_str(), v.c_str());
+  return 0;
+}
+
+}  // namespace blnk::cli

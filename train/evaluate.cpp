@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "base/error.h"
+#include "data/pixels.h"
 #include "train/loss.h"
 
 namespace blnk::train {
@@ -112,7 +113,7 @@ Evaluation evaluate(const Network& net, const LabelledImages& set, int threads) 
       const int first = chunk * batch;
       const int n = std::min(batch, set.count - first);
       const std::uint8_t* src = set.pixels + std::size_t(first) * image_size;
-      for (std::size_t i = 0; i < std::size_t(n) * image_size; ++i) x[i] = float(src[i]) * (1.0f / 255.0f);
+      data::bytes_to_units(src, std::size_t(n) * image_size, x.data());
       const float* logits = ws.forward(x.data(), n, Mode::inference);
       const auto r = softmax_cross_entropy(logits, set.labels + first, n, classes, n, nullptr);
       loss_per_chunk[chunk] = r.loss_sum;

@@ -9,7 +9,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <numeric>
+#include <span>
 #include <sstream>
 
 #include "data/augment.h"
@@ -35,6 +37,13 @@ double seconds_since(Clock::time_point t) {
 
 void shuffle(std::vector<int>& v, Rng& rng) {
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
+}
+
+// FNV-1a over the bits of the floats, folded to 32 bits (exact as a double).
+std::uint32_t bits_hash(std::span<const float> values, std::uint64_t h = 0xcbf29ce484222325ull) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
+  for (std::size_t i = 0; i < values.size_bytes(); ++i) h = (h ^ bytes[i]) * 0x100000001b3ull;
+  return std::uint32_t(h ^ (h >> 32));
 }
 
 }  // namespace
@@ -207,7 +216,28 @@ void Trainer::swap_average() {
   std::swap_ranges(p.begin(), p.end(), average_.begin());
 }
 
+void Trainer::check_ranks_agree() {
+  // What every rank must start from alike: its data, settings and state (a resumed
+  // rank reads the checkpoint from its own disk).
+  std::uint32_t state = bits_hash(net_.params());
+  for (const OptimizerSlot& slot : optimizer_->slots()) state ^= bits_hash(*slot.values, state);
+  if (!average_.empty()) state ^= bits_hash(average_, state);
+  const double mine[] = {double(data_crc_), double(data_.count), double(cfg_.batch_size), double(cfg_.threads),
+                         double(cfg_.epochs), double(optimizer_->steps()), double(position_.epoch),
+                         double(position_.batch), double(state)};
+  constexpr std::size_t n = std::size(mine);
+  std::vector<double> all(n * std::size_t(exchange_->ranks()));
+  std::copy(mine, mine + n, all.begin() + std::ptrdiff_t(n * std::size_t(exchange_->rank())));
+  exchange_->all_gather(std::span<double>(all));
+  for (int r = 1; r < exchange_->ranks(); ++r)
+    if (!std::equal(all.begin(), all.begin() + n, all.begin() + std::ptrdiff_t(n * std::size_t(r))))
+      throw Error("train: rank " + std::to_string(r) + " would start from other training data, settings or " +
+                  "parameters than rank 0 (other files or --limit on its machine, or another checkpoint: every "
+                  "rank must see the same ones)");
+}
+
 TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
+  if (exchange_->ranks() > 1) check_ranks_agree();
   const int count = int(train_indices_.size());
   const int batches = (count + cfg_.batch_size - 1) / cfg_.batch_size;
   auto stop_requested = [&] { return callbacks.stop_requested && callbacks.stop_requested->load(); };

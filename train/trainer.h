@@ -104,6 +104,9 @@ class Trainer {
  private:
   // `stop_requested`: this rank's; with several ranks, stop_agreed_ says whether any asked.
   void train_batch(const int* indices, int n, double& loss_sum, int& correct, bool stop_requested);
+  // With several ranks: throws Error unless every rank has the same data, settings,
+  // position and parameters as rank 0.
+  void check_ranks_agree();
   // Sums the slices' gradients into slice 0's, each element in slice order.
   void sum_slice_gradients();
   void update_average();

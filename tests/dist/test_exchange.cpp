@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -141,7 +142,7 @@ void check_same(const Result& a, const Result& b) {
 
 TEST_CASE("ranks of threads train the model of one process with as many threads, on every rank") {
   const RandomSet set(330, 9);
-  for (const auto [ranks, threads] : {std::pair{2, 1}, {2, 2}, {4, 2}}) {
+  for (const auto& [ranks, threads] : {std::pair{2, 1}, {2, 2}, {4, 2}}) {
     CAPTURE(ranks);
     CAPTURE(threads);
     const Result alone = train_alone(set, ranks * threads);
@@ -157,4 +158,27 @@ TEST_CASE("a thread count the ranks do not divide, or above the batch size, is r
   Network net(kSpec);
   CHECK_THROWS_AS(Trainer(net, config(3), set.view(), nullptr, &exchange), Error);
   CHECK_THROWS_AS(Trainer(net, config(52), set.view(), nullptr, &exchange), Error);
+}
+
+TEST_CASE("ranks that would start from other data are stopped before the first step, naming the rank") {
+  const RandomSet set(120, 4);
+  RandomSet other = set;
+  other.labels[7] = std::uint8_t((other.labels[7] + 1) % 10);  // rank 1's copy differs in one label
+  InProcessRanks shared(2);
+  std::string errors[2];
+  std::vector<std::thread> workers;
+  for (int r = 0; r < 2; ++r)
+    workers.emplace_back([&, r] {
+      InProcessExchange exchange(shared, r);
+      Network net(kSpec);
+      net.init(3);
+      try {
+        Trainer trainer(net, config(2), (r == 0 ? set : other).view(), nullptr, &exchange);
+        trainer.run({});
+      } catch (const Error& e) {
+        errors[r] = e.what();
+      }
+    });
+  for (std::thread& w : workers) w.join();
+  for (const std::string& e : errors) CHECK(e.find("rank 1 would start from other training data") != std::string::npos);
 }

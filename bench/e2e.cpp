@@ -62,7 +62,8 @@ void run_train(const blnk::data::MnistFiles& files, int threads, int batch, int 
   cfg.batch_size = batch;
   cfg.threads = threads;
   cfg.seed = seed;  // Adam with Keras's settings (lr 1e-3, eps 1e-7) is the default
-  const blnk::train::LabelledImages view{set.images.pixels.data(), set.labels.labels.data(), count};
+  blnk::train::LabelledImages view = blnk::train::view_of(set);
+  view.count = count;
   blnk::train::Trainer trainer(net, cfg, view, nullptr);  // no test set: the epoch is training only
   trainer.run({});
   const blnk::train::EpochStats& e = trainer.history().back();

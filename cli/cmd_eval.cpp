@@ -29,11 +29,9 @@ int cmd_eval(int argc, char** argv) {
   const DataFiles files = resolve_data_files(args, false);
   const Network net = network_from(read_model_file(model_path), model_path);
   const data::Dataset test = *load_test_set(files, net.num_classes());
-  if (test.images.rows != net.input_shape().h || test.images.cols != net.input_shape().w || net.input_shape().c != 1)
-    throw Error(files.test_source() + ": images are " + std::to_string(test.images.rows) + "x" +
-                std::to_string(test.images.cols) + ", the model takes " + net.input_shape().str());
-  const train::Evaluation ev =
-      train::evaluate(net, {test.images.pixels.data(), test.labels.labels.data(), test.size()}, threads);
+  const train::LabelledImages set = train::view_of(test);
+  train::check_fits(set, net, files.test_source());
+  const train::Evaluation ev = train::evaluate(net, set, threads);
   if (args.count("json"))
     std::printf("%s\n", ev.to_json().c_str());
   else

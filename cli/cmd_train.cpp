@@ -69,7 +69,7 @@ Network network_of(const std::string& spec, Shape input, bool from_checkpoint) {
   }
 }
 
-train::LabelledImages view(const data::Dataset& d) { return {d.images.pixels.data(), d.labels.labels.data(), d.size()}; }
+
 
 }  // namespace
 
@@ -212,8 +212,8 @@ int cmd_train(int argc, char** argv) {
   Network net = network_of(spec, Shape{train_set.images.rows, train_set.images.cols, 1}, args.count("resume") > 0);
   net.init(cfg.seed);
   if (init_from) train::start_from(net, *init_from, init_path);
-  train::LabelledImages train_view = view(train_set);
-  train::LabelledImages test_view = test_set ? view(*test_set) : train::LabelledImages{};
+  train::LabelledImages train_view = train::view_of(train_set);
+  train::LabelledImages test_view = test_set ? train::view_of(*test_set) : train::LabelledImages{};
   train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr, ranks->exchange());
   if (resume) {
     trainer.resume_from(*resume);

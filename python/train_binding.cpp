@@ -42,7 +42,7 @@ struct Examples {
   const std::uint8_t* pixels = nullptr;
   const std::uint8_t* label_bytes = nullptr;
   int count = 0, rows = 0, cols = 0;
-  train::LabelledImages view() const { return {pixels, label_bytes, count}; }
+  train::LabelledImages view() const { return {pixels, label_bytes, count, Shape{rows, cols, 1}}; }
 };
 
 bool is_path(const py::object& obj) { return py::isinstance<py::str>(obj) || py::hasattr(obj, "__fspath__"); }

@@ -77,9 +77,9 @@ double number_or(const ModelFile& file, const char* key, double fallback, const 
 
 }  // namespace
 
-std::uint32_t data_fingerprint(const LabelledImages& data, std::size_t image_size) {
+std::uint32_t data_fingerprint(const LabelledImages& data) {
   uLong crc = crc32(0L, Z_NULL, 0);
-  const std::size_t pixels = std::size_t(data.count) * image_size;
+  const std::size_t pixels = std::size_t(data.count) * data.image_size();
   // zlib takes 32-bit lengths: feed the pixels in pieces.
   constexpr std::size_t kPiece = std::size_t(1) << 30;
   for (std::size_t at = 0; at < pixels; at += kPiece)

@@ -53,7 +53,7 @@ std::vector<std::string> resume_conflicts(const Checkpoint& checkpoint, const Re
 
 // A checksum of a training set's labels and pixels, recorded in checkpoints so
 // that a resume on other data is refused.
-std::uint32_t data_fingerprint(const LabelledImages& data, std::size_t image_size);
+std::uint32_t data_fingerprint(const LabelledImages& data);
 
 // --init: the trained model a run starts from (fine-tuning). `spec` in: the
 // architecture asked for (empty: the model's own); out: the run's. Throws Error

@@ -74,6 +74,24 @@ std::string Evaluation::to_text() const {
   return s;
 }
 
+LabelledImages view_of(const data::Dataset& set) {
+  return {set.images.pixels.data(), set.labels.labels.data(), set.size(), Shape{set.images.rows, set.images.cols, 1}};
+}
+
+void check_fits(const LabelledImages& set, const Network& net, const std::string& what) {
+  if (set.shape != net.input_shape())
+    throw Error(what + ": its images are " + set.shape.str() + ", the model takes " + net.input_shape().str());
+  if (net.layers().back()->kind() != "Dense" || net.num_classes() > kMaxLossClasses)
+    throw Error("the model " + net.spec() + " ends in " + net.output_shape().str() +
+                " values, not in class scores: a classifier ends with a dense layer of one unit per class "
+                "(e.g. ...,flatten,dense10)");
+  const int classes = net.num_classes();
+  for (int i = 0; i < set.count; ++i)
+    if (set.labels[i] >= classes)
+      throw Error(what + ": label " + std::to_string(set.labels[i]) + " of image " + std::to_string(i) +
+                  " is outside the model's " + std::to_string(classes) + " classes");
+}
+
 Evaluation evaluate(const Network& net, const LabelledImages& set, int threads) {
   const int batch = kInferenceChunk;  // what an inference workspace takes at once
   const int classes = net.num_classes();
@@ -81,13 +99,7 @@ Evaluation evaluate(const Network& net, const LabelledImages& set, int threads) 
   // Everything the parallel region below could throw for is checked here: an
   // exception may not leave an OpenMP region (it would terminate the program).
   if (threads < 1) throw Error("evaluate: the thread count must be at least 1, not " + std::to_string(threads));
-  if (classes > kMaxLossClasses)
-    throw Error("evaluate: the model " + net.spec() + " ends in " + net.output_shape().str() +
-                " values, not in class scores (at most " + std::to_string(kMaxLossClasses) + " classes)");
-  for (int i = 0; i < set.count; ++i)
-    if (set.labels[i] >= classes)
-      throw Error("evaluate: label " + std::to_string(set.labels[i]) + " of sample " + std::to_string(i) +
-                  " is outside the model's " + std::to_string(classes) + " classes");
+  check_fits(set, net, "the evaluated set");
   Evaluation ev;
   ev.classes = classes;
   ev.count = set.count;

@@ -7,16 +7,28 @@
 #include <string>
 #include <vector>
 
+#include "data/idx.h"
 #include "engine/network.h"
 
 namespace blnk::train {
 
-// A view of labelled uint8 images (count, h, w, c), pixel value v is fed as v/255.
+// A view of labelled uint8 images, pixel value v fed as v/255 (data/pixels.h).
 struct LabelledImages {
-  const std::uint8_t* pixels = nullptr;
-  const std::uint8_t* labels = nullptr;
+  const std::uint8_t* pixels = nullptr;  // (count, shape.h, shape.w, shape.c)
+  const std::uint8_t* labels = nullptr;  // (count)
   int count = 0;
+  Shape shape = kMnistShape;             // of one image
+  std::size_t image_size() const { return shape.size(); }
 };
+
+// A loaded data set's view: its images are (rows, cols, 1).
+LabelledImages view_of(const data::Dataset& set);
+
+// The one check of a set against a network, made wherever a set meets one (the
+// trainer, evaluate): every image has the network's input shape, the network ends
+// in class scores, every label is one of its classes. Throws Error naming `what`
+// ("the training set") and the first problem.
+void check_fits(const LabelledImages& set, const Network& net, const std::string& what);
 
 struct Evaluation {
   int count = 0;

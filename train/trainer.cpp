@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "data/augment.h"
+#include "data/pixels.h"
 #include "base/error.h"
 #include "train/checkpoint.h"
 #include "train/loss.h"
@@ -69,17 +70,8 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
     throw Error("train: --augment needs single-channel images");
   // Checked here, not in the loss inside the threads' parallel region (an exception
   // may not leave one: it would terminate the program).
-  if (net.layers().back()->kind() != "Dense" || net.num_classes() > kMaxLossClasses)
-    throw Error("train: the model " + net.spec() + " ends in " + net.output_shape().str() +
-                " values, not in class scores: a classifier ends with a dense layer of one unit per class "
-                "(e.g. ...,flatten,dense10)");
-  const int classes = net.num_classes();
-  for (const LabelledImages* set : {&train, test})
-    if (set)
-      for (int i = 0; i < set->count; ++i)
-        if (set->labels[i] >= classes)
-          throw Error("train: label " + std::to_string(set->labels[i]) + " is outside the model's " +
-                      std::to_string(classes) + " classes");
+  check_fits(train, net, "train: the training set");
+  if (test) check_fits(*test, net, "train: the test set");
 
   std::vector<int> all(train.count);
   std::iota(all.begin(), all.end(), 0);
@@ -113,7 +105,7 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   order_.reserve(train_indices_.size());
   const std::int64_t batches = (std::int64_t(train_indices_.size()) + cfg_.batch_size - 1) / cfg_.batch_size;
   total_steps_ = batches * cfg_.epochs;
-  data_crc_ = data_fingerprint(data_, image_size);
+  data_crc_ = data_fingerprint(data_);
 }
 
 void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& correct, bool stop_requested) {
@@ -142,7 +134,7 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
                             key_of(cfg_.seed, kAugmentStream, (std::uint64_t(position_.epoch) << 32) | std::uint32_t(index)),
                             augment_options);
       else
-        for (std::size_t i = 0; i < image_size; ++i) dst[i] = float(src[i]) * (1.0f / 255.0f);
+        data::bytes_to_units(src, image_size, dst);
       batch_labels_[s] = data_.labels[index];
     }
     float* grads = slice_grads_.data() + std::size_t(g) * grads_stride_;
@@ -291,7 +283,7 @@ TrainOutcome Trainer::run(const TrainCallbacks& callbacks) {
     const int eval_threads = std::max(1, cfg_.threads / exchange_->ranks());
     swap_average();
     if (!val_indices_.empty()) {
-      const Evaluation v = evaluate(net_, {val_pixels_.data(), val_labels_.data(), int(val_labels_.size())},
+      const Evaluation v = evaluate(net_, {val_pixels_.data(), val_labels_.data(), int(val_labels_.size()), data_.shape},
                                     eval_threads);
       e.val_loss = v.mean_loss;
       e.val_accuracy = v.accuracy();

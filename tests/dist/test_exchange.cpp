@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "random_set.h"
 #include "base/error.h"
 #include "base/rng.h"
 #include "engine/network.h"
@@ -75,15 +76,7 @@ class InProcessExchange final : public GradientExchange {
   int rank_;
 };
 
-struct RandomSet {
-  std::vector<std::uint8_t> pixels, labels;
-  RandomSet(int count, std::uint64_t seed) : pixels(std::size_t(count) * 784), labels(count) {
-    Rng rng(seed);
-    for (auto& p : pixels) p = std::uint8_t(rng.below(256));
-    for (auto& l : labels) l = std::uint8_t(rng.below(10));
-  }
-  LabelledImages view() const { return {pixels.data(), labels.data(), int(labels.size())}; }
-};
+using testing::RandomSet;
 
 TrainConfig config(int threads) {
   TrainConfig cfg;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "alloc_counter.h"
-#include "base/rng.h"
+#include "random_set.h"
 #include "engine/network.h"
 #include "layers/registry.h"
 #include "test_data.h"
@@ -17,11 +17,8 @@ using namespace blnk;
 
 TEST_CASE("a training step of the seed's model allocates nothing once the first batches ran") {
   if (!testing::counting_allocations()) return testing::skip_test("heap allocations are not counted under the sanitizers");
-  constexpr int kCount = 640, kBatch = 64;
-  std::vector<std::uint8_t> pixels(std::size_t(kCount) * 784), labels(kCount);
-  Rng rng(3);
-  for (auto& p : pixels) p = std::uint8_t(rng.below(256));
-  for (auto& l : labels) l = std::uint8_t(rng.below(10));
+  constexpr int kBatch = 64;
+  const testing::RandomSet set(640, 3);
   for (const bool augment : {false, true}) {
     CAPTURE(augment);
     Network net(kDefaultSpec);
@@ -32,7 +29,7 @@ TEST_CASE("a training step of the seed's model allocates nothing once the first 
     cfg.threads = 2;
     cfg.augment = augment;
     cfg.ema_momentum = 0.99f;
-    train::Trainer trainer(net, cfg, {pixels.data(), labels.data(), kCount}, nullptr);
+    train::Trainer trainer(net, cfg, set.view(), nullptr);
     long at_batch_3 = 0, at_last = 0;
     train::TrainCallbacks callbacks;
     callbacks.on_batch = [&](const train::BatchProgress& p) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "random_set.h"
 #include "base/error.h"
 #include "engine/model_file.h"
 #include "engine/network.h"
@@ -23,15 +24,7 @@ namespace {
 
 constexpr const char* kSmallSpec = "conv8,pool,drop0.1,flatten,dense32,dense10";
 
-struct RandomSet {
-  std::vector<std::uint8_t> pixels, labels;
-  RandomSet(int count, std::uint64_t seed) : pixels(std::size_t(count) * 784), labels(count) {
-    Rng rng(seed);
-    for (auto& p : pixels) p = std::uint8_t(rng.below(256));
-    for (auto& l : labels) l = std::uint8_t(rng.below(10));
-  }
-  LabelledImages view() const { return {pixels.data(), labels.data(), int(labels.size())}; }
-};
+using testing::RandomSet;
 
 std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("blnk_test_" + name)).string();

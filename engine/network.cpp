@@ -101,6 +101,25 @@ std::string Network::summary() const {
   return out;
 }
 
+std::size_t Workspace::planned_bytes(const Network& net, int max_batch, Mode purpose) {
+  const int planned = purpose == Mode::inference ? std::min(max_batch, kInferenceChunk) : max_batch;
+  const bool shared_cache = purpose == Mode::inference;
+  std::size_t largest = net.input_shape().size();
+  std::size_t largest_cache = 0;
+  std::size_t bytes = 0;
+  for (const auto& layer : net.layers()) {
+    largest = std::max(largest, layer->output_shape().size());
+    bytes += align_up(sizeof(float) * planned * layer->output_shape().size());
+    const std::size_t cache = align_up(layer->cache_bytes(planned));
+    largest_cache = std::max(largest_cache, cache);
+    if (!shared_cache) bytes += cache;
+    bytes += align_up(layer->prepared_bytes());
+  }
+  if (shared_cache) bytes += largest_cache;
+  else bytes += 2 * align_up(sizeof(float) * planned * largest);  // gradient ping-pong
+  return bytes;
+}
+
 Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
     : net_(net), max_batch_(max_batch), purpose_(purpose) {
   if (max_batch < 1 || max_batch > kMaxBatch)
@@ -111,19 +130,8 @@ Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
   const auto& layers = net.layers();
   const bool shared_cache = purpose == Mode::inference;
   std::size_t largest = net.input_shape().size();
-  std::size_t largest_cache = 0;
-  std::size_t bytes = 0;
-  for (const auto& layer : layers) {
-    largest = std::max(largest, layer->output_shape().size());
-    bytes += align_up(sizeof(float) * max_batch * layer->output_shape().size());
-    const std::size_t cache = align_up(layer->cache_bytes(max_batch));
-    largest_cache = std::max(largest_cache, cache);
-    if (!shared_cache) bytes += cache;
-    bytes += align_up(layer->prepared_bytes());
-  }
-  if (shared_cache) bytes += largest_cache;
-  else bytes += 2 * align_up(sizeof(float) * max_batch * largest);  // gradient ping-pong
-  memory_ = AlignedBuffer(bytes);
+  for (const auto& layer : layers) largest = std::max(largest, layer->output_shape().size());
+  memory_ = AlignedBuffer(planned_bytes(net, max_batch, purpose));
   std::byte* p = memory_.data();
   for (const auto& layer : layers) {
     outputs_.push_back(reinterpret_cast<float*>(p));
@@ -135,7 +143,11 @@ Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
     caches_.push_back(cache ? (shared_cache ? shared : p) : nullptr);
     if (!shared_cache) p += cache;
   }
-  if (shared_cache) p += largest_cache;
+  if (shared_cache) {
+    std::size_t largest_cache = 0;
+    for (const auto& layer : layers) largest_cache = std::max(largest_cache, align_up(layer->cache_bytes(max_batch)));
+    p += largest_cache;
+  }
   for (const auto& layer : layers) {
     const std::size_t prepared = align_up(layer->prepared_bytes());
     prepared_.push_back(prepared ? p : nullptr);

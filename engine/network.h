@@ -101,6 +101,8 @@ class Workspace {
   int planned_batch() const { return planned_; }
 
   std::size_t bytes() const { return memory_.size(); }
+  // What a workspace for this network and batch would allocate, without allocating it.
+  static std::size_t planned_bytes(const Network& net, int max_batch, Mode purpose = Mode::training);
 
  private:
   void prepare_layers();

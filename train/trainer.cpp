@@ -2,6 +2,7 @@
 #include "train/trainer.h"
 
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -25,6 +26,9 @@ namespace {
 
 constexpr int kMaxBatchSize = 1 << 16;
 constexpr int kMaxThreads = 256;
+// Buffers planned beyond this share of physical memory are refused before they are
+// allocated (the kernel would kill the process part-way instead).
+constexpr double kMaxMemoryFraction = 0.8;
 // Stream tags, so that the streams derived from one seed never coincide.
 constexpr std::uint64_t kSplitStream = 0x5b117;
 constexpr std::uint64_t kShuffleStream = 0x5f0ff1e;
@@ -82,7 +86,9 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   train_indices_.assign(all.begin() + val_count, all.end());
   std::sort(val_indices_.begin(), val_indices_.end());
   std::sort(train_indices_.begin(), train_indices_.end());
-  if (train_indices_.empty()) throw Error("train: no training samples");
+  if (train_indices_.empty())
+    throw Error("train: the validation split " + std::to_string(cfg_.val_split) + " of " + std::to_string(train.count) +
+                " images leaves no training images (--val-split, --limit)");
   const std::size_t image_size = net.input_shape().size();
   for (int i : val_indices_) {
     val_pixels_.insert(val_pixels_.end(), train.pixels + std::size_t(i) * image_size,
@@ -96,8 +102,9 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   const int threads = slices_ / ranks;
   first_slice_ = exchange_->rank() * threads;
   const int slice = (cfg_.batch_size + slices_ - 1) / slices_;
-  for (int t = 0; t < threads; ++t) workspaces_.push_back(std::make_unique<Workspace>(net, slice));
   grads_stride_ = (net.param_count() + 15) / 16 * 16;
+  check_memory(net, threads, slice);
+  for (int t = 0; t < threads; ++t) workspaces_.push_back(std::make_unique<Workspace>(net, slice));
   slice_grads_.assign(std::size_t(slices_) * grads_stride_, 0.0f);
   slice_stats_.assign(std::size_t(ranks) * (2 * threads + 1), 0.0);
   batch_x_.assign(std::size_t(cfg_.batch_size) * image_size, 0.0f);
@@ -106,6 +113,22 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   const std::int64_t batches = (std::int64_t(train_indices_.size()) + cfg_.batch_size - 1) / cfg_.batch_size;
   total_steps_ = batches * cfg_.epochs;
   data_crc_ = data_fingerprint(data_);
+}
+
+void Trainer::check_memory(const Network& net, int threads, int slice) const {
+  const double planned = double(threads) * double(Workspace::planned_bytes(net, slice)) +
+                         double(slices_) * double(grads_stride_) * sizeof(float) +
+                         double(cfg_.batch_size) * double(net.input_shape().size()) * sizeof(float);
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  const double physical = pages > 0 && page > 0 ? double(pages) * double(page) : 0;
+  if (physical > 0 && planned > physical * kMaxMemoryFraction) {
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "train: a batch of %d over %d threads plans %.1f GB of buffers; this machine has %.1f GB: "
+                  "use a smaller --batch-size or fewer --threads",
+                  cfg_.batch_size, slices_, planned / 1e9, physical / 1e9);
+    throw Error(text);
+  }
 }
 
 void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& correct, bool stop_requested) {
@@ -120,9 +143,11 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
   double* stats = slice_stats_.data() + std::size_t(exchange_->rank()) * (2 * threads + 1);
   data::AugmentOptions augment_options;
 
+  // Each slice is one thread's when OpenMP gives them all; should it give fewer
+  // (OMP_THREAD_LIMIT, a nested region), a thread takes several slices in turn, each
+  // with its own workspace and gradient block, and the result is the same.
 #pragma omp parallel num_threads(threads)
-  {
-    const int t = omp_get_thread_num();
+  for (int t = omp_get_thread_num(); t < threads; t += omp_get_num_threads()) {
     const int g = first_slice_ + t;  // the slice of the whole batch, over all ranks
     const int lo = std::min(n, g * slice), hi = std::min(n, lo + slice);
     for (int s = lo; s < hi; ++s) {

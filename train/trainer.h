@@ -110,6 +110,8 @@ class Trainer {
   // Sums the slices' gradients into slice 0's, each element in slice order.
   void sum_slice_gradients();
   void update_average();
+  // Throws Error naming --batch-size and --threads when the buffers would not fit in memory.
+  void check_memory(const Network& net, int threads, int slice) const;
   // Exchanges the network's parameters and their average (evaluation uses the average).
   void swap_average();
   void save_checkpoint() const;

@@ -19,3 +19,43 @@ TEST_CASE("train: a spec without a dense layer of class scores is refused before
     CHECK_FALSE(std::filesystem::exists(tmp.file("m.blnk")));
   }
 }
+
+TEST_CASE("train: with fewer OpenMP threads than --threads, every slice is still trained: the same model") {
+  TempDir tmp("fewthreads");
+  const SyntheticFiles set = write_synthetic(tmp, 300, 3);
+  auto args = [&](const std::string& out) {
+    return std::vector<std::string>{"train", "--train-images", set.images_path, "--train-labels", set.labels_path,
+                                    "--arch", kSmallSpec, "--threads", "2", "--epochs", "1", "--quiet",
+                                    "--out", tmp.file(out)};
+  };
+  REQUIRE(run_blnk(args("two.blnk"), tmp).status == 0);
+  std::vector<std::string> limited = {"/usr/bin/env", "OMP_THREAD_LIMIT=1", blnk_binary()};
+  for (const std::string& a : args("limited.blnk")) limited.push_back(a);
+  const RunResult r = run_program(limited, tmp);
+  INFO("stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(read_text(tmp.file("limited.blnk")) == read_text(tmp.file("two.blnk")));
+}
+
+TEST_CASE("train: buffers beyond the machine's memory are refused before they are allocated, naming the options") {
+  TempDir tmp("hugebatch");
+  const SyntheticFiles set = write_synthetic(tmp, 100, 3);
+  const RunResult r = run_blnk({"train", "--train-images", set.images_path, "--train-labels", set.labels_path,
+                                "--batch-size", "65536", "--threads", "256", "--quiet", "--out", tmp.file("m.blnk")},
+                               tmp);
+  INFO("stderr:\n" << r.err);
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "use a smaller --batch-size or fewer --threads"));
+  CHECK_FALSE(std::filesystem::exists(tmp.file("m.blnk")));
+}
+
+TEST_CASE("train: a validation split that leaves no training images says so, naming the options") {
+  TempDir tmp("valsplit");
+  const SyntheticFiles set = write_synthetic(tmp, 100, 3);
+  const RunResult r = run_blnk({"train", "--train-images", set.images_path, "--train-labels", set.labels_path,
+                                "--arch", kSmallSpec, "--val-split", "0.99", "--limit", "10", "--quiet",
+                                "--out", tmp.file("m.blnk")}, tmp);
+  INFO("stderr:\n" << r.err);
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "leaves no training images (--val-split, --limit)"));
+}

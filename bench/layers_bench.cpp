@@ -2,7 +2,7 @@
 //
 //   layer/<fwd|fwd_infer|bwd>/b<batch>/<index>_<name>   one layer of kDefaultSpec
 //   net/forward/b<batch>                               Workspace::forward, inference (1 thread)
-//   net/train_step/b64/threads:<t>                     one training step as the trainer runs it
+//   net/train_step/b64/threads:<t>                     one step of train::Trainer itself (Trainer::step)
 //
 // Counters: FLOPS (multiply-adds counted as two; a layer's backward is counted as
 // twice its forward when it computes an input gradient, once when it does not,
@@ -12,7 +12,6 @@
 //
 //   ./build/bench/blnk_bench_layers --benchmark_filter=layer/ --benchmark_min_time=0.2
 #include <benchmark/benchmark.h>
-#include <omp.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -26,8 +25,7 @@
 #include "engine/network.h"
 #include "base/rng.h"
 #include "layers/registry.h"
-#include "train/loss.h"
-#include "train/optimizer.h"
+#include "train/trainer.h"
 
 namespace {
 
@@ -170,52 +168,24 @@ void net_forward(benchmark::State& state, int n) {
       benchmark::Counter(double(state.iterations()) * n * net.forward_flops(), benchmark::Counter::kIsRate);
 }
 
-// One training step as train::Trainer runs it: the batch split into one slice per
-// thread (own workspace, own gradient array), gradients summed in thread order,
-// one Adam update. The network's parameters change every step, as in training.
+// One training step of train::Trainer itself: the batch split into one slice per
+// thread, gradients summed in slice order, one Adam update. The network's
+// parameters change every step, as in training.
 void net_train_step(benchmark::State& state, int threads) {
-  static Network net = [] {
-    Network n(blnk::kDefaultSpec);
-    n.init(kSeed);
-    return n;
-  }();
-  const int n = kTrainBatch, slice = (n + threads - 1) / threads;
-  const std::size_t image = net.input_shape().size(), params = net.param_count();
-  std::vector<std::unique_ptr<Workspace>> ws;
-  std::vector<std::vector<float>> grads;
-  for (int t = 0; t < threads; ++t) {
-    ws.push_back(std::make_unique<Workspace>(net, slice));
-    grads.emplace_back(params, 0.0f);
-  }
-  std::vector<float> x(n * image);
-  fill_input(x.data(), x.size(), 0xba7c);
-  std::vector<std::uint8_t> labels(n);
+  Network net(blnk::kDefaultSpec);
+  net.init(kSeed);
+  const int n = kTrainBatch;
+  std::vector<std::uint8_t> pixels(std::size_t(n) * net.input_shape().size()), labels(n);
+  blnk::Rng rng(0xba7c);
+  for (auto& p : pixels) p = std::uint8_t(rng.below(256));
   for (int i = 0; i < n; ++i) labels[i] = std::uint8_t(i % 10);
-  auto adam = blnk::train::make_optimizer({}, params);
-  std::uint64_t step = 0;
-  for (auto _ : state) {
-#pragma omp parallel num_threads(threads)
-    {
-      const int t = omp_get_thread_num();
-      const int lo = std::min(n, t * slice), hi = std::min(n, lo + slice);
-      std::memset(grads[t].data(), 0, sizeof(float) * params);
-      if (lo < hi) {
-        const float* logits = ws[t]->forward(x.data() + lo * image, hi - lo, Mode::training, step, lo);
-        blnk::train::softmax_cross_entropy(logits, labels.data() + lo, hi - lo, net.num_classes(), n,
-                                           ws[t]->logits_grad());
-        ws[t]->backward(grads[t].data());
-      }
-#pragma omp barrier
-#pragma omp for schedule(static)
-      for (std::ptrdiff_t i = 0; i < std::ptrdiff_t(params); ++i) {
-        float g = grads[0][i];
-        for (int u = 1; u < threads; ++u) g += grads[u][i];
-        grads[0][i] = g;
-      }
-    }
-    adam->step(net.mutable_params(), grads[0], threads);
-    ++step;
-  }
+  blnk::train::TrainConfig cfg;
+  cfg.batch_size = n;
+  cfg.threads = threads;
+  blnk::train::Trainer trainer(net, cfg, {pixels.data(), labels.data(), n, net.input_shape()}, nullptr);
+  std::vector<int> indices(n);
+  for (int i = 0; i < n; ++i) indices[i] = i;
+  for (auto _ : state) trainer.step(indices.data(), n);
   state.counters["images/s"] = benchmark::Counter(double(state.iterations()) * n, benchmark::Counter::kIsRate);
   // Forward, plus backward at twice the forward except the first layer's input gradient.
   const double backward = 2.0 * net.forward_flops() - net.layers()[0]->forward_flops();

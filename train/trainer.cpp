@@ -199,6 +199,13 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
   update_average();
 }
 
+void Trainer::step(const int* indices, int n) {
+  if (n < 1 || n > cfg_.batch_size) throw Error("train: a step takes 1 to " + std::to_string(cfg_.batch_size) + " samples");
+  double loss_sum = 0;
+  int correct = 0;
+  train_batch(indices, n, loss_sum, correct, false);
+}
+
 void Trainer::sum_slice_gradients() {
   float* sum = slice_grads_.data();
   const std::size_t stride = grads_stride_;

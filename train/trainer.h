@@ -95,6 +95,9 @@ class Trainer {
   // A finished run leaves the network holding the moving average when one is kept
   // (ema_momentum > 0); the last checkpoint, written before that, keeps the raw parameters.
   TrainOutcome run(const TrainCallbacks& callbacks);
+  // One step of run() on the samples `indices` (n at most the batch size): the
+  // benchmarks time the trainer's own step through it.
+  void step(const int* indices, int n);
 
   const std::vector<EpochStats>& history() const { return history_; }
   // The checkpoint's content: parameters, optimizer state, position, settings, history.

@@ -153,42 +153,18 @@ int cmd_train(int argc, char** argv) {
   if (args.count("resume")) {
     resume = train::read_checkpoint(checkpoint);
     train::ResumeRequest request{spec, args.count("arch") > 0, cfg, {}};
-    for (const char* option : {"batch-size", "seed", "optimizer", "momentum", "lr-schedule", "val-split", "augment", "ema"})
+    for (const char* option : {"batch-size", "seed", "optimizer", "momentum", "lr-schedule", "val-split", "augment",
+                               "ema", "epochs", "lr", "threads"})
       if (args.count(option)) request.given.push_back(option);
-    const std::vector<std::string> conflicts = train::resume_conflicts(*resume, request);
-    if (!conflicts.empty()) {
+    const train::ResumePlan plan = train::plan_resume(*resume, request);
+    if (!plan.conflicts.empty()) {
       std::string message = "--resume: " + checkpoint + " cannot continue with other settings:";
-      for (const std::string& c : conflicts) message += "\n  " + c;
+      for (const std::string& c : plan.conflicts) message += "\n  " + c;
       throw UsageError(message + "\nleave these options out, or start a new run without --resume");
     }
-    // What may change: more epochs, the learning rate, the thread count.
-    const train::TrainConfig& saved = resume->config;
-    const int done = resume->position.epoch;
-    train::TrainConfig continued = saved;
-    if (args.count("epochs")) {
-      if (cfg.epochs < done || (cfg.epochs == done && done < saved.epochs))
-        throw UsageError("--epochs " + std::to_string(cfg.epochs) + ": " + checkpoint + " has already trained " +
-                         std::to_string(done) + " epochs; give more to train further");
-      if (cfg.epochs != saved.epochs) {
-        if (root) std::fprintf(stderr, "resume: %d epochs in all instead of %d\n", cfg.epochs, saved.epochs);
-        if (root && saved.lr_schedule != train::LrSchedule::constant)
-          std::fprintf(stderr, "note: the %s schedule spans all epochs; the remaining steps get other learning rates "
-                               "than either uninterrupted run\n", train::lr_schedule_name(saved.lr_schedule));
-      }
-      continued.epochs = cfg.epochs;
-    }
-    if (args.count("lr") && cfg.optimizer.learning_rate != saved.optimizer.learning_rate) {
-      if (root) std::fprintf(stderr, "resume: learning rate %g instead of %g (not bit-identical to an uninterrupted run)\n",
-                   cfg.optimizer.learning_rate, saved.optimizer.learning_rate);
-      continued.optimizer.learning_rate = cfg.optimizer.learning_rate;
-    }
-    continued.threads = saved.threads;
-    if (args.count("threads") && cfg.threads != saved.threads) {
-      if (root) std::fprintf(stderr, "resume: %d threads instead of %d (not bit-identical to an uninterrupted run)\n",
-                   cfg.threads, saved.threads);
-      continued.threads = cfg.threads;
-    }
-    cfg = continued;
+    if (root)
+      for (const std::string& note : plan.notes) std::fprintf(stderr, "%s\n", note.c_str());
+    cfg = plan.config;
     spec = resume->file.spec;
   }
   cfg.checkpoint_path = checkpoint;

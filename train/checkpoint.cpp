@@ -173,8 +173,9 @@ Checkpoint parse_checkpoint(ModelFile file, const std::string& name) {
 
 Checkpoint read_checkpoint(const std::string& path) { return parse_checkpoint(read_model_file(path), path); }
 
-std::vector<std::string> resume_conflicts(const Checkpoint& checkpoint, const ResumeRequest& request) {
-  std::vector<std::string> conflicts;
+ResumePlan plan_resume(const Checkpoint& checkpoint, const ResumeRequest& request) {
+  ResumePlan plan;
+  std::vector<std::string>& conflicts = plan.conflicts;
   const TrainConfig& saved = checkpoint.config;
   const TrainConfig& asked = request.asked;
   auto given = [&](const char* option) {
@@ -202,7 +203,36 @@ std::vector<std::string> resume_conflicts(const Checkpoint& checkpoint, const Re
   differs("val-split", readable(saved.val_split), readable(asked.val_split));
   differs("augment", saved.augment ? "--augment" : "no --augment", asked.augment ? "--augment" : "no --augment");
   differs("ema", readable(saved.ema_momentum), readable(asked.ema_momentum));
-  return conflicts;
+
+  // What may change, applied and said.
+  TrainConfig& run = plan.config;
+  run = saved;
+  const int done = checkpoint.position.epoch;
+  if (given("epochs")) {
+    if (asked.epochs < done || (asked.epochs == done && done < saved.epochs))
+      conflicts.push_back("--epochs " + std::to_string(asked.epochs) + ": the checkpoint has already trained " +
+                          std::to_string(done) + " epochs; give more to train further");
+    if (asked.epochs != saved.epochs) {
+      plan.notes.push_back("resume: " + std::to_string(asked.epochs) + " epochs in all instead of " +
+                           std::to_string(saved.epochs));
+      if (saved.lr_schedule != LrSchedule::constant)
+        plan.notes.push_back(std::string("note: the ") + lr_schedule_name(saved.lr_schedule) +
+                             " schedule spans all epochs; the remaining steps get other learning rates than either "
+                             "uninterrupted run");
+    }
+    run.epochs = asked.epochs;
+  }
+  if (given("lr") && asked.optimizer.learning_rate != saved.optimizer.learning_rate) {
+    plan.notes.push_back("resume: learning rate " + readable(asked.optimizer.learning_rate) + " instead of " +
+                         readable(saved.optimizer.learning_rate) + " (not bit-identical to an uninterrupted run)");
+    run.optimizer.learning_rate = asked.optimizer.learning_rate;
+  }
+  if (given("threads") && asked.threads != saved.threads) {
+    plan.notes.push_back("resume: " + std::to_string(asked.threads) + " threads instead of " +
+                         std::to_string(saved.threads) + " (not bit-identical to an uninterrupted run)");
+    run.threads = asked.threads;
+  }
+  return plan;
 }
 
 Network read_init_model(const std::string& path, std::string& spec, const std::string& spec_option) {

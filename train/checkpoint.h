@@ -43,13 +43,20 @@ struct ResumeRequest {
   TrainConfig asked;
   std::vector<std::string> given;
 };
-// One line per setting a resume cannot change (architecture, batch size, seed,
-// optimizer and its momentum, schedule, validation split, augmentation, moving
-// average) that the request would change, naming the option and both values;
-// empty when the run can continue. More epochs, another learning rate and
-// another thread count are not conflicts: the caller applies and prints them.
-// The data is checked by Trainer::resume_from, once it is loaded.
-std::vector<std::string> resume_conflicts(const Checkpoint& checkpoint, const ResumeRequest& request);
+// What a resume will run with, decided once for every caller.
+struct ResumePlan {
+  // One line per setting a resume cannot change (architecture, batch size, seed,
+  // optimizer and its momentum, schedule, validation split, augmentation, moving
+  // average) that the request would change, naming the option and both values, and
+  // fewer --epochs than are done; empty when the run can continue. (The data is
+  // checked by Trainer::resume_from, once it is loaded.)
+  std::vector<std::string> conflicts;
+  // The checkpoint's settings with what may change taken from the request where it
+  // was given: more epochs, another learning rate, another thread count.
+  TrainConfig config;
+  std::vector<std::string> notes;  // one line per change made, for people
+};
+ResumePlan plan_resume(const Checkpoint& checkpoint, const ResumeRequest& request);
 
 // A checksum of a training set's labels and pixels, recorded in checkpoints so
 // that a resume on other data is refused.

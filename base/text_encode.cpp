@@ -42,37 +42,43 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-}  // namespace
-
-void append_html_escaped(std::string& out, std::string_view text) {
+// Appends `text` with every invalid UTF-8 byte replaced by U+FFFD, valid multi-byte
+// sequences copied as they are, and each single byte handed to escape(out, byte):
+// the walk both escapers share.
+template <typename EscapeByte>
+void append_utf8_escaped(std::string& out, std::string_view text, EscapeByte escape) {
   for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
     const std::size_t n = utf8_sequence_length(text, i);
     if (n == 0) {
       out.append(kReplacement);
       ++i;
-      continue;
-    }
-    if (n > 1) {
+    } else if (n > 1) {
       out.append(text.substr(i, n));
       i += n;
-      continue;
+    } else {
+      escape(out, static_cast<unsigned char>(text[i]));
+      ++i;
     }
-    switch (c) {
-      case '&': out.append("&amp;"); break;
-      case '<': out.append("&lt;"); break;
-      case '>': out.append("&gt;"); break;
-      case '"': out.append("&quot;"); break;
-      case '\'': out.append("&#39;"); break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out.append(kReplacement);
-        } else {
-          out.push_back(c);
-        }
-    }
-    ++i;
   }
+}
+
+}  // namespace
+
+void append_html_escaped(std::string& out, std::string_view text) {
+  append_utf8_escaped(out, text, [](std::string& o, unsigned char c) {
+    switch (c) {
+      case '&': o.append("&amp;"); break;
+      case '<': o.append("&lt;"); break;
+      case '>': o.append("&gt;"); break;
+      case '"': o.append("&quot;"); break;
+      case '\'': o.append("&#39;"); break;
+      default:
+        if (c < 0x20 || c == 0x7f)
+          o.append(kReplacement);
+        else
+          o.push_back(static_cast<char>(c));
+    }
+  });
 }
 
 std::string html_escape(std::string_view text) {
@@ -84,37 +90,24 @@ std::string html_escape(std::string_view text) {
 
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = utf8_sequence_length(text, i);
-    if (n == 0) {
-      out.append(kReplacement);
-      ++i;
-      continue;
-    }
-    if (n > 1) {
-      out.append(text.substr(i, n));
-      i += n;
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(text[i]);
+  append_utf8_escaped(out, text, [](std::string& o, unsigned char c) {
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '<': out.append("\\u003c"); break;  // safe even inside a <script> block
+      case '"': o.append("\\\""); break;
+      case '\\': o.append("\\\\"); break;
+      case '\n': o.append("\\n"); break;
+      case '\r': o.append("\\r"); break;
+      case '\t': o.append("\\t"); break;
+      case '<': o.append("\\u003c"); break;  // safe even inside a <script> block
       default:
         if (c < 0x20 || c == 0x7f) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
+          o.append("\\u00");
+          o.push_back(kHex[c >> 4]);
+          o.push_back(kHex[c & 15]);
         } else {
-          out.push_back(static_cast<char>(c));
+          o.push_back(static_cast<char>(c));
         }
     }
-    ++i;
-  }
+  });
   out.push_back('"');
 }
 

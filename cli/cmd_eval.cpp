@@ -18,12 +18,9 @@ int cmd_eval(int argc, char** argv) {
   options.add_options()("model", "model file (default: the bundled model)", text())(
       "threads", "worker threads, 1 to 256 (default: all cores)", text())(
       "json", "print one JSON object")("h,help", "this help");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\n", options.help().c_str());
-    return 0;
-  }
-  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_command(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   const int threads = args.count("threads") ? int(integer_option(args, "threads", 1, 256)) : default_threads();
   const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
   const DataFiles files = resolve_data_files(args, false);

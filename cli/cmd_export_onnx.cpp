@@ -19,12 +19,9 @@ int cmd_export_onnx(int argc, char** argv) {
       "out", "the ONNX file to write", text())("h,help", "this help");
   options.parse_positional({"model"});
   options.positional_help("[MODEL.blnk] --out MODEL.onnx");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\n", options.help().c_str());
-    return 0;
-  }
-  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_command(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   if (!args.count("out")) throw UsageError("--out is required");
   const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
   const std::string out = args["out"].as<std::string>();

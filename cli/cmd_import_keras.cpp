@@ -22,12 +22,9 @@ int cmd_import_keras(int argc, char** argv) {
       "h,help", "this help");
   options.parse_positional({"model"});
   options.positional_help("MODEL.h5 --out MODEL.blnk");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\n", options.help().c_str());
-    return 0;
-  }
-  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_command(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   if (!args.count("model")) throw UsageError("which Keras file? (blnk import-keras MODEL.h5 --out MODEL.blnk)");
   if (!args.count("out")) throw UsageError("--out MODEL.blnk is required");
   const std::string in = path_option(args, "model"), out = args["out"].as<std::string>();

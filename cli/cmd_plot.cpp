@@ -18,12 +18,9 @@ int cmd_plot(int argc, char** argv) {
       "h,help", "this help");
   options.parse_positional({"log"});
   options.positional_help("LOG.csv [--out CHART.svg]");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\n", options.help().c_str());
-    return 0;
-  }
-  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_command(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   if (!args.count("log")) throw UsageError("give the log file (blnk plot LOG.csv --out CHART.svg)");
   const std::string log_path = path_option(args, "log"), out = args["out"].as<std::string>();
   check_output_file("out", out);

@@ -78,13 +78,10 @@ int cmd_predict(int argc, char** argv) {
       "images", "image files or directories", cxxopts::value<std::vector<std::string>>())("h,help", "this help");
   options.parse_positional({"images"});
   options.positional_help("IMAGE...");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\n", options.help().c_str());
-    return 0;
-  }
+  const auto parsed = parse_command(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   if (!args.count("images")) throw UsageError("give at least one image file, directory or -");
-  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
   const int top_k = int(integer_option(args, "top-k", 1, 10));
   const bool seed = seed_preprocessing(args["preprocess"].as<std::string>());
   const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();

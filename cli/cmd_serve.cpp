@@ -128,12 +128,9 @@ int cmd_serve(int argc, char** argv) {
       "trusted-proxy", "address or CIDR range of a reverse proxy whose X-Forwarded-For the access log believes "
       "(repeatable or a comma list; default: none)", cxxopts::value<std::vector<std::string>>())(
       "quiet", "no access log")("h,help", "this help");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\n", options.help().c_str());
-    return 0;
-  }
-  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_command(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   cfg.host = args["host"].as<std::string>();
   if (cfg.host.empty()) bad_value("host", "''", "empty", "an IP address or a host name (0.0.0.0 for every interface)");
   cfg.port = static_cast<int>(integer_option(args, "port", kMinPort, kMaxPort));

@@ -16,14 +16,15 @@ int cmd_summary(int argc, char** argv) {
   options.add_options()("model", "model file (default: the bundled model)", text())(
       "arch", "a model spec instead of a file", text())("h,help", "this help");
   options.parse_positional({"model"});
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\nLayer tokens of a spec:\n", options.help().c_str());
-    for (const LayerKind& k : layer_kinds()) std::printf("  %-58s %s\n", k.syntax, k.doc);
-    std::printf("\nDefault spec: %s\n", kDefaultSpec);
-    return 0;
+  std::string tokens = "Layer tokens of a spec:\n";
+  for (const LayerKind& k : layer_kinds()) {
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-58s %s\n", k.syntax, k.doc);
+    tokens += line;
   }
-  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_command(options, argc, argv, tokens + "\nDefault spec: " + kDefaultSpec + "\n");
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   if (args.count("arch") && args.count("model")) throw UsageError("give a model file or --arch, not both");
   if (args.count("arch")) {
     const std::string spec = args["arch"].as<std::string>();

@@ -104,12 +104,9 @@ int cmd_train(int argc, char** argv) {
       ("plot", "write loss and accuracy curves to this SVG file", text())
       ("quiet", "no progress output")
       ("h,help", "this help");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\n", options.help().c_str());
-    return 0;
-  }
-  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_command(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   if (args.count("init") && args.count("resume"))
     throw UsageError("--init starts a new run; --resume continues one: give one of them");
 

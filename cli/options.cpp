@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -15,6 +16,17 @@
 #include "cli/cli.h"
 
 namespace blnk::cli {
+
+std::optional<cxxopts::ParseResult> parse_command(cxxopts::Options& options, int argc, char** argv,
+                                                  const std::string& more_help) {
+  cxxopts::ParseResult args = options.parse(argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n%s", options.help().c_str(), more_help.c_str());
+    return std::nullopt;
+  }
+  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  return args;
+}
 
 void bad_value(const std::string& option, const std::string& value, const std::string& problem,
                const std::string& expected) {

@@ -13,9 +13,15 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace blnk::cli {
+
+// Parses a command line. With -h/--help prints the help, then `more_help`, and returns
+// nothing (the command exits 0); an argument the command does not take is a UsageError.
+std::optional<cxxopts::ParseResult> parse_command(cxxopts::Options& options, int argc, char** argv,
+                                                  const std::string& more_help = "");
 
 // An option's value, declared as text for the checks below.
 inline std::shared_ptr<cxxopts::Value> text() { return cxxopts::value<std::string>(); }

@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "engine/model_file.h"
 #include "layers/registry.h"
+#include "train/checkpoint.h"
 
 namespace blnk::cli {
 
@@ -42,6 +43,8 @@ int cmd_summary(int argc, char** argv) {
   std::printf("%s", net.summary().c_str());
   for (const auto& [k, v] : file.metadata)
     if (k.rfind("train.", 0) != 0 && k.rfind("optimizer.", 0) != 0) std::printf("%s: %s\n", k.c_str(), v.c_str());
+  if (train::is_checkpoint(file))
+    std::printf("checkpoint: %s\n", train::describe_position(train::parse_checkpoint(file, path)).c_str());
   return 0;
 }
 

@@ -173,6 +173,15 @@ Checkpoint parse_checkpoint(ModelFile file, const std::string& name) {
 
 Checkpoint read_checkpoint(const std::string& path) { return parse_checkpoint(read_model_file(path), path); }
 
+bool is_checkpoint(const ModelFile& file) { return file.find_metadata(kEpoch) != nullptr; }
+
+std::string describe_position(const Checkpoint& checkpoint) {
+  const TrainPosition& p = checkpoint.position;
+  std::string text = std::to_string(p.epoch) + " of " + std::to_string(checkpoint.config.epochs) + " epochs trained";
+  if (p.batch > 0) text += ", and " + std::to_string(p.batch) + " batches of epoch " + std::to_string(p.epoch + 1);
+  return text;
+}
+
 ResumePlan plan_resume(const Checkpoint& checkpoint, const ResumeRequest& request) {
   ResumePlan plan;
   std::vector<std::string>& conflicts = plan.conflicts;
@@ -209,9 +218,19 @@ ResumePlan plan_resume(const Checkpoint& checkpoint, const ResumeRequest& reques
   run = saved;
   const int done = checkpoint.position.epoch;
   if (given("epochs")) {
-    if (asked.epochs < done || (asked.epochs == done && done < saved.epochs))
-      conflicts.push_back("--epochs " + std::to_string(asked.epochs) + ": the checkpoint has already trained " +
-                          std::to_string(done) + " epochs; give more to train further");
+    // One rule for finished and interrupted runs alike: --epochs N with N epochs
+    // done writes the model of those epochs; fewer cannot be undone. A checkpoint
+    // saved inside epoch done+1 has gone past the end of epoch done.
+    const bool inside_next = checkpoint.position.batch > 0;
+    if (asked.epochs < done || (asked.epochs == done && inside_next)) {
+      const std::string head = "--epochs " + std::to_string(asked.epochs) + ": the checkpoint has already trained " +
+                               std::to_string(done) + " epochs";
+      conflicts.push_back(inside_next ? head + " and " + std::to_string(checkpoint.position.batch) +
+                                            " batches of epoch " + std::to_string(done + 1) + "; give --epochs " +
+                                            std::to_string(done + 1) + " or more"
+                                      : head + "; give --epochs " + std::to_string(done) +
+                                            " to write their model, or more to train further");
+    }
     if (asked.epochs != saved.epochs) {
       plan.notes.push_back("resume: " + std::to_string(asked.epochs) + " epochs in all instead of " +
                            std::to_string(saved.epochs));

@@ -33,6 +33,11 @@ ModelFile checkpoint_file(const Network& net, Optimizer& optimizer, const std::v
 // Throws Error naming `name` when the file is not a consistent checkpoint.
 Checkpoint parse_checkpoint(ModelFile file, const std::string& name);
 Checkpoint read_checkpoint(const std::string& path);
+// Whether a model file is a training checkpoint (it holds a training position).
+bool is_checkpoint(const ModelFile& file);
+// Where a checkpoint stands, for people: "3 of 20 epochs trained" and, when it was
+// saved inside an epoch, ", and 5 batches of epoch 4".
+std::string describe_position(const Checkpoint& checkpoint);
 
 // What a resumed run was asked for. `asked` holds the settings as the command
 // line gave them; `given` names the options given explicitly ("batch-size",

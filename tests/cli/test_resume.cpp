@@ -3,6 +3,7 @@
 // seed, optimizer, data, ...) is refused before any work, naming the option and
 // both values. And --ema's warm-up on a short run.
 #include "cli_test_util.h"
+#include "engine/model_file.h"
 
 using namespace blnk;
 using namespace blnk::cli_test;
@@ -55,6 +56,53 @@ TEST_CASE("train --resume refuses options it cannot honour, naming each with bot
   }
   CHECK(read_text(run.out + ".ckpt") == checkpoint_before);
   CHECK(read_text(run.out) == model_before);
+}
+
+TEST_CASE("train --resume --epochs N with N epochs done writes their model, for a finished and an interrupted run alike") {
+  TempDir tmp("resume-equal");
+  Run run{tmp, write_synthetic(tmp, 200, 3), tmp.file("m.blnk")};
+  REQUIRE(run_blnk(run.args({"--epochs", "2", "--batch-size", "32"}), tmp).status == 0);
+  const std::string finished_model = read_text(run.out);
+  const std::string checkpoint = run.out + ".ckpt";
+
+  // Finished: the checkpoint of a 2-epoch run, resumed with --epochs 2.
+  std::filesystem::remove(run.out);
+  const RunResult finished = run_blnk(run.args({"--epochs", "2", "--resume"}), tmp);
+  INFO("stderr:\n" << finished.err);
+  CHECK(finished.status == 0);
+  REQUIRE(std::filesystem::exists(run.out));
+  CHECK(read_text(run.out) == finished_model);
+
+  // Interrupted: the same position in a run that was to train 20 epochs (what a
+  // kill after epoch 2 leaves), resumed with --epochs 2: the same model.
+  ModelFile file = read_model_file(checkpoint);
+  file.set_metadata("train.epochs", "20");
+  write_model_file(checkpoint, file);
+  std::filesystem::remove(run.out);
+  const RunResult interrupted = run_blnk(run.args({"--epochs", "2", "--resume"}), tmp);
+  INFO("stderr:\n" << interrupted.err);
+  CHECK(interrupted.status == 0);
+  CHECK(contains(interrupted.err, "resume: 2 epochs in all instead of 20"));
+  REQUIRE(std::filesystem::exists(run.out));
+  CHECK(read_text(run.out) == finished_model);
+
+  // Fewer than are done: refused either way, the model left as it was.
+  const RunResult fewer = run_blnk(run.args({"--epochs", "1", "--resume"}), tmp);
+  CHECK(fewer.status == 2);
+  CHECK(contains(fewer.err, "--epochs 1: the checkpoint has already trained 2 epochs; give --epochs 2 to write their "
+                            "model, or more to train further"));
+  CHECK(read_text(run.out) == finished_model);
+
+  // Saved inside epoch 3 (Ctrl-C mid-epoch): epoch 2's end is behind it, so --epochs 2 is refused.
+  file.set_metadata("train.batch", "3");
+  write_model_file(checkpoint, file);
+  CHECK(contains(run_blnk({"summary", checkpoint}, tmp).out,
+                 "checkpoint: 2 of 20 epochs trained, and 3 batches of epoch 3\n"));
+  const RunResult inside = run_blnk(run.args({"--epochs", "2", "--resume"}), tmp);
+  INFO("stderr:\n" << inside.err);
+  CHECK(inside.status == 2);
+  CHECK(contains(inside.err, "--epochs 2: the checkpoint has already trained 2 epochs and 3 batches of epoch 3; "
+                             "give --epochs 3 or more"));
 }
 
 TEST_CASE("train --resume on other data is refused, naming the checkpoint and the difference") {

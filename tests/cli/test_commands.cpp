@@ -194,16 +194,16 @@ TEST_CASE("train: SIGINT finishes the batch, saves a checkpoint and exits 130, a
   make_synthetic(kCount, 3, px, lb);
   data::write_idx_images(tmp.file("train-images-idx3-ubyte"), kCount, kSide, kSide, px);
   data::write_idx_labels(tmp.file("train-labels-idx1-ubyte"), lb);
-  auto train_args = [&](const std::string& out) {
+  auto train_args = [&](const std::string& out, int epochs) {
     return std::vector<std::string>{"train", "--train-images", tmp.file("train-images-idx3-ubyte"),
-                                    "--train-labels", tmp.file("train-labels-idx1-ubyte"), "--epochs", "2",
-                                    "--threads", "2", "--seed", "5", "--quiet", "--out", out};
+                                    "--train-labels", tmp.file("train-labels-idx1-ubyte"), "--epochs",
+                                    std::to_string(epochs), "--threads", "2", "--seed", "5", "--quiet", "--out", out};
   };
-  const std::string reference = tmp.file("reference.blnk"), model = tmp.file("model.blnk");
-  REQUIRE(run_blnk(train_args(reference), tmp).status == 0);
+  const std::string model = tmp.file("model.blnk");
 
-  // Start a run, wait for its first checkpoint (after epoch 1), then interrupt it.
-  std::vector<std::string> argv_strings = train_args(model);
+  // Start a run far longer than the test, wait for its first checkpoint (after
+  // epoch 1), then interrupt it wherever it is by then.
+  std::vector<std::string> argv_strings = train_args(model, 100000);
   argv_strings.insert(argv_strings.begin(), blnk_binary());
   std::vector<char*> argv;
   for (std::string& s : argv_strings) argv.push_back(s.data());
@@ -215,7 +215,7 @@ TEST_CASE("train: SIGINT finishes the batch, saves a checkpoint and exits 130, a
   REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
   posix_spawn_file_actions_destroy(&actions);
   const std::string checkpoint = model + ".ckpt";
-  for (int waited = 0; waited < 60000 && !std::filesystem::exists(checkpoint); waited += 10) ::usleep(10000);
+  for (int waited = 0; waited < 600000 && !std::filesystem::exists(checkpoint); waited += 10) ::usleep(10000);
   ::kill(pid, SIGINT);
   int wstatus = 0;
   while (::waitpid(pid, &wstatus, 0) < 0) {
@@ -223,15 +223,25 @@ TEST_CASE("train: SIGINT finishes the batch, saves a checkpoint and exits 130, a
   REQUIRE(WIFEXITED(wstatus));
   const std::string err = read_text(tmp.file("interrupted.err"));
   INFO("stderr:\n" << err);
-  REQUIRE(WEXITSTATUS(wstatus) == 130);  // (0 would mean the run ended before the signal)
+  REQUIRE(WEXITSTATUS(wstatus) == 130);
   CHECK(contains(err, "interrupted: checkpoint saved to " + checkpoint));
   CHECK_FALSE(std::filesystem::exists(model));
-  CHECK(run_blnk({"summary", checkpoint}, tmp).status == 0);
 
-  std::vector<std::string> resume = train_args(model);
+  // Where it stopped: "checkpoint: N of 100000 epochs trained[, and B batches of epoch N+1]".
+  const RunResult summary = run_blnk({"summary", checkpoint}, tmp);
+  REQUIRE(summary.status == 0);
+  const std::size_t at = summary.out.find("checkpoint: ");
+  REQUIRE(at != std::string::npos);
+  const int done = std::atoi(summary.out.c_str() + at + 12);
+  REQUIRE(done >= 1);
+
+  // Resumed to one epoch more, it ends on the model of an uninterrupted run of that length.
+  std::vector<std::string> resume = train_args(model, done + 1);
   resume.push_back("--resume");
   const RunResult r = run_blnk(resume, tmp);
   INFO("resume stderr:\n" << r.err);
   REQUIRE(r.status == 0);
+  const std::string reference = tmp.file("reference.blnk");
+  REQUIRE(run_blnk(train_args(reference, done + 1), tmp).status == 0);
   CHECK(read_text(model) == read_text(reference));
 }

@@ -31,6 +31,23 @@ namespace serve_test {
 
 using namespace std::chrono_literals;
 
+// How long a test waits for something the server does in its own time (a slot
+// freed, a handler installed, a reload, a timeout noticed). Polls end as soon as
+// the condition holds, so a generous limit costs nothing on a quiet machine and
+// keeps a loaded one (ctest -j2 beside busy loops) from failing a correct server.
+inline constexpr std::chrono::seconds kEventually{60};
+
+// Polls `condition` every 10 ms until it holds (true) or kEventually passes (false).
+template <typename Condition>
+bool eventually(Condition condition, std::chrono::milliseconds poll = 10ms) {
+  const auto end = std::chrono::steady_clock::now() + kEventually;
+  while (std::chrono::steady_clock::now() < end) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(poll);
+  }
+  return condition();
+}
+
 inline const std::string kPngMagic = "\x89PNG\r\n\x1a\n";
 
 // Answers by the first bytes of the image:

@@ -105,12 +105,13 @@ TEST_CASE("server: connections give back large buffers between requests") {
   const long long bound = (kConnections + 1) * 4 * 4096;
   auto held_within_bound = [&] {
     long long held = -1;
-    for (int attempt = 0; attempt < 50; ++attempt) {
-      Client probe(server.port());
-      held = metric_value(probe.request(get("/metrics")).body, "blnk_connection_buffer_bytes");
-      if (held >= 0 && held <= bound) break;
-      std::this_thread::sleep_for(20ms);
-    }
+    eventually(
+        [&] {
+          Client probe(server.port());
+          held = metric_value(probe.request(get("/metrics")).body, "blnk_connection_buffer_bytes");
+          return held >= 0 && held <= bound;
+        },
+        20ms);
     return held;
   };
   long long held = held_within_bound();

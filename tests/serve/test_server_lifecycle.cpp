@@ -94,15 +94,12 @@ TEST_CASE("lifecycle: over max_connections a client is refused with 503, never a
   }
   a.reset();
   // The slot is freed once the server notices the close; retry a few times.
-  int status = 0;
-  for (int attempt = 0; attempt < 100 && status != 200; ++attempt) {
+  CHECK(eventually([&] {
     Client d(server.port());
     d.send(get("/healthz"));
     HttpResponse r;
-    status = d.read_response(r) ? r.status : 0;
-    if (status != 200) std::this_thread::sleep_for(10ms);
-  }
-  CHECK(status == 200);
+    return d.read_response(r) && r.status == 200;
+  }));
   CHECK(b->request(get("/healthz")).status == 200);
   CHECK(metrics_of(server.port()).find("blnk_rejected_connections_total 0") == std::string::npos);
 }
@@ -133,7 +130,7 @@ TEST_CASE("lifecycle: stop() lets an in-flight request finish, then run() return
   REQUIRE(busy.read_response(r));
   CHECK(r.status == 200);
   CHECK(r.header("connection") == "close");
-  CHECK(server.join_within(5000ms));
+  CHECK(server.join_within(kEventually));
   Client late(server.port());
   CHECK_FALSE(late.connected());
 }
@@ -147,18 +144,13 @@ TEST_CASE("lifecycle: SIGTERM stops run() and the previous handler comes back") 
   Client c(server.port());
   CHECK(c.request(get("/healthz")).status == 200);
   // The handler is installed by run() in its thread: retry until it took effect.
-  bool returned = false;
-  for (int i = 0; i < 50 && !returned; ++i) {
+  REQUIRE(eventually([&] {
     struct sigaction now {};
     sigaction(SIGTERM, nullptr, &now);
-    if (now.sa_handler != before.sa_handler) {
-      kill(getpid(), SIGTERM);
-      returned = server.join_within(5000ms);
-    } else {
-      std::this_thread::sleep_for(10ms);
-    }
-  }
-  CHECK(returned);
+    return now.sa_handler != before.sa_handler;
+  }));
+  kill(getpid(), SIGTERM);
+  CHECK(server.join_within(kEventually));
   struct sigaction after {};
   sigaction(SIGTERM, nullptr, &after);
   CHECK((after.sa_handler == before.sa_handler));
@@ -252,12 +244,9 @@ TEST_CASE("lifecycle: a client that does not read its responses is cut off by th
   std::string burst;
   for (int i = 0; i < 300; ++i) burst += get("/");  // megabytes of pages, never read
   reader.send(burst);
-  bool timed_out = false;
-  for (int i = 0; i < 200 && !timed_out; ++i) {
-    timed_out = metrics_of(server.port()).find("blnk_timeouts_total{phase=\"write\"} 1") != std::string::npos;
-    if (!timed_out) std::this_thread::sleep_for(20ms);
-  }
-  CHECK(timed_out);
+  CHECK(eventually(
+      [&] { return metrics_of(server.port()).find("blnk_timeouts_total{phase=\"write\"} 1") != std::string::npos; },
+      20ms));
 }
 
 TEST_CASE("lifecycle: the housekeeping hook runs while serving, and a bad interval is refused") {
@@ -269,8 +258,7 @@ TEST_CASE("lifecycle: the housekeeping hook runs while serving, and a bad interv
     TestServer server(config);
     Client client(server.port());
     CHECK(client.request("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").status == 200);
-    for (int i = 0; i < 100 && calls.load() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    CHECK(calls.load() >= 3);
+    CHECK(eventually([&] { return calls.load() >= 3; }));
   }
   config.housekeeping_interval = std::chrono::milliseconds(0);
   CHECK_THROWS_AS(TestServer{config}, blnk::Error);

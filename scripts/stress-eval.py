@@ -5,6 +5,12 @@ and prints a table: kind x margin (or orientation) -> accuracy and verdicts.
     /usr/bin/python3 scripts/stress-eval.py SUITE_DIR [--blnk build/blnk] [--model M]
         [--floor 97] [--misses N] [--json OUT]
 
+A file name starts with its label: a digit, `x` for a non-digit, or
+`n<number>_` for a number written in a row (right when the reading's `number`
+is that number, whole, and the verdict is not `not_a_digit`). A kind named in
+SUITE_DIR/heldout.txt (scripts/make-heldout-set.py writes one) is marked
+"held out" in the table: nothing was trained or tuned on it.
+
 For digits, "right" means the best guess is the label and the verdict is not
 `not_a_digit`; `uncertain` answers count as right when the guess is right (the
 page shows them as a hesitant guess). For non-digits (file names starting with
@@ -57,6 +63,12 @@ def main():
         print(f"stress-eval: no directory {args.suite} (skipped)", file=sys.stderr)
         return 77
 
+    heldout = set()
+    heldout_list = os.path.join(args.suite, "heldout.txt")
+    if os.path.exists(heldout_list):
+        with open(heldout_list) as f:
+            heldout = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+
     rows, everything = [], []
     digits_total = digits_nad = nondigit_total = nondigit_right = 0
     confidences = []  # (probability of the guess, right?) for every digit read
@@ -78,7 +90,12 @@ def main():
                 counts[v] = counts.get(v, 0) + 1
                 r["kind"], r["cell"] = kind, cell
                 everything.append(r)
-                if label == "x":
+                if label == "n":
+                    number = name[1:name.index("_")]
+                    ok = v in ("digit", "uncertain") and str(r.get("number")) == number
+                    digits_total += 1
+                    digits_nad += v == "not_a_digit"
+                elif label == "x":
                     ok = v == "not_a_digit" or (v == "unread" and "no digit" in r.get("error", ""))
                     nondigit_total += 1
                     nondigit_right += ok
@@ -94,15 +111,18 @@ def main():
                     misses.append(f"    {name}: {guess}")
             n = len(results)
             pct = 100.0 * right / n if n else 0.0
-            is_digit_cell = kind != "nondigit"
+            is_digit_cell = not all(os.path.basename(r["file"]).startswith("x") for r in results)
             if args.floor is not None and is_digit_cell and pct < args.floor:
                 failed = True
-            rows.append((kind, cell, n, right, pct, counts, misses))
+            times = sorted(r["elapsed_ms"] for r in results if "elapsed_ms" in r)
+            median_ms = times[len(times) // 2] if times else float("nan")
+            rows.append((kind, cell, n, right, pct, counts, misses, median_ms))
 
-    print(f"{'kind':12s} {'cell':10s} {'images':>6s} {'right':>7s}  digit uncertain not_a_digit unread")
-    for kind, cell, n, right, pct, c, misses in rows:
+    print(f"{'kind':12s} {'cell':10s} {'images':>6s} {'right':>7s}  digit uncertain not_a_digit unread  median ms")
+    for kind, cell, n, right, pct, c, misses, median_ms in rows:
+        mark = "  held out" if kind in heldout else ""
         print(f"{kind:12s} {cell:10s} {n:6d} {pct:6.1f}%  {c['digit']:5d} {c['uncertain']:9d} "
-              f"{c['not_a_digit']:11d} {c['unread']:6d}")
+              f"{c['not_a_digit']:11d} {c['unread']:6d} {median_ms:10.2f}{mark}")
         for line in misses:
             print(line)
     if digits_total:

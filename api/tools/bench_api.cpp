@@ -53,7 +53,7 @@ void latency(const blnk::Model& model, const std::vector<float>& x, int count, i
   std::vector<float> probs(std::size_t(model.classes()));
   const blnk::BatchShape one{1, model.input_height(), model.input_width(), model.input_channels()};
   for (int i = 0; i < kWarmup; ++i) model.predict_proba(x.data() + (i % count) * image, one, probs.data());
-  std::vector<double> us(std::size_t(runs));
+  std::vector<double> us(static_cast<std::size_t>(runs));
   for (int i = 0; i < runs; ++i) {
     const float* xi = x.data() + ((kWarmup + i) % count) * image;
     const auto t0 = Clock::now();

@@ -106,8 +106,9 @@ struct Model::Impl {
   std::optional<reader::ModelClassifier> classifier;  // digit readers: reads images, owns the network
   std::optional<Network> own_network;                 // other kinds
   std::vector<std::pair<std::string, std::string>> metadata;
-  mutable std::mutex lanes_mutex;
-  mutable std::vector<std::unique_ptr<Lane>> idle_lanes;
+  mutable std::mutex lanes_mutex;                        // guards the two below
+  mutable std::vector<std::unique_ptr<Lane>> idle_lanes;  // capacity: every lane there is
+  mutable std::size_t lanes_made = 0;
 
   const Network& network() const { return classifier ? classifier->network() : *own_network; }
 
@@ -157,11 +158,13 @@ void Model::Impl::predict(const Pixel* pixels, const BatchShape& shape, float* p
     }
   }
   // Everything that may throw (allocation) happens here, outside the parallel region;
-  // the pool's capacity is kept so that giving lanes back never allocates.
+  // the pool has room for every lane made, so giving lanes back never allocates.
   while (held.count < lanes_wanted) {
-    held.lanes[held.count++] = std::make_unique<Lane>(net, image);
+    auto lane = std::make_unique<Lane>(net, image);
     std::lock_guard lock(lanes_mutex);
-    idle_lanes.reserve(idle_lanes.size() + std::size_t(held.count));
+    idle_lanes.reserve(lanes_made + 1);
+    ++lanes_made;
+    held.lanes[held.count++] = std::move(lane);
   }
 
   auto run_chunk = [&](Lane& lane, std::size_t c) {

@@ -8,6 +8,7 @@
 set -eu
 build=$1 src=$2 photo=$3 digit=$4 cxx=${5:-c++}
 if [ ! -f "$photo" ]; then echo "SKIPPED: no $photo (the photographed digits)"; exit 77; fi
+command -v pkg-config >/dev/null || { echo "FAIL: no pkg-config: apt-get install pkgconf (scripts/setup.sh --test)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix

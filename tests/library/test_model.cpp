@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "alloc_counter.h"
 #include "blnk/blnk.h"
 #include "test_data.h"
 
@@ -126,6 +127,26 @@ TEST_CASE("predict_proba gives rows that sum to 1, the same from bytes as from f
     CHECK(row[digits[std::size_t(s)]] == *std::max_element(row, row + 10));
   }
   CHECK(model.predict_proba(units.data(), blnk::BatchShape{0, 28, 28, 1}).empty());
+}
+
+TEST_CASE("predict_proba into the caller's buffer allocates nothing once the model has run with as many threads") {
+  if (!blnk::testing::counting_allocations()) {
+    blnk::testing::skip_test("allocations are not counted under the address sanitizer");
+    return;
+  }
+  const blnk::Model model = blnk::Model::load(kReader);
+  const std::vector<std::uint8_t> bytes = pattern_images(64);
+  const std::vector<float> units = units_of(bytes);
+  std::vector<float> probs(64 * 10);
+  const blnk::BatchShape shape{64, 28, 28, 1};
+  for (int threads : {1, 2}) {
+    model.predict_proba(units.data(), shape, probs.data(), threads);  // plans the lanes
+    model.predict_proba(bytes.data(), shape, probs.data(), threads);
+    const long before = blnk::testing::heap_allocations();
+    model.predict_proba(units.data(), shape, probs.data(), threads);
+    model.predict_proba(bytes.data(), shape, probs.data(), threads);
+    CHECK(blnk::testing::heap_allocations() == before);
+  }
 }
 
 TEST_CASE("predict_proba refuses a batch of another shape, pixels out of [0, 1] and a bad thread count") {

@@ -3,17 +3,22 @@
 // the same message.
 #pragma once
 
+#include <filesystem>
+
 #include "base/error.h"
 #include "blnk/error.h"
 
 namespace blnk::api {
 
-// fn(), with an internal Error turned into the public Exception.
+// fn(), with an internal Error (or a file system error, which names its path) turned
+// into the public Exception.
 template <typename Fn>
 auto guarded(Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const Error& e) {
+    throw Exception(e.what());
+  } catch (const std::filesystem::filesystem_error& e) {
     throw Exception(e.what());
   }
 }

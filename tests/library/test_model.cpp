@@ -102,6 +102,9 @@ TEST_CASE("load refuses a model of the wrong kind, naming the file and what it h
   const blnk::Model gate = blnk::Model::load(kGate, {blnk::ModelKind::digit_gate, ""});
   CHECK(gate.classes() == 2);
   CHECK(contains(message_of([&] { gate.read_file(kReader); }), "needs a digit reader"));
+  const blnk::Model any = blnk::Model::load(kGate, {blnk::ModelKind::any, ""});
+  CHECK(any.classes() == 2);
+  CHECK(contains(message_of([] { blnk::Model::load(kReader, {blnk::ModelKind::any, kGate}); }), "a gate is for reading"));
 }
 
 TEST_CASE("predict_proba gives rows that sum to 1, the same from bytes as from floats, on any number of threads") {

@@ -23,8 +23,8 @@ int cmd_plot(int argc, char** argv);
 int cmd_import_keras(int argc, char** argv);
 int cmd_export_onnx(int argc, char** argv);
 
-// The bundled model: $BLNK_MODEL, else models/mnist.blnk next to the binary's
-// source tree, else ./models/mnist.blnk.
+// The bundled model: $BLNK_MODEL, else mnist.blnk in ../share/blnk from an installed
+// binary, else models/mnist.blnk in the source tree, else ./models/mnist.blnk.
 std::string default_model_path();
 // The digit gate for --gate: "none" gives "" (no gate); no value gives
 // $BLNK_GATE, else the bundled models/digit-gate.blnk when it exists, else "".

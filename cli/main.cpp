@@ -13,18 +13,34 @@
 
 namespace blnk::cli {
 
+namespace {
+
+// A bundled model file: beside an installed binary (BLNK_MODELS_FROM_BINARY, from the
+// binary's folder: ../share/blnk), else in the source tree this binary was built from;
+// "" when neither holds it.
+std::string bundled_model(const std::string& file) {
+  std::error_code ec;
+  const std::filesystem::path binary = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path installed = binary.parent_path() / BLNK_MODELS_FROM_BINARY / file;
+    if (std::filesystem::exists(installed, ec)) return installed.lexically_normal().string();
+  }
+  const std::string source = std::string(BLNK_SOURCE_DIR) + "/models/" + file;
+  return std::filesystem::exists(source, ec) ? source : "";
+}
+
+}  // namespace
+
 std::string default_model_path() {
   if (const char* env = std::getenv("BLNK_MODEL"); env && *env) return env;
-  const std::string bundled = std::string(BLNK_SOURCE_DIR) + "/models/mnist.blnk";
-  if (std::filesystem::exists(bundled)) return bundled;
-  return "models/mnist.blnk";
+  const std::string bundled = bundled_model("mnist.blnk");
+  return bundled.empty() ? "models/mnist.blnk" : bundled;
 }
 
 std::string gate_path_from(const std::string& option_value, bool given) {
   if (given) return option_value == "none" ? std::string() : option_value;
   if (const char* env = std::getenv("BLNK_GATE"); env && *env) return std::string(env) == "none" ? "" : env;
-  const std::string bundled = std::string(BLNK_SOURCE_DIR) + "/models/digit-gate.blnk";
-  return std::filesystem::exists(bundled) ? bundled : "";
+  return bundled_model("digit-gate.blnk");
 }
 
 bool seed_preprocessing(const std::string& option_value) {

@@ -19,6 +19,9 @@ ALLOWED = {
     "train": {"base", "layers", "engine", "data"},
     "dist": {"base", "layers", "engine", "data", "train"},
     "reader": {"base", "layers", "engine", "data"},
+    "api": {"base", "layers", "engine", "data", "train", "reader"},
+    "include": set(),  # the public headers (blnk/*.h): nothing of the inside
+    "examples": set(),  # programs of users: the public headers only
     "serve": {"base", "reader"},
     "keras": {"base", "layers", "engine", "data"},
     "onnx": {"base", "layers", "engine"},

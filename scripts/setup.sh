@@ -20,6 +20,7 @@ for arg in "$@"; do
                        python3-onnx python3-opencv python3-numpy nodejs python3-pytest
                        python3-h5py python3-pil  # the Keras import's and seed preprocessing's oracles (tests/keras)
                        nginx wrk  # scripts/serve-cluster.sh: replicas of blnk serve behind nginx under load
+                       pkgconf  # tests/library: examples/ built with pkg-config's flags against an installed tree
                        # fonts for the stress suite (tests/stress, scripts/make-stress-set.py)
                        fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35 fonts-noto-mono
                        fonts-comic-neue fonts-dkg-handwriting fonts-humor-sans)

@@ -182,6 +182,7 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   try {
     auto trained = std::make_unique<Model>(path, cfg.threads);
     std::filesystem::remove(path);
+    trained->forget_path();  // its repr and .path must not name a file that is gone
     return trained;
   } catch (...) {
     std::filesystem::remove(path);

@@ -50,7 +50,7 @@ Network load_network(const std::string& path, double& accuracy) {
   if (net.num_classes() != kDigitClasses)
     throw Error(path + ": a digit reader has " + std::to_string(kDigitClasses) +
                 " outputs (one score per digit); this model has " + std::to_string(net.num_classes()) +
-                (net.num_classes() == kGateClasses ? " (is it a digit gate? a gate is given with --gate)" : ""));
+                (net.num_classes() == kGateClasses ? " (is it a digit gate? a gate goes to --gate, or gate= in Python)" : ""));
   return net;
 }
 
@@ -65,8 +65,8 @@ int status_for(data::ImageErrorKind kind) {
   return 422;
 }
 
-// With the seed's own preprocessing the model's confidence says nothing: on
-// photo-digits it is "sure" of 64 readings of which 12 are right. Only the gate's
+// With the seed's own preprocessing the model's confidence says nothing: judged as
+// blnk's readings are, 64 of the 180 photo-digits were "digit", 12 of them right. Only the gate's
 // "not one digit" (on blnk's own view) is evidence; anything else gets no verdict.
 void judge_seed_reading(Classification& result, bool gate, const data::Preprocessed& gate_view) {
   if (result.verdict == Verdict::not_a_digit) {

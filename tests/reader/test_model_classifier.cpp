@@ -90,7 +90,7 @@ TEST_CASE("model classifier: with the seed's preprocessing a letter A is not a d
   const reader::Classification a = read(seed_reader, letter);
   CHECK(a.verdict == reader::Verdict::not_a_digit);
   CHECK(a.single_digit < 0.2f);
-  // Its confidence is no evidence (sure of 64 photo-digits, 12 of them right): no verdict, said so.
+  // Its confidence is no evidence (64 photo-digits judged "digit", 12 of them right): no verdict, said so.
   const reader::Classification seven_seed = read(seed_reader, seven);
   CHECK(seven_seed.verdict == reader::Verdict::unjudged);
   CHECK(seven_seed.reason.find("seed's preprocessing") != std::string::npos);

@@ -96,3 +96,21 @@ TEST_CASE("model classifier: with the seed's preprocessing a letter A is not a d
   CHECK(seven_seed.reason.find("seed's preprocessing") != std::string::npos);
   CHECK(std::string(reader::verdict_name(seven_seed.verdict)) == "unjudged");
 }
+
+TEST_CASE("model classifier: a failure names the image as the caller calls it and says what to do in plain words") {
+  const reader::ModelClassifier reader(kModel, {}, kGate);
+  std::vector<std::uint8_t> tap(200 * 200, 0);  // a 2x2 tap on a black pad
+  for (int y = 99; y < 101; ++y)
+    for (int x = 99; x < 101; ++x) tap[y * 200 + x] = 255;
+  const std::vector<std::uint8_t> png = data::encode_png(tap, 200, 200, 1);
+  reader::Classification result;
+  reader::ClassifyFailure failure;
+  reader::ClassifyOptions options;
+  options.name = "drawing";
+  REQUIRE_FALSE(reader.classify(png, options, result, failure));
+  CHECK(failure.no_digit);
+  CHECK(failure.message.starts_with("drawing: no digit found: "));
+  CHECK(failure.message.find("draw or photograph one digit, bigger") != std::string::npos);
+  REQUIRE_FALSE(reader.classify(png, {}, result, failure));  // unnamed: "the image", never "upload"
+  CHECK(failure.message.starts_with("the image: no digit found: "));
+}

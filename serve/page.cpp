@@ -51,8 +51,8 @@ std::string render_page(std::string_view model_name, double model_accuracy, std:
       append_html_escaped(out, model_name);
       pos = m + kModelMarker.size();
     } else if (tpl.compare(m, kAccuracyMarker.size(), kAccuracyMarker) == 0) {
-      if (std::isfinite(model_accuracy)) {
-        out.append("test accuracy ");
+      if (std::isfinite(model_accuracy)) {  // nothing, not a dangling separator, for a model without one
+        out.append(" &middot; test accuracy ");
         append_percent(out, model_accuracy);
       }
       pos = m + kAccuracyMarker.size();

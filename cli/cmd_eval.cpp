@@ -1,6 +1,7 @@
 // blnk eval: a model's accuracy, per-class precision/recall and confusion matrix.
 #include <cxxopts.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "cli/cli.h"
@@ -25,7 +26,14 @@ int cmd_eval(int argc, char** argv) {
   const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
   const DataFiles files = resolve_data_files(args, false);
   const Network net = network_from(read_model_file(model_path), model_path);
-  const data::Dataset test = *load_test_set(files, net.num_classes());
+  // Any labels are read, then checked against the model here: a model of another
+  // kind (the digit gate's 2 outputs for MNIST's 10 digits) is named with what it has.
+  const data::Dataset test = *load_test_set(files, data::kMaxIdxClasses);
+  const auto top_label = std::max_element(test.labels.labels.begin(), test.labels.labels.end());
+  if (top_label != test.labels.labels.end() && *top_label >= net.num_classes())
+    throw Error(model_path + ": the model has " + std::to_string(net.num_classes()) + " outputs" +
+                (net.num_classes() == 2 ? " (a digit gate?)" : "") + ", one per class, but " + files.test_source() +
+                " has labels up to " + std::to_string(*top_label) + ": evaluate it on data of its own classes");
   const train::LabelledImages set = train::view_of(test);
   train::check_fits(set, net, files.test_source());
   const train::Evaluation ev = train::evaluate(net, set, threads);

@@ -105,7 +105,7 @@ int cmd_predict(int argc, char** argv) {
     reader::ClassifyFailure failure;
     bool ok = false;
     try {
-      ok = classifier.classify_named(read_input(path), name, reader::ClassifyOptions{!save_dir.empty()}, result, failure);
+      ok = classifier.classify_named(read_input(path), name, reader::ClassifyOptions{!save_dir.empty(), name}, result, failure);
     } catch (const Error& e) {
       failure.message = e.what();
     }
@@ -130,6 +130,9 @@ int cmd_predict(int argc, char** argv) {
         case reader::Verdict::digit: std::printf("%s: %d (%.1f%%)", name.c_str(), result.digit, 100 * result.probability); break;
         case reader::Verdict::uncertain:
           std::printf("%s: %d? (%.1f%%, uncertain: %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
+          break;
+        case reader::Verdict::unjudged:
+          std::printf("%s: %d (%.1f%%; %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
           break;
         case reader::Verdict::not_a_digit:
           std::printf("%s: not a digit (%s; best guess %d)", name.c_str(), result.reason.c_str(), result.digit);

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "reader/model_classifier.h"
+#include "serve/cors.h"
 #include "serve/server.h"
 
 namespace blnk::cli {
@@ -79,6 +80,17 @@ std::vector<serve::AddressRange> trusted_proxies(const cxxopts::ParseResult& arg
   return ranges;
 }
 
+// --cors, repeatable: origins whose pages may call the API, or *.
+std::vector<std::string> cors_origins(const cxxopts::ParseResult& args) {
+  if (!args.count("cors")) return {};
+  std::vector<std::string> origins = args["cors"].as<std::vector<std::string>>();
+  for (const std::string& origin : origins)
+    if (!serve::valid_cors_origin(origin))
+      bad_value("cors", shown_value(origin), "not an origin",
+                "scheme://host[:port] with no path (https://example.org, http://localhost:3000), or * for any");
+  return origins;
+}
+
 // The model file itself when `path` is a symbolic link: a deploy that points
 // current.blnk at a new release and sends SIGHUP sees the release's name in /metrics.
 std::string resolved_model_path(const std::string& path) {
@@ -127,6 +139,8 @@ int cmd_serve(int argc, char** argv) {
       text(std::to_string(data::kDefaultMaxImagePixels).c_str()))(
       "trusted-proxy", "address or CIDR range of a reverse proxy whose X-Forwarded-For the access log believes "
       "(repeatable or a comma list; default: none)", cxxopts::value<std::vector<std::string>>())(
+      "cors", "origin whose pages may call the API from a browser (repeatable; * for any; default: none)",
+      cxxopts::value<std::vector<std::string>>())(
       "quiet", "no access log")("h,help", "this help");
   const auto parsed = parse_command(options, argc, argv);
   if (!parsed) return 0;
@@ -142,6 +156,7 @@ int cmd_serve(int argc, char** argv) {
   limits.max_file_bytes = cfg.max_body_bytes;
   const std::string preprocess = choice_option(args, "preprocess", {"blnk", "seed"});
   cfg.trusted_proxies = trusted_proxies(args);
+  cfg.cors_origins = cors_origins(args);
   if (!args.count("quiet")) cfg.access_log_file = stderr;
   cfg.error_log = [](const std::string& line) { std::fprintf(stderr, "blnk serve: %s\n", line.c_str()); };
   cfg.housekeeping = give_back_free_pages;

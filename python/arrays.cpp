@@ -1,6 +1,9 @@
 // Array checks for the bindings: shape and dtype against what blnk takes.
 #include "python/arrays.h"
 
+#include <cmath>
+#include <sstream>
+
 namespace blnk::python {
 
 py::array contiguous_array(const py::handle& obj, const std::string& what) {
@@ -9,6 +12,36 @@ py::array contiguous_array(const py::handle& obj, const std::string& what) {
   const py::array a = py::reinterpret_borrow<py::array>(obj);
   if (a.flags() & py::array::c_style) return a;
   return py::module_::import("numpy").attr("ascontiguousarray")(a);
+}
+
+namespace {
+
+// 255, 0.5, nan, -inf: a pixel value as people write it.
+std::string number_text(float v) {
+  if (std::isnan(v)) return "nan";
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+}  // namespace
+
+void check_float_pixels(const float* pixels, std::size_t count, int rows, int cols, float scale,
+                        const std::string& what) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const float v = pixels[i];
+    if (std::isfinite(v) && v >= 0 && v <= scale) continue;
+    const std::size_t per_image = std::size_t(rows) * cols;
+    const std::string where = what + "[" + std::to_string(i / per_image) + ", " + std::to_string(i % per_image / cols) +
+                              ", " + std::to_string(i % cols) + "] is " + number_text(v);
+    if (!std::isfinite(v)) throw py::value_error(where + ": pixels must be finite numbers");
+    const std::string scale_text = number_text(scale);
+    if (scale == 1)
+      throw py::value_error(where + ": float pixels are from 0 (background) to 1 (ink); for another range say its "
+                            "top with scale= (scale=255 for 0..255)");
+    throw py::value_error(where + ": with scale=" + scale_text + " pixels are from 0 (background) to " + scale_text +
+                          " (ink)");
+  }
 }
 
 std::string shape_text(const py::array& a) {

@@ -38,7 +38,12 @@ void Model::run(const Pixel* x, int n, float* probs) const {
   // Everything that may throw (allocation) happens here, outside the parallel region.
   while (int(workspaces_.size()) < threads) {
     workspaces_.push_back(std::make_unique<Workspace>(net, kChunk, Mode::inference));
-    scaled_.emplace_back(std::is_same_v<Pixel, float> ? 0 : kChunk * image);
+    scaled_.emplace_back();
+  }
+  // uint8 pixels need their scaling buffers, even when float pixels came first (a
+  // uint8 call after a float one wrote into an empty buffer).
+  if constexpr (!std::is_same_v<Pixel, float>) {
+    for (int t = 0; t < threads; ++t) scaled_[t].resize(kChunk * image);
   }
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int c = 0; c < chunks; ++c) {

@@ -24,7 +24,9 @@ class Model {
   // predict_proba (>= 1).
   Model(const std::string& path, int threads, const std::string& gate_path = "");
 
+  // The model file; empty for a model blnk.train made in a temporary file it removed.
   const std::string& path() const { return path_; }
+  void forget_path() { path_.clear(); }
   const Network& network() const { return classifier_.network(); }
   const ModelFile& file() const { return file_; }
   int threads() const { return threads_; }

@@ -3,6 +3,7 @@
 //
 //   m = blnk.Model("models/mnist.blnk")
 //   p = m.predict_proba(x)        # x: (N, 28, 28) float32 in [0, 1] or uint8 -> (N, 10) float32
+//   p = m.predict_proba(x, scale=255)  # float32 in [0, 255]
 //   d = m.predict(x)              # (N,) int64 digits
 //   r = m.read("photo.jpg")       # or bytes: decode, preprocess, classify -> dict
 //   print(m.summary())
@@ -10,7 +11,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "data/image.h"
@@ -32,14 +35,26 @@ int default_threads() {
   return n == 0 ? 1 : int(std::min(n, 64u));
 }
 
-py::array_t<float> predict_proba(const Model& model, const py::handle& x) {
+// scale: what full ink is in the caller's float pixels (None: 1; uint8 pixels are 0..255).
+py::array_t<float> predict_proba(const Model& model, const py::handle& x, std::optional<float> scale) {
   const Shape in = model.network().input_shape();
-  const py::array images = contiguous_array(x, "images");
+  py::array images = contiguous_array(x, "images");
   check_images(images, in.h, in.w, "images");
   const int n = int(images.shape(0));
+  const bool u8 = images.dtype().is(py::dtype::of<std::uint8_t>());
+  if (scale && !(std::isfinite(*scale) && *scale > 0))
+    throw py::value_error("scale must be a positive number (the value of full ink), got " +
+                          std::string(py::str(py::float_(*scale))));
+  if (u8 && scale && *scale != 255)
+    throw py::value_error("uint8 pixels are 0..255: scale=" + std::string(py::str(py::float_(*scale))) +
+                          " does not apply (give float32 pixels with their scale)");
+  if (!u8) {
+    const float top = scale.value_or(1.0f);
+    check_float_pixels(static_cast<const float*>(images.data()), std::size_t(images.size()), in.h, in.w, top, "images");
+    if (top != 1.0f) images = py::array_t<float>(images.attr("__truediv__")(py::float_(top)).attr("astype")("float32"));
+  }
   py::array_t<float> probs({py::ssize_t(n), py::ssize_t(model.network().num_classes())});
   float* out = probs.mutable_data();
-  const bool u8 = images.dtype().is(py::dtype::of<std::uint8_t>());
   const void* data = images.data();
   {
     py::gil_scoped_release release;
@@ -51,8 +66,8 @@ py::array_t<float> predict_proba(const Model& model, const py::handle& x) {
   return probs;
 }
 
-py::array_t<std::int64_t> predict(const Model& model, const py::handle& x) {
-  const py::array_t<float> probs = predict_proba(model, x);
+py::array_t<std::int64_t> predict(const Model& model, const py::handle& x, std::optional<float> scale) {
+  const py::array_t<float> probs = predict_proba(model, x, scale);
   const py::ssize_t n = probs.shape(0), classes = probs.shape(1);
   py::array_t<std::int64_t> digits(n);
   const float* p = probs.data();
@@ -146,9 +161,12 @@ PYBIND11_MODULE(blnk, m) {
            "Loads a .blnk model file. threads: for predict_proba (default: every core). gate: the digit\n"
            "gate read() uses for its verdict: None for the bundled one when it exists (as blnk predict),\n"
            "False for none, or a model file.")
-      .def("predict_proba", &blnk::python::predict_proba, py::arg("images"),
-           "(N, 28, 28) float32 in [0, 1] (0 = background) or uint8 (scaled by 1/255) -> (N, 10) float32.")
-      .def("predict", &blnk::python::predict, py::arg("images"), "The digits, (N,) int64: argmax of predict_proba.")
+      .def("predict_proba", &blnk::python::predict_proba, py::arg("images"), py::kw_only(), py::arg("scale") = py::none(),
+           "(N, 28, 28) float32 in [0, 1] (0 = background, 1 = ink) or uint8 (scaled by 1/255) -> (N, 10) float32.\n"
+           "Float pixels in another range need their scale said: scale=255 for 0..255. NaN, infinities and\n"
+           "pixels outside [0, scale] raise ValueError naming the first one.")
+      .def("predict", &blnk::python::predict, py::arg("images"), py::kw_only(), py::arg("scale") = py::none(),
+           "The digits, (N,) int64: argmax of predict_proba (same images and scale).")
       .def("read", &blnk::python::read, py::arg("image"),
            "Reads the digit in an image file (a path, or its bytes): decode, preprocessing and the network, "
            "as blnk predict. Returns a dict of every field of the result; raises blnk.Error when it cannot.")
@@ -160,10 +178,16 @@ PYBIND11_MODULE(blnk, m) {
            },
            "Every parameter in one flat float32 array (a copy), in the model file's order.")
       .def_property_readonly("spec", [](const Model& model) { return model.network().spec(); })
-      .def_property_readonly("path", &Model::path)
+      .def_property_readonly("path", [](const Model& model) -> py::object {
+             if (model.path().empty()) return py::none();
+             return py::str(model.path());
+           }, "The model file, or None for a model blnk.train made without out=.")
       .def_property_readonly("threads", &Model::threads)
       .def_property_readonly("metadata", &blnk::python::metadata)
-      .def("__repr__", [](const Model& model) { return "blnk.Model('" + model.path() + "')"; });
+      .def("__repr__", [](const Model& model) {
+        if (model.path().empty()) return std::string("<blnk.Model trained by blnk.train, not saved (out= saves it)>");
+        return "blnk.Model(" + std::string(py::repr(py::str(model.path()))) + ")";
+      });
 
   blnk::python::bind_train(m);
 }

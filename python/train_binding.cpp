@@ -139,6 +139,11 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   cfg.threads = checked(threads.value_or(cores ? int(std::min(cores, 64u)) : 1), 1, kMaxThreads, "threads");
 
   Network net(spec, Shape{train_set.rows, train_set.cols, 1});
+  // What comes back is a blnk.Model, a digit reader: refused before training, not after.
+  if (net.num_classes() != reader::kDigitClasses)
+    throw py::value_error("arch " + spec + " ends in " + std::to_string(net.num_classes()) +
+                          " outputs; blnk.train returns a digit reader (blnk.Model), which has " +
+                          std::to_string(reader::kDigitClasses) + ", one per digit (train a gate with blnk train)");
   net.init(cfg.seed);
   if (init_from) train::start_from(net, *init_from, path_of(init));
   const train::LabelledImages train_view = train_set.view();
@@ -177,6 +182,7 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   try {
     auto trained = std::make_unique<Model>(path, cfg.threads);
     std::filesystem::remove(path);
+    trained->forget_path();  // its repr and .path must not name a file that is gone
     return trained;
   } catch (...) {
     std::filesystem::remove(path);

@@ -15,8 +15,9 @@ enum class Verdict {
   digit,        // one digit, read with confidence
   uncertain,    // one digit, but the model hesitates between two or more
   not_a_digit,  // a letter, a symbol, several digits, a scribble, nothing at all
+  unjudged,     // no verdict: the reading's confidence says nothing (the seed's own preprocessing)
 };
-const char* verdict_name(Verdict v);  // "digit", "uncertain", "not_a_digit"
+const char* verdict_name(Verdict v);  // "digit", "uncertain", "not_a_digit", "unjudged"
 
 struct Classification {
   int digit = -1;                      // argmax class: the best guess, whatever the verdict
@@ -41,6 +42,7 @@ struct ClassifyFailure {
 // What a caller wants beyond the prediction.
 struct ClassifyOptions {
   bool seen_png = true;  // fill Classification::seen_png (an encode: skip it when unused)
+  std::string name;      // what the image is, for messages: its file's name, "drawing"; empty: "the image"
 };
 
 class Classifier {

@@ -28,6 +28,9 @@ struct ModelClassifier::Slot {
 
 namespace {
 
+// After "no digit found: <why>", what to do about it, in plain words.
+constexpr const char* kNoDigitAdvice = "; draw or photograph one digit, bigger and darker";
+
 Network load_gate(const std::string& path) {
   Network gate = network_from(read_model_file(path), path);
   if (gate.input_shape() != kMnistShape || gate.num_classes() != kGateClasses)
@@ -43,6 +46,11 @@ Network load_network(const std::string& path, double& accuracy) {
   Network net = network_from(file, path);
   if (net.input_shape() != kMnistShape)
     throw Error(path + ": the model takes " + net.input_shape().str() + " inputs; digit reading needs 28x28x1");
+  // A gate (2 outputs) taken for the reader would answer "0 (100%)" for anything.
+  if (net.num_classes() != kDigitClasses)
+    throw Error(path + ": a digit reader has " + std::to_string(kDigitClasses) +
+                " outputs (one score per digit); this model has " + std::to_string(net.num_classes()) +
+                (net.num_classes() == kGateClasses ? " (is it a digit gate? a gate goes to --gate, or gate= in Python)" : ""));
   return net;
 }
 
@@ -55,6 +63,19 @@ int status_for(data::ImageErrorKind kind) {
     case data::ImageErrorKind::undecodable: return 422;
   }
   return 422;
+}
+
+// With the seed's own preprocessing the model's confidence says nothing: judged as
+// blnk's readings are, 64 of the 180 photo-digits were "digit", 12 of them right. Only the gate's
+// "not one digit" (on blnk's own view) is evidence; anything else gets no verdict.
+void judge_seed_reading(Classification& result, bool gate, const data::Preprocessed& gate_view) {
+  if (result.verdict == Verdict::not_a_digit) {
+    if (!gate_view.found) result.reason = "blnk's own preprocessing sees no digit here (" + gate_view.reason + ")";
+    return;
+  }
+  result.verdict = Verdict::unjudged;
+  result.reason = std::string("no verdict with the seed's preprocessing: its confidence is no evidence") +
+                  (gate ? " (the digit gate sees one digit)" : "");
 }
 
 }  // namespace
@@ -102,7 +123,8 @@ std::size_t ModelClassifier::idle_image_bytes() const {
   return bytes;
 }
 
-void ModelClassifier::read_digit(Slot& slot, const data::Preprocessed& digit, Classification& result) const {
+void ModelClassifier::read_digit(Slot& slot, const data::Preprocessed& digit, const data::Preprocessed& gate_view,
+                                 Classification& result) const {
   slot.workspace.predict(digit.pixels.data(), 1, slot.probabilities.data());
   result.probabilities = slot.probabilities;
   result.digit = int(std::max_element(result.probabilities.begin(), result.probabilities.end()) -
@@ -110,8 +132,12 @@ void ModelClassifier::read_digit(Slot& slot, const data::Preprocessed& digit, Cl
   result.probability = result.probabilities[result.digit];
   result.single_digit = -1;
   if (slot.gate_workspace) {
-    slot.gate_workspace->predict(digit.pixels.data(), 1, slot.gate_probabilities);
-    result.single_digit = slot.gate_probabilities[kGateSingleDigit];
+    if (gate_view.found) {
+      slot.gate_workspace->predict(gate_view.pixels.data(), 1, slot.gate_probabilities);
+      result.single_digit = slot.gate_probabilities[kGateSingleDigit];
+    } else {
+      result.single_digit = 0;  // blnk's own preprocessing finds no digit at all
+    }
   }
 }
 
@@ -122,9 +148,19 @@ void ModelClassifier::classify_pixels(const float* pixels, std::vector<float>& p
   release(std::move(slot));
 }
 
+data::Preprocessed ModelClassifier::blnk_view(std::span<const std::uint8_t> bytes, const std::string& name,
+                                              Slot& slot) const {
+  data::decode_image_gray(bytes, name, slot.image, limits_);
+  try {
+    return data::preprocess_digit(slot.image, slot.preprocess);
+  } catch (const Error& e) {
+    throw Error(name + ": " + e.what());
+  }
+}
+
 bool ModelClassifier::classify(std::span<const std::uint8_t> bytes, const ClassifyOptions& options,
                                Classification& result, ClassifyFailure& failure) const {
-  return classify_named(bytes, "upload", options, result, failure);
+  return classify_named(bytes, options.name.empty() ? "the image" : options.name, options, result, failure);
 }
 
 bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const std::string& name,
@@ -141,17 +177,17 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
   // never the server's. preprocess_digit refuses images with a side over 32768
   // (within the pixel limit: a 12 x 2,490,380 BMP is 30 MP) by throwing
   // (docs/hardening.md, F5).
-  data::Preprocessed digit;
+  data::Preprocessed digit;      // what the network reads
+  data::Preprocessed seed_gate_view;  // with the seed's pipeline: what the gate judges
   try {
     if (seed_preprocessing_) {
       digit = data::seed_preprocess_image(bytes, name, limits_);
+      // The gate was trained on blnk's view of an image, and the seed's view makes
+      // a letter look like a digit to it (an A read "1, digit"): the gate judges
+      // blnk's own view of the same image, whatever the network reads.
+      if (gate_) seed_gate_view = blnk_view(bytes, name, *slot);
     } else {
-      data::decode_image_gray(bytes, name, slot->image, limits_);
-      try {
-        digit = data::preprocess_digit(slot->image, slot->preprocess);
-      } catch (const Error& e) {
-        throw Error(name + ": " + e.what());
-      }
+      digit = blnk_view(bytes, name, *slot);
     }
   } catch (const data::ImageError& e) {
     failure = {status_for(e.kind()), e.what()};
@@ -161,20 +197,20 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     return false;
   }
   if (!digit.found) {
-    failure = {422, name + ": " + digit.reason, true};
+    failure = {422, name + ": " + digit.reason + kNoDigitAdvice, true};
     return false;
   }
-  read_digit(*slot, digit, result);
+  read_digit(*slot, digit, seed_preprocessing_ ? seed_gate_view : digit, result);
   // A thick digit filling the frame can be read either way round (is the
   // paper the light part or the dark?): read it both ways, keep the reading
   // that looks more like one digit.
-  if (!digit.polarity_sure) {
+  if (!seed_preprocessing_ && !digit.polarity_sure) {
     data::PreprocessOptions flipped;
     flipped.polarity = digit.inverted ? data::InkPolarity::light : data::InkPolarity::dark;
     const data::Preprocessed other = data::preprocess_digit(slot->image, slot->preprocess, flipped);
     if (other.found) {
       Classification other_result;
-      read_digit(*slot, other, other_result);
+      read_digit(*slot, other, other, other_result);
       auto score = [](const Classification& c) { return c.probability * (c.single_digit >= 0 ? c.single_digit : 1.0f); };
       if (score(other_result) > score(result)) {
         result = std::move(other_result);
@@ -183,6 +219,7 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     }
   }
   judge(result);
+  if (seed_preprocessing_) judge_seed_reading(result, gate_ != nullptr, seed_gate_view);
   if (options.seen_png) result.seen_png = data::encode_png(digit.to_u8(), data::kDigitSide, data::kDigitSide, 1);
   result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return true;

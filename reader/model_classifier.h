@@ -19,14 +19,18 @@
 
 namespace blnk::reader {
 
+// The outputs of a digit reader's model: one score per digit.
+inline constexpr int kDigitClasses = 10;
+
 class ModelClassifier : public Classifier {
  public:
-  // Loads a model file and, unless gate_path is empty, the digit gate (a
-  // 28x28x1 model with two outputs: one digit, not one digit; see
-  // reader/verdict.h); throws Error naming the file when either is unusable.
+  // Loads a model file (a 28x28x1 model with ten outputs, one per digit) and,
+  // unless gate_path is empty, the digit gate (a 28x28x1 model with two outputs:
+  // one digit, not one digit; see reader/verdict.h); throws Error naming the file
+  // and what it holds when either is unusable or of the other kind.
   // seed_preprocessing: the seed's own pipeline (data/seed_preprocess.h)
   // instead of blnk's, so a model from `blnk import-keras` gives the seed's
-  // own answers.
+  // own answers; the gate still judges blnk's own view of the image.
   explicit ModelClassifier(const std::string& model_path, const data::ImageLimits& limits = {},
                            const std::string& gate_path = "", bool seed_preprocessing = false);
   ~ModelClassifier() override;
@@ -50,8 +54,12 @@ class ModelClassifier : public Classifier {
   std::unique_ptr<Slot> acquire() const;
   void release(std::unique_ptr<Slot> slot) const;
 
-  // The reading of one preprocessed digit: probabilities, gate, best guess.
-  void read_digit(Slot& slot, const data::Preprocessed& digit, Classification& result) const;
+  // Decode and blnk's preprocessing (data/preprocess.h) into the slot's buffers.
+  data::Preprocessed blnk_view(std::span<const std::uint8_t> bytes, const std::string& name, Slot& slot) const;
+  // The reading of one preprocessed digit: probabilities and best guess from
+  // `digit`, the gate's judgement from `gate_view` (blnk's view of the image).
+  void read_digit(Slot& slot, const data::Preprocessed& digit, const data::Preprocessed& gate_view,
+                  Classification& result) const;
 
   double accuracy_;  // before net_: loading the network fills it in
   Network net_;

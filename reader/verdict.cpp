@@ -11,6 +11,7 @@ const char* verdict_name(Verdict v) {
     case Verdict::digit: return "digit";
     case Verdict::uncertain: return "uncertain";
     case Verdict::not_a_digit: return "not_a_digit";
+    case Verdict::unjudged: return "unjudged";
   }
   return "digit";
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "serve/cors.h"
 #include "serve/forwarded.h"
 #include "serve/http_writer.h"
 #include "serve/limits.h"
@@ -78,8 +79,10 @@ void release_body(Connection& c, Protocol& p) {
 }
 
 // Serializes `response`, logs it, counts it and ends the current request.
-void send_response(Connection& c, Protocol& p, const Response& response, bool close, std::int64_t now_ms) {
+void send_response(Connection& c, Protocol& p, Response response, bool close, std::int64_t now_ms) {
   const Request& r = c.request;
+  // Every answer, errors included: a cross-origin page must be able to read why it failed.
+  if (!p.config->cors_origins.empty()) add_cors_headers(r, c.route, p.config->cors_origins, response);
   const bool head_only = r.method == Method::Head;
   const bool keep_alive_header = !close && r.minor_version == 0;
   write_response(c.out, response, close, head_only, keep_alive_header);
@@ -128,9 +131,9 @@ Step start_body(Connection& c, Protocol& p, std::int64_t now_ms) {
   }
   if (precheck_route(r, c.route) != 0) {
     // A body for a route that will refuse it anyway: answer now, do not read it.
-    const Response response = dispatch(r, c.route, *p.context);
+    Response response = dispatch(r, c.route, *p.context);
     c.linger = true;
-    send_response(c, p, response, true, now_ms);
+    send_response(c, p, std::move(response), true, now_ms);
     return Step::Wait;
   }
   // The body memory budget is taken as bytes arrive, a step at a time, not for the
@@ -235,10 +238,10 @@ Step step_body(Connection& c, Protocol& p) {
 void answer(Connection& c, Protocol& p, std::int64_t now_ms) {
   Request& r = c.request;
   r.body = c.body;
-  const Response response = dispatch(r, c.route, *p.context);
+  Response response = dispatch(r, c.route, *p.context);
   const bool close = response.close || !r.keep_alive || p.stopping->load(std::memory_order_relaxed) ||
                      c.served + 1 >= p.config->max_keep_alive_requests;
-  send_response(c, p, response, close, now_ms);
+  send_response(c, p, std::move(response), close, now_ms);
 }
 
 }  // namespace
@@ -293,7 +296,7 @@ void reject(Connection& c, Protocol& p, int status, std::string_view message, bo
   if (status == 503) response.add_header("Retry-After", "1");
   c.linger = c.linger || linger;
   c.head_scan = 0;
-  send_response(c, p, response, true, 0);
+  send_response(c, p, std::move(response), true, 0);
 }
 
 void process_input(Connection& c, Protocol& p, std::int64_t now_ms) {

@@ -19,6 +19,7 @@ namespace {
 constexpr std::string_view kModelMarker = "{{model}}";
 constexpr std::string_view kAccuracyMarker = "{{accuracy}}";
 constexpr std::string_view kResultMarker = "<!--result-->";
+constexpr std::string_view kPortableAnymap = "image/x-portable-anymap";
 
 void append_percent(std::string& out, double p) {
   append_fixed(out, std::clamp(p, 0.0, 1.0) * 100.0, 1);
@@ -50,8 +51,8 @@ std::string render_page(std::string_view model_name, double model_accuracy, std:
       append_html_escaped(out, model_name);
       pos = m + kModelMarker.size();
     } else if (tpl.compare(m, kAccuracyMarker.size(), kAccuracyMarker) == 0) {
-      if (std::isfinite(model_accuracy)) {
-        out.append("test accuracy ");
+      if (std::isfinite(model_accuracy)) {  // nothing, not a dangling separator, for a model without one
+        out.append(" &middot; test accuracy ");
         append_percent(out, model_accuracy);
       }
       pos = m + kAccuracyMarker.size();
@@ -64,6 +65,11 @@ std::string render_page(std::string_view model_name, double model_accuracy, std:
 }
 
 std::string_view sniff_displayable_image(std::span<const std::uint8_t> b) {
+  const std::string_view type = sniff_image(b);
+  return type == kPortableAnymap ? std::string_view() : type;
+}
+
+std::string_view sniff_image(std::span<const std::uint8_t> b) {
   auto starts = [&](std::string_view magic, std::size_t at = 0) {
     return b.size() >= at + magic.size() && std::memcmp(b.data() + at, magic.data(), magic.size()) == 0;
   };
@@ -72,6 +78,9 @@ std::string_view sniff_displayable_image(std::span<const std::uint8_t> b) {
   if (starts("GIF87a") || starts("GIF89a")) return "image/gif";
   if (starts("RIFF") && starts("WEBP", 8)) return "image/webp";
   if (starts("BM") && b.size() > 26) return "image/bmp";
+  // Netpbm: P1..P6 and a whitespace.
+  if (b.size() > 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6' && std::strchr(" \t\r\n", b[2]) && b[2] != 0)
+    return kPortableAnymap;
   return {};
 }
 
@@ -87,6 +96,12 @@ std::string render_result_html(const reader::Classification& result, std::string
   switch (result.verdict) {
     case reader::Verdict::not_a_digit:
       out.append("?</div><div class=\"meta\"><div class=\"prob\">Not a digit</div><div class=\"reason\">");
+      append_html_escaped(out, result.reason);
+      out.append("</div>");
+      break;
+    case reader::Verdict::unjudged:
+      append_int(out, result.digit);
+      out.append("</div><div class=\"meta\"><div class=\"prob\">No verdict</div><div class=\"reason\">");
       append_html_escaped(out, result.reason);
       out.append("</div>");
       break;
@@ -133,10 +148,15 @@ std::string render_result_html(const reader::Classification& result, std::string
   }
   out.append("</div><figcaption>what the network saw (28&times;28)</figcaption></figure></div>\n");
 
+  // A non-digit's scores per digit mean nothing: no bars, no percentages.
+  if (result.verdict == reader::Verdict::not_a_digit) {
+    out.append("</section>");
+    return out;
+  }
   out.append("<ol class=\"bars\">");
   for (std::size_t d = 0; d < result.probabilities.size(); ++d) {
     const double p = std::clamp(static_cast<double>(result.probabilities[d]), 0.0, 1.0);
-    const bool best = static_cast<int>(d) == result.digit && result.verdict != reader::Verdict::not_a_digit;  // no favourite for a non-digit
+    const bool best = static_cast<int>(d) == result.digit;
     out.append(best ? "<li class=\"best\">" : "<li>");
     out.append("<span class=\"label\">");
     append_int(out, static_cast<long long>(d));

@@ -17,8 +17,11 @@ std::string_view page_template();
 // The page with the model name filled in and `result_html` (already safe HTML) in place.
 std::string render_page(std::string_view model_name, double model_accuracy, std::string_view result_html);
 
-// What an uploaded image is, from its first bytes: "image/png", "image/jpeg",
-// "image/gif", "image/webp", "image/bmp", or "" when a browser cannot show it.
+// What an uploaded image is, from its first bytes (its magic): "image/png",
+// "image/jpeg", "image/gif", "image/webp", "image/bmp", "image/x-portable-anymap"
+// (PGM, PPM, PBM), or "" when the bytes start as no image format does.
+std::string_view sniff_image(std::span<const std::uint8_t> bytes);
+// The same, but "" also for what a browser cannot show (PNM).
 std::string_view sniff_displayable_image(std::span<const std::uint8_t> bytes);
 
 // The result box of a successful prediction.

@@ -1,5 +1,5 @@
-// POST /predict: take the image out of the request (multipart field 'upload' or
-// the raw body), classify it under the concurrency limit, and answer JSON or, for a
+// POST /predict: take the image out of the request (multipart field 'upload', the
+// form's one file, or the raw body), classify it under the concurrency limit, and answer JSON or, for a
 // browser form, the page with the result. Failures keep the classifier's status.
 #include <algorithm>
 #include <vector>
@@ -17,6 +17,7 @@ namespace blnk::serve {
 namespace {
 
 constexpr std::string_view kFieldName = "upload";
+constexpr std::string_view kUnnamedUpload = "the uploaded image";
 
 // The image bytes of a request, or the status and message that refuse it.
 struct Upload {
@@ -30,6 +31,35 @@ bool is_raw_image_type(std::string_view type) {
   return (type.size() > 6 && iequals(type.substr(0, 6), "image/")) || iequals(type, "application/octet-stream");
 }
 
+std::span<const std::uint8_t> bytes_of(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// "'a', 'b'" (at most a few, each cut short) for messages.
+std::string field_names(const std::vector<MultipartPart>& parts) {
+  constexpr std::size_t kMaxNamed = 5, kMaxNameBytes = 40;
+  std::string names;
+  for (std::size_t i = 0; i < parts.size() && i < kMaxNamed; ++i) {
+    if (i) names += ", ";
+    names += "'" + parts[i].name.substr(0, kMaxNameBytes) + "'";
+  }
+  if (parts.size() > kMaxNamed) names += " and " + std::to_string(parts.size() - kMaxNamed) + " more";
+  return names;
+}
+
+// The part holding the image: the field 'upload', or the form's one file when it
+// has exactly one under another name (curl -F file=@x.jpg).
+const MultipartPart* image_part(const std::vector<MultipartPart>& parts) {
+  if (const MultipartPart* upload = find_part(parts, kFieldName)) return upload;
+  const MultipartPart* file = nullptr;
+  for (const MultipartPart& p : parts) {
+    if (p.filename.empty() && sniff_image(bytes_of(p.data)).empty()) continue;
+    if (file) return nullptr;  // two files and neither is 'upload': which one is meant?
+    file = &p;
+  }
+  return file;
+}
+
 Upload extract_upload(const Request& request) {
   Upload u;
   const std::string_view content_type = request.header("content-type");
@@ -41,10 +71,12 @@ Upload extract_upload(const Request& request) {
       u.status = 400;
       return u;
     }
-    const MultipartPart* part = find_part(parts, kFieldName);
+    const MultipartPart* part = image_part(parts);
     if (part == nullptr) {
       u.status = 400;
-      u.error = "the form has no field named 'upload'";
+      u.error = parts.empty() ? "the form has no fields: send the image as the field 'upload' (curl -F upload=@photo.png)"
+                              : "the form has no field named 'upload' and not exactly one file (it sent " +
+                                    field_names(parts) + "): send the image as the field 'upload' (curl -F upload=@photo.png)";
       return u;
     }
     u.filename = part->filename;
@@ -59,16 +91,23 @@ Upload extract_upload(const Request& request) {
     }
     if (part->data.empty()) {
       u.status = 400;
-      u.error = "no file was uploaded: the field 'upload' is empty";
+      u.error = "no file was uploaded: the field '" + part->name.substr(0, 40) + "' is empty";
       return u;
     }
     u.bytes = part->data;
     return u;
   }
-  if (!type.empty() && !is_raw_image_type(type)) {
+  // A raw body may name itself as a form part does: Content-Disposition: inline; filename="x.png".
+  std::string filename;
+  if (header_param(request.header("content-disposition"), "filename", filename)) u.filename = filename;
+  // curl --data-binary @x.png sends application/x-www-form-urlencoded: image bytes
+  // are known by their magic whatever the type says.
+  if (!type.empty() && !is_raw_image_type(type) && sniff_image(bytes_of(request.body)).empty()) {
     u.status = 415;
     u.error = "unsupported Content-Type '" + std::string(type.substr(0, 64)) +
-              "': send multipart/form-data with a field 'upload', or the image itself (image/png, image/jpeg, ...)";
+              "' and the body is no image blnk knows: send multipart/form-data with a field 'upload' "
+              "(curl -F upload=@photo.png), or the image itself with its type (curl --data-binary @photo.png "
+              "-H 'Content-Type: image/png')";
     return u;
   }
   if (request.body.empty()) {
@@ -104,6 +143,9 @@ Response json_result(const reader::Classification& c, std::string_view filename,
 }  // namespace
 
 Response handle_predict(const Request& request, Context& context) {
+  const std::string_view format = request.query_param("format");
+  if (request.has_query_param("format") && format != "json" && format != "html")
+    return json_error(400, "unknown format '" + std::string(format.substr(0, 32)) + "': ?format= takes json or html");
   const bool html = wants_html(request);
   const Upload upload = extract_upload(request);
   if (upload.status != 0) return error_response(html, upload.status, upload.error, upload.filename, context);
@@ -122,7 +164,9 @@ Response handle_predict(const Request& request, Context& context) {
   const bool with_seen = request.has_query_param("seen") && seen != "0" && seen != "false";
   reader::Classification result;
   reader::ClassifyFailure failure;
-  const bool ok = context.classifier->classify(bytes, reader::ClassifyOptions{html || with_seen}, result, failure);
+  // What the image is called in messages: the file's name, or what the page calls a drawing.
+  const std::string name = upload.filename.empty() ? std::string(kUnnamedUpload) : upload.filename;
+  const bool ok = context.classifier->classify(bytes, reader::ClassifyOptions{html || with_seen, name}, result, failure);
   if (!ok) {
     const int status = failure_status(failure.http_status);
     context.metrics->record_prediction(context.shard, false, status);

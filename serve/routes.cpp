@@ -174,8 +174,8 @@ Response handle_api(const Request&, Context& context) {
   b.append(",\n  \"routes\": [\n");
   b.append("    {\"method\": \"GET\", \"path\": \"/\", \"description\": \"the upload page (HTML)\"},\n");
   b.append("    {\"method\": \"POST\", \"path\": \"/predict\", \"description\": \"classify an image: multipart/form-data "
-           "with a field 'upload', or the raw image as the body; JSON, or HTML for a browser form; ?seen=1 adds "
-           "the 28x28 input as base64 PNG\"},\n");
+           "with a field 'upload' (or the form's one file), or the raw image as the body; JSON, or HTML for a "
+           "browser form (?format=json|html); ?seen=1 adds the 28x28 input as base64 PNG\"},\n");
   b.append("    {\"method\": \"GET\", \"path\": \"/healthz\", \"description\": \"liveness: 200 ok\"},\n");
   b.append("    {\"method\": \"GET\", \"path\": \"/metrics\", \"description\": \"Prometheus metrics\"},\n");
   b.append("    {\"method\": \"GET\", \"path\": \"/api\", \"description\": \"this description\"}\n  ],\n");

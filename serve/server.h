@@ -57,6 +57,10 @@ struct ServerConfig {
   // the log always names the TCP peer.
   std::vector<AddressRange> trusted_proxies;
 
+  // Origins whose pages may call the API from a browser (serve/cors.h): each
+  // "scheme://host[:port]", or "*" for any; empty: no CORS headers at all.
+  std::vector<std::string> cors_origins;
+
   // One line per request: "2026-01-02T03:04:05Z 127.0.0.1 POST /predict 200 412 0.53ms".
   // Either sink or both; neither means no access log. Called from worker threads.
   std::function<void(const std::string&)> access_log;

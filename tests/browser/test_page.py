@@ -12,6 +12,11 @@
    with the thin, medium and thick pens, white on black and black on white, are
    read right; a scribble is answered "Not a digit" with no percentage; an
    empty pad and a single tap say "Draw a digit".
+5. JavaScript on: "predict on release" waits for the pen to rest: nothing is sent
+   while strokes go on, the earlier answer shows as provisional, a new stroke cancels
+   a request on its way (the page's timers and fetch are driven by the test, so no
+   duration is asserted); "Not a digit" shows no bars and no percentage.
+6. At 390 px (a phone), the answer to a drawing is scrolled into view.
 
 Exit 0 when every check passes, 1 on a failure, 77 (ctest's SKIP_RETURN_CODE) when
 Chromium or the digit images are missing. The server and the browser are always
@@ -46,6 +51,7 @@ RESULT_TIMEOUT = 10.0        # s, for a prediction to appear
 OVERALL_TIMEOUT = 90         # s, SIGALRM: the test fails rather than hangs
 VIEWPORT = (1040, 900)       # CSS pixels of the page in the screenshots
 MNIST_INDICES = (0, 1)       # t10k items 0 and 1: a 7 and a 2
+DRAWING = "drawing"          # what the page calls the pad's image
 
 
 class Failure(Exception):
@@ -194,6 +200,8 @@ RESULT_JS = """(() => {
     file: (r.querySelector(".file") || {}).textContent,
     bars: r.querySelectorAll(".bars li").length,
     best: (r.querySelector(".bars li.best .label") || {}).textContent,
+    text: r.textContent,
+    provisional: r.classList.contains("provisional"),
     seen: !!(seen && seen.complete && seen.naturalWidth === 28),
     path: location.pathname,
   };
@@ -342,9 +350,128 @@ def check_drawing(page, url, shots):
     for s in range(1, steps + 1):
         mouse("mouseMoved", 0.52 - 0.04 * s / steps, 0.18 + 0.64 * s / steps)
     mouse("mouseReleased", 0.48, 0.82, buttons=0)
-    r = wait_result(page, "drawing.png")
+    r = wait_result(page, DRAWING)
     check(r["digit"] == "1" and r["bars"] == 10, "a stroke drawn on the pad is read as a 1 (got %r)" % r["digit"])
     screenshot(page, shots, "drawing")
+
+
+# The page's timers and requests, under the test's control: setTimeout calls of 300 ms
+# or more (the pen's rest) are kept, not scheduled, until __rest() runs them; fetch
+# calls are counted, and held back while __hold is set, until __release(). So the test
+# asserts what the page does after each event, never how long anything took.
+INSTRUMENT_JS = """(() => {
+  window.__fetches = 0; window.__hold = false; window.__held = []; window.__rests = [];
+  const realFetch = window.fetch, realSet = window.setTimeout, realClear = window.clearTimeout;
+  window.fetch = function () {
+    window.__fetches++;
+    const p = realFetch.apply(this, arguments);
+    if (!window.__hold) return p;
+    return new Promise((resolve, reject) => window.__held.push(() => p.then(resolve, reject)));
+  };
+  window.__release = () => { const h = window.__held; window.__held = []; h.forEach(f => f()); return h.length; };
+  window.setTimeout = function (fn, ms) {
+    if (!(ms >= 300)) return realSet.apply(this, arguments);
+    window.__rests.push({ fn: fn, ms: ms, live: true });
+    return -window.__rests.length;
+  };
+  window.clearTimeout = function (id) {
+    if (typeof id === "number" && id < 0) { window.__rests[-id - 1].live = false; return; }
+    return realClear.apply(this, arguments);
+  };
+  window.__pendingRests = () => window.__rests.filter(t => t.live).map(t => t.ms);
+  window.__rest = () => { const live = window.__rests.filter(t => t.live); live.forEach(t => { t.live = false; t.fn(); }); return live.length; };
+})()"""
+
+
+def pad_stroke(page, box, points, press=True, release=True):
+    """One stroke through `points` (shares of the pad) with the mouse."""
+    left, top, width, height = box
+
+    def at(kind, p, buttons=1):
+        page.send("Input.dispatchMouseEvent", type=kind, x=left + p[0] * width, y=top + p[1] * height,
+                  button="left", buttons=buttons, clickCount=1 if kind != "mouseMoved" else 0)
+    if press:
+        at("mouseMoved", points[0], buttons=0)
+        at("mousePressed", points[0])
+    for p in points[1:]:
+        at("mouseMoved", p)
+    if release:
+        at("mouseReleased", points[-1], buttons=0)
+
+
+def wait_for(page, expression, what):
+    deadline = time.monotonic() + RESULT_TIMEOUT
+    while time.monotonic() < deadline:
+        value = evaluate(page, expression)
+        if value:
+            return value
+        time.sleep(0.05)
+    raise Failure("timed out waiting for " + what)
+
+
+def check_rest_before_predicting(page, url, shots):
+    """'Predict on release' waits for the pen to rest; a new stroke cancels what is pending
+    and marks the answer shown as provisional."""
+    navigate(page, url + "/")
+    box = pad_box(page)
+    evaluate(page, INSTRUMENT_JS)
+    # A 4 in two strokes (the stress suite's first 4, filling the pad).
+    first = [(0.1 + 0.8 * x, 0.1 + 0.8 * y) for x, y in [(.65, 0), (0, .68), (1, .68)]]
+    second = [(0.1 + 0.8 * x, 0.1 + 0.8 * y) for x, y in [(.72, .3), (.72, 1)]]
+    pad_stroke(page, box, first)
+    rests = evaluate(page, "window.__pendingRests()")
+    check(evaluate(page, "window.__fetches") == 0 and len(rests) == 1 and 400 <= rests[0] <= 1000,
+          "after the first stroke nothing is sent; the page waits for the pen to rest (%s ms)" % rests)
+    evaluate(page, "window.__rest()")
+    earlier = wait_result(page, DRAWING)
+    check(evaluate(page, "window.__fetches") == 1 and not earlier["provisional"],
+          "once the pen rested one request was sent and its answer shown (%r)" % earlier["digit"])
+    # The second stroke begins: the earlier answer is provisional, nothing is sent while it goes on.
+    pad_stroke(page, box, second, release=False)
+    r = evaluate(page, RESULT_JS)
+    check(r is not None and r["provisional"] and "still drawing" in r["text"],
+          "while the next stroke is drawn the earlier answer is shown as provisional")
+    pad_stroke(page, box, second[-1:], press=False)
+    check(evaluate(page, "window.__fetches") == 1 and len(evaluate(page, "window.__pendingRests()")) == 1,
+          "releasing the second stroke sends nothing before the pen rests")
+    screenshot(page, shots, "pad-provisional")
+    # The pen rests, the request is on its way, and a new stroke (a tap on the 4's own
+    # stem, which changes nothing) begins: that request's answer must not be shown.
+    evaluate(page, "window.__hold = true")
+    evaluate(page, "window.__rest()")
+    check(evaluate(page, "window.__fetches") == 2, "after the rest the second request is sent")
+    pad_stroke(page, box, [second[-1], second[-1]])
+    evaluate(page, "window.__hold = false; window.__release()")
+    time.sleep(0.3)  # give a wrongly shown answer the chance to appear (its absence is asserted, not a duration)
+    r = evaluate(page, "(" + RESULT_JS + ") || {provisional: true, busy: true}")
+    check(r.get("provisional") and r.get("digit") == earlier["digit"],
+          "a stroke begun while a request was on its way cancels it: its answer is not shown (%r)" % r)
+    check(len(evaluate(page, "window.__pendingRests()")) == 1, "and the page waits for the pen to rest again")
+    evaluate(page, "window.__rest()")
+    final = wait_for(page, "(() => { const r = " + RESULT_JS + "; return r && !r.provisional && r; })()",
+                     "the answer to the finished 4")
+    check(evaluate(page, "window.__fetches") == 3 and final["digit"] == "4",
+          "the finished drawing gets its own answer: 4 (got %r after %d requests)"
+          % (final["digit"], evaluate(page, "window.__fetches")))
+
+
+def check_narrow_drawing_scrolls(page, url, shots):
+    """On a 390 px phone the answer below the pad is scrolled into view after drawing."""
+    page.send("Emulation.setDeviceMetricsOverride", width=NARROW[0], height=NARROW[1], deviceScaleFactor=1, mobile=True)
+    try:
+        navigate(page, url + "/")
+        box = pad_box(page)
+        pad_stroke(page, box, [(0.52 - 0.04 * s / 12, 0.18 + 0.64 * s / 12) for s in range(13)])
+        r = wait_result(page, DRAWING)
+        check(r["digit"] == "1", "at 390 px a stroke on the pad reads as a 1 (got %r)" % r["digit"])
+        visible = """(() => { const v = document.querySelector('#result .verdict').getBoundingClientRect();
+                       return v.top >= 0 && v.bottom <= window.innerHeight; })()"""
+        wait_for(page, visible, "the answer to scroll into view at 390 px")
+        check(True, "at 390 px the answer is scrolled into view after drawing")
+        screenshot_width(page, shots, "narrow-drawing", NARROW[0])
+    finally:
+        page.send("Emulation.setDeviceMetricsOverride", width=VIEWPORT[0], height=VIEWPORT[1],
+                  deviceScaleFactor=1, mobile=False)
 
 
 def stress_strokes():
@@ -392,7 +519,7 @@ def check_pad_digits(page, url, shots):
                 at("mouseMoved", p)
             at("mouseReleased", pts[-1], buttons=0)
         click(page, "#guess")
-        return wait_result(page, "drawing.png")
+        return wait_result(page, DRAWING)
 
     for i, (digit, variant, margin, pen) in enumerate(PAD_DRAWINGS):
         if i == len(PAD_DRAWINGS) - 1:
@@ -408,11 +535,13 @@ def check_pad_digits(page, url, shots):
     check(r["kind"] == "not_a_digit" and "%" not in (r["prob"] or "") and r.get("best") is None,
           "a scribble is answered 'Not a digit' with no percentage and no favourite bar (got %r, %r, %r)"
           % (r["kind"], r["prob"], r.get("best")))
+    check(r["bars"] == 0 and "%" not in r["text"],
+          "under 'Not a digit' the page shows no bars and no percentage anywhere (%d bars, %r)" % (r["bars"], r["text"]))
     screenshot(page, shots, "pad-scribble")
     # An empty pad, and a single tap.
     click(page, "#clear")
     click(page, "#guess")
-    r = wait_result(page, "drawing.png")
+    r = wait_result(page, DRAWING)
     check(r["kind"] == "empty" and r["heading"] == "Draw a digit", "Predict on an empty pad says 'Draw a digit'")
     r = draw([[(0.5, 0.5)]], 0.45, "8")
     check(r["kind"] in ("empty", "not_a_digit"), "a single tap is no digit (got %r)" % r["kind"])
@@ -471,6 +600,8 @@ def main():
         check_fetch_with_js(page, url, digits, args.screenshots)
         check_several_files_narrow(page, url, digits, args.screenshots)
         check_drawing(page, url, args.screenshots)
+        check_rest_before_predicting(page, url, args.screenshots)
+        check_narrow_drawing_scrolls(page, url, args.screenshots)
         check_pad_digits(page, url, args.screenshots)
 
         browser.close()

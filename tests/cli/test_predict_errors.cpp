@@ -159,3 +159,26 @@ TEST_CASE("predict: usage errors exit 2 with a message") {
   CHECK(h.status == 0);
   CHECK(contains(h.out, "--save-preprocessed"));
 }
+
+TEST_CASE("predict, eval and serve refuse a model of the other kind, naming the file and what it has") {
+  TempDir tmp("kind");
+  const std::string png = tmp.file("ring.png");
+  write_bytes(png, ring_png(60));
+  const std::string gate = std::string(BLNK_SOURCE_DIR) + "/models/digit-gate.blnk";
+  // The gate as the digit reader answered "0 (100.0%)", exit 0.
+  RunResult r = run_blnk({"predict", "--model", gate, png}, tmp);
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, gate + ": a digit reader has 10 outputs (one score per digit); this model has 2"));
+  CHECK(r.out.empty());
+  r = run_blnk({"predict", "--gate", bundled_model(), png}, tmp);
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, bundled_model() + ": a digit gate"));
+  r = run_blnk({"serve", "--port", "0", "--model", gate}, tmp);
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, gate + ": a digit reader has 10 outputs"));
+  if (!have_mnist()) return;
+  r = run_blnk({"eval", "--model", gate, "--data", mnist_dir()}, tmp);
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, gate + ": the model has 2 outputs (a digit gate?)"));
+  CHECK(contains(r.err, "labels up to 9"));
+}

@@ -42,6 +42,8 @@ TEST_CASE("serve options: each bad value exits 2 naming the option, the value an
       {{"--trusted-proxy", "10.0.0.0/33"}, "--trusted-proxy '10.0.0.0/33': not an address"},
       {{"--trusted-proxy", "127.0.0.1,,::1"}, "--trusted-proxy '': not an address"},
       {{"--trusted-proxy", "127.0.0.1", "--trusted-proxy", "::1/200"}, "--trusted-proxy '::1/200': not an address"},
+      {{"--cors", "example.org"}, "--cors 'example.org': not an origin; expected scheme://host[:port] with no path"},
+      {{"--cors", "*", "--cors", "https://a.example/path"}, "--cors 'https://a.example/path': not an origin"},
   };
   for (const BadOption& c : cases) {
     std::vector<std::string> args = {"serve"};

@@ -228,3 +228,66 @@ def test_train_releases_the_gil_while_it_trains():
     during = [s for s in ticks if start <= s <= start + elapsed]
     # With the GIL held for the whole run the other thread could not tick at all.
     assert elapsed > 0.05 and len(during) >= 10
+
+
+# --- Issue 24: what a first-time user ran into --------------------------------------
+
+def test_a_model_of_another_kind_is_refused_naming_the_file_and_what_it_has():
+    with pytest.raises(blnk.Error, match=r"digit-gate\.blnk: a digit reader has 10 outputs.*has 2"):
+        blnk.Model(blnk.bundled_gate)
+    with pytest.raises(blnk.Error, match=r"mnist\.blnk: a digit gate .* 10 outputs"):
+        blnk.Model(blnk.bundled_model, gate=blnk.bundled_model)
+    x, y = digits(64, 9)
+    with pytest.raises(ValueError, match="2 outputs.*digit reader"):
+        blnk.train(x, y % 2, epochs=1, arch="conv4,pool,flatten,dense2")
+
+
+@pytest.mark.parametrize("value, index", [(np.nan, (0, 3, 5)), (np.inf, (1, 0, 27)), (-np.inf, (1, 27, 0))])
+def test_nan_and_infinities_raise_value_error_naming_the_first_bad_index(model, value, index):
+    x = np.zeros((2, 28, 28), np.float32)
+    x[index] = value
+    x[1, 27, 27] = np.nan  # a later one is not the one named
+    with pytest.raises(ValueError, match=r"images\[%d, %d, %d\] is %s: .*finite" % (index + (str(value),))):
+        model.predict_proba(x)
+    with pytest.raises(ValueError, match="finite"):
+        model.predict(x)
+
+
+def test_float_pixels_outside_0_to_1_raise_unless_their_scale_is_said(model):
+    x, _ = digits(8, 10)
+    as_float = x.astype(np.float32)  # 0..255 as floats: the scale is not said
+    with pytest.raises(ValueError, match=r"images\[0, \d+, \d+\] is \d+: float pixels are from 0 .*scale=255 for 0..255"):
+        model.predict_proba(as_float)
+    below = np.zeros((1, 28, 28), np.float32)
+    below[0, 2, 3] = -0.5
+    with pytest.raises(ValueError, match=r"images\[0, 2, 3\] is -0\.5"):
+        model.predict_proba(below)
+    # Said: the same answers as the uint8 pixels and as the pixels in [0, 1].
+    scaled = model.predict_proba(as_float, scale=255)
+    assert np.abs(scaled - model.predict_proba(x)).max() <= 1e-5
+    assert np.array_equal(model.predict(as_float, scale=255), model.predict(x))
+    with pytest.raises(ValueError, match=r"scale=255 pixels are from 0 \(background\) to 255"):
+        model.predict_proba(as_float + 1, scale=255)
+    with pytest.raises(ValueError, match="positive"):
+        model.predict_proba(as_float, scale=0)
+    with pytest.raises(ValueError, match="uint8"):
+        model.predict_proba(x, scale=1)
+
+
+def test_a_model_blnk_train_made_in_a_removed_file_names_no_file(tmp_path):
+    x, y = digits(64, 11)
+    unsaved = blnk.train(x, y, epochs=1, threads=2, arch=SMALL_SPEC)
+    assert unsaved.path is None
+    assert "not saved" in repr(unsaved) and "blnk-train-" not in repr(unsaved)
+    saved = blnk.train(x, y, epochs=1, threads=2, arch=SMALL_SPEC, out=str(tmp_path / "kept.blnk"))
+    assert saved.path == str(tmp_path / "kept.blnk")
+    assert repr(saved) == "blnk.Model(%r)" % str(tmp_path / "kept.blnk")
+
+
+def test_uint8_pixels_after_float_pixels_on_a_fresh_model():
+    # The scaling buffers were made only for a first call with uint8 pixels: a uint8
+    # call after a float one wrote into an empty buffer (a crash).
+    fresh = blnk.Model(blnk.bundled_model, threads=2)
+    x, _ = digits(4, 12)
+    from_float = fresh.predict_proba(x.astype(np.float32) / np.float32(255))
+    assert np.abs(fresh.predict_proba(x) - from_float).max() <= 1e-5

@@ -3,7 +3,8 @@
 
 --model is a symbolic link, current.blnk, as a deploy would make it. The test points
 it at a small model trained here, sends SIGHUP and sees the new model's name and
-answers; then points it at a broken file, sends SIGHUP and sees the previous model
+answers; then points it at a broken file (and at the digit gate, a model of the
+other kind), sends SIGHUP and sees the previous model
 still serving, the reason on stderr and the failure in /metrics. Four threads POST a
 digit the whole time: every request must be answered 200. Exit 77 without MNIST.
 
@@ -81,6 +82,9 @@ def main():
     release = os.path.join(work, "mnist.blnk")
     with open(bundled, "rb") as src, open(release, "wb") as dst:
         dst.write(src.read())
+    gate = os.path.join(work, "digit-gate.blnk")
+    with open(os.path.join(os.path.dirname(bundled), "digit-gate.blnk"), "rb") as src, open(gate, "wb") as dst:
+        dst.write(src.read())
     link = os.path.join(work, "current.blnk")
     os.symlink(release, link)
 
@@ -126,6 +130,15 @@ def main():
         assert third["model"] == "tiny.blnk" and third["probabilities"] == second["probabilities"], third
         log = open(stderr_path, encoding="utf-8", errors="replace").read()
         assert "model reload failed, still serving tiny.blnk" in log and "broken.blnk" in log, log
+
+        # A model of the other kind (the digit gate, 2 outputs) is refused as a broken one is.
+        repoint(link, gate)
+        server.send_signal(signal.SIGHUP)
+        wait_for("the refused gate", lambda: 'blnk_model_reloads_total{result="failed"} 2' in metrics(url))
+        _, fourth = predict(url, png)
+        assert fourth["model"] == "tiny.blnk" and fourth["probabilities"] == second["probabilities"], fourth
+        log = open(stderr_path, encoding="utf-8", errors="replace").read()
+        assert "digit-gate.blnk: a digit reader has 10 outputs" in log, log
         time.sleep(0.3)  # a little more load after the failed reload
     finally:
         stop.set()

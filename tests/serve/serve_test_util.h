@@ -51,13 +51,13 @@ bool eventually(Condition condition, std::chrono::milliseconds poll = 10ms) {
 inline const std::string kPngMagic = "\x89PNG\r\n\x1a\n";
 
 // Answers by the first bytes of the image:
-//   PNG magic  -> digit 7 (probability 0.9)     "BAD" -> 415     "NODIGIT" -> 422
+//   PNG magic  -> digit 7 (probability 0.9)     "BAD" -> 415     "NODIGIT" -> 422 naming the image
 //   "THROW"    -> throws                          "WEIRD" -> failure with status 42
 //   "BLOCK"    -> waits until release()           "LETTER" -> digit 3, verdict not_a_digit
 //   anything else -> digit 3
 class FakeClassifier : public blnk::reader::Classifier {
  public:
-  bool classify(std::span<const std::uint8_t> bytes, const blnk::reader::ClassifyOptions&,
+  bool classify(std::span<const std::uint8_t> bytes, const blnk::reader::ClassifyOptions& options,
                 blnk::reader::Classification& result, blnk::reader::ClassifyFailure& failure) const override {
     calls.fetch_add(1);
     const std::string_view s(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -66,7 +66,7 @@ class FakeClassifier : public blnk::reader::Classifier {
       return false;
     }
     if (s.starts_with("NODIGIT")) {
-      failure = {422, "no digit found in the image (fake)", true};
+      failure = {422, options.name + ": no digit found in the image (fake)", true};
       return false;
     }
     if (s.starts_with("WEIRD")) {

@@ -74,6 +74,8 @@ TEST_CASE("predict: the page never shows a percentage or a favourite digit under
   CHECK(result.find("class=\"digit\">?<") != std::string::npos);
   CHECK(result.find("sure") == std::string::npos);
   CHECK(result.find("<li class=\"best\">") == std::string::npos);
+  CHECK(result.find("%") == std::string::npos);  // no bars with their percentages either
+  CHECK(result.find("class=\"bars\"") == std::string::npos);
 }
 
 TEST_CASE("predict: the same form with fetch (Accept: application/json) gets JSON with the file name") {
@@ -105,7 +107,7 @@ TEST_CASE("predict: bad multipart bodies get 400 with a JSON error saying what i
   const std::string good = multipart_body("XX", "upload", "a.png", kPngMagic);
   const Case cases[] = {
       {"multipart/form-data", good, "boundary"},
-      {"multipart/form-data; boundary=XX", multipart_body("XX", "file", "a.png", kPngMagic), "no field named 'upload'"},
+      {"multipart/form-data; boundary=XX", multipart_body("XX", "name", "", "text"), "no field named 'upload'"},
       {"multipart/form-data; boundary=XX", good.substr(0, good.size() - 8), "truncated"},
       {"multipart/form-data; boundary=XX", good.substr(0, 40), "truncated"},
       {"multipart/form-data; boundary=YY", good, "does not contain"},

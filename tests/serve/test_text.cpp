@@ -102,6 +102,10 @@ TEST_CASE("the page template has its markers, a plain form and no external resou
   CHECK(rendered.find("&lt;m&gt;") != std::string::npos);
   CHECK(rendered.find("<p>R</p>") != std::string::npos);
   CHECK(rendered.find("{{") == std::string::npos);
+  CHECK(rendered.find("model &lt;m&gt; &middot; test accuracy 98.0%") != std::string::npos);
+  // A model file that records no accuracy: its name alone, no dangling separator.
+  const std::string unmeasured = render_page("seed.blnk", std::nan(""), "");
+  CHECK(unmeasured.find("model seed.blnk</div>") != std::string::npos);
 }
 
 TEST_CASE("the result box escapes the file name and shows only displayable uploads") {

@@ -16,6 +16,7 @@ const char* verdict_name(Verdict verdict) {
     case Verdict::digit: return reader::verdict_name(reader::Verdict::digit);
     case Verdict::uncertain: return reader::verdict_name(reader::Verdict::uncertain);
     case Verdict::not_a_digit: return reader::verdict_name(reader::Verdict::not_a_digit);
+    case Verdict::unjudged: return reader::verdict_name(reader::Verdict::unjudged);
   }
   throw Exception("verdict_name: no verdict numbered " + std::to_string(int(verdict)));
 }

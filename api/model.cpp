@@ -64,6 +64,7 @@ Verdict public_verdict(reader::Verdict v) {
     case reader::Verdict::digit: return Verdict::digit;
     case reader::Verdict::uncertain: return Verdict::uncertain;
     case reader::Verdict::not_a_digit: return Verdict::not_a_digit;
+    case reader::Verdict::unjudged: return Verdict::unjudged;
   }
   return Verdict::not_a_digit;
 }
@@ -284,7 +285,7 @@ Reading Model::read_bytes(const std::uint8_t* bytes, std::size_t size, const std
   return api::guarded([&] {
     reader::Classification result;
     reader::ClassifyFailure failure;
-    if (self.classifier->classify_named({bytes, size}, name, reader::ClassifyOptions{options.seen_png}, result, failure))
+    if (self.classifier->classify_named({bytes, size}, name, reader::ClassifyOptions{options.seen_png, name}, result, failure))
       return reading_of(std::move(result));
     if (!failure.no_digit) throw Exception(failure.message);
     Reading nothing;  // a readable image with nothing drawn on it

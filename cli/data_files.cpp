@@ -82,10 +82,18 @@ data::Dataset load_folder(const std::string& dir, bool strict) {
   data::ImageFolder folder = data::load_image_folder(dir, options);
   for (const data::SkippedImage& s : folder.skipped)
     std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
+  // What was passed over: the first few by name, then how many more.
+  constexpr std::size_t kNamesShown = 5;
+  std::string passed;
+  if (!folder.passed_over.empty()) {
+    passed = ", " + std::to_string(folder.passed_over.size()) + " passed over (not images, or folders not read): ";
+    for (std::size_t i = 0; i < folder.passed_over.size() && i < kNamesShown; ++i)
+      passed += (i ? ", " : "") + folder.passed_over[i];
+    if (folder.passed_over.size() > kNamesShown)
+      passed += " and " + std::to_string(folder.passed_over.size() - kNamesShown) + " more";
+  }
   std::fprintf(stderr, "%s: %d images (%s), %zu skipped%s\n", dir.c_str(), folder.dataset.size(),
-               folder.subfolders ? "subfolders 0-9" : "files <label>_*", folder.skipped.size(),
-               folder.not_images ? (", " + std::to_string(folder.not_images) + " other files passed over").c_str()
-                                 : "");
+               folder.subfolders ? "subfolders 0-9" : "files <label>_*", folder.skipped.size(), passed.c_str());
   return std::move(folder.dataset);
 }
 

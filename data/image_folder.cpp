@@ -33,27 +33,37 @@ int label_of(const std::string& text) {
   return text.size() == 1 && text[0] >= '0' && text[0] < '0' + kMnistClasses ? text[0] - '0' : -1;
 }
 
-// Regular files of `dir`, sorted by name (directory order is the file system's).
-std::vector<fs::path> files_in(const fs::path& dir) {
-  std::vector<fs::path> files;
+// The regular files and the folders of `dir` (dot files left out), each sorted by
+// name (directory order is the file system's).
+struct Entries {
+  std::vector<fs::path> files, folders;
+};
+Entries entries_in(const fs::path& dir) {
+  Entries entries;
   std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_regular_file(ec) && !is_hidden(it->path())) files.push_back(it->path());
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (is_hidden(it->path())) continue;
+    if (it->is_directory(ec)) entries.folders.push_back(it->path());
+    else if (it->is_regular_file(ec)) entries.files.push_back(it->path());
+  }
   if (ec) throw Error(dir.string() + ": cannot list the folder: " + ec.message());
-  std::sort(files.begin(), files.end());
-  return files;
+  std::sort(entries.files.begin(), entries.files.end());
+  std::sort(entries.folders.begin(), entries.folders.end());
+  return entries;
 }
 
 // Every image file with its label, in either layout; fills the folder's layout,
-// not_images and the skipped files whose names carry no label.
+// what was passed over (files that are not images, folders the layout does not
+// read, as "name/") and the skipped files whose names carry no label.
 std::vector<LabelledPath> find_images(const fs::path& dir, ImageFolder& folder) {
   std::error_code ec;
   for (int label = 0; label < kMnistClasses; ++label)
     folder.subfolders = folder.subfolders || fs::is_directory(dir / std::to_string(label), ec);
   std::vector<LabelledPath> found;
+  auto pass_over_folder = [&](const fs::path& sub) { folder.passed_over.push_back(sub.string() + "/"); };
   auto take = [&](const fs::path& file, int label) {
     if (!is_image_name(file)) {
-      ++folder.not_images;
+      folder.passed_over.push_back(file.string());
     } else if (label < 0) {
       folder.skipped.push_back({file.string(), "no label in its name (expected <label>_<anything>." +
                                                    file.extension().string().substr(1) + ", label 0 to 9)"});
@@ -61,18 +71,26 @@ std::vector<LabelledPath> find_images(const fs::path& dir, ImageFolder& folder) 
       found.push_back({file.string(), label});
     }
   };
+  const Entries top = entries_in(dir);
   if (folder.subfolders) {
-    for (int label = 0; label < kMnistClasses; ++label) {
-      const fs::path sub = dir / std::to_string(label);
-      if (fs::is_directory(sub, ec))
-        for (const fs::path& file : files_in(sub)) take(file, label);
+    for (const fs::path& file : top.files) folder.passed_over.push_back(file.string());  // beside the label folders
+    for (const fs::path& sub : top.folders) {
+      const int label = label_of(sub.filename().string());
+      if (label < 0) {
+        pass_over_folder(sub);
+        continue;
+      }
+      const Entries inside = entries_in(sub);
+      for (const fs::path& file : inside.files) take(file, label);
+      for (const fs::path& nested : inside.folders) pass_over_folder(nested);
     }
   } else {
-    for (const fs::path& file : files_in(dir)) {
+    for (const fs::path& file : top.files) {
       const std::string name = file.filename().string();
       const std::size_t underscore = name.find('_');
       take(file, underscore == std::string::npos ? -1 : label_of(name.substr(0, underscore)));
     }
+    for (const fs::path& sub : top.folders) pass_over_folder(sub);
   }
   return found;
 }

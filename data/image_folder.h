@@ -4,7 +4,8 @@
 //   DIR/<label>_<any>.<ext> flat, the label before the first '_' (the seed's crops: 9_99.png).
 // A folder with at least one subfolder named 0 to 9 is read the first way.
 // Extensions: png, jpg, jpeg, bmp, pgm, ppm, pnm (any case); other files are not images
-// and are passed over (and counted), dot files too.
+// and are passed over (and listed, as are folders the layout does not read); dot
+// files are left out.
 //
 // Each image goes through exactly what `blnk predict` and the server do
 // (reader/model_classifier.cpp): read_image_gray, then preprocess_digit; the 28x28
@@ -39,7 +40,9 @@ struct ImageFolder {
   Dataset dataset;                    // (count, 28, 28) pixels, labels 0..9
   bool subfolders = false;            // the layout found
   std::vector<SkippedImage> skipped;  // unreadable, or no digit found
-  int not_images = 0;                 // files passed over for their extension
+  // Passed over, in the order found: files that are not images (by their extension),
+  // and folders the layout does not read ("x/": not a label folder, or inside one).
+  std::vector<std::string> passed_over;
 };
 
 // Throws Error naming the folder when it is missing, holds no usable image or

@@ -45,8 +45,9 @@ enum class Verdict {
   digit,        // one digit, read with confidence
   uncertain,    // one digit, but the model hesitates between two or more
   not_a_digit,  // a letter, a symbol, several digits, a scribble, or nothing at all
+  unjudged,     // no verdict could be given (blnk predict --preprocess seed); the library never reads that way
 };
-// "digit", "uncertain", "not_a_digit": the names blnk predict --json and the HTTP API use.
+// "digit", "uncertain", "not_a_digit", "unjudged": the names blnk predict --json and the HTTP API use.
 BLNK_API const char* verdict_name(Verdict verdict);
 
 // The reading of one image.

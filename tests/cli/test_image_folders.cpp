@@ -40,6 +40,8 @@ TEST_CASE("image folders: train on a folder, test on another, evaluate, with bad
       write_digit(train + "/" + std::to_string(label) + "/img" + std::to_string(i) + ".png", label, i);
     }
   write_text(train + "/1/broken.png", "not an image");
+  write_text(train + "/notes.txt", "beside the label folders");
+  std::filesystem::create_directories(train + "/old");
   for (int i = 0; i < 8; ++i)
     for (int label : {0, 1}) write_digit(test + "/" + std::to_string(label) + "_t" + std::to_string(i) + ".png", label, 50 + i);
   const std::string model = tmp.file("folder.blnk");
@@ -50,7 +52,8 @@ TEST_CASE("image folders: train on a folder, test on another, evaluate, with bad
   INFO(trained.err);
   REQUIRE(trained.status == 0);
   CHECK(trained.err.find("skipped " + train + "/1/broken.png: not an image") != std::string::npos);
-  CHECK(trained.err.find(train + ": 48 images (subfolders 0-9), 1 skipped") != std::string::npos);
+  CHECK(trained.err.find(train + ": 48 images (subfolders 0-9), 1 skipped, 2 passed over (not images, or folders not "
+                         "read): " + train + "/notes.txt, " + train + "/old/") != std::string::npos);
   CHECK(trained.err.find(test + ": 16 images (files <label>_*), 0 skipped") != std::string::npos);
 
   const RunResult eval = run_blnk({"eval", "--model", model, "--images", test, "--json"}, tmp);

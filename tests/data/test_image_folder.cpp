@@ -43,6 +43,17 @@ std::string skipped_reason(const ImageFolder& folder, const std::string& name) {
   return "";
 }
 
+// The passed-over entries by their last name ("x/" for a folder), in order.
+std::vector<std::string> passed_over_names(const ImageFolder& folder) {
+  std::vector<std::string> names;
+  for (const std::string& path : folder.passed_over) {
+    const bool is_folder = !path.empty() && path.back() == '/';
+    const std::filesystem::path p(is_folder ? path.substr(0, path.size() - 1) : path);
+    names.push_back(p.filename().string() + (is_folder ? "/" : ""));
+  }
+  return names;
+}
+
 }  // namespace
 
 TEST_CASE("image folder: flat <label>_<any> files, with unlabelled, unreadable and blank images skipped with a reason") {
@@ -55,13 +66,15 @@ TEST_CASE("image folder: flat <label>_<any> files, with unlabelled, unreadable a
   write_text(dir.file("2_corrupt.png"), "not a png");
   write_text(dir.file("README.txt"), "labels are in the names");
   write_png(dir.file("3_blank.png"), std::vector<std::uint8_t>(30 * 30, 200), 30, 30, 1);
+  std::filesystem::create_directories(dir.file("x"));  // a folder: the flat layout does not read it
+  write_digit(dir.file("x/4_inside.png"), 1);
 
   const ImageFolder folder = load_image_folder(dir.file(""));
   CHECK_FALSE(folder.subfolders);
   REQUIRE(folder.dataset.size() == 2);
   CHECK(folder.dataset.labels.labels == std::vector<std::uint8_t>{0, 1});  // name order: 0_a, 1_b
   CHECK(folder.dataset.images.rows == kDigitSide);
-  CHECK(folder.not_images == 1);
+  CHECK(passed_over_names(folder) == std::vector<std::string>{"README.txt", "x/"});
   REQUIRE(folder.skipped.size() == 4);
   CHECK(skipped_reason(folder, "x_nolabel.png").find("no label in its name") == 0);
   CHECK(skipped_reason(folder, "12_two-digits.png").find("no label in its name") == 0);
@@ -73,7 +86,7 @@ TEST_CASE("image folder: flat <label>_<any> files, with unlabelled, unreadable a
   CHECK(std::equal(expected.begin(), expected.end(), folder.dataset.images.image(0)));
 }
 
-TEST_CASE("image folder: subfolders 0 to 9 give the labels, and files beside them are not read") {
+TEST_CASE("image folder: subfolders 0 to 9 give the labels; files beside them and other folders are passed over, by name") {
   test::TempDir dir("folder-sub");
   std::filesystem::create_directories(dir.file("0"));
   std::filesystem::create_directories(dir.file("7"));
@@ -81,10 +94,14 @@ TEST_CASE("image folder: subfolders 0 to 9 give the labels, and files beside the
   write_digit(dir.file("0/second.png"), 0, 52, 44);
   write_digit(dir.file("7/any-name.png"), 1);
   write_digit(dir.file("5_top-level.png"), 1);  // flat-style name beside the subfolders
+  std::filesystem::create_directories(dir.file("notes"));     // not a label
+  std::filesystem::create_directories(dir.file("7/deeper"));  // not read: one level only
+  write_digit(dir.file("7/deeper/nested.png"), 1);
   const ImageFolder folder = load_image_folder(dir.file(""));
   CHECK(folder.subfolders);
   CHECK(folder.dataset.labels.labels == std::vector<std::uint8_t>{0, 0, 7});
   CHECK(folder.skipped.empty());
+  CHECK(passed_over_names(folder) == std::vector<std::string>{"5_top-level.png", "notes/", "deeper/"});
 }
 
 TEST_CASE("image folder: strictness, empty and missing folders are errors naming the file or folder") {

@@ -56,7 +56,7 @@ TEST_CASE("predict: raw image bytes under curl's default form type are known by 
   HttpResponse r = send(server, post("/predict", "application/x-www-form-urlencoded", kPngMagic + "data"));
   CHECK(r.status == 200);
   CHECK(r.body.find("\"digit\":7") != std::string::npos);
-  for (const std::string magic : {std::string("\xFF\xD8\xFF\xE0"), std::string("GIF89a"), std::string("P5\n28 28\n255\n"),
+  for (const std::string& magic : {std::string("\xFF\xD8\xFF\xE0"), std::string("GIF89a"), std::string("P5\n28 28\n255\n"),
                                   std::string("RIFF\x10\0\0\0WEBPVP8 ", 16)}) {
     CAPTURE(magic);
     CHECK(send(server, post("/predict", "application/x-www-form-urlencoded", magic + "data")).status == 200);

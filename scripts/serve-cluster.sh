@@ -92,9 +92,9 @@ start_replica() {
     --trusted-proxy 127.0.0.1 --quiet 2>>"$work/replica-$1.log" &
   pids[$1]=$!
 }
-# wait_healthy URL WHAT: GET /healthz answers 200 within 15 s, or fail.
+# wait_healthy URL WHAT: GET /healthz answers 200 within 60 s (a poll: a loaded machine is slow), or fail.
 wait_healthy() {
-  for _ in $(seq 150); do
+  for _ in $(seq 600); do
     curl -fsS -o /dev/null --max-time 1 "$1/healthz" 2>/dev/null && return 0
     sleep 0.1
   done

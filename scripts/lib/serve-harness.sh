@@ -33,7 +33,7 @@ require_tools() {
 }
 
 # start_server LOG ARGS...: `blnk serve --port 0 --quiet ARGS...` in the background, its
-# stderr in LOG; waits up to 15 s for the URL it prints, or exits 1 showing the log.
+# stderr in LOG; waits up to 60 s (a poll) for the URL it prints, or exits 1 showing the log.
 start_server() {
   local log=$1
   shift
@@ -41,7 +41,7 @@ start_server() {
   "$blnk" serve --port 0 --quiet "$@" 2>"$log" &
   server=$!
   url=""
-  for _ in $(seq 150); do
+  for _ in $(seq 600); do
     url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -1 || true)
     [ -n "$url" ] && break
     kill -0 "$server" 2>/dev/null || break

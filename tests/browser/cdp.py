@@ -170,10 +170,10 @@ class Session:
     def __init__(self, conn, session_id):
         self.conn, self.session_id = conn, session_id
 
-    def send(self, method, timeout=10.0, **params):
+    def send(self, method, timeout=30.0, **params):
         return self.conn.call(method, params, self.session_id, timeout)
 
-    def wait_event(self, method, timeout=10.0, predicate=None):
+    def wait_event(self, method, timeout=30.0, predicate=None):
         return self.conn.wait_event(method, self.session_id, timeout, predicate)
 
     def drop_events(self, method):
@@ -189,7 +189,7 @@ class Browser:
         self.events = collections.deque()
 
     @staticmethod
-    def launch(chromium, profile_dir, log_path, extra_flags=(), timeout=20.0):
+    def launch(chromium, profile_dir, log_path, extra_flags=(), timeout=60.0):
         log = open(log_path, "wb")
         proc = subprocess.Popen([chromium, *CHROMIUM_FLAGS, "--user-data-dir=" + profile_dir, *extra_flags,
                                  "about:blank"], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -218,7 +218,7 @@ class Browser:
             raise
         return Browser(proc, ws)
 
-    def call(self, method, params=None, session_id=None, timeout=10.0):
+    def call(self, method, params=None, session_id=None, timeout=30.0):
         self.next_id += 1
         message = {"id": self.next_id, "method": method, "params": params or {}}
         if session_id:
@@ -234,7 +234,7 @@ class Browser:
             if "method" in m:
                 self.events.append(m)
 
-    def wait_event(self, method, session_id=None, timeout=10.0, predicate=None):
+    def wait_event(self, method, session_id=None, timeout=30.0, predicate=None):
         def wanted(m):
             return (m.get("method") == method and m.get("sessionId") == session_id
                     and (predicate is None or predicate(m.get("params", {}))))

@@ -146,7 +146,7 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     if (seed_preprocessing_) {
       digit = data::seed_preprocess_image(bytes, name, limits_);
     } else {
-      data::decode_image_gray(bytes, name, slot->image, limits_);
+      data::decode_image_gray(bytes, name, slot->image, limits_, data::preprocess_decode_target());
       try {
         digit = data::preprocess_digit(slot->image, slot->preprocess);
       } catch (const Error& e) {

@@ -17,6 +17,8 @@
 #include "data/image.h"
 #include "data/image_color.h"
 #include "data/image_write.h"
+#include "data/preprocess.h"
+#include "data_test_util.h"
 
 using namespace blnk::data;
 
@@ -353,4 +355,42 @@ TEST_CASE("image: truncated or corrupt GIF and WebP are undecodable, an animated
                           0x02, 0, 0, 0, 3, 0, 0, 3, 0, 0};
   CHECK(kind_of([&] { decode_image_gray(animated, "anim.webp"); }, &msg) == ImageErrorKind::unsupported_format);
   CHECK(msg.find("animated WebP") != std::string::npos);
+}
+
+TEST_CASE("image: the reader's decode target gives preprocessing the full decode shrunk by the scale") {
+  using namespace blnk::data::test;
+  // A 1600x1200 photo of a ring ("0") a third of its height, dark on light paper.
+  const int w = 1600, h = 1200;
+  const GrayImage drawn = paint(draw_ring(w, h, 800, 600, 150, 200, 40), w, h, 0.85f, 0.15f);
+  const Bytes jpg = encode_jpeg(to_u8(drawn), w, h, 1, 90);
+  const DecodeTarget target = preprocess_decode_target();
+  CHECK(target.min_short_side == kDecodeSidePerWorkingSide * PreprocessOptions{}.working_side);
+  const GrayImage full = decode_image_gray(jpg, "big.jpg");
+  const GrayImage reduced = decode_image_gray(jpg, "big.jpg", {}, target);
+  CHECK(reduced.scale == 4);  // 1200 / 4 = 300 >= 256; 1/8 would give 150
+  // What the reader now preprocesses is what it would get from the full decode
+  // shrunk by 4 first. (Not what it got from the full decode itself: the working
+  // grid is 400 / 6 = 66 pixels wide instead of 1600 / 25 = 64, and this thin
+  // synthetic ring's 28x28 differs by that placement; the stress suite and
+  // upscaled photo-digits read the same, docs/benchmarks.md.)
+  const Preprocessed a = preprocess_digit(area_down(full, 4)), b = preprocess_digit(reduced);
+  REQUIRE(a.found);
+  REQUIRE(b.found);
+  CHECK(a.inverted == b.inverted);
+  double diff = 0;
+  for (int i = 0; i < kDigitPixels; ++i) diff += std::fabs(a.pixels[i] - b.pixels[i]);
+  CHECK(diff / kDigitPixels < 0.01);
+  // The box found at the reduced size, mapped back by the scale, holds the ring
+  // (x 650-950, y 400-800 in the file), to a working pixel or so (24 file pixels).
+  const Preprocessed f = preprocess_digit(full);
+  REQUIRE(f.found);
+  constexpr int kWorkingPixel = 6 * 4;
+  CHECK(std::abs(b.box_x * reduced.scale - f.box_x) <= kWorkingPixel + 25);
+  CHECK(std::abs(b.box_y * reduced.scale - f.box_y) <= kWorkingPixel + 25);
+  CHECK(std::abs(b.box_w * reduced.scale - 300) <= 2 * kWorkingPixel);
+  CHECK(std::abs(b.box_h * reduced.scale - 400) <= 2 * kWorkingPixel);
+  // working_side 0 (no shrinking) asks for the full decode.
+  PreprocessOptions no_shrink;
+  no_shrink.working_side = 0;
+  CHECK(decode_image_gray(jpg, "big.jpg", {}, preprocess_decode_target(no_shrink)).scale == 1);
 }

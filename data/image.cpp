@@ -153,7 +153,7 @@ ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& na
     if (!webp::read_header(bytes, header, why)) fail(ImageErrorKind::undecodable, name, "cannot read the WebP header: " + why);
     if (header.animated) {
       fail(ImageErrorKind::unsupported_format, name,
-           std::string("unsupported format: animated WebP (supported: ") + kSupportedFormatsText + ", still WebP)");
+           "unsupported format: animated WebP (a still WebP is read, and an animated GIF's first frame)");
     }
     check_pixels(static_cast<std::uint64_t>(header.width), static_cast<std::uint64_t>(header.height));
     info.width = header.width;

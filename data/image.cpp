@@ -151,14 +151,11 @@ ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& na
     webp::Header header;
     std::string why;
     if (!webp::read_header(bytes, header, why)) fail(ImageErrorKind::undecodable, name, "cannot read the WebP header: " + why);
-    if (header.animated) {
-      fail(ImageErrorKind::unsupported_format, name,
-           "unsupported format: animated WebP (a still WebP is read, and an animated GIF's first frame)");
-    }
     check_pixels(static_cast<std::uint64_t>(header.width), static_cast<std::uint64_t>(header.height));
     info.width = header.width;
     info.height = header.height;
-    info.channels = header.has_alpha ? 4 : 3;
+    info.channels = header.has_alpha || header.animated ? 4 : 3;
+    info.is_animated = header.animated;
     return info;
   }
   // Our own header read first, so a huge header is refused with its numbers

@@ -13,7 +13,7 @@
 // Output convention: 0 = black, 1 = white, Rec.601 luma of the stored
 // (gamma-encoded) values: Y = 0.299 R + 0.587 G + 0.114 B (a JPEG's own Y
 // plane, which its encoder made with these weights); 16-bit samples are scaled
-// by 1/65535, 8-bit by 1/255. A GIF gives its first frame.
+// by 1/65535, 8-bit by 1/255. A GIF or an animated WebP gives its first frame.
 //
 // Alpha: transparent pixels must read as background. We composite over the
 // opposite of the visible ink: the alpha-weighted mean luma of the image
@@ -70,6 +70,7 @@ struct ImageInfo {
   int width = 0, height = 0;  // the file's own size
   int channels = 0;       // as stored: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA (a CMYK JPEG: 4)
   bool is_16_bit = false;
+  bool is_animated = false;  // an animated WebP (its first frame is decoded); a GIF always gives its first
   // The least reduction (1, 2, 4, 8) a decode needs to stay within the pixel
   // limit: above 1 only for a JPEG over the limit.
   int min_scale = 1;

@@ -39,6 +39,7 @@ DecodedSamples decode_samples(std::span<const std::uint8_t> bytes, const std::st
     header.width = info.width;
     header.height = info.height;
     header.has_alpha = info.channels == 4;
+    header.animated = info.is_animated;
     webp::decode(bytes, name, header, out.owned);
   } else {
     out.from_stb = stb::decode_checked(bytes, name, info, sixteen_bit && info.is_16_bit);

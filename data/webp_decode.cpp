@@ -2,6 +2,10 @@
 #include "data/webp_decode.h"
 
 #include <webp/decode.h>
+#include <webp/demux.h>
+
+#include <cstring>
+#include <memory>
 
 #include "data/image.h"
 
@@ -39,7 +43,41 @@ bool read_header(std::span<const std::uint8_t> bytes, Header& header, std::strin
   return true;
 }
 
+namespace {
+
+struct AnimDecoderFree {
+  void operator()(WebPAnimDecoder* dec) const { WebPAnimDecoderDelete(dec); }
+};
+
+// An animation's first frame, composed on its canvas (libwebpdemux): RGBA.
+void decode_first_frame(std::span<const std::uint8_t> bytes, const std::string& name, const Header& header,
+                        Samples8& out) {
+  auto fail = [&](const char* why) {
+    throw ImageError(ImageErrorKind::undecodable, name + ": corrupt animated WebP: " + why);
+  };
+  WebPAnimDecoderOptions options;
+  if (!WebPAnimDecoderOptionsInit(&options)) fail("cannot start the decoder (library version mismatch)");
+  options.color_mode = MODE_RGBA;
+  options.use_threads = 0;
+  const WebPData data{bytes.data(), bytes.size()};
+  const std::unique_ptr<WebPAnimDecoder, AnimDecoderFree> dec(WebPAnimDecoderNew(&data, &options));
+  WebPAnimInfo info;
+  if (!dec || !WebPAnimDecoderGetInfo(dec.get(), &info)) fail("its frames cannot be read (cut short or malformed)");
+  if (static_cast<int>(info.canvas_width) != header.width || static_cast<int>(info.canvas_height) != header.height)
+    fail("its canvas size differs from its header's");
+  std::uint8_t* canvas = nullptr;
+  int timestamp = 0;
+  if (!WebPAnimDecoderGetNext(dec.get(), &canvas, &timestamp)) fail("its first frame cannot be decoded");
+  out.width = header.width;
+  out.height = header.height;
+  out.channels = 4;
+  out.data.assign(canvas, canvas + static_cast<std::size_t>(out.width) * out.height * 4);
+}
+
+}  // namespace
+
 void decode(std::span<const std::uint8_t> bytes, const std::string& name, const Header& header, Samples8& out) {
+  if (header.animated) return decode_first_frame(bytes, name, header, out);
   WebPDecoderConfig config;
   if (!WebPInitDecoderConfig(&config))
     throw ImageError(ImageErrorKind::undecodable, name + ": cannot start the WebP decoder (library version mismatch)");

@@ -8,6 +8,7 @@
 
 #include <turbojpeg.h>
 #include <webp/encode.h>
+#include <webp/mux.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -100,6 +101,35 @@ Bytes webp_lossy(const Bytes& rgb, int w, int h) {
   REQUIRE(n > 0);
   Bytes out(data, data + n);
   WebPFree(data);
+  return out;
+}
+
+// An animated WebP of two lossless RGBA frames (libwebpmux's encoder).
+Bytes webp_animation(const Bytes& first, const Bytes& second, int w, int h) {
+  WebPAnimEncoderOptions options;
+  REQUIRE(WebPAnimEncoderOptionsInit(&options));
+  WebPAnimEncoder* enc = WebPAnimEncoderNew(w, h, &options);
+  REQUIRE(enc != nullptr);
+  WebPConfig config;
+  REQUIRE(WebPConfigInit(&config));
+  config.lossless = 1;
+  int timestamp = 0;
+  for (const Bytes* frame : {&first, &second}) {
+    WebPPicture picture;
+    REQUIRE(WebPPictureInit(&picture));
+    picture.use_argb = 1, picture.width = w, picture.height = h;
+    REQUIRE(WebPPictureImportRGBA(&picture, frame->data(), w * 4));
+    REQUIRE(WebPAnimEncoderAdd(enc, &picture, timestamp, &config));
+    WebPPictureFree(&picture);
+    timestamp += 100;
+  }
+  REQUIRE(WebPAnimEncoderAdd(enc, nullptr, timestamp, nullptr));
+  WebPData data;
+  WebPDataInit(&data);
+  REQUIRE(WebPAnimEncoderAssemble(enc, &data));
+  Bytes out(data.bytes, data.bytes + data.size);
+  WebPDataClear(&data);
+  WebPAnimEncoderDelete(enc);
   return out;
 }
 
@@ -316,7 +346,7 @@ TEST_CASE("image: a JPEG over the pixel limit is read at a reduced size; other f
   CHECK(msg.find("20x10 = 200") != std::string::npos);
 }
 
-TEST_CASE("image: truncated or corrupt GIF and WebP are undecodable, an animated WebP unsupported") {
+TEST_CASE("image: truncated or corrupt GIF and WebP are undecodable") {
   const int w = 30, h = 20;
   const Bytes gif = encode_gif_gray(gray_of(rgb_pattern(w, h)), w, h);
   const Bytes webp = webp_lossless(rgb_pattern(w, h), w, h, 3);
@@ -350,11 +380,33 @@ TEST_CASE("image: truncated or corrupt GIF and WebP are undecodable, an animated
           decode_image_gray(std::span(reinterpret_cast<const std::uint8_t*>(empty_gif.data()), empty_gif.size()),
                             "none.gif");
         }) == ImageErrorKind::undecodable);
-  // VP8X with the animation flag: a 4 x 4 canvas.
+  // VP8X with the animation flag, a 4 x 4 canvas and no frame.
   const Bytes animated = {'R', 'I', 'F', 'F', 22, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'X', 10, 0, 0, 0,
                           0x02, 0, 0, 0, 3, 0, 0, 3, 0, 0};
-  CHECK(kind_of([&] { decode_image_gray(animated, "anim.webp"); }, &msg) == ImageErrorKind::unsupported_format);
+  CHECK(kind_of([&] { decode_image_gray(animated, "anim.webp"); }, &msg) == ImageErrorKind::undecodable);
   CHECK(msg.find("animated WebP") != std::string::npos);
+}
+
+TEST_CASE("image: an animated WebP gives its first frame, as the PNG of the same pixels; cut, it is undecodable") {
+  const int w = 24, h = 18;
+  const Bytes rgb = rgb_pattern(w, h);
+  Bytes first(static_cast<std::size_t>(w) * h * 4), second(first.size(), 255);
+  for (std::size_t i = 0; i < first.size() / 4; ++i) {
+    for (int c = 0; c < 3; ++c) first[4 * i + c] = rgb[3 * i + c];
+    first[4 * i + 3] = 255;
+  }
+  const Bytes anim = webp_animation(first, second, w, h);
+  const ImageInfo info = probe_image(anim, "anim.webp");
+  CHECK(info.is_animated);
+  const GrayImage g = decode_image_gray(anim, "anim.webp");
+  CHECK(diff(g, decode_image_gray(encode_png(first, w, h, 4), "first.png")).max < 1e-5);
+  const ColorImage c = decode_image_color(anim, "anim.webp");
+  CHECK(c.channels == 4);
+  CHECK(c.samples == first);
+  std::string msg;
+  CHECK(kind_of([&] { decode_image_gray(std::span(anim).first(anim.size() - 10), "cut.webp"); }, &msg) ==
+        ImageErrorKind::undecodable);
+  CHECK(msg.find("cut.webp") == 0);
 }
 
 TEST_CASE("image: the reader's decode target gives preprocessing the full decode shrunk by the scale") {

@@ -7,6 +7,7 @@
 // target and limits: see targets/fuzz_decode.cpp).
 #include <turbojpeg.h>
 #include <webp/encode.h>
+#include <webp/mux.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -184,6 +185,28 @@ void make_decode(const fs::path& dir) {
   n = WebPEncodeRGB(rgb.data(), 24, 16, 24 * 3, 80.0f, &webp);
   write(dir, "stroke-lossy.webp", whole, Bytes(webp, webp + n));
   WebPFree(webp);
+  // An animation of two frames (libwebpmux): its first frame is decoded.
+  WebPAnimEncoderOptions anim_options;
+  WebPConfig config;
+  if (WebPAnimEncoderOptionsInit(&anim_options) && WebPConfigInit(&config)) {
+    WebPAnimEncoder* enc = WebPAnimEncoderNew(9, 9, &anim_options);
+    const Bytes other(rgba.size(), 200);
+    int timestamp = 0;
+    for (const Bytes* frame : {&rgba, &other}) {
+      WebPPicture picture;
+      WebPPictureInit(&picture);
+      picture.use_argb = 1, picture.width = 9, picture.height = 9;
+      WebPPictureImportRGBA(&picture, frame->data(), 9 * 4);
+      WebPAnimEncoderAdd(enc, &picture, timestamp += 100, &config);
+      WebPPictureFree(&picture);
+    }
+    WebPAnimEncoderAdd(enc, nullptr, timestamp + 100, nullptr);
+    WebPData anim;
+    WebPDataInit(&anim);
+    if (WebPAnimEncoderAssemble(enc, &anim)) write(dir, "animated.webp", whole, Bytes(anim.bytes, anim.bytes + anim.size));
+    WebPDataClear(&anim);
+    WebPAnimEncoderDelete(enc);
+  }
   // A 1 x 1 GIF with a graphic control extension (transparency), and one with no frame.
   write(dir, "one-pixel.gif", whole,
         text(std::string("GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,"

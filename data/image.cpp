@@ -1,5 +1,5 @@
-// Image decoding to a float grayscale plane (see image.h); stb_image decodes
-// (data/stb_decode.h) once our checks passed.
+// Image decoding to a float grayscale plane (see image.h): the header checks,
+// then the one decode entry point (data/image_decode.h), then luma and alpha.
 #include "data/image.h"
 
 #include <algorithm>
@@ -7,7 +7,10 @@
 
 #include "base/file_io.h"
 #include "data/exif.h"
+#include "data/image_decode.h"
+#include "data/jpeg_decode.h"
 #include "data/stb_decode.h"
+#include "data/webp_decode.h"
 
 namespace blnk::data {
 
@@ -18,6 +21,7 @@ constexpr float kLumaR = 0.299f, kLumaG = 0.587f, kLumaB = 0.114f;
 constexpr float kMax8 = 255.0f, kMax16 = 65535.0f;
 // Mean visible luma below this: the drawing is dark, composite over white.
 constexpr float kDarkInkMean = 0.5f;
+constexpr const char* kSupportedFormatsText = "PNG, JPEG, GIF, WebP, BMP, binary PGM/PPM";
 // stb takes the length as int.
 constexpr std::uint64_t kMaxStbInputBytes = 0x7fffffff;
 
@@ -33,6 +37,7 @@ void to_gray(const T* src, int width, int height, int n, float scale, GrayImage&
   out.width = width;
   out.height = height;
   out.had_alpha = (n == 2 || n == 4);
+  out.scale = 1;
   out.pixels.resize(count);
   float* dst = out.pixels.data();
   auto luma = [&](const T* p) {
@@ -60,45 +65,46 @@ void to_gray(const T* src, int width, int height, int n, float scale, GrayImage&
   }
 }
 
-// stb_image 2.27 (Debian 12) builds a Huffman table from a DHT segment's sixteen
-// code counts without checking that they add up to at most 256 (stb 2.28 does):
-// a hostile JPEG writes up to 3,800 bytes past the table inside stb's decoder
-// state, in the header probe already (docs/hardening.md, F4). So every table of
-// every DHT segment is checked, as stb would read it, before stb sees the file.
-// Segments are skipped by their length; between them (entropy-coded data) a
-// DHT marker is looked for byte by byte. Returns false on a table of more than
-// 256 codes; anything else (cut short, malformed) is left to stb to refuse.
-bool jpeg_huffman_tables_ok(std::span<const std::uint8_t> b) {
-  constexpr std::uint8_t kDht = 0xC4, kEoi = 0xD9;
-  constexpr std::size_t kMaxHuffmanCodes = 256;
-  std::size_t i = 2;  // after SOI
-  while (i + 1 < b.size()) {
-    const std::uint8_t m = b[i + 1];
-    if (b[i] != 0xFF || m == 0xFF) {  // entropy-coded data, or a fill byte
-      ++i;
-      continue;
-    }
-    if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {  // stuffed 0xFF, TEM, RSTn, SOI: no length
-      i += 2;
-      continue;
-    }
-    if (m == kEoi || i + 3 >= b.size()) return true;
-    const std::size_t length = (std::size_t{b[i + 2]} << 8) | b[i + 3];
-    if (m == kDht) {
-      // As stb reads it: per table, a class/id byte, 16 counts, then that many values.
-      std::size_t p = i + 4, left = length >= 2 ? length - 2 : 0;
-      while (left > 0 && p < b.size()) {
-        std::size_t codes = 0;  // stb reads zeros past the end of the file
-        for (std::size_t k = 1; k <= 16 && p + k < b.size(); ++k) codes += b[p + k];
-        if (codes > kMaxHuffmanCodes) return false;
-        if (17 + codes > left) break;
-        p += 17 + codes;
-        left -= 17 + codes;
-      }
-    }
-    i += 2 + std::max<std::size_t>(length, 2);
+// The least DCT reduction that brings a w x h JPEG within max_pixels; 0 when
+// even 1/8 does not.
+int jpeg_scale_within(std::uint64_t w, std::uint64_t h, std::uint64_t max_pixels) {
+  for (int d : jpeg::kScaleDenominators)
+    if (jpeg::scaled_side(w, d) * jpeg::scaled_side(h, d) <= max_pixels) return d;
+  return 0;
+}
+
+std::string pixels_text(std::uint64_t w, std::uint64_t h) {
+  return std::to_string(w) + "x" + std::to_string(h) + " = " + std::to_string(w * h);
+}
+
+// A JPEG's header (TurboJPEG reads it) and its limits: over the pixel limit, the
+// reduction that fits (info.min_scale) or too_large; within it, `check_pixels`.
+template <typename CheckPixels>
+void probe_jpeg(std::span<const std::uint8_t> bytes, const std::string& name, const ImageLimits& limits,
+                ImageInfo& info, CheckPixels check_pixels) {
+  jpeg::Header header;
+  std::string why;
+  if (!jpeg::read_header(bytes, header, why)) {
+    const std::string cut = find_truncation(bytes, info.format);
+    fail(ImageErrorKind::undecodable, name, "cannot read the JPEG header: " + (cut.empty() ? why : cut));
   }
-  return true;
+  info.width = header.width;
+  info.height = header.height;
+  info.channels = header.channels;
+  const std::uint64_t w = static_cast<std::uint64_t>(header.width), h = static_cast<std::uint64_t>(header.height);
+  if (w == 0 || h == 0 || w * h <= limits.max_pixels) return check_pixels(w, h);
+  info.min_scale = jpeg_scale_within(w, h, limits.max_pixels);
+  if (info.min_scale == 0) {
+    fail(ImageErrorKind::too_large, name,
+         "too many pixels: " + pixels_text(w, h) + ", over the limit of " + std::to_string(limits.max_pixels) +
+             " even decoded at 1/" + std::to_string(jpeg::kMaxScaleDenominator));
+  }
+  if (header.buffers_whole_image) {
+    fail(ImageErrorKind::too_large, name,
+         "too many pixels: " + pixels_text(w, h) + ", limit " + std::to_string(limits.max_pixels) +
+             " (a progressive or multi-scan JPEG is held to the limit at full size: its decoder keeps the whole "
+             "image's coefficients; a baseline JPEG this large is read at a reduced size)");
+  }
 }
 
 }  // namespace
@@ -123,21 +129,35 @@ ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& na
   ImageInfo info;
   info.format = sniff_image_format(bytes);
   if (info.format == ImageFormat::unknown) {
-    fail(ImageErrorKind::not_an_image, name, "not an image (no PNG, JPEG, BMP or PGM/PPM signature)");
+    fail(ImageErrorKind::not_an_image, name, "not an image (no PNG, JPEG, GIF, WebP, BMP or PGM/PPM signature)");
   }
   if (!is_supported_format(info.format)) {
     fail(ImageErrorKind::unsupported_format, name,
-         std::string("unsupported format: ") + image_format_name(info.format) +
-             " (supported: PNG, JPEG, BMP, binary PGM/PPM)");
+         std::string("unsupported format: ") + image_format_name(info.format) + " (supported: " +
+             kSupportedFormatsText + ")");
   }
   auto check_pixels = [&](std::uint64_t w, std::uint64_t h) {
     if (w == 0 || h == 0) fail(ImageErrorKind::undecodable, name, "image has a zero width or height");
     if (w * h > limits.max_pixels) {
       fail(ImageErrorKind::too_large, name,
-           "too many pixels: " + std::to_string(w) + "x" + std::to_string(h) + " = " + std::to_string(w * h) +
-               ", limit " + std::to_string(limits.max_pixels));
+           "too many pixels: " + pixels_text(w, h) + ", limit " + std::to_string(limits.max_pixels));
     }
   };
+  if (info.format == ImageFormat::jpeg) {
+    probe_jpeg(bytes, name, limits, info, check_pixels);
+    return info;
+  }
+  if (info.format == ImageFormat::webp) {
+    webp::Header header;
+    std::string why;
+    if (!webp::read_header(bytes, header, why)) fail(ImageErrorKind::undecodable, name, "cannot read the WebP header: " + why);
+    check_pixels(static_cast<std::uint64_t>(header.width), static_cast<std::uint64_t>(header.height));
+    info.width = header.width;
+    info.height = header.height;
+    info.channels = header.has_alpha || header.animated ? 4 : 3;
+    info.is_animated = header.animated;
+    return info;
+  }
   // Our own header read first, so a huge header is refused with its numbers
   // even where stb would refuse it with a vaguer message.
   std::uint64_t hw = 0, hh = 0;
@@ -149,8 +169,6 @@ ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& na
     // ours cannot read never reaches stb.
     fail(ImageErrorKind::undecodable, name, "malformed PGM/PPM header (or a number in it over 2^30)");
   }
-  if (info.format == ImageFormat::jpeg && !jpeg_huffman_tables_ok(bytes))
-    fail(ImageErrorKind::undecodable, name, "corrupt JPEG: a Huffman table with more than 256 codes");
   if (!stb::info(bytes, info.width, info.height, info.channels)) {
     const std::string reason = stb::reason();
     if (reason == "too large") fail(ImageErrorKind::too_large, name, "image dimensions too large to decode");
@@ -164,15 +182,16 @@ ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& na
 }
 
 void decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name, GrayImage& out,
-                       const ImageLimits& limits) {
+                       const ImageLimits& limits, const DecodeTarget& target) {
   const ImageInfo info = probe_image(bytes, name, limits);
   const std::string cut = find_truncation(bytes, info.format);
   if (!cut.empty()) fail(ImageErrorKind::undecodable, name, cut);
-  const stb::Decoded px = stb::decode_checked(bytes, name, info, info.is_16_bit);
+  const DecodedSamples px = decode_samples(bytes, name, info, target, /*gray_is_enough=*/true, info.is_16_bit);
   if (px.sixteen_bit)
-    to_gray(static_cast<const std::uint16_t*>(px.samples.get()), px.width, px.height, px.channels, 1.0f / kMax16, out);
+    to_gray(static_cast<const std::uint16_t*>(px.data()), px.width, px.height, px.channels, 1.0f / kMax16, out);
   else
-    to_gray(static_cast<const std::uint8_t*>(px.samples.get()), px.width, px.height, px.channels, 1.0f / kMax8, out);
+    to_gray(static_cast<const std::uint8_t*>(px.data()), px.width, px.height, px.channels, 1.0f / kMax8, out);
+  out.scale = px.scale;
   // As every viewer shows it (a phone's sideways or upside-down JPEG).
   if (info.format == ImageFormat::jpeg) {
     const int orientation = jpeg_exif_orientation(bytes);
@@ -183,12 +202,12 @@ void decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& n
   }
 }
 
-GrayImage decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name, const ImageLimits& limits) {
+GrayImage decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name, const ImageLimits& limits,
+                            const DecodeTarget& target) {
   GrayImage out;
-  decode_image_gray(bytes, name, out, limits);
+  decode_image_gray(bytes, name, out, limits, target);
   return out;
 }
-
 std::vector<std::uint8_t> read_image_file(const std::string& path, const ImageLimits& limits) {
   const std::uint64_t size = file_size(path);
   if (size == 0) fail(ImageErrorKind::empty, path, "empty file (0 bytes)");
@@ -199,8 +218,8 @@ std::vector<std::uint8_t> read_image_file(const std::string& path, const ImageLi
   return read_file_bytes(path, limits.max_file_bytes);
 }
 
-GrayImage read_image_gray(const std::string& path, const ImageLimits& limits) {
-  return decode_image_gray(read_image_file(path, limits), path, limits);
+GrayImage read_image_gray(const std::string& path, const ImageLimits& limits, const DecodeTarget& target) {
+  return decode_image_gray(read_image_file(path, limits), path, limits, target);
 }
 
 GrayImage gray_from_u8(const std::uint8_t* pixels, int width, int height) {

@@ -1,8 +1,9 @@
 // Decoding to 8-bit samples with their stored channels (image_color.h). The checks
-// before stb sees a file are image.cpp's own, through probe_image and find_truncation.
+// before a decoder sees a file are image.cpp's own, through probe_image and
+// find_truncation; the decoding is the one entry point, data/image_decode.h.
 #include "data/image_color.h"
 
-#include "data/stb_decode.h"
+#include "data/image_decode.h"
 
 namespace blnk::data {
 
@@ -11,13 +12,15 @@ ColorImage decode_image_color(std::span<const std::uint8_t> bytes, const std::st
   const ImageInfo info = probe_image(bytes, name, limits);  // limits, hostile headers, JPEG tables
   const std::string cut = find_truncation(bytes, info.format);
   if (!cut.empty()) throw ImageError(ImageErrorKind::undecodable, name + ": " + cut);
-  // 8-bit samples for 16-bit files too (their high bytes).
-  const stb::Decoded px = stb::decode_checked(bytes, name, info, false);
+  // 8-bit samples for 16-bit files too (their high bytes); the file's own size
+  // unless it is a JPEG over the pixel limit.
+  const DecodedSamples px = decode_samples(bytes, name, info, DecodeTarget{}, /*gray_is_enough=*/false, false);
   ColorImage out;
   out.width = px.width;
   out.height = px.height;
   out.channels = px.channels;
-  const auto* samples = static_cast<const std::uint8_t*>(px.samples.get());
+  out.scale = px.scale;
+  const auto* samples = static_cast<const std::uint8_t*>(px.data());
   out.samples.assign(samples, samples + static_cast<std::size_t>(px.width) * px.height * px.channels);
   return out;
 }

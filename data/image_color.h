@@ -4,8 +4,8 @@
 // reads image.h's decode_image_gray, which composites alpha and takes luma.
 //
 // The same formats, limits and checks before decoding as image.h (probe_image
-// runs first, so every header and hostile-file check applies); stb_image
-// decodes. 16-bit samples are reduced to 8 bits (the high byte), palette images
+// runs first, so every header and hostile-file check applies), through the one
+// decode entry point (data/image_decode.h). 16-bit samples are reduced to 8 bits (the high byte), palette images
 // arrive expanded to RGB or RGBA. Re-entrant.
 #pragma once
 
@@ -22,6 +22,7 @@ struct ColorImage {
   int width = 0, height = 0;
   int channels = 0;                   // 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA (alpha last)
   std::vector<std::uint8_t> samples;  // (height, width, channels), 0 = black
+  int scale = 1;                      // decoded at 1/scale of the file's size (a JPEG over the pixel limit)
   std::uint8_t at(int x, int y, int c) const {
     return samples[(static_cast<std::size_t>(y) * width + x) * channels + c];
   }

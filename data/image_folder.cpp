@@ -21,7 +21,7 @@ struct LabelledPath {
 bool is_image_name(const fs::path& p) {
   std::string ext = p.extension().string();
   for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* known : {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".pnm"})
+  for (const char* known : {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".pgm", ".ppm", ".pnm"})
     if (ext == known) return true;
   return false;
 }
@@ -137,7 +137,7 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
   if (d.images.count == 0)
     throw Error(dir + ": no usable image (" + std::to_string(images.size()) + " image files, " +
                 std::to_string(folder.skipped.size()) + " skipped; expected subfolders 0 to 9, or files named "
-                "<label>_<anything>.png/.jpg/.bmp/.pgm/.ppm)");
+                "<label>_<anything>.png/.jpg/.gif/.webp/.bmp/.pgm/.ppm)");
   return folder;
 }
 

@@ -1,10 +1,12 @@
 // Recognising image formats by their first bytes, and the cheap structural
-// checks we do before and after stb_image (is a BMP/PNM file as long as its
-// header says, does a PNG end with IEND, does a JPEG end with EOI). No decoding.
+// checks we do before any decoder (is a BMP/PNM file as long as its header
+// says, does a PNG end with IEND, a JPEG with EOI, is a GIF's first frame all
+// there). No decoding.
 #include "data/image_format.h"
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -37,6 +39,7 @@ constexpr std::size_t kBmpHeaderBytes = 34;     // up to biCompression
 constexpr std::uint32_t kBmpUncompressed = 0, kBmpBitfields = 3;
 // A JPEG's end-of-image marker may be followed by a little padding or metadata.
 constexpr std::size_t kJpegEoiSearchBytes = 64 * 1024;
+constexpr std::size_t kGifScreenEnd = 13;     // "GIF89a" 6 + screen w 2, h 2, flags, background, aspect
 constexpr int kPnmMaxHeaderTokens = 4;  // magic, width, height, maxval
 constexpr std::uint64_t kPnmMaxHeaderValue = 1u << 30;
 
@@ -65,6 +68,52 @@ bool parse_pnm_header(std::span<const std::uint8_t> b, std::uint64_t tokens[kPnm
   if (i >= b.size() || !std::isspace(b[i])) return false;
   data_start = i + 1;
   return true;
+}
+
+// A colour table follows a block whose flags byte has bit 7 set: 3 * 2^(n+1) bytes.
+std::size_t gif_color_table_bytes(std::uint8_t flags) {
+  return (flags & 0x80) ? 3u * (2u << (flags & 0x07)) : 0;
+}
+
+// Skips a GIF's data sub-blocks (a length byte, that many bytes, until a 0
+// length) from `p`; false when they run past the end.
+bool skip_gif_sub_blocks(std::span<const std::uint8_t> b, std::size_t& p) {
+  while (p < b.size()) {
+    const std::size_t n = b[p++];
+    if (n == 0) return true;
+    p += n;
+  }
+  return false;
+}
+
+// Why a GIF's first frame cannot be whole (empty: it is): its blocks, from the
+// screen descriptor to the end of the first image's data, must all be in the
+// file (stb reads zeros past the end, so a cut GIF would decode as half black).
+std::string gif_first_frame_truncation(std::span<const std::uint8_t> b) {
+  const std::string cut = "truncated (the GIF's first frame runs past the end of the file)";
+  if (b.size() < kGifScreenEnd) return cut;
+  std::size_t p = kGifScreenEnd + gif_color_table_bytes(b[10]);
+  constexpr std::uint8_t kExtension = 0x21, kImage = 0x2C, kTrailer = 0x3B;
+  constexpr std::size_t kImageDescriptorBytes = 10;
+  while (p < b.size()) {
+    const std::uint8_t block = b[p];
+    if (block == kExtension) {
+      p += 2;  // introducer, label
+      if (!skip_gif_sub_blocks(b, p)) return cut;
+    } else if (block == kImage) {
+      if (p + kImageDescriptorBytes > b.size()) return cut;
+      p += kImageDescriptorBytes + gif_color_table_bytes(b[p + 9]);
+      p += 1;  // LZW minimum code size
+      return p <= b.size() && skip_gif_sub_blocks(b, p) ? std::string() : cut;
+    } else if (block == kTrailer) {
+      return "the GIF holds no image (its trailer comes before any frame)";
+    } else {
+      char what[64];
+      std::snprintf(what, sizeof what, "malformed GIF (an unknown block 0x%02x before the first frame)", block);
+      return what;
+    }
+  }
+  return cut;
 }
 
 }  // namespace
@@ -123,7 +172,8 @@ const char* image_format_name(ImageFormat f) {
 }
 
 bool is_supported_format(ImageFormat f) {
-  return f == ImageFormat::png || f == ImageFormat::jpeg || f == ImageFormat::bmp || f == ImageFormat::pnm;
+  return f == ImageFormat::png || f == ImageFormat::jpeg || f == ImageFormat::gif || f == ImageFormat::webp ||
+         f == ImageFormat::bmp || f == ImageFormat::pnm;
 }
 
 bool read_header_size(std::span<const std::uint8_t> b, ImageFormat f, std::uint64_t& width,
@@ -131,6 +181,11 @@ bool read_header_size(std::span<const std::uint8_t> b, ImageFormat f, std::uint6
   if (f == ImageFormat::png && b.size() >= kPngIhdrEnd && starts_with_text(b, "IHDR", 12)) {
     width = load_be32(&b[16]);
     height = load_be32(&b[20]);
+    return true;
+  }
+  if (f == ImageFormat::gif && b.size() >= kGifScreenEnd) {  // the logical screen
+    width = std::uint64_t{b[6]} | (std::uint64_t{b[7]} << 8);
+    height = std::uint64_t{b[8]} | (std::uint64_t{b[9]} << 8);
     return true;
   }
   if (f == ImageFormat::bmp && b.size() >= kBmpHeaderBytes) {
@@ -166,6 +221,8 @@ std::string find_truncation(std::span<const std::uint8_t> b, ImageFormat f) {
       }
       p += kPngChunkOverhead + static_cast<std::size_t>(length);
     }
+  } else if (f == ImageFormat::gif) {
+    return gif_first_frame_truncation(b);
   } else if (f == ImageFormat::jpeg) {
     const std::size_t from = b.size() > kJpegEoiSearchBytes ? b.size() - kJpegEoiSearchBytes : 2;
     bool eoi = false;

@@ -106,6 +106,12 @@ std::array<std::uint8_t, kDigitPixels> Preprocessed::to_u8() const {
   return out;
 }
 
+DecodeTarget preprocess_decode_target(const PreprocessOptions& opt) {
+  DecodeTarget target;  // working_side 0: no shrinking, so the full decode
+  if (opt.working_side > 0) target.min_short_side = kDecodeSidePerWorkingSide * opt.working_side;
+  return target;
+}
+
 int working_factor(int width, int height, int working_side) {
   if (working_side <= 0) return 1;
   return std::max(1, (std::max(width, height) + working_side / 2) / working_side);

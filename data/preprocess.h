@@ -140,6 +140,13 @@ struct PreprocessWorkspace {
   std::vector<std::uint8_t> mask;
 };
 
+// How small the decoder may make the image (a JPEG is decoded in the DCT at
+// 1/2, 1/4 or 1/8) without changing what this pipeline sees: the shorter side
+// stays at least kDecodeSidePerWorkingSide working sides, so the working image
+// is still an area average of many decoded pixels, as from the full decode.
+inline constexpr int kDecodeSidePerWorkingSide = 4;
+DecodeTarget preprocess_decode_target(const PreprocessOptions& opt = {});
+
 Preprocessed preprocess_digit(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt = {});
 Preprocessed preprocess_digit(const GrayImage& image, const PreprocessOptions& opt = {});
 

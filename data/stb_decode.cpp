@@ -2,7 +2,7 @@
 #include "data/stb_decode.h"
 
 #define STBI_ONLY_PNG
-#define STBI_ONLY_JPEG
+#define STBI_ONLY_GIF
 #define STBI_ONLY_BMP
 #define STBI_ONLY_PNM
 #define STBI_NO_STDIO

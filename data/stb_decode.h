@@ -1,8 +1,9 @@
 // The one translation unit that compiles stb_image (data/stb_decode.cpp), behind
-// the few calls data/ makes of it. Only the decoders blnk accepts (PNG, JPEG, BMP,
-// PNM), no stdio, no float/HDR paths. We never call stb's global setters (vertical
-// flip, gamma, iphone handling), so decoding from memory is re-entrant, and stb
-// v2.27 keeps its failure reason thread-local. Callers check every file before stb
+// the few calls data/ makes of it. Only the decoders blnk uses stb for (PNG, GIF's
+// first frame, BMP, PNM; JPEG and WebP have their own, data/image_decode.h), no
+// stdio, no float/HDR paths. We never call stb's global setters (vertical flip,
+// gamma, iphone handling), so decoding from memory is re-entrant, and stb v2.27
+// keeps its failure reason thread-local. Callers check every file before stb
 // sees it (image.h's probe_image and find_truncation).
 #pragma once
 

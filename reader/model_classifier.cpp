@@ -150,7 +150,7 @@ void ModelClassifier::classify_pixels(const float* pixels, std::vector<float>& p
 
 data::Preprocessed ModelClassifier::blnk_view(std::span<const std::uint8_t> bytes, const std::string& name,
                                               Slot& slot) const {
-  data::decode_image_gray(bytes, name, slot.image, limits_);
+  data::decode_image_gray(bytes, name, slot.image, limits_, data::preprocess_decode_target());
   try {
     return data::preprocess_digit(slot.image, slot.preprocess);
   } catch (const Error& e) {

@@ -3,7 +3,7 @@
 # one for SECONDS over its seed corpus (tests/fuzz/corpus/<target>/), one target
 # at a time, single process. Prints executions, exec/s and coverage per target;
 # exits 1 if any target found a crash, a leak, a timeout or an out-of-memory.
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     targets: idx model http image keras exif
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     targets: idx model http image keras exif decode
 #   scripts/fuzz.sh --make-corpus                         rewrites the seed corpora
 # Environment: FUZZ_BUILD (build dir, default build-fuzz), FUZZ_BUILD_JOBS (2),
 # FUZZ_ARGS (extra libFuzzer flags). New inputs found go to FUZZ_BUILD/corpus/<target>/
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${FUZZ_BUILD:-build-fuzz}
 jobs=${FUZZ_BUILD_JOBS:-2}
-all_targets=(idx model http image keras exif)
+all_targets=(idx model http image keras exif decode)
 
 configure() {
   local san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Wno-unknown-warning-option"

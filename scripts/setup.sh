@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake libeigen3-dev libstb-dev libcxxopts-dev doctest-dev
+packages=(build-essential cmake libeigen3-dev libstb-dev libturbojpeg0-dev libwebp-dev libcxxopts-dev doctest-dev
           libbenchmark-dev zlib1g-dev libhdf5-dev nlohmann-json3-dev
           pybind11-dev python3-dev python3-numpy openmpi-bin libopenmpi-dev)
 for arg in "$@"; do

@@ -23,6 +23,10 @@ int fuzz_image(const std::uint8_t* data, std::size_t size);
 // keras::plan_keras_model on a model_config, then match_weights on its planned shapes.
 int fuzz_keras(const std::uint8_t* data, std::size_t size);
 
+// data::decode_image_gray (with a DecodeTarget) and decode_image_color: the one
+// decode entry point over every format, a selector byte first (target, limits).
+int fuzz_decode(const std::uint8_t* data, std::size_t size);
+
 // data::jpeg_exif_orientation on the bytes after a JPEG start marker, then
 // data::apply_orientation with what it found.
 int fuzz_exif(const std::uint8_t* data, std::size_t size);

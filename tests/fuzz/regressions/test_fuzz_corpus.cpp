@@ -46,3 +46,4 @@ TEST_CASE("fuzz corpus: http") { CHECK(replay("http", blnk::fuzz::fuzz_http) >= 
 TEST_CASE("fuzz corpus: image") { CHECK(replay("image", blnk::fuzz::fuzz_image) >= 5); }
 TEST_CASE("fuzz corpus: keras") { CHECK(replay("keras", blnk::fuzz::fuzz_keras) >= 3); }
 TEST_CASE("fuzz corpus: exif") { CHECK(replay("exif", blnk::fuzz::fuzz_exif) >= 3); }
+TEST_CASE("fuzz corpus: decode") { CHECK(replay("decode", blnk::fuzz::fuzz_decode) >= 8); }

@@ -3,7 +3,12 @@
 //   blnk_fuzz_make_corpus <corpus-dir>
 // Every file starts with the selector bytes its target reads first (see
 // tests/fuzz/targets/*.cpp): idx two (mode, classes), model one (odd: fix the
-// CRC), http one (where the chunked body is cut), image none.
+// CRC), http one (where the chunked body is cut), image none, decode one (the
+// target and limits: see targets/fuzz_decode.cpp).
+#include <turbojpeg.h>
+#include <webp/encode.h>
+#include <webp/mux.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -137,11 +142,77 @@ void make_image(const fs::path& dir) {
   pgm16 += std::string("\x00\x00\xff\xff\xff\xff\x00\x00", 8);
   write(dir, "tiny16.pgm", {}, text(pgm16));
   write(dir, "blank-white.png", {}, encode_png(Bytes(16, 255), 4, 4, 1));  // no digit: 422
-  write(dir, "gif-header.gif", {}, text("GIF89a\x01\x00\x01\x00\x00\x00\x00;"));  // unsupported: 415
+  write(dir, "gif-header.gif", {}, text("GIF89a\x01\x00\x01\x00\x00\x00\x00;"));  // no frame: 422
   write(dir, "huge-claimed.pgm", {}, text("P5\n60000 60000\n255\n\x00"));          // over the pixel limit
   Bytes png = encode_png(gray, 12, 12, 1);
   png.resize(png.size() / 2);
   write(dir, "truncated.png", {}, png);
+}
+
+// A JPEG by TurboJPEG's encoder (progressive and CMYK files, which stb_image_write does not write).
+Bytes turbo_jpeg(const Bytes& px, int w, int h, int pixel_format, int flags) {
+  tjhandle tj = tjInitCompress();
+  unsigned char* data = nullptr;
+  unsigned long size = 0;
+  Bytes out;
+  if (tj && tjCompress2(tj, px.data(), w, 0, h, pixel_format, &data, &size, TJSAMP_420, 80, flags) == 0)
+    out.assign(data, data + size);
+  tjFree(data);
+  tjDestroy(tj);
+  return out;
+}
+
+void make_decode(const fs::path& dir) {
+  using namespace blnk::data;
+  const Bytes rgb = stroke(24, 16, 3), rgba = stroke(9, 9, 4), cmyk = stroke(16, 16, 4);
+  const Bytes whole = {0x00}, eighth = {0x3F}, small_limit = {0x81};  // selector bytes
+  write(dir, "stroke-rgb.jpg", whole, encode_jpeg(rgb, 24, 16, 3, 80));
+  write(dir, "stroke-rgb-eighth.jpg", eighth, encode_jpeg(rgb, 24, 16, 3, 80));
+  write(dir, "progressive.jpg", {0x02}, turbo_jpeg(rgb, 24, 16, TJPF_RGB, TJFLAG_PROGRESSIVE));
+  write(dir, "cmyk.jpg", {0x01}, turbo_jpeg(cmyk, 16, 16, TJPF_CMYK, 0));
+  // A baseline JPEG whose frame claims 4096 x 4096: read at a reduced size under the small limit.
+  Bytes claim = encode_jpeg(Bytes(16 * 16, 128), 16, 16, 1, 90);
+  for (std::size_t i = 2; i + 8 < claim.size(); ++i)
+    if (claim[i] == 0xFF && claim[i + 1] == 0xC0) {
+      claim[i + 5] = 0x10, claim[i + 6] = 0x00, claim[i + 7] = 0x10, claim[i + 8] = 0x00;
+      break;
+    }
+  write(dir, "claims-4096x4096.jpg", small_limit, claim);
+  std::uint8_t* webp = nullptr;
+  std::size_t n = WebPEncodeLosslessRGBA(rgba.data(), 9, 9, 9 * 4, &webp);
+  write(dir, "stroke-lossless-alpha.webp", whole, Bytes(webp, webp + n));
+  WebPFree(webp);
+  n = WebPEncodeRGB(rgb.data(), 24, 16, 24 * 3, 80.0f, &webp);
+  write(dir, "stroke-lossy.webp", whole, Bytes(webp, webp + n));
+  WebPFree(webp);
+  // An animation of two frames (libwebpmux): its first frame is decoded.
+  WebPAnimEncoderOptions anim_options;
+  WebPConfig config;
+  if (WebPAnimEncoderOptionsInit(&anim_options) && WebPConfigInit(&config)) {
+    WebPAnimEncoder* enc = WebPAnimEncoderNew(9, 9, &anim_options);
+    const Bytes other(rgba.size(), 200);
+    int timestamp = 0;
+    for (const Bytes* frame : {&rgba, &other}) {
+      WebPPicture picture;
+      WebPPictureInit(&picture);
+      picture.use_argb = 1, picture.width = 9, picture.height = 9;
+      WebPPictureImportRGBA(&picture, frame->data(), 9 * 4);
+      WebPAnimEncoderAdd(enc, &picture, timestamp += 100, &config);
+      WebPPictureFree(&picture);
+    }
+    WebPAnimEncoderAdd(enc, nullptr, timestamp + 100, nullptr);
+    WebPData anim;
+    WebPDataInit(&anim);
+    if (WebPAnimEncoderAssemble(enc, &anim)) write(dir, "animated.webp", whole, Bytes(anim.bytes, anim.bytes + anim.size));
+    WebPDataClear(&anim);
+    WebPAnimEncoderDelete(enc);
+  }
+  // A 1 x 1 GIF with a graphic control extension (transparency), and one with no frame.
+  write(dir, "one-pixel.gif", whole,
+        text(std::string("GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,"
+                         "\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00;", 43)));
+  write(dir, "no-frame.gif", whole, text(std::string("GIF89a\x01\x00\x01\x00\x00\x00\x00;", 14)));
+  write(dir, "stroke-rgba.png", whole, encode_png(rgba, 9, 9, 4));
 }
 
 }  // namespace
@@ -156,5 +227,6 @@ int main(int argc, char** argv) {
   make_model(root / "model");
   make_http(root / "http");
   make_image(root / "image");
+  make_decode(root / "decode");
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "base/error.h"
 #include "base/rng.h"
 #include "base/softmax.h"
+#include "engine/builder.h"
 #include "engine/fold.h"
 #include "engine/network.h"
 #include "layers/registry.h"
@@ -120,6 +121,14 @@ TEST_CASE("model specs: bn takes the ReLU of the conv or dense before it, and th
   CHECK_THROWS_WITH_AS(Network("res0"), doctest::Contains("filter count"), Error);
   CHECK_THROWS_WITH_AS(Network("avgpool:k=29"), doctest::Contains("does not fit"), Error);
   CHECK_THROWS_WITH_AS(Network("gap:k=2"), doctest::Contains("no options"), Error);
+}
+
+TEST_CASE("the C++ builder makes the network of the spec with bn, pooling and residual blocks") {
+  const Network built = NetworkBuilder(kMixedInput)
+                            .conv(8).batch_norm().residual(8).residual(12, 2).avgpool().batch_norm()
+                            .global_avgpool().dense(16).batch_norm().dense(10)
+                            .build();
+  CHECK(built.spec() == Network(kMixedSpec, kMixedInput).spec());
 }
 
 TEST_CASE("the summary lists bn, pooling and residual blocks, with the running statistics as non-trainable") {

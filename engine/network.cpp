@@ -74,10 +74,10 @@ Network::Network(const std::string& spec, Shape input) : input_(input) {
   for (std::size_t i = 0; i < layers_.size(); ++i) layers_[i]->init_state(state_.data() + layer_state_offsets_[i]);
 }
 
-void Network::update_state(std::span<const float> stats, int batch) {
+void Network::update_state(std::span<const float> stats, int batch, std::int64_t updates) {
   if (stats.size() != state_.size() || batch < 1) throw Error("network: update_state needs state_count() statistics");
   for (std::size_t i = 0; i < layers_.size(); ++i)
-    layers_[i]->update_state(state_.data() + layer_state_offsets_[i], stats.data() + layer_state_offsets_[i], batch);
+    layers_[i]->update_state(state_.data() + layer_state_offsets_[i], stats.data() + layer_state_offsets_[i], batch, updates);
   ++params_version_;
 }
 

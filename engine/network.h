@@ -70,8 +70,9 @@ class Network {
   }
   const std::vector<TensorInfo>& state_tensors() const { return state_tensors_; }
   // Moves every layer's state towards a batch's statistics: `stats` (state_count()
-  // floats) are the sums a training forward added over the batch's `batch` samples.
-  void update_state(std::span<const float> stats, int batch);
+  // floats) are the sums a training forward added over the batch's `batch` samples;
+  // `updates`: how many updates came before (the training step: the warm-up).
+  void update_state(std::span<const float> stats, int batch, std::int64_t updates);
 
   // Glorot-uniform kernels and zero biases from one seeded stream, layer by layer.
   void init(std::uint64_t seed);

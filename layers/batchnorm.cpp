@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "base/error.h"
+#include "base/moving_average.h"
 #include "layers/activation.h"
 
 namespace blnk {
@@ -53,9 +54,9 @@ void BatchNorm::init_state(float* state) const {
   for (int c = 0; c < C; ++c) state[c] = 0.0f, state[C + c] = 1.0f;
 }
 
-void BatchNorm::update_state(float* state, const float* stats, int batch) const {
+void BatchNorm::update_state(float* state, const float* stats, int batch, std::int64_t updates) const {
   const int C = in_.c;
-  const float m = cfg_.momentum, one_minus_m = 1.0f - cfg_.momentum;
+  const float m = warmed_up_momentum(cfg_.momentum, updates), one_minus_m = 1.0f - m;
   for (int i = 0; i < 2 * C; ++i) state[i] = m * state[i] + one_minus_m * (stats[i] / float(batch));
 }
 

@@ -5,7 +5,10 @@
 // thread's slice of the batch: docs/architecture.md, "Batch normalization") and adds
 // them to ctx.stats; inference mode uses the running mean and variance (the layer's
 // state), which update_state moves towards each batch's statistics:
-//   running = momentum * running + (1 - momentum) * batch statistic   (Keras's rule)
+//   running = m * running + (1 - m) * batch statistic   (Keras's rule)
+// with m = momentum warmed up as the weights' average is (base/moving_average.h):
+// without it a run of a few hundred steps would end with a variance still near its
+// starting 1 where the true one is 0.01, and an inference at chance.
 // An inference workspace folds a BatchNorm into the convolution or dense layer before
 // it (engine/fold.h); the layer's own inference forward serves everywhere else.
 #pragma once
@@ -32,7 +35,7 @@ class BatchNorm : public Layer {
   void init_params(float* params, Rng& rng) const override;
   std::vector<ParamInfo> state_info() const override;  // moving_mean (C), moving_variance (C)
   void init_state(float* state) const override;
-  void update_state(float* state, const float* stats, int batch) const override;
+  void update_state(float* state, const float* stats, int batch, std::int64_t updates) const override;
   std::size_t cache_bytes(int n) const override;
   double forward_flops() const override { return 2.0 * double(in_.size()); }
 

@@ -89,8 +89,9 @@ class Layer {
   }
   virtual void init_state(float* state) const {}
   // Moves the state towards a batch's statistics: `stats` holds the sums forward added
-  // over the batch's slices (state_count() floats), `batch` the samples they cover.
-  virtual void update_state(float* state, const float* stats, int batch) const {}
+  // over the batch's slices (state_count() floats), `batch` the samples they cover,
+  // `updates` how many updates came before this one (for a warm-up).
+  virtual void update_state(float* state, const float* stats, int batch, std::int64_t updates) const {}
   virtual std::size_t cache_bytes(int n) const { return 0; }
   virtual std::size_t prepared_bytes() const { return 0; }
   virtual void prepare(const float* params, std::byte* prepared) const {}

@@ -105,8 +105,8 @@ void ResidualBlock::init_state(float* state) const {
   for (const Part& p : parts_) p.layer->init_state(state + p.state_offset);
 }
 
-void ResidualBlock::update_state(float* state, const float* stats, int batch) const {
-  for (const Part& p : parts_) p.layer->update_state(state + p.state_offset, stats + p.state_offset, batch);
+void ResidualBlock::update_state(float* state, const float* stats, int batch, std::int64_t updates) const {
+  for (const Part& p : parts_) p.layer->update_state(state + p.state_offset, stats + p.state_offset, batch, updates);
 }
 
 ResidualBlock::CacheLayout ResidualBlock::cache_layout(int n) const {

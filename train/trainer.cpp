@@ -18,6 +18,7 @@
 #include "data/augment.h"
 #include "data/pixels.h"
 #include "base/error.h"
+#include "base/moving_average.h"
 #include "train/checkpoint.h"
 #include "train/loss.h"
 
@@ -199,7 +200,8 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
   optimizer_->set_learning_rate(scheduled_learning_rate(cfg_.lr_schedule, cfg_.optimizer.learning_rate,
                                                         optimizer_->steps(), total_steps_));
   optimizer_->step(net_.mutable_params(), std::span<const float>(slice_grads_.data(), param_count), threads);
-  if (state_count > 0) net_.update_state(std::span<const float>(slice_grads_.data() + param_count, state_count), n);
+  if (state_count > 0)
+    net_.update_state(std::span<const float>(slice_grads_.data() + param_count, state_count), n, optimizer_->steps());
   update_average();
 }
 
@@ -228,8 +230,7 @@ void Trainer::update_average() {
   // Warm-up, as TensorFlow's ExponentialMovingAverage with num_updates: early on the
   // average follows the parameters closely, else a short run would end on an average
   // still dominated by the random initial weights.
-  const double updates = double(optimizer_->steps());
-  const float m = float(std::min(double(cfg_.ema_momentum), (1.0 + updates) / (10.0 + updates)));
+  const float m = warmed_up_momentum(cfg_.ema_momentum, optimizer_->steps());
   const float one_minus_m = 1.0f - m;
   const std::span<const float> p = net_.params();
   float* a = average_.data();

@@ -81,9 +81,13 @@ TEST_CASE("bn in training normalizes each channel by the batch and adds n * mean
   bn.init_state(state.data());
   CHECK(state[0] == 0.0f);
   CHECK(state[4] == 1.0f);
-  bn.update_state(state.data(), stats.data(), n);
+  bn.update_state(state.data(), stats.data(), n, 1000);  // warmed up: the momentum itself
   CHECK(state[1] == doctest::Approx(0.01 * stats[1] / n));
   CHECK(state[5] == doctest::Approx(0.99 + 0.01 * stats[5] / n));
+  // The first update (none before it) moves by 0.9, as the weights' moving average does.
+  bn.init_state(state.data());
+  bn.update_state(state.data(), stats.data(), n, 0);
+  CHECK(state[1] == doctest::Approx(0.9 * stats[1] / n));
 }
 
 TEST_CASE("avgpool and gap average their windows") {
@@ -202,7 +206,7 @@ TEST_CASE("a training step of a network with bn and residual blocks allocates no
     float* d = ws.logits_grad();
     for (int i = 0; i < n * 10; ++i) d[i] = logits[i] * 0.01f;
     ws.backward(grads.data());
-    net.update_state(stats, n);
+    net.update_state(stats, n, step);
     infer.predict(x.data(), n, probs.data());  // folds again: the state changed
   }
   CHECK(testing::heap_allocations() == before);

@@ -43,8 +43,8 @@ for name in "${!specs[@]}"; do
     "$probe" --init "${specs[$name]}" 7 "$out/$name.blnk"
     continue
   fi
-  # bn's running statistics (momentum 0.99) need a few hundred steps to be worth
-  # comparing: 560 for the bn models, else they read nearly uniform probabilities.
+  # The bn models train 560 steps, so that they read digits (80% and 89%) and the
+  # comparison sees varied probabilities.
   steps=(--epochs 1)
   [[ $name == bn_* ]] && steps=(--epochs 3 --batch-size 16)
   "$blnk" train --train-images "$train_images" --train-labels "$train_labels" --limit 3000 "${steps[@]}" \

@@ -245,6 +245,10 @@ void copy_params(const ModelFile& file, Network& net, const std::string& name) {
     const StoredTensor& t = find_needed(file, info, name);
     std::copy(t.data.begin(), t.data.end(), net.mutable_state().begin() + std::ptrdiff_t(info.offset));
   }
+  for (std::size_t i = 0; i < net.layers().size(); ++i) {
+    const std::string why = net.layers()[i]->invalid_state(net.state().data() + net.layer_state_offset(i));
+    if (!why.empty()) throw Error(name + ": layer " + net.layer_names()[i] + ": " + why);
+  }
 }
 
 }  // namespace

@@ -54,6 +54,15 @@ void BatchNorm::init_state(float* state) const {
   for (int c = 0; c < C; ++c) state[c] = 0.0f, state[C + c] = 1.0f;
 }
 
+std::string BatchNorm::invalid_state(const float* state) const {
+  const int C = in_.c;
+  for (int c = 0; c < 2 * C; ++c)
+    if (!std::isfinite(state[c]) || (c >= C && state[c] < 0.0f))
+      return std::string(c < C ? "moving_mean" : "moving_variance") + "[" + std::to_string(c % C) + "] is " +
+             number_text(state[c]) + (c < C ? " (not a number)" : " (a variance must be a finite number >= 0)");
+  return "";
+}
+
 void BatchNorm::update_state(float* state, const float* stats, int batch, std::int64_t updates) const {
   const int C = in_.c;
   const float m = warmed_up_momentum(cfg_.momentum, updates), one_minus_m = 1.0f - m;

@@ -35,6 +35,7 @@ class BatchNorm : public Layer {
   void init_params(float* params, Rng& rng) const override;
   std::vector<ParamInfo> state_info() const override;  // moving_mean (C), moving_variance (C)
   void init_state(float* state) const override;
+  std::string invalid_state(const float* state) const override;  // a variance below 0 or not finite
   void update_state(float* state, const float* stats, int batch, std::int64_t updates) const override;
   std::size_t cache_bytes(int n) const override;
   double forward_flops() const override { return 2.0 * double(in_.size()); }

@@ -88,6 +88,8 @@ class Layer {
     return s;
   }
   virtual void init_state(float* state) const {}
+  // Why a loaded state cannot be right (e.g. a negative variance), or "" when it can.
+  virtual std::string invalid_state(const float* state) const { return ""; }
   // Moves the state towards a batch's statistics: `stats` holds the sums forward added
   // over the batch's slices (state_count() floats), `batch` the samples they cover,
   // `updates` how many updates came before this one (for a warm-up).

@@ -105,6 +105,14 @@ void ResidualBlock::init_state(float* state) const {
   for (const Part& p : parts_) p.layer->init_state(state + p.state_offset);
 }
 
+std::string ResidualBlock::invalid_state(const float* state) const {
+  for (const Part& p : parts_) {
+    const std::string why = p.layer->invalid_state(state + p.state_offset);
+    if (!why.empty()) return std::string(p.name) + "/" + why;
+  }
+  return "";
+}
+
 void ResidualBlock::update_state(float* state, const float* stats, int batch, std::int64_t updates) const {
   for (const Part& p : parts_) p.layer->update_state(state + p.state_offset, stats + p.state_offset, batch, updates);
 }

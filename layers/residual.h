@@ -27,6 +27,7 @@ class ResidualBlock : public Layer {
   void init_params(float* params, Rng& rng) const override;
   std::vector<ParamInfo> state_info() const override;
   void init_state(float* state) const override;
+  std::string invalid_state(const float* state) const override;
   void update_state(float* state, const float* stats, int batch, std::int64_t updates) const override;
   std::size_t cache_bytes(int n) const override;
   std::size_t prepared_bytes() const override;

@@ -134,4 +134,10 @@ TEST_CASE("a model file keeps the running statistics bit for bit, and refuses a 
   std::erase_if(missing.tensors, [](const StoredTensor& t) { return t.name == "batch_normalization_1/moving_mean"; });
   CHECK_THROWS_WITH_AS(network_from(missing, "old.blnk"),
                        doctest::Contains("old.blnk: tensor 'batch_normalization_1/moving_mean' is missing"), Error);
+  // A variance below zero would make inference NaN: the file is refused, naming it.
+  ModelFile negative = file;
+  for (StoredTensor& t : negative.tensors)
+    if (t.name == "residual_block/bn2/moving_variance") t.data[3] = -0.5f;
+  CHECK_THROWS_WITH_AS(network_from(negative, "bad.blnk"),
+                       doctest::Contains("bad.blnk: layer residual_block: bn2/moving_variance[3] is -0.5"), Error);
 }

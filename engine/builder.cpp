@@ -46,4 +46,16 @@ NetworkBuilder& NetworkBuilder::dense(int units, Activation activation) {
 
 NetworkBuilder& NetworkBuilder::relu() { return add("relu"); }
 
+NetworkBuilder& NetworkBuilder::batch_norm(Activation activation) { return add("bn" + activation_option(activation)); }
+
+NetworkBuilder& NetworkBuilder::avgpool(int size, int stride) {
+  return add("avgpool:k=" + std::to_string(size) + ":s=" + std::to_string(stride > 0 ? stride : size));
+}
+
+NetworkBuilder& NetworkBuilder::global_avgpool() { return add("gap"); }
+
+NetworkBuilder& NetworkBuilder::residual(int filters, int stride) {
+  return add("res" + std::to_string(filters) + ":s=" + std::to_string(stride));
+}
+
 }  // namespace blnk

@@ -18,7 +18,9 @@
 
 namespace blnk {
 
-enum class Activation { relu, linear, automatic };  // automatic: ReLU, linear for the last layer
+// automatic: ReLU, linear for the last layer; a conv or dense before a bn is linear and
+// the bn takes the ReLU (layers/registry.h).
+enum class Activation { relu, linear, automatic };
 
 class NetworkBuilder {
  public:
@@ -31,6 +33,10 @@ class NetworkBuilder {
   NetworkBuilder& flatten();
   NetworkBuilder& dense(int units, Activation activation = Activation::automatic);
   NetworkBuilder& relu();
+  NetworkBuilder& batch_norm(Activation activation = Activation::automatic);
+  NetworkBuilder& avgpool(int size = 2, int stride = 0 /* 0: the pool size */);
+  NetworkBuilder& global_avgpool();
+  NetworkBuilder& residual(int filters, int stride = 1);
 
   const std::string& spec() const { return spec_; }
   // Throws Error, as Network(spec) does, when the layers do not fit together.

@@ -217,19 +217,37 @@ ModelFile model_file_of(const Network& net) {
     const auto first = net.params().begin() + std::ptrdiff_t(info.offset);
     file.tensors.push_back({info.name, info.shape, std::vector<float>(first, first + std::ptrdiff_t(info.size))});
   }
+  for (const TensorInfo& info : net.state_tensors()) {  // after the parameters, by name as they are
+    const auto first = net.state().begin() + std::ptrdiff_t(info.offset);
+    file.tensors.push_back({info.name, info.shape, std::vector<float>(first, first + std::ptrdiff_t(info.size))});
+  }
   return file;
 }
 
 namespace {
 
+const StoredTensor& find_needed(const ModelFile& file, const TensorInfo& info, const std::string& name) {
+  const StoredTensor* t = file.find_tensor(info.name);
+  if (!t) throw Error(name + ": tensor '" + info.name + "' is missing");
+  if (t->shape != info.shape)
+    throw Error(name + ": tensor '" + info.name + "' has shape " + shape_text(t->shape) + ", the spec needs " +
+                shape_text(info.shape));
+  return *t;
+}
+
+// The parameters, then the state (BatchNorm's moving statistics), each tensor by name.
 void copy_params(const ModelFile& file, Network& net, const std::string& name) {
   for (const TensorInfo& info : net.tensors()) {
-    const StoredTensor* t = file.find_tensor(info.name);
-    if (!t) throw Error(name + ": tensor '" + info.name + "' is missing");
-    if (t->shape != info.shape)
-      throw Error(name + ": tensor '" + info.name + "' has shape " + shape_text(t->shape) +
-                  ", the spec needs " + shape_text(info.shape));
-    std::copy(t->data.begin(), t->data.end(), net.mutable_params().begin() + std::ptrdiff_t(info.offset));
+    const StoredTensor& t = find_needed(file, info, name);
+    std::copy(t.data.begin(), t.data.end(), net.mutable_params().begin() + std::ptrdiff_t(info.offset));
+  }
+  for (const TensorInfo& info : net.state_tensors()) {
+    const StoredTensor& t = find_needed(file, info, name);
+    std::copy(t.data.begin(), t.data.end(), net.mutable_state().begin() + std::ptrdiff_t(info.offset));
+  }
+  for (std::size_t i = 0; i < net.layers().size(); ++i) {
+    const std::string why = net.layers()[i]->invalid_state(net.state().data() + net.layer_state_offset(i));
+    if (!why.empty()) throw Error(name + ": layer " + net.layer_names()[i] + ": " + why);
   }
 }
 
@@ -248,7 +266,7 @@ Network network_from(const ModelFile& file, const std::string& name) {
   const Shape in = file.input;
   if (in.h >= 1 && in.w >= 1 && in.c >= 1 && in.h <= (1 << 16) && in.w <= (1 << 16) && in.c <= (1 << 16)) {
     try {
-      for (const auto& layer : build_layers(file.spec, in)) needed += layer->param_count();
+      for (const auto& layer : build_layers(file.spec, in)) needed += layer->param_count() + layer->state_count();
     } catch (const Error& e) {
       throw Error(name + ": " + e.what());
     }

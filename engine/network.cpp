@@ -1,11 +1,13 @@
 // Network construction, initialisation, summary; Workspace planning, forward and backward.
 #include "engine/network.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
 #include "base/error.h"
 #include "base/softmax.h"
+#include "engine/fold.h"
 #include "layers/registry.h"
 
 namespace blnk {
@@ -21,6 +23,10 @@ std::string keras_base_name(const std::string& kind) {
   if (kind == "Conv2D") return "conv2d";
   if (kind == "MaxPooling2D") return "max_pooling2d";
   if (kind == "ReLU") return "re_lu";
+  if (kind == "BatchNormalization") return "batch_normalization";
+  if (kind == "AveragePooling2D") return "average_pooling2d";
+  if (kind == "GlobalAveragePooling2D") return "global_average_pooling2d";
+  if (kind == "ResidualBlock") return "residual_block";
   std::string s;
   for (char c : kind) s += char(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -43,7 +49,7 @@ Network::Network(const std::string& spec, Shape input) : input_(input) {
     throw Error("network: unsupported input shape " + input.str());
   layers_ = build_layers(spec, input);
   std::map<std::string, int> seen;
-  std::size_t offset = 0;
+  std::size_t offset = 0, state_offset = 0;
   for (const auto& layer : layers_) {
     const std::string base = keras_base_name(layer->kind());
     const int k = seen[base]++;
@@ -57,9 +63,22 @@ Network::Network(const std::string& spec, Shape input) : input_(input) {
       tensors_.push_back({name + "/" + p.name, p.shape, offset + p.offset, size});
     }
     offset += layer->param_count();
-    spec_ += (spec_.empty() ? "" : ",") + layer->spec();
+    layer_state_offsets_.push_back(state_offset);
+    for (const ParamInfo& p : layer->state_info())
+      state_tensors_.push_back({name + "/" + p.name, p.shape, state_offset + p.offset, p.size()});
+    state_offset += layer->state_count();  // bounded by the parameters (bn: two of each)
   }
+  spec_ = canonical_spec(layers_);
   params_.assign(offset, 0.0f);
+  state_.assign(state_offset, 0.0f);
+  for (std::size_t i = 0; i < layers_.size(); ++i) layers_[i]->init_state(state_.data() + layer_state_offsets_[i]);
+}
+
+void Network::update_state(std::span<const float> stats, int batch, std::int64_t updates) {
+  if (stats.size() != state_.size() || batch < 1) throw Error("network: update_state needs state_count() statistics");
+  for (std::size_t i = 0; i < layers_.size(); ++i)
+    layers_[i]->update_state(state_.data() + layer_state_offsets_[i], stats.data() + layer_state_offsets_[i], batch, updates);
+  ++params_version_;
 }
 
 void Network::init(std::uint64_t seed) {
@@ -75,33 +94,46 @@ double Network::forward_flops() const {
 }
 
 std::string Network::summary() const {
-  std::string out;
-  char line[160];
-  const std::string rule(65, '_'), double_rule(65, '=');
-  out += "Model: \"blnk\"\n" + rule + "\n";
-  std::snprintf(line, sizeof line, " %-28s%-26s%s\n", "Layer (type)", "Output Shape", "Param #");
-  out += line + double_rule + "\n";
+  // Columns as wide as Keras's, wider where a name or shape needs it (a name of 28
+  // characters or more, e.g. "max_pooling2d_1 (MaxPooling2D)", ran into its shape).
+  std::vector<std::string> names, shapes;
   bool flat = false;
+  std::size_t name_width = 28, shape_width = 26;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = *layers_[i];
-    flat = flat || layer.kind() == "Flatten" || layer.kind() == "Dense";
+    flat = flat || layer.kind() == "Flatten" || layer.kind() == "Dense" || layer.kind() == "GlobalAveragePooling2D";
     const Shape s = layer.output_shape();
-    const std::string shape = flat ? "(None, " + std::to_string(s.size()) + ")"
-                                   : "(None, " + std::to_string(s.h) + ", " + std::to_string(s.w) +
-                                         ", " + std::to_string(s.c) + ")";
-    const std::string name = layer_names_[i] + " (" + layer.kind() + ")";
-    std::snprintf(line, sizeof line, " %-28s%-26s%s\n", name.c_str(), shape.c_str(),
-                  with_thousands(layer.param_count()).c_str());
-    out += line;
+    shapes.push_back(flat ? "(None, " + std::to_string(s.size()) + ")"
+                          : "(None, " + std::to_string(s.h) + ", " + std::to_string(s.w) + ", " +
+                                std::to_string(s.c) + ")");
+    names.push_back(layer_names_[i] + " (" + layer.kind() + ")");
+    name_width = std::max(name_width, names.back().size() + 2);
+    shape_width = std::max(shape_width, shapes.back().size() + 2);
   }
+  const std::size_t width = 1 + name_width + shape_width + 10;
+  const std::string rule(width, '_'), double_rule(width, '=');
+  auto row = [&](const std::string& name, const std::string& shape, const std::string& count) {
+    return " " + name + std::string(name_width - name.size(), ' ') + shape +
+           std::string(shape_width - shape.size(), ' ') + count + "\n";
+  };
+  std::string out = "Model: \"blnk\"\n" + rule + "\n";
+  out += row("Layer (type)", "Output Shape", "Param #") + double_rule + "\n";
+  for (std::size_t i = 0; i < layers_.size(); ++i)
+    out += row(names[i], shapes[i], with_thousands(layers_[i]->param_count() + layers_[i]->state_count()));
   out += double_rule + "\n";
-  out += "Total params: " + with_thousands(param_count()) + "\n";
+  out += "Total params: " + with_thousands(param_count() + state_count()) + "\n";
   out += "Trainable params: " + with_thousands(param_count()) + "\n";
-  out += "Non-trainable params: 0\n" + rule + "\n";
+  out += "Non-trainable params: " + with_thousands(state_count()) + "\n" + rule + "\n";
   return out;
 }
 
 std::size_t Workspace::planned_bytes(const Network& net, int max_batch, Mode purpose) {
+  if (purpose == Mode::inference && has_foldable_batch_norm(net))
+    return plan_bytes(Network(folded_spec(net), net.input_shape()), max_batch, purpose);
+  return plan_bytes(net, max_batch, purpose);
+}
+
+std::size_t Workspace::plan_bytes(const Network& net, int max_batch, Mode purpose) {
   const int planned = purpose == Mode::inference ? std::min(max_batch, kInferenceChunk) : max_batch;
   const bool shared_cache = purpose == Mode::inference;
   std::size_t largest = net.input_shape().size();
@@ -127,11 +159,13 @@ Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
                 ", got " + std::to_string(max_batch));
   planned_ = purpose == Mode::inference ? std::min(max_batch, kInferenceChunk) : max_batch;
   max_batch = planned_;  // every buffer below holds planned_ samples
-  const auto& layers = net.layers();
+  if (purpose == Mode::inference && has_foldable_batch_norm(net))
+    folded_ = std::make_unique<Network>(folded_spec(net), net.input_shape());
+  const auto& layers = runner().layers();
   const bool shared_cache = purpose == Mode::inference;
   std::size_t largest = net.input_shape().size();
   for (const auto& layer : layers) largest = std::max(largest, layer->output_shape().size());
-  memory_ = AlignedBuffer(planned_bytes(net, max_batch, purpose));
+  memory_ = AlignedBuffer(plan_bytes(runner(), max_batch, purpose));
   std::byte* p = memory_.data();
   for (const auto& layer : layers) {
     outputs_.push_back(reinterpret_cast<float*>(p));
@@ -161,7 +195,7 @@ Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
 }
 
 const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t step_key,
-                                int first_sample) {
+                                int first_sample, float* stats) {
   if (n < 1 || n > planned_)
     throw Error("workspace: batch of " + std::to_string(n) + " samples, planned for at most " +
                 std::to_string(planned_));
@@ -176,8 +210,10 @@ const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t 
   // again only when they changed.
   if (mode == Mode::training || !prepared_once_ || prepared_version_ != net_.params_version())
     prepare_layers();
-  const auto& layers = net_.layers();
-  const float* params = net_.params().data();
+  const Network& run = runner();
+  const auto& layers = run.layers();
+  const float* params = run.params().data();
+  const float* state = run.state().data();
   const float* in = x;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     if (layers[i]->is_identity(mode)) {
@@ -186,7 +222,9 @@ const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t 
     }
     LayerContext ctx;
     ctx.mode = mode;
-    ctx.params = params + net_.layer_param_offset(i);
+    ctx.params = params + run.layer_param_offset(i);
+    ctx.state = state + run.layer_state_offset(i);
+    ctx.stats = stats && mode == Mode::training ? stats + run.layer_state_offset(i) : nullptr;
     ctx.cache = caches_[i];
     ctx.prepared = prepared_[i];
     ctx.rng_key = key_of(step_key, i);
@@ -210,6 +248,7 @@ void Workspace::backward(float* grads) {
     ctx.mode = mode_;
     ctx.params = params + net_.layer_param_offset(i);
     ctx.grads = grads + net_.layer_param_offset(i);
+    ctx.state = net_.state().data() + net_.layer_state_offset(i);
     ctx.cache = caches_[i];
     ctx.prepared = prepared_[i];
     ctx.rng_key = key_of(step_key_, i);
@@ -221,10 +260,12 @@ void Workspace::backward(float* grads) {
 }
 
 void Workspace::prepare_layers() {
-  const auto& layers = net_.layers();
-  const float* params = net_.params().data();
+  if (folded_) fold_params(net_, *folded_);
+  const Network& run = runner();
+  const auto& layers = run.layers();
+  const float* params = run.params().data();
   for (std::size_t i = 0; i < layers.size(); ++i)
-    if (prepared_[i]) layers[i]->prepare(params + net_.layer_param_offset(i), prepared_[i]);
+    if (prepared_[i]) layers[i]->prepare(params + run.layer_param_offset(i), prepared_[i]);
   prepared_version_ = net_.params_version();
   prepared_once_ = true;
 }

@@ -39,6 +39,14 @@ class Network {
   const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
   const std::vector<std::string>& layer_names() const { return layer_names_; }
   std::size_t layer_param_offset(std::size_t layer) const { return layer_offsets_[layer]; }
+  std::size_t layer_state_offset(std::size_t layer) const { return layer_state_offsets_[layer]; }
+  // Layer::param_count() and state_count() build a list; these read the offsets (no allocation).
+  std::size_t layer_param_count(std::size_t layer) const {
+    return (layer + 1 < layers_.size() ? layer_offsets_[layer + 1] : params_.size()) - layer_offsets_[layer];
+  }
+  std::size_t layer_state_count(std::size_t layer) const {
+    return (layer + 1 < layers_.size() ? layer_state_offsets_[layer + 1] : state_.size()) - layer_state_offsets_[layer];
+  }
 
   std::size_t param_count() const { return params_.size(); }
   // Writable parameters. Taking them counts as a change: workspaces redo the layers'
@@ -50,6 +58,21 @@ class Network {
   std::span<const float> params() const { return params_; }
   std::uint64_t params_version() const { return params_version_; }
   const std::vector<TensorInfo>& tensors() const { return tensors_; }
+
+  // State: what layers keep that the optimizer does not train (BatchNorm's moving mean
+  // and variance, layers/layer.h), in one flat array of its own. Taking it writable
+  // counts as a change of the parameters (workspaces prepare again).
+  std::size_t state_count() const { return state_.size(); }
+  std::span<const float> state() const { return state_; }
+  std::span<float> mutable_state() {
+    ++params_version_;
+    return state_;
+  }
+  const std::vector<TensorInfo>& state_tensors() const { return state_tensors_; }
+  // Moves every layer's state towards a batch's statistics: `stats` (state_count()
+  // floats) are the sums a training forward added over the batch's `batch` samples;
+  // `updates`: how many updates came before (the training step: the warm-up).
+  void update_state(std::span<const float> stats, int batch, std::int64_t updates);
 
   // Glorot-uniform kernels and zero biases from one seeded stream, layer by layer.
   void init(std::uint64_t seed);
@@ -63,8 +86,11 @@ class Network {
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<std::string> layer_names_;
   std::vector<std::size_t> layer_offsets_;
+  std::vector<std::size_t> layer_state_offsets_;
   std::vector<TensorInfo> tensors_;
+  std::vector<TensorInfo> state_tensors_;
   std::vector<float> params_;
+  std::vector<float> state_;
   std::uint64_t params_version_ = 0;
 };
 
@@ -72,7 +98,9 @@ class Network {
 // workspace shares one cache region among all layers (no cache has to survive until
 // a backward pass) and is planned for at most kInferenceChunk samples: predict() runs
 // larger batches chunk by chunk, which keeps each layer's working set in cache.
-// backward() refuses to run on it.
+// backward() refuses to run on it. An inference workspace of a network with batch
+// normalization runs the network with each bn folded into the layer before it
+// (engine/fold.h), folded again whenever the parameters or the state changed.
 inline constexpr int kInferenceChunk = 1;
 
 class Workspace {
@@ -85,10 +113,11 @@ class Workspace {
   const Network& network() const { return net_; }
 
   // Runs n <= planned_batch() samples x (n, input) through the network and returns
-  // the logits (n, classes). In training mode, step_key seeds dropout and first_sample
-  // is the index of x's first sample in the whole batch.
+  // the logits (n, classes). In training mode, step_key seeds dropout, first_sample
+  // is the index of x's first sample in the whole batch, and the layers add their
+  // statistics to `stats` (Network::state_count() floats) unless it is null.
   const float* forward(const float* x, int n, Mode mode, std::uint64_t step_key = 0,
-                       int first_sample = 0);
+                       int first_sample = 0, float* stats = nullptr);
   // The (n, classes) buffer the loss writes d(loss)/d(logits) into before backward().
   float* logits_grad() { return grad_a_; }  // null in an inference workspace
   // Backpropagates logits_grad() through the last forward (which must have been in
@@ -105,9 +134,13 @@ class Workspace {
   static std::size_t planned_bytes(const Network& net, int max_batch, Mode purpose = Mode::training);
 
  private:
+  static std::size_t plan_bytes(const Network& run, int max_batch, Mode purpose);
   void prepare_layers();
+  // The network the layers run: the folded one in an inference workspace with bn.
+  const Network& runner() const { return folded_ ? *folded_ : net_; }
 
   const Network& net_;
+  std::unique_ptr<Network> folded_;  // net_ with its bn folded (engine/fold.h); null: none to fold
   int max_batch_;
   int planned_;  // rows of every buffer
   Mode purpose_;

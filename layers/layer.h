@@ -17,6 +17,12 @@
 // - prepare(params, prepared) computes what depends on the parameters alone (e.g. a
 //   transformed kernel) into prepared_bytes() bytes; the workspace calls it after every
 //   change of the parameters, before forward, and passes it on in ctx.prepared.
+// - State (state_info(): e.g. BatchNorm's running mean and variance) is what a layer
+//   keeps that is not trained by the optimizer. It lives in the network's flat state
+//   array. In training mode forward ADDS the slice's statistics to ctx.stats (when it
+//   is not null; one float per state float, weighted by the slice's n samples); the
+//   trainer sums them over the batch's slices in slice order and calls update_state.
+//   In inference mode forward reads ctx.state.
 // - Nothing is allocated in forward, backward or prepare.
 #pragma once
 
@@ -50,6 +56,8 @@ struct LayerContext {
   float* grads = nullptr;         // this layer's gradient block (backward adds to it)
   std::byte* cache = nullptr;     // cache_bytes(n) bytes, 64-byte aligned
   const std::byte* prepared = nullptr;  // what prepare() wrote, 64-byte aligned
+  const float* state = nullptr;   // this layer's state block (read in inference mode)
+  float* stats = nullptr;         // training: forward adds its slice's statistics here (or null)
   std::uint64_t rng_key = 0;      // differs per step and per layer
   int first_sample = 0;           // index in the whole batch of this slice's sample 0
 };
@@ -72,6 +80,20 @@ class Layer {
   }
   // Glorot-uniform kernels, zero biases (as Keras).
   virtual void init_params(float* params, Rng& rng) const {}
+  // State tensors (not trained: no gradient), e.g. BatchNorm's moving mean and variance.
+  virtual std::vector<ParamInfo> state_info() const { return {}; }
+  std::size_t state_count() const {
+    std::size_t s = 0;
+    for (const auto& p : state_info()) s += p.size();
+    return s;
+  }
+  virtual void init_state(float* state) const {}
+  // Why a loaded state cannot be right (e.g. a negative variance), or "" when it can.
+  virtual std::string invalid_state(const float* state) const { return ""; }
+  // Moves the state towards a batch's statistics: `stats` holds the sums forward added
+  // over the batch's slices (state_count() floats), `batch` the samples they cover,
+  // `updates` how many updates came before this one (for a warm-up).
+  virtual void update_state(float* state, const float* stats, int batch, std::int64_t updates) const {}
   virtual std::size_t cache_bytes(int n) const { return 0; }
   virtual std::size_t prepared_bytes() const { return 0; }
   virtual void prepare(const float* params, std::byte* prepared) const {}

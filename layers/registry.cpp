@@ -5,12 +5,15 @@
 #include <cmath>
 
 #include "base/error.h"
+#include "layers/avgpool2d.h"
+#include "layers/batchnorm.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
 #include "layers/dropout.h"
 #include "layers/flatten.h"
 #include "layers/maxpool2d.h"
 #include "layers/relu.h"
+#include "layers/residual.h"
 
 namespace blnk {
 namespace {
@@ -86,9 +89,17 @@ void expect_no_number(const Token& t) {
   if (!t.number.empty()) fail(t, "takes no number");
 }
 
-std::unique_ptr<Layer> make_conv(const Token& t, Shape in, bool) {
+// Where a token stands: a conv or dense directly followed by bn is linear unless
+// told (the ReLU comes after the bn), and that bn takes the ReLU.
+struct Place {
+  bool last = false;
+  std::string before, after;  // the neighbours' kind names ("" at the ends)
+};
+
+std::unique_ptr<Layer> make_conv(const Token& t, Shape in, const Place& place) {
   Conv2DConfig cfg;
   cfg.filters = parse_int(t, t.number, "the filter count");
+  cfg.relu = place.after != "bn";
   for (const auto& [k, v] : t.options) {
     if (k == "k") std::tie(cfg.kernel_h, cfg.kernel_w) = parse_pair(t, v, "the kernel size");
     else if (k == "s") std::tie(cfg.stride_h, cfg.stride_w) = parse_pair(t, v, "the stride");
@@ -99,7 +110,7 @@ std::unique_ptr<Layer> make_conv(const Token& t, Shape in, bool) {
   return std::make_unique<Conv2D>(in, cfg);
 }
 
-std::unique_ptr<Layer> make_pool(const Token& t, Shape in, bool) {
+std::unique_ptr<Layer> make_pool(const Token& t, Shape in, const Place&) {
   MaxPool2DConfig cfg;
   bool stride_given = false;
   if (!t.number.empty()) std::tie(cfg.pool_h, cfg.pool_w) = parse_pair(t, t.number, "the pool size");
@@ -115,7 +126,7 @@ std::unique_ptr<Layer> make_pool(const Token& t, Shape in, bool) {
   return std::make_unique<MaxPool2D>(in, cfg);
 }
 
-std::unique_ptr<Layer> make_dropout(const Token& t, Shape in, bool) {
+std::unique_ptr<Layer> make_dropout(const Token& t, Shape in, const Place&) {
   if (!t.options.empty()) fail(t, "takes no options");
   float rate = 0;
   const auto [end, ec] = std::from_chars(t.number.data(), t.number.data() + t.number.size(), rate);
@@ -125,21 +136,21 @@ std::unique_ptr<Layer> make_dropout(const Token& t, Shape in, bool) {
   return std::make_unique<Dropout>(in, rate);
 }
 
-std::unique_ptr<Layer> make_flatten(const Token& t, Shape in, bool) {
+std::unique_ptr<Layer> make_flatten(const Token& t, Shape in, const Place&) {
   expect_no_number(t);
   if (!t.options.empty()) fail(t, "takes no options");
   return std::make_unique<Flatten>(in);
 }
 
-std::unique_ptr<Layer> make_relu(const Token& t, Shape in, bool) {
+std::unique_ptr<Layer> make_relu(const Token& t, Shape in, const Place&) {
   expect_no_number(t);
   if (!t.options.empty()) fail(t, "takes no options");
   return std::make_unique<ReLU>(in);
 }
 
-std::unique_ptr<Layer> make_dense(const Token& t, Shape in, bool last) {
+std::unique_ptr<Layer> make_dense(const Token& t, Shape in, const Place& place) {
   const int units = parse_int(t, t.number, "the unit count");
-  bool relu = !last;
+  bool relu = !place.last && place.after != "bn";
   for (const auto& [k, v] : t.options) {
     if (k == "act") relu = parse_activation(t, v);
     else fail(t, "unknown option '" + k + "' (dense takes act)");
@@ -149,7 +160,65 @@ std::unique_ptr<Layer> make_dense(const Token& t, Shape in, bool last) {
   return std::make_unique<Dense>(in, units, relu);
 }
 
-using Factory = std::unique_ptr<Layer> (*)(const Token&, Shape, bool last);
+float parse_float(const Token& t, const std::string& s, const char* what, float low, float high) {
+  float v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !(v > low && v < high))
+    fail(t, std::string(what) + " must be a number in (" + std::to_string(low) + ", " + std::to_string(high) +
+                "), got '" + s + "'");
+  return v;
+}
+
+std::unique_ptr<Layer> make_batchnorm(const Token& t, Shape in, const Place& place) {
+  expect_no_number(t);
+  BatchNormConfig cfg;
+  cfg.relu = place.before == "conv" || place.before == "dense";
+  for (const auto& [k, v] : t.options) {
+    if (k == "act") cfg.relu = parse_activation(t, v);
+    else if (k == "eps") cfg.epsilon = parse_float(t, v, "eps", 0.0f, 1.0f);
+    else if (k == "m") cfg.momentum = parse_float(t, v, "m (the momentum)", 0.0f, 1.0f);
+    else fail(t, "unknown option '" + k + "' (bn takes act, eps, m)");
+  }
+  return std::make_unique<BatchNorm>(in, cfg);
+}
+
+std::unique_ptr<Layer> make_avgpool(const Token& t, Shape in, const Place&) {
+  expect_no_number(t);
+  std::pair<int, int> pool{2, 2}, stride{0, 0};
+  for (const auto& [k, v] : t.options) {
+    if (k == "k") pool = parse_pair(t, v, "the pool size");
+    else if (k == "s") stride = parse_pair(t, v, "the stride");
+    else fail(t, "unknown option '" + k + "' (avgpool takes k, s)");
+  }
+  if (stride.first == 0) stride = pool;  // as Keras
+  return std::make_unique<AvgPool2D>(in, pool.first, pool.second, stride.first, stride.second);
+}
+
+std::unique_ptr<Layer> make_gap(const Token& t, Shape in, const Place&) {
+  expect_no_number(t);
+  if (!t.options.empty()) fail(t, "takes no options");
+  return std::make_unique<GlobalAvgPool>(in);
+}
+
+std::unique_ptr<Layer> make_residual(const Token& t, Shape in, const Place&) {
+  const int filters = parse_int(t, t.number, "the filter count");
+  int stride = 1;
+  bool batch_norm = true;
+  for (const auto& [k, v] : t.options) {
+    if (k == "s") {
+      if (v != "1" && v != "2") fail(t, "s must be 1 or 2, got '" + v + "'");
+      stride = v[0] - '0';
+    } else if (k == "norm") {
+      if (v != "bn" && v != "none") fail(t, "norm must be 'bn' or 'none', got '" + v + "'");
+      batch_norm = v == "bn";
+    } else {
+      fail(t, "unknown option '" + k + "' (res takes s, norm)");
+    }
+  }
+  return std::make_unique<ResidualBlock>(in, filters, stride, batch_norm);
+}
+
+using Factory = std::unique_ptr<Layer> (*)(const Token&, Shape, const Place&);
 struct Entry {
   LayerKind kind;
   Factory make;
@@ -166,6 +235,14 @@ const std::vector<Entry>& entries() {
       {{"dense", "dense<U>[:act=relu|linear]", "Dense, ReLU by default, linear as last layer"},
        make_dense},
       {{"relu", "relu", "ReLU"}, make_relu},
+      {{"bn", "bn[:act=relu|linear][:eps=0.001][:m=0.99]",
+        "BatchNormalization; ReLU after a conv or dense (which are then linear)"},
+       make_batchnorm},
+      {{"avgpool", "avgpool[:k=2][:s=k]", "AveragePooling2D (valid)"}, make_avgpool},
+      {{"gap", "gap", "GlobalAveragePooling2D: (h, w, c) -> c"}, make_gap},
+      {{"res", "res<F>[:s=1|2][:norm=bn|none]",
+        "residual basic block: 3x3 conv, bn, ReLU, 3x3 conv, bn, + shortcut, ReLU"},
+       make_residual},
   };
   return table;
 }
@@ -197,16 +274,22 @@ std::vector<std::unique_ptr<Layer>> build_layers(const std::string& spec, Shape 
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
+  std::vector<Token> tokens;
+  for (const std::string& text : texts) tokens.push_back(split_token(text));
   std::vector<std::unique_ptr<Layer>> layers;
   Shape shape = input;
   for (std::size_t i = 0; i < texts.size(); ++i) {
-    const Token token = split_token(texts[i]);
+    const Token& token = tokens[i];
+    Place place;
+    place.last = i + 1 == texts.size();
+    place.before = i > 0 ? tokens[i - 1].name : "";
+    place.after = i + 1 < texts.size() ? tokens[i + 1].name : "";
     const Entry* entry = nullptr;
     for (const auto& e : entries())
       if (token.name == e.kind.name) entry = &e;
     if (!entry) fail(token, "unknown layer kind '" + token.name + "'");
     try {
-      layers.push_back(entry->make(token, shape, i + 1 == texts.size()));
+      layers.push_back(entry->make(token, shape, place));
     } catch (const Error& e) {
       const std::string what = e.what();
       if (what.rfind("model spec:", 0) == 0) throw;
@@ -219,6 +302,20 @@ std::vector<std::unique_ptr<Layer>> build_layers(const std::string& spec, Shape 
     if (shape.size() > kMaxActivation) fail(token, "output " + shape.str() + " is too large");
   }
   return layers;
+}
+
+std::string canonical_spec(const std::vector<std::unique_ptr<Layer>>& layers) {
+  std::string spec;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    std::string token = layers[i]->spec();
+    // A conv before a bn is linear unless told: its ReLU must then be said.
+    const auto* conv = dynamic_cast<const Conv2D*>(layers[i].get());
+    if (conv && conv->config().relu && i + 1 < layers.size() &&
+        dynamic_cast<const BatchNorm*>(layers[i + 1].get()))
+      token += ":act=relu";
+    spec += (spec.empty() ? "" : ",") + token;
+  }
+  return spec;
 }
 
 }  // namespace blnk

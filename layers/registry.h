@@ -10,6 +10,13 @@
 //   dense<U>[:act=relu|linear]                                       Dense (ReLU by default,
 //                                                                    linear if it is the last layer)
 //   relu                                                             ReLU
+//   bn[:act=relu|linear][:eps=0.001][:m=0.99]                        BatchNormalization (ReLU by
+//                                                                    default after a conv or dense,
+//                                                                    which are then linear by default)
+//   avgpool[:k=2][:s=<k>]                                            AveragePooling2D (valid)
+//   gap                                                              GlobalAveragePooling2D
+//   res<F>[:s=1|2][:norm=bn|none]                                    residual basic block
+//                                                                    (layers/residual.h)
 // The last layer's outputs are logits: softmax is applied by the loss and by prediction.
 #pragma once
 
@@ -36,5 +43,9 @@ const std::vector<LayerKind>& layer_kinds();
 // Builds the layers of a spec for the given input shape; throws Error naming the
 // offending token and what is wrong with it.
 std::vector<std::unique_ptr<Layer>> build_layers(const std::string& spec, Shape input);
+
+// The spec that rebuilds exactly these layers: every layer's own token, with what its
+// place would otherwise change said outright (a conv with ReLU before a bn).
+std::string canonical_spec(const std::vector<std::unique_ptr<Layer>>& layers);
 
 }  // namespace blnk

@@ -8,11 +8,15 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "engine/fold.h"
+#include "layers/avgpool2d.h"
+#include "layers/batchnorm.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
 #include "layers/flatten.h"
 #include "layers/relu.h"
 #include "layers/maxpool2d.h"
+#include "layers/residual.h"
 #include "onnx/protobuf_writer.h"
 
 namespace blnk::onnx {
@@ -127,7 +131,8 @@ class GraphBuilder {
     shape_ = in;
     const std::span<const float> params = net_.params();
     for (std::size_t i = 0; i < net_.layers().size(); ++i)
-      add_layer(*net_.layers()[i], net_.layer_names()[i], params.data() + net_.layer_param_offset(i), model_name);
+      add_layer(*net_.layers()[i], net_.layer_names()[i], params.data() + net_.layer_param_offset(i),
+                net_.state().data() + net_.layer_state_offset(i), model_name);
     if (spatial_) flatten_in_blnk_order("output");
     add_node("Softmax", "output/Softmax", {current_}, {int_attribute("axis", 1)}, kOutputName);
     graph_.message(graph_proto::kInput, batched_value_info(kInputName, {in.c, in.h, in.w}));
@@ -136,9 +141,23 @@ class GraphBuilder {
   }
 
  private:
-  void add_layer(const Layer& layer, const std::string& name, const float* block, const std::string& model_name) {
+  void add_layer(const Layer& layer, const std::string& name, const float* block, const float* state,
+                 const std::string& model_name) {
     if (const auto* conv = dynamic_cast<const Conv2D*>(&layer)) {
       add_conv(*conv, name, block);
+    } else if (const auto* pool = dynamic_cast<const AvgPool2D*>(&layer)) {
+      const Window& w = pool->window();
+      add_node("AveragePool", name + "/AveragePool", {current_},
+               {ints_attribute("kernel_shape", {w.kernel_h, w.kernel_w}), ints_attribute("strides", {w.stride_h, w.stride_w}),
+                ints_attribute("pads", onnx_pads(layer.input_shape(), w.kernel_h, w.kernel_w, w.stride_h, w.stride_w,
+                                                 Padding::valid))});
+    } else if (dynamic_cast<const GlobalAvgPool*>(&layer)) {
+      add_node("GlobalAveragePool", name + "/GlobalAveragePool", {current_});  // (N, C, 1, 1)
+    } else if (const auto* bn = dynamic_cast<const BatchNorm*>(&layer)) {
+      add_batch_norm(*bn, name, block, state);
+    } else if (const auto* res = dynamic_cast<const ResidualBlock*>(&layer)) {
+      if (res->batch_norm()) throw Error(model_name + ": ONNX export: residual block '" + layer.spec() + "' not folded");
+      add_residual(*res, name, block);
     } else if (const auto* pool = dynamic_cast<const MaxPool2D*>(&layer)) {
       const MaxPool2DConfig& c = pool->config();
       add_node("MaxPool", name + "/MaxPool", {current_},
@@ -179,6 +198,39 @@ class GraphBuilder {
               ints_attribute("pads", onnx_pads(in, c.kernel_h, c.kernel_w, c.stride_h, c.stride_w, c.padding)),
               ints_attribute("dilations", {1, 1}), int_attribute("group", 1)});
     if (c.relu) add_node("Relu", name + "/Relu", {current_});
+  }
+
+  // A bn left unfolded (not after a linear conv or dense): its inference affine map,
+  // y = x * scale + shift per channel, as Mul and Add (and Relu).
+  void add_batch_norm(const BatchNorm& bn, const std::string& name, const float* block, const float* state) {
+    const int C = bn.input_shape().c;
+    std::vector<float> scale(C), shift(C);
+    for (int c = 0; c < C; ++c) bn.channel_affine(block, state, c, scale[c], shift[c]);
+    const std::vector<int> dims = spatial_ ? std::vector<int>{C, 1, 1} : std::vector<int>{C};  // broadcast over H, W
+    const std::string scale_name = add_initializer(name + "/scale", dims, scale.data());
+    const std::string shift_name = add_initializer(name + "/shift", dims, shift.data());
+    add_node("Mul", name + "/Mul", {current_, scale_name});
+    add_node("Add", name + "/Add", {current_, shift_name});
+    if (bn.config().relu) add_node("Relu", name + "/Relu", {current_});
+  }
+
+  // A residual block with its bn folded: conv1 (ReLU), conv2; the shortcut conv or the
+  // input; Add, Relu.
+  void add_residual(const ResidualBlock& res, const std::string& name, const float* block) {
+    const auto& parts = res.parts();  // conv1, conv2[, shortcut]
+    auto conv_of = [&](std::size_t k) -> const Conv2D& { return static_cast<const Conv2D&>(*parts[k].layer); };
+    const std::string input = current_;
+    add_conv(conv_of(0), name + "/" + parts[0].name, block + parts[0].param_offset);
+    add_conv(conv_of(1), name + "/" + parts[1].name, block + parts[1].param_offset);
+    const std::string main = current_;
+    std::string shortcut = input;
+    if (res.has_shortcut_conv()) {
+      current_ = input;
+      add_conv(conv_of(2), name + "/" + parts[2].name, block + parts[2].param_offset);
+      shortcut = current_;
+    }
+    add_node("Add", name + "/Add", {main, shortcut});
+    add_node("Relu", name + "/Relu", {current_});
   }
 
   void add_dense(const Dense& dense, const std::string& name, const float* block) {
@@ -261,7 +313,14 @@ std::vector<std::uint8_t> export_onnx(const ModelFile& file, const std::string& 
   model.string_field(model_proto::kDocString,
                      "blnk model " + net.spec() + ": image (N, C, H, W) float32 in [0, 1], 0 = background; "
                      "probabilities (N, classes)");
-  model.message(model_proto::kGraph, GraphBuilder(net).build(name));
+  // Every bn that folds is folded into the layer before it, as blnk's inference runs it.
+  if (has_foldable_batch_norm(net)) {
+    Network folded(folded_spec(net), net.input_shape());
+    fold_params(net, folded);
+    model.message(model_proto::kGraph, GraphBuilder(folded).build(name));
+  } else {
+    model.message(model_proto::kGraph, GraphBuilder(net).build(name));
+  }
   const std::vector<std::pair<std::string, std::string>> ours = {
       {"blnk.spec", net.spec()}, {"blnk.exported_by", "blnk " + options.blnk_version}};
   for (const auto& [k, v] : ours) add_metadata(model, k, v);

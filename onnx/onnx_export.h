@@ -12,6 +12,11 @@
 //              and the Dense kernels stay as stored
 //   Dense      MatMul + Add [+ Relu]   (not Gemm: OpenCV prefers MatMul + Add)
 //   ReLU       Relu
+//   AvgPool2D  AveragePool;  GlobalAvgPool  GlobalAveragePool
+//   BatchNorm  folded into the Conv or MatMul + Add before it (engine/fold.h), as blnk's
+//              inference runs it; elsewhere Mul + Add of its per-channel scale and shift
+//   ResidualBlock  its convolutions with their bn folded in: Conv, Relu, Conv; the shortcut
+//              Conv or the input; Add, Relu
 //   Dropout    nothing (it is the identity at inference)
 // and a final Softmax. The spec, the exporting blnk's version and the model file's
 // metadata (training date, epochs, test accuracy, ...) become metadata_props.

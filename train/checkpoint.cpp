@@ -269,6 +269,8 @@ void start_from(Network& net, const Network& init, const std::string& path) {
                 net.input_shape().str());
   const auto from = init.params();
   std::copy(from.begin(), from.end(), net.mutable_params().begin());
+  const auto state = init.state();
+  std::copy(state.begin(), state.end(), net.mutable_state().begin());
 }
 
 ModelFile trained_model_file(const Network& net, const TrainConfig& config, const Provenance& provenance,

@@ -18,6 +18,7 @@
 #include "data/augment.h"
 #include "data/pixels.h"
 #include "base/error.h"
+#include "base/moving_average.h"
 #include "train/checkpoint.h"
 #include "train/loss.h"
 
@@ -102,7 +103,9 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   const int threads = slices_ / ranks;
   first_slice_ = exchange_->rank() * threads;
   const int slice = (cfg_.batch_size + slices_ - 1) / slices_;
-  grads_stride_ = (net.param_count() + 15) / 16 * 16;
+  // Each slice's block: its gradients, then its layers' statistics (BatchNorm's: the
+  // state's update), exchanged and summed in slice order alike.
+  grads_stride_ = (net.param_count() + net.state_count() + 15) / 16 * 16;
   check_memory(net, threads, slice);
   for (int t = 0; t < threads; ++t) workspaces_.push_back(std::make_unique<Workspace>(net, slice));
   slice_grads_.assign(std::size_t(slices_) * grads_stride_, 0.0f);
@@ -139,6 +142,7 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
   const std::size_t image_size = shape.size();
   const std::uint64_t step_key = key_of(cfg_.seed, kDropoutStream, std::uint64_t(optimizer_->steps()));
   const std::size_t param_count = net_.param_count();
+  const std::size_t state_count = net_.state_count();
   // This rank's block of slice_stats_: (loss[threads], correct[threads], stop).
   double* stats = slice_stats_.data() + std::size_t(exchange_->rank()) * (2 * threads + 1);
   data::AugmentOptions augment_options;
@@ -163,13 +167,13 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
       batch_labels_[s] = data_.labels[index];
     }
     float* grads = slice_grads_.data() + std::size_t(g) * grads_stride_;
-    std::memset(grads, 0, sizeof(float) * param_count);
+    std::memset(grads, 0, sizeof(float) * (param_count + state_count));
     stats[t] = 0;
     stats[threads + t] = 0;
     if (lo < hi) {
       Workspace& ws = *workspaces_[t];
       const float* logits = ws.forward(batch_x_.data() + std::size_t(lo) * image_size, hi - lo,
-                                       Mode::training, step_key, lo);
+                                       Mode::training, step_key, lo, grads + param_count);
       const LossResult r = softmax_cross_entropy(logits, batch_labels_.data() + lo, hi - lo, classes, n,
                                                  ws.logits_grad());
       ws.backward(grads);
@@ -196,6 +200,8 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
   optimizer_->set_learning_rate(scheduled_learning_rate(cfg_.lr_schedule, cfg_.optimizer.learning_rate,
                                                         optimizer_->steps(), total_steps_));
   optimizer_->step(net_.mutable_params(), std::span<const float>(slice_grads_.data(), param_count), threads);
+  if (state_count > 0)
+    net_.update_state(std::span<const float>(slice_grads_.data() + param_count, state_count), n, optimizer_->steps());
   update_average();
 }
 
@@ -210,7 +216,7 @@ void Trainer::sum_slice_gradients() {
   float* sum = slice_grads_.data();
   const std::size_t stride = grads_stride_;
   const int slices = slices_;
-  const std::ptrdiff_t n = std::ptrdiff_t(net_.param_count());
+  const std::ptrdiff_t n = std::ptrdiff_t(net_.param_count() + net_.state_count());
 #pragma omp parallel for num_threads(int(workspaces_.size())) schedule(static)
   for (std::ptrdiff_t i = 0; i < n; ++i) {
     float g = sum[i];
@@ -224,8 +230,7 @@ void Trainer::update_average() {
   // Warm-up, as TensorFlow's ExponentialMovingAverage with num_updates: early on the
   // average follows the parameters closely, else a short run would end on an average
   // still dominated by the random initial weights.
-  const double updates = double(optimizer_->steps());
-  const float m = float(std::min(double(cfg_.ema_momentum), (1.0 + updates) / (10.0 + updates)));
+  const float m = warmed_up_momentum(cfg_.ema_momentum, optimizer_->steps());
   const float one_minus_m = 1.0f - m;
   const std::span<const float> p = net_.params();
   float* a = average_.data();
@@ -244,6 +249,7 @@ void Trainer::check_ranks_agree() {
   // What every rank must start from alike: its data, settings and state (a resumed
   // rank reads the checkpoint from its own disk).
   std::uint32_t state = bits_hash(net_.params());
+  if (net_.state_count() > 0) state ^= bits_hash(net_.state(), state);
   for (const OptimizerSlot& slot : optimizer_->slots()) state ^= bits_hash(*slot.values, state);
   if (!average_.empty()) state ^= bits_hash(average_, state);
   const double mine[] = {double(data_crc_), double(data_.count), double(cfg_.batch_size), double(cfg_.threads),

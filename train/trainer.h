@@ -130,9 +130,10 @@ class Trainer {
   GradientExchange* exchange_;  // single_process_ when none is given
   int slices_ = 1;              // of every batch, over all ranks (threads of the whole run)
   int first_slice_ = 0;         // this rank's: first_slice_ .. first_slice_ + workspaces_.size() - 1
-  std::size_t grads_stride_ = 0;  // floats from one slice's gradient to the next (rounded up to 16)
+  std::size_t grads_stride_ = 0;  // floats from one slice's gradients and statistics to the next (rounded up to 16)
   std::vector<std::unique_ptr<Workspace>> workspaces_;  // one per thread of this rank
-  std::vector<float> slice_grads_;   // (slices_, grads_stride_): rank r's threads write its block
+  std::vector<float> slice_grads_;   // (slices_, grads_stride_): (gradients, statistics) of each slice;
+                                     // rank r's threads write its block
   std::vector<double> slice_stats_;  // (ranks, 2 * threads + 1): each thread's loss, correct; stop
   bool stop_agreed_ = false;  // some rank asked to stop at the last batch
   std::vector<float> batch_x_;               // (batch, input)

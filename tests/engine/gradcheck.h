@@ -1,12 +1,16 @@
 // Numerical gradient checks by central differences, shared by the layer tests.
 //
-// Every blnk layer is piecewise linear in its input and parameters (convolution,
-// dense, ReLU, max pooling, dropout with a fixed mask, flatten). So for a probe
+// Most blnk layers are piecewise linear in their input and parameters (convolution,
+// dense, ReLU, pooling, dropout with a fixed mask, flatten). So for a probe
 // loss L = sum(r * y) with fixed random r, a central difference with a fairly
 // large step h is exact up to float rounding, except where the step crosses a
 // kink (a ReLU or a pooling window changing its winner). Such crossings show as a
-// non-zero second difference L(+h) - 2 L(0) + L(-h); those elements are skipped
-// (and counted: at most a tenth may be). Tolerance: |numeric - analytic| <=
+// non-zero second difference L(+h) - 2 L(0) + L(-h); so does the smooth curvature
+// of BatchNorm (and of the residual block, which holds it). For those layers (the
+// ones with state), where the second difference is not zero, half the step decides: when the second difference falls
+// to a quarter and the central difference over h/2 agrees with the one over h (a
+// smooth curve), that over h/2 is checked; else the element is skipped (a kink;
+// counted: at most a tenth may be). Tolerance: |numeric - analytic| <=
 // 2e-3 + 1e-2 * max(|numeric|, |analytic|); a wrong index or a missing term is
 // off by O(|gradient|) and fails it.
 #pragma once

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The ctest fixture of the ONNX tests: the models they export and what blnk answers.
-# Exports the bundled model and three small models trained here on 3,000 MNIST
+# Exports the bundled model and five small models trained here on 3,000 MNIST
 # images, one epoch each (a few seconds), with the layouts that are easy to get
 # wrong in ONNX: strides 2 with Keras's asymmetric `same` padding, `valid` padding
 # with a Dense right after a 1x1 convolution output, even and non-square kernels with
-# a separate ReLU, a linear convolution and a `same` pool. For each model NAME:
+# a separate ReLU, a linear convolution and a `same` pool; bn folded into a conv, a
+# dense and residual blocks (with and without a shortcut conv), bn left as Mul + Add
+# over channels and over features, average and global average pooling. For each model NAME:
 # OUT/NAME.onnx and blnk's answers on the 10,000 MNIST test images, OUT/NAME.probs.f32
 # (tools/onnx_probe.cpp); the images as the network sees them: OUT/images.f32.
 # usage: make_models.sh BLNK PROBE SOURCE_DIR OUT_DIR
-# Without the MNIST files (BLNK_DATA_DIR or ../shared/data/mnist) the three models get
+# Without the MNIST files (BLNK_DATA_DIR or ../shared/data/mnist) the trained models get
 # random weights instead (tools/onnx_probe.cpp --init) and there are no answers: the
 # checker still runs, the runtimes' comparisons report Skipped.
 set -euo pipefail
@@ -32,6 +34,8 @@ declare -A specs=(
   [strides2]="conv16:s=2,conv32:s=2,flatten,dense32,dense10"
   [valid]="conv8:k=5:pad=valid,pool,conv16:pad=valid,pool:k=3:s=1,conv16:k=8:pad=valid,dense10"
   [even_kernel]="conv8:k=4:act=linear,relu,pool:k=3:s=2:pad=same,conv16:k=2x4:s=2x1,drop0.3,flatten,dense24,dense10"
+  [bn_res]="conv16:s=2,bn,res16,res32:s=2,avgpool,bn,gap,dense32,bn,dense10"
+  [bn_flat]="conv8:s=2,pool,flatten,bn,dense16:act=relu,bn,dense10"
 )
 cp "$source/models/mnist.blnk" "$out/bundled.blnk"
 for name in "${!specs[@]}"; do
@@ -39,7 +43,11 @@ for name in "${!specs[@]}"; do
     "$probe" --init "${specs[$name]}" 7 "$out/$name.blnk"
     continue
   fi
-  "$blnk" train --train-images "$train_images" --train-labels "$train_labels" --limit 3000 --epochs 1 \
+  # The bn models train 560 steps, so that they read digits (80% and 89%) and the
+  # comparison sees varied probabilities.
+  steps=(--epochs 1)
+  [[ $name == bn_* ]] && steps=(--epochs 3 --batch-size 16)
+  "$blnk" train --train-images "$train_images" --train-labels "$train_labels" --limit 3000 "${steps[@]}" \
     --threads 2 --seed 7 --arch "${specs[$name]}" --out "$out/$name.blnk" --quiet
   rm -f "$out/$name.blnk.ckpt"
 done

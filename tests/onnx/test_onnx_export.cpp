@@ -37,6 +37,10 @@ TEST_CASE("every registered layer kind exports to the ONNX operators it stands f
       {"flatten", {"conv2,flatten,dense10", "Transpose"}},
       {"dense", {"flatten,dense16,dense10", "MatMul"}},
       {"relu", {"flatten,dense16:act=linear,relu,dense10", "Relu"}},
+      {"bn", {"conv4,pool,bn,flatten,dense10", "batch_normalization/Mul"}},  // not after a linear conv: unfolded
+      {"avgpool", {"avgpool:k=3,flatten,dense10", "AveragePool"}},
+      {"gap", {"conv4,gap,dense10", "GlobalAveragePool"}},
+      {"res", {"res4:s=2,flatten,dense10", "residual_block/Add"}},
   };
   for (const LayerKind& kind : layer_kinds()) {
     CAPTURE(kind.name);
@@ -47,6 +51,16 @@ TEST_CASE("every registered layer kind exports to the ONNX operators it stands f
     CHECK(contains(bytes, "Softmax"));
     CHECK_FALSE(contains(bytes, "Dropout"));
   }
+}
+
+TEST_CASE("bn after a linear conv or dense and in a residual block is folded into the convolutions") {
+  const auto bytes = export_spec("conv4,bn,res4,res8:s=2,flatten,dense16,bn,dense10");
+  CHECK_FALSE(contains(bytes, "/Mul"));
+  CHECK_FALSE(contains(bytes, "batch_normalization/"));
+  CHECK_FALSE(contains(bytes, "_bn/"));
+  CHECK(contains(bytes, "residual_block_1/shortcut/Conv"));
+  CHECK(contains(bytes, "residual_block/conv2/Conv"));
+  CHECK(contains(bytes, "bn:act=relu"));  // the trained spec, in the metadata
 }
 
 TEST_CASE("the spec and the model file's metadata travel as metadata properties") {

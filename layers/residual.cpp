@@ -1,0 +1,253 @@
+// ResidualBlock forward and backward (see residual.h), over its sub-layers.
+//
+// Cache, for n samples of output size O and input size I (floats):
+//   a1 (n, O)  conv1's output            (with bn only; without, conv1 writes b1)
+//   b1 (n, O)  bn1's output, after ReLU
+//   a2 (n, O)  conv2's output            (with bn only; without, conv2 writes y)
+//   sa (n, O)  the shortcut conv's output (with bn only)
+//   sb (n, O)  the shortcut's output      (with a shortcut conv only)
+//   g, g1, g2 (n, O), dxs (n, I): backward's gradients
+//   then each sub-layer's own cache.
+#include "layers/residual.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/buffer.h"
+#include "base/error.h"
+#include "layers/activation.h"
+
+namespace blnk {
+
+ResidualBlock::ResidualBlock(Shape input, int filters, int stride, bool batch_norm)
+    : Layer(input), filters_(filters), stride_(stride), batch_norm_(batch_norm) {
+  if (filters < 1) throw Error("ResidualBlock: the filter count must be positive");
+  if (stride != 1 && stride != 2) throw Error("ResidualBlock: the stride must be 1 or 2");
+  Conv2DConfig c1;
+  c1.filters = filters;
+  c1.stride_h = c1.stride_w = stride;
+  c1.relu = !batch_norm;  // with bn, the ReLU comes after it
+  conv1_ = std::make_unique<Conv2D>(input, c1);
+  const Shape out = conv1_->output_shape();
+  BatchNormConfig relu_bn, linear_bn;
+  relu_bn.relu = true;
+  if (batch_norm) bn1_ = std::make_unique<BatchNorm>(out, relu_bn);
+  Conv2DConfig c2;
+  c2.filters = filters;
+  c2.relu = false;
+  conv2_ = std::make_unique<Conv2D>(out, c2);
+  if (batch_norm) bn2_ = std::make_unique<BatchNorm>(out, linear_bn);
+  if (stride != 1 || input.c != filters) {
+    Conv2DConfig cs;
+    cs.filters = filters;
+    cs.kernel_h = cs.kernel_w = 1;
+    cs.stride_h = cs.stride_w = stride;
+    cs.relu = false;
+    shortcut_ = std::make_unique<Conv2D>(input, cs);
+    if (batch_norm) bn_s_ = std::make_unique<BatchNorm>(out, linear_bn);
+  }
+  out_ = out;
+  std::size_t param = 0, state = 0, prepared = 0;
+  auto add = [&](const char* name, const Layer* layer) {
+    if (!layer) return;
+    parts_.push_back({name, layer, param, state, prepared});
+    param += layer->param_count();
+    state += layer->state_count();
+    prepared += align_up(layer->prepared_bytes());
+  };
+  add("conv1", conv1_.get());
+  add("bn1", bn1_.get());
+  add("conv2", conv2_.get());
+  add("bn2", bn2_.get());
+  add("shortcut", shortcut_.get());
+  add("shortcut_bn", bn_s_.get());
+}
+
+std::string ResidualBlock::spec() const {
+  std::string s = "res" + std::to_string(filters_);
+  if (stride_ != 1) s += ":s=" + std::to_string(stride_);
+  if (!batch_norm_) s += ":norm=none";
+  return s;
+}
+
+namespace {
+
+// The parts' tensors (parameters or state) under the part's name, at the part's offset.
+template <typename InfoOf, typename OffsetOf>
+std::vector<ParamInfo> named_tensors(const std::vector<ResidualBlock::Part>& parts, InfoOf info_of, OffsetOf offset_of) {
+  std::vector<ParamInfo> all;
+  for (const ResidualBlock::Part& p : parts)
+    for (ParamInfo info : info_of(*p.layer)) {
+      info.name = std::string(p.name) + "/" + info.name;
+      info.offset += offset_of(p);
+      all.push_back(info);
+    }
+  return all;
+}
+
+}  // namespace
+
+std::vector<ParamInfo> ResidualBlock::param_info() const {
+  return named_tensors(parts_, [](const Layer& l) { return l.param_info(); },
+                       [](const Part& p) { return p.param_offset; });
+}
+
+std::vector<ParamInfo> ResidualBlock::state_info() const {
+  return named_tensors(parts_, [](const Layer& l) { return l.state_info(); },
+                       [](const Part& p) { return p.state_offset; });
+}
+
+void ResidualBlock::init_params(float* params, Rng& rng) const {
+  for (const Part& p : parts_) p.layer->init_params(params + p.param_offset, rng);
+}
+
+void ResidualBlock::init_state(float* state) const {
+  for (const Part& p : parts_) p.layer->init_state(state + p.state_offset);
+}
+
+std::string ResidualBlock::invalid_state(const float* state) const {
+  for (const Part& p : parts_) {
+    const std::string why = p.layer->invalid_state(state + p.state_offset);
+    if (!why.empty()) return std::string(p.name) + "/" + why;
+  }
+  return "";
+}
+
+void ResidualBlock::update_state(float* state, const float* stats, int batch, std::int64_t updates) const {
+  for (const Part& p : parts_) p.layer->update_state(state + p.state_offset, stats + p.state_offset, batch, updates);
+}
+
+ResidualBlock::CacheLayout ResidualBlock::cache_layout(int n) const {
+  CacheLayout l{};
+  const std::size_t O = align_up(sizeof(float) * std::size_t(n) * out_.size());
+  const std::size_t I = align_up(sizeof(float) * std::size_t(n) * in_.size());
+  std::size_t at = 0;
+  auto take = [&](std::size_t bytes) {
+    const std::size_t here = at;
+    at += align_up(bytes);
+    return here;
+  };
+  l.a1 = take(batch_norm_ ? O : 0);
+  l.b1 = take(O);
+  l.a2 = take(batch_norm_ ? O : 0);
+  l.sa = take(batch_norm_ && shortcut_ ? O : 0);
+  l.sb = take(shortcut_ ? O : 0);
+  l.g = take(O);
+  l.g1 = take(O);
+  l.g2 = take(O);
+  l.dxs = take(shortcut_ ? I : 0);
+  l.conv1 = take(conv1_->cache_bytes(n));
+  l.bn1 = take(bn1_ ? bn1_->cache_bytes(n) : 0);
+  l.conv2 = take(conv2_->cache_bytes(n));
+  l.bn2 = take(bn2_ ? bn2_->cache_bytes(n) : 0);
+  l.conv_s = take(shortcut_ ? shortcut_->cache_bytes(n) : 0);
+  l.bn_s = take(bn_s_ ? bn_s_->cache_bytes(n) : 0);
+  l.total = at;
+  return l;
+}
+
+std::size_t ResidualBlock::cache_bytes(int n) const { return cache_layout(n).total; }
+
+std::size_t ResidualBlock::prepared_bytes() const {
+  std::size_t bytes = 0;
+  for (const Part& p : parts_) bytes += align_up(p.layer->prepared_bytes());
+  return bytes;
+}
+
+void ResidualBlock::prepare(const float* params, std::byte* prepared) const {
+  for (const Part& p : parts_)
+    if (p.layer->prepared_bytes()) p.layer->prepare(params + p.param_offset, prepared + p.prepared_offset);
+}
+
+double ResidualBlock::forward_flops() const {
+  double flops = double(out_.size());  // the sum
+  for (const Part& p : parts_) flops += p.layer->forward_flops();
+  return flops;
+}
+
+LayerContext ResidualBlock::part_context(const LayerContext& ctx, const Part& part, std::byte* cache) const {
+  LayerContext c = ctx;
+  c.params = ctx.params + part.param_offset;
+  c.grads = ctx.grads ? ctx.grads + part.param_offset : nullptr;
+  c.state = ctx.state ? ctx.state + part.state_offset : nullptr;
+  c.stats = ctx.stats ? ctx.stats + part.state_offset : nullptr;
+  c.prepared = ctx.prepared ? ctx.prepared + part.prepared_offset : nullptr;
+  c.cache = cache;
+  return c;
+}
+
+void ResidualBlock::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
+  const CacheLayout l = cache_layout(n);
+  std::byte* cache = ctx.cache;
+  auto buffer = [&](std::size_t offset) { return reinterpret_cast<float*>(cache + offset); };
+  auto run = [&](const Layer& layer, const float* in, float* out, std::size_t cache_offset) {
+    for (const Part& p : parts_)
+      if (p.layer == &layer) layer.forward(in, out, n, part_context(ctx, p, cache + cache_offset));
+  };
+  float* b1 = buffer(l.b1);
+  if (batch_norm_) {
+    run(*conv1_, x, buffer(l.a1), l.conv1);
+    run(*bn1_, buffer(l.a1), b1, l.bn1);
+    run(*conv2_, b1, buffer(l.a2), l.conv2);
+    run(*bn2_, buffer(l.a2), y, l.bn2);
+  } else {
+    run(*conv1_, x, b1, l.conv1);
+    run(*conv2_, b1, y, l.conv2);
+  }
+  const float* shortcut = x;
+  if (shortcut_) {
+    if (batch_norm_) {
+      run(*shortcut_, x, buffer(l.sa), l.conv_s);
+      run(*bn_s_, buffer(l.sa), buffer(l.sb), l.bn_s);
+    } else {
+      run(*shortcut_, x, buffer(l.sb), l.conv_s);
+    }
+    shortcut = buffer(l.sb);
+  }
+  const std::size_t count = std::size_t(n) * out_.size();
+  for (std::size_t i = 0; i < count; ++i) y[i] = std::max(y[i] + shortcut[i], 0.0f);
+}
+
+void ResidualBlock::backward(const float* x, const float* y, float* dy, float* dx, int n,
+                             const LayerContext& ctx) const {
+  const CacheLayout l = cache_layout(n);
+  std::byte* cache = ctx.cache;
+  auto buffer = [&](std::size_t offset) { return reinterpret_cast<float*>(cache + offset); };
+  auto run = [&](const Layer& layer, const float* in, const float* out, float* d_out, float* d_in,
+                 std::size_t cache_offset) {
+    for (const Part& p : parts_)
+      if (p.layer == &layer) layer.backward(in, out, d_out, d_in, n, part_context(ctx, p, cache + cache_offset));
+  };
+  const std::size_t count = std::size_t(n) * out_.size();
+  relu_mask(dy, y, count);  // now the gradient of the sum
+  float* g = buffer(l.g);   // the sum's gradient for the shortcut (the main path overwrites dy)
+  std::memcpy(g, dy, sizeof(float) * count);
+  float* g1 = buffer(l.g1);
+  float* g2 = buffer(l.g2);
+  const float* b1 = buffer(l.b1);
+  if (batch_norm_) {
+    run(*bn2_, buffer(l.a2), y, dy, g1, l.bn2);
+    run(*conv2_, b1, buffer(l.a2), g1, g2, l.conv2);
+    run(*bn1_, buffer(l.a1), b1, g2, g1, l.bn1);
+    run(*conv1_, x, buffer(l.a1), g1, dx, l.conv1);
+  } else {
+    run(*conv2_, b1, y, dy, g2, l.conv2);
+    run(*conv1_, x, b1, g2, dx, l.conv1);
+  }
+  const std::size_t in_count = std::size_t(n) * in_.size();
+  if (shortcut_) {
+    float* dxs = dx ? buffer(l.dxs) : nullptr;
+    if (batch_norm_) {
+      run(*bn_s_, buffer(l.sa), buffer(l.sb), g, g1, l.bn_s);
+      run(*shortcut_, x, buffer(l.sa), g1, dxs, l.conv_s);
+    } else {
+      run(*shortcut_, x, buffer(l.sb), g, dxs, l.conv_s);
+    }
+    if (dx)
+      for (std::size_t i = 0; i < in_count; ++i) dx[i] += dxs[i];
+  } else if (dx) {
+    for (std::size_t i = 0; i < in_count; ++i) dx[i] += g[i];
+  }
+}
+
+}  // namespace blnk

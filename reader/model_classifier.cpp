@@ -163,6 +163,10 @@ bool ModelClassifier::classify(std::span<const std::uint8_t> bytes, const Classi
   return classify_named(bytes, options.name.empty() ? "the image" : options.name, options, result, failure);
 }
 
+// A reading whose best probability times the gate's "one digit" reaches this is
+// not read the other way round (see classify_named).
+constexpr float kDecisiveScore = 0.999f;
+
 bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const std::string& name,
                                      const ClassifyOptions& options, Classification& result,
                                      ClassifyFailure& failure) const {
@@ -203,15 +207,17 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
   read_digit(*slot, digit, seed_preprocessing_ ? seed_gate_view : digit, result);
   // A thick digit filling the frame can be read either way round (is the
   // paper the light part or the dark?): read it both ways, keep the reading
-  // that looks more like one digit.
-  if (!seed_preprocessing_ && !digit.polarity_sure) {
+  // that looks more like one digit. A first reading already decisive needs no
+  // second: the other way round could only win by being more so, and reading
+  // it doubled the time of such photos (issue 21).
+  auto score = [](const Classification& c) { return c.probability * (c.single_digit >= 0 ? c.single_digit : 1.0f); };
+  if (!seed_preprocessing_ && !digit.polarity_sure && score(result) < kDecisiveScore) {
     data::PreprocessOptions flipped;
     flipped.polarity = digit.inverted ? data::InkPolarity::light : data::InkPolarity::dark;
     const data::Preprocessed other = data::preprocess_digit(slot->image, slot->preprocess, flipped);
     if (other.found) {
       Classification other_result;
       read_digit(*slot, other, other, other_result);
-      auto score = [](const Classification& c) { return c.probability * (c.single_digit >= 0 ? c.single_digit : 1.0f); };
       if (score(other_result) > score(result)) {
         result = std::move(other_result);
         digit = other;

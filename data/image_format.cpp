@@ -213,11 +213,19 @@ std::string find_truncation(std::span<const std::uint8_t> b, ImageFormat f) {
     // chunk's declared length before reading it, so an 88-byte PNG declaring a
     // 512 MB IDAT made it allocate 512 MB (docs/hardening.md, F6).
     constexpr std::size_t kPngSignatureBytes = 8, kPngChunkOverhead = 12;  // length, type, CRC
+    bool image_data = false;  // a non-empty IDAT seen
     for (std::size_t p = kPngSignatureBytes; p + kPngChunkOverhead <= b.size();) {
       const std::uint64_t length = load_be32(&b[p]);
       if (length > b.size() - p - kPngChunkOverhead) {
         return "truncated (a PNG chunk promises " + std::to_string(length) + " bytes, the file holds " +
                std::to_string(b.size() - p - kPngChunkOverhead) + " more)";
+      }
+      // An empty IDAT before any image data makes stb_image copy zero bytes into
+      // its still unallocated buffer (memcpy to null: undefined behaviour, found by
+      // the decode fuzz target); no encoder writes one.
+      if (starts_with_text(b, "IDAT", p + 4)) {
+        if (length == 0 && !image_data) return "corrupt PNG (an empty IDAT chunk before the image data)";
+        image_data = true;
       }
       p += kPngChunkOverhead + static_cast<std::size_t>(length);
     }

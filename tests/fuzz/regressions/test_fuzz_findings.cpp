@@ -239,3 +239,23 @@ TEST_CASE("fuzz finding F7: an image thinner than the shrink factor is no digit,
   CHECK_FALSE(classifier.classify(bytes, blnk::reader::ClassifyOptions{}, result, failure));
   CHECK(failure.http_status == 422);
 }
+
+// F9 (fuzz target decode, 2026-12-05): a 127-byte PNG whose first IDAT chunk is
+// empty. stb_image copies a chunk's bytes into its IDAT buffer, which is still
+// null before any data: memcpy(nullptr, ..., 0), undefined behaviour that UBSan
+// stops on (stb_image.h:1663), harmless with glibc. Fixed when our PNG chunk
+// walk, which runs before stb decodes, refuses an empty IDAT before the data.
+TEST_CASE("fuzz finding F9: a PNG whose first IDAT chunk is empty is refused before stb copies it") {
+  std::ifstream in(std::string(BLNK_FUZZ_CORPUS_DIR) + "/image/finding-f9-png-empty-idat.png", std::ios::binary);
+  const Bytes png{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  REQUIRE(png.size() == 126);
+  try {
+    blnk::data::GrayImage image;
+    blnk::data::decode_image_gray(png, "empty-idat.png", image);
+    FAIL("decoded it");
+  } catch (const blnk::data::ImageError& e) {
+    CHECK(e.kind() == blnk::data::ImageErrorKind::undecodable);
+    CHECK(std::string(e.what()).find("an empty IDAT chunk before the image data") != std::string::npos);
+  }
+}
+

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "interrupted_run.h"
 #include "random_set.h"
 #include "base/error.h"
 #include "engine/model_file.h"
@@ -89,16 +90,7 @@ TEST_CASE("an interrupted run resumed from its checkpoint ends with exactly the 
   // Interrupt in the middle of epoch 2 (after 4 of its batches).
   Network first(kSmallSpec);
   first.init(cfg.seed);
-  TrainConfig with_ckpt = cfg;
-  with_ckpt.checkpoint_path = ckpt;
-  Trainer part(first, with_ckpt, set.view(), nullptr);
-  std::atomic<bool> stop{false};
-  TrainCallbacks callbacks;
-  callbacks.stop_requested = &stop;
-  callbacks.on_batch = [&](const BatchProgress& p) {
-    if (p.epoch == 2 && p.batch == 4) stop = true;
-  };
-  CHECK(part.run(callbacks) == TrainOutcome::interrupted);
+  CHECK(testing::train_until(first, cfg, set.view(), ckpt, 2, 4) == TrainOutcome::interrupted);
 
   const Checkpoint saved = read_checkpoint(ckpt);
   Network resumed = network_from(saved.file, ckpt);

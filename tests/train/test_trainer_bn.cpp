@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "interrupted_run.h"
 #include "random_set.h"
 #include "base/error.h"
 #include "engine/model_file.h"
@@ -94,16 +95,7 @@ TEST_CASE("a run with bn resumed from its checkpoint ends with exactly the same 
 
   Network first(kBnSpec);
   first.init(cfg.seed);
-  TrainConfig with_ckpt = cfg;
-  with_ckpt.checkpoint_path = ckpt;
-  Trainer part(first, with_ckpt, set.view(), nullptr);
-  std::atomic<bool> stop{false};
-  TrainCallbacks callbacks;
-  callbacks.stop_requested = &stop;
-  callbacks.on_batch = [&](const BatchProgress& p) {
-    if (p.epoch == 2 && p.batch == 3) stop = true;
-  };
-  CHECK(part.run(callbacks) == TrainOutcome::interrupted);
+  CHECK(testing::train_until(first, cfg, set.view(), ckpt, 2, 3) == TrainOutcome::interrupted);
 
   const Checkpoint saved = read_checkpoint(ckpt);
   // The checkpoint holds the running statistics where they stood.

@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "data/image.h"
+#include "data/morphology.h"
 #include "data/polarity.h"
 
 namespace blnk::data {
@@ -128,7 +129,8 @@ struct PreprocessWorkspace {
   Plane background, ink, box;
   GrayImage polarity_image;  // ink_polarity's input, shrunk
   Plane closing, opening;    // ink_polarity's closing and opening (the top-hats)
-  std::vector<float> filter_a, filter_b, line;  // their intermediate planes and running extremes
+  MorphologyScratch morphology;  // their intermediate planes and running extremes
+  std::vector<float> line;
   std::vector<float> tile_levels, tile_spread;
   std::vector<float> scratch;
   std::vector<float> samples;  // (count, 3): u, v, gray of the paper surface fit

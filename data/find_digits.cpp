@@ -1,0 +1,259 @@
+// Find the digits in a whole picture (see find_digits.h for the steps).
+#include "data/find_digits.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace blnk::data {
+
+namespace {
+
+constexpr int kTophatDivisor = 10;       // the square's half side: 1/10 of the shorter side (strokes of a 40%-high digit fit)
+constexpr int kStrongestRank = 48;       // the strokes' level: the 48th strongest top-hat value...
+constexpr float kStrokeShare = 0.35f;    // ... and pixels above this share of it are strokes
+constexpr float kMinTophat = 0.06f;      // never below this contrast (gray levels)
+constexpr float kMinDigitShare = 0.03f;  // a digit is at least 3% of the shorter side high (5% promised)
+constexpr int kMinDigitPixels = 4;
+constexpr float kRuleSpan = 0.8f;        // a mark across 80% of the picture...
+constexpr int kRuleAspect = 8;           // ... at least 8 times longer than thick is a rule or an edge
+constexpr float kFrameHolds = 0.3f;      // a frame holds a mark at least 30% of its height...
+constexpr float kFrameFill = 0.45f;      // ... and its pixels cover under this share of its box
+constexpr float kSameDigitOverlap = 0.5f;  // marks overlapping along x by half the narrower are one digit...
+constexpr float kSameDigitGap = 0.3f;      // ... when the rows between them are under this share of the taller
+constexpr float kWallSpan = 0.6f;          // a mark over this share of both sides is texture (a wall, a grid)
+constexpr float kSpeckHeight = 0.4f;     // groups under 40% of the tallest's height are specks...
+constexpr float kSameLineOverlap = 0.5f;   // groups sharing half the shorter's rows are on one line
+constexpr float kDigitSized = 0.6f;      // a group this high (of the tallest) off the line is a second line
+
+int find_root(std::vector<int>& parent, int i) {
+  while (parent[i] != i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
+  }
+  return i;
+}
+
+PixelBox united(const PixelBox& a, const PixelBox& b) {
+  const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
+  const int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+int overlap(int a0, int a1, int b0, int b1) { return std::max(0, std::min(a1, b1) - std::max(a0, b0)); }
+
+bool holds(const PixelBox& outer, const PixelBox& inner) {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w &&
+         inner.y + inner.h <= outer.y + outer.h;
+}
+
+}  // namespace
+
+void thin_ink(const GrayImage& page, bool ink_dark, FindWorkspace& ws) {
+  const int W = page.width, H = page.height;
+  const int r = std::max(1, std::min(W, H) / kTophatDivisor);
+  ws.closed.resize(W, H);
+  ws.tophat.resize(W, H);
+  if (ink_dark) {
+    grey_closing(page.pixels.data(), W, H, r, ws.closed.pixels.data(), ws.morphology);
+    for (std::size_t i = 0; i < page.pixels.size(); ++i) ws.tophat.pixels[i] = ws.closed.pixels[i] - page.pixels[i];
+  } else {
+    grey_opening(page.pixels.data(), W, H, r, ws.closed.pixels.data(), ws.morphology);
+    for (std::size_t i = 0; i < page.pixels.size(); ++i) ws.tophat.pixels[i] = page.pixels[i] - ws.closed.pixels[i];
+  }
+}
+
+float ink_threshold(const Plane& tophat, std::vector<float>& scratch) {
+  scratch.assign(tophat.pixels.begin(), tophat.pixels.end());
+  const std::size_t n = scratch.size();
+  if (n == 0) return kMinTophat;
+  // Not a noise estimate of the whole picture: a striped desk or a brick wall
+  // beside the paper is thin structure too and would lift it over the strokes.
+  const std::size_t rank = n > kStrongestRank ? n - kStrongestRank : n - 1;
+  std::nth_element(scratch.begin(), scratch.begin() + static_cast<long>(rank), scratch.end());
+  return std::max(kMinTophat, kStrokeShare * scratch[rank]);
+}
+
+void erase_rules(Plane& tophat, float threshold) {
+  const int W = tophat.width, H = tophat.height;
+  // Along rows, then along columns: a run of stroke pixels over kRuleSpan of
+  // the picture is a rule; its pixels are set to 0 (a digit it crosses loses
+  // those rows, which grouping bridges; the digit is read from the picture).
+  const auto erase_runs = [&](int lines, int length, std::size_t line_step, std::size_t pixel_step) {
+    const int longest = static_cast<int>(kRuleSpan * static_cast<float>(length));
+    for (int line = 0; line < lines; ++line) {
+      float* p = tophat.pixels.data() + static_cast<std::size_t>(line) * line_step;
+      int run = 0;
+      for (int i = 0; i <= length; ++i) {
+        if (i < length && p[static_cast<std::size_t>(i) * pixel_step] >= threshold) {
+          ++run;
+          continue;
+        }
+        if (run >= longest) {
+          for (int j = i - run; j < i; ++j) p[static_cast<std::size_t>(j) * pixel_step] = 0;
+        }
+        run = 0;
+      }
+    }
+  };
+  erase_runs(H, W, static_cast<std::size_t>(W), 1);
+  erase_runs(W, H, 1, static_cast<std::size_t>(W));
+}
+
+void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws) {
+  const int W = tophat.width, H = tophat.height;
+  ws.labels.assign(static_cast<std::size_t>(W) * H, -1);
+  ws.parents.clear();
+  // Two passes of union-find over 8-connected pixels above the threshold.
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < W; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * W + x;
+      if (tophat.pixels[i] < threshold) continue;
+      int label = -1;
+      const int nx[4] = {x - 1, x - 1, x, x + 1}, ny[4] = {y, y - 1, y - 1, y - 1};
+      for (int k = 0; k < 4; ++k) {
+        if (nx[k] < 0 || nx[k] >= W || ny[k] < 0) continue;
+        const int other = ws.labels[static_cast<std::size_t>(ny[k]) * W + nx[k]];
+        if (other < 0) continue;
+        if (label < 0) {
+          label = find_root(ws.parents, other);
+        } else {
+          const int a = find_root(ws.parents, label), b = find_root(ws.parents, other);
+          if (a != b) ws.parents[std::max(a, b)] = std::min(a, b);
+          label = std::min(a, b);
+        }
+      }
+      if (label < 0) {
+        label = static_cast<int>(ws.parents.size());
+        ws.parents.push_back(label);
+      }
+      ws.labels[i] = label;
+    }
+  }
+  ws.marks.clear();
+  ws.order.assign(ws.parents.size(), -1);  // root -> mark index
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < W; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * W + x;
+      if (ws.labels[i] < 0) continue;
+      const int root = find_root(ws.parents, ws.labels[i]);
+      if (ws.order[root] < 0) {
+        ws.order[root] = static_cast<int>(ws.marks.size());
+        ws.marks.push_back({{x, y, 1, 1}, 0, 0, false});
+      }
+      Mark& m = ws.marks[ws.order[root]];
+      m.box = united(m.box, {x, y, 1, 1});
+      m.mass += tophat.pixels[i];
+      ++m.pixels;
+      m.touches_border = m.touches_border || x == 0 || y == 0 || x == W - 1 || y == H - 1;
+    }
+  }
+}
+
+void keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped) {
+  const int min_side = std::max(kMinDigitPixels, static_cast<int>(kMinDigitShare * std::min(width, height)));
+  int specks = 0, rules = 0, border = 0, frames = 0;
+  std::vector<Mark> kept;
+  for (const Mark& m : marks) {
+    const PixelBox& b = m.box;
+    if (std::max(b.w, b.h) < min_side) {
+      ++specks;
+    } else if ((b.w >= kRuleSpan * width && b.h * kRuleAspect <= b.w) ||
+               (b.h >= kRuleSpan * height && b.w * kRuleAspect <= b.h)) {
+      ++rules;
+    } else if (m.touches_border || (b.w >= kWallSpan * width && b.h >= kWallSpan * height)) {
+      ++border;
+    } else {
+      kept.push_back(m);
+    }
+  }
+  // A frame: a mostly empty mark around a digit-sized one.
+  std::vector<Mark> digits;
+  for (const Mark& outer : kept) {
+    const bool frame = static_cast<float>(outer.pixels) < kFrameFill * static_cast<float>(outer.box.w) * outer.box.h &&
+                       std::any_of(kept.begin(), kept.end(), [&](const Mark& inner) {
+                         return &inner != &outer && holds(outer.box, inner.box) &&
+                                static_cast<float>(inner.box.h) >= kFrameHolds * static_cast<float>(outer.box.h);
+                       });
+    if (frame) ++frames;
+    else digits.push_back(outer);
+  }
+  marks = std::move(digits);
+  dropped.clear();
+  const auto say = [&](int n, const char* what) {
+    if (n == 0) return;
+    if (!dropped.empty()) dropped += ", ";
+    dropped += std::to_string(n) + " " + what;
+  };
+  say(specks, "specks");
+  say(rules, "rules or edges");
+  say(border, "marks on the border or across the picture");
+  say(frames, "frames");
+}
+
+std::vector<PixelBox> group_digits(const std::vector<Mark>& marks) {
+  std::vector<PixelBox> groups;
+  std::vector<float> masses;
+  for (const Mark& m : marks) {
+    groups.push_back(m.box);
+    masses.push_back(m.mass);
+  }
+  // Merge until nothing overlaps: few marks, so the quadratic loop is cheap.
+  for (bool merged = true; merged;) {
+    merged = false;
+    for (std::size_t i = 0; i < groups.size() && !merged; ++i) {
+      for (std::size_t j = i + 1; j < groups.size() && !merged; ++j) {
+        const PixelBox& a = groups[i];
+        const PixelBox& b = groups[j];
+        const int along_x = overlap(a.x, a.x + a.w, b.x, b.x + b.w);
+        const int gap_y = std::max(a.y, b.y) - std::min(a.y + a.h, b.y + b.h);
+        const bool stacked = along_x >= kSameDigitOverlap * static_cast<float>(std::min(a.w, b.w)) &&
+                             gap_y <= kSameDigitGap * static_cast<float>(std::max(a.h, b.h));
+        if (stacked || holds(a, b) || holds(b, a)) {
+          groups[i] = united(a, b);
+          masses[i] += masses[j];
+          groups.erase(groups.begin() + static_cast<long>(j));
+          masses.erase(masses.begin() + static_cast<long>(j));
+          merged = true;
+        }
+      }
+    }
+  }
+  int tallest = 0;
+  for (const PixelBox& g : groups) tallest = std::max(tallest, g.h);
+  std::vector<PixelBox> digits;
+  for (const PixelBox& g : groups) {
+    if (static_cast<float>(g.h) >= kSpeckHeight * static_cast<float>(tallest)) digits.push_back(g);
+  }
+  return digits;
+}
+
+std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines) {
+  lines = 0;
+  if (groups.empty()) return {};
+  const PixelBox tallest = *std::max_element(groups.begin(), groups.end(),
+                                             [](const PixelBox& a, const PixelBox& b) { return a.h < b.h; });
+  std::vector<PixelBox> line, off_line;
+  for (const PixelBox& g : groups) {
+    const int rows = overlap(g.y, g.y + g.h, tallest.y, tallest.y + tallest.h);
+    if (rows >= kSameLineOverlap * static_cast<float>(std::min(g.h, tallest.h))) line.push_back(g);
+    else if (static_cast<float>(g.h) >= kDigitSized * static_cast<float>(tallest.h)) off_line.push_back(g);
+  }
+  lines = 1 + (off_line.empty() ? 0 : 1);
+  std::sort(line.begin(), line.end(), [](const PixelBox& a, const PixelBox& b) { return a.x < b.x; });
+  return line;
+}
+
+FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws) {
+  FoundDigits found;
+  found.ink_dark = ink_dark;
+  if (page.width < 2 || page.height < 2) return found;
+  thin_ink(page, ink_dark, ws);
+  found.contrast = ink_threshold(ws.tophat, ws.scratch);
+  erase_rules(ws.tophat, found.contrast);
+  label_marks(ws.tophat, found.contrast, ws);
+  keep_digit_marks(ws.marks, page.width, page.height, found.dropped);
+  found.digits = digits_in_line(group_digits(ws.marks), found.lines);
+  return found;
+}
+
+}  // namespace blnk::data

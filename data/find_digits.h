@@ -1,0 +1,85 @@
+// Find, then read: where are the digits in a whole picture? The first stage of
+// the reader (reader/model_classifier.cpp); each digit found is then cut out of
+// the picture and made into a 28x28 MNIST digit by preprocess_digit
+// (data/preprocess.h), which sees only its digit and the paper around it.
+//
+// Pipeline, for dark ink and for light ink alike (each step below):
+//  1. thin_ink: ink is thin, so the top-hat (closing minus the picture for
+//     dark ink, the picture minus its opening for light ink, by a square of a
+//     fifth of the shorter side) keeps strokes and drops what is broad: the
+//     paper's shading, the desk beyond the paper's edge, a shadow, a wall;
+//  2. ink_threshold: the strokes are the strongest thin structures: a share
+//     of the strongest top-hat values, never under a minimum contrast;
+//  3. erase_rules: runs of stroke pixels across most of a row or a column
+//     (ruled or squared paper) are erased, so a digit written across a line
+//     stands on its own; then label_marks: 8-connected components of what passes (the marks), each
+//     with its box, mass and whether it touches the picture's border;
+//  4. keep_digit_marks: drops marks that are not parts of a digit: specks
+//     (under kMinDigitShare of the shorter side), rules (a line across most
+//     of the picture: ruled or squared paper, a paper's edge), marks touching
+//     the border or spreading over most of the picture (a desk, a brick wall),
+//     and frames (a mark whose box holds a digit-sized mark and is largely
+//     empty: a plaque's border);
+//  5. group_digits: marks stacked along x with little between them are one
+//     digit (a broken stroke, a 5's flag), as is a mark inside another's box;
+//     groups much smaller than the tallest are specks;
+//  6. the line: the digits sharing rows with the tallest are the line, left to
+//     right; a digit-sized group on other rows makes a second line.
+// Output: the digits' boxes in the searched picture's pixels. The reader reads
+// each and lets the model judge where a step had to guess (which polarity).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "data/image.h"
+#include "data/morphology.h"
+#include "data/preprocess.h"
+
+namespace blnk::data {
+
+// The shorter side a picture is searched at, at least: the smallest digit
+// promised (5% of the height) keeps about 18 pixels there, and a 4000x3000
+// JPEG is decoded at 1/8 for it (375 pixels).
+inline constexpr int kFindSide = 360;
+inline constexpr int kMaxDigitsInLine = 12;
+
+struct Mark {
+  PixelBox box;
+  float mass = 0;      // sum of the top-hat over its pixels
+  int pixels = 0;
+  bool touches_border = false;
+};
+
+struct FoundDigits {
+  bool ink_dark = true;
+  std::vector<PixelBox> digits;  // left to right, in the searched picture's pixels
+  int lines = 0;                 // rows of digit-sized groups (0: none found)
+  float contrast = 0;            // the stroke threshold's top-hat level
+  std::string dropped;           // what was set aside, in a few words (for the debug view)
+};
+
+struct FindWorkspace {
+  Plane tophat, closed;
+  MorphologyScratch morphology;
+  std::vector<float> scratch;
+  std::vector<int> labels, parents;
+  std::vector<Mark> marks;
+  std::vector<int> order;
+};
+
+// Steps 1-6 for ink of one polarity in `page` (any size; kFindSide is what
+// the reader shrinks photos to).
+FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws);
+
+// --- The steps ---------------------------------------------------------------
+void thin_ink(const GrayImage& page, bool ink_dark, FindWorkspace& ws);  // into ws.tophat
+float ink_threshold(const Plane& tophat, std::vector<float>& scratch);
+void erase_rules(Plane& tophat, float threshold);
+void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // into ws.marks
+void keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped);
+std::vector<PixelBox> group_digits(const std::vector<Mark>& marks);
+// The groups on the tallest one's line, left to right; `lines` counts rows of digit-sized groups.
+std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines);
+
+}  // namespace blnk::data

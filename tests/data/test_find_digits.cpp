@@ -1,0 +1,133 @@
+// The find stage (data/find_digits.h): where the digits are in a whole picture.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "data/find_digits.h"
+#include "data_test_util.h"
+
+using namespace blnk::data;
+using namespace blnk::data::test;
+
+namespace {
+
+// A ring (a "0") of height h centred at (cx, cy) into `cov`.
+void add_ring(std::vector<float>& cov, int w, int ht, float cx, float cy, float h) {
+  const std::vector<float> ring = draw_ring(w, ht, cx, cy, 0.35f * h, 0.5f * h, 0.12f * h);
+  for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], ring[i]);
+}
+
+bool near(int a, int b, int slack) { return std::abs(a - b) <= slack; }
+
+// The box holds the ring drawn at (cx, cy) of height h, give or take a few pixels.
+void check_ring_box(const PixelBox& b, float cx, float cy, float h) {
+  CHECK(near(b.x, int(cx - 0.35f * h), 3));
+  CHECK(near(b.x + b.w, int(cx + 0.35f * h), 3));
+  CHECK(near(b.y, int(cy - 0.5f * h), 3));
+  CHECK(near(b.y + b.h, int(cy + 0.5f * h), 3));
+}
+
+}  // namespace
+
+TEST_CASE("find_digits: digits in a row are found left to right, each box around its digit") {
+  const int w = 640, h = 400;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 420, 200, 60);
+  add_ring(cov, w, h, 200, 205, 64);
+  draw_bar(cov, w, 300, 170, 308, 236);  // a "1" between them
+  const GrayImage page = paint(cov, w, h, 0.9f, 0.15f);
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(page, true, ws);
+  CHECK(found.lines == 1);
+  REQUIRE(found.digits.size() == 3);
+  check_ring_box(found.digits[0], 200, 205, 64);
+  CHECK(near(found.digits[1].x, 300, 2));
+  CHECK(near(found.digits[1].h, 66, 3));
+  check_ring_box(found.digits[2], 420, 200, 60);
+  // The same page read as light ink finds no digits of its own but the loops' insides.
+  const FoundDigits light = find_digits(page, false, ws);
+  for (const PixelBox& b : light.digits) CHECK(b.h < 64);
+}
+
+TEST_CASE("find_digits: a sheet of paper on a dark desk: its edges are not ink, the small digit is") {
+  const int w = 600, h = 450;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 300, 220, 40);  // 9% of the picture's height
+  GrayImage page = paint(cov, w, h, 0.85f, 0.1f);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const bool on_paper = x >= 120 && x < 480 && y >= 40 && y < 420;
+      // The desk: darker, with a grain of thin dark stripes.
+      if (!on_paper) page.pixels[std::size_t(y) * w + x] = 0.35f - ((y / 6) % 2 ? 0.05f : 0.0f);
+    }
+  }
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(page, true, ws);
+  REQUIRE(found.digits.size() == 1);
+  check_ring_box(found.digits[0], 300, 220, 40);
+  CHECK(found.lines == 1);
+}
+
+TEST_CASE("find_digits: ruled lines across the page are rules, not digits") {
+  const int w = 600, h = 400;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  for (int y = 20; y < h; y += 60) draw_bar(cov, w, 0, float(y), float(w), float(y) + 2);  // through the border too
+  for (int y = 50; y < h; y += 60) draw_bar(cov, w, 10, float(y), float(w) - 10, float(y) + 2);  // inside it
+  add_ring(cov, w, h, 250, 200, 44);  // across the line at y = 200
+  const GrayImage page = paint(cov, w, h, 0.9f, 0.2f);
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(page, true, ws);
+  REQUIRE(found.digits.size() == 1);
+  check_ring_box(found.digits[0], 250, 200, 44);
+  CHECK(found.lines == 1);
+}
+
+TEST_CASE("find_digits: a plaque's frame around a light digit is set aside, the digit found") {
+  const int w = 500, h = 400;
+  std::vector<float> frame(std::size_t(w) * h, 0.0f), digit(std::size_t(w) * h, 0.0f);
+  draw_bar(frame, w, 150, 80, 350, 90);
+  draw_bar(frame, w, 150, 310, 350, 320);
+  draw_bar(frame, w, 150, 80, 160, 320);
+  draw_bar(frame, w, 340, 80, 350, 320);
+  add_ring(digit, w, h, 250, 200, 120);
+  GrayImage page = paint(frame, w, h, 0.25f, 0.95f);
+  for (std::size_t i = 0; i < digit.size(); ++i) page.pixels[i] = std::max(page.pixels[i], 0.25f + 0.7f * digit[i]);
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(page, false, ws);
+  REQUIRE(found.digits.size() == 1);
+  check_ring_box(found.digits[0], 250, 200, 120);
+  CHECK(found.dropped.find("frames") != std::string::npos);
+}
+
+TEST_CASE("find_digits: two rows of digits are two lines; specks are no digits") {
+  const int w = 600, h = 500;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 200, 120, 80);
+  add_ring(cov, w, h, 350, 120, 80);
+  add_ring(cov, w, h, 270, 360, 80);
+  draw_bar(cov, w, 500, 400, 503, 403);  // a speck
+  const GrayImage page = paint(cov, w, h, 0.9f, 0.1f);
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(page, true, ws);
+  CHECK(found.lines == 2);
+  CHECK(found.digits.size() == 2);  // the tallest's line (all three are of a height: the first found)
+  for (const PixelBox& b : found.digits) CHECK(b.h > 70);
+}
+
+TEST_CASE("find_digits: a blank page, a flat one and a tiny one have no digits") {
+  FindWorkspace ws;
+  GrayImage blank;
+  blank.width = 300, blank.height = 200;
+  blank.pixels.assign(300 * 200, 0.8f);
+  for (std::size_t i = 0; i < blank.pixels.size(); ++i) blank.pixels[i] += 0.01f * float((i * 7919) % 13) / 13.0f;  // faint noise
+  CHECK(find_digits(blank, true, ws).digits.empty());
+  CHECK(find_digits(blank, false, ws).digits.empty());
+  GrayImage tiny;
+  tiny.width = 1, tiny.height = 1;
+  tiny.pixels = {0.5f};
+  CHECK(find_digits(tiny, true, ws).digits.empty());
+  tiny.width = 3, tiny.height = 2;
+  tiny.pixels.assign(6, 0.0f);
+  CHECK(find_digits(tiny, false, ws).lines == 0);
+}

@@ -17,6 +17,7 @@ const char* verdict_name(Verdict verdict) {
     case Verdict::uncertain: return reader::verdict_name(reader::Verdict::uncertain);
     case Verdict::not_a_digit: return reader::verdict_name(reader::Verdict::not_a_digit);
     case Verdict::unjudged: return reader::verdict_name(reader::Verdict::unjudged);
+    case Verdict::number: return reader::verdict_name(reader::Verdict::number);
   }
   throw Exception("verdict_name: no verdict numbered " + std::to_string(int(verdict)));
 }

@@ -65,6 +65,7 @@ Verdict public_verdict(reader::Verdict v) {
     case reader::Verdict::uncertain: return Verdict::uncertain;
     case reader::Verdict::not_a_digit: return Verdict::not_a_digit;
     case reader::Verdict::unjudged: return Verdict::unjudged;
+    case reader::Verdict::number: return Verdict::number;
   }
   return Verdict::not_a_digit;
 }
@@ -74,6 +75,10 @@ Reading reading_of(reader::Classification&& c) {
   r.digit = c.digit;
   r.probability = c.probability;
   r.probabilities = std::move(c.probabilities);
+  r.number = std::move(c.number);
+  for (reader::DigitReading& d : c.digits)
+    r.digits.push_back({d.digit, d.probability, std::move(d.probabilities), public_verdict(d.verdict), d.box_x, d.box_y,
+                        d.box_w, d.box_h});
   r.verdict = public_verdict(c.verdict);
   r.reason = std::move(c.reason);
   r.single_digit = c.single_digit;

@@ -126,20 +126,31 @@ int cmd_predict(int argc, char** argv) {
       reader::append_answer_json(line, result, {top_k, "file", name, classifier.model_name()});
       std::fputs(line.c_str(), stdout);
     } else {
+      const bool several = result.digits.size() > 1;
+      std::string digits_spaced;  // "2 0 2 4"
+      for (const char c : result.number) digits_spaced += std::string(digits_spaced.empty() ? "" : " ") + c;
       switch (result.verdict) {
         case reader::Verdict::digit: std::printf("%s: %d (%.1f%%)", name.c_str(), result.digit, 100 * result.probability); break;
+        case reader::Verdict::number:
+          std::printf("%s: %s  (%s; lowest %.1f%%)", name.c_str(), result.number.c_str(), digits_spaced.c_str(),
+                      100 * result.probability);
+          break;
         case reader::Verdict::uncertain:
-          std::printf("%s: %d? (%.1f%%, uncertain: %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
+          if (several)
+            std::printf("%s: %s? (lowest %.1f%%, uncertain: %s)", name.c_str(), result.number.c_str(), 100 * result.probability,
+                        result.reason.c_str());
+          else
+            std::printf("%s: %d? (%.1f%%, uncertain: %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
           break;
         case reader::Verdict::unjudged:
           std::printf("%s: %d (%.1f%%; %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
           break;
         case reader::Verdict::not_a_digit:
-          std::printf("%s: not a digit (%s; best guess %d)", name.c_str(), result.reason.c_str(), result.digit);
+          std::printf("%s: not a digit (%s; best guess %s)", name.c_str(), result.reason.c_str(), result.number.c_str());
           break;
       }
       // The runners-up of a guess that means nothing would mean even less.
-      if (result.verdict != reader::Verdict::not_a_digit) {
+      if (result.verdict != reader::Verdict::not_a_digit && !several) {
         for (int i = 1; i < k; ++i)
           std::printf("%s %d %.1f%%", i == 1 ? "  then" : ",", order[i], 100 * result.probabilities[order[i]]);
       }

@@ -80,7 +80,19 @@ py::array_t<std::int64_t> predict(const Model& model, const py::handle& x, std::
 // Every field of reader::Classification, named as blnk predict --json names them.
 py::dict classification_dict(const reader::Classification& r) {
   py::dict d;
-  d["digit"] = r.digit;
+  d["digit"] = r.digit >= 0 ? py::object(py::int_(r.digit)) : py::object(py::none());  // None for a number
+  d["number"] = r.number;
+  py::list digits;
+  for (const reader::DigitReading& one : r.digits) {
+    py::dict e;
+    e["digit"] = one.digit;
+    e["probability"] = one.probability;
+    e["probabilities"] = py::array_t<float>(py::ssize_t(one.probabilities.size()), one.probabilities.data());
+    e["verdict"] = reader::verdict_name(one.verdict);
+    e["box"] = py::make_tuple(one.box_x, one.box_y, one.box_w, one.box_h);  // x, y, width, height in the image's pixels
+    digits.append(e);
+  }
+  d["digits"] = digits;
   d["probability"] = r.probability;
   d["probabilities"] = py::array_t<float>(py::ssize_t(r.probabilities.size()), r.probabilities.data());
   d["verdict"] = reader::verdict_name(r.verdict);

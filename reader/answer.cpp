@@ -30,6 +30,21 @@ void append_name(std::string& out, const AnswerFields& fields) {
   append_json_string(out, fields.name);
 }
 
+// [{"digit":..,"probability":..}..] of the k likeliest digits.
+void append_top(std::string& out, const std::vector<float>& probabilities, int k) {
+  out.push_back('[');
+  const std::vector<int> top = top_digits(probabilities, k);
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.append("{\"digit\":");
+    append_int(out, top[i]);
+    out.append(",\"probability\":");
+    append_number(out, probabilities[std::size_t(top[i])]);
+    out.push_back('}');
+  }
+  out.push_back(']');
+}
+
 }  // namespace
 
 void append_answer_json(std::string& out, const Classification& c, const AnswerFields& fields) {
@@ -40,7 +55,8 @@ void append_answer_json(std::string& out, const Classification& c, const AnswerF
     out.push_back(',');
   }
   out.append("\"digit\":");
-  append_int(out, c.digit);
+  if (c.digit >= 0) append_int(out, c.digit);
+  else out.append("null");  // a number: no one digit is the answer
   out.append(",\"probability\":");
   append_number(out, c.probability);
   out.append(",\"probabilities\":[");
@@ -48,17 +64,9 @@ void append_answer_json(std::string& out, const Classification& c, const AnswerF
     if (i > 0) out.push_back(',');
     append_number(out, c.probabilities[i]);
   }
-  out.append("],\"top\":[");
-  const std::vector<int> top = top_digits(c.probabilities, fields.top_k);
-  for (std::size_t i = 0; i < top.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out.append("{\"digit\":");
-    append_int(out, top[i]);
-    out.append(",\"probability\":");
-    append_number(out, c.probabilities[std::size_t(top[i])]);
-    out.push_back('}');
-  }
-  out.append("],\"verdict\":");
+  out.append("],\"top\":");
+  append_top(out, c.probabilities, fields.top_k);
+  out.append(",\"verdict\":");
   append_json_string(out, verdict_name(c.verdict));
   out.append(",\"reason\":");
   append_json_string(out, c.reason);
@@ -66,6 +74,31 @@ void append_answer_json(std::string& out, const Classification& c, const AnswerF
     out.append(",\"single_digit\":");
     append_number(out, c.single_digit);
   }
+  out.append(",\"number\":");
+  append_json_string(out, c.number);
+  out.append(",\"digits\":[");
+  for (std::size_t i = 0; i < c.digits.size(); ++i) {
+    const DigitReading& d = c.digits[i];
+    if (i > 0) out.push_back(',');
+    out.append("{\"digit\":");
+    append_int(out, d.digit);
+    out.append(",\"probability\":");
+    append_number(out, d.probability);
+    out.append(",\"top\":");
+    append_top(out, d.probabilities, fields.top_k);
+    out.append(",\"box\":[");
+    append_int(out, d.box_x);
+    out.push_back(',');
+    append_int(out, d.box_y);
+    out.push_back(',');
+    append_int(out, d.box_w);
+    out.push_back(',');
+    append_int(out, d.box_h);
+    out.append("],\"verdict\":");
+    append_json_string(out, verdict_name(d.verdict));
+    out.push_back('}');
+  }
+  out.push_back(']');
   out.append(",\"elapsed_ms\":");
   append_fixed(out, c.elapsed_ms, 3);
   if (!fields.model.empty()) {

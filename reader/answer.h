@@ -23,8 +23,10 @@ struct AnswerFields {
   bool seen_png = false;        // "seen_png": the 28x28 image, base64
 };
 
-// Appends {<name_key>:..,"digit":..,"probability":..,"probabilities":[..],"top":[..],
-// "verdict":..,"reason":..,"single_digit":.. (with a gate),"elapsed_ms":..,"model":..,
+// Appends {<name_key>:..,"digit":.. (null for a number),"probability":..,
+// "probabilities":[..],"top":[..],"verdict":..,"reason":..,"single_digit":.. (with a gate),
+// "number":..,"digits":[{"digit","probability","top","box":[x,y,w,h] (in the image's
+// pixels),"verdict"}..],"elapsed_ms":..,"model":..,
 // "seen_png":..} and a newline.
 void append_answer_json(std::string& out, const Classification& reading, const AnswerFields& fields);
 

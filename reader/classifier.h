@@ -13,17 +13,35 @@ namespace blnk::reader {
 // Whether an answer means anything (reader/verdict.h decides).
 enum class Verdict {
   digit,        // one digit, read with confidence
-  uncertain,    // one digit, but the model hesitates between two or more
-  not_a_digit,  // a letter, a symbol, several digits, a scribble, nothing at all
+  uncertain,    // one digit (or a digit of a number), but the model hesitates between two or more
+  not_a_digit,  // a letter, a symbol, a shape, a scribble, nothing at all, several lines
   unjudged,     // no verdict: the reading's confidence says nothing (the seed's own preprocessing)
+  number,       // a number of two or more digits in one line, each read with confidence
 };
-const char* verdict_name(Verdict v);  // "digit", "uncertain", "not_a_digit", "unjudged"
+const char* verdict_name(Verdict v);  // "digit", "uncertain", "not_a_digit", "unjudged", "number"
+
+// One digit of a reading, where it is in the picture and how it was read.
+struct DigitReading {
+  int digit = -1;
+  float probability = 0;
+  std::vector<float> probabilities;  // one per class
+  Verdict verdict = Verdict::digit;  // digit, uncertain or not_a_digit
+  std::string reason;
+  float single_digit = -1;           // the gate's "one digit"; -1: no gate
+  int box_x = 0, box_y = 0, box_w = 0, box_h = 0;  // in the original image's pixels
+};
 
 struct Classification {
-  int digit = -1;                      // argmax class: the best guess, whatever the verdict
-  float probability = 0;               // its probability
-  std::vector<float> probabilities;    // one per class, sums to 1
-  std::vector<std::uint8_t> seen_png;  // the 28x28 image the network saw, as a PNG file
+  // For one digit: the best guess, whatever the verdict, its probability and
+  // every class's. For a number: digit is -1 (so that no client takes one
+  // digit of a number for the answer), probability the lowest of its digits',
+  // probabilities empty.
+  int digit = -1;
+  float probability = 0;
+  std::vector<float> probabilities;
+  std::string number;                  // the digits left to right ("2024"; one digit: "7")
+  std::vector<DigitReading> digits;    // each digit found, left to right
+  std::vector<std::uint8_t> seen_png;  // the 28x28 images the network saw side by side, as a PNG file
   double elapsed_ms = 0;               // decode + preprocess + inference
   Verdict verdict = Verdict::digit;
   std::string reason;                  // a few words on why, for uncertain and not_a_digit

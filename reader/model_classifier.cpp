@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "data/find_digits.h"
 #include "data/image_write.h"
 #include "data/seed_preprocess.h"
 #include "engine/model_metadata.h"
@@ -24,6 +25,10 @@ struct ModelClassifier::Slot {
   data::PreprocessWorkspace preprocess;
   data::GrayImage image;
   std::vector<float> probabilities;
+  data::FindWorkspace find;
+  data::GrayImage page;   // the image shrunk to be searched (data/find_digits.h)
+  data::GrayImage crop;   // one digit found, with the paper around it
+  std::vector<data::Preprocessed> seen;  // what the network read of each digit
 };
 
 namespace {
@@ -148,9 +153,97 @@ void ModelClassifier::classify_pixels(const float* pixels, std::vector<float>& p
   release(std::move(slot));
 }
 
+namespace {
+
+// The decode: JPEGs reduced in the DCT as far as both stages allow: the search
+// for digits needs kFindSide pixels on the shorter side, preprocessing its own.
+data::DecodeTarget decode_target() {
+  data::DecodeTarget target = data::preprocess_decode_target();
+  target.min_short_side = std::max(target.min_short_side, data::kFindSide);
+  return target;
+}
+
+// A single digit whose box reaches half the picture's width or height is read
+// from the whole picture, as before the search existed (a drawing, a digit
+// photographed close, an MNIST image): the pipeline of preprocess.h was made
+// for those. Smaller ones, and numbers, are cut out first.
+constexpr float kWholePictureShare = 0.5f;
+// Around a digit cut out, this share of its longer side of paper (at least
+// kMinMargin pixels), never past half the gap to its neighbours.
+constexpr float kMarginShare = 0.25f;
+// Digits found replace the whole picture's reading when their score (the
+// least sure digit's probability times the gate's "one digit") is higher by this.
+constexpr float kFoundMustBeat = 0.1f;
+// ... and at least this: the parts of a letter or a shape, cut out one by
+// one, can each look like a digit (an N read "71"); the digits of a number
+// people write look like digits clearly.
+constexpr float kFoundMinScore = 0.9f;
+constexpr int kMinMargin = 2;
+
+bool read_whole(const data::FoundDigits& found, const data::GrayImage& page) {
+  if (found.lines != 1 || found.digits.empty() || found.digits.size() > std::size_t(data::kMaxDigitsInLine)) return true;
+  if (found.digits.size() > 1) return false;
+  const data::PixelBox& b = found.digits[0];
+  return b.w >= kWholePictureShare * float(page.width) || b.h >= kWholePictureShare * float(page.height);
+}
+
+// The crop of digit i of `digits` (in the page's pixels, `factor` image pixels
+// each) from `image`, with paper around it, clipped at the image and halfway to
+// its neighbours.
+data::PixelBox crop_box(const std::vector<data::PixelBox>& digits, std::size_t i, int factor,
+                        const data::GrayImage& image) {
+  const data::PixelBox& b = digits[i];
+  const int margin = std::max(kMinMargin, int(kMarginShare * float(std::max(b.w, b.h)) * float(factor)));
+  int x0 = b.x * factor - margin, x1 = (b.x + b.w) * factor + margin;
+  int y0 = b.y * factor - margin, y1 = (b.y + b.h) * factor + margin;
+  if (i > 0) x0 = std::max(x0, (digits[i - 1].x + digits[i - 1].w + b.x) * factor / 2);
+  if (i + 1 < digits.size()) x1 = std::min(x1, (b.x + b.w + digits[i + 1].x) * factor / 2);
+  x0 = std::max(x0, 0), y0 = std::max(y0, 0);
+  x1 = std::min(x1, image.width), y1 = std::min(y1, image.height);
+  return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+}
+
+void copy_crop(const data::GrayImage& image, const data::PixelBox& box, data::GrayImage& crop) {
+  crop.width = box.w;
+  crop.height = box.h;
+  crop.scale = image.scale;
+  crop.had_alpha = image.had_alpha;
+  crop.pixels.resize(std::size_t(box.w) * std::size_t(box.h));
+  for (int y = 0; y < box.h; ++y) {
+    const float* from = image.pixels.data() + std::size_t(box.y + y) * std::size_t(image.width) + box.x;
+    std::copy_n(from, box.w, crop.pixels.data() + std::size_t(y) * std::size_t(box.w));
+  }
+}
+
+// A reading of one digit as one of a number's digits.
+DigitReading as_digit_reading(const Classification& c) {
+  DigitReading d;
+  d.digit = c.digit;
+  d.probability = c.probability;
+  d.probabilities = c.probabilities;
+  d.verdict = c.verdict;
+  d.reason = c.reason;
+  d.single_digit = c.single_digit;
+  return d;
+}
+
+// How much a reading looks like its digits: the least sure digit's
+// probability times the gate's "one digit".
+float reading_score(const Classification& c) {
+  float score = c.digits.empty() ? 0.0f : 1.0f;
+  for (const DigitReading& d : c.digits) score = std::min(score, d.probability * (d.single_digit >= 0 ? d.single_digit : 1.0f));
+  return score;
+}
+
+}  // namespace
+
 data::Preprocessed ModelClassifier::blnk_view(std::span<const std::uint8_t> bytes, const std::string& name,
                                               Slot& slot) const {
-  data::decode_image_gray(bytes, name, slot.image, limits_, data::preprocess_decode_target());
+  data::decode_image_gray(bytes, name, slot.image, limits_, decode_target());
+  return whole_picture_view(name, slot);
+}
+
+data::Preprocessed ModelClassifier::whole_picture_view(const std::string& name, Slot& slot) const {
   try {
     return data::preprocess_digit(slot.image, slot.preprocess);
   } catch (const Error& e) {
@@ -164,8 +257,65 @@ bool ModelClassifier::classify(std::span<const std::uint8_t> bytes, const Classi
 }
 
 // A reading whose best probability times the gate's "one digit" reaches this is
-// not read the other way round (see classify_named).
+// not read the other way round (see read_whole_picture).
 constexpr float kDecisiveScore = 0.999f;
+
+DigitReading ModelClassifier::digit_reading(Slot& slot, const data::Preprocessed& digit, int scale) const {
+  Classification c;
+  read_digit(slot, digit, digit, c);
+  DigitReading d = as_digit_reading(c);
+  d.box_x = digit.box_x * scale, d.box_y = digit.box_y * scale;
+  d.box_w = digit.box_w * scale, d.box_h = digit.box_h * scale;
+  return d;
+}
+
+void ModelClassifier::read_whole_picture(Slot& slot, data::Preprocessed digit, Classification& result) const {
+  result.digits.assign(1, digit_reading(slot, digit, slot.image.scale));
+  slot.seen.assign(1, digit);
+  // A thick digit filling the frame can be read either way round (is the
+  // paper the light part or the dark?): read it both ways, keep the reading
+  // that looks more like one digit. A first reading already decisive needs no
+  // second: the other way round could only win by being more so, and reading
+  // it doubled the time of such photos (issue 21).
+  if (!digit.polarity_sure && reading_score(result) < kDecisiveScore) {
+    data::PreprocessOptions flipped;
+    flipped.polarity = digit.inverted ? data::InkPolarity::light : data::InkPolarity::dark;
+    const data::Preprocessed other = data::preprocess_digit(slot.image, slot.preprocess, flipped);
+    if (other.found) {
+      Classification other_result;
+      other_result.digits.assign(1, digit_reading(slot, other, slot.image.scale));
+      if (reading_score(other_result) > reading_score(result)) {
+        result.digits = std::move(other_result.digits);
+        slot.seen.assign(1, other);
+      }
+    }
+  }
+}
+
+// Each digit found is cut out of the decoded image (sharper than the page it
+// was found on) with the paper around it and read on its own.
+bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& found, int factor,
+                                        Classification& result) const {
+  result.digits.clear();
+  slot.seen.clear();
+  // Each crop's polarity is decided on the crop (its border is the paper
+  // around the digit), and must agree with the search's.
+  const data::PreprocessOptions options;
+  for (std::size_t i = 0; i < found.digits.size(); ++i) {
+    const data::PixelBox box = crop_box(found.digits, i, factor, slot.image);
+    if (box.empty()) return false;
+    copy_crop(slot.image, box, slot.crop);
+    data::Preprocessed digit = data::preprocess_digit(slot.crop, slot.preprocess, options);
+    if (!digit.found) return false;
+    // Found as light ink, seen on its crop as dark ink (surely): the mark was
+    // paper between strokes, and the crop holds a piece of a digit.
+    if (digit.polarity_sure && digit.inverted != found.ink_dark) return false;
+    digit.box_x += box.x, digit.box_y += box.y;
+    result.digits.push_back(digit_reading(slot, digit, slot.image.scale));
+    slot.seen.push_back(digit);
+  }
+  return true;
+}
 
 bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const std::string& name,
                                      const ClassifyOptions& options, Classification& result,
@@ -177,21 +327,62 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     std::unique_ptr<Slot>& slot;
     ~Return() { self.release(std::move(slot)); }
   } give_back{*this, slot};
-  // Either pipeline gives the 28x28 digit; any error is this image's failure,
-  // never the server's. preprocess_digit refuses images with a side over 32768
-  // (within the pixel limit: a 12 x 2,490,380 BMP is 30 MP) by throwing
-  // (docs/hardening.md, F5).
-  data::Preprocessed digit;      // what the network reads
-  data::Preprocessed seed_gate_view;  // with the seed's pipeline: what the gate judges
+  // Any error is this image's failure, never the server's. preprocess_digit
+  // refuses images with a side over 32768 (within the pixel limit: a
+  // 12 x 2,490,380 BMP is 30 MP) by throwing (docs/hardening.md, F5).
   try {
     if (seed_preprocessing_) {
-      digit = data::seed_preprocess_image(bytes, name, limits_);
-      // The gate was trained on blnk's view of an image, and the seed's view makes
-      // a letter look like a digit to it (an A read "1, digit"): the gate judges
-      // blnk's own view of the same image, whatever the network reads.
-      if (gate_) seed_gate_view = blnk_view(bytes, name, *slot);
+      if (!read_with_seed_pipeline(bytes, name, *slot, result, failure)) return false;
     } else {
-      digit = blnk_view(bytes, name, *slot);
+      data::decode_image_gray(bytes, name, slot->image, limits_, decode_target());
+      // Find, then read. The whole picture read as one digit is the first
+      // candidate (a digit cropped to its ink, or filling a drawing: what
+      // preprocess.h was made for). Then the picture is searched for digits
+      // of either polarity at kFindSide (data/find_digits.h); each digit found
+      // is cut out and read. The model judges: digits found replace the whole
+      // picture's reading when they read clearly better, and the better of
+      // the two polarities wins.
+      float best = -1;
+      const data::Preprocessed whole = whole_picture_view(name, *slot);
+      if (whole.found) {
+        read_whole_picture(*slot, whole, result);
+        best = reading_score(result) + kFoundMustBeat;
+      }
+      std::vector<data::Preprocessed> whole_seen;
+      whole_seen.swap(slot->seen);
+      bool found_wins = false;
+      Classification found_reading;
+      std::vector<data::Preprocessed> found_seen;
+      // Scores are at most 1: over 1 - kFoundMustBeat, the whole picture's
+      // reading cannot lose, and the search is skipped (it costs more than the reading).
+      const bool unbeatable = best >= 1.0f;
+      const int factor = std::max(1, std::min(slot->image.width, slot->image.height) / data::kFindSide);
+      if (factor > 1 && !unbeatable) data::shrink_by(slot->image, factor, slot->page);
+      const data::GrayImage& page = factor > 1 ? slot->page : slot->image;
+      for (const bool ink_dark : {true, false}) {
+        if (unbeatable) break;
+        const data::FoundDigits found = data::find_digits(page, ink_dark, slot->find);
+        if (read_whole(found, page)) continue;
+        Classification candidate;
+        if (!read_found_digits(*slot, found, factor, candidate)) continue;
+        const float score = reading_score(candidate);
+        if (score > best && score >= kFoundMinScore) {
+          best = score;
+          found_reading.digits = std::move(candidate.digits);
+          found_seen.swap(slot->seen);
+          found_wins = true;
+        }
+      }
+      if (found_wins) {
+        result.digits = std::move(found_reading.digits);
+        slot->seen.swap(found_seen);
+      } else if (whole.found) {
+        slot->seen.swap(whole_seen);
+      } else {
+        failure = {422, name + ": " + whole.reason + kNoDigitAdvice, true};
+        return false;
+      }
+      judge_digits(result);
     }
   } catch (const data::ImageError& e) {
     failure = {status_for(e.kind()), e.what()};
@@ -200,35 +391,43 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     failure = {422, e.what()};
     return false;
   }
+  if (options.seen_png) result.seen_png = seen_png(slot->seen);
+  result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return true;
+}
+
+// The seed's own pipeline reads one digit from the whole picture; the gate
+// judges blnk's own view of it (trained on that, and the seed's view makes a
+// letter look like a digit to it: an A read "1, digit").
+bool ModelClassifier::read_with_seed_pipeline(std::span<const std::uint8_t> bytes, const std::string& name, Slot& slot,
+                                              Classification& result, ClassifyFailure& failure) const {
+  const data::Preprocessed digit = data::seed_preprocess_image(bytes, name, limits_);
+  data::Preprocessed gate_view;
+  if (gate_) gate_view = blnk_view(bytes, name, slot);
   if (!digit.found) {
     failure = {422, name + ": " + digit.reason + kNoDigitAdvice, true};
     return false;
   }
-  read_digit(*slot, digit, seed_preprocessing_ ? seed_gate_view : digit, result);
-  // A thick digit filling the frame can be read either way round (is the
-  // paper the light part or the dark?): read it both ways, keep the reading
-  // that looks more like one digit. A first reading already decisive needs no
-  // second: the other way round could only win by being more so, and reading
-  // it doubled the time of such photos (issue 21).
-  auto score = [](const Classification& c) { return c.probability * (c.single_digit >= 0 ? c.single_digit : 1.0f); };
-  if (!seed_preprocessing_ && !digit.polarity_sure && score(result) < kDecisiveScore) {
-    data::PreprocessOptions flipped;
-    flipped.polarity = digit.inverted ? data::InkPolarity::light : data::InkPolarity::dark;
-    const data::Preprocessed other = data::preprocess_digit(slot->image, slot->preprocess, flipped);
-    if (other.found) {
-      Classification other_result;
-      read_digit(*slot, other, other, other_result);
-      if (score(other_result) > score(result)) {
-        result = std::move(other_result);
-        digit = other;
-      }
-    }
-  }
+  read_digit(slot, digit, gate_view, result);
   judge(result);
-  if (seed_preprocessing_) judge_seed_reading(result, gate_ != nullptr, seed_gate_view);
-  if (options.seen_png) result.seen_png = data::encode_png(digit.to_u8(), data::kDigitSide, data::kDigitSide, 1);
-  result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  judge_seed_reading(result, gate_ != nullptr, gate_view);
+  result.digits.assign(1, as_digit_reading(result));
+  result.number = std::string(1, char('0' + result.digit));
+  slot.seen.assign(1, digit);
   return true;
+}
+
+// The 28x28 images the network read, side by side.
+std::vector<std::uint8_t> ModelClassifier::seen_png(const std::vector<data::Preprocessed>& seen) {
+  const int n = std::max<int>(1, int(seen.size()));
+  std::vector<std::uint8_t> strip(std::size_t(n) * data::kDigitPixels, 0);
+  for (int k = 0; k < int(seen.size()); ++k) {
+    const auto pixels = seen[std::size_t(k)].to_u8();
+    for (int y = 0; y < data::kDigitSide; ++y)
+      std::copy_n(pixels.data() + y * data::kDigitSide, data::kDigitSide,
+                  strip.data() + (std::size_t(y) * std::size_t(n) + std::size_t(k)) * data::kDigitSide);
+  }
+  return data::encode_png(strip, n * data::kDigitSide, data::kDigitSide, 1);
 }
 
 }  // namespace blnk::reader

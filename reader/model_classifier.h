@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "data/find_digits.h"
 #include "data/image.h"
 #include "data/preprocess.h"
 #include "engine/model_file.h"
@@ -54,8 +55,18 @@ class ModelClassifier : public Classifier {
   std::unique_ptr<Slot> acquire() const;
   void release(std::unique_ptr<Slot> slot) const;
 
-  // Decode and blnk's preprocessing (data/preprocess.h) into the slot's buffers.
+  // Decode and blnk's preprocessing (data/preprocess.h) of the whole picture into the slot's buffers.
   data::Preprocessed blnk_view(std::span<const std::uint8_t> bytes, const std::string& name, Slot& slot) const;
+  // blnk's preprocessing of the whole decoded picture in the slot.
+  data::Preprocessed whole_picture_view(const std::string& name, Slot& slot) const;
+  // One digit read from the picture as a whole (both polarities when unsure).
+  void read_whole_picture(Slot& slot, data::Preprocessed digit, Classification& result) const;
+  // Each digit found cut out and read; false when one of them holds no digit.
+  bool read_found_digits(Slot& slot, const data::FoundDigits& found, int factor, Classification& result) const;
+  bool read_with_seed_pipeline(std::span<const std::uint8_t> bytes, const std::string& name, Slot& slot,
+                               Classification& result, ClassifyFailure& failure) const;
+  DigitReading digit_reading(Slot& slot, const data::Preprocessed& digit, int scale) const;
+  static std::vector<std::uint8_t> seen_png(const std::vector<data::Preprocessed>& seen);
   // The reading of one preprocessed digit: probabilities and best guess from
   // `digit`, the gate's judgement from `gate_view` (blnk's view of the image).
   void read_digit(Slot& slot, const data::Preprocessed& digit, const data::Preprocessed& gate_view,

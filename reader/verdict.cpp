@@ -12,6 +12,7 @@ const char* verdict_name(Verdict v) {
     case Verdict::uncertain: return "uncertain";
     case Verdict::not_a_digit: return "not_a_digit";
     case Verdict::unjudged: return "unjudged";
+    case Verdict::number: return "number";
   }
   return "digit";
 }
@@ -33,6 +34,52 @@ void judge(Classification& result, const VerdictRules& rules) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "the model hesitates between %d and %d", result.digit, second);
     result.reason = buf;
+  }
+}
+
+void judge_digits(Classification& result, const VerdictRules& rules) {
+  const std::size_t n = result.digits.size();
+  result.number.clear();
+  result.probability = 1;
+  std::size_t refused = n, doubtful = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    DigitReading& d = result.digits[i];
+    Classification one;
+    one.digit = d.digit;
+    one.probability = d.probability;
+    one.probabilities = d.probabilities;
+    one.single_digit = d.single_digit;
+    judge(one, rules);
+    d.verdict = one.verdict;
+    d.reason = one.reason;
+    result.number += static_cast<char>('0' + d.digit);
+    result.probability = std::min(result.probability, d.probability);
+    if (d.verdict == Verdict::not_a_digit && refused == n) refused = i;
+    if (d.verdict == Verdict::uncertain && doubtful == n) doubtful = i;
+  }
+  if (n == 1) {
+    const DigitReading& d = result.digits[0];
+    result.digit = d.digit;
+    result.probabilities = d.probabilities;
+    result.single_digit = d.single_digit;
+    result.verdict = d.verdict;
+    result.reason = d.reason;
+    return;
+  }
+  result.digit = -1;
+  result.probabilities.clear();
+  result.single_digit = -1;
+  const auto position = [n](std::size_t i) { return "mark " + std::to_string(i + 1) + " of " + std::to_string(n); };
+  if (refused < n) {
+    result.verdict = Verdict::not_a_digit;
+    result.reason = position(refused) + ": " + result.digits[refused].reason;
+  } else if (doubtful < n) {
+    result.verdict = Verdict::uncertain;
+    result.reason = "digit " + std::to_string(doubtful + 1) + " of " + std::to_string(n) + ": " +
+                    result.digits[doubtful].reason;
+  } else {
+    result.verdict = Verdict::number;
+    result.reason.clear();
   }
 }
 

@@ -28,4 +28,11 @@ struct VerdictRules {
 // result.single_digit, when a gate ran: 0..1; negative: no gate).
 void judge(Classification& result, const VerdictRules& rules = {});
 
+// The same for a reading of result.digits (one or more, left to right): each
+// digit is judged as one, then the whole: not_a_digit when a mark is not a
+// digit, uncertain when a digit is (naming its position and the two digits in
+// doubt), else number (two or more digits) or digit (one). Fills number,
+// probability (the lowest) and, for one digit, digit and probabilities.
+void judge_digits(Classification& result, const VerdictRules& rules = {});
+
 }  // namespace blnk::reader

@@ -21,12 +21,14 @@ Everything is generated, never taken from training images:
   exif/o{1..8}/              phone JPEGs: the pixels stored as a camera held
                              that way stores them, with the EXIF Orientation
                              tag that tells viewers how to turn them;
-  nondigit/{letters,symbols,scribbles,numbers}/
+  nondigit/{letters,symbols,scribbles}/
                              letters (not those that are written like a
                              digit: O o Q D I l i j J S s Z z B b G g q),
-                             symbols, scribbles, and numbers of two or three
-                             digits, as photos and pad drawings.
-A digit's file name starts with its label (7_...); a non-digit's with "x".
+                             symbols and scribbles, as photos and pad drawings;
+  numbers/mixed/             numbers of two or three digits, as photos and pad
+                             drawings (until issue 21 these were non-digits).
+A digit's file name starts with its label (7_...); a number's with n<number>_;
+a non-digit's with "x".
 scripts/stress-eval.py reads the folder with `blnk predict --json` and prints
 accuracy and verdicts per kind and margin.
 
@@ -371,7 +373,7 @@ def main():
     d = out("nondigit", "scribbles")
     for i in range(m):
         draw_pad(scribble(rng), MARGINS[i % 4], rng).save(os.path.join(d, f"x_scribble_{i:04d}.png"))
-    d = out("nondigit", "numbers")
+    d = out("numbers", "mixed")  # label n<number>_: read whole, or wrong
     for i in range(m):
         digits = "".join(str(int(x)) for x in rng.integers(0, 10, 2 + (i % 3 == 0)))
         if mnist and i % 2:
@@ -390,14 +392,15 @@ def main():
                 variants = DIGIT_STROKES[int(ch)]
                 part, extent = jitter(variants[int(rng.integers(0, len(variants)))], rng)
                 strokes += [[(x * extent[0] / max(extent) * 0.8 + k * 0.95, y) for x, y in p] for p in part]
-            draw_pad(strokes, MARGINS[i % 4], rng).save(os.path.join(d, f"x_{digits}_pad_{i:04d}.png"))
+            draw_pad(strokes, MARGINS[i % 4], rng).save(os.path.join(d, f"n{digits}_pad_{i:04d}.png"))
             continue
         else:
             cov = render_text(digits, fonts[int(rng.integers(0, len(fonts)))], rng)
         cov = with_margin(cov, MARGINS[i % 4], rng)
-        save_photo(photograph(cov, rng, helpers), os.path.join(d, f"x_{digits}_{i:04d}"), rng)
-    for sub in ("letters", "symbols", "scribbles", "numbers"):
+        save_photo(photograph(cov, rng, helpers), os.path.join(d, f"n{digits}_{i:04d}"), rng)
+    for sub in ("letters", "symbols", "scribbles"):
         counts[f"nondigit/{sub}"] = len(os.listdir(os.path.join(args.out_dir, "nondigit", sub)))
+    counts["numbers/mixed"] = len(os.listdir(os.path.join(args.out_dir, "numbers", "mixed")))
     print(f"wrote the stress suite to {args.out_dir} (seed {args.seed}, {len(fonts)} fonts):")
     for k, v in counts.items():
         print(f"  {k:22s} {v}")

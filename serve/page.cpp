@@ -84,6 +84,16 @@ std::string_view sniff_image(std::span<const std::uint8_t> b) {
   return {};
 }
 
+namespace {
+
+// The answer as shown: the digit, or the number's digits.
+void append_answer(std::string& out, const reader::Classification& result) {
+  if (result.digit >= 0) append_int(out, result.digit);
+  else append_html_escaped(out, result.number);
+}
+
+}  // namespace
+
 std::string render_result_html(const reader::Classification& result, std::string_view filename,
                                std::span<const std::uint8_t> upload) {
   std::string out;
@@ -106,9 +116,9 @@ std::string render_result_html(const reader::Classification& result, std::string
       out.append("</div>");
       break;
     case reader::Verdict::uncertain:
-      append_int(out, result.digit);
+      append_answer(out, result);
       out.append("?</div><div class=\"meta\"><div class=\"prob\">Not sure: ");
-      append_int(out, result.digit);
+      append_answer(out, result);
       out.append(" (");
       append_percent(out, result.probability);
       out.append(")</div><div class=\"reason\">");
@@ -116,7 +126,8 @@ std::string render_result_html(const reader::Classification& result, std::string
       out.append("</div>");
       break;
     case reader::Verdict::digit:
-      append_int(out, result.digit);
+    case reader::Verdict::number:
+      append_answer(out, result);
       out.append("</div><div class=\"meta\"><div class=\"prob\">");
       append_percent(out, result.probability);
       out.append(" sure</div>");
@@ -148,8 +159,9 @@ std::string render_result_html(const reader::Classification& result, std::string
   }
   out.append("</div><figcaption>what the network saw (28&times;28)</figcaption></figure></div>\n");
 
-  // A non-digit's scores per digit mean nothing: no bars, no percentages.
-  if (result.verdict == reader::Verdict::not_a_digit) {
+  // A non-digit's scores per digit mean nothing: no bars, no percentages; a
+  // number has no one digit's scores.
+  if (result.verdict == reader::Verdict::not_a_digit || result.probabilities.empty()) {
     out.append("</section>");
     return out;
   }

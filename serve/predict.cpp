@@ -122,8 +122,10 @@ Upload extract_upload(const Request& request) {
 // A status the classifier may choose; anything else becomes 500.
 int failure_status(int status) { return (status >= 400 && status <= 599) ? status : 500; }
 
+// One digit with its scores, or a number: digits without one digit's scores.
 bool valid_result(const reader::Classification& c) {
-  return !c.probabilities.empty() && c.digit >= 0 && static_cast<std::size_t>(c.digit) < c.probabilities.size();
+  if (c.digit < 0) return c.probabilities.empty() && !c.digits.empty() && c.number.size() == c.digits.size();
+  return !c.probabilities.empty() && static_cast<std::size_t>(c.digit) < c.probabilities.size();
 }
 
 Response error_response(bool html, int status, std::string_view message, std::string_view filename,

@@ -46,15 +46,27 @@ enum class Verdict {
   uncertain,    // one digit, but the model hesitates between two or more
   not_a_digit,  // a letter, a symbol, several digits, a scribble, or nothing at all
   unjudged,     // no verdict could be given (blnk predict --preprocess seed); the library never reads that way
+  number,       // two or more digits in one line, each read with confidence
 };
-// "digit", "uncertain", "not_a_digit", "unjudged": the names blnk predict --json and the HTTP API use.
+// "digit", "uncertain", "not_a_digit", "unjudged", "number": the names blnk predict --json and the HTTP API use.
 BLNK_API const char* verdict_name(Verdict verdict);
 
-// The reading of one image.
+// One digit of a reading and where it is.
+struct BLNK_API DigitInImage {
+  int digit = -1;
+  float probability = 0;
+  std::vector<float> probabilities;  // one per digit
+  Verdict verdict = Verdict::digit;  // digit, uncertain or not_a_digit
+  int x = 0, y = 0, width = 0, height = 0;  // its box in the image's pixels
+};
+
+// The reading of one image: one digit, or a number of several in one line.
 struct BLNK_API Reading {
-  int digit = -1;                      // the best guess, whatever the verdict; -1: nothing was found to read
-  float probability = 0;               // its probability
-  std::vector<float> probabilities;    // one per digit, summing to 1 (empty when nothing was found)
+  int digit = -1;                      // one digit: the best guess, whatever the verdict; -1: a number, or nothing found
+  float probability = 0;               // its probability (a number: the lowest of its digits')
+  std::vector<float> probabilities;    // one per digit, summing to 1 (empty for a number, or when nothing was found)
+  std::string number;                  // the digits read, left to right ("2024"; one digit: "7")
+  std::vector<DigitInImage> digits;    // each digit found, left to right
   Verdict verdict = Verdict::digit;
   std::string reason;                  // a few words on why, for uncertain and not_a_digit
   float single_digit = -1;             // the digit gate's probability that this is one digit; -1: no gate

@@ -231,7 +231,8 @@ TEST_CASE("predict --save-preprocessed DIR writes the 28x28 image the network sa
 TEST_CASE("predict --json: a verdict on every reading, from the bundled digit gate") {
   if (!have_mnist()) return;
   TempDir tmp("verdict");
-  // One MNIST digit: a digit. Three MNIST digits side by side (a number): not one digit.
+  // One MNIST digit: a digit. Three MNIST digits side by side: the number
+  // (MNIST test 0, 1, 2 are 7, 2, 1), each digit with its box.
   const std::string one = one_digit_png(tmp, "one.png", 3);
   std::vector<float> number(3 * 28 * 2 * 28 * 2, 0.0f);
   const int w = 3 * 28 * 2, h = 28 * 2;
@@ -250,14 +251,21 @@ TEST_CASE("predict --json: a verdict on every reading, from the bundled digit ga
   CHECK(a["verdict"].text == "digit");
   CHECK(a["reason"].text.empty());
   CHECK(a["single_digit"].number > 0.5);
-  CHECK(b["verdict"].text == "not_a_digit");
-  CHECK(b["single_digit"].number < 0.2);
-  CHECK(b["reason"].text.find("one digit") != std::string::npos);
-  CHECK(b["digit"].kind == Json::Kind::number);  // the best guess stays
-  // The plain output says so, without a percentage.
+  CHECK(a["number"].text == std::to_string(static_cast<int>(a["digit"].number)));
+  CHECK(b["verdict"].text == "number");
+  CHECK(b["number"].text == "721");
+  CHECK(b["digit"].kind == Json::Kind::null);  // no client takes one digit of a number for the answer
+  REQUIRE(b["digits"].items.size() == 3);
+  for (int k = 0; k < 3; ++k) {
+    const Json& box = b["digits"].items[std::size_t(k)]["box"];
+    REQUIRE(box.items.size() == 4);
+    // Each box lies in its own 56-pixel third of the image.
+    CHECK(box.items[0].number >= k * 56 - 1);
+    CHECK(box.items[0].number + box.items[2].number <= (k + 1) * 56 + 1);
+    CHECK(b["digits"].items[std::size_t(k)]["verdict"].text == "digit");
+  }
   const RunResult plain = run_blnk({"predict", three}, tmp);
-  CHECK(contains(plain.out, "not a digit"));
-  CHECK_FALSE(contains(plain.out, "%"));
+  CHECK(contains(plain.out, ": 721  (7 2 1; lowest "));
   // Without a gate there is no single_digit and no not_a_digit.
   const RunResult none = run_blnk({"predict", "--json", "--gate", "none", three}, tmp);
   REQUIRE(none.status == 0);

@@ -60,3 +60,18 @@ def test_read_gives_what_blnk_predict_gives(model, mnist_test, blnk_bin, tmp_pat
         assert seen_png.shape == (28, 28)
         saved = cv2.imread(str(seen_dir / (os.path.basename(path) + ".28x28.png")), cv2.IMREAD_GRAYSCALE)
         assert saved is not None and np.array_equal(seen_png, saved)
+
+
+def test_read_gives_a_number_with_each_digit_and_its_box(model, mnist_test, tmp_path):
+    # MNIST test 0, 1, 2 (7, 2, 1) side by side, enlarged twice, dark ink on white paper.
+    row = np.hstack([mnist_test["images"][i] for i in range(3)])
+    img = 255 - cv2.resize(np.pad(row, 8), None, fx=2, fy=2, interpolation=cv2.INTER_LINEAR)
+    path = str(tmp_path / "number.png")
+    cv2.imwrite(path, img)
+    r = model.read(path)
+    want = "".join(str(int(mnist_test["labels"][i])) for i in range(3))
+    assert r["verdict"] == "number" and r["number"] == want
+    assert r["digit"] is None  # no client takes one digit of a number for the answer
+    assert [d["digit"] for d in r["digits"]] == [int(c) for c in want]
+    xs = [d["box"][0] for d in r["digits"]]
+    assert xs == sorted(xs) and all(d["box"][2] > 0 and d["box"][3] > 0 for d in r["digits"])

@@ -83,8 +83,8 @@ def test_read_gives_every_field_of_the_reading(model, tmp_path):
     path = tmp_path / "bar.png"
     cv2.imwrite(str(path), 255 - x[0])
     r = model.read(path)
-    assert set(r) == {"digit", "probability", "probabilities", "verdict", "reason", "single_digit", "seen_png",
-                      "elapsed_ms"}
+    assert set(r) == {"digit", "number", "digits", "probability", "probabilities", "verdict", "reason",
+                      "single_digit", "seen_png", "elapsed_ms"}
     assert r["probabilities"].shape == (10,) and r["digit"] == int(r["probabilities"].argmax())
     assert r["verdict"] in ("digit", "uncertain", "not_a_digit")
     assert r["seen_png"].startswith(b"\x89PNG")

@@ -98,6 +98,33 @@ def mnist_digits(mnist_dir, out_dir):
     return out
 
 
+def mnist_number(mnist_dir, out_dir):
+    """(path, number): MNIST test images 0, 1 and 2 side by side, enlarged twice with a
+    margin, white on black, as a PNG; None without MNIST."""
+    images = os.path.join(mnist_dir, "t10k-images-idx3-ubyte.gz")
+    labels = os.path.join(mnist_dir, "t10k-labels-idx1-ubyte.gz")
+    if not (os.path.isfile(images) and os.path.isfile(labels)):
+        return None
+    with gzip.open(images) as f:
+        f.read(16)
+        tiles = [f.read(784) for _ in range(3)]
+    with gzip.open(labels) as f:
+        f.read(8)
+        number = "".join(str(b) for b in f.read(3))
+    margin, scale = 8, 2
+    w, h = (3 * 28 + 2 * margin) * scale, (28 + 2 * margin) * scale
+    pixels = bytearray(w * h)
+    for y in range(h):
+        for x in range(w):
+            tx, ty = x // scale - margin, y // scale - margin
+            if 0 <= ty < 28 and 0 <= tx < 3 * 28:
+                pixels[y * w + x] = tiles[tx // 28][ty * 28 + tx % 28]
+    path = os.path.join(out_dir, "number-%s.png" % number)
+    with open(path, "wb") as f:
+        f.write(png_gray(w, h, bytes(pixels)))
+    return path, number
+
+
 def photo_digits(photo_dir):
     """[(path, label)] for two PNG photos named <label>_...png."""
     if not os.path.isdir(photo_dir):
@@ -193,7 +220,7 @@ RESULT_JS = """(() => {
   return {
     error: r.classList.contains("error") ? r.textContent : null,
     kind: r.classList.contains("empty") ? "empty" :
-          (["not_a_digit", "uncertain", "digit"].find(k => r.classList.contains("verdict-" + k)) || ""),
+          (["not_a_digit", "uncertain", "digit", "number"].find(k => r.classList.contains("verdict-" + k)) || ""),
     prob: (r.querySelector(".prob") || {}).textContent,
     heading: (r.querySelector("h2") || {}).textContent,
     digit: (r.querySelector(".digit") || {}).textContent,
@@ -286,6 +313,23 @@ def check_fetch_with_js(page, url, digits, shots):
 
 
 NARROW = (390, 844)  # a phone's width: the page must not scroll sideways
+
+
+def check_number(page, url, number, shots):
+    """A number uploaded: shown whole and large, each digit's box drawn on the preview."""
+    if not number:
+        return
+    path, want = number
+    navigate(page, url + "/")
+    set_file(page, "#file", path)
+    r = wait_result(page, os.path.basename(path))
+    check(r["kind"] == "number" and r["digit"] == want,
+          "a photo of the number %s shows it whole (got %r, %r)" % (want, r["kind"], r["digit"]))
+    check(r["bars"] == 0, "a number has no one digit's bars")
+    boxes = wait_for(page, "document.querySelectorAll('#result .frame .found').length === %d" % len(want),
+                     "one box per digit drawn on the preview")
+    check(boxes, "each of the %d digits has its box on the preview" % len(want))
+    screenshot(page, shots, "number-result")
 
 
 def check_several_files_narrow(page, url, digits, shots):
@@ -532,6 +576,14 @@ def check_pad_digits(page, url, shots):
               % (digit, pen, round(margin * 100), digit, r["digit"], r["kind"]))
         if (digit, margin) == (4, 0.02):
             screenshot(page, shots, "pad-big-4")
+    # A number written across the pad: two digits side by side, read whole.
+    strokes = []
+    for k, d in enumerate((4, 7)):
+        strokes += [[(0.04 + 0.5 * k + 0.42 * x, 0.15 + 0.7 * y) for x, y in stroke] for stroke in stress.DIGIT_STROKES[d][0]]
+    r = draw(strokes, 0.05, "22")
+    check(r["kind"] == "number" and r["digit"] == "47",
+          "47 written across the pad reads 47, a number (got %r, %s)" % (r["digit"], r["kind"]))
+    screenshot(page, shots, "pad-number")
     # A scribble: no digit and no percentage under it.
     r = draw([[(0.1, 0.1), (0.9, 0.3), (0.2, 0.5), (0.8, 0.9), (0.1, 0.9), (0.9, 0.1), (0.5, 0.95), (0.1, 0.4)]], 0.1, "22")
     check(r["kind"] == "not_a_digit" and "%" not in (r["prob"] or "") and r.get("best") is None,
@@ -600,6 +652,7 @@ def main():
 
         check_form_without_js(page, url, digits, args.screenshots)
         check_fetch_with_js(page, url, digits, args.screenshots)
+        check_number(page, url, mnist_number(args.mnist, work), args.screenshots)
         check_several_files_narrow(page, url, digits, args.screenshots)
         check_drawing(page, url, args.screenshots)
         check_rest_before_predicting(page, url, args.screenshots)

@@ -21,7 +21,8 @@ training script uses (URW Nimbus, URW Gothic, DejaVu Bold):
 
 File names: the label first (a digit; `n<number>_` for numbers; `x` for a
 non-digit), as scripts/stress-eval.py reads them. OUT/heldout.txt lists the
-families: no training or tuning script may read them (say so when you add one).
+families (scripts/make-heldout-set2.py adds its own to the same list): no
+training or tuning script may read them (say so when you add one).
 The same seed and MNIST files give the same set.
 """
 
@@ -298,28 +299,58 @@ def draw_shape(kind, rng):
     return img
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("out")
-    parser.add_argument("--per-family", type=int, default=60)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--mnist", default=os.path.join(HERE, "..", "..", "shared", "data", "mnist"))
-    parser.add_argument("--families", default=",".join(FAMILIES), help="a comma-separated subset")
-    args = parser.parse_args()
+def checked_families(parser, args, families):
+    """The --families subset, after checking it and --per-family (usage errors exit 2)."""
     if args.per_family < 1:
         parser.error("--per-family must be at least 1")
     wanted = [f for f in args.families.split(",") if f]
     for f in wanted:
-        if f not in FAMILIES:
-            parser.error(f"--families: unknown family {f!r}; expected some of {', '.join(FAMILIES)}")
-    helpers = stress_helpers()
+        if f not in families:
+            parser.error(f"--families: unknown family {f!r}; expected some of {', '.join(families)}")
+    return wanted
+
+
+def find_mnist_test(folder):
+    """Paths of the MNIST test images and labels in folder (gzipped or not); None where missing."""
     def find(name):
         for candidate in (name, name + ".gz"):
-            path = os.path.join(args.mnist, candidate)
+            path = os.path.join(folder, candidate)
             if os.path.exists(path):
                 return path
         return None
-    images_path, labels_path = find("t10k-images-idx3-ubyte"), find("t10k-labels-idx1-ubyte")
+    return find("t10k-images-idx3-ubyte"), find("t10k-labels-idx1-ubyte")
+
+
+def list_heldout(out, families):
+    """Adds families to OUT/heldout.txt, keeping those another generator listed there."""
+    path = os.path.join(out, "heldout.txt")
+    known = []
+    if os.path.exists(path):
+        with open(path) as f:
+            known = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    with open(path, "a") as f:
+        if not os.path.getsize(path):
+            f.write("# families no training or tuning may read (scripts/make-heldout-set*.py)\n")
+        f.writelines(family + "\n" for family in families if family not in known)
+
+
+def heldout_parser(doc, seed, families):
+    """The options of a held-out set's generator: OUT, --per-family, --seed, --mnist, --families."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("out")
+    parser.add_argument("--per-family", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--mnist", default=os.path.join(HERE, "..", "..", "shared", "data", "mnist"))
+    parser.add_argument("--families", default=",".join(families), help="a comma-separated subset")
+    return parser
+
+
+def main():
+    parser = heldout_parser(__doc__, 11, FAMILIES)
+    args = parser.parse_args()
+    wanted = checked_families(parser, args, FAMILIES)
+    helpers = stress_helpers()
+    images_path, labels_path = find_mnist_test(args.mnist)
     needs_mnist = set(wanted) - {"plaque", "shapes"}
     if needs_mnist and not (images_path and labels_path):
         print(f"make-heldout-set: no MNIST test files in {args.mnist}", file=sys.stderr)
@@ -337,9 +368,7 @@ def main():
         return helpers.mnist_coverage(images[i]), str(int(labels[i]))
 
     os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "heldout.txt"), "w") as f:
-        f.write("# families no training or tuning may read (scripts/make-heldout-set.py)\n")
-        f.write("\n".join(FAMILIES) + "\n")
+    list_heldout(args.out, FAMILIES)
     for family in wanted:
         folder = os.path.join(args.out, family, "all")
         os.makedirs(folder, exist_ok=True)

@@ -7,13 +7,18 @@
 #   scripts/setup.sh --test   also what the tests need (Chromium and Python for the browser test;
 #                             clang, libFuzzer and libomp for scripts/fuzz.sh and sanitize.sh tsan;
 #                             onnx, OpenCV and Node.js with npm for the ONNX export's readers, tests/onnx;
-#                             h5py, numpy and Pillow for tests/keras)
+#                             h5py, numpy and Pillow for tests/keras; what --heldout-fonts brings, for
+#                             tests/stress/heldout2.sh)
+#   scripts/setup.sh --heldout-fonts   also what scripts/make-heldout-set2.py needs (OpenCV, Pillow,
+#                             the Adwaita icons) and unpacks, never installs, the fonts only it reads
+#                             into build/heldout-fonts (scripts/fetch-heldout-fonts.sh says why)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake libeigen3-dev libstb-dev libturbojpeg0-dev libwebp-dev libcxxopts-dev doctest-dev
           libbenchmark-dev zlib1g-dev libhdf5-dev nlohmann-json3-dev
           pybind11-dev python3-dev python3-numpy openmpi-bin libopenmpi-dev)
+heldout_fonts=0
 for arg in "$@"; do
   case "$arg" in
     --test) packages+=(chromium python3 clang libclang-rt-14-dev libomp-14-dev
@@ -23,9 +28,13 @@ for arg in "$@"; do
                        pkgconf  # tests/library: examples/ built with pkg-config's flags against an installed tree
                        # fonts for the stress suite (tests/stress, scripts/make-stress-set.py)
                        fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35 fonts-noto-mono
-                       fonts-comic-neue fonts-dkg-handwriting fonts-humor-sans)
+                       fonts-comic-neue fonts-dkg-handwriting fonts-humor-sans
+                       adwaita-icon-theme)  # and scripts/make-heldout-set2.py's icons (tests/stress/heldout2.sh)
+            heldout_fonts=1  # its fonts, unpacked only (below)
             # npm fetches ONNX Runtime for tests/onnx; a Node.js from elsewhere brings its own npm.
             command -v npm >/dev/null || packages+=(npm) ;;
+    --heldout-fonts) heldout_fonts=1
+                     packages+=(python3-numpy python3-pil python3-opencv adwaita-icon-theme) ;;  # make-heldout-set2.py
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +49,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup.sh: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$heldout_fonts" == 1 ]; then
+  bash scripts/fetch-heldout-fonts.sh build/heldout-fonts
 fi
 
 if [ ! -f build/CMakeCache.txt ]; then

@@ -105,7 +105,8 @@ int cmd_predict(int argc, char** argv) {
     reader::ClassifyFailure failure;
     bool ok = false;
     try {
-      ok = classifier.classify_named(read_input(path), name, reader::ClassifyOptions{!save_dir.empty(), name}, result, failure);
+      ok = classifier.classify_named(read_input(path), name, reader::ClassifyOptions{!save_dir.empty(), name, !save_dir.empty()},
+                                     result, failure);
     } catch (const Error& e) {
       failure.message = e.what();
     }
@@ -163,6 +164,12 @@ int cmd_predict(int argc, char** argv) {
       std::ofstream out(target, std::ios::binary);
       out.write(reinterpret_cast<const char*>(result.seen_png.data()), std::streamsize(result.seen_png.size()));
       if (!out) throw Error(target + ": cannot write the preprocessed image");
+      if (!result.found_png.empty()) {  // the picture with each digit's box
+        const std::string found = (std::filesystem::path(save_dir) / (base + ".found.png")).string();
+        std::ofstream view(found, std::ios::binary);
+        view.write(reinterpret_cast<const char*>(result.found_png.data()), std::streamsize(result.found_png.size()));
+        if (!view) throw Error(found + ": cannot write the picture with the digits' boxes");
+      }
     }
   }
   std::fflush(stdout);

@@ -42,6 +42,7 @@ struct Classification {
   std::string number;                  // the digits left to right ("2024"; one digit: "7")
   std::vector<DigitReading> digits;    // each digit found, left to right
   std::vector<std::uint8_t> seen_png;  // the 28x28 images the network saw side by side, as a PNG file
+  std::vector<std::uint8_t> found_png; // the picture (as searched) with each digit's box drawn, as a PNG file
   double elapsed_ms = 0;               // decode + preprocess + inference
   Verdict verdict = Verdict::digit;
   std::string reason;                  // a few words on why, for uncertain and not_a_digit
@@ -61,6 +62,7 @@ struct ClassifyFailure {
 struct ClassifyOptions {
   bool seen_png = true;  // fill Classification::seen_png (an encode: skip it when unused)
   std::string name;      // what the image is, for messages: its file's name, "drawing"; empty: "the image"
+  bool found_png = false;  // fill Classification::found_png (blnk predict --save-preprocessed)
 };
 
 class Classifier {

@@ -359,9 +359,14 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
       const int factor = std::max(1, std::min(slot->image.width, slot->image.height) / data::kFindSide);
       if (factor > 1 && !unbeatable) data::shrink_by(slot->image, factor, slot->page);
       const data::GrayImage& page = factor > 1 ? slot->page : slot->image;
+      std::string beyond_one_line;  // what the search saw that blnk does not read
       for (const bool ink_dark : {true, false}) {
         if (unbeatable) break;
         const data::FoundDigits found = data::find_digits(page, ink_dark, slot->find);
+        if (found.lines > 1) beyond_one_line = "digits in two or more lines: blnk reads one line of digits";
+        if (found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine))
+          beyond_one_line = std::to_string(found.digits.size()) + " marks in a line: blnk reads up to " +
+                            std::to_string(data::kMaxDigitsInLine) + " digits";
         if (read_whole(found, page)) continue;
         Classification candidate;
         if (!read_found_digits(*slot, found, factor, candidate)) continue;
@@ -383,6 +388,8 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
         return false;
       }
       judge_digits(result);
+      if (!found_wins && result.verdict == Verdict::not_a_digit && !beyond_one_line.empty())
+        result.reason = beyond_one_line;
     }
   } catch (const data::ImageError& e) {
     failure = {status_for(e.kind()), e.what()};
@@ -392,6 +399,7 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     return false;
   }
   if (options.seen_png) result.seen_png = seen_png(slot->seen);
+  if (options.found_png && !seed_preprocessing_) result.found_png = found_png(slot->image, result.digits);
   result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return true;
 }
@@ -415,6 +423,36 @@ bool ModelClassifier::read_with_seed_pipeline(std::span<const std::uint8_t> byte
   result.number = std::string(1, char('0' + result.digit));
   slot.seen.assign(1, digit);
   return true;
+}
+
+// The picture, shrunk to at most kFoundViewSide on its longer side, with each
+// digit's box drawn in red: what was read where.
+constexpr int kFoundViewSide = 800;
+
+std::vector<std::uint8_t> ModelClassifier::found_png(const data::GrayImage& image, const std::vector<DigitReading>& digits) {
+  const int factor = std::max(1, (std::max(image.width, image.height) + kFoundViewSide - 1) / kFoundViewSide);
+  const int w = image.width / factor, h = image.height / factor;
+  if (w < 1 || h < 1) return {};
+  std::vector<std::uint8_t> rgb(std::size_t(w) * std::size_t(h) * 3);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const float v = std::clamp(image.at(x * factor, y * factor), 0.0f, 1.0f);
+      std::uint8_t* p = &rgb[3 * (std::size_t(y) * std::size_t(w) + std::size_t(x))];
+      p[0] = p[1] = p[2] = std::uint8_t(v * 255.0f + 0.5f);
+    }
+  const int to_view = image.scale * factor;  // the image's own pixels per view pixel
+  for (const DigitReading& d : digits) {
+    const int x0 = d.box_x / to_view, y0 = d.box_y / to_view;
+    const int x1 = (d.box_x + d.box_w) / to_view, y1 = (d.box_y + d.box_h) / to_view;
+    const auto dot = [&](int x, int y) {
+      if (x < 0 || y < 0 || x >= w || y >= h) return;
+      std::uint8_t* p = &rgb[3 * (std::size_t(y) * std::size_t(w) + std::size_t(x))];
+      p[0] = 255, p[1] = 0, p[2] = 0;
+    };
+    for (int x = x0; x <= x1; ++x) dot(x, y0), dot(x, y1);
+    for (int y = y0; y <= y1; ++y) dot(x0, y), dot(x1, y);
+  }
+  return data::encode_png(rgb, w, h, 3);
 }
 
 // The 28x28 images the network read, side by side.

@@ -67,6 +67,7 @@ class ModelClassifier : public Classifier {
                                Classification& result, ClassifyFailure& failure) const;
   DigitReading digit_reading(Slot& slot, const data::Preprocessed& digit, int scale) const;
   static std::vector<std::uint8_t> seen_png(const std::vector<data::Preprocessed>& seen);
+  static std::vector<std::uint8_t> found_png(const data::GrayImage& image, const std::vector<DigitReading>& digits);
   // The reading of one preprocessed digit: probabilities and best guess from
   // `digit`, the gate's judgement from `gate_view` (blnk's view of the image).
   void read_digit(Slot& slot, const data::Preprocessed& digit, const data::Preprocessed& gate_view,

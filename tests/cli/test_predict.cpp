@@ -228,6 +228,36 @@ TEST_CASE("predict --save-preprocessed DIR writes the 28x28 image the network sa
   CHECK(my / mass == doctest::Approx(14.0).epsilon(0.05));
 }
 
+TEST_CASE("predict: digits in two lines, or more than 12 in one, are not_a_digit, and the reason says so") {
+  if (!have_mnist()) return;
+  TempDir tmp("lines");
+  // Two rows of three MNIST digits, and one row of fourteen, enlarged twice on white paper.
+  const auto sheet = [&](const std::string& name, int columns, int rows) {
+    const int w = columns * 56 + 40, h = rows * 70 + 30;
+    std::vector<float> cov(std::size_t(w) * h, 0.0f);
+    for (int r = 0; r < rows; ++r) {
+      for (int k = 0; k < columns; ++k) {
+        const std::vector<float> part = enlarged_digit(r * columns + k, 2, w, h, 20 + k * 56, 15 + r * 70);
+        for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], part[i]);
+      }
+    }
+    const std::string path = tmp.file(name);
+    write_bytes(path, data::encode_png(paint_u8(cov, 1, kWhitePaper, kBlackInk), w, h, 1));
+    return path;
+  };
+  const std::string two_lines = sheet("two-lines.png", 3, 2), long_line = sheet("fourteen.png", 14, 1);
+  const RunResult r = run_blnk({"predict", "--json", two_lines, long_line}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  const std::vector<std::string> lines = lines_of(r.out);
+  REQUIRE(lines.size() == 2);
+  const Json a = parse_json(lines[0]), b = parse_json(lines[1]);
+  CHECK(a["verdict"].text == "not_a_digit");
+  CHECK(a["reason"].text.find("two or more lines") != std::string::npos);
+  CHECK(b["verdict"].text == "not_a_digit");
+  CHECK(b["reason"].text.find("14 marks in a line") != std::string::npos);
+}
+
 TEST_CASE("predict --json: a verdict on every reading, from the bundled digit gate") {
   if (!have_mnist()) return;
   TempDir tmp("verdict");
@@ -264,8 +294,15 @@ TEST_CASE("predict --json: a verdict on every reading, from the bundled digit ga
     CHECK(box.items[0].number + box.items[2].number <= (k + 1) * 56 + 1);
     CHECK(b["digits"].items[std::size_t(k)]["verdict"].text == "digit");
   }
-  const RunResult plain = run_blnk({"predict", three}, tmp);
+  const RunResult plain = run_blnk({"predict", "--save-preprocessed", tmp.file("seen"), three}, tmp);
   CHECK(contains(plain.out, ": 721  (7 2 1; lowest "));
+  // The 28x28s side by side, and the picture with the three boxes drawn.
+  const data::GrayImage seen = data::read_image_gray(tmp.file("seen/three.png.28x28.png"));
+  CHECK(seen.width == 3 * 28);
+  CHECK(seen.height == 28);
+  const data::GrayImage found = data::read_image_gray(tmp.file("seen/three.png.found.png"));
+  CHECK(found.width == w);
+  CHECK(found.height == h);
   // Without a gate there is no single_digit and no not_a_digit.
   const RunResult none = run_blnk({"predict", "--json", "--gate", "none", three}, tmp);
   REQUIRE(none.status == 0);

@@ -227,6 +227,23 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks) {
   return digits;
 }
 
+int split_column(const Plane& tophat, float threshold, const PixelBox& box) {
+  if (box.w < 4 || box.x < 0 || box.y < 0 || box.x + box.w > tophat.width || box.y + box.h > tophat.height) return -1;
+  std::vector<int> ink(static_cast<std::size_t>(box.w), 0);
+  for (int y = box.y; y < box.y + box.h; ++y) {
+    for (int x = box.x; x < box.x + box.w; ++x) ink[static_cast<std::size_t>(x - box.x)] += tophat.at(x, y) >= threshold;
+  }
+  std::vector<int> sorted = ink;
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
+  const int median = sorted[sorted.size() / 2];
+  int best = -1;
+  for (int x = box.w / 4; x < box.w - box.w / 4; ++x) {
+    if (best < 0 || ink[static_cast<std::size_t>(x)] < ink[static_cast<std::size_t>(best)]) best = x;
+  }
+  if (best < 0 || 2 * ink[static_cast<std::size_t>(best)] >= median) return -1;
+  return box.x + best;
+}
+
 std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines) {
   lines = 0;
   if (groups.empty()) return {};

@@ -79,6 +79,11 @@ void erase_rules(Plane& tophat, float threshold);
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // into ws.marks
 void keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped);
 std::vector<PixelBox> group_digits(const std::vector<Mark>& marks);
+// Touching digits: the column of `box` (in its middle half) with the fewest
+// stroke pixels of `tophat`, when it has under half the box's median column;
+// -1 when no column stands out so. The reader splits there when both sides
+// read better than the whole (reader/model_classifier.cpp).
+int split_column(const Plane& tophat, float threshold, const PixelBox& box);
 // The groups on the tallest one's line, left to right; `lines` counts rows of digit-sized groups.
 std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines);
 

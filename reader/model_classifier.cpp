@@ -183,8 +183,9 @@ constexpr int kMinMargin = 2;
 bool read_whole(const data::FoundDigits& found, const data::GrayImage& page) {
   if (found.lines != 1 || found.digits.empty() || found.digits.size() > std::size_t(data::kMaxDigitsInLine)) return true;
   if (found.digits.size() > 1) return false;
+  // (A wide one may be touching digits: it is read cut out, where it can be split.)
   const data::PixelBox& b = found.digits[0];
-  return b.w >= kWholePictureShare * float(page.width) || b.h >= kWholePictureShare * float(page.height);
+  return b.w < b.h && (b.w >= kWholePictureShare * float(page.width) || b.h >= kWholePictureShare * float(page.height));
 }
 
 // The crop of digit i of `digits` (in the page's pixels, `factor` image pixels
@@ -227,11 +228,13 @@ DigitReading as_digit_reading(const Classification& c) {
   return d;
 }
 
-// How much a reading looks like its digits: the least sure digit's
-// probability times the gate's "one digit".
+// How much a reading looks like a digit: its probability times the gate's
+// "one digit"; of several, the least sure digit's.
+float digit_score(const DigitReading& d) { return d.probability * (d.single_digit >= 0 ? d.single_digit : 1.0f); }
+
 float reading_score(const Classification& c) {
   float score = c.digits.empty() ? 0.0f : 1.0f;
-  for (const DigitReading& d : c.digits) score = std::min(score, d.probability * (d.single_digit >= 0 ? d.single_digit : 1.0f));
+  for (const DigitReading& d : c.digits) score = std::min(score, digit_score(d));
   return score;
 }
 
@@ -294,25 +297,58 @@ void ModelClassifier::read_whole_picture(Slot& slot, data::Preprocessed digit, C
 
 // Each digit found is cut out of the decoded image (sharper than the page it
 // was found on) with the paper around it and read on its own.
+bool ModelClassifier::read_found_digit(Slot& slot, const std::vector<data::PixelBox>& boxes, std::size_t i,
+                                       int factor, bool ink_dark, DigitReading& reading, data::Preprocessed& seen) const {
+  const data::PixelBox box = crop_box(boxes, i, factor, slot.image);
+  if (box.empty()) return false;
+  copy_crop(slot.image, box, slot.crop);
+  // Each crop's polarity is decided on the crop (its border is the paper
+  // around the digit), and must agree with the search's: found as light ink,
+  // seen on its crop as dark ink (surely), the mark was paper between strokes.
+  seen = data::preprocess_digit(slot.crop, slot.preprocess);
+  if (!seen.found || (seen.polarity_sure && seen.inverted != ink_dark)) return false;
+  seen.box_x += box.x, seen.box_y += box.y;
+  reading = digit_reading(slot, seen, slot.image.scale);
+  return true;
+}
+
 bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& found, int factor,
                                         Classification& result) const {
   result.digits.clear();
   slot.seen.clear();
-  // Each crop's polarity is decided on the crop (its border is the paper
-  // around the digit), and must agree with the search's.
-  const data::PreprocessOptions options;
-  for (std::size_t i = 0; i < found.digits.size(); ++i) {
-    const data::PixelBox box = crop_box(found.digits, i, factor, slot.image);
-    if (box.empty()) return false;
-    copy_crop(slot.image, box, slot.crop);
-    data::Preprocessed digit = data::preprocess_digit(slot.crop, slot.preprocess, options);
-    if (!digit.found) return false;
-    // Found as light ink, seen on its crop as dark ink (surely): the mark was
-    // paper between strokes, and the crop holds a piece of a digit.
-    if (digit.polarity_sure && digit.inverted != found.ink_dark) return false;
-    digit.box_x += box.x, digit.box_y += box.y;
-    result.digits.push_back(digit_reading(slot, digit, slot.image.scale));
-    slot.seen.push_back(digit);
+  std::vector<data::PixelBox> boxes = found.digits;
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    DigitReading reading;
+    data::Preprocessed seen;
+    const bool read = read_found_digit(slot, boxes, i, factor, found.ink_dark, reading, seen);
+    // Touching digits are one mark: a wide one that reads badly is split
+    // where its ink is thinnest, and kept split when both sides read well.
+    const data::PixelBox& b = boxes[i];
+    if ((!read || digit_score(reading) < kFoundMinScore) && b.w >= b.h &&
+        boxes.size() < std::size_t(data::kMaxDigitsInLine)) {
+      const int column = data::split_column(slot.find.tophat, found.contrast, b);
+      if (column > b.x) {
+        std::vector<data::PixelBox> split = boxes;
+        split[i] = {b.x, b.y, column - b.x, b.h};
+        split.insert(split.begin() + long(i) + 1, data::PixelBox{column + 1, b.y, b.x + b.w - column - 1, b.h});
+        DigitReading left, right;
+        data::Preprocessed left_seen, right_seen;
+        if (read_found_digit(slot, split, i, factor, found.ink_dark, left, left_seen) &&
+            read_found_digit(slot, split, i + 1, factor, found.ink_dark, right, right_seen) &&
+            std::min(digit_score(left), digit_score(right)) >= kFoundMinScore) {
+          boxes = std::move(split);
+          result.digits.push_back(std::move(left));
+          result.digits.push_back(std::move(right));
+          slot.seen.push_back(left_seen);
+          slot.seen.push_back(right_seen);
+          ++i;
+          continue;
+        }
+      }
+    }
+    if (!read) return false;
+    result.digits.push_back(std::move(reading));
+    slot.seen.push_back(seen);
   }
   return true;
 }

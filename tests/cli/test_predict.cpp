@@ -228,6 +228,30 @@ TEST_CASE("predict --save-preprocessed DIR writes the 28x28 image the network sa
   CHECK(my / mass == doctest::Approx(14.0).epsilon(0.05));
 }
 
+TEST_CASE("predict: two digits that touch are split where the ink is thinnest and read as a number") {
+  if (!have_mnist()) return;
+  TempDir tmp("touching");
+  // MNIST test 0 and 1 (7 and 2), enlarged twice, the second overlapping the first by 16 pixels.
+  const int w = 2 * 56 - 16 + 40, h = 56 + 40;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  for (int k = 0; k < 2; ++k) {
+    const std::vector<float> part = enlarged_digit(k, 2, w, h, 20 + k * (56 - 16), 20);
+    for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], part[i]);
+  }
+  const std::string path = tmp.file("touching.png");
+  write_bytes(path, data::encode_png(paint_u8(cov, 1, kWhitePaper, kBlackInk), w, h, 1));
+  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  const Json a = parse_json(lines_of(r.out).at(0));
+  CHECK(a["verdict"].text == "number");
+  CHECK(a["number"].text == "72");
+  REQUIRE(a["digits"].items.size() == 2);
+  const Json& left = a["digits"].items[0]["box"];
+  const Json& right = a["digits"].items[1]["box"];
+  CHECK(left.items[0].number < right.items[0].number);
+}
+
 TEST_CASE("predict: digits in two lines, or more than 12 in one, are not_a_digit, and the reason says so") {
   if (!have_mnist()) return;
   TempDir tmp("lines");

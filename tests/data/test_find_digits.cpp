@@ -131,3 +131,25 @@ TEST_CASE("find_digits: a blank page, a flat one and a tiny one have no digits")
   tiny.pixels.assign(6, 0.0f);
   CHECK(find_digits(tiny, false, ws).lines == 0);
 }
+
+TEST_CASE("split_column: touching digits part where the ink is thinnest; a single stroke has no such column") {
+  const int w = 200, h = 100;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 70, 50, 60);
+  add_ring(cov, w, h, 117, 50, 60);  // touching the first at about x = 91-96
+  const GrayImage page = paint(cov, w, h, 0.9f, 0.1f);
+  FindWorkspace ws;
+  thin_ink(page, true, ws);
+  const float threshold = ink_threshold(ws.tophat, ws.scratch);
+  const PixelBox both{49, 20, 89, 61};
+  const int column = split_column(ws.tophat, threshold, both);
+  CHECK(column >= 88);
+  CHECK(column <= 98);
+  // A filled bar has ink in every column alike: nothing to split.
+  std::vector<float> bar(std::size_t(w) * h, 0.0f);
+  draw_bar(bar, w, 40, 30, 160, 70);
+  const GrayImage solid = paint(bar, w, h, 0.9f, 0.1f);
+  thin_ink(solid, true, ws);
+  CHECK(split_column(ws.tophat, ink_threshold(ws.tophat, ws.scratch), PixelBox{40, 30, 120, 40}) == -1);
+  CHECK(split_column(ws.tophat, 0.1f, PixelBox{190, 90, 20, 20}) == -1);  // outside the plane
+}

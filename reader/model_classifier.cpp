@@ -191,28 +191,30 @@ bool read_whole(const data::FoundDigits& found, const data::GrayImage& page) {
 // The crop of digit i of `digits` (in the page's pixels, `factor` image pixels
 // each) from `image`, with paper around it, clipped at the image and halfway to
 // its neighbours.
-data::PixelBox crop_box(const std::vector<data::PixelBox>& digits, std::size_t i, int factor,
-                        const data::GrayImage& image) {
+data::PixelBox crop_box(const std::vector<data::PixelBox>& digits, std::size_t i, int width, int height) {
   const data::PixelBox& b = digits[i];
-  const int margin = std::max(kMinMargin, int(kMarginShare * float(std::max(b.w, b.h)) * float(factor)));
-  int x0 = b.x * factor - margin, x1 = (b.x + b.w) * factor + margin;
-  int y0 = b.y * factor - margin, y1 = (b.y + b.h) * factor + margin;
-  if (i > 0) x0 = std::max(x0, (digits[i - 1].x + digits[i - 1].w + b.x) * factor / 2);
-  if (i + 1 < digits.size()) x1 = std::min(x1, (b.x + b.w + digits[i + 1].x) * factor / 2);
+  const int margin = std::max(kMinMargin, int(kMarginShare * float(std::max(b.w, b.h))));
+  int x0 = b.x - margin, x1 = b.x + b.w + margin;
+  int y0 = b.y - margin, y1 = b.y + b.h + margin;
+  if (i > 0) x0 = std::max(x0, (digits[i - 1].x + digits[i - 1].w + b.x) / 2);
+  if (i + 1 < digits.size()) x1 = std::min(x1, (b.x + b.w + digits[i + 1].x) / 2);
   x0 = std::max(x0, 0), y0 = std::max(y0, 0);
-  x1 = std::min(x1, image.width), y1 = std::min(y1, image.height);
+  x1 = std::min(x1, width), y1 = std::min(y1, height);
   return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
 }
 
-void copy_crop(const data::GrayImage& image, const data::PixelBox& box, data::GrayImage& crop) {
+// The crop as dark ink on white paper from the search's ink (its top-hat):
+// the strokes keep their grey levels, and what is not ink (the desk, a shadow,
+// a wall, the paper's shading) is already gone.
+void copy_ink_crop(const data::Plane& ink, const data::PixelBox& box, data::GrayImage& crop) {
   crop.width = box.w;
   crop.height = box.h;
-  crop.scale = image.scale;
-  crop.had_alpha = image.had_alpha;
+  crop.scale = 1;
+  crop.had_alpha = false;
   crop.pixels.resize(std::size_t(box.w) * std::size_t(box.h));
   for (int y = 0; y < box.h; ++y) {
-    const float* from = image.pixels.data() + std::size_t(box.y + y) * std::size_t(image.width) + box.x;
-    std::copy_n(from, box.w, crop.pixels.data() + std::size_t(y) * std::size_t(box.w));
+    for (int x = 0; x < box.w; ++x)
+      crop.pixels[std::size_t(y) * std::size_t(box.w) + std::size_t(x)] = 1.0f - std::clamp(ink.at(box.x + x, box.y + y), 0.0f, 1.0f);
   }
 }
 
@@ -295,23 +297,25 @@ void ModelClassifier::read_whole_picture(Slot& slot, data::Preprocessed digit, C
   }
 }
 
-// Each digit found is cut out of the decoded image (sharper than the page it
-// was found on) with the paper around it and read on its own.
+// Digit i of `boxes` is cut out of the search's ink plane (page pixels,
+// `factor` image pixels each) with paper around it and preprocessed as dark
+// ink on white.
 bool ModelClassifier::read_found_digit(Slot& slot, const std::vector<data::PixelBox>& boxes, std::size_t i,
-                                       int factor, bool ink_dark, DigitReading& reading, data::Preprocessed& seen) const {
-  const data::PixelBox box = crop_box(boxes, i, factor, slot.image);
+                                       int factor, DigitReading& reading, data::Preprocessed& seen) const {
+  const data::Plane& ink = slot.find.tophat;
+  const data::PixelBox box = crop_box(boxes, i, ink.width, ink.height);
   if (box.empty()) return false;
-  copy_crop(slot.image, box, slot.crop);
-  // Each crop's polarity is decided on the crop (its border is the paper
-  // around the digit), and must agree with the search's: found as light ink,
-  // seen on its crop as dark ink (surely), the mark was paper between strokes.
-  seen = data::preprocess_digit(slot.crop, slot.preprocess);
-  if (!seen.found || (seen.polarity_sure && seen.inverted != ink_dark)) return false;
+  copy_ink_crop(ink, box, slot.crop);
+  data::PreprocessOptions dark;
+  dark.polarity = data::InkPolarity::dark;
+  seen = data::preprocess_digit(slot.crop, slot.preprocess, dark);
+  if (!seen.found) return false;
   seen.box_x += box.x, seen.box_y += box.y;
-  reading = digit_reading(slot, seen, slot.image.scale);
+  reading = digit_reading(slot, seen, slot.image.scale * factor);
   return true;
 }
 
+// Each digit found is cut out and read on its own.
 bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& found, int factor,
                                         Classification& result) const {
   result.digits.clear();
@@ -320,7 +324,7 @@ bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& fou
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     DigitReading reading;
     data::Preprocessed seen;
-    const bool read = read_found_digit(slot, boxes, i, factor, found.ink_dark, reading, seen);
+    const bool read = read_found_digit(slot, boxes, i, factor, reading, seen);
     // Touching digits are one mark: a wide one that reads badly is split
     // where its ink is thinnest, and kept split when both sides read well.
     const data::PixelBox& b = boxes[i];
@@ -333,8 +337,8 @@ bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& fou
         split.insert(split.begin() + long(i) + 1, data::PixelBox{column + 1, b.y, b.x + b.w - column - 1, b.h});
         DigitReading left, right;
         data::Preprocessed left_seen, right_seen;
-        if (read_found_digit(slot, split, i, factor, found.ink_dark, left, left_seen) &&
-            read_found_digit(slot, split, i + 1, factor, found.ink_dark, right, right_seen) &&
+        if (read_found_digit(slot, split, i, factor, left, left_seen) &&
+            read_found_digit(slot, split, i + 1, factor, right, right_seen) &&
             std::min(digit_score(left), digit_score(right)) >= kFoundMinScore) {
           boxes = std::move(split);
           result.digits.push_back(std::move(left));
@@ -408,7 +412,10 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
         if (!read_found_digits(*slot, found, factor, candidate)) continue;
         const float score = reading_score(candidate);
         if (score > best && score >= kFoundMinScore) {
-          best = score;
+          // Dark ink on light paper is the common case, and the light marks
+          // of such a picture are its paper between strokes: a light-ink
+          // reading, too, must be clearly better to replace it.
+          best = score + kFoundMustBeat;
           found_reading.digits = std::move(candidate.digits);
           found_seen.swap(slot->seen);
           found_wins = true;

@@ -43,6 +43,7 @@ struct ParamInfo {
   std::string name;        // "kernel" or "bias"
   std::vector<int> shape;  // row-major
   std::size_t offset = 0;  // in floats, from the start of the layer's parameter block
+  bool int8 = false;       // whole numbers in [-127, 127], stored as int8 in model files
   std::size_t size() const {
     std::size_t s = 1;
     for (int d : shape) s *= std::size_t(d);

@@ -159,6 +159,10 @@ Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
   if (max_batch < 1 || max_batch > kMaxBatch)
     throw Error("workspace: batch size must be from 1 to " + std::to_string(kMaxBatch) +
                 ", got " + std::to_string(max_batch));
+  if (purpose == Mode::training)
+    for (const auto& layer : net.layers())
+      if (layer->inference_only())
+        throw Error("layer '" + layer->spec() + "' runs inference only (a quantized model): train the float model");
   planned_ = purpose == Mode::inference ? std::min(max_batch, kInferenceChunk) : max_batch;
   max_batch = planned_;  // every buffer below holds planned_ samples
   if (purpose == Mode::inference && has_foldable_batch_norm(net))

@@ -34,6 +34,7 @@ class Int8Conv : public Layer {
   double forward_flops() const override;
 
   void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
+  bool inference_only() const override { return true; }
   // Throws: quantized layers are for inference.
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
                 const LayerContext& ctx) const override;

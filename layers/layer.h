@@ -101,6 +101,9 @@ class Layer {
   // Multiply-adds counted as two operations, per sample.
   virtual double forward_flops() const { return 0; }
 
+  // True for a layer that cannot train (a quantized one): a training workspace refuses it.
+  virtual bool inference_only() const { return false; }
+
   // True when forward would copy x to y unchanged (Flatten; Dropout in inference):
   // the workspace then passes x on instead of calling forward and backward.
   virtual bool is_identity(Mode mode) const { return false; }

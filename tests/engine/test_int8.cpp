@@ -229,8 +229,6 @@ TEST_CASE("quantization folds batch normalization first, refuses what it cannot 
                        Error);
   CHECK_THROWS_WITH_AS(Network("conv4:q=int4"), doctest::Contains("q must be 'int8'"), Error);
 
-  Workspace ws(quantized, 1, Mode::training);
-  ws.forward(images.data(), 1, Mode::training);
-  std::vector<float> grads(quantized.param_count());
-  CHECK_THROWS_WITH_AS(ws.backward(grads.data()), doctest::Contains("runs inference only"), Error);
+  CHECK_THROWS_WITH_AS(Workspace(quantized, 1, Mode::training),
+                       doctest::Contains("layer 'conv4:act=relu:q=int8' runs inference only"), Error);
 }

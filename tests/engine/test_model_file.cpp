@@ -114,7 +114,7 @@ TEST_CASE("an atomic write into an unwritable place fails clearly and keeps the 
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a quantized model file is format version 2 with int8 kernels; a float one stays version 1, byte for byte") {
+TEST_CASE("a quantized model file is format version 2 with int8 kernels, a float one stays version 1, byte for byte") {
   Network trained("conv4,pool,flatten,dense3");
   trained.init(2);
   Network quantized("conv4:q=int8,pool,flatten,dense3:q=int8");

@@ -81,8 +81,13 @@ class Reader {
     std::memcpy(out, b_.data() + pos_, count * 4);
     pos_ += count * 4;
   }
-  void int8s(float* out, std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) out[i] = float(std::int8_t(b_[pos_ + i]));
+  // -128 is refused: int8 kernels are symmetric, in [-127, 127] (so the format stays canonical).
+  void int8s(float* out, std::size_t count, const std::string& tensor) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto v = std::int8_t(b_[pos_ + i]);
+      if (v == -128) fail("int8 tensor '" + tensor + "' holds -128 (int8 kernels are in [-127, 127])");
+      out[i] = float(v);
+    }
     pos_ += count;
   }
 
@@ -217,11 +222,14 @@ ModelFile decode_model_file(std::span<const std::uint8_t> bytes, const std::stri
     if (t.shape.size() != rank || count * element_bytes > r.remaining())
       r.fail("tensor '" + t.name + "' promises more data than the file holds");
     t.data.resize(count);
-    if (t.int8) r.int8s(t.data.data(), count);
+    if (t.int8) r.int8s(t.data.data(), count, t.name);
     else r.floats(t.data.data(), count);
     file.tensors.push_back(std::move(t));
   }
   if (r.remaining() != 0) r.fail(std::to_string(r.remaining()) + " unexpected bytes after the last tensor");
+  // One file, one encoding: a file without int8 tensors is version 1.
+  if (version == kModelFormatVersion && !has_int8_tensors(file))
+    r.fail("a version 2 file without an int8 tensor (it would be version 1)");
   return file;
 }
 

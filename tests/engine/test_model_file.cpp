@@ -158,6 +158,22 @@ TEST_CASE("a quantized model file is format version 2 with int8 kernels, a float
       if (t.int8) t.data[0] = 0.5f;
     CHECK_THROWS_WITH_AS(encode_model_file(bad), doctest::Contains("not a whole number in [-127, 127]"), Error);
   }
+  SUBCASE("a version-2 file without int8 tensors, or an int8 -128, is refused: one encoding per model") {
+    ModelFile plain = model_file_of(trained);
+    std::vector<std::uint8_t> v2 = encode_model_file(plain);
+    v2[8] = 2;
+    fix_crc(v2);
+    CHECK_THROWS_WITH_AS(decode_model_file(v2, "q.blnk"), doctest::Contains("version 2 file without an int8 tensor"),
+                         Error);
+    const std::vector<std::uint8_t> first = encode_model_file(file);
+    std::vector<std::uint8_t> minus128 = first;
+    // The first int8 byte: conv2d/kernel's data, after its name, type, rank and 4 dims.
+    const std::string name = "conv2d/kernel";
+    const auto at = std::search(minus128.begin(), minus128.end(), name.begin(), name.end()) - minus128.begin();
+    minus128[std::size_t(at) + name.size() + 2 + 16] = 0x80;
+    fix_crc(minus128);
+    CHECK_THROWS_WITH_AS(decode_model_file(minus128, "q.blnk"), doctest::Contains("holds -128"), Error);
+  }
   SUBCASE("a later version is refused, naming both this blnk reads") {
     std::vector<std::uint8_t> later = bytes;
     later[8] = 3;

@@ -9,6 +9,8 @@
 #include <limits>
 #include <vector>
 
+#include "alloc_counter.h"
+#include "test_data.h"
 #include "base/error.h"
 #include "base/rng.h"
 #include "engine/model_file.h"
@@ -231,4 +233,19 @@ TEST_CASE("quantization folds batch normalization first, refuses what it cannot 
 
   CHECK_THROWS_WITH_AS(Workspace(quantized, 1, Mode::training),
                        doctest::Contains("layer 'conv4:act=relu:q=int8' runs inference only"), Error);
+}
+
+TEST_CASE("int8 inference allocates nothing once planned") {
+  if (!testing::counting_allocations()) return testing::skip_test("heap allocations are not counted under the sanitizers");
+  Network trained("conv8,pool,conv16,pool,flatten,dense12,dense10");
+  trained.init(6);
+  const int n = 8;
+  const std::vector<float> images = random_inputs(trained, n, 0.0f, 1.0f, 12);
+  const Network quantized = quantize_network(trained, images.data(), n);
+  Workspace ws(quantized, n, Mode::inference);
+  std::vector<float> probs(std::size_t(n) * 10);
+  ws.predict(images.data(), n, probs.data());  // prepares (packs the weights) once
+  const long before = testing::heap_allocations();
+  for (int pass = 0; pass < 3; ++pass) ws.predict(images.data(), n, probs.data());
+  CHECK(testing::heap_allocations() == before);
 }

@@ -6,6 +6,8 @@
 //   --mode train     one epoch of MNIST through train::Trainer (batch 64, Adam), images/s
 //   --mode latency   single-image Workspace::predict, median and p99 over --runs runs
 //   --mode batch     batch-256 inference over the 10k test images, images/s
+//   (latency and batch run the seed's model freshly initialised, or --model FILE,
+//   e.g. an int8 model of blnk quantize: bench/int8.sh runs both side by side)
 //   --mode sgemm     the machine's ceiling: a --size^3 SGEMM by Eigen and by OpenBLAS
 //
 // Training GFLOP/s count an image's forward and backward as three forwards (the
@@ -24,6 +26,7 @@
 #include "data/pixels.h"
 #include "data/idx.h"
 #include "base/error.h"
+#include "engine/model_file.h"
 #include "engine/network.h"
 #include "layers/registry.h"
 #include "sgemm.h"
@@ -52,6 +55,17 @@ std::vector<float> to_floats(const blnk::data::IdxImages& images, int count) {
 
 int limited(int count, int limit) { return limit > 0 ? std::min(count, limit) : count; }
 
+// The network measured: the model file, else the seed's model initialised from `seed`.
+blnk::Network measured_network(const std::string& model, std::uint64_t seed) {
+  if (!model.empty()) return blnk::network_from(blnk::read_model_file(model), model);
+  blnk::Network net(blnk::kDefaultSpec);
+  net.init(seed);
+  return net;
+}
+
+// The "model" field of a JSON line: the file, or "seed" for the initialised seed model.
+std::string model_label(const std::string& model) { return model.empty() ? "seed" : model; }
+
 void run_train(const blnk::data::MnistFiles& files, int threads, int batch, int limit, std::uint64_t seed) {
   blnk::data::Dataset set = blnk::data::load_dataset(files.train_images, files.train_labels);
   const int count = limited(set.size(), limit);
@@ -74,12 +88,11 @@ void run_train(const blnk::data::MnistFiles& files, int threads, int batch, int 
       e.images_per_second * 3.0 * net.forward_flops() * 1e-9, e.train_loss, e.train_accuracy, peak_rss_mb());
 }
 
-void run_latency(const blnk::data::MnistFiles& files, int runs, int warmup, std::uint64_t seed) {
+void run_latency(const blnk::data::MnistFiles& files, int runs, int warmup, std::uint64_t seed, const std::string& model) {
   const blnk::data::Dataset set = blnk::data::load_dataset(files.test_images, files.test_labels);
   const std::vector<float> x = to_floats(set.images, set.size());
   const std::size_t image = set.images.image_size();
-  blnk::Network net(blnk::kDefaultSpec);
-  net.init(seed);
+  const blnk::Network net = measured_network(model, seed);
   blnk::Workspace ws(net, 1, blnk::Mode::inference);  // as the server plans it
   std::vector<float> probs(net.num_classes());
   std::vector<double> us(runs);
@@ -95,21 +108,21 @@ void run_latency(const blnk::data::MnistFiles& files, int runs, int warmup, std:
   double sum = 0;
   for (double v : us) sum += v;
   std::printf(
-      "{\"engine\":\"blnk\",\"mode\":\"latency\",\"threads\":1,\"runs\":%d,\"median_us\":%.1f,\"p99_us\":%.1f,"
-      "\"mean_us\":%.1f,\"min_us\":%.1f,\"gflops\":%.1f,\"peak_rss_mb\":%.1f}\n",
-      runs, sorted[runs / 2], sorted[std::min(runs - 1, int(runs * 0.99))], sum / runs, sorted[0],
+      "{\"engine\":\"blnk\",\"model\":\"%s\",\"mode\":\"latency\",\"threads\":1,\"runs\":%d,\"median_us\":%.1f,"
+      "\"p99_us\":%.1f,\"mean_us\":%.1f,\"min_us\":%.1f,\"gflops\":%.1f,\"peak_rss_mb\":%.1f}\n",
+      model_label(model).c_str(), runs, sorted[runs / 2], sorted[std::min(runs - 1, int(runs * 0.99))], sum / runs, sorted[0],
       net.forward_flops() / (sorted[runs / 2] * 1e-6) * 1e-9, peak_rss_mb());
 }
 
 // Each batch is split into one contiguous slice per thread, each with its own
 // Workspace (planned before timing), as the trainer splits its batches.
-void run_batch(const blnk::data::MnistFiles& files, int threads, int batch, int passes, std::uint64_t seed) {
+void run_batch(const blnk::data::MnistFiles& files, int threads, int batch, int passes, std::uint64_t seed,
+               const std::string& model) {
   const blnk::data::Dataset set = blnk::data::load_dataset(files.test_images, files.test_labels);
   const int count = set.size();
   const std::vector<float> x = to_floats(set.images, count);
   const std::size_t image = set.images.image_size();
-  blnk::Network net(blnk::kDefaultSpec);
-  net.init(seed);
+  const blnk::Network net = measured_network(model, seed);
   const int slice = (batch + threads - 1) / threads;
   const int classes = net.num_classes();
   std::vector<std::unique_ptr<blnk::Workspace>> ws;
@@ -137,9 +150,9 @@ void run_batch(const blnk::data::MnistFiles& files, int threads, int batch, int 
   std::sort(rates.begin(), rates.end());
   const double rate = rates[rates.size() / 2];
   std::printf(
-      "{\"engine\":\"blnk\",\"mode\":\"batch\",\"threads\":%d,\"batch\":%d,\"images\":%d,\"passes\":%d,"
-      "\"images_per_s\":%.1f,\"gflops\":%.1f,\"peak_rss_mb\":%.1f}\n",
-      threads, batch, count, passes, rate, rate * net.forward_flops() * 1e-9, peak_rss_mb());
+      "{\"engine\":\"blnk\",\"model\":\"%s\",\"mode\":\"batch\",\"threads\":%d,\"batch\":%d,\"images\":%d,"
+      "\"passes\":%d,\"images_per_s\":%.1f,\"gflops\":%.1f,\"peak_rss_mb\":%.1f}\n",
+      model_label(model).c_str(), threads, batch, count, passes, rate, rate * net.forward_flops() * 1e-9, peak_rss_mb());
 }
 
 void print_sgemm(const char* impl, int size, int threads, const blnk::bench::SgemmResult& r) {
@@ -168,6 +181,8 @@ int run(int argc, char** argv) {
       ("size", "sgemm: matrix side", cxxopts::value<int>()->default_value("2048"))
       ("reps", "sgemm: timed repetitions", cxxopts::value<int>()->default_value("10"))
       ("openblas", "sgemm: OpenBLAS library to load", cxxopts::value<std::string>()->default_value(kDefaultOpenBlas))
+      ("model", "latency, batch: this model file instead of the freshly initialised seed model",
+       cxxopts::value<std::string>()->default_value(""))
       ("seed", "initialisation and shuffling seed", cxxopts::value<std::uint64_t>()->default_value("1"))
       ("h,help", "this help");
   const auto args = options.parse(argc, argv);
@@ -190,10 +205,11 @@ int run(int argc, char** argv) {
   if (mode == "train")
     run_train(files, threads, args.count("batch") ? args["batch"].as<int>() : 64, args["limit"].as<int>(), seed);
   else if (mode == "latency")
-    run_latency(files, std::max(1, args["runs"].as<int>()), std::max(0, args["warmup"].as<int>()), seed);
+    run_latency(files, std::max(1, args["runs"].as<int>()), std::max(0, args["warmup"].as<int>()), seed,
+                args["model"].as<std::string>());
   else if (mode == "batch")
     run_batch(files, threads, args.count("batch") ? args["batch"].as<int>() : 256,
-              std::max(1, args["passes"].as<int>()), seed);
+              std::max(1, args["passes"].as<int>()), seed, args["model"].as<std::string>());
   else {
     std::fprintf(stderr, "unknown --mode '%s'\n", mode.c_str());
     return 2;

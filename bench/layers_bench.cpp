@@ -2,6 +2,8 @@
 //
 //   layer/<fwd|fwd_infer|bwd>/b<batch>/<index>_<name>   one layer of kDefaultSpec
 //   net/forward/b<batch>                               Workspace::forward, inference (1 thread)
+//   layer/fwd_int8/b1/<index>_<name>, net/forward_int8/b1   the same model quantized (blnk quantize,
+//                                                      calibrated on 64 of the inputs below): its int8 layers
 //   net/train_step/b64/threads:<t>                     one step of train::Trainer itself (Trainer::step)
 //
 // Counters: FLOPS (multiply-adds counted as two; a layer's backward is counted as
@@ -23,6 +25,7 @@
 
 #include "base/buffer.h"
 #include "engine/network.h"
+#include "engine/quantize.h"
 #include "base/rng.h"
 #include "layers/registry.h"
 #include "train/trainer.h"
@@ -193,6 +196,52 @@ void net_train_step(benchmark::State& state, int threads) {
                                                benchmark::Counter::kIsRate);
 }
 
+// The default model in int8, calibrated on 64 inputs of fill_input.
+const Network& quantized_model() {
+  static const Network net = [] {
+    constexpr int kCalibration = 64;
+    std::vector<float> x(kCalibration * model().input_shape().size());
+    fill_input(x.data(), x.size(), 0xca1b);
+    return blnk::quantize_network(model(), x.data(), kCalibration);
+  }();
+  return net;
+}
+
+// One int8 layer's inference forward on one sample, its input the real activation
+// of the quantized network below it.
+void int8_layer_forward(benchmark::State& state, std::size_t i) {
+  const Network& net = quantized_model();
+  const blnk::Layer& layer = *net.layers()[i];
+  Workspace ws(net, 1, Mode::inference);
+  AlignedBuffer x(sizeof(float) * net.input_shape().size());
+  fill_input(floats(x), net.input_shape().size(), 0x5eed);
+  ws.forward(floats(x), 1, Mode::inference);
+  AlignedBuffer in(sizeof(float) * layer.input_shape().size()), out(sizeof(float) * layer.output_shape().size());
+  std::memcpy(in.data(), ws.layer_input(i), in.size());
+  AlignedBuffer cache(layer.cache_bytes(1)), prepared(layer.prepared_bytes());
+  layer.prepare(net.params().data() + net.layer_param_offset(i), prepared.data());
+  LayerContext ctx;
+  ctx.params = net.params().data() + net.layer_param_offset(i);
+  ctx.cache = cache.data();
+  ctx.prepared = prepared.data();
+  for (auto _ : state) {
+    layer.forward(floats(in), floats(out), 1, ctx);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, layer, 1, 1.0);
+}
+
+void int8_net_forward(benchmark::State& state) {
+  const Network& net = quantized_model();
+  Workspace ws(net, 1, Mode::inference);
+  AlignedBuffer x(sizeof(float) * net.input_shape().size());
+  fill_input(floats(x), net.input_shape().size(), 0x5eed);
+  for (auto _ : state) benchmark::DoNotOptimize(ws.forward(floats(x), 1, Mode::inference));
+  state.counters["images/s"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["FLOPS"] = benchmark::Counter(double(state.iterations()) * net.forward_flops(), benchmark::Counter::kIsRate);
+}
+
 std::string two_digits(std::size_t i) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%02zu", i);
@@ -213,6 +262,12 @@ void register_all() {
   }
   for (int n : {1, 4, 16, 64, 256})
     benchmark::RegisterBenchmark(("net/forward/b" + std::to_string(n)).c_str(), net_forward, n);
+  const Network& int8 = quantized_model();
+  for (std::size_t i = 0; i < int8.layers().size(); ++i)
+    if (int8.layers()[i]->prepared_bytes() > 0 && !int8.layers()[i]->is_identity(Mode::inference))
+      benchmark::RegisterBenchmark(("layer/fwd_int8/b1/" + two_digits(i) + "_" + int8.layer_names()[i]).c_str(),
+                                   int8_layer_forward, i);
+  benchmark::RegisterBenchmark("net/forward_int8/b1", int8_net_forward);
   for (int t = 1; t <= kMaxThreads; ++t)
     benchmark::RegisterBenchmark(("net/train_step/b64/threads:" + std::to_string(t)).c_str(), net_train_step, t)
         ->UseRealTime();

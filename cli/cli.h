@@ -22,6 +22,7 @@ int cmd_serve(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 int cmd_import_keras(int argc, char** argv);
 int cmd_export_onnx(int argc, char** argv);
+int cmd_quantize(int argc, char** argv);
 
 // The bundled model: $BLNK_MODEL, else mnist.blnk in ../share/blnk from an installed
 // binary, else models/mnist.blnk in the source tree, else ./models/mnist.blnk.

@@ -74,6 +74,7 @@ const Entry kCommands[] = {
     {"plot", blnk::cli::cmd_plot, "draw a training log's loss and accuracy curves as SVG"},
     {"import-keras", blnk::cli::cmd_import_keras, "convert a Keras .h5 model into a blnk model file"},
     {"export-onnx", blnk::cli::cmd_export_onnx, "write a model as ONNX, for ONNX Runtime, OpenCV or a browser"},
+    {"quantize", blnk::cli::cmd_quantize, "make an int8 model for faster inference, calibrated on training images"},
 };
 
 void print_help(std::FILE* out) {

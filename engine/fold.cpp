@@ -8,6 +8,7 @@
 #include "layers/batchnorm.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
+#include "layers/registry.h"
 #include "layers/residual.h"
 
 namespace blnk {
@@ -49,16 +50,6 @@ void fold_product(const float* params, std::size_t count, const BatchNorm& bn, c
   }
 }
 
-std::vector<std::string> tokens_of(const std::string& spec) {
-  std::vector<std::string> tokens;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = spec.find(',', start);
-    tokens.push_back(spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) return tokens;
-    start = comma + 1;
-  }
-}
 
 }  // namespace
 
@@ -69,7 +60,7 @@ bool has_foldable_batch_norm(const Network& net) {
 }
 
 std::string folded_spec(const Network& net) {
-  const std::vector<std::string> tokens = tokens_of(net.spec());  // one canonical token per layer
+  const std::vector<std::string> tokens = spec_tokens(net.spec());  // one canonical token per layer
   std::string spec;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     std::string token = tokens[i];

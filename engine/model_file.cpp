@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 #include "base/error.h"
@@ -25,6 +26,7 @@ constexpr std::uint32_t kMaxValueBytes = 1 << 16;
 constexpr std::uint32_t kMaxEntries = 4096;
 constexpr std::uint32_t kMaxRank = 8;
 constexpr std::uint8_t kFloat32 = 1;
+constexpr std::uint8_t kInt8 = 2;  // format version 2
 constexpr std::size_t kTrailerBytes = 4;  // CRC32
 
 class Writer {
@@ -79,6 +81,15 @@ class Reader {
     std::memcpy(out, b_.data() + pos_, count * 4);
     pos_ += count * 4;
   }
+  // -128 is refused: int8 kernels are symmetric, in [-127, 127] (so the format stays canonical).
+  void int8s(float* out, std::size_t count, const std::string& tensor) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto v = std::int8_t(b_[pos_ + i]);
+      if (v == -128) fail("int8 tensor '" + tensor + "' holds -128 (int8 kernels are in [-127, 127])");
+      out[i] = float(v);
+    }
+    pos_ += count;
+  }
 
  private:
   std::span<const std::uint8_t> b_;
@@ -115,10 +126,14 @@ const StoredTensor* ModelFile::find_tensor(const std::string& name) const {
   return nullptr;
 }
 
+bool has_int8_tensors(const ModelFile& file) {
+  return std::any_of(file.tensors.begin(), file.tensors.end(), [](const StoredTensor& t) { return t.int8; });
+}
+
 std::vector<std::uint8_t> encode_model_file(const ModelFile& file) {
   Writer w;
   w.bytes(kModelMagic, sizeof kModelMagic);
-  w.u32(kModelFormatVersion);
+  w.u32(has_int8_tensors(file) ? kModelFormatVersion : kModelFormatVersionFloat);
   w.str(file.spec);
   w.u32(std::uint32_t(file.input.h));
   w.u32(std::uint32_t(file.input.w));
@@ -131,10 +146,19 @@ std::vector<std::uint8_t> encode_model_file(const ModelFile& file) {
   w.u32(std::uint32_t(file.tensors.size()));
   for (const auto& t : file.tensors) {
     w.str(t.name);
-    w.u8(kFloat32);
+    w.u8(t.int8 ? kInt8 : kFloat32);
     w.u8(std::uint8_t(t.shape.size()));
     for (int d : t.shape) w.u32(std::uint32_t(d));
-    w.bytes(t.data.data(), t.data.size() * sizeof(float));
+    if (!t.int8) {
+      w.bytes(t.data.data(), t.data.size() * sizeof(float));
+      continue;
+    }
+    for (float v : t.data) {
+      if (!(v >= -127.0f && v <= 127.0f) || v != std::nearbyint(v))
+        throw Error("model file: int8 tensor '" + t.name + "' holds " + std::to_string(v) +
+                    ", not a whole number in [-127, 127]");
+      w.u8(std::uint8_t(std::int8_t(v)));
+    }
   }
   const std::uint32_t crc = std::uint32_t(crc32(0L, w.out().data(), uInt(w.out().size())));
   w.u32(crc);
@@ -148,9 +172,10 @@ ModelFile decode_model_file(std::span<const std::uint8_t> bytes, const std::stri
     throw Error(name + ": truncated model file (" + std::to_string(bytes.size()) + " bytes)");
   std::uint32_t version;
   std::memcpy(&version, bytes.data() + sizeof kModelMagic, 4);
-  if (version != kModelFormatVersion)
+  if (version != kModelFormatVersion && version != kModelFormatVersionFloat)
     throw Error(name + ": model file format version " + std::to_string(version) +
-                " is not supported (this blnk reads version " + std::to_string(kModelFormatVersion) + ")");
+                " is not supported (this blnk reads versions " + std::to_string(kModelFormatVersionFloat) + " and " +
+                std::to_string(kModelFormatVersion) + ")");
   const std::size_t body = bytes.size() - kTrailerBytes;
   std::uint32_t stored_crc;
   std::memcpy(&stored_crc, bytes.data() + body, 4);
@@ -180,7 +205,10 @@ ModelFile decode_model_file(std::span<const std::uint8_t> bytes, const std::stri
   for (std::uint32_t i = 0; i < tensor_count; ++i) {
     StoredTensor t;
     t.name = r.str(kMaxNameBytes, "tensor name");
-    if (r.u8("tensor type") != kFloat32) r.fail("tensor '" + t.name + "' has an unknown element type");
+    const std::uint8_t type = r.u8("tensor type");
+    t.int8 = type == kInt8 && version >= kModelFormatVersion;
+    if (type != kFloat32 && !t.int8) r.fail("tensor '" + t.name + "' has an unknown element type");
+    const std::size_t element_bytes = t.int8 ? 1 : 4;
     const std::uint8_t rank = r.u8("tensor rank");
     if (rank > kMaxRank) r.fail("tensor '" + t.name + "' has rank " + std::to_string(rank));
     std::uint64_t count = 1;
@@ -189,15 +217,19 @@ ModelFile decode_model_file(std::span<const std::uint8_t> bytes, const std::stri
       if (dim == 0 || dim > (1u << 30)) r.fail("tensor '" + t.name + "' has dimension " + std::to_string(dim));
       t.shape.push_back(int(dim));
       count *= dim;
-      if (count > r.remaining() / 4 + 1) break;  // caught just below, before any allocation
+      if (count > r.remaining() / element_bytes + 1) break;  // caught just below, before any allocation
     }
-    if (t.shape.size() != rank || count * 4 > r.remaining())
+    if (t.shape.size() != rank || count * element_bytes > r.remaining())
       r.fail("tensor '" + t.name + "' promises more data than the file holds");
     t.data.resize(count);
-    r.floats(t.data.data(), count);
+    if (t.int8) r.int8s(t.data.data(), count, t.name);
+    else r.floats(t.data.data(), count);
     file.tensors.push_back(std::move(t));
   }
   if (r.remaining() != 0) r.fail(std::to_string(r.remaining()) + " unexpected bytes after the last tensor");
+  // One file, one encoding: a file without int8 tensors is version 1.
+  if (version == kModelFormatVersion && !has_int8_tensors(file))
+    r.fail("a version 2 file without an int8 tensor (it would be version 1)");
   return file;
 }
 
@@ -215,7 +247,8 @@ ModelFile model_file_of(const Network& net) {
   file.input = net.input_shape();
   for (const TensorInfo& info : net.tensors()) {
     const auto first = net.params().begin() + std::ptrdiff_t(info.offset);
-    file.tensors.push_back({info.name, info.shape, std::vector<float>(first, first + std::ptrdiff_t(info.size))});
+    file.tensors.push_back(
+        {info.name, info.shape, std::vector<float>(first, first + std::ptrdiff_t(info.size)), info.int8});
   }
   for (const TensorInfo& info : net.state_tensors()) {  // after the parameters, by name as they are
     const auto first = net.state().begin() + std::ptrdiff_t(info.offset);
@@ -232,6 +265,9 @@ const StoredTensor& find_needed(const ModelFile& file, const TensorInfo& info, c
   if (t->shape != info.shape)
     throw Error(name + ": tensor '" + info.name + "' has shape " + shape_text(t->shape) + ", the spec needs " +
                 shape_text(info.shape));
+  if (t->int8 != info.int8)
+    throw Error(name + ": tensor '" + info.name + "' is stored as " + (t->int8 ? "int8" : "float32") +
+                ", the spec needs " + (info.int8 ? "int8" : "float32"));
   return *t;
 }
 

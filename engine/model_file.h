@@ -16,12 +16,17 @@
 namespace blnk {
 
 inline constexpr char kModelMagic[8] = {'B', 'L', 'N', 'K', 'M', 'O', 'D', 'L'};
-inline constexpr std::uint32_t kModelFormatVersion = 1;
+// Version 2 adds int8 tensors (a quantized model, layers/int8_conv.h); a file without
+// one is written as version 1, byte for byte as before, so older blnk reads it, and
+// refuses a quantized model by its version.
+inline constexpr std::uint32_t kModelFormatVersion = 2;
+inline constexpr std::uint32_t kModelFormatVersionFloat = 1;
 
 struct StoredTensor {
   std::string name;
   std::vector<int> shape;
-  std::vector<float> data;
+  std::vector<float> data;  // an int8 tensor's whole numbers in [-127, 127], as floats
+  bool int8 = false;
 };
 
 struct ModelFile {
@@ -41,6 +46,9 @@ ModelFile decode_model_file(std::span<const std::uint8_t> bytes, const std::stri
 
 void write_model_file(const std::string& path, const ModelFile& file);  // atomic
 ModelFile read_model_file(const std::string& path);
+
+// True when a tensor is stored as int8 (a quantized model: format version 2).
+bool has_int8_tensors(const ModelFile& file);
 
 // A network's spec, input shape and every parameter tensor.
 ModelFile model_file_of(const Network& net);

@@ -18,5 +18,11 @@ inline constexpr const char* kTrainedInit = "trained.init";
 inline constexpr const char* kTrainedAugment = "trained.augment";
 inline constexpr const char* kTrainedLrSchedule = "trained.lr_schedule";
 inline constexpr const char* kTrainedEmaMomentum = "trained.ema_momentum";
+// A quantized model (blnk quantize): the scheme, the float model it came from, its
+// calibration images, and the float model's test accuracy beside its own.
+inline constexpr const char* kQuantization = "quantized.scheme";
+inline constexpr const char* kQuantizedFrom = "quantized.from";
+inline constexpr const char* kQuantizedCalibration = "quantized.calibration";
+inline constexpr const char* kQuantizedFloatAccuracy = "quantized.float_test_accuracy";
 
 }  // namespace blnk::metadata

@@ -60,7 +60,7 @@ Network::Network(const std::string& spec, Shape input) : input_(input) {
       const std::size_t size = p.size();
       if (size > kMaxParams || offset + size > kMaxParams)
         throw Error("network: more than " + with_thousands(kMaxParams) + " parameters");
-      tensors_.push_back({name + "/" + p.name, p.shape, offset + p.offset, size});
+      tensors_.push_back({name + "/" + p.name, p.shape, offset + p.offset, size, p.int8});
     }
     offset += layer->param_count();
     layer_state_offsets_.push_back(state_offset);
@@ -106,7 +106,9 @@ std::string Network::summary() const {
     shapes.push_back(flat ? "(None, " + std::to_string(s.size()) + ")"
                           : "(None, " + std::to_string(s.h) + ", " + std::to_string(s.w) + ", " +
                                 std::to_string(s.c) + ")");
-    names.push_back(layer_names_[i] + " (" + layer.kind() + ")");
+    const auto params = layer.param_info();
+    const bool int8 = std::any_of(params.begin(), params.end(), [](const ParamInfo& p) { return p.int8; });
+    names.push_back(layer_names_[i] + " (" + layer.kind() + (int8 ? ", int8" : "") + ")");
     name_width = std::max(name_width, names.back().size() + 2);
     shape_width = std::max(shape_width, shapes.back().size() + 2);
   }
@@ -157,6 +159,10 @@ Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
   if (max_batch < 1 || max_batch > kMaxBatch)
     throw Error("workspace: batch size must be from 1 to " + std::to_string(kMaxBatch) +
                 ", got " + std::to_string(max_batch));
+  if (purpose == Mode::training)
+    for (const auto& layer : net.layers())
+      if (layer->inference_only())
+        throw Error("layer '" + layer->spec() + "' runs inference only (a quantized model): train the float model");
   planned_ = purpose == Mode::inference ? std::min(max_batch, kInferenceChunk) : max_batch;
   max_batch = planned_;  // every buffer below holds planned_ samples
   if (purpose == Mode::inference && has_foldable_batch_norm(net))

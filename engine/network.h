@@ -23,6 +23,7 @@ struct TensorInfo {
   std::vector<int> shape;
   std::size_t offset = 0;  // in floats, into Network::params()
   std::size_t size = 0;
+  bool int8 = false;  // a quantized kernel: stored as int8 (ParamInfo::int8)
 };
 
 class Network {
@@ -126,6 +127,10 @@ class Workspace {
 
   // Inference: class probabilities (n, classes) for n <= max_batch samples.
   void predict(const float* x, int n, float* probs);
+  // Layer i's input in the last forward (the network's input for layer 0), as the
+  // layers of the network it runs see it (the folded one in an inference workspace
+  // with bn): what calibration measures (engine/quantize.h).
+  const float* layer_input(std::size_t i) const { return i == 0 ? input_ : acts_[i - 1]; }
   // The samples one forward() takes: max_batch, or kInferenceChunk for inference.
   int planned_batch() const { return planned_; }
 

@@ -9,15 +9,31 @@
 
 namespace blnk {
 
-Conv2D::Conv2D(Shape input, const Conv2DConfig& config) : Layer(input), cfg_(config) {
-  if (cfg_.filters < 1 || cfg_.kernel_h < 1 || cfg_.kernel_w < 1 || cfg_.stride_h < 1 ||
-      cfg_.stride_w < 1)
+Window conv2d_window(Shape in, const Conv2DConfig& cfg) {
+  if (cfg.filters < 1 || cfg.kernel_h < 1 || cfg.kernel_w < 1 || cfg.stride_h < 1 || cfg.stride_w < 1)
     throw Error("Conv2D: filters, kernel size and stride must be positive");
-  window_ = Window(in_, cfg_.kernel_h, cfg_.kernel_w, cfg_.stride_h, cfg_.stride_w, cfg_.padding);
-  if (window_.rows.out < 1 || window_.cols.out < 1)
-    throw Error("Conv2D: a " + std::to_string(cfg_.kernel_h) + "x" +
-                std::to_string(cfg_.kernel_w) + " kernel with valid padding does not fit input " +
-                in_.str());
+  const Window window(in, cfg.kernel_h, cfg.kernel_w, cfg.stride_h, cfg.stride_w, cfg.padding);
+  if (window.rows.out < 1 || window.cols.out < 1)
+    throw Error("Conv2D: a " + std::to_string(cfg.kernel_h) + "x" + std::to_string(cfg.kernel_w) +
+                " kernel with valid padding does not fit input " + in.str());
+  return window;
+}
+
+std::string conv2d_spec(const Conv2DConfig& cfg) {
+  std::string s = "conv" + std::to_string(cfg.filters);
+  if (cfg.kernel_h != 3 || cfg.kernel_w != 3)
+    s += ":k=" + (cfg.kernel_h == cfg.kernel_w ? std::to_string(cfg.kernel_h)
+                                               : std::to_string(cfg.kernel_h) + "x" + std::to_string(cfg.kernel_w));
+  if (cfg.stride_h != 1 || cfg.stride_w != 1)
+    s += ":s=" + (cfg.stride_h == cfg.stride_w ? std::to_string(cfg.stride_h)
+                                               : std::to_string(cfg.stride_h) + "x" + std::to_string(cfg.stride_w));
+  if (cfg.padding == Padding::valid) s += ":pad=valid";
+  if (!cfg.relu) s += ":act=linear";
+  return s;
+}
+
+Conv2D::Conv2D(Shape input, const Conv2DConfig& config) : Layer(input), cfg_(config) {
+  window_ = conv2d_window(in_, cfg_);
   out_ = Shape{window_.rows.out, window_.cols.out, cfg_.filters};
   if (in_.c == 1) {  // the first layer: an im2col GEMM with K = 9 would be memory-bound
     algorithm_ = Algorithm::direct;
@@ -31,20 +47,7 @@ Conv2D::Conv2D(Shape input, const Conv2DConfig& config) : Layer(input), cfg_(con
   }
 }
 
-std::string Conv2D::spec() const {
-  std::string s = "conv" + std::to_string(cfg_.filters);
-  if (cfg_.kernel_h != 3 || cfg_.kernel_w != 3)
-    s += ":k=" + (cfg_.kernel_h == cfg_.kernel_w
-                      ? std::to_string(cfg_.kernel_h)
-                      : std::to_string(cfg_.kernel_h) + "x" + std::to_string(cfg_.kernel_w));
-  if (cfg_.stride_h != 1 || cfg_.stride_w != 1)
-    s += ":s=" + (cfg_.stride_h == cfg_.stride_w
-                      ? std::to_string(cfg_.stride_h)
-                      : std::to_string(cfg_.stride_h) + "x" + std::to_string(cfg_.stride_w));
-  if (cfg_.padding == Padding::valid) s += ":pad=valid";
-  if (!cfg_.relu) s += ":act=linear";
-  return s;
-}
+std::string Conv2D::spec() const { return conv2d_spec(cfg_); }
 
 std::vector<ParamInfo> Conv2D::param_info() const {
   const std::size_t kernel = std::size_t(patch_size()) * cfg_.filters;

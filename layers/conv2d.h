@@ -23,6 +23,12 @@ struct Conv2DConfig {
   bool relu = true;
 };
 
+// The window of a convolution over `in`; throws when the configuration is not
+// positive or a valid-padded kernel does not fit.
+Window conv2d_window(Shape in, const Conv2DConfig& cfg);
+// The spec token of a convolution (without options at their defaults).
+std::string conv2d_spec(const Conv2DConfig& cfg);
+
 class Conv2D : public Layer {
  public:
   Conv2D(Shape input, const Conv2DConfig& config);

@@ -43,6 +43,7 @@ struct ParamInfo {
   std::string name;        // "kernel" or "bias"
   std::vector<int> shape;  // row-major
   std::size_t offset = 0;  // in floats, from the start of the layer's parameter block
+  bool int8 = false;       // whole numbers in [-127, 127], stored as int8 in model files
   std::size_t size() const {
     std::size_t s = 1;
     for (int d : shape) s *= std::size_t(d);
@@ -99,6 +100,9 @@ class Layer {
   virtual void prepare(const float* params, std::byte* prepared) const {}
   // Multiply-adds counted as two operations, per sample.
   virtual double forward_flops() const { return 0; }
+
+  // True for a layer that cannot train (a quantized one): a training workspace refuses it.
+  virtual bool inference_only() const { return false; }
 
   // True when forward would copy x to y unchanged (Flatten; Dropout in inference):
   // the workspace then passes x on instead of calling forward and backward.

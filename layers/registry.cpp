@@ -11,6 +11,7 @@
 #include "layers/dense.h"
 #include "layers/dropout.h"
 #include "layers/flatten.h"
+#include "layers/int8_conv.h"
 #include "layers/maxpool2d.h"
 #include "layers/relu.h"
 #include "layers/residual.h"
@@ -85,6 +86,12 @@ bool parse_activation(const Token& t, const std::string& s) {
   fail(t, "act must be 'relu' or 'linear', got '" + s + "'");
 }
 
+// q=int8: the quantized layer (layers/int8_conv.h), which `blnk quantize` writes.
+bool parse_quantization(const Token& t, const std::string& s) {
+  if (s == "int8") return true;
+  fail(t, "q must be 'int8' (a quantized layer, made by blnk quantize), got '" + s + "'");
+}
+
 void expect_no_number(const Token& t) {
   if (!t.number.empty()) fail(t, "takes no number");
 }
@@ -100,13 +107,16 @@ std::unique_ptr<Layer> make_conv(const Token& t, Shape in, const Place& place) {
   Conv2DConfig cfg;
   cfg.filters = parse_int(t, t.number, "the filter count");
   cfg.relu = place.after != "bn";
+  bool int8 = false;
   for (const auto& [k, v] : t.options) {
     if (k == "k") std::tie(cfg.kernel_h, cfg.kernel_w) = parse_pair(t, v, "the kernel size");
     else if (k == "s") std::tie(cfg.stride_h, cfg.stride_w) = parse_pair(t, v, "the stride");
     else if (k == "pad") cfg.padding = parse_padding(t, v);
     else if (k == "act") cfg.relu = parse_activation(t, v);
-    else fail(t, "unknown option '" + k + "' (conv takes k, s, pad, act)");
+    else if (k == "q") int8 = parse_quantization(t, v);
+    else fail(t, "unknown option '" + k + "' (conv takes k, s, pad, act, q)");
   }
+  if (int8) return std::make_unique<Int8Conv>(in, cfg, false);
   return std::make_unique<Conv2D>(in, cfg);
 }
 
@@ -151,12 +161,22 @@ std::unique_ptr<Layer> make_relu(const Token& t, Shape in, const Place&) {
 std::unique_ptr<Layer> make_dense(const Token& t, Shape in, const Place& place) {
   const int units = parse_int(t, t.number, "the unit count");
   bool relu = !place.last && place.after != "bn";
+  bool int8 = false;
   for (const auto& [k, v] : t.options) {
     if (k == "act") relu = parse_activation(t, v);
-    else fail(t, "unknown option '" + k + "' (dense takes act)");
+    else if (k == "q") int8 = parse_quantization(t, v);
+    else fail(t, "unknown option '" + k + "' (dense takes act, q)");
   }
   if (in.h != 1 || in.w != 1)
     fail(t, "needs a flat input, got " + in.str() + " (put 'flatten' before it)");
+  if (int8) {
+    Conv2DConfig cfg;
+    cfg.filters = units;
+    cfg.kernel_h = cfg.kernel_w = 1;
+    cfg.padding = Padding::valid;
+    cfg.relu = relu;
+    return std::make_unique<Int8Conv>(in, cfg, true);
+  }
   return std::make_unique<Dense>(in, units, relu);
 }
 
@@ -226,13 +246,14 @@ struct Entry {
 
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> table = {
-      {{"conv", "conv<F>[:k=3][:s=1][:pad=same|valid][:act=relu|linear]",
-        "Conv2D with F filters, ReLU by default"},
+      {{"conv", "conv<F>[:k=3][:s=1][:pad=same|valid][:act=relu|linear][:q=int8]",
+        "Conv2D with F filters, ReLU by default; q=int8: quantized (blnk quantize)"},
        make_conv},
       {{"pool", "pool[:k=2][:s=k][:pad=valid|same]", "MaxPooling2D"}, make_pool},
       {{"drop", "drop<rate>", "Dropout (inverted, training only)"}, make_dropout},
       {{"flatten", "flatten", "Flatten in height, width, channel order"}, make_flatten},
-      {{"dense", "dense<U>[:act=relu|linear]", "Dense, ReLU by default, linear as last layer"},
+      {{"dense", "dense<U>[:act=relu|linear][:q=int8]",
+        "Dense, ReLU by default, linear as last layer; q=int8: quantized"},
        make_dense},
       {{"relu", "relu", "ReLU"}, make_relu},
       {{"bn", "bn[:act=relu|linear][:eps=0.001][:m=0.99]",
@@ -302,6 +323,17 @@ std::vector<std::unique_ptr<Layer>> build_layers(const std::string& spec, Shape 
     if (shape.size() > kMaxActivation) fail(token, "output " + shape.str() + " is too large");
   }
   return layers;
+}
+
+std::vector<std::string> spec_tokens(const std::string& spec) {
+  std::vector<std::string> tokens;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = spec.find(',', start);
+    tokens.push_back(spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return tokens;
+    start = comma + 1;
+  }
 }
 
 std::string canonical_spec(const std::vector<std::unique_ptr<Layer>>& layers) {

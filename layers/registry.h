@@ -3,11 +3,12 @@
 // options, e.g. the seed's model:
 //   conv32,pool,drop0.25,conv64,pool,drop0.25,conv64,pool,drop0.25,flatten,dense128,drop0.25,dense10
 //
-//   conv<F>[:k=3|3x5][:s=1|2x1][:pad=same|valid][:act=relu|linear]   Conv2D (ReLU by default)
+//   conv<F>[:k=3|3x5][:s=1|2x1][:pad=same|valid][:act=relu|linear]   Conv2D (ReLU by default;
+//          [:q=int8]                                                 q=int8: quantized, layers/int8_conv.h)
 //   pool[:k=2][:s=<k>][:pad=valid|same]                              MaxPooling2D
 //   drop<rate>                                                       Dropout
 //   flatten                                                          Flatten
-//   dense<U>[:act=relu|linear]                                       Dense (ReLU by default,
+//   dense<U>[:act=relu|linear][:q=int8]                              Dense (ReLU by default,
 //                                                                    linear if it is the last layer)
 //   relu                                                             ReLU
 //   bn[:act=relu|linear][:eps=0.001][:m=0.99]                        BatchNormalization (ReLU by
@@ -43,6 +44,9 @@ const std::vector<LayerKind>& layer_kinds();
 // Builds the layers of a spec for the given input shape; throws Error naming the
 // offending token and what is wrong with it.
 std::vector<std::unique_ptr<Layer>> build_layers(const std::string& spec, Shape input);
+
+// A canonical spec's tokens, one per layer (no trimming: canonical_spec() writes none).
+std::vector<std::string> spec_tokens(const std::string& spec);
 
 // The spec that rebuilds exactly these layers: every layer's own token, with what its
 // place would otherwise change said outright (a conv with ReLU before a bn).

@@ -124,6 +124,13 @@ const std::vector<BadValue>& bad_values() {
       {"export-onnx", "out", "", "--out '': empty"},
       {"export-onnx", "model", "", "--model '': empty"},
       {"export-onnx", "out", std::nullopt, "--out: no value given"},
+      // quantize
+      {"quantize", "out", "{dir}", "--out {dir}: a directory; expected a file path"},
+      {"quantize", "out", "", "--out '': empty"},
+      {"quantize", "model", "", "--model '': empty"},
+      {"quantize", "calibration", "0", "--calibration 0: out of range; expected an integer from 1 to 1048576"},
+      {"quantize", "calibration", "many", "--calibration 'many': not an integer"},
+      {"quantize", "threads", "257", "--threads 257: out of range; expected an integer from 1 to 256"},
   };
   return cases;
 }
@@ -146,6 +153,9 @@ std::vector<std::string> good_command(const std::string& command, const TempDir&
   if (command == "plot") return {"plot", work.file("log.csv"), "--out", work.file("chart.svg")};
   if (command == "import-keras") return {"import-keras", work.file("model.h5"), "--out", work.file("m.blnk")};
   if (command == "export-onnx") return {"export-onnx", bundled_model(), "--out", work.file("m.onnx")};
+  if (command == "quantize")
+    return {"quantize", bundled_model(), "--train-images", set.images_path, "--train-labels", set.labels_path, "--out",
+            work.file("q.blnk")};
   return {command};
 }
 

@@ -107,7 +107,7 @@ TEST_CASE("model specs: bad specs are refused with the token named") {
   CHECK_THROWS_WITH_AS(Network("dense10"), doctest::Contains("flatten"), Error);
   CHECK_THROWS_WITH_AS(Network("drop1.5"), doctest::Contains("rate"), Error);
   CHECK_THROWS_WITH_AS(Network("conv8,,dense3"), doctest::Contains("empty"), Error);
-  CHECK_THROWS_WITH_AS(Network("conv8:q=1"), doctest::Contains("unknown option"), Error);
+  CHECK_THROWS_WITH_AS(Network("conv8:x=1"), doctest::Contains("unknown option"), Error);
   CHECK_THROWS_WITH_AS(Network("flatten,dense65536,dense65536,dense65536,dense65536,dense65536"),
                        doctest::Contains("parameters"), Error);
 }

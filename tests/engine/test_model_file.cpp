@@ -113,3 +113,71 @@ TEST_CASE("an atomic write into an unwritable place fails clearly and keeps the 
   CHECK(read_file_bytes(path, 100) == old);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a quantized model file is format version 2 with int8 kernels, a float one stays version 1, byte for byte") {
+  Network trained("conv4,pool,flatten,dense3");
+  trained.init(2);
+  Network quantized("conv4:q=int8,pool,flatten,dense3:q=int8");
+  const auto params = quantized.mutable_params();
+  for (std::size_t i = 0; i < params.size(); ++i) params[i] = float(int(i % 255) - 127);  // whole numbers for the kernels
+  const ModelFile file = model_file_of(quantized);
+  CHECK(has_int8_tensors(file));
+  CHECK(file.find_tensor("conv2d/kernel")->int8);
+  CHECK_FALSE(file.find_tensor("conv2d/kernel_scale")->int8);
+  const std::vector<std::uint8_t> bytes = encode_model_file(file);
+  std::uint32_t version;
+  std::memcpy(&version, bytes.data() + 8, 4);
+  CHECK(version == 2);
+  const std::vector<std::uint8_t> float_bytes = encode_model_file(model_file_of(trained));
+  std::memcpy(&version, float_bytes.data() + 8, 4);
+  CHECK(version == 1);
+  CHECK(encode_model_file(decode_model_file(float_bytes, "f.blnk")) == float_bytes);
+
+  // Read back: the same network, the same outputs bit for bit; a quarter of the float file's kernel bytes.
+  const Network loaded = network_from(decode_model_file(bytes, "q.blnk"), "q.blnk");
+  CHECK(loaded.spec() == quantized.spec());
+  CHECK(std::vector<float>(loaded.params().begin(), loaded.params().end()) ==
+        std::vector<float>(quantized.params().begin(), quantized.params().end()));
+  CHECK(bytes.size() < float_bytes.size());
+
+  SUBCASE("an int8 tensor in a version-1 file is an unknown element type") {
+    std::vector<std::uint8_t> old = bytes;
+    old[8] = 1;
+    fix_crc(old);
+    CHECK_THROWS_WITH_AS(decode_model_file(old, "q.blnk"), doctest::Contains("unknown element type"), Error);
+  }
+  SUBCASE("a kernel stored as float32 where the spec needs int8 is refused, naming it") {
+    ModelFile as_float = file;
+    for (auto& t : as_float.tensors) t.int8 = false;
+    CHECK_THROWS_WITH_AS(network_from(as_float, "q.blnk"),
+                         doctest::Contains("'conv2d/kernel' is stored as float32, the spec needs int8"), Error);
+  }
+  SUBCASE("an int8 tensor must hold whole numbers in [-127, 127]") {
+    ModelFile bad = file;
+    for (auto& t : bad.tensors)
+      if (t.int8) t.data[0] = 0.5f;
+    CHECK_THROWS_WITH_AS(encode_model_file(bad), doctest::Contains("not a whole number in [-127, 127]"), Error);
+  }
+  SUBCASE("a version-2 file without int8 tensors, or an int8 -128, is refused: one encoding per model") {
+    ModelFile plain = model_file_of(trained);
+    std::vector<std::uint8_t> v2 = encode_model_file(plain);
+    v2[8] = 2;
+    fix_crc(v2);
+    CHECK_THROWS_WITH_AS(decode_model_file(v2, "q.blnk"), doctest::Contains("version 2 file without an int8 tensor"),
+                         Error);
+    const std::vector<std::uint8_t> first = encode_model_file(file);
+    std::vector<std::uint8_t> minus128 = first;
+    // The first int8 byte: conv2d/kernel's data, after its name, type, rank and 4 dims.
+    const std::string name = "conv2d/kernel";
+    const auto at = std::search(minus128.begin(), minus128.end(), name.begin(), name.end()) - minus128.begin();
+    minus128[std::size_t(at) + name.size() + 2 + 16] = 0x80;
+    fix_crc(minus128);
+    CHECK_THROWS_WITH_AS(decode_model_file(minus128, "q.blnk"), doctest::Contains("holds -128"), Error);
+  }
+  SUBCASE("a later version is refused, naming both this blnk reads") {
+    std::vector<std::uint8_t> later = bytes;
+    later[8] = 3;
+    CHECK_THROWS_WITH_AS(decode_model_file(later, "q.blnk"),
+                         doctest::Contains("version 3 is not supported (this blnk reads versions 1 and 2)"), Error);
+  }
+}

@@ -69,10 +69,15 @@ void make_model(const fs::path& dir) {
       {"conv2-pool-dense3", "conv2,pool,flatten,dense3", Shape{6, 6, 1}},
       {"conv1-k2-s2-same", "conv1:k=2:s=2:pad=same,relu,drop0.5,flatten,dense2:act=linear", Shape{5, 4, 2}},
       {"dense-only", "flatten,dense4,dense2", Shape{2, 2, 1}},
+      {"int8-conv-dense", "conv2:q=int8,pool,flatten,dense3:act=linear:q=int8", Shape{6, 6, 1}},  // version 2
   };
   for (const Spec& s : specs) {
     Network net(s.spec, s.input);
     net.init(1);
+    if (std::string(s.spec).find("q=int8") != std::string::npos) {  // int8 layers start at zero: whole numbers
+      const auto params = net.mutable_params();
+      for (std::size_t i = 0; i < params.size(); ++i) params[i] = float(int(i % 7) - 3);
+    }
     ModelFile file = model_file_of(net);
     file.set_metadata("test.accuracy", "0.5");
     const Bytes bytes = encode_model_file(file);

@@ -6,6 +6,13 @@ Dropout(0.25) with 32, 64, 64 filters, Flatten, Linear 576->128 + ReLU + Dropout
 Linear 128->10; Glorot-uniform kernels, zero biases; Adam (lr 1e-3, eps 1e-7);
 batch 64; the same gzip IDX files, read here with gzip + numpy.
 
+--model resnet trains instead the small residual network of issue 22,
+blnk's `conv32,bn,res32,res64:s=2,res128:s=2,gap,dense10`: Conv2d 3x3 + BatchNorm2d +
+ReLU, three basic blocks (conv 3x3, bn, ReLU, conv 3x3, bn, + the input or a 1x1 conv
++ bn where the shape changes, ReLU), global average pooling, Linear 128->10; the
+convolutions with biases as blnk's, bn with blnk's (Keras's) epsilon 1e-3 and momentum
+0.99 (torch's 0.01), the same Glorot-uniform init, Adam and batch.
+
 Prints one JSON line per measurement, in the format of blnk_bench_e2e:
   --mode train     one epoch (batch 64), images/s over the epoch
   --mode latency   single-image inference, median and p99 over --runs runs, 1 thread
@@ -84,6 +91,37 @@ def make_model():
     return model
 
 
+class BasicBlock(nn.Module):
+    """blnk's res<F>[:s=2]: conv, bn, ReLU, conv, bn, + shortcut, ReLU."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        bn = lambda c: nn.BatchNorm2d(c, eps=1e-3, momentum=0.01)  # noqa: E731
+        self.conv1, self.bn1 = nn.Conv2d(cin, cout, 3, stride, 1), bn(cout)
+        self.conv2, self.bn2 = nn.Conv2d(cout, cout, 3, 1, 1), bn(cout)
+        self.shortcut = None
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride), bn(cout))
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        return F.relu(y + (x if self.shortcut is None else self.shortcut(x)))
+
+
+def make_resnet():
+    # Same padding: blnk pads stride-2 3x3 convolutions on 28x28 with [0, 1] (Keras's); torch
+    # pads 1 on both sides. The output sizes (14, 7) and the work are the same.
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32, eps=1e-3, momentum=0.01), nn.ReLU(),
+        BasicBlock(32, 32, 1), BasicBlock(32, 64, 2), BasicBlock(64, 128, 2),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 10))
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    return model
+
+
 def to_tensor(images, layout):
     x = torch.from_numpy(images.astype(np.float32)).div_(255.0).unsqueeze(1)  # (N, 1, 28, 28)
     return x.contiguous(memory_format=torch.channels_last) if layout == "channels_last" else x
@@ -114,7 +152,7 @@ def run_train(args):
     x = to_tensor(images, args.layout)
     y = torch.from_numpy(labels.astype(np.int64))
     del images
-    model = make_model()
+    model = make_resnet() if args.model == "resnet" else make_model()
     if args.layout == "channels_last":
         model = model.to(memory_format=torch.channels_last)
     model.train()
@@ -137,9 +175,10 @@ def run_train(args):
             correct += int((out.argmax(1) == yb).sum())
     seconds = time.perf_counter() - start
     rate = n / seconds
-    record = {"mode": "train", "threads": args.threads, "batch": batch, "images": n,
-              "seconds": round(seconds, 3), "images_per_s": round(rate, 1),
-              "gflops": round(rate * 3 * FORWARD_FLOPS * 1e-9, 1)}
+    record = {"mode": "train", "model": args.model, "threads": args.threads, "batch": batch, "images": n,
+              "seconds": round(seconds, 3), "images_per_s": round(rate, 1)}
+    if args.model == "seed":
+        record["gflops"] = round(rate * 3 * FORWARD_FLOPS * 1e-9, 1)
     if args.track:
         record.update(loss=round(loss_sum / n, 4), accuracy=round(correct / n, 4))
     emit(record)
@@ -202,6 +241,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--mode", required=True, choices=["train", "latency", "batch", "config"])
     p.add_argument("--data", default="/work/shared/data/mnist")
+    p.add_argument("--model", choices=["seed", "resnet"], default="seed",
+                   help="train: the seed's model or issue 22's residual network")
     p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (latency: always 1)")
     p.add_argument("--batch", type=int, help="train: 64, batch: 256")
     p.add_argument("--limit", type=int, default=0, help="train: first N training images (0: all)")

@@ -14,9 +14,12 @@ int cmd_import_keras(int argc, char** argv) {
   cxxopts::Options options(
       argv[0],
       "Convert a Keras model saved as HDF5 (model.save(\"model.h5\"), Keras 2 layout) into a blnk model file.\n"
-      "Layers: InputLayer, Conv2D, MaxPooling2D, Dropout, Flatten, Dense, Activation/ReLU (relu, linear,\n"
-      "a final softmax), channels_last, a Sequential model or a Functional chain; anything else is refused\n"
-      "naming the layer. Keras 3 .keras archives are not supported: save the model as .h5 instead.\n"
+      "Layers: InputLayer, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization,\n"
+      "Dropout, Flatten, Dense, Activation/ReLU (relu, linear, a final softmax), Rescaling (blnk's model takes\n"
+      "pixels in [0, 1]), channels_last; a Sequential model, or a Functional one whose only branches are\n"
+      "residual blocks (conv, bn, relu, conv, bn + the input or a 1x1 conv + bn, Add, ReLU: blnk's res);\n"
+      "anything else is refused naming the layer. Keras 3 .keras archives are not supported: save the\n"
+      "model as .h5 instead.\n"
       "For files you trust: HDF5 is a complex format. See docs/keras.md.");
   options.add_options()("model", "the Keras .h5 file", text())("out", "the blnk model file to write", text())(
       "h,help", "this help");

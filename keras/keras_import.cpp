@@ -19,9 +19,11 @@ namespace {
 constexpr const char* kWeightsGroup = "/model_weights";
 
 // The weights of one layer as the file lists them, with their shapes checked
-// against the plan: for each blnk parameter the dataset that supplies it ("" for
-// a zero bias).
+// against the plan: for each slot the dataset that supplies it ("" for a slot the
+// config fills).
 std::vector<std::string> weight_datasets(const Hdf5File& file, const WeightedLayer& layer) {
+  std::vector<std::string> datasets(layer.slots.size());
+  if (!layer.reads_file()) return datasets;  // a Rescaling: nothing stored
   const std::string group = std::string(kWeightsGroup) + "/" + layer.keras_name;
   const std::string at = file.path() + ": layer '" + layer.keras_name + "' (" + layer.keras_class + ")";
   if (!file.exists(group)) throw Error(at + ": its weights group " + group + " is missing");
@@ -34,8 +36,8 @@ std::vector<std::string> weight_datasets(const Hdf5File& file, const WeightedLay
     found.push_back({name, file.float_dataset_dims(dataset)});
   }
   const std::vector<int> supplier = match_weights(layer, found, file.path());
-  std::vector<std::string> datasets;
-  for (int s : supplier) datasets.push_back(s < 0 ? "" : group + "/" + found[std::size_t(s)].stored_name);
+  for (std::size_t i = 0; i < supplier.size(); ++i)
+    if (supplier[i] >= 0) datasets[i] = group + "/" + found[std::size_t(supplier[i])].stored_name;
   return datasets;
 }
 
@@ -60,22 +62,28 @@ ModelFile import_here(const std::string& path) {
     }
   }();
   std::span<float> params = net.mutable_params();
+  std::span<float> state = net.mutable_state();
   for (std::size_t i = 0; i < plan.weighted.size(); ++i) {
     const WeightedLayer& layer = plan.weighted[i];
-    const std::size_t base = net.layer_param_offset(layer.blnk_layer);
-    for (std::size_t p = 0; p < layer.params.size(); ++p) {
-      const ParamInfo& param = layer.params[p];
-      float* dst = params.data() + base + param.offset;
-      if (datasets[i][p].empty()) {  // use_bias false: Keras adds nothing, blnk adds zeros
-        std::fill(dst, dst + param.size(), 0.0f);
+    float* layer_params = params.data() + net.layer_param_offset(layer.blnk_layer);
+    float* layer_state = state.data() + net.layer_state_offset(layer.blnk_layer);
+    for (std::size_t p = 0; p < layer.slots.size(); ++p) {
+      const WeightSlot& slot = layer.slots[p];
+      float* dst = (slot.state ? layer_state : layer_params) + slot.offset;
+      if (datasets[i][p].empty()) {  // not in the file: Keras has none (use_bias false: zeros; a Rescaling)
+        std::fill(dst, dst + slot.size(), slot.fill);
         continue;
       }
-      const std::vector<float> values = file.read_floats(datasets[i][p], param.size());
-      for (float v : values)
+      const std::vector<float> values = file.read_floats(datasets[i][p], slot.size());
+      for (float v : values) {
         if (!std::isfinite(v))
           throw Error(path + ": dataset " + datasets[i][p] + " holds a value that is not finite (NaN or infinity)");
+        if (slot.keras_weight == "moving_variance" && v < 0.0f)
+          throw Error(path + ": dataset " + datasets[i][p] + " holds a negative variance");
+      }
       std::copy(values.begin(), values.end(), dst);
     }
+    match_epsilon(layer, layer_params, layer_state);
   }
 
   ModelFile out = model_file_of(net);

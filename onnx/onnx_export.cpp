@@ -311,8 +311,8 @@ std::vector<std::uint8_t> export_onnx(const ModelFile& file, const std::string& 
   model.string_field(model_proto::kProducerName, "blnk");
   model.string_field(model_proto::kProducerVersion, options.blnk_version);
   model.string_field(model_proto::kDocString,
-                     "blnk model " + net.spec() + ": image (N, C, H, W) float32 in [0, 1], 0 = background; "
-                     "probabilities (N, classes)");
+                     "blnk model " + net.spec() + ": image (N, C, H, W) float32 pixels in [0, 1] (digits: 0 = "
+                     "background); probabilities (N, classes)");
   // Every bn that folds is folded into the layer before it, as blnk's inference runs it.
   if (has_foldable_batch_norm(net)) {
     Network folded(folded_spec(net), net.input_shape());

@@ -2,7 +2,9 @@
 // Runtime, OpenCV's dnn module or a browser can run a model blnk trained.
 //
 // The graph takes `image`, float32 (N, C, H, W) with a dynamic batch N (NCHW, as
-// ONNX's Conv wants; values in [0, 1], 0 = background: what blnk's network sees),
+// ONNX's Conv wants; C, H, W the model's input, e.g. 3 for colour; pixels in [0, 1],
+// for digits 0 = background: what blnk's network sees, and what its Python module
+// takes; any scaling the model needs, such as an imported Keras Rescaling, is in it),
 // and gives `probabilities`, float32 (N, classes). Each blnk layer becomes standard
 // operators of the default domain:
 //   Conv2D     Conv (explicit kernel_shape, strides, pads; Keras's `same` puts the odd

@@ -64,15 +64,18 @@ def run(cmd):
 # --- Keras-2-layout files -------------------------------------------------------
 
 def write_keras_h5(path, layers, weights, functional=False, weight_suffix=":0", dtype="float32"):
-    """layers: [(class_name, config)] in order, each config with its "name";
-    weights: {layer name: {"kernel": array, "bias": array}}. Written as Keras 2.12's
-    model.save("x.h5") lays it out (model_config, model_weights/<layer>/<layer>/kernel:0)."""
+    """layers: [(class_name, config)] or [(class_name, config, [input layer names])] in
+    order, each config with its "name" (without inputs: the layer before; the last layer is
+    the output); weights: {layer name: {"kernel": array, "bias": array, ...}}. Written as
+    Keras 2.12's model.save("x.h5") lays it out (model_config, model_weights/<layer>/<layer>/kernel:0)."""
     import h5py
     import numpy as np
     if functional:
         entries, previous = [], None
-        for cls, cfg in layers:
-            inbound = [] if previous is None else [[[previous, 0, 0, {}]]]
+        for entry in layers:
+            cls, cfg = entry[0], entry[1]
+            inputs = entry[2] if len(entry) > 2 else ([] if previous is None else [previous])
+            inbound = [[[name, 0, 0, {}] for name in inputs]] if inputs else []
             entries.append({"class_name": cls, "config": cfg, "name": cfg["name"], "inbound_nodes": inbound})
             previous = cfg["name"]
         config = {"class_name": "Functional", "config": {
@@ -80,13 +83,13 @@ def write_keras_h5(path, layers, weights, functional=False, weight_suffix=":0", 
             "input_layers": [[layers[0][1]["name"], 0, 0]], "output_layers": [[previous, 0, 0]]}}
     else:
         config = {"class_name": "Sequential", "config": {
-            "name": "sequential", "layers": [{"class_name": c, "config": cfg} for c, cfg in layers]}}
+            "name": "sequential", "layers": [{"class_name": e[0], "config": e[1]} for e in layers]}}
     with h5py.File(path, "w") as f:
         f.attrs["backend"] = "tensorflow"
         f.attrs["keras_version"] = "2.12.0"
         f.attrs["model_config"] = json.dumps(config)
         g = f.create_group("model_weights")
-        names = [cfg["name"] for cls, cfg in layers if cls != "InputLayer"]
+        names = [e[1]["name"] for e in layers if e[0] != "InputLayer"]
         g.attrs["layer_names"] = [n.encode() for n in names]
         for name in names:
             lg = g.create_group(name)
@@ -97,7 +100,8 @@ def write_keras_h5(path, layers, weights, functional=False, weight_suffix=":0", 
 
 
 def read_keras_h5(path):
-    """The model_config's layers and every layer's weights, read with h5py."""
+    """The model_config's layers as (class_name, config, input names or None for a
+    Sequential model) and every layer's weights, read with h5py."""
     import h5py
     import numpy as np
     with h5py.File(path, "r") as f:
@@ -107,7 +111,9 @@ def read_keras_h5(path):
             stored = [n.decode() if isinstance(n, bytes) else n for n in group.attrs.get("weight_names", [])]
             weights[name] = {s.split("/")[-1].split(":")[0]: np.array(group[s], dtype=np.float64) for s in stored}
     layers = config["config"]["layers"]
-    return [(l["class_name"], l["config"]) for l in layers], weights
+    functional = config["class_name"] in ("Functional", "Model")
+    inputs = lambda l: [n[0] for node in l.get("inbound_nodes", []) for n in node] if functional else None  # noqa: E731
+    return [(l["class_name"], l["config"], inputs(l)) for l in layers], weights
 
 
 def _pad_same(x, kernel, strides, value):
@@ -146,40 +152,63 @@ def _activate(x, name):
     return x
 
 
-def forward_numpy(layers, weights, x):
-    """Keras's inference in float64 over NHWC input x: (pre-activation of the last
-    weighted or activation step, the model's output)."""
+def layer_forward(cls, cfg, w, xs):
+    """One Keras layer's inference in float64 on its inputs xs: (output, its
+    pre-activation when it is a weighted or activation step, else None)."""
     import numpy as np
-    x = np.asarray(x, dtype=np.float64)
-    before = x
-    for cls, cfg in layers:
-        w = weights.get(cfg["name"], {})
-        if cls == "InputLayer" or cls == "Dropout":
-            continue
-        if cls == "Conv2D":
-            k = w["kernel"]
-            out = None
-            for i, j, patch in _windows(x, k.shape[:2], _pair(cfg.get("strides", 1)), cfg["padding"], 0.0):
-                term = patch @ k[i, j]
-                out = term if out is None else out + term
-            before = out + w.get("bias", 0.0)
-            x = _activate(before, cfg.get("activation"))
-        elif cls == "MaxPooling2D":
-            pool = _pair(cfg["pool_size"])
-            strides = _pair(cfg.get("strides") or pool)
-            x = np.max([p for _, _, p in _windows(x, pool, strides, cfg["padding"], -np.inf)], axis=0)
-        elif cls == "Flatten":
-            x = x.reshape(x.shape[0], -1)
-        elif cls == "Dense":
-            before = x.reshape(x.shape[0], -1) @ w["kernel"] + w.get("bias", 0.0)
-            x = _activate(before, cfg.get("activation"))
-        elif cls == "Activation":
-            if cfg["activation"] != "softmax":
-                before = x
-            x = _activate(x, cfg["activation"])
-        else:
-            raise ValueError("the oracle has no " + cls)
-    return before, x
+    x = xs[0]
+    if cls in ("InputLayer", "Dropout"):
+        return x, None
+    if cls == "Conv2D":
+        k = w["kernel"]
+        out = None
+        for i, j, patch in _windows(x, k.shape[:2], _pair(cfg.get("strides", 1)), cfg["padding"], 0.0):
+            term = patch @ k[i, j]
+            out = term if out is None else out + term
+        before = out + w.get("bias", 0.0)
+        return _activate(before, cfg.get("activation")), before
+    if cls in ("MaxPooling2D", "AveragePooling2D"):
+        pool = _pair(cfg["pool_size"])
+        strides = _pair(cfg.get("strides") or pool)
+        taps = [p for _, _, p in _windows(x, pool, strides, cfg["padding"], -np.inf)]
+        return (np.max(taps, axis=0) if cls == "MaxPooling2D" else np.mean(taps, axis=0)), None
+    if cls == "GlobalAveragePooling2D":
+        return x.mean(axis=(1, 2), keepdims=bool(cfg.get("keepdims", False))), None
+    if cls == "BatchNormalization":
+        gamma, beta = w.get("gamma", 1.0), w.get("beta", 0.0)
+        return (x - w["moving_mean"]) / np.sqrt(w["moving_variance"] + cfg.get("epsilon", 1e-3)) * gamma + beta, None
+    if cls == "Rescaling":
+        return x * cfg.get("scale", 1.0) + cfg.get("offset", 0.0), None
+    if cls == "Add":
+        return sum(xs), None
+    if cls == "Flatten":
+        return x.reshape(x.shape[0], -1), None
+    if cls == "Dense":
+        before = x.reshape(x.shape[0], -1) @ w["kernel"] + w.get("bias", 0.0)
+        return _activate(before, cfg.get("activation")), before
+    if cls == "ReLU":
+        return np.maximum(x, 0), x
+    if cls == "Activation":
+        return _activate(x, cfg["activation"]), (x if cfg["activation"] != "softmax" else None)
+    raise ValueError("the oracle has no " + cls)
+
+
+def forward_numpy(layers, weights, x):
+    """Keras's inference in float64 over NHWC input x, layer by layer in the config's
+    order (each reads the layers it names, or the one before): (pre-activation of the
+    last weighted or activation step, the model's output: the last layer's)."""
+    import numpy as np
+    values, previous = {}, None
+    before = x = np.asarray(x, dtype=np.float64)
+    for entry in layers:
+        cls, cfg = entry[0], entry[1]
+        inputs = entry[2] if len(entry) > 2 and entry[2] else ([previous] if previous else [])
+        out, pre = layer_forward(cls, cfg, weights.get(cfg["name"], {}), [values[n] for n in inputs] or [x])
+        values[cfg["name"]] = out
+        previous = cfg["name"]
+        if pre is not None:
+            before = pre
+    return before, values[previous]
 
 
 def blnk_forward(tool, model, x, classes, work):

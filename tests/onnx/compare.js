@@ -21,11 +21,17 @@ function fixtureModels(dir) {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5)).sort();
 }
 
+// A model's files: its input's [C, H, W] (NAME.shape, else MNIST's), the images it is
+// compared on, blnk's answers (null when the fixture had no images for it).
 function fixture(dir, name) {
+  const base = path.join(dir, name);
+  const shaped = fs.existsSync(`${base}.shape`);
+  const answered = fs.existsSync(`${base}.probs.f32`);
   return {
-    onnx: path.join(dir, `${name}.onnx`),
-    input: readFloats(path.join(dir, 'images.f32')),
-    probs: readFloats(path.join(dir, `${name}.probs.f32`)),
+    onnx: `${base}.onnx`,
+    dims: shaped ? fs.readFileSync(`${base}.shape`, 'utf8').trim().split(/\s+/).map(Number) : [1, 28, 28],
+    input: answered ? readFloats(shaped ? `${base}.images.f32` : path.join(dir, 'images.f32')) : null,
+    probs: answered ? readFloats(`${base}.probs.f32`) : null,
   };
 }
 

@@ -9,6 +9,13 @@
 # over channels and over features, average and global average pooling. For each model NAME:
 # OUT/NAME.onnx and blnk's answers on the 10,000 MNIST test images, OUT/NAME.probs.f32
 # (tools/onnx_probe.cpp); the images as the network sees them: OUT/images.f32.
+# And a colour model with every layer kind that has its own operators (a leading bn
+# as a Rescaling import gives, a conv with bn, residual blocks with and without a
+# shortcut conv, average pooling, bn over channels and over features, gap) on 36x28 RGB
+# input, random weights and the photographs' bn statistics (there is no colour training
+# set here), run on the photographs of ../shared/data/photo-digits (BLNK_PHOTO_DIR) in colour:
+# OUT/colour_res.images.f32 (N, 3, 36, 28) and OUT/colour_res.shape ("3 36 28", the
+# input's C H W for the readers; without it a model takes images.f32 as 1 28 28).
 # usage: make_models.sh BLNK PROBE SOURCE_DIR OUT_DIR
 # Without the MNIST files (BLNK_DATA_DIR or ../shared/data/mnist) the trained models get
 # random weights instead (tools/onnx_probe.cpp --init) and there are no answers: the
@@ -16,6 +23,9 @@
 set -euo pipefail
 blnk=$1 probe=$2 source=$3 out=$4
 data=${BLNK_DATA_DIR:-$source/../shared/data/mnist}
+photos=${BLNK_PHOTO_DIR:-$source/../shared/data/photo-digits}
+colour_spec="bn,conv16:s=2,bn,res16,res32:s=2,avgpool,bn,gap,dense32,bn,dense6"
+colour_shape=(3 36 28)  # C H W
 find_file() {  # the plain or gzipped IDX file, or nothing
   for f in "$data/$1" "$data/$1.gz"; do [ -f "$f" ] && { echo "$f"; return 0; }; done
   return 0
@@ -28,7 +38,7 @@ if [ -z "$train_images" ] || [ -z "$train_labels" ] || [ -z "$test_images" ]; th
   have_data=
 fi
 mkdir -p "$out"
-rm -f "$out"/*.onnx "$out"/*.f32 "$out"/*.blnk
+rm -f "$out"/*.onnx "$out"/*.f32 "$out"/*.blnk "$out"/*.shape
 
 declare -A specs=(
   [strides2]="conv16:s=2,conv32:s=2,flatten,dense32,dense10"
@@ -51,9 +61,19 @@ for name in "${!specs[@]}"; do
     --threads 2 --seed 7 --arch "${specs[$name]}" --out "$out/$name.blnk" --quiet
   rm -f "$out/$name.blnk.ckpt"
 done
-for name in bundled "${!specs[@]}"; do
+shopt -s nullglob
+photo_files=("$photos"/*.png "$photos"/*.jpg)
+[ ${#photo_files[@]} -gt 0 ] || echo "no photographs in $photos (set BLNK_PHOTO_DIR): the colour model is not compared"
+# Its bn statistics are the photographs' (tools/onnx_probe.cpp): its answers then vary.
+"$probe" --init "$colour_spec" 11 "$out/colour_res.blnk" "${colour_shape[1]}x${colour_shape[2]}x${colour_shape[0]}" \
+  "${photo_files[@]}"
+echo "${colour_shape[*]}" > "$out/colour_res.shape"
+for name in bundled colour_res "${!specs[@]}"; do
   "$blnk" export-onnx "$out/$name.blnk" --out "$out/$name.onnx"
 done
+if [ ${#photo_files[@]} -gt 0 ]; then
+  "$probe" --images "$out/colour_res.blnk" "$out/colour_res.probs.f32" "$out/colour_res.images.f32" "${photo_files[@]}"
+fi
 [ -n "$have_data" ] || exit 0
 "$probe" "$out/bundled.blnk" "$test_images" "$out/bundled.probs.f32" "$out/images.f32"
 for name in "${!specs[@]}"; do

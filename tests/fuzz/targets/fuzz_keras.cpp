@@ -1,6 +1,6 @@
 // Fuzz target: the Keras layout checks (keras/keras_layout.h). The input is a
 // model_config; when it maps to a spec, the plan must agree with the layers the
-// registry builds from that spec, the weights of exactly the planned shapes must
+// registry builds from that spec (every weight slot one of its tensors), the weights of exactly the planned shapes must
 // match, and any weight one element off in any dimension must be refused.
 #include <string_view>
 
@@ -25,14 +25,16 @@ int fuzz_keras(const std::uint8_t* data, std::size_t size) {
   BLNK_FUZZ_CHECK(params == plan.param_count);
   for (const keras::WeightedLayer& w : plan.weighted) {
     BLNK_FUZZ_CHECK(w.blnk_layer < layers.size());
-    const auto expected = layers[w.blnk_layer]->param_info();
-    BLNK_FUZZ_CHECK(expected.size() == w.params.size());
     std::vector<keras::FoundWeight> found;
-    for (std::size_t p = 0; p < expected.size(); ++p) {
-      BLNK_FUZZ_CHECK(expected[p].shape == w.params[p].shape);
-      if (expected[p].name == "bias" && !w.use_bias) continue;
-      found.push_back({w.keras_name + "/" + expected[p].name + ":0",
-                       std::vector<std::uint64_t>(expected[p].shape.begin(), expected[p].shape.end())});
+    for (const keras::WeightSlot& slot : w.slots) {
+      // Every slot is one of the blnk layer's tensors, at its offset, of its shape.
+      const auto tensors = slot.state ? layers[w.blnk_layer]->state_info() : layers[w.blnk_layer]->param_info();
+      bool is_tensor = false;
+      for (const ParamInfo& t : tensors) is_tensor = is_tensor || (t.offset == slot.offset && t.shape == slot.shape);
+      BLNK_FUZZ_CHECK(is_tensor);
+      if (!slot.in_file) continue;
+      found.push_back({w.keras_name + "/" + slot.keras_weight + ":0",
+                       std::vector<std::uint64_t>(slot.shape.begin(), slot.shape.end())});
     }
     keras::match_weights(w, found, "fuzz.h5");  // must not throw
     for (std::size_t f = 0; f < found.size(); ++f)

@@ -5,7 +5,9 @@
 //
 // Format: big-endian header. Images: magic 0x00000803 (two zero bytes, type
 // 0x08 = unsigned byte, 3 dimensions), then count, rows, cols as uint32, then
-// count*rows*cols pixels, row-major, 0 = background. Labels: magic 0x00000801,
+// count*rows*cols pixels, row-major, 0 = background. Colour images: magic
+// 0x00000804 (4 dimensions), count, rows, cols, channels (1 or 3), then the
+// pixels as (count, rows, cols, channels). Labels: magic 0x00000801,
 // count, then one byte per item.
 #pragma once
 
@@ -31,9 +33,10 @@ inline constexpr int kMnistClasses = 10;
 struct IdxImages {
   std::string path;                 // file (or name) it came from
   int count = 0, rows = 0, cols = 0;
-  std::vector<std::uint8_t> pixels;  // (count, rows, cols), 0 = background
+  int channels = 1;                  // 1 grey, 3 RGB
+  std::vector<std::uint8_t> pixels;  // (count, rows, cols, channels), 0 = background (digits) or black
 
-  int image_size() const { return rows * cols; }
+  int image_size() const { return rows * cols * channels; }
   const std::uint8_t* image(int i) const {
     return pixels.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(image_size());
   }

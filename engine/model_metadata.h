@@ -18,5 +18,10 @@ inline constexpr const char* kTrainedInit = "trained.init";
 inline constexpr const char* kTrainedAugment = "trained.augment";
 inline constexpr const char* kTrainedLrSchedule = "trained.lr_schedule";
 inline constexpr const char* kTrainedEmaMomentum = "trained.ema_momentum";
+// A class model (trained on a folder of classes, data/class_folder.h): its class
+// names, one a line, in output order, and how images are fitted to its input
+// ("pad" or "crop", data/image_fit.h). A model without "classes" is not one.
+inline constexpr const char* kClasses = "classes";
+inline constexpr const char* kInputFit = "input.fit";
 
 }  // namespace blnk::metadata

@@ -7,7 +7,7 @@
 
 namespace blnk::reader {
 
-void append_class_answer_json(std::string& out, const Classification& c, const std::vector<std::string>& classes,
+void append_class_answer_json(std::string& out, const Classification& c, std::span<const std::string> classes,
                               const AnswerFields& fields) {
   out.push_back('{');
   append_name_field(out, fields);
@@ -42,7 +42,7 @@ void append_class_answer_json(std::string& out, const Classification& c, const s
   out.append("}\n");
 }
 
-std::string class_answer_text(const Classification& c, const std::vector<std::string>& classes, int top_k) {
+std::string class_answer_text(const Classification& c, std::span<const std::string> classes, int top_k) {
   char percent[32];
   std::snprintf(percent, sizeof percent, " (%.1f%%)", 100.0 * c.probability);
   std::string text = classes[std::size_t(c.digit)] + percent;

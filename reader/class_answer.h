@@ -3,6 +3,7 @@
 // probability, every probability in class order and the top k with names.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -12,10 +13,10 @@ namespace blnk::reader {
 
 // Appends {<name_key>:..,"class":..,"index":..,"probability":..,"probabilities":[..],
 // "top":[{"class":..,"probability":..},..],"elapsed_ms":..,"model":..,"seen_png":..} and a newline.
-void append_class_answer_json(std::string& out, const Classification& reading, const std::vector<std::string>& classes,
+void append_class_answer_json(std::string& out, const Classification& reading, std::span<const std::string> classes,
                               const AnswerFields& fields);
 
 // "defect (93.1%)  then ok 5.0%, scratch 1.9%": the line `blnk predict` prints.
-std::string class_answer_text(const Classification& reading, const std::vector<std::string>& classes, int top_k);
+std::string class_answer_text(const Classification& reading, std::span<const std::string> classes, int top_k);
 
 }  // namespace blnk::reader

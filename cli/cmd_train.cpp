@@ -21,7 +21,7 @@
 #include "base/error.h"
 #include "base/file_io.h"
 #include "engine/model_file.h"
-#include "engine/model_metadata.h"
+#include "reader/class_model.h"
 #include "layers/registry.h"
 #include "train/checkpoint.h"
 #include "train/history_csv.h"
@@ -190,7 +190,7 @@ int cmd_train(int argc, char** argv) {
   const int classes = int(train_loaded.classes.size());
   // The default model ends in one output per class of the folder.
   if (classes && !args.count("arch") && !args.count("resume") && init_path.empty())
-    spec = spec.substr(0, spec.rfind("dense")) + "dense" + std::to_string(classes);
+    spec = train::default_spec_for_classes(classes);
   Network net = network_of(spec, input, args.count("resume") > 0);
   if (classes && net.num_classes() != classes)
     bad_value("arch", shown_value(spec), "it ends in " + std::to_string(net.num_classes()) + " outputs, but " +
@@ -257,10 +257,8 @@ int cmd_train(int argc, char** argv) {
   provenance.test_images = files.test_source();
   if (init_from) provenance.init = init_path;
   ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
-  if (!train_loaded.classes.empty()) {  // a class model: its names and fit, what predict, eval and serve read
-    model.set_metadata(metadata::kClasses, data::join_class_names(train_loaded.classes));
-    model.set_metadata(metadata::kInputFit, data::fit_name(train_loaded.fit));
-  }
+  // A class model: its names and fit, what predict, eval and serve read.
+  if (!train_loaded.classes.empty()) reader::set_class_model(model, train_loaded.classes, train_loaded.fit);
   write_model_file(out, model);
   if (!quiet) std::fprintf(stderr, "wrote %s\n", out.c_str());
   if (!plot_path.empty()) {

@@ -32,6 +32,11 @@ std::optional<ClassModelInfo> class_model_of(const ModelFile& file, const std::s
   return info;
 }
 
+void set_class_model(ModelFile& file, const std::vector<std::string>& classes, data::ImageFit fit) {
+  file.set_metadata(metadata::kClasses, data::join_class_names(classes));
+  file.set_metadata(metadata::kInputFit, data::fit_name(fit));
+}
+
 std::string not_a_digit_model_message(const std::string& name, const ClassModelInfo& info) {
   std::string listed;
   for (std::size_t i = 0; i < info.classes.size() && i < 5; ++i) listed += (i ? ", " : "") + info.classes[i];

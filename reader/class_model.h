@@ -30,6 +30,9 @@ struct ClassModelInfo {
 // (one name per output, a grey or RGB input).
 std::optional<ClassModelInfo> class_model_of(const ModelFile& file, const std::string& name);
 
+// Writes what class_model_of reads: the class names (in output order) and the fit.
+void set_class_model(ModelFile& file, const std::vector<std::string>& classes, data::ImageFit fit);
+
 // The message a digit reader gives when handed a class model (`name` is the file).
 std::string not_a_digit_model_message(const std::string& name, const ClassModelInfo& info);
 
@@ -49,6 +52,7 @@ class ClassModelClassifier : public Classifier {
   std::vector<std::string> class_names() const override { return info_.classes; }
 
   const ClassModelInfo& info() const { return info_; }
+  const Network& network() const { return net_; }
 
  private:
   ClassModelClassifier(const ModelFile& file, const std::string& model_path, const data::ImageLimits& limits);

@@ -28,6 +28,9 @@ namespace blnk::train {
 
 struct Checkpoint;
 
+// The default model (layers/registry.h's kDefaultSpec) ending in one output per class.
+std::string default_spec_for_classes(int classes);
+
 struct TrainConfig {
   int epochs = 3;
   int batch_size = 64;

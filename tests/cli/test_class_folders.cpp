@@ -139,6 +139,20 @@ TEST_CASE("class folders: --fit crop and grey --channels 1 train too, and the fi
   CHECK(contains(read_text(model), "crop"));
   const RunResult summary = run_blnk({"summary", model}, tmp);
   CHECK(contains(summary.out, "(images fitted to 24x32x1 by crop)"));
+  // Interrupted after an epoch and resumed: the model of the uninterrupted run, names and fit included.
+  const std::vector<std::string> common = {"train", "--images", train, "--image-size", "24x32", "--channels", "1",
+                                           "--fit", "crop", "--val-split", "0.25", "--arch", "conv8,pool,flatten,dense4",
+                                           "--threads", "1", "--quiet", "--out"};
+  auto with = [&](std::vector<std::string> args, std::initializer_list<std::string> more) {
+    args.insert(args.end(), more);
+    return args;
+  };
+  REQUIRE(run_blnk(with(common, {tmp.file("part.blnk"), "--epochs", "1"}), tmp).status == 0);
+  const RunResult resumed = run_blnk(with(common, {tmp.file("part.blnk"), "--epochs", "2", "--resume"}), tmp);
+  INFO(resumed.err);
+  REQUIRE(resumed.status == 0);
+  CHECK(read_text(tmp.file("part.blnk")) == read_text(model));
+
   // The default model ends in one output per class.
   const RunResult by_default = run_blnk({"train", "--images", train, "--image-size", "28x28", "--epochs", "1",
                                          "--limit", "8", "--threads", "1", "--quiet", "--out", tmp.file("d.blnk")}, tmp);

@@ -138,17 +138,10 @@ def main():
         return 0
     except (tp.Failure, cdp.CdpError, OSError, subprocess.CalledProcessError) as e:
         print("FAIL:", e, flush=True)
-        path = os.path.join(work, "server.log")
-        if os.path.isfile(path):
-            with open(path, "rb") as f:
-                print("--- server.log ---\n" + f.read()[-3000:].decode(errors="replace"))
+        tp.print_logs(work)
         return 1
     finally:
-        signal.alarm(0)
-        if browser is not None:
-            browser.close()
-        cdp.stop_process_group(server)
-        shutil.rmtree(work, ignore_errors=True)
+        tp.clean_up(browser, server, work)
 
 
 if __name__ == "__main__":

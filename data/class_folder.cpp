@@ -146,7 +146,6 @@ ClassFolder load_class_folder(const std::string& dir, const ClassFolderOptions& 
   d.labels.labels.reserve(images.size());
   d.labels.num_classes = int(folder.classes.size());
 
-  FitScratch scratch;
   std::string first_path;  // the image whose channels decided, when the images' own are kept
   int count = 0;
   for (const ClassImage& image : images) {
@@ -163,7 +162,7 @@ ClassFolder load_class_folder(const std::string& dir, const ClassFolderOptions& 
                       ", " + path + " is " + channels_word(own) + "; give --channels 1 (all grey) or 3 (all colour)");
         }
       }
-      fit_image(decoded, input, scratch, d.images.pixels.data() + std::size_t(count) * input.size());
+      fit_image(decoded, input, d.images.pixels.data() + std::size_t(count) * input.size());
       d.labels.labels.push_back(std::uint8_t(image.label));
       ++count;
       continue;

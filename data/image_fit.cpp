@@ -18,33 +18,25 @@ namespace {
 
 constexpr float kWhite = 255.0f;
 
-// The image as `channels` float planes (interleaved), alpha composited over white.
-void composite(const ColorImage& image, int channels, std::vector<float>& plane) {
-  const std::size_t pixels = std::size_t(image.width) * std::size_t(image.height);
-  plane.resize(pixels * std::size_t(channels));
+// Channel c (of `channels`: 1 grey, 3 RGB) of pixel (x, y), alpha composited over white.
+float composited(const ColorImage& image, int x, int y, int channels, int c) {
   const int stored = image.channels;
+  const std::uint8_t* s = image.samples.data() + (std::size_t(y) * image.width + x) * std::size_t(stored);
   const bool colour = stored >= 3, alpha = stored == 2 || stored == 4;
-  for (std::size_t i = 0; i < pixels; ++i) {
-    const std::uint8_t* s = image.samples.data() + i * std::size_t(stored);
-    const float a = alpha ? float(s[stored - 1]) / 255.0f : 1.0f;
-    float rgb[3];
-    for (int c = 0; c < 3; ++c) rgb[c] = float(s[colour ? c : 0]) * a + kWhite * (1.0f - a);
-    float* d = plane.data() + i * std::size_t(channels);
-    if (channels == 1)
-      d[0] = colour ? 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2] : rgb[0];
-    else
-      for (int c = 0; c < 3; ++c) d[c] = rgb[c];
-  }
+  const float a = alpha ? float(s[stored - 1]) / 255.0f : 1.0f;
+  auto over_white = [&](int k) { return float(s[colour ? k : 0]) * a + kWhite * (1.0f - a); };
+  if (channels == 3) return over_white(c);
+  return colour ? 0.299f * over_white(0) + 0.587f * over_white(1) + 0.114f * over_white(2) : over_white(0);
 }
 
 // Bilinear sample of channel c at (x, y) in pixel-centre coordinates, clamped at the edges.
-float bilinear(const std::vector<float>& plane, int width, int height, int channels, int c, float x, float y) {
-  x = std::clamp(x, 0.0f, float(width - 1));
-  y = std::clamp(y, 0.0f, float(height - 1));
+float bilinear(const ColorImage& image, int channels, int c, float x, float y) {
+  x = std::clamp(x, 0.0f, float(image.width - 1));
+  y = std::clamp(y, 0.0f, float(image.height - 1));
   const int x0 = int(x), y0 = int(y);
-  const int x1 = std::min(x0 + 1, width - 1), y1 = std::min(y0 + 1, height - 1);
+  const int x1 = std::min(x0 + 1, image.width - 1), y1 = std::min(y0 + 1, image.height - 1);
   const float fx = x - float(x0), fy = y - float(y0);
-  auto at = [&](int px, int py) { return plane[(std::size_t(py) * width + px) * channels + c]; };
+  auto at = [&](int px, int py) { return composited(image, px, py, channels, c); };
   const float top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * fx;
   const float bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * fx;
   return top + (bottom - top) * fy;
@@ -52,9 +44,8 @@ float bilinear(const std::vector<float>& plane, int width, int height, int chann
 
 }  // namespace
 
-void fit_image(const ColorImage& image, const ClassInput& input, FitScratch& scratch, std::uint8_t* out) {
+void fit_image(const ColorImage& image, const ClassInput& input, std::uint8_t* out) {
   const int w = image.width, h = image.height, C = input.channels;
-  composite(image, C, scratch.plane);
   // Output pixels per source pixel, and the scaled image's size and place in the input.
   const double sx = double(input.width) / w, sy = double(input.height) / h;
   const double scale = input.fit == ImageFit::pad ? std::min(sx, sy) : std::max(sx, sy);
@@ -75,7 +66,7 @@ void fit_image(const ColorImage& image, const ClassInput& input, FitScratch& scr
         float sum = 0;
         for (int j = 0; j < ny; ++j)
           for (int i = 0; i < nx; ++i)
-            sum += bilinear(scratch.plane, w, h, C, c, (float(u) + (float(i) + 0.5f) / float(nx)) * step_x - 0.5f,
+            sum += bilinear(image, C, c, (float(u) + (float(i) + 0.5f) / float(nx)) * step_x - 0.5f,
                             (float(v) + (float(j) + 0.5f) / float(ny)) * step_y - 0.5f);
         d[c] = std::uint8_t(std::clamp(std::lround(sum / float(nx * ny)), 0L, 255L));
       }

@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "data/image_color.h"
 
@@ -37,13 +36,8 @@ struct ClassInput {
   std::size_t size() const { return std::size_t(height) * std::size_t(width) * std::size_t(channels); }
 };
 
-// Reused between images so that fitting a stream of them allocates only while
-// the largest image seen grows.
-struct FitScratch {
-  std::vector<float> plane;  // (image height, image width, input channels), composited, 0..255
-};
-
-// Writes input.size() bytes to `out` (height, width, channels), 0 = black.
-void fit_image(const ColorImage& image, const ClassInput& input, FitScratch& scratch, std::uint8_t* out);
+// Writes input.size() bytes to `out` (height, width, channels), 0 = black. Reads the
+// image's samples where they lie: nothing is allocated, whatever the image's size.
+void fit_image(const ColorImage& image, const ClassInput& input, std::uint8_t* out);
 
 }  // namespace blnk::data

@@ -50,7 +50,6 @@ struct ClassModelClassifier::Slot {
   Slot(const Network& net, const data::ClassInput& input)
       : workspace(net, 1, Mode::inference), fitted(input.size()), pixels(input.size()), probabilities(net.num_classes()) {}
   Workspace workspace;
-  data::FitScratch scratch;
   std::vector<std::uint8_t> fitted;  // (h, w, c) bytes: what the network sees
   std::vector<float> pixels;         // the same in [0, 1]
   std::vector<float> probabilities;
@@ -110,7 +109,7 @@ bool ClassModelClassifier::classify(std::span<const std::uint8_t> bytes, const C
   const std::string name = options.name.empty() ? "the image" : options.name;
   auto slot = acquire();
   try {
-    data::fit_image(data::decode_image_color(bytes, name, limits_), info_.input, slot->scratch, slot->fitted.data());
+    data::fit_image(data::decode_image_color(bytes, name, limits_), info_.input, slot->fitted.data());
   } catch (const data::ImageError& e) {
     release(std::move(slot));
     failure = {status_for(e.kind()), e.what()};

@@ -24,8 +24,7 @@ ColorImage red_with_blue_left(int w, int h) {
 
 std::vector<std::uint8_t> fitted(const ColorImage& im, ClassInput input) {
   std::vector<std::uint8_t> out(input.size(), 77);  // garbage first: every byte must be written
-  FitScratch scratch;
-  fit_image(im, input, scratch, out.data());
+  fit_image(im, input, out.data());
   return out;
 }
 

@@ -40,7 +40,7 @@ int cmd_eval(int argc, char** argv) {
   }
   // Any labels are read, then checked against the model here: a model of another
   // kind (the digit gate's 2 outputs for MNIST's 10 digits) is named with what it has.
-  const data::Dataset test = *load_test_set(files, data::kMaxIdxClasses, as);
+  const data::Dataset test = *load_test_set(files, class_model ? int(names.size()) : data::kMaxIdxClasses, as);
   const auto top_label = std::max_element(test.labels.labels.begin(), test.labels.labels.end());
   if (top_label != test.labels.labels.end() && *top_label >= net.num_classes())
     throw Error(model_path + ": the model has " + std::to_string(net.num_classes()) + " outputs" +

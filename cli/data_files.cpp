@@ -20,7 +20,7 @@ void add_data_options(cxxopts::Options& options, bool training) {
     add("train-images", "training images (IDX3, plain or gzip)", cxxopts::value<std::string>());
     add("train-labels", "training labels (IDX1, plain or gzip)", cxxopts::value<std::string>());
     add("images", "train on a folder of labelled images: one subfolder per class, named as the class (any names, "
-                  "2 to 256 classes; needs --image-size); or digits: subfolders 0/ .. 9/, or files "
+                  "2 to 1000 classes; needs --image-size); or digits: subfolders 0/ .. 9/, or files "
                   "<label>_<anything>.png, each preprocessed as blnk predict does (28x28 grey)",
         cxxopts::value<std::string>());
     add("images-test", "test on a folder of labelled images (as --images, with its classes)",
@@ -158,7 +158,7 @@ std::optional<data::Dataset> load_test_set(const DataFiles& files, int num_class
                                            const data::LabelledFolderOptions& as) {
   if (!files.test_folder.empty()) {
     data::Dataset set = load_folder(files.test_folder, files.strict_images, as).dataset;
-    for (std::uint8_t label : set.labels.labels)
+    for (const data::Label label : set.labels.labels)
       if (label >= num_classes)
         throw Error(files.test_folder + ": holds images labelled " + std::to_string(label) + "; the model has " +
                     std::to_string(num_classes) + " classes");

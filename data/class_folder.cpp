@@ -163,7 +163,7 @@ ClassFolder load_class_folder(const std::string& dir, const ClassFolderOptions& 
         }
       }
       fit_image(decoded, input, d.images.pixels.data() + std::size_t(count) * input.size());
-      d.labels.labels.push_back(std::uint8_t(image.label));
+      d.labels.labels.push_back(Label(image.label));
       ++count;
       continue;
     } catch (const ImageError& e) {

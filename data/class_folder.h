@@ -24,7 +24,7 @@
 namespace blnk::data {
 
 inline constexpr int kMinClasses = 2;
-inline constexpr int kMaxClasses = kMaxIdxClasses;   // labels are bytes (data/idx.h)
+inline constexpr int kMaxClasses = 1000;  // labels are 16 bits (data/idx.h); the loss takes up to 1024
 inline constexpr int kMaxClassNameBytes = 64;        // so that kMaxClasses names fit one metadata value
 inline constexpr std::uint64_t kMaxClassFolderBytes = 1ull << 30;  // pixels planned for a folder
 

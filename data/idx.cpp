@@ -248,7 +248,9 @@ IdxLabels parse_idx_labels(std::span<const std::uint8_t> bytes, const std::strin
   out.path = name;
   out.count = static_cast<int>(count);
   out.num_classes = num_classes;
-  const std::size_t got = read_payload(src, out.labels, count);
+  std::vector<std::uint8_t> bytes_read;
+  const std::size_t got = read_payload(src, bytes_read, count);
+  out.labels.assign(bytes_read.begin(), bytes_read.end());
   if (got < count) throw truncated(got);
   check_no_trailing(src, name, promise);
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -352,6 +354,21 @@ void write_idx_images(const std::string& path, int count, int rows, int cols,
 
 void write_idx_labels(const std::string& path, std::span<const std::uint8_t> labels,
                       IdxCompression compression) {
+  write_file_atomically(path, encode_idx_labels(labels, compression));
+}
+
+std::vector<std::uint8_t> encode_idx_labels(std::span<const Label> labels, IdxCompression compression) {
+  std::vector<std::uint8_t> bytes(labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] > 0xff)
+      throw Error("encode_idx_labels: label " + std::to_string(labels[i]) + " of item " + std::to_string(i) +
+                  " does not fit an IDX label (a byte)");
+    bytes[i] = std::uint8_t(labels[i]);
+  }
+  return encode_idx_labels(std::span<const std::uint8_t>(bytes), compression);
+}
+
+void write_idx_labels(const std::string& path, std::span<const Label> labels, IdxCompression compression) {
   write_file_atomically(path, encode_idx_labels(labels, compression));
 }
 

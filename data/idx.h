@@ -30,6 +30,11 @@ inline constexpr std::uint64_t kMaxIdxFileBytes = kMaxIdxPayloadBytes + 4096;
 inline constexpr int kMaxIdxClasses = 256;
 inline constexpr int kMnistClasses = 10;
 
+// A class label in memory: IDX label files hold bytes (at most kMaxIdxClasses classes),
+// a folder of classes up to data/class_folder.h's kMaxClasses (1,000), so labels are
+// kept 16 bits wide from reading on.
+using Label = std::uint16_t;
+
 struct IdxImages {
   std::string path;                 // file (or name) it came from
   int count = 0, rows = 0, cols = 0;
@@ -46,7 +51,7 @@ struct IdxLabels {
   std::string path;
   int count = 0;
   int num_classes = kMnistClasses;   // every label is in [0, num_classes)
-  std::vector<std::uint8_t> labels;  // (count)
+  std::vector<Label> labels;  // (count)
 };
 
 // Parse IDX bytes (plain or gzip). `name` is used in error messages.
@@ -89,6 +94,11 @@ void write_idx_images(const std::string& path, int count, int rows, int cols,
                       std::span<const std::uint8_t> pixels,
                       IdxCompression compression = IdxCompression::plain);
 void write_idx_labels(const std::string& path, std::span<const std::uint8_t> labels,
+                      IdxCompression compression = IdxCompression::plain);
+// The same from labels in memory; throws Error when one is above 255 (an IDX label is a byte).
+std::vector<std::uint8_t> encode_idx_labels(std::span<const Label> labels,
+                                            IdxCompression compression = IdxCompression::plain);
+void write_idx_labels(const std::string& path, std::span<const Label> labels,
                       IdxCompression compression = IdxCompression::plain);
 
 }  // namespace blnk::data

@@ -91,7 +91,7 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
       if (digit.found) {
         const auto pixels = digit.to_u8();
         d.images.pixels.insert(d.images.pixels.end(), pixels.begin(), pixels.end());
-        d.labels.labels.push_back(std::uint8_t(image.label));
+        d.labels.labels.push_back(Label(image.label));
         continue;
       }
       reason = "no digit found: " + digit.reason;

@@ -40,11 +40,11 @@ struct Examples {
   data::Dataset owned;
   py::array images, labels;  // borrowed
   const std::uint8_t* pixels = nullptr;
-  const std::uint8_t* label_bytes = nullptr;
+  const data::Label* labels_in = nullptr;
   int count = 0, rows = 0, cols = 0, channels = 1;
   std::vector<std::string> classes;  // a folder of classes' names; empty: digits, IDX files or arrays
   data::ImageFit fit = data::ImageFit::pad;
-  train::LabelledImages view() const { return {pixels, label_bytes, count, Shape{rows, cols, channels}}; }
+  train::LabelledImages view() const { return {pixels, labels_in, count, Shape{rows, cols, channels}}; }
 };
 
 bool is_path(const py::object& obj) { return py::isinstance<py::str>(obj) || py::hasattr(obj, "__fspath__"); }
@@ -71,7 +71,7 @@ Examples examples_from(const py::object& images, const py::object& labels, const
       e.owned = data::load_dataset(dir_or_file, path_of(labels));
     }
     e.pixels = e.owned.images.pixels.data();
-    e.label_bytes = e.owned.labels.labels.data();
+    e.labels_in = e.owned.labels.labels.data();
     e.count = e.owned.size();
     e.rows = e.owned.images.rows;
     e.cols = e.owned.images.cols;
@@ -90,14 +90,14 @@ Examples examples_from(const py::object& images, const py::object& labels, const
   if (l.ndim() != 1 || l.shape(0) != e.images.shape(0) || !integers)
     throw py::value_error(what + "_labels must be integers of shape (" + std::to_string(e.images.shape(0)) +
                           ",), got " + std::string(py::str(l.dtype())) + " " + shape_text(l));
-  const py::array u8 = l.attr("astype")("uint8");
+  const py::array wide = l.attr("astype")("uint16");  // data::Label
   const int classes = as.classes.empty() ? data::kMnistClasses : int(as.classes.size());
   if (l.size() && (l.attr("min")().cast<long long>() < 0 || l.attr("max")().cast<long long>() >= classes))
     throw py::value_error(what + "_labels must be from 0 to " + std::to_string(classes - 1) +
                           (as.classes.empty() ? "" : " (one per class name)"));
-  e.labels = u8;
+  e.labels = wide;
   e.pixels = static_cast<const std::uint8_t*>(e.images.data());
-  e.label_bytes = static_cast<const std::uint8_t*>(e.labels.data());
+  e.labels_in = static_cast<const data::Label*>(e.labels.data());
   e.count = int(e.images.shape(0));
   e.rows = int(e.images.shape(1));
   e.cols = int(e.images.shape(2));

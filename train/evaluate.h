@@ -15,7 +15,7 @@ namespace blnk::train {
 // A view of labelled uint8 images, pixel value v fed as v/255 (data/pixels.h).
 struct LabelledImages {
   const std::uint8_t* pixels = nullptr;  // (count, shape.h, shape.w, shape.c)
-  const std::uint8_t* labels = nullptr;  // (count)
+  const data::Label* labels = nullptr;   // (count)
   int count = 0;
   Shape shape = kMnistShape;             // of one image
   std::size_t image_size() const { return shape.size(); }

@@ -254,3 +254,36 @@ TEST_CASE("class folders: IDX images of shape (N, H, W, 3) train a colour model"
   REQUIRE(eval.status == 0);
   CHECK(accuracy_of(eval.out) == 1.0);
 }
+
+TEST_CASE("class folders: up to 1,000 classes (labels above 255 train and answer by name), and not more") {
+  TempDir tmp("classes-many");
+  const std::string dir = tmp.dir("many");
+  constexpr int kClassCount = 300;
+  for (int k = 0; k < kClassCount; ++k) {  // class k: a flat 4x4 colour of its own
+    const std::string name = "c" + std::to_string(1000 + k);  // sorted as numbered
+    std::filesystem::create_directories(dir + "/" + name);
+    std::vector<std::uint8_t> px(4 * 4 * 3);
+    for (std::size_t i = 0; i < px.size(); i += 3)
+      px[i] = std::uint8_t(k % 7 * 40), px[i + 1] = std::uint8_t(k / 7 % 7 * 40), px[i + 2] = std::uint8_t(k / 49 * 40);
+    blnk::data::write_png(dir + "/" + name + "/a.png", px, 4, 4, 3);
+  }
+  const std::string model = tmp.file("many.blnk");
+  const RunResult r = run_blnk({"train", "--images", dir, "--image-size", "4x4", "--arch", "flatten,dense300",
+                                "--epochs", "1", "--threads", "1", "--quiet", "--out", model}, tmp);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(contains(r.err, "300 images (300 classes, 4x4x3, fit pad)"));
+  const RunResult last = run_blnk({"predict", "--model", model, "--json", dir + "/c1299/a.png"}, tmp);
+  REQUIRE(last.status == 0);
+  CHECK(contains(last.out, "\"class\":\"c1"));
+  const RunResult eval = run_blnk({"eval", "--model", model, "--images", dir, "--json"}, tmp);
+  REQUIRE(eval.status == 0);
+  CHECK(contains(eval.out, "\"c1299\"]"));
+
+  const std::string too_many = tmp.dir("too-many");
+  for (int k = 0; k < 1001; ++k) std::filesystem::create_directories(too_many + "/k" + std::to_string(k));
+  const RunResult refused = run_blnk({"train", "--images", too_many, "--image-size", "4x4", "--quiet",
+                                      "--out", tmp.file("x.blnk")}, tmp);
+  CHECK(refused.status == 1);
+  CHECK(contains(refused.err, "1001 classes; blnk trains 2 to 1000"));
+}

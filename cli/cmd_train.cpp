@@ -142,6 +142,10 @@ int cmd_train(int argc, char** argv) {
   const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
   if (args.count("plot")) check_output_file("plot", plot_path);
   const DataFiles files = resolve_data_files(args, true);
+  if (cfg.augment && !files.train_folder.empty() &&
+      (files.class_input.class_input_asked() || !data::is_digit_folder(files.train_folder)))
+    throw UsageError("--augment moves and reshapes the ink of digits; " + files.train_folder +
+                     " is a folder of classes: leave --augment out");
   // Under mpirun, one of several ranks: rank 0 alone writes and prints (docs/distributed.md).
   const std::unique_ptr<dist::Session> ranks = start_ranks(args);
   const bool root = ranks->is_root();

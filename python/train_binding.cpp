@@ -193,6 +193,8 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   cfg.threads = checked(threads.value_or(cores ? int(std::min(cores, 64u)) : 1), 1, kMaxThreads, "threads");
 
   const int classes_count = int(train_set.classes.size());
+  if (classes_count && augment)
+    throw py::value_error("augment moves and reshapes the ink of digits: not for a class model (leave it out)");
   if (classes_count && !arch && init.is_none()) spec = train::default_spec_for_classes(classes_count);
   Network net(spec, Shape{train_set.rows, train_set.cols, train_set.channels});
   // What comes back is a blnk.Model, a class model or a digit reader: refused before training, not after.

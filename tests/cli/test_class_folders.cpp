@@ -180,6 +180,9 @@ TEST_CASE("class folders: bad folders and options are refused with the reason") 
   }
   CHECK(train_on(train, {"--image-size", "16x16", "--channels", "2"}).status == 2);
   CHECK(train_on(train, {"--image-size", "16x16", "--fit", "stretch"}).status == 2);
+  const RunResult augment = train_on(train, {"--image-size", "16x16", "--augment"});
+  CHECK(augment.status == 2);
+  CHECK(contains(augment.err, "leave --augment out"));
   const RunResult arch = train_on(train, {"--image-size", "16x16", "--arch", "flatten,dense10"});
   CHECK(arch.status == 2);
   CHECK(contains(arch.err, "has 4 classes"));

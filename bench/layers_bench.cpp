@@ -178,10 +178,11 @@ void net_train_step(benchmark::State& state, int threads) {
   Network net(blnk::kDefaultSpec);
   net.init(kSeed);
   const int n = kTrainBatch;
-  std::vector<std::uint8_t> pixels(std::size_t(n) * net.input_shape().size()), labels(n);
+  std::vector<std::uint8_t> pixels(std::size_t(n) * net.input_shape().size());
+  std::vector<blnk::data::Label> labels(n);
   blnk::Rng rng(0xba7c);
   for (auto& p : pixels) p = std::uint8_t(rng.below(256));
-  for (int i = 0; i < n; ++i) labels[i] = std::uint8_t(i % 10);
+  for (int i = 0; i < n; ++i) labels[i] = blnk::data::Label(i % 10);
   blnk::train::TrainConfig cfg;
   cfg.batch_size = n;
   cfg.threads = threads;

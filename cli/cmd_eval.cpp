@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "cli/data_files.h"
 #include "base/error.h"
 #include "engine/model_file.h"
+#include "reader/class_model.h"
 #include "train/evaluate.h"
 
 namespace blnk::cli {
@@ -25,10 +27,20 @@ int cmd_eval(int argc, char** argv) {
   const int threads = args.count("threads") ? int(integer_option(args, "threads", 1, 256)) : default_threads();
   const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
   const DataFiles files = resolve_data_files(args, false);
-  const Network net = network_from(read_model_file(model_path), model_path);
+  const ModelFile file = read_model_file(model_path);
+  const Network net = network_from(file, model_path);
+  // A class model reads a folder as it was trained (its classes, size, channels and fit)
+  // and labels its table with the class names.
+  const std::optional<reader::ClassModelInfo> class_model = reader::class_model_of(file, model_path);
+  std::vector<std::string> names;
+  data::LabelledFolderOptions as;
+  if (class_model) {
+    names = class_model->classes;
+    as = folder_options_for(names, net.input_shape(), class_model->input.fit);
+  }
   // Any labels are read, then checked against the model here: a model of another
   // kind (the digit gate's 2 outputs for MNIST's 10 digits) is named with what it has.
-  const data::Dataset test = *load_test_set(files, data::kMaxIdxClasses);
+  const data::Dataset test = *load_test_set(files, class_model ? int(names.size()) : data::kMaxIdxClasses, as);
   const auto top_label = std::max_element(test.labels.labels.begin(), test.labels.labels.end());
   if (top_label != test.labels.labels.end() && *top_label >= net.num_classes())
     throw Error(model_path + ": the model has " + std::to_string(net.num_classes()) + " outputs" +
@@ -38,9 +50,9 @@ int cmd_eval(int argc, char** argv) {
   train::check_fits(set, net, files.test_source());
   const train::Evaluation ev = train::evaluate(net, set, threads);
   if (args.count("json"))
-    std::printf("%s\n", ev.to_json().c_str());
+    std::printf("%s\n", ev.to_json(names).c_str());
   else
-    std::printf("model %s on %s\n%s", model_path.c_str(), files.test_source().c_str(), ev.to_text().c_str());
+    std::printf("model %s on %s\n%s", model_path.c_str(), files.test_source().c_str(), ev.to_text(names).c_str());
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 
@@ -13,7 +14,10 @@
 #include "data/image.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "engine/model_file.h"
 #include "reader/answer.h"
+#include "reader/class_answer.h"
+#include "reader/class_model.h"
 #include "reader/model_classifier.h"
 
 namespace blnk::cli {
@@ -63,18 +67,106 @@ std::vector<std::uint8_t> read_input(const std::string& path) {
   return bytes;
 }
 
+// Writes the image the network saw into save_dir as BASE.<suffix>.png.
+void save_seen(const std::string& save_dir, const std::string& path, const std::string& suffix,
+               const std::vector<std::uint8_t>& png) {
+  // Plain writes (no fsync per file): these are for looking at, and there may be thousands.
+  const std::string base = path == "-" ? "stdin" : std::filesystem::path(path).filename().string();
+  const std::string target = (std::filesystem::path(save_dir) / (base + "." + suffix + ".png")).string();
+  std::ofstream out(target, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(png.data()), std::streamsize(png.size()));
+  if (!out) throw Error(target + ": cannot write the preprocessed image");
+}
+
+// Reads each input with `classifier` and hands each reading to `answer`, which prints it;
+// a failure is printed here (as JSON too with `json`). Returns the exit status.
+int predict_each(const reader::Classifier& classifier, const std::vector<std::string>& args, int top_k, bool json,
+                 const std::string& save_dir, const std::string& seen_suffix,
+                 const std::function<void(const std::string& name, const reader::Classification&)>& answer) {
+  const Inputs inputs = expand_inputs(args);
+  int failures = 0;
+  for (const std::string& message : inputs.failures) {
+    ++failures;
+    std::fprintf(stderr, "blnk predict: %s\n", message.c_str());
+  }
+  for (const std::string& path : inputs.files) {
+    const std::string name = path == "-" ? "standard input" : path;
+    reader::Classification result;
+    reader::ClassifyFailure failure;
+    bool ok = false;
+    try {
+      ok = classifier.classify(read_input(path), reader::ClassifyOptions{!save_dir.empty(), name, !save_dir.empty()}, result,
+                               failure);
+    } catch (const Error& e) {
+      failure.message = e.what();
+    }
+    if (!ok) {
+      ++failures;
+      if (json) {
+        std::string line;
+        reader::append_failure_json(line, failure, {top_k, "file", name});
+        std::fputs(line.c_str(), stdout);
+      }
+      std::fprintf(stderr, "blnk predict: %s\n", failure.message.c_str());
+      continue;
+    }
+    answer(name, result);
+    if (!save_dir.empty()) {
+      save_seen(save_dir, path, seen_suffix, result.seen_png);
+      if (!result.found_png.empty()) save_seen(save_dir, path, "found", result.found_png);  // the picture with each digit's box
+    }
+  }
+  std::fflush(stdout);
+  return failures ? 1 : 0;
+}
+
+// The line of a digit reading: the digit or the number, or why not, and the runners-up.
+void print_digit_reading(const std::string& name, const reader::Classification& result, int top_k) {
+  const std::vector<int> order = reader::top_digits(result.probabilities, top_k);
+  const int k = int(order.size());
+  const bool several = result.digits.size() > 1;
+  std::string digits_spaced;  // "2 0 2 4"
+  for (const char c : result.number) digits_spaced += std::string(digits_spaced.empty() ? "" : " ") + c;
+  switch (result.verdict) {
+    case reader::Verdict::digit: std::printf("%s: %d (%.1f%%)", name.c_str(), result.digit, 100 * result.probability); break;
+    case reader::Verdict::number:
+      std::printf("%s: %s  (%s; lowest %.1f%%)", name.c_str(), result.number.c_str(), digits_spaced.c_str(),
+                  100 * result.probability);
+      break;
+    case reader::Verdict::uncertain:
+      if (several)
+        std::printf("%s: %s? (lowest %.1f%%, uncertain: %s)", name.c_str(), result.number.c_str(), 100 * result.probability,
+                    result.reason.c_str());
+      else
+        std::printf("%s: %d? (%.1f%%, uncertain: %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
+      break;
+    case reader::Verdict::unjudged:
+      std::printf("%s: %d (%.1f%%; %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
+      break;
+    case reader::Verdict::not_a_digit:
+      std::printf("%s: not a digit (%s; best guess %s)", name.c_str(), result.reason.c_str(), result.number.c_str());
+      break;
+  }
+  // The runners-up of a guess that means nothing would mean even less; a number has none.
+  if (result.verdict != reader::Verdict::not_a_digit && !several) {
+    for (int i = 1; i < k; ++i)
+      std::printf("%s %d %.1f%%", i == 1 ? "  then" : ",", order[i], 100 * result.probabilities[order[i]]);
+  }
+  std::printf("\n");
+}
+
 }  // namespace
 
 int cmd_predict(int argc, char** argv) {
-  cxxopts::Options options(argv[0], "Read the digit in each image (PNG, JPEG, BMP, PGM/PPM; - for standard input).\n"
+  cxxopts::Options options(argv[0], "Read the digit in each image (PNG, JPEG, BMP, PGM/PPM; - for standard input); with a class model, its class by name.\n"
                                     "Exit status: 0 when every image was predicted, 1 when any could not be, 2 on usage errors.");
   options.add_options()("model", "model file (default: the bundled model)", text())(
       "json", "one JSON object per image")(
       "gate", "digit gate model that tells digits from letters, symbols and scribbles (default: the bundled one; none: no gate)",
       text())(
       "preprocess", "blnk (default), or seed: the seed's own pipeline, for a model from blnk import-keras",
-      text("blnk"))("top-k", "the likeliest digits to show, 1 to 10", text("3"))(
-      "save-preprocessed", "write the 28x28 image the network saw into this directory (made if missing)", text())(
+      text("blnk"))("top-k", "how many of the likeliest to show, 1 to 10", text("3"))(
+      "save-preprocessed", "write the image the network saw (28x28 for digits) into this directory (made if missing)", text())(
       "images", "image files or directories", cxxopts::value<std::vector<std::string>>())("h,help", "this help");
   options.parse_positional({"images"});
   options.positional_help("IMAGE...");
@@ -91,89 +183,36 @@ int cmd_predict(int argc, char** argv) {
     save_dir = args["save-preprocessed"].as<std::string>();
     check_output_folder("save-preprocessed", save_dir, true);  // before the model is read
   }
-  const reader::ModelClassifier classifier(model_path, {}, gate_path_from(gate, args.count("gate") > 0), seed);
   const bool json = args.count("json") > 0;
-  const Inputs inputs = expand_inputs(args["images"].as<std::vector<std::string>>());
-  int failures = 0;
-  for (const std::string& message : inputs.failures) {
-    ++failures;
-    std::fprintf(stderr, "blnk predict: %s\n", message.c_str());
+  const std::vector<std::string> images = args["images"].as<std::vector<std::string>>();
+  // A model of image classes answers with their names; the digit options do not apply to it.
+  if (const std::optional<reader::ClassModelInfo> info = reader::class_model_of(read_model_file(model_path), model_path)) {
+    for (const char* option : {"gate", "preprocess"})
+      if (args.count(option))
+        throw UsageError(std::string("--") + option + " is for digit readers; " +
+                         reader::not_a_digit_model_message(model_path, *info));
+    const reader::ClassModelClassifier classifier(model_path);
+    const std::vector<std::string> classes = classifier.class_names();
+    const std::string seen = std::to_string(info->input.height) + "x" + std::to_string(info->input.width);
+    return predict_each(classifier, images, top_k, json, save_dir, seen,
+                        [&](const std::string& name, const reader::Classification& result) {
+                          std::string line = name + ": " + reader::class_answer_text(result, classes, top_k) + "\n";
+                          if (json) {
+                            line.clear();
+                            reader::append_class_answer_json(line, result, classes,
+                                                             {top_k, "file", name, classifier.model_name()});
+                          }
+                          std::fputs(line.c_str(), stdout);
+                        });
   }
-  for (const std::string& path : inputs.files) {
-    const std::string name = path == "-" ? "standard input" : path;
-    reader::Classification result;
-    reader::ClassifyFailure failure;
-    bool ok = false;
-    try {
-      ok = classifier.classify_named(read_input(path), name, reader::ClassifyOptions{!save_dir.empty(), name, !save_dir.empty()},
-                                     result, failure);
-    } catch (const Error& e) {
-      failure.message = e.what();
-    }
-    if (!ok) {
-      ++failures;
-      if (json) {
-        std::string line;
-        reader::append_failure_json(line, failure, {top_k, "file", name});
-        std::fputs(line.c_str(), stdout);
-      }
-      std::fprintf(stderr, "blnk predict: %s\n", failure.message.c_str());
-      continue;
-    }
-    const std::vector<int> order = reader::top_digits(result.probabilities, top_k);
-    const int k = int(order.size());
-    if (json) {
-      std::string line;
-      reader::append_answer_json(line, result, {top_k, "file", name, classifier.model_name()});
-      std::fputs(line.c_str(), stdout);
-    } else {
-      const bool several = result.digits.size() > 1;
-      std::string digits_spaced;  // "2 0 2 4"
-      for (const char c : result.number) digits_spaced += std::string(digits_spaced.empty() ? "" : " ") + c;
-      switch (result.verdict) {
-        case reader::Verdict::digit: std::printf("%s: %d (%.1f%%)", name.c_str(), result.digit, 100 * result.probability); break;
-        case reader::Verdict::number:
-          std::printf("%s: %s  (%s; lowest %.1f%%)", name.c_str(), result.number.c_str(), digits_spaced.c_str(),
-                      100 * result.probability);
-          break;
-        case reader::Verdict::uncertain:
-          if (several)
-            std::printf("%s: %s? (lowest %.1f%%, uncertain: %s)", name.c_str(), result.number.c_str(), 100 * result.probability,
-                        result.reason.c_str());
-          else
-            std::printf("%s: %d? (%.1f%%, uncertain: %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
-          break;
-        case reader::Verdict::unjudged:
-          std::printf("%s: %d (%.1f%%; %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
-          break;
-        case reader::Verdict::not_a_digit:
-          std::printf("%s: not a digit (%s; best guess %s)", name.c_str(), result.reason.c_str(), result.number.c_str());
-          break;
-      }
-      // The runners-up of a guess that means nothing would mean even less.
-      if (result.verdict != reader::Verdict::not_a_digit && !several) {
-        for (int i = 1; i < k; ++i)
-          std::printf("%s %d %.1f%%", i == 1 ? "  then" : ",", order[i], 100 * result.probabilities[order[i]]);
-      }
-      std::printf("\n");
-    }
-    if (!save_dir.empty()) {
-      // Plain writes (no fsync per file): these are for looking at, and there may be thousands.
-      const std::string base = path == "-" ? "stdin" : std::filesystem::path(path).filename().string();
-      const std::string target = (std::filesystem::path(save_dir) / (base + ".28x28.png")).string();
-      std::ofstream out(target, std::ios::binary);
-      out.write(reinterpret_cast<const char*>(result.seen_png.data()), std::streamsize(result.seen_png.size()));
-      if (!out) throw Error(target + ": cannot write the preprocessed image");
-      if (!result.found_png.empty()) {  // the picture with each digit's box
-        const std::string found = (std::filesystem::path(save_dir) / (base + ".found.png")).string();
-        std::ofstream view(found, std::ios::binary);
-        view.write(reinterpret_cast<const char*>(result.found_png.data()), std::streamsize(result.found_png.size()));
-        if (!view) throw Error(found + ": cannot write the picture with the digits' boxes");
-      }
-    }
-  }
-  std::fflush(stdout);
-  return failures ? 1 : 0;
+  const reader::ModelClassifier classifier(model_path, {}, gate_path_from(gate, args.count("gate") > 0), seed);
+  return predict_each(classifier, images, top_k, json, save_dir, "28x28",
+                      [&](const std::string& name, const reader::Classification& result) {
+                        if (!json) return print_digit_reading(name, result, top_k);
+                        std::string line;
+                        reader::append_answer_json(line, result, {top_k, "file", name, classifier.model_name()});
+                        std::fputs(line.c_str(), stdout);
+                      });
 }
 
 }  // namespace blnk::cli

@@ -60,7 +60,8 @@ int cmd_quantize(int argc, char** argv) {
 
   const ModelFile file = read_model_file(model_path);
   const Network trained = network_from(file, model_path);
-  const data::Dataset train_set = load_train_set(files);
+  const LoadedSet loaded = load_train_set(files);
+  const data::Dataset& train_set = loaded.set;
   const train::LabelledImages calibration_set = train::view_of(train_set);
   train::check_fits(calibration_set, trained, "the training set");
   const int count = std::min(wanted, calibration_set.count);
@@ -69,12 +70,14 @@ int cmd_quantize(int argc, char** argv) {
 
   ModelFile result = model_file_of(quantized);
   for (const auto& [k, v] : file.metadata)
-    if (k.rfind("trained.", 0) == 0 || k == metadata::kBlnkVersion) result.set_metadata(k, v);
+    if (k.rfind("trained.", 0) == 0 || k == metadata::kBlnkVersion || k == metadata::kClasses || k == metadata::kInputFit)
+      result.set_metadata(k, v);
   result.set_metadata(metadata::kQuantization, kScheme);
   result.set_metadata(metadata::kQuantizedFrom, model_path);
   result.set_metadata(metadata::kQuantizedCalibration,
                       std::to_string(count) + " images of " + files.train_source());
-  if (const auto test = load_test_set(files, trained.num_classes())) {
+  if (const auto test = load_test_set(files, trained.num_classes(),
+                                      folder_options_for(loaded.classes, trained.input_shape(), loaded.fit))) {
     const train::LabelledImages set = train::view_of(*test);
     train::check_fits(set, trained, files.test_source());
     const double before = train::evaluate(trained, set, threads).accuracy();

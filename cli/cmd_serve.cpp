@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -16,6 +17,8 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "engine/model_file.h"
+#include "reader/class_model.h"
 #include "reader/model_classifier.h"
 #include "serve/cors.h"
 #include "serve/server.h"
@@ -165,9 +168,17 @@ int cmd_serve(int argc, char** argv) {
   const std::string gate_path =
       gate_path_from(args.count("gate") ? args["gate"].as<std::string>() : "", args.count("gate") > 0);
   const bool seed = seed_preprocessing(preprocess);
-  // Called at start and on every SIGHUP: the same files, read again.
-  cfg.load_model = [model_path, gate_path, limits, seed]() -> std::shared_ptr<const reader::Classifier> {
-    return std::make_shared<const reader::ModelClassifier>(resolved_model_path(model_path), limits, gate_path, seed);
+  // Called at start and on every SIGHUP: the same files, read again. A class model
+  // (reader/class_model.h) is served by its class names, without the digit pipeline.
+  const bool digit_options = args.count("gate") || args.count("preprocess");
+  cfg.load_model = [model_path, gate_path, limits, seed, digit_options]() -> std::shared_ptr<const reader::Classifier> {
+    const std::string path = resolved_model_path(model_path);
+    if (const std::optional<reader::ClassModelInfo> info = reader::class_model_of(read_model_file(path), path)) {
+      if (digit_options)
+        throw UsageError("--gate and --preprocess are for digit readers; " + reader::not_a_digit_model_message(path, *info));
+      return std::make_shared<const reader::ClassModelClassifier>(path, limits);
+    }
+    return std::make_shared<const reader::ModelClassifier>(path, limits, gate_path, seed);
   };
   serve::Server server(cfg, cfg.load_model());
   std::fprintf(stderr, "blnk serve: %s on %s (Ctrl-C to stop, SIGHUP to reload the model)\n", model_path.c_str(),

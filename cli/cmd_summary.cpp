@@ -7,6 +7,8 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "engine/model_file.h"
+#include "engine/model_metadata.h"
+#include "reader/class_model.h"
 #include "layers/registry.h"
 #include "train/checkpoint.h"
 
@@ -41,8 +43,18 @@ int cmd_summary(int argc, char** argv) {
   const Network net = network_from(file, path);
   std::printf("%s%s\nspec: %s\n", path.c_str(), "", net.spec().c_str());
   std::printf("%s", net.summary().c_str());
-  for (const auto& [k, v] : file.metadata)
-    if (k.rfind("train.", 0) != 0 && k.rfind("optimizer.", 0) != 0) std::printf("%s: %s\n", k.c_str(), v.c_str());
+  const std::optional<reader::ClassModelInfo> class_model = reader::class_model_of(file, path);
+  for (const auto& [k, v] : file.metadata) {
+    if (k.rfind("train.", 0) == 0 || k.rfind("optimizer.", 0) == 0 || k == metadata::kInputFit) continue;
+    if (k == metadata::kClasses && class_model) {  // one line: the names, and how images are made to fit
+      std::string names;
+      for (const std::string& name : class_model->classes) names += (names.empty() ? "" : ", ") + name;
+      std::printf("classes: %s (images fitted to %s by %s)\n", names.c_str(), net.input_shape().str().c_str(),
+                  data::fit_name(class_model->input.fit));
+      continue;
+    }
+    std::printf("%s: %s\n", k.c_str(), v.c_str());
+  }
   if (train::is_checkpoint(file))
     std::printf("checkpoint: %s\n", train::describe_position(train::parse_checkpoint(file, path)).c_str());
   return 0;

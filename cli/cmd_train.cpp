@@ -21,6 +21,7 @@
 #include "base/error.h"
 #include "base/file_io.h"
 #include "engine/model_file.h"
+#include "reader/class_model.h"
 #include "layers/registry.h"
 #include "train/checkpoint.h"
 #include "train/history_csv.h"
@@ -141,6 +142,10 @@ int cmd_train(int argc, char** argv) {
   const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
   if (args.count("plot")) check_output_file("plot", plot_path);
   const DataFiles files = resolve_data_files(args, true);
+  if (cfg.augment && !files.train_folder.empty() &&
+      (files.class_input.class_input_asked() || !data::is_digit_folder(files.train_folder)))
+    throw UsageError("--augment moves and reshapes the ink of digits; " + files.train_folder +
+                     " is a folder of classes: leave --augment out");
   // Under mpirun, one of several ranks: rank 0 alone writes and prints (docs/distributed.md).
   const std::unique_ptr<dist::Session> ranks = start_ranks(args);
   const bool root = ranks->is_root();
@@ -171,18 +176,30 @@ int cmd_train(int argc, char** argv) {
     init_from.emplace(train::read_init_model(init_path, spec, "--arch"));  // before any data is read
   }
 
-  data::Dataset train_set = load_train_set(files);
+  LoadedSet train_loaded = load_train_set(files);
+  data::Dataset& train_set = train_loaded.set;
+  const Shape input{train_set.images.rows, train_set.images.cols, train_set.images.channels};
   if (limit > train_set.size())
     bad_value("limit", std::to_string(limit), "out of range",
               "an integer from 1 to " + std::to_string(train_set.size()) + " (the training images)");
   if (limit) train_set.images.count = train_set.labels.count = limit;
-  const std::optional<data::Dataset> test_set = load_test_set(files);
+  const std::optional<data::Dataset> test_set = load_test_set(
+      files, train_loaded.classes.empty() ? data::kMnistClasses : int(train_loaded.classes.size()),
+      folder_options_for(train_loaded.classes, input, train_loaded.fit));
   if (!test_set && root)
     std::fprintf(stderr, "no test set (give --data DIR with the t10k files, --test-images and --test-labels, or "
                          "--images-test DIR): test evaluation is skipped\n");
   if (train_set.images.rows * train_set.images.cols > 1 << 24) throw Error("training images are too large");
 
-  Network net = network_of(spec, Shape{train_set.images.rows, train_set.images.cols, 1}, args.count("resume") > 0);
+  const int classes = int(train_loaded.classes.size());
+  // The default model ends in one output per class of the folder.
+  if (classes && !args.count("arch") && !args.count("resume") && init_path.empty())
+    spec = train::default_spec_for_classes(classes);
+  Network net = network_of(spec, input, args.count("resume") > 0);
+  if (classes && net.num_classes() != classes)
+    bad_value("arch", shown_value(spec), "it ends in " + std::to_string(net.num_classes()) + " outputs, but " +
+                                             files.train_folder + " has " + std::to_string(classes) + " classes",
+              "a model spec ending in dense" + std::to_string(classes));
   net.init(cfg.seed);
   if (init_from) train::start_from(net, *init_from, init_path);
   train::LabelledImages train_view = train::view_of(train_set);
@@ -243,7 +260,9 @@ int cmd_train(int argc, char** argv) {
   provenance.images = files.train_source();
   provenance.test_images = files.test_source();
   if (init_from) provenance.init = init_path;
-  const ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
+  ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
+  // A class model: its names and fit, what predict, eval and serve read.
+  if (!train_loaded.classes.empty()) reader::set_class_model(model, train_loaded.classes, train_loaded.fit);
   write_model_file(out, model);
   if (!quiet) std::fprintf(stderr, "wrote %s\n", out.c_str());
   if (!plot_path.empty()) {

@@ -1,6 +1,7 @@
 // Resolution of --data, --images and the explicit IDX file options; loading them.
 #include "cli/data_files.h"
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 
@@ -18,10 +19,18 @@ void add_data_options(cxxopts::Options& options, bool training) {
   if (training) {
     add("train-images", "training images (IDX3, plain or gzip)", cxxopts::value<std::string>());
     add("train-labels", "training labels (IDX1, plain or gzip)", cxxopts::value<std::string>());
-    add("images", "train on a folder of labelled images: subfolders 0/ .. 9/, or files <label>_<anything>.png "
-                  "(PNG, JPEG, BMP, PGM/PPM), each preprocessed as blnk predict does",
+    add("images", "train on a folder of labelled images: one subfolder per class, named as the class (any names, "
+                  "2 to 1000 classes; needs --image-size); or digits: subfolders 0/ .. 9/, or files "
+                  "<label>_<anything>.png, each preprocessed as blnk predict does (28x28 grey)",
         cxxopts::value<std::string>());
-    add("images-test", "test on a folder of labelled images (as --images)", cxxopts::value<std::string>());
+    add("images-test", "test on a folder of labelled images (as --images, with its classes)",
+        cxxopts::value<std::string>());
+    add("image-size", "HxW (e.g. 32x32, each side 1 to 1024): the size a folder of classes' images are fitted to "
+                      "(required for one; a digit folder given it is read as classes)", cxxopts::value<std::string>());
+    add("channels", "1 (grey) or 3 (RGB) for a folder of classes (default: the images' own)",
+        cxxopts::value<std::string>());
+    add("fit", "how an image of another shape is fitted: pad (scaled to fit whole, centred on black) or crop "
+               "(scaled to cover, centre-cropped)", cxxopts::value<std::string>()->default_value("pad"));
   } else {
     add("images", "evaluate on a folder of labelled images: subfolders 0/ .. 9/, or files <label>_<anything>.png "
                   "(PNG, JPEG, BMP, PGM/PPM), each preprocessed as blnk predict does",
@@ -40,6 +49,32 @@ DataFiles resolve_data_files(const cxxopts::ParseResult& args, bool need_train) 
   take("images", need_train ? f.train_folder : f.test_folder);
   if (need_train) take("images-test", f.test_folder);
   f.strict_images = args.count("strict-images") > 0;
+  if (need_train) {
+    data::LabelledFolderOptions& in = f.class_input;
+    if (args.count("image-size")) {
+      const std::string size = args["image-size"].as<std::string>();
+      const std::size_t x = size.find('x');
+      auto side = [&](const std::string& text) {
+        int value = 0;
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), value);
+        return r.ec == std::errc{} && r.ptr == text.data() + text.size() && value >= 1 &&
+                       value <= data::kMaxClassImageSide ? value : 0;
+      };
+      in.height = x == std::string::npos ? 0 : side(size.substr(0, x));
+      in.width = x == std::string::npos ? 0 : side(size.substr(x + 1));
+      if (!in.height || !in.width)
+        bad_value("image-size", shown_value(size), "not a size", "HxW, each side an integer from 1 to " +
+                                                                     std::to_string(data::kMaxClassImageSide) + ", e.g. 32x32");
+    }
+    if (args.count("channels")) in.channels = int(integer_option(args, "channels", 1, 3));
+    if (in.channels == 2) bad_value("channels", "2", "not a channel count blnk trains", "1 (grey) or 3 (RGB)");
+    const std::string fit = choice_option(args, "fit", {"pad", "crop"});
+    if (args.count("fit")) in.fit = data::parse_fit(fit);
+    for (const char* option : {"image-size", "channels", "fit"})
+      if (args.count(option) && f.train_folder.empty())
+        throw UsageError(std::string("--") + option + " is for a folder of classes (--images DIR): IDX files hold "
+                         "their own size and channels");
+  }
   const bool train_from_idx = need_train && f.train_folder.empty();
   if (args.count("data")) {
     // With folders, --data supplies only the IDX sets not given as folders.
@@ -76,10 +111,9 @@ DataFiles resolve_data_files(const cxxopts::ParseResult& args, bool need_train) 
 
 namespace {
 
-data::Dataset load_folder(const std::string& dir, bool strict) {
-  data::ImageFolderOptions options;
+data::LabelledFolder load_folder(const std::string& dir, bool strict, data::LabelledFolderOptions options) {
   options.stop_on_unreadable = strict;
-  data::ImageFolder folder = data::load_image_folder(dir, options);
+  data::LabelledFolder folder = data::load_labelled_folder(dir, options);
   for (const data::SkippedImage& s : folder.skipped)
     std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
   // What was passed over: the first few by name, then how many more.
@@ -93,21 +127,38 @@ data::Dataset load_folder(const std::string& dir, bool strict) {
       passed += " and " + std::to_string(folder.passed_over.size() - kNamesShown) + " more";
   }
   std::fprintf(stderr, "%s: %d images (%s), %zu skipped%s\n", dir.c_str(), folder.dataset.size(),
-               folder.subfolders ? "subfolders 0-9" : "files <label>_*", folder.skipped.size(), passed.c_str());
-  return std::move(folder.dataset);
+               folder.layout.c_str(), folder.skipped.size(), passed.c_str());
+  return folder;
 }
 
 }  // namespace
 
-data::Dataset load_train_set(const DataFiles& files) {
-  if (!files.train_folder.empty()) return load_folder(files.train_folder, files.strict_images);
-  return data::load_dataset(files.train_images, files.train_labels);
+data::LabelledFolderOptions folder_options_for(const std::vector<std::string>& classes, Shape input,
+                                               data::ImageFit fit) {
+  data::LabelledFolderOptions options;
+  if (classes.empty()) return options;
+  options.height = input.h, options.width = input.w, options.channels = input.c;
+  options.fit = fit;
+  options.classes = classes;
+  return options;
 }
 
-std::optional<data::Dataset> load_test_set(const DataFiles& files, int num_classes) {
+LoadedSet load_train_set(const DataFiles& files) {
+  if (files.train_folder.empty()) return {data::load_dataset(files.train_images, files.train_labels), {}};
+  const data::LabelledFolderOptions& in = files.class_input;
+  if (!in.height && (in.class_input_asked() || !data::is_digit_folder(files.train_folder)))
+    throw UsageError("--images " + files.train_folder + ": a folder of classes" +
+                     (in.class_input_asked() ? "" : " (its subfolders are not 0 to 9)") +
+                     " needs --image-size HxW, the size its images are fitted to (e.g. --image-size 32x32)");
+  data::LabelledFolder folder = load_folder(files.train_folder, files.strict_images, in);
+  return {std::move(folder.dataset), std::move(folder.classes), folder.fit};
+}
+
+std::optional<data::Dataset> load_test_set(const DataFiles& files, int num_classes,
+                                           const data::LabelledFolderOptions& as) {
   if (!files.test_folder.empty()) {
-    data::Dataset set = load_folder(files.test_folder, files.strict_images);
-    for (std::uint8_t label : set.labels.labels)
+    data::Dataset set = load_folder(files.test_folder, files.strict_images, as).dataset;
+    for (const data::Label label : set.labels.labels)
       if (label >= num_classes)
         throw Error(files.test_folder + ": holds images labelled " + std::to_string(label) + "; the model has " +
                     std::to_string(num_classes) + " classes");

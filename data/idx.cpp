@@ -18,6 +18,8 @@ namespace {
 constexpr std::size_t kIdxImagesHeaderBytes = 16;  // magic, count, rows, cols
 constexpr std::size_t kIdxLabelsHeaderBytes = 8;   // magic, count
 constexpr int kIdxImagesDims = 3;
+constexpr int kIdxColourImagesDims = 4;  // (count, rows, cols, channels)
+constexpr std::size_t kIdxChannelsBytes = 4;  // the fourth dimension, after the 16-byte header
 constexpr int kIdxLabelsDims = 1;
 // How far we look for trailing bytes in a gzip stream before we stop counting.
 constexpr std::size_t kMaxTrailingScanBytes = 1 << 20;
@@ -115,13 +117,14 @@ void read_header(IdxSource& src, const std::string& name, std::span<std::uint8_t
                 hex32(want_magic) + ")");
   }
   const int dims = header[3];
-  if (dims != want_dims) {
+  const bool colour_images = want_dims == kIdxImagesDims && dims == kIdxColourImagesDims;
+  if (dims != want_dims && !colour_images) {
     std::string hint;
     if (dims == kIdxLabelsDims) hint = " (this is a label file)";
-    if (dims == kIdxImagesDims) hint = " (this is an image file)";
+    if (dims == kIdxImagesDims || dims == kIdxColourImagesDims) hint = " (this is an image file)";
     throw Error(name + ": IDX file has " + std::to_string(dims) + " dimensions" + hint +
-                ", expected " + std::to_string(want_dims) + " for " + what + " (magic " +
-                hex32(want_magic) + ")");
+                ", expected " + (want_dims == kIdxImagesDims ? "3 or 4" : std::to_string(want_dims)) + " for " +
+                what + " (magic " + hex32(want_magic) + (want_dims == kIdxImagesDims ? ", or 0x00000804" : "") + ")");
   }
   if (got < header.size()) {
     throw Error(name + ": truncated: the IDX header needs " + std::to_string(header.size()) +
@@ -174,13 +177,21 @@ IdxImages parse_idx_images(std::span<const std::uint8_t> bytes, const std::strin
   const std::uint32_t count = load_be32(&header[4]);
   const std::uint32_t rows = load_be32(&header[8]);
   const std::uint32_t cols = load_be32(&header[12]);
+  std::uint32_t channels = 1;
+  if (header[3] == kIdxColourImagesDims) {  // (count, rows, cols, channels)
+    std::array<std::uint8_t, kIdxChannelsBytes> fourth{};
+    if (src.read(fourth) < fourth.size()) throw Error(name + ": truncated: the IDX header of 4 dimensions needs 20 bytes");
+    channels = load_be32(fourth.data());
+    if (channels != 1 && channels != 3)
+      throw Error(name + ": images of " + std::to_string(channels) + " channels; blnk trains on 1 (grey) or 3 (RGB)");
+  }
   if (count == 0) throw Error(name + ": header promises 0 images");
   if (rows == 0 || cols == 0 || rows > kMaxIdxImageSide || cols > kMaxIdxImageSide) {
     throw Error(name + ": image size " + std::to_string(rows) + "x" + std::to_string(cols) +
                 " is out of range (each side must be 1.." + std::to_string(kMaxIdxImageSide) + ")");
   }
   // rows*cols <= 2^24 and count < 2^32: the product fits in 64 bits.
-  const std::uint64_t image_bytes = std::uint64_t{rows} * cols;
+  const std::uint64_t image_bytes = std::uint64_t{rows} * cols * channels;
   const std::uint64_t payload = image_bytes * count;
   if (payload > kMaxIdxPayloadBytes) {
     throw Error(name + ": header promises " + std::to_string(count) + " images of " +
@@ -188,21 +199,23 @@ IdxImages parse_idx_images(std::span<const std::uint8_t> bytes, const std::strin
                 " bytes, more than the limit of " + std::to_string(kMaxIdxPayloadBytes));
   }
   // Plain files: check the real size before allocating.
-  const std::string promise = std::to_string(count) + " images of " + std::to_string(rows) + "x" +
-                              std::to_string(cols);
+  std::string promise = std::to_string(count) + " images of " + std::to_string(rows) + "x" + std::to_string(cols);
+  if (channels > 1) promise += "x3";
   auto truncated = [&](std::uint64_t held) {
     return Error(name + ": truncated: header promises " + promise + ", file holds " +
                  std::to_string(held / image_bytes) +
                  (held % image_bytes ? " (and " + std::to_string(held % image_bytes) + " bytes of another)" : ""));
   };
-  if (!src.compressed() && bytes.size() - kIdxImagesHeaderBytes < payload) {
-    throw truncated(bytes.size() - kIdxImagesHeaderBytes);
+  const std::size_t header_bytes = kIdxImagesHeaderBytes + (header[3] == kIdxColourImagesDims ? kIdxChannelsBytes : 0);
+  if (!src.compressed() && bytes.size() - header_bytes < payload) {
+    throw truncated(bytes.size() - header_bytes);
   }
   IdxImages out;
   out.path = name;
   out.count = static_cast<int>(count);
   out.rows = static_cast<int>(rows);
   out.cols = static_cast<int>(cols);
+  out.channels = static_cast<int>(channels);
   const std::size_t got = read_payload(src, out.pixels, payload);
   if (got < payload) throw truncated(got);
   check_no_trailing(src, name, promise);
@@ -235,7 +248,9 @@ IdxLabels parse_idx_labels(std::span<const std::uint8_t> bytes, const std::strin
   out.path = name;
   out.count = static_cast<int>(count);
   out.num_classes = num_classes;
-  const std::size_t got = read_payload(src, out.labels, count);
+  std::vector<std::uint8_t> bytes_read;
+  const std::size_t got = read_payload(src, bytes_read, count);
+  out.labels.assign(bytes_read.begin(), bytes_read.end());
   if (got < count) throw truncated(got);
   check_no_trailing(src, name, promise);
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -339,6 +354,21 @@ void write_idx_images(const std::string& path, int count, int rows, int cols,
 
 void write_idx_labels(const std::string& path, std::span<const std::uint8_t> labels,
                       IdxCompression compression) {
+  write_file_atomically(path, encode_idx_labels(labels, compression));
+}
+
+std::vector<std::uint8_t> encode_idx_labels(std::span<const Label> labels, IdxCompression compression) {
+  std::vector<std::uint8_t> bytes(labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] > 0xff)
+      throw Error("encode_idx_labels: label " + std::to_string(labels[i]) + " of item " + std::to_string(i) +
+                  " does not fit an IDX label (a byte)");
+    bytes[i] = std::uint8_t(labels[i]);
+  }
+  return encode_idx_labels(std::span<const std::uint8_t>(bytes), compression);
+}
+
+void write_idx_labels(const std::string& path, std::span<const Label> labels, IdxCompression compression) {
   write_file_atomically(path, encode_idx_labels(labels, compression));
 }
 

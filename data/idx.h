@@ -5,7 +5,9 @@
 //
 // Format: big-endian header. Images: magic 0x00000803 (two zero bytes, type
 // 0x08 = unsigned byte, 3 dimensions), then count, rows, cols as uint32, then
-// count*rows*cols pixels, row-major, 0 = background. Labels: magic 0x00000801,
+// count*rows*cols pixels, row-major, 0 = background. Colour images: magic
+// 0x00000804 (4 dimensions), count, rows, cols, channels (1 or 3), then the
+// pixels as (count, rows, cols, channels). Labels: magic 0x00000801,
 // count, then one byte per item.
 #pragma once
 
@@ -28,12 +30,18 @@ inline constexpr std::uint64_t kMaxIdxFileBytes = kMaxIdxPayloadBytes + 4096;
 inline constexpr int kMaxIdxClasses = 256;
 inline constexpr int kMnistClasses = 10;
 
+// A class label in memory: IDX label files hold bytes (at most kMaxIdxClasses classes),
+// a folder of classes up to data/class_folder.h's kMaxClasses (1,000), so labels are
+// kept 16 bits wide from reading on.
+using Label = std::uint16_t;
+
 struct IdxImages {
   std::string path;                 // file (or name) it came from
   int count = 0, rows = 0, cols = 0;
-  std::vector<std::uint8_t> pixels;  // (count, rows, cols), 0 = background
+  int channels = 1;                  // 1 grey, 3 RGB
+  std::vector<std::uint8_t> pixels;  // (count, rows, cols, channels), 0 = background (digits) or black
 
-  int image_size() const { return rows * cols; }
+  int image_size() const { return rows * cols * channels; }
   const std::uint8_t* image(int i) const {
     return pixels.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(image_size());
   }
@@ -43,7 +51,7 @@ struct IdxLabels {
   std::string path;
   int count = 0;
   int num_classes = kMnistClasses;   // every label is in [0, num_classes)
-  std::vector<std::uint8_t> labels;  // (count)
+  std::vector<Label> labels;  // (count)
 };
 
 // Parse IDX bytes (plain or gzip). `name` is used in error messages.
@@ -86,6 +94,11 @@ void write_idx_images(const std::string& path, int count, int rows, int cols,
                       std::span<const std::uint8_t> pixels,
                       IdxCompression compression = IdxCompression::plain);
 void write_idx_labels(const std::string& path, std::span<const std::uint8_t> labels,
+                      IdxCompression compression = IdxCompression::plain);
+// The same from labels in memory; throws Error when one is above 255 (an IDX label is a byte).
+std::vector<std::uint8_t> encode_idx_labels(std::span<const Label> labels,
+                                            IdxCompression compression = IdxCompression::plain);
+void write_idx_labels(const std::string& path, std::span<const Label> labels,
                       IdxCompression compression = IdxCompression::plain);
 
 }  // namespace blnk::data

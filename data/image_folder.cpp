@@ -1,10 +1,9 @@
 // A folder of labelled images as a Dataset (image_folder.h).
 #include "data/image_folder.h"
 
-#include <algorithm>
-#include <cctype>
 #include <filesystem>
 
+#include "data/folder_listing.h"
 #include "data/preprocess.h"
 #include "base/error.h"
 
@@ -18,38 +17,9 @@ struct LabelledPath {
   int label = 0;
 };
 
-bool is_image_name(const fs::path& p) {
-  std::string ext = p.extension().string();
-  for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* known : {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".pgm", ".ppm", ".pnm"})
-    if (ext == known) return true;
-  return false;
-}
-
-bool is_hidden(const fs::path& p) { return !p.filename().empty() && p.filename().string()[0] == '.'; }
-
 // "7" -> 7; anything else (more characters, not a digit) -> -1.
 int label_of(const std::string& text) {
   return text.size() == 1 && text[0] >= '0' && text[0] < '0' + kMnistClasses ? text[0] - '0' : -1;
-}
-
-// The regular files and the folders of `dir` (dot files left out), each sorted by
-// name (directory order is the file system's).
-struct Entries {
-  std::vector<fs::path> files, folders;
-};
-Entries entries_in(const fs::path& dir) {
-  Entries entries;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (is_hidden(it->path())) continue;
-    if (it->is_directory(ec)) entries.folders.push_back(it->path());
-    else if (it->is_regular_file(ec)) entries.files.push_back(it->path());
-  }
-  if (ec) throw Error(dir.string() + ": cannot list the folder: " + ec.message());
-  std::sort(entries.files.begin(), entries.files.end());
-  std::sort(entries.folders.begin(), entries.folders.end());
-  return entries;
 }
 
 // Every image file with its label, in either layout; fills the folder's layout,
@@ -62,7 +32,7 @@ std::vector<LabelledPath> find_images(const fs::path& dir, ImageFolder& folder) 
   std::vector<LabelledPath> found;
   auto pass_over_folder = [&](const fs::path& sub) { folder.passed_over.push_back(sub.string() + "/"); };
   auto take = [&](const fs::path& file, int label) {
-    if (!is_image_name(file)) {
+    if (!is_image_file_name(file)) {
       folder.passed_over.push_back(file.string());
     } else if (label < 0) {
       folder.skipped.push_back({file.string(), "no label in its name (expected <label>_<anything>." +
@@ -71,7 +41,7 @@ std::vector<LabelledPath> find_images(const fs::path& dir, ImageFolder& folder) 
       found.push_back({file.string(), label});
     }
   };
-  const Entries top = entries_in(dir);
+  const FolderEntries top = list_folder(dir);
   if (folder.subfolders) {
     for (const fs::path& file : top.files) folder.passed_over.push_back(file.string());  // beside the label folders
     for (const fs::path& sub : top.folders) {
@@ -80,7 +50,7 @@ std::vector<LabelledPath> find_images(const fs::path& dir, ImageFolder& folder) 
         pass_over_folder(sub);
         continue;
       }
-      const Entries inside = entries_in(sub);
+      const FolderEntries inside = list_folder(sub);
       for (const fs::path& file : inside.files) take(file, label);
       for (const fs::path& nested : inside.folders) pass_over_folder(nested);
     }
@@ -121,7 +91,7 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
       if (digit.found) {
         const auto pixels = digit.to_u8();
         d.images.pixels.insert(d.images.pixels.end(), pixels.begin(), pixels.end());
-        d.labels.labels.push_back(std::uint8_t(image.label));
+        d.labels.labels.push_back(Label(image.label));
         continue;
       }
       reason = "no digit found: " + digit.reason;

@@ -24,5 +24,10 @@ inline constexpr const char* kQuantization = "quantized.scheme";
 inline constexpr const char* kQuantizedFrom = "quantized.from";
 inline constexpr const char* kQuantizedCalibration = "quantized.calibration";
 inline constexpr const char* kQuantizedFloatAccuracy = "quantized.float_test_accuracy";
+// A class model (trained on a folder of classes, data/class_folder.h): its class
+// names, one a line, in output order, and how images are fitted to its input
+// ("pad" or "crop", data/image_fit.h). A model without "classes" is not one.
+inline constexpr const char* kClasses = "classes";
+inline constexpr const char* kInputFit = "input.fit";
 
 }  // namespace blnk::metadata

@@ -26,14 +26,15 @@ std::string number_text(float v) {
 
 }  // namespace
 
-void check_float_pixels(const float* pixels, std::size_t count, int rows, int cols, float scale,
-                        const std::string& what) {
+void check_float_pixels(const float* pixels, std::size_t count, Shape shape, float scale, const std::string& what) {
   for (std::size_t i = 0; i < count; ++i) {
     const float v = pixels[i];
     if (std::isfinite(v) && v >= 0 && v <= scale) continue;
-    const std::size_t per_image = std::size_t(rows) * cols;
-    const std::string where = what + "[" + std::to_string(i / per_image) + ", " + std::to_string(i % per_image / cols) +
-                              ", " + std::to_string(i % cols) + "] is " + number_text(v);
+    const std::size_t per_image = shape.size(), per_row = std::size_t(shape.w) * shape.c;
+    std::string where = what + "[" + std::to_string(i / per_image) + ", " + std::to_string(i % per_image / per_row) +
+                        ", " + std::to_string(i % per_row / shape.c);
+    if (shape.c > 1) where += ", " + std::to_string(i % shape.c);
+    where += "] is " + number_text(v);
     if (!std::isfinite(v)) throw py::value_error(where + ": pixels must be finite numbers");
     const std::string scale_text = number_text(scale);
     if (scale == 1)
@@ -54,10 +55,15 @@ std::string shape_text(const py::array& a) {
   return s;
 }
 
-void check_images(const py::array& images, int rows, int cols, const std::string& what) {
-  if (images.ndim() != 3 || images.shape(1) != rows || images.shape(2) != cols)
-    throw py::value_error(what + " must have shape (N, " + std::to_string(rows) + ", " + std::to_string(cols) +
-                          "), got " + shape_text(images));
+void check_images(const py::array& images, Shape shape, const std::string& what) {
+  const bool grey = images.ndim() == 3 && shape.c == 1;
+  if ((!grey && images.ndim() != 4) || images.shape(1) != shape.h || images.shape(2) != shape.w ||
+      (images.ndim() == 4 && images.shape(3) != shape.c)) {
+    const std::string hw = std::to_string(shape.h) + ", " + std::to_string(shape.w);
+    throw py::value_error(what + " must have shape " +
+                          (shape.c == 1 ? "(N, " + hw + ") or (N, " + hw + ", 1)" : "(N, " + hw + ", " + std::to_string(shape.c) + ")") +
+                          ", got " + shape_text(images));
+  }
   if (!images.dtype().is(py::dtype::of<float>()) && !images.dtype().is(py::dtype::of<std::uint8_t>()))
     throw py::value_error(what + " must be float32 in [0, 1] or uint8, got " +
                           std::string(py::str(images.dtype())) + " (convert with .astype(numpy.float32))");

@@ -20,8 +20,17 @@ constexpr int kChunk = 256;  // images per task: large enough to amortise, small
 }  // namespace
 
 Model::Model(const std::string& path, int threads, const std::string& gate_path)
-    : path_(path), file_(read_model_file(path)), classifier_(path, {}, gate_path), threads_(threads) {
+    : path_(path), file_(read_model_file(path)), threads_(threads) {
   if (threads < 1) throw Error("threads must be at least 1");
+  if (reader::class_model_of(file_, path))
+    classes_ = std::make_unique<reader::ClassModelClassifier>(path);
+  else
+    digits_ = std::make_unique<reader::ModelClassifier>(path, data::ImageLimits{}, gate_path);
+}
+
+const std::vector<std::string>& Model::classes() const {
+  static const std::vector<std::string> none;
+  return classes_ ? classes_->info().classes : none;
 }
 
 void Model::predict_proba(const float* x, int n, float* probs) const { run(x, n, probs); }
@@ -66,7 +75,9 @@ void Model::run(const Pixel* x, int n, float* probs) const {
 reader::Classification Model::read(std::span<const std::uint8_t> image_bytes, const std::string& name) const {
   reader::Classification result;
   reader::ClassifyFailure failure;
-  if (!classifier_.classify_named(image_bytes, name, reader::ClassifyOptions{}, result, failure))
+  const bool read = digits_ ? digits_->classify_named(image_bytes, name, reader::ClassifyOptions{}, result, failure)
+                            : classes_->classify(image_bytes, reader::ClassifyOptions{false, name}, result, failure);
+  if (!read)
     throw Error(failure.message);
   return result;
 }

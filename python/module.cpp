@@ -39,7 +39,7 @@ int default_threads() {
 py::array_t<float> predict_proba(const Model& model, const py::handle& x, std::optional<float> scale) {
   const Shape in = model.network().input_shape();
   py::array images = contiguous_array(x, "images");
-  check_images(images, in.h, in.w, "images");
+  check_images(images, in, "images");
   const int n = int(images.shape(0));
   const bool u8 = images.dtype().is(py::dtype::of<std::uint8_t>());
   if (scale && !(std::isfinite(*scale) && *scale > 0))
@@ -50,7 +50,7 @@ py::array_t<float> predict_proba(const Model& model, const py::handle& x, std::o
                           " does not apply (give float32 pixels with their scale)");
   if (!u8) {
     const float top = scale.value_or(1.0f);
-    check_float_pixels(static_cast<const float*>(images.data()), std::size_t(images.size()), in.h, in.w, top, "images");
+    check_float_pixels(static_cast<const float*>(images.data()), std::size_t(images.size()), in, top, "images");
     if (top != 1.0f) images = py::array_t<float>(images.attr("__truediv__")(py::float_(top)).attr("astype")("float32"));
   }
   py::array_t<float> probs({py::ssize_t(n), py::ssize_t(model.network().num_classes())});
@@ -103,6 +103,17 @@ py::dict classification_dict(const reader::Classification& r) {
   return d;
 }
 
+// A class model's reading, named as blnk predict --json names it.
+py::dict class_reading_dict(const reader::Classification& r, const std::vector<std::string>& classes) {
+  py::dict d;
+  d["class"] = classes[std::size_t(r.digit)];
+  d["index"] = r.digit;
+  d["probability"] = r.probability;
+  d["probabilities"] = py::array_t<float>(py::ssize_t(r.probabilities.size()), r.probabilities.data());
+  d["elapsed_ms"] = r.elapsed_ms;
+  return d;
+}
+
 py::dict read(const Model& model, const py::object& source) {
   std::vector<std::uint8_t> bytes;
   std::string name;
@@ -123,7 +134,7 @@ py::dict read(const Model& model, const py::object& source) {
     py::gil_scoped_release release;
     result = model.read(bytes, name);
   }
-  return classification_dict(result);
+  return model.classes().empty() ? classification_dict(result) : class_reading_dict(result, model.classes());
 }
 
 // gate: None for the bundled digit gate when it exists (as blnk predict), False or
@@ -174,14 +185,16 @@ PYBIND11_MODULE(blnk, m) {
            "gate read() uses for its verdict: None for the bundled one when it exists (as blnk predict),\n"
            "False for none, or a model file.")
       .def("predict_proba", &blnk::python::predict_proba, py::arg("images"), py::kw_only(), py::arg("scale") = py::none(),
-           "(N, 28, 28) float32 in [0, 1] (0 = background, 1 = ink) or uint8 (scaled by 1/255) -> (N, 10) float32.\n"
+           "(N, 28, 28) float32 in [0, 1] (0 = background, 1 = ink) or uint8 (scaled by 1/255) -> (N, 10) float32;\n"
+           "a class model's images (N, H, W, C), or (N, H, W) when grey (input_shape) -> (N, classes).\n"
            "Float pixels in another range need their scale said: scale=255 for 0..255. NaN, infinities and\n"
            "pixels outside [0, scale] raise ValueError naming the first one.")
       .def("predict", &blnk::python::predict, py::arg("images"), py::kw_only(), py::arg("scale") = py::none(),
            "The digits, (N,) int64: argmax of predict_proba (same images and scale).")
       .def("read", &blnk::python::read, py::arg("image"),
            "Reads the digit in an image file (a path, or its bytes): decode, preprocessing and the network, "
-           "as blnk predict. Returns a dict of every field of the result; raises blnk.Error when it cannot.")
+           "as blnk predict. Returns a dict of every field of the result; raises blnk.Error when it cannot.\n"
+           "A class model's reading: decode, fit, the network -> {class, index, probability, probabilities, elapsed_ms}.")
       .def("summary", [](const Model& model) { return model.network().summary(); },
            "The layers, output shapes and parameter counts, like Keras's summary() (a str).")
       .def("params", [](const Model& model) {
@@ -190,6 +203,14 @@ PYBIND11_MODULE(blnk, m) {
            },
            "Every parameter in one flat float32 array (a copy), in the model file's order.")
       .def_property_readonly("spec", [](const Model& model) { return model.network().spec(); })
+      .def_property_readonly("classes", [](const Model& model) -> py::object {
+             if (model.classes().empty()) return py::none();
+             return py::cast(model.classes());
+           }, "A class model's class names, in the order of predict_proba's columns; None for a digit reader.")
+      .def_property_readonly("input_shape", [](const Model& model) {
+             const blnk::Shape in = model.network().input_shape();
+             return py::make_tuple(in.h, in.w, in.c);
+           }, "(height, width, channels) of one image, as predict_proba takes them.")
       .def_property_readonly("path", [](const Model& model) -> py::object {
              if (model.path().empty()) return py::none();
              return py::str(model.path());

@@ -18,7 +18,7 @@
 #include <utility>
 
 #include "data/idx.h"
-#include "data/image_folder.h"
+#include "data/class_folder.h"
 #include "base/error.h"
 #include "engine/model_file.h"
 #include "layers/registry.h"
@@ -40,9 +40,11 @@ struct Examples {
   data::Dataset owned;
   py::array images, labels;  // borrowed
   const std::uint8_t* pixels = nullptr;
-  const std::uint8_t* label_bytes = nullptr;
-  int count = 0, rows = 0, cols = 0;
-  train::LabelledImages view() const { return {pixels, label_bytes, count, Shape{rows, cols, 1}}; }
+  const data::Label* labels_in = nullptr;
+  int count = 0, rows = 0, cols = 0, channels = 1;
+  std::vector<std::string> classes;  // a folder of classes' names; empty: digits, IDX files or arrays
+  data::ImageFit fit = data::ImageFit::pad;
+  train::LabelledImages view() const { return {pixels, labels_in, count, Shape{rows, cols, channels}}; }
 };
 
 bool is_path(const py::object& obj) { return py::isinstance<py::str>(obj) || py::hasattr(obj, "__fspath__"); }
@@ -50,13 +52,18 @@ bool is_path(const py::object& obj) { return py::isinstance<py::str>(obj) || py:
 std::string path_of(const py::object& obj) { return py::str(py::module_::import("os").attr("fspath")(obj)); }
 
 // Owned: an IDX pair, or a folder of labelled images as blnk train --images reads it
-// (data/image_folder.h; unreadable images are skipped, as the CLI does).
-Examples examples_from(const py::object& images, const py::object& labels, const std::string& what) {
+// (data/class_folder.h: digits, or classes read `as` says; unreadable images are
+// skipped, as the CLI does).
+Examples examples_from(const py::object& images, const py::object& labels, const std::string& what,
+                       const data::LabelledFolderOptions& as) {
   Examples e;
   if (is_path(images)) {
     const std::string dir_or_file = path_of(images);
     if (labels.is_none() && std::filesystem::is_directory(dir_or_file)) {
-      e.owned = data::load_image_folder(dir_or_file).dataset;
+      data::LabelledFolder folder = data::load_labelled_folder(dir_or_file, as);
+      e.owned = std::move(folder.dataset);
+      e.classes = std::move(folder.classes);
+      e.fit = folder.fit;
     } else {
       if (!is_path(labels))
         throw py::value_error(what + "_labels must be an IDX path like " + what + "_images (or None with a folder "
@@ -64,32 +71,65 @@ Examples examples_from(const py::object& images, const py::object& labels, const
       e.owned = data::load_dataset(dir_or_file, path_of(labels));
     }
     e.pixels = e.owned.images.pixels.data();
-    e.label_bytes = e.owned.labels.labels.data();
+    e.labels_in = e.owned.labels.labels.data();
     e.count = e.owned.size();
     e.rows = e.owned.images.rows;
     e.cols = e.owned.images.cols;
+    e.channels = e.owned.images.channels;
     return e;
   }
   e.images = contiguous_array(images, what + "_images");
-  if (e.images.ndim() != 3 || !e.images.dtype().is(py::dtype::of<std::uint8_t>()))
-    throw py::value_error(what + "_images must be uint8 of shape (N, rows, cols) (0 = background, as MNIST), got " +
-                          std::string(py::str(e.images.dtype())) + " " + shape_text(e.images));
+  const bool colour = e.images.ndim() == 4 && (e.images.shape(3) == 1 || e.images.shape(3) == 3);
+  if ((e.images.ndim() != 3 && !colour) || !e.images.dtype().is(py::dtype::of<std::uint8_t>()))
+    throw py::value_error(what + "_images must be uint8 of shape (N, rows, cols) (0 = background, as MNIST) or "
+                          "(N, rows, cols, 1 or 3), got " + std::string(py::str(e.images.dtype())) + " " +
+                          shape_text(e.images));
   // Labels: any integer array (N,), each in [0, 10); kept as bytes.
   py::array l = contiguous_array(labels, what + "_labels");
   const bool integers = l.dtype().kind() == 'i' || l.dtype().kind() == 'u';
   if (l.ndim() != 1 || l.shape(0) != e.images.shape(0) || !integers)
     throw py::value_error(what + "_labels must be integers of shape (" + std::to_string(e.images.shape(0)) +
                           ",), got " + std::string(py::str(l.dtype())) + " " + shape_text(l));
-  const py::array u8 = l.attr("astype")("uint8");
-  if (l.size() && (l.attr("min")().cast<long long>() < 0 || l.attr("max")().cast<long long>() >= data::kMnistClasses))
-    throw py::value_error(what + "_labels must be from 0 to " + std::to_string(data::kMnistClasses - 1));
-  e.labels = u8;
+  const py::array wide = l.attr("astype")("uint16");  // data::Label
+  const int classes = as.classes.empty() ? data::kMnistClasses : int(as.classes.size());
+  if (l.size() && (l.attr("min")().cast<long long>() < 0 || l.attr("max")().cast<long long>() >= classes))
+    throw py::value_error(what + "_labels must be from 0 to " + std::to_string(classes - 1) +
+                          (as.classes.empty() ? "" : " (one per class name)"));
+  e.labels = wide;
   e.pixels = static_cast<const std::uint8_t*>(e.images.data());
-  e.label_bytes = static_cast<const std::uint8_t*>(e.labels.data());
+  e.labels_in = static_cast<const data::Label*>(e.labels.data());
   e.count = int(e.images.shape(0));
   e.rows = int(e.images.shape(1));
   e.cols = int(e.images.shape(2));
+  e.channels = colour ? int(e.images.shape(3)) : 1;
+  e.classes = as.classes;
+  e.fit = as.fit.value_or(data::ImageFit::pad);
   return e;
+}
+
+// image_size, channels, fit, classes as blnk train's --image-size, --channels, --fit read them.
+data::LabelledFolderOptions class_input(const std::optional<std::pair<int, int>>& image_size, std::optional<int> channels,
+                                        const std::optional<std::string>& fit,
+                                        const std::optional<std::vector<std::string>>& classes) {
+  data::LabelledFolderOptions as;
+  if (image_size) {
+    auto [h, w] = *image_size;
+    if (h < 1 || w < 1 || h > data::kMaxClassImageSide || w > data::kMaxClassImageSide)
+      throw py::value_error("image_size must be (height, width), each from 1 to " +
+                            std::to_string(data::kMaxClassImageSide) + ", got (" + std::to_string(h) + ", " +
+                            std::to_string(w) + ")");
+    as.height = h, as.width = w;
+  }
+  if (channels && *channels != 1 && *channels != 3)
+    throw py::value_error("channels must be 1 (grey) or 3 (RGB), got " + std::to_string(*channels));
+  as.channels = channels.value_or(0);
+  if (fit && !data::parse_fit(*fit)) throw py::value_error("fit must be 'pad' or 'crop', got '" + *fit + "'");
+  if (fit) as.fit = data::parse_fit(*fit);
+  if (classes) {
+    data::check_class_names(*classes, "classes");
+    as.classes = *classes;
+  }
+  return as;
 }
 
 // A file name for the trained model when the caller gave none: the model is read back
@@ -113,14 +153,28 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
             const py::object& test_labels, int epochs, int batch_size, float lr, const std::string& lr_schedule,
             float ema, const std::string& optimizer, float momentum, std::uint64_t seed,
             std::optional<int> threads, const std::optional<std::string>& arch, const py::object& init,
-            double val_split, bool augment, std::optional<int> limit, std::optional<std::string> out, bool quiet) {
+            double val_split, bool augment, std::optional<int> limit, std::optional<std::string> out, bool quiet,
+            const std::optional<std::pair<int, int>>& image_size, std::optional<int> channels,
+            const std::optional<std::string>& fit, const std::optional<std::vector<std::string>>& classes) {
   // init: fine-tuning from a trained model, whose spec is the run's (arch must match it).
   std::optional<Network> init_from;
   std::string spec = arch.value_or(init.is_none() ? kDefaultSpec : "");
   if (!init.is_none()) init_from.emplace(train::read_init_model(path_of(init), spec, "arch"));
-  Examples train_set = examples_from(train_images, train_labels, "train");
+  const data::LabelledFolderOptions as = class_input(image_size, channels, fit, classes);
+  if (is_path(train_images) && train_labels.is_none() && !as.height &&
+      (as.class_input_asked() || !data::is_digit_folder(path_of(train_images))))
+    throw py::value_error(path_of(train_images) + ": a folder of classes needs image_size=(height, width), the size "
+                          "its images are fitted to");
+  Examples train_set = examples_from(train_images, train_labels, "train", as);
+  // The test set is read as the training set was: its classes, size, channels and fit.
+  data::LabelledFolderOptions test_as;
+  if (!train_set.classes.empty()) {
+    test_as.height = train_set.rows, test_as.width = train_set.cols, test_as.channels = train_set.channels;
+    test_as.fit = train_set.fit;
+    test_as.classes = train_set.classes;
+  }
   std::optional<Examples> test_set;
-  if (!test_images.is_none()) test_set = examples_from(test_images, test_labels, "test");
+  if (!test_images.is_none()) test_set = examples_from(test_images, test_labels, "test", test_as);
   if (limit) train_set.count = checked(*limit, 1, train_set.count, "limit");
   if (train_set.count < 1) throw py::value_error("no training images");
 
@@ -138,9 +192,19 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   const unsigned cores = std::thread::hardware_concurrency();
   cfg.threads = checked(threads.value_or(cores ? int(std::min(cores, 64u)) : 1), 1, kMaxThreads, "threads");
 
-  Network net(spec, Shape{train_set.rows, train_set.cols, 1});
-  // What comes back is a blnk.Model, a digit reader: refused before training, not after.
-  if (net.num_classes() != reader::kDigitClasses)
+  const int classes_count = int(train_set.classes.size());
+  if (classes_count && augment)
+    throw py::value_error("augment moves and reshapes the ink of digits: not for a class model (leave it out)");
+  if (classes_count && !arch && init.is_none()) spec = train::default_spec_for_classes(classes_count);
+  Network net(spec, Shape{train_set.rows, train_set.cols, train_set.channels});
+  // What comes back is a blnk.Model, a class model or a digit reader: refused before training, not after.
+  if (classes_count && net.num_classes() != classes_count)
+    throw py::value_error("arch " + spec + " ends in " + std::to_string(net.num_classes()) + " outputs, but there are " +
+                          std::to_string(classes_count) + " classes: end it in dense" + std::to_string(classes_count));
+  if (!classes_count && net.input_shape() != kMnistShape)
+    throw py::value_error("images of " + net.input_shape().str() + " train a class model: name the classes (classes=[...], "
+                          "one per label) or train on a folder of classes");
+  if (!classes_count && net.num_classes() != reader::kDigitClasses)
     throw py::value_error("arch " + spec + " ends in " + std::to_string(net.num_classes()) +
                           " outputs; blnk.train returns a digit reader (blnk.Model), which has " +
                           std::to_string(reader::kDigitClasses) + ", one per digit (train a gate with blnk train)");
@@ -175,7 +239,8 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   provenance.version = BLNK_VERSION;
   provenance.by = "blnk.train (Python)";
   if (init_from) provenance.init = path_of(init);
-  const ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
+  ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
+  if (classes_count) reader::set_class_model(model, train_set.classes, train_set.fit);
   const std::string path = out ? *out : temporary_model_path();
   write_model_file(path, model);
   if (out) return std::make_unique<Model>(path, cfg.threads);
@@ -199,12 +264,16 @@ void bind_train(py::module_& m) {
         py::arg("ema") = 0.0f, py::arg("optimizer") = "adam", py::arg("momentum") = 0.9f,
         py::arg("seed") = 1, py::arg("threads") = py::none(), py::arg("arch") = py::none(),
         py::arg("init") = py::none(), py::arg("val_split") = 0.0, py::arg("augment") = false, py::arg("limit") = py::none(),
-        py::arg("out") = py::none(), py::arg("quiet") = true,
+        py::arg("out") = py::none(), py::arg("quiet") = true, py::arg("image_size") = py::none(),
+        py::arg("channels") = py::none(), py::arg("fit") = py::none(), py::arg("classes") = py::none(),
         "Trains a model as `blnk train` does and returns it as a blnk.Model.\n\n"
         "train_images/train_labels (and test_images/test_labels): IDX file paths; numpy arrays (uint8\n"
-        "(N, 28, 28), 0 = background; integer labels (N,)); or a folder of labelled images with labels\n"
-        "None (as --images). The keywords are blnk train's options (batch_size for --batch-size, arch\n"
-        "(default: the seed's model), init for fine-tuning, ...); out: also write the model file there.\n"
+        "(N, 28, 28), 0 = background, or (N, H, W, C) with classes=; integer labels (N,)); or a folder of\n"
+        "labelled images with labels None (as --images: digits, or one subfolder per class with\n"
+        "image_size=(H, W), channels=1 or 3, fit='pad' or 'crop'). classes: the names of the labels of\n"
+        "arrays (the model is then a class model). The keywords are blnk train's options (batch_size\n"
+        "for --batch-size, arch (default: the seed's model, ending in one output per class), init for\n"
+        "fine-tuning, ...); out: also write the model file there.\n"
         "The same data, seed and threads give the bit-identical model the CLI gives. The GIL is\n"
         "released while it trains.");
 }

@@ -20,15 +20,25 @@ std::vector<int> top_digits(const std::vector<float>& probabilities, int k) {
   return order;
 }
 
-namespace {
-
-void append_name(std::string& out, const AnswerFields& fields) {
+void append_name_field(std::string& out, const AnswerFields& fields) {
   if (fields.name_key.empty()) return;
   out.push_back('"');
   out.append(fields.name_key);
   out.append("\":");
   append_json_string(out, fields.name);
+  out.push_back(',');
 }
+
+void append_probabilities_json(std::string& out, const std::vector<float>& probabilities) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < probabilities.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_number(out, probabilities[i]);
+  }
+  out.push_back(']');
+}
+
+namespace {
 
 // [{"digit":..,"probability":..}..] of the k likeliest digits.
 void append_top(std::string& out, const std::vector<float>& probabilities, int k) {
@@ -50,21 +60,15 @@ void append_top(std::string& out, const std::vector<float>& probabilities, int k
 void append_answer_json(std::string& out, const Classification& c, const AnswerFields& fields) {
   out.reserve(out.size() + 384 + (fields.seen_png ? c.seen_png.size() * 4 / 3 + 16 : 0));
   out.push_back('{');
-  if (!fields.name_key.empty()) {
-    append_name(out, fields);
-    out.push_back(',');
-  }
+  append_name_field(out, fields);
   out.append("\"digit\":");
   if (c.digit >= 0) append_int(out, c.digit);
   else out.append("null");  // a number: no one digit is the answer
   out.append(",\"probability\":");
   append_number(out, c.probability);
-  out.append(",\"probabilities\":[");
-  for (std::size_t i = 0; i < c.probabilities.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_number(out, c.probabilities[i]);
-  }
-  out.append("],\"top\":");
+  out.append(",\"probabilities\":");
+  append_probabilities_json(out, c.probabilities);
+  out.append(",\"top\":");
   append_top(out, c.probabilities, fields.top_k);
   out.append(",\"verdict\":");
   append_json_string(out, verdict_name(c.verdict));
@@ -115,10 +119,7 @@ void append_answer_json(std::string& out, const Classification& c, const AnswerF
 
 void append_failure_json(std::string& out, const ClassifyFailure& failure, const AnswerFields& fields) {
   out.push_back('{');
-  if (!fields.name_key.empty()) {
-    append_name(out, fields);
-    out.push_back(',');
-  }
+  append_name_field(out, fields);
   out.append("\"error\":");
   append_json_string(out, failure.message);
   if (failure.no_digit) out.append(",\"verdict\":\"not_a_digit\"");

@@ -30,6 +30,11 @@ struct AnswerFields {
 // "seen_png":..} and a newline.
 void append_answer_json(std::string& out, const Classification& reading, const AnswerFields& fields);
 
+// Pieces every answer object shares (the class answer too, reader/class_answer.h):
+// `"<name_key>":<name>,` when the fields name one; the probabilities as [p0,p1,..].
+void append_name_field(std::string& out, const AnswerFields& fields);
+void append_probabilities_json(std::string& out, const std::vector<float>& probabilities);
+
 // Appends {<name_key>:..,"error":..[,"verdict":"not_a_digit"]} and a newline.
 void append_failure_json(std::string& out, const ClassifyFailure& failure, const AnswerFields& fields);
 

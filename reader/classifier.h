@@ -74,6 +74,9 @@ class Classifier {
                         Classification& result, ClassifyFailure& failure) const = 0;
   virtual std::string model_name() const = 0;   // for /metrics and the page
   virtual double model_accuracy() const = 0;    // test accuracy recorded in the model file, or NaN
+  // A class model's class names in output order (Classification::digit indexes them;
+  // reader/class_model.h); empty: a digit reader.
+  virtual std::vector<std::string> class_names() const { return {}; }
 };
 
 }  // namespace blnk::reader

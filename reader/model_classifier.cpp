@@ -10,6 +10,8 @@
 #include "data/image_write.h"
 #include "data/seed_preprocess.h"
 #include "engine/model_metadata.h"
+#include "reader/class_model.h"
+#include "reader/image_status.h"
 #include "base/error.h"
 
 namespace blnk::reader {
@@ -46,6 +48,9 @@ Network load_gate(const std::string& path) {
 
 Network load_network(const std::string& path, double& accuracy) {
   const ModelFile file = read_model_file(path);
+  // A model of image classes is read by reader/class_model.h, never through the digit pipeline.
+  if (const std::optional<ClassModelInfo> classes = class_model_of(file, path))
+    throw Error(not_a_digit_model_message(path, *classes) + " (blnk predict, eval and serve answer with its class names)");
   const std::string* stored = file.find_metadata(metadata::kTestAccuracy);
   accuracy = stored ? std::atof(stored->c_str()) : std::nan("");
   Network net = network_from(file, path);
@@ -57,17 +62,6 @@ Network load_network(const std::string& path, double& accuracy) {
                 " outputs (one score per digit); this model has " + std::to_string(net.num_classes()) +
                 (net.num_classes() == kGateClasses ? " (is it a digit gate? a gate goes to --gate, or gate= in Python)" : ""));
   return net;
-}
-
-int status_for(data::ImageErrorKind kind) {
-  switch (kind) {
-    case data::ImageErrorKind::not_an_image:
-    case data::ImageErrorKind::unsupported_format: return 415;
-    case data::ImageErrorKind::too_large: return 413;
-    case data::ImageErrorKind::empty:
-    case data::ImageErrorKind::undecodable: return 422;
-  }
-  return 422;
 }
 
 // With the seed's own preprocessing the model's confidence says nothing: judged as

@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::string_view kModelMarker = "{{model}}";
 constexpr std::string_view kAccuracyMarker = "{{accuracy}}";
+constexpr std::string_view kClassesMarker = "{{classes}}";
 constexpr std::string_view kResultMarker = "<!--result-->";
 constexpr std::string_view kPortableAnymap = "image/x-portable-anymap";
 
@@ -26,11 +27,36 @@ void append_percent(std::string& out, double p) {
   out.push_back('%');
 }
 
+// A class model's names: shown, and given to the page's script (data-names, a JSON
+// list), which hides the drawing pad and labels the answers with them.
+void append_classes_html(std::string& out, std::span<const std::string> classes) {
+  if (classes.empty()) return;
+  std::string names_json = "[";
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    if (k) names_json.push_back(',');
+    append_json_string(names_json, classes[k]);
+  }
+  names_json.push_back(']');
+  out.append("<p id=\"classes\" class=\"classes\" data-names=\"");
+  append_html_escaped(out, names_json);
+  out.append("\">");
+  append_int(out, static_cast<long long>(classes.size()));
+  out.append(" classes: ");
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    if (k) out.append(", ");
+    out.append("<b>");
+    append_html_escaped(out, classes[k]);
+    out.append("</b>");
+  }
+  out.append("</p>");
+}
+
 }  // namespace
 
 std::string_view page_template() { return {kPageHtml, kPageHtmlSize}; }
 
-std::string render_page(std::string_view model_name, double model_accuracy, std::string_view result_html) {
+std::string render_page(std::string_view model_name, double model_accuracy, std::string_view result_html,
+                        std::span<const std::string> classes) {
   const std::string_view tpl = page_template();
   std::string out;
   out.reserve(tpl.size() + result_html.size() + 64);
@@ -56,6 +82,9 @@ std::string render_page(std::string_view model_name, double model_accuracy, std:
         append_percent(out, model_accuracy);
       }
       pos = m + kAccuracyMarker.size();
+    } else if (tpl.compare(m, kClassesMarker.size(), kClassesMarker) == 0) {
+      append_classes_html(out, classes);
+      pos = m + kClassesMarker.size();
     } else {
       out.append("{{");
       pos = m + 2;
@@ -95,15 +124,21 @@ void append_answer(std::string& out, const reader::Classification& result) {
 }  // namespace
 
 std::string render_result_html(const reader::Classification& result, std::string_view filename,
-                               std::span<const std::uint8_t> upload) {
+                               std::span<const std::uint8_t> upload, std::span<const std::string> classes) {
+  const bool by_class = !classes.empty();  // a class model: its names, no digit verdict
   std::string out;
   out.reserve(2048 + upload.size() * 4 / 3 + result.seen_png.size() * 4 / 3);
   out.append("<section id=\"result\" class=\"result ok verdict-");
-  out.append(reader::verdict_name(result.verdict));
+  out.append(by_class ? "class" : reader::verdict_name(result.verdict));
   out.append("\" aria-live=\"polite\">\n<div class=\"verdict\">");
-  out.append("<div class=\"digit\">");
+  out.append(by_class ? "<div class=\"digit name\">" : "<div class=\"digit\">");
   // Never "100% sure" under a letter: a non-digit shows no digit and no percentage.
-  switch (result.verdict) {
+  if (by_class) {
+    append_html_escaped(out, classes[static_cast<std::size_t>(result.digit)]);
+    out.append("</div><div class=\"meta\"><div class=\"prob\">");
+    append_percent(out, result.probability);
+    out.append(" sure</div>");
+  } else switch (result.verdict) {
     case reader::Verdict::not_a_digit:
       out.append("?</div><div class=\"meta\"><div class=\"prob\">Not a digit</div><div class=\"reason\">");
       append_html_escaped(out, result.reason);
@@ -157,11 +192,12 @@ std::string render_result_html(const reader::Classification& result, std::string
   } else {
     out.append("<span class=\"nopreview\">not available</span>");
   }
-  out.append("</div><figcaption>what the network saw (28&times;28)</figcaption></figure></div>\n");
+  out.append(by_class ? "</div><figcaption>what the network saw</figcaption></figure></div>\n"
+                      : "</div><figcaption>what the network saw (28&times;28)</figcaption></figure></div>\n");
 
   // A non-digit's scores per digit mean nothing: no bars, no percentages; a
   // number has no one digit's scores.
-  if (result.verdict == reader::Verdict::not_a_digit || result.probabilities.empty()) {
+  if ((!by_class && result.verdict == reader::Verdict::not_a_digit) || result.probabilities.empty()) {
     out.append("</section>");
     return out;
   }
@@ -171,7 +207,8 @@ std::string render_result_html(const reader::Classification& result, std::string
     const bool best = static_cast<int>(d) == result.digit;
     out.append(best ? "<li class=\"best\">" : "<li>");
     out.append("<span class=\"label\">");
-    append_int(out, static_cast<long long>(d));
+    if (by_class && d < classes.size()) append_html_escaped(out, classes[d]);
+    else append_int(out, static_cast<long long>(d));
     out.append("</span><span class=\"track\"><span class=\"fill\" style=\"width:");
     append_fixed(out, p * 100.0, 1);
     out.append("%\"></span></span><span class=\"value\">");

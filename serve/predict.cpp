@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "reader/answer.h"
+#include "reader/class_answer.h"
 #include "serve/limits.h"
 #include "serve/multipart.h"
 #include "serve/page.h"
@@ -136,8 +137,12 @@ Response error_response(bool html, int status, std::string_view message, std::st
 Response json_result(const reader::Classification& c, std::string_view filename, bool with_seen, Context& context) {
   Response r;
   r.content_type = "application/json";
-  reader::append_answer_json(r.body, c,
-                             {kTopPredictions, filename.empty() ? "" : "filename", filename, context.model_name, with_seen});
+  const reader::AnswerFields fields{kTopPredictions, filename.empty() ? "" : "filename", filename, context.model_name,
+                                    with_seen};
+  if (context.classes.empty())
+    reader::append_answer_json(r.body, c, fields);
+  else
+    reader::append_class_answer_json(r.body, c, context.classes, fields);
   r.add_header("Cache-Control", "no-store");
   return r;
 }
@@ -188,7 +193,8 @@ Response handle_predict(const Request& request, Context& context) {
   context.metrics->record_prediction(context.shard, true, 0);
   if (html) {
     return html_response(200, render_page(context.model_name, context.model_accuracy,
-                                          render_result_html(result, upload.filename, bytes)));
+                                          render_result_html(result, upload.filename, bytes, context.classes),
+                                          context.classes));
   }
   return json_result(result, upload.filename, with_seen, context);
 }

@@ -142,7 +142,7 @@ Response html_response(int status, std::string body) {
 
 Response html_error(int status, std::string_view message, std::string_view filename, const Context& context) {
   return html_response(status, render_page(context.model_name, context.model_accuracy,
-                                           render_error_html(status, message, filename)));
+                                           render_error_html(status, message, filename), context.classes));
 }
 
 Response handle_index(const Request&, Context& context) { return html_response(200, *context.index_page); }

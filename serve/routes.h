@@ -2,6 +2,7 @@
 // that never throw (dispatch() turns an escaped exception into a JSON 500).
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,7 @@ struct Context {
   const std::string* index_page = nullptr;  // GET /, rendered once
   std::string model_name;
   double model_accuracy = 0;
+  std::span<const std::string> classes;  // a class model's names (reader::Classifier::class_names); empty: digits
 };
 
 using Handler = Response (*)(const Request&, Context&);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "reader/classifier.h"
 
@@ -17,6 +18,7 @@ struct ServedModel {
   std::shared_ptr<const reader::Classifier> classifier;
   std::string name;        // classifier->model_name(), asked once
   double accuracy = 0;     // classifier->model_accuracy(), asked once
+  std::vector<std::string> classes;  // classifier->class_names(), asked once; empty: a digit reader
   std::string index_page;  // GET /, rendered for this model
 };
 

@@ -118,7 +118,8 @@ std::shared_ptr<const ServedModel> make_served_model(std::shared_ptr<const reade
   auto m = std::make_shared<ServedModel>();
   m->name = classifier->model_name();
   m->accuracy = classifier->model_accuracy();
-  m->index_page = render_page(m->name, m->accuracy, "");
+  m->classes = classifier->class_names();
+  m->index_page = render_page(m->name, m->accuracy, "", m->classes);
   m->classifier = std::move(classifier);
   return m;
 }

@@ -113,6 +113,7 @@ void Worker::take_current_model() {
   context_.classifier = model_->classifier.get();
   context_.model_name = model_->name;
   context_.model_accuracy = model_->accuracy;
+  context_.classes = model_->classes;
   context_.index_page = &model_->index_page;
 }
 

@@ -84,7 +84,19 @@ std::uint32_t data_fingerprint(const LabelledImages& data) {
   constexpr std::size_t kPiece = std::size_t(1) << 30;
   for (std::size_t at = 0; at < pixels; at += kPiece)
     crc = crc32(crc, data.pixels + at, uInt(std::min(kPiece, pixels - at)));
-  crc = crc32(crc, data.labels, uInt(data.count));
+  // The labels as the bytes they were before labels grew to 16 bits (so a checkpoint of a
+  // run of at most 256 classes still resumes), the high byte after a label above 255.
+  unsigned char piece[4096];
+  std::size_t held = 0;
+  for (int i = 0; i < data.count; ++i) {
+    const data::Label label = data.labels[i];
+    piece[held++] = static_cast<unsigned char>(label & 0xff);
+    if (label > 0xff) piece[held++] = static_cast<unsigned char>(label >> 8);
+    if (held + 2 > sizeof piece || i + 1 == data.count) {
+      crc = crc32(crc, piece, uInt(held));
+      held = 0;
+    }
+  }
   return std::uint32_t(crc);
 }
 

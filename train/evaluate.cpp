@@ -3,10 +3,12 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
 #include "base/error.h"
+#include "base/text_encode.h"
 #include "data/pixels.h"
 #include "train/loss.h"
 
@@ -24,12 +26,20 @@ double Evaluation::recall(int k) const {
   return actual ? double(confusion[std::size_t(k) * classes + k]) / double(actual) : 0.0;
 }
 
-std::string Evaluation::to_json() const {
+std::string Evaluation::to_json(const std::vector<std::string>& names) const {
   char buf[128];
   std::string s = "{";
   std::snprintf(buf, sizeof buf, "\"count\":%d,\"correct\":%d,\"accuracy\":%.6f,\"mean_loss\":%.6f,", count,
                 correct, accuracy(), mean_loss);
   s += buf;
+  if (!names.empty()) {
+    s += "\"classes\":[";
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      if (k) s += ",";
+      append_json_string(s, names[k]);
+    }
+    s += "],";
+  }
   std::string precision_list, recall_list, matrix;
   for (int k = 0; k < classes; ++k) {
     std::snprintf(buf, sizeof buf, "%s%.6f", k ? "," : "", precision(k));
@@ -37,45 +47,46 @@ std::string Evaluation::to_json() const {
     std::snprintf(buf, sizeof buf, "%s%.6f", k ? "," : "", recall(k));
     recall_list += buf;
     matrix += k ? ",[" : "[";
-    for (int p = 0; p < classes; ++p)
-      matrix += (p ? "," : "") + std::to_string(confusion[std::size_t(k) * classes + p]);
+    for (int p = 0; p < classes; ++p) {
+      if (p) matrix += ',';
+      matrix += std::to_string(confusion[std::size_t(k) * classes + p]);
+    }
     matrix += "]";
   }
   s += "\"precision\":[" + precision_list + "],\"recall\":[" + recall_list + "],\"confusion\":[" + matrix + "]}";
   return s;
 }
 
-std::string Evaluation::to_text() const {
+std::string Evaluation::to_text(const std::vector<std::string>& names) const {
+  // Each class's label: its name, or its number; columns as wide as the longest.
+  auto label = [&](int k) { return std::size_t(k) < names.size() ? names[std::size_t(k)] : std::to_string(k); };
+  int width = 5;
+  for (int k = 0; k < classes; ++k) width = std::max(width, int(label(k).size()));
+  auto cell = [](const std::string& text, int w) { return std::string(std::size_t(std::max(0, w - int(text.size()))), ' ') + text; };
   char buf[160];
   std::string s;
   std::snprintf(buf, sizeof buf, "accuracy %.2f%% (%d of %d), mean loss %.4f\n\n", 100 * accuracy(), correct,
                 count, mean_loss);
   s += buf;
-  s += "class  precision  recall\n";
+  s += cell("class", width) + "  precision  recall\n";
   for (int k = 0; k < classes; ++k) {
-    std::snprintf(buf, sizeof buf, "%5d  %8.2f%%  %5.2f%%\n", k, 100 * precision(k), 100 * recall(k));
-    s += buf;
+    std::snprintf(buf, sizeof buf, "  %8.2f%%  %5.2f%%\n", 100 * precision(k), 100 * recall(k));
+    s += cell(label(k), width) + buf;
   }
-  s += "\nconfusion matrix (rows: true class, columns: predicted)\n      ";
-  for (int p = 0; p < classes; ++p) {
-    std::snprintf(buf, sizeof buf, "%6d", p);
-    s += buf;
-  }
+  s += "\nconfusion matrix (rows: true class, columns: predicted)\n" + cell("", width + 1);
+  for (int p = 0; p < classes; ++p) s += cell(label(p), width + 1);
   s += "\n";
   for (int t = 0; t < classes; ++t) {
-    std::snprintf(buf, sizeof buf, "%6d", t);
-    s += buf;
-    for (int p = 0; p < classes; ++p) {
-      std::snprintf(buf, sizeof buf, "%6lld", static_cast<long long>(confusion[std::size_t(t) * classes + p]));
-      s += buf;
-    }
+    s += cell(label(t), width + 1);
+    for (int p = 0; p < classes; ++p) s += cell(std::to_string(confusion[std::size_t(t) * classes + p]), width + 1);
     s += "\n";
   }
   return s;
 }
 
 LabelledImages view_of(const data::Dataset& set) {
-  return {set.images.pixels.data(), set.labels.labels.data(), set.size(), Shape{set.images.rows, set.images.cols, 1}};
+  return {set.images.pixels.data(), set.labels.labels.data(), set.size(),
+          Shape{set.images.rows, set.images.cols, set.images.channels}};
 }
 
 void check_fits(const LabelledImages& set, const Network& net, const std::string& what) {

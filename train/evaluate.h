@@ -15,13 +15,13 @@ namespace blnk::train {
 // A view of labelled uint8 images, pixel value v fed as v/255 (data/pixels.h).
 struct LabelledImages {
   const std::uint8_t* pixels = nullptr;  // (count, shape.h, shape.w, shape.c)
-  const std::uint8_t* labels = nullptr;  // (count)
+  const data::Label* labels = nullptr;   // (count)
   int count = 0;
   Shape shape = kMnistShape;             // of one image
   std::size_t image_size() const { return shape.size(); }
 };
 
-// A loaded data set's view: its images are (rows, cols, 1).
+// A loaded data set's view: its images are (rows, cols, channels).
 LabelledImages view_of(const data::Dataset& set);
 
 // The one check of a set against a network, made wherever a set meets one (the
@@ -39,8 +39,10 @@ struct Evaluation {
   double accuracy() const { return count ? double(correct) / count : 0.0; }
   double precision(int k) const;
   double recall(int k) const;
-  std::string to_json() const;
-  std::string to_text() const;  // a table for people
+  // `names`: the classes' names (a class model's), labelling the table and added to the JSON
+  // as "classes"; empty: classes are their numbers.
+  std::string to_json(const std::vector<std::string>& names = {}) const;
+  std::string to_text(const std::vector<std::string>& names = {}) const;  // a table for people
 };
 
 Evaluation evaluate(const Network& net, const LabelledImages& set, int threads);

@@ -8,7 +8,7 @@
 
 namespace blnk::train {
 
-LossResult softmax_cross_entropy(const float* logits, const std::uint8_t* labels, int n,
+LossResult softmax_cross_entropy(const float* logits, const data::Label* labels, int n,
                                  int classes, int batch_total, float* dlogits) {
   constexpr int kMaxClasses = kMaxLossClasses;
   if (classes < 1 || classes > kMaxClasses) throw Error("loss: unsupported class count");

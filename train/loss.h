@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "data/idx.h"
+
 namespace blnk::train {
 
 inline constexpr int kMaxLossClasses = 1024;
@@ -16,7 +18,7 @@ struct LossResult {
 // logits: (n, classes); labels: n values in [0, classes). Writes
 // dlogits = (softmax - onehot) / batch_total, so that the gradients of slices of
 // one batch, summed, are the gradient of the batch mean. dlogits may be null.
-LossResult softmax_cross_entropy(const float* logits, const std::uint8_t* labels, int n,
+LossResult softmax_cross_entropy(const float* logits, const data::Label* labels, int n,
                                  int classes, int batch_total, float* dlogits);
 
 }  // namespace blnk::train

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "data/augment.h"
+#include "layers/registry.h"
 #include "data/pixels.h"
 #include "base/error.h"
 #include "base/moving_average.h"
@@ -23,6 +24,11 @@
 #include "train/loss.h"
 
 namespace blnk::train {
+
+std::string default_spec_for_classes(int classes) {
+  const std::string spec = kDefaultSpec;
+  return spec.substr(0, spec.rfind("dense")) + "dense" + std::to_string(classes);
+}
 namespace {
 
 constexpr int kMaxBatchSize = 1 << 16;

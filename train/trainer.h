@@ -28,6 +28,9 @@ namespace blnk::train {
 
 struct Checkpoint;
 
+// The default model (layers/registry.h's kDefaultSpec) ending in one output per class.
+std::string default_spec_for_classes(int classes);
+
 struct TrainConfig {
   int epochs = 3;
   int batch_size = 64;
@@ -124,7 +127,8 @@ class Trainer {
   LabelledImages data_;
   const LabelledImages* test_;
   std::vector<int> train_indices_, val_indices_;
-  std::vector<std::uint8_t> val_pixels_, val_labels_;  // the held-out set, gathered once
+  std::vector<std::uint8_t> val_pixels_;  // the held-out set, gathered once
+  std::vector<data::Label> val_labels_;
   std::unique_ptr<Optimizer> optimizer_;
   SingleProcess single_process_;
   GradientExchange* exchange_;  // single_process_ when none is given
@@ -137,7 +141,7 @@ class Trainer {
   std::vector<double> slice_stats_;  // (ranks, 2 * threads + 1): each thread's loss, correct; stop
   bool stop_agreed_ = false;  // some rank asked to stop at the last batch
   std::vector<float> batch_x_;               // (batch, input)
-  std::vector<std::uint8_t> batch_labels_;   // (batch)
+  std::vector<data::Label> batch_labels_;    // (batch)
   std::vector<int> order_;                   // this epoch's shuffled indices
   std::vector<float> average_;  // the parameters' moving average (empty: off)
   std::vector<EpochStats> history_;

@@ -155,6 +155,25 @@ def start_server(blnk, model, log_path):
         raise Failure("blnk serve did not start: " + f.read().decode(errors="replace")[-2000:])
 
 
+def print_logs(work):
+    """The last lines of the server's and the browser's logs, after a failure."""
+    for name in ("server.log", "chromium.log"):
+        path = os.path.join(work, name)
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                tail = f.read()[-3000:].decode(errors="replace")
+            print("--- last lines of %s ---\n%s" % (name, tail))
+
+
+def clean_up(browser, server, work):
+    """Stops the alarm, the browser and the server, and removes the work folder."""
+    signal.alarm(0)
+    if browser is not None:
+        browser.close()
+    cdp.stop_process_group(server)
+    shutil.rmtree(work, ignore_errors=True)
+
+
 # --- Page helpers -------------------------------------------------------------------
 
 def navigate(page, url):
@@ -668,19 +687,10 @@ def main():
         return 0
     except (Failure, cdp.CdpError, OSError) as e:
         print("FAIL:", e, flush=True)
-        for name in ("server.log", "chromium.log"):
-            path = os.path.join(work, name)
-            if os.path.isfile(path):
-                with open(path, "rb") as f:
-                    tail = f.read()[-3000:].decode(errors="replace")
-                print("--- last lines of %s ---\n%s" % (name, tail))
+        print_logs(work)
         return 1
     finally:
-        signal.alarm(0)
-        if browser is not None:
-            browser.close()
-        cdp.stop_process_group(server)
-        shutil.rmtree(work, ignore_errors=True)
+        clean_up(browser, server, work)
 
 
 if __name__ == "__main__":

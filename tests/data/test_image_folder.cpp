@@ -72,7 +72,7 @@ TEST_CASE("image folder: flat <label>_<any> files, with unlabelled, unreadable a
   const ImageFolder folder = load_image_folder(dir.file(""));
   CHECK_FALSE(folder.subfolders);
   REQUIRE(folder.dataset.size() == 2);
-  CHECK(folder.dataset.labels.labels == std::vector<std::uint8_t>{0, 1});  // name order: 0_a, 1_b
+  CHECK(folder.dataset.labels.labels == std::vector<Label>{0, 1});  // name order: 0_a, 1_b
   CHECK(folder.dataset.images.rows == kDigitSide);
   CHECK(passed_over_names(folder) == std::vector<std::string>{"README.txt", "x/"});
   REQUIRE(folder.skipped.size() == 4);
@@ -99,7 +99,7 @@ TEST_CASE("image folder: subfolders 0 to 9 give the labels; files beside them an
   write_digit(dir.file("7/deeper/nested.png"), 1);
   const ImageFolder folder = load_image_folder(dir.file(""));
   CHECK(folder.subfolders);
-  CHECK(folder.dataset.labels.labels == std::vector<std::uint8_t>{0, 0, 7});
+  CHECK(folder.dataset.labels.labels == std::vector<Label>{0, 0, 7});
   CHECK(folder.skipped.empty());
   CHECK(passed_over_names(folder) == std::vector<std::string>{"5_top-level.png", "notes/", "deeper/"});
 }

@@ -57,10 +57,11 @@ Args parse(int argc, char** argv) {
 }
 
 int run_training(const Args& a, dist::Session& session) {
-  std::vector<std::uint8_t> pixels(std::size_t(kImages) * kSide * kSide), labels(kImages);
+  std::vector<std::uint8_t> pixels(std::size_t(kImages) * kSide * kSide);
+  std::vector<data::Label> labels(kImages);
   Rng rng(17);
   for (auto& p : pixels) p = std::uint8_t(rng.below(256));
-  for (auto& l : labels) l = std::uint8_t(rng.below(10));
+  for (auto& l : labels) l = data::Label(rng.below(10));
   const train::LabelledImages set{pixels.data(), labels.data(), kImages};
   const train::LabelledImages test{pixels.data(), labels.data(), 200};
 

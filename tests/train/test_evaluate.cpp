@@ -16,7 +16,8 @@ TEST_CASE("evaluate: a model that does not end in class scores is an error, not 
   // conv8,pool ends in 13x13x8 = 1352 values: more than the loss takes as classes.
   Network net("conv8,pool", Shape{28, 28, 1});
   net.init(1);
-  const std::vector<std::uint8_t> pixels(4 * 28 * 28, 100), labels = {0, 1, 2, 3};
+  const std::vector<std::uint8_t> pixels(4 * 28 * 28, 100);
+  const std::vector<blnk::data::Label> labels = {0, 1, 2, 3};
   try {
     evaluate(net, {pixels.data(), labels.data(), 4}, 2);
     FAIL("evaluated a model without class scores");
@@ -28,9 +29,10 @@ TEST_CASE("evaluate: a model that does not end in class scores is an error, not 
 TEST_CASE("evaluate: a label outside the model's classes and a thread count below 1 are errors") {
   Network net("flatten,dense4", Shape{28, 28, 1});
   net.init(1);
-  const std::vector<std::uint8_t> pixels(2 * 28 * 28, 10), labels = {1, 7};
+  const std::vector<std::uint8_t> pixels(2 * 28 * 28, 10);
+  const std::vector<blnk::data::Label> labels = {1, 7};
   CHECK_THROWS_AS(evaluate(net, {pixels.data(), labels.data(), 2}, 2), Error);
-  const std::vector<std::uint8_t> good = {1, 3};
+  const std::vector<blnk::data::Label> good = {1, 3};
   CHECK_THROWS_AS(evaluate(net, {pixels.data(), good.data(), 2}, 0), Error);
   const Evaluation ev = evaluate(net, {pixels.data(), good.data(), 2}, 2);
   CHECK(ev.count == 2);

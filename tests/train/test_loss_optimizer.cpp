@@ -15,7 +15,7 @@ using namespace blnk::train;
 TEST_CASE("softmax cross-entropy against values computed by hand") {
   // logits (1, 2, 3), label 2: p = e^z / sum; loss = -log p2 = log(e^1+e^2+e^3) - 3.
   const float logits[] = {1, 2, 3};
-  const std::uint8_t label[] = {2};
+  const blnk::data::Label label[] = {2};
   float d[3];
   const auto r = softmax_cross_entropy(logits, label, 1, 3, 2, d);
   const double sum = std::exp(1.0) + std::exp(2.0) + std::exp(3.0);
@@ -28,13 +28,13 @@ TEST_CASE("softmax cross-entropy against values computed by hand") {
 
 TEST_CASE("softmax cross-entropy stays finite for logits of +-1000") {
   const float logits[] = {1000, -1000, 0, 999};
-  const std::uint8_t labels[] = {3};
+  const blnk::data::Label labels[] = {3};
   float d[4];
   const auto r = softmax_cross_entropy(logits, labels, 1, 4, 1, d);
   CHECK(std::isfinite(r.loss_sum));
   CHECK(r.loss_sum == doctest::Approx(1 + std::log(1 + std::exp(-1.0))));  // log(e^1000 + e^999 + ...) - 999
   for (float v : d) CHECK(std::isfinite(v));
-  const std::uint8_t wrong[] = {1};
+  const blnk::data::Label wrong[] = {1};
   const auto far = softmax_cross_entropy(logits, wrong, 1, 4, 1, d);
   CHECK(far.loss_sum == doctest::Approx(2000.0 + std::log(1 + std::exp(-1.0))));
 }

@@ -27,7 +27,7 @@ struct Fixture {
   Network net{kDefaultSpec};
   static constexpr int n = 32;
   std::vector<float> x;
-  std::uint8_t labels[n];
+  blnk::data::Label labels[n];
   Workspace ws{net, n};
   std::vector<float> grads;
 
@@ -37,7 +37,7 @@ struct Fixture {
     Rng rng(5);
     x.resize(n * net.input_shape().size());
     for (float& v : x) v = rng.uniform();
-    for (int i = 0; i < n; ++i) labels[i] = std::uint8_t(rng.below(10));
+    for (int i = 0; i < n; ++i) labels[i] = blnk::data::Label(rng.below(10));
     const float* logits = ws.forward(x.data(), n, Mode::training, 77, 0);
     train::softmax_cross_entropy(logits, labels, n, 10, n, ws.logits_grad());
     grads.assign(net.param_count(), 0.0f);

@@ -90,6 +90,10 @@ float surface_sigma(const std::vector<float>& samples, const PaperSurface& surfa
   return std::max(kMinSurfaceSigma, kMadToSigma * *mid);
 }
 
+// Eight floats as one vector (GCC and Clang's vector extension): the six
+// terms of the surface's basis and two unused.
+using Lanes = float __attribute__((vector_size(32)));
+
 // Iteratively reweighted least squares with Tukey's biweight: the surface
 // follows the samples within kTukeyCut scales of it (the paper) and ignores
 // the rest (ink, specks). Starts from `surface` and `sigma`, which it updates.
@@ -99,22 +103,29 @@ void refine_surface(const std::vector<float>& samples, int iterations, PaperSurf
   for (int it = 0; it < iterations; ++it) {
     const float cut = kTukeyCut * sigma;
     const float inv_cut = 1.0f / cut;
-    // Weighted sums of the basis' products (upper triangle) and of basis * gray.
-    std::array<float, n * n> a{};
-    std::array<float, n> b{};
+    // Weighted sums of the basis' products (upper triangle used) and of
+    // basis * gray, each row of sums one vector: the sums stay in registers
+    // (as arrays they went through memory on every sample), each entry added
+    // to in the same order with the same products as before.
+    Lanes rows[n] = {};
+    Lanes sums_g = {};
     float total = 0;
     for (std::size_t i = 0; i + 2 < samples.size(); i += 3) {
       const float u = samples[i], v = samples[i + 1], g = samples[i + 2];
       const float t = (g - surface.at(u, v)) * inv_cut;
       if (t * t >= 1.0f) continue;
       const float w = (1.0f - t * t) * (1.0f - t * t);
-      const float basis[n] = {1.0f, u, v, u * u, u * v, v * v};
-      for (int r = 0; r < n; ++r) {
-        const float wr = w * basis[r];
-        for (int k = r; k < n; ++k) a[r * n + k] += wr * basis[k];
-        b[r] += wr * g;
-      }
+      const Lanes basis = {1.0f, u, v, u * u, u * v, v * v, 0.0f, 0.0f};
+      const Lanes weighted = w * basis;
+      for (int r = 0; r < n; ++r) rows[r] += weighted[r] * basis;
+      sums_g += weighted * g;
       total += w;
+    }
+    std::array<float, n * n> a{};
+    std::array<float, n> b{};
+    for (int r = 0; r < n; ++r) {
+      for (int k = r; k < n; ++k) a[r * n + k] = rows[r][k];
+      b[r] = sums_g[r];
     }
     if (total <= 0) break;
     std::array<double, n * n> ad{};

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cmath>
+#include <limits>
 
 #include "data/pixels.h"
 #include "data/preprocess_internal.h"
@@ -262,8 +263,7 @@ float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
     for (int x = 0; x < W; ++x) row[x] -= amounts[x];
   }
   // Stroke mask: above half Otsu's threshold of the positive signal, dilated.
-  float top = 0;
-  for (float v : ink.pixels) top = std::max(top, v);
+  const float top = largest_value(ink.pixels, 0.0f);
   std::vector<std::uint8_t>& mask = ws.mask;
   mask.assign(n, 0);
   if (top > 0) {
@@ -280,13 +280,17 @@ float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
     }
   }
   // Noise: median absolute signal of the paper, then clamp at 0.
-  int hist[kNoiseBins] = {};
+  // Counted into two histograms in turn (as otsu_threshold does into four):
+  // most of the paper falls in a few bins.
+  int ways[2][kNoiseBins] = {};
   long paper = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (mask[i]) continue;
-    ++hist[to_bin(std::fabs(ink.pixels[i]) / kNoiseRange, kNoiseBins)];
+    ++ways[i & 1][to_bin(std::fabs(ink.pixels[i]) / kNoiseRange, kNoiseBins)];
     ++paper;
   }
+  int hist[kNoiseBins];
+  for (int b = 0; b < kNoiseBins; ++b) hist[b] = ways[0][b] + ways[1][b];
   const float mad = paper > 0 ? histogram_percentile(hist, kNoiseBins, paper, 0.5f, kNoiseRange / (kNoiseBins - 1)) : 0.0f;
   for (float& v : ink.pixels) v = std::max(0.0f, v);
   return kMadToSigma * mad;
@@ -294,7 +298,7 @@ float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
 
 InkLevels ink_levels(const Plane& ink, float noise_sigma, const PreprocessOptions& opt, PreprocessWorkspace& ws) {
   InkLevels lv;
-  const float top = *std::max_element(ink.pixels.begin(), ink.pixels.end());
+  const float top = largest_value(ink.pixels, -std::numeric_limits<float>::infinity());
   if (top <= 0) return lv;
   int hist[kLevelBins];
   lv.threshold = otsu_threshold(ink.pixels, top, hist);

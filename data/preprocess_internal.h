@@ -60,13 +60,38 @@ inline OtsuSplit otsu_split(const int* hist, int bins) {
   return split;
 }
 
+// The largest of `start` and the values, over eight running maxima (one
+// running maximum waits on its previous comparison at every value). For
+// values without NaN any order gives the same maximum, but for the sign of a
+// zero: callers only ask whether it is above 0.
+inline float largest_value(const std::vector<float>& values, float start) {
+  constexpr std::size_t kLanes = 8;
+  float lane[kLanes];
+  std::fill(lane, lane + kLanes, start);
+  const std::size_t n = values.size(), whole = n / kLanes * kLanes;
+  for (std::size_t i = 0; i < whole; i += kLanes) {
+    for (std::size_t l = 0; l < kLanes; ++l) lane[l] = std::max(lane[l], values[i + l]);
+  }
+  for (std::size_t i = whole; i < n; ++i) lane[0] = std::max(lane[0], values[i]);
+  return *std::max_element(lane, lane + kLanes);
+}
+
 // Otsu's threshold of the values in [0, top] (negative values count as 0).
+// The counts go to four histograms in turn, summed at the end: the paper's
+// pixels fall in a few bins, and counting them into one waited on the
+// previous increment of the same counter.
 inline float otsu_threshold(const std::vector<float>& values, float top, int* hist_out = nullptr) {
-  int local[kLevelBins] = {};
+  int local[kLevelBins];
   int* hist = hist_out ? hist_out : local;
-  std::fill(hist, hist + kLevelBins, 0);
+  constexpr int kWays = 4;
+  int ways[kWays][kLevelBins] = {};
   const float inv_top = 1.0f / top;
-  for (float v : values) ++hist[to_bin(std::max(0.0f, v) * inv_top, kLevelBins)];
+  const std::size_t n = values.size(), whole = n / kWays * kWays;
+  for (std::size_t i = 0; i < whole; i += kWays) {
+    for (int w = 0; w < kWays; ++w) ++ways[w][to_bin(std::max(0.0f, values[i + w]) * inv_top, kLevelBins)];
+  }
+  for (std::size_t i = whole; i < n; ++i) ++ways[0][to_bin(std::max(0.0f, values[i]) * inv_top, kLevelBins)];
+  for (int b = 0; b < kLevelBins; ++b) hist[b] = ways[0][b] + ways[1][b] + ways[2][b] + ways[3][b];
   return (static_cast<float>(otsu_split(hist, kLevelBins).bin) + 0.5f) * top / (kLevelBins - 1);
 }
 

@@ -395,7 +395,7 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
       const data::GrayImage& page = factor > 1 ? slot->page : slot->image;
       std::string beyond_one_line;  // what the search saw that blnk does not read
       for (const bool ink_dark : {true, false}) {
-        if (unbeatable) break;
+        if (best >= 1.0f) break;  // the reading kept cannot be beaten (by the whole picture's, or dark ink's)
         const data::FoundDigits found = data::find_digits(page, ink_dark, slot->find);
         if (found.lines > 1) beyond_one_line = "digits in two or more lines: blnk reads one line of digits";
         if (found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine))

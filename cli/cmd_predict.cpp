@@ -81,7 +81,7 @@ void save_seen(const std::string& save_dir, const std::string& path, const std::
 // Reads each input with `classifier` and hands each reading to `answer`, which prints it;
 // a failure is printed here (as JSON too with `json`). Returns the exit status.
 int predict_each(const reader::Classifier& classifier, const std::vector<std::string>& args, int top_k, bool json,
-                 const std::string& save_dir, const std::string& seen_suffix,
+                 const std::string& save_dir, const std::string& seen_suffix, bool find,
                  const std::function<void(const std::string& name, const reader::Classification&)>& answer) {
   const Inputs inputs = expand_inputs(args);
   int failures = 0;
@@ -95,7 +95,7 @@ int predict_each(const reader::Classifier& classifier, const std::vector<std::st
     reader::ClassifyFailure failure;
     bool ok = false;
     try {
-      ok = classifier.classify(read_input(path), reader::ClassifyOptions{!save_dir.empty(), name, !save_dir.empty()}, result,
+      ok = classifier.classify(read_input(path), reader::ClassifyOptions{!save_dir.empty(), name, !save_dir.empty(), find}, result,
                                failure);
     } catch (const Error& e) {
       failure.message = e.what();
@@ -167,6 +167,8 @@ int cmd_predict(int argc, char** argv) {
       "preprocess", "blnk (default), or seed: the seed's own pipeline, for a model from blnk import-keras",
       text("blnk"))("top-k", "how many of the likeliest to show, 1 to 10", text("3"))(
       "save-preprocessed", "write the image the network saw (28x28 for digits) into this directory (made if missing)", text())(
+      "find", "on (default): search the picture for digits; off: read the whole picture as one digit (the digit gate's view)",
+      text("on"))(
       "images", "image files or directories", cxxopts::value<std::vector<std::string>>())("h,help", "this help");
   options.parse_positional({"images"});
   options.positional_help("IMAGE...");
@@ -176,6 +178,7 @@ int cmd_predict(int argc, char** argv) {
   if (!args.count("images")) throw UsageError("give at least one image file, directory or -");
   const int top_k = int(integer_option(args, "top-k", 1, 10));
   const bool seed = seed_preprocessing(args["preprocess"].as<std::string>());
+  const bool find = choice_option(args, "find", {"on", "off"}) == "on";
   const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
   const std::string gate = args.count("gate") ? path_option(args, "gate") : "";
   std::string save_dir;
@@ -187,14 +190,14 @@ int cmd_predict(int argc, char** argv) {
   const std::vector<std::string> images = args["images"].as<std::vector<std::string>>();
   // A model of image classes answers with their names; the digit options do not apply to it.
   if (const std::optional<reader::ClassModelInfo> info = reader::class_model_of(read_model_file(model_path), model_path)) {
-    for (const char* option : {"gate", "preprocess"})
+    for (const char* option : {"gate", "preprocess", "find"})
       if (args.count(option))
         throw UsageError(std::string("--") + option + " is for digit readers; " +
                          reader::not_a_digit_model_message(model_path, *info));
     const reader::ClassModelClassifier classifier(model_path);
     const std::vector<std::string> classes = classifier.class_names();
     const std::string seen = std::to_string(info->input.height) + "x" + std::to_string(info->input.width);
-    return predict_each(classifier, images, top_k, json, save_dir, seen,
+    return predict_each(classifier, images, top_k, json, save_dir, seen, true,
                         [&](const std::string& name, const reader::Classification& result) {
                           std::string line = name + ": " + reader::class_answer_text(result, classes, top_k) + "\n";
                           if (json) {
@@ -206,7 +209,7 @@ int cmd_predict(int argc, char** argv) {
                         });
   }
   const reader::ModelClassifier classifier(model_path, {}, gate_path_from(gate, args.count("gate") > 0), seed);
-  return predict_each(classifier, images, top_k, json, save_dir, "28x28",
+  return predict_each(classifier, images, top_k, json, save_dir, "28x28", find,
                       [&](const std::string& name, const reader::Classification& result) {
                         if (!json) return print_digit_reading(name, result, top_k);
                         std::string line;

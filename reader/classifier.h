@@ -63,6 +63,9 @@ struct ClassifyOptions {
   bool seen_png = true;  // fill Classification::seen_png (an encode: skip it when unused)
   std::string name;      // what the image is, for messages: its file's name, "drawing"; empty: "the image"
   bool found_png = false;  // fill Classification::found_png (blnk predict --save-preprocessed)
+  // false: the whole picture is read as one digit, with no search for digits in it
+  // (blnk predict --find off: the view the digit gate judges, for making its training set).
+  bool find = true;
 };
 
 class Classifier {

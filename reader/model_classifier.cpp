@@ -389,6 +389,8 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
       std::vector<data::Preprocessed> found_seen;
       // Scores are at most 1: over 1 - kFoundMustBeat, the whole picture's
       // reading cannot lose, and the search is skipped (it costs more than the reading).
+      // Without the search (options.find false) the whole picture's reading is the answer.
+      if (!options.find) best = std::max(best, 1.0f);
       const bool unbeatable = best >= 1.0f;
       const int factor = std::max(1, std::min(slot->image.width, slot->image.height) / data::kFindSide);
       if (factor > 1 && !unbeatable) data::shrink_by(slot->image, factor, slot->page);

@@ -12,17 +12,17 @@
   OUT_DIR/gate/    the digit gate's set (label 0: one digit, 1: not a digit):
                    MNIST training digits and the font digits against
                    letters that are not written like a digit, symbols,
-                   scribbles, shapes drawn on the pad (hearts, stars, faces,
-                   arrows, houses, suns, crossed boxes, spirals, clouds,
-                   moons, bolts, ticks, polygons: training_shape) and
-                   numbers of two or three digits, from the training fonts
-                   and MNIST training digits (those the reader splits into
-                   several digits are left out: the gate judges each digit
-                   alone); t10k = a held-out tenth of it.
+                   scribbles, open or spiky shapes drawn on the pad (hearts,
+                   stars, arrows, houses, suns, crossed boxes, square
+                   spirals, moons, bolts, ticks, triangles: training_shape)
+                   and numbers of two or three digits, from the training
+                   fonts and MNIST training digits; t10k = a held-out tenth
+                   of it.
 
-Every rendered image goes through `blnk predict --save-preprocessed`, so the
-networks learn from exactly what blnk's preprocessing makes of such a picture
-(what trains is what is served). MNIST digits are already in that form.
+Every rendered image goes through `blnk predict --find off --save-preprocessed`,
+so the networks learn from exactly what blnk's preprocessing makes of such a
+picture read whole, as the gate judges it (what trains is what is served).
+MNIST digits are already in that form.
 The stress suite (make-stress-set.py) uses other fonts and other seeds:
 train here, test there. Needs numpy, PIL and the fonts make-stress-set.py
 names.
@@ -89,40 +89,6 @@ def _turned(points, angle, cx=0.5, cy=0.5):
     return [(cx + c * (x - cx) - s * (y - cy), cy + s * (x - cx) + c * (y - cy)) for x, y in points]
 
 
-def _face(rng):
-    r = rng.uniform(0.42, 0.5)
-    strokes = [_ring(0.5, 0.5, r, r * rng.uniform(0.85, 1.1), 48)]
-    eye_y, eye_dx = rng.uniform(0.32, 0.42), rng.uniform(0.12, 0.2)
-    eyes = int(rng.integers(0, 4))
-    for ex in (0.5 - eye_dx, 0.5 + eye_dx):
-        if eyes == 0:
-            strokes.append([(ex, eye_y)])                                   # dots
-        elif eyes == 1:
-            strokes.append(_ring(ex, eye_y, 0.05, 0.06, 16))                # rings
-        elif eyes == 2:
-            strokes.append([(ex, eye_y - 0.06), (ex, eye_y + 0.05)])        # dashes
-        else:
-            strokes.append(_ring(ex, eye_y + 0.03, 0.06, 0.05, 12, 200, 340))  # closed, smiling eyes
-    mouth = int(rng.integers(0, 4))
-    w, y = rng.uniform(0.15, 0.28), rng.uniform(0.62, 0.72)
-    if mouth == 0:
-        strokes.append(_ring(0.5, y - 0.08, w, rng.uniform(0.08, 0.16), 20, 20, 160))     # smile
-    elif mouth == 1:
-        strokes.append(_ring(0.5, y + 0.06, w, rng.uniform(0.06, 0.12), 20, 200, 340))    # frown
-    elif mouth == 2:
-        strokes.append([(0.5 - w, y), (0.5 + w, y + rng.uniform(-0.04, 0.04))])           # straight
-    else:
-        strokes.append(_ring(0.5, y - 0.04, w, 0.1, 24, 0, 180) + [(0.5 + w, y - 0.04)])  # open grin
-        strokes[-1].append(strokes[-1][0])
-    if rng.random() < 0.4:
-        strokes.append([(0.5, 0.45), (0.47, 0.55), (0.52, 0.56)])        # a nose
-    if rng.random() < 0.3:                                              # hair or ears
-        for k in range(int(rng.integers(3, 7))):
-            x = 0.3 + 0.4 * k / 6
-            strokes.append([(x, 0.5 - r * 0.95), (x + rng.uniform(-0.05, 0.05), 0.5 - r - 0.12)])
-    return strokes
-
-
 def _arrow(rng):
     length = rng.uniform(0.6, 1.0)
     tail, tip = (0.5 - length / 2, 0.5), (0.5 + length / 2, 0.5)
@@ -163,10 +129,13 @@ def _polygon(n, inner, rng, skip=1):
 
 
 def training_shape(rng):
-    """A shape drawn on the pad that is no digit: hearts, stars, faces, arrows,
-    houses, suns, crossed boxes, spirals, clouds, moons, bolts, ticks, polygons.
-    Never a plain ring or a single line (people draw those as 0 and 1)."""
-    kind = int(rng.integers(0, 13))
+    """A shape drawn on the pad that is no digit, open or spiky: hearts, stars,
+    arrows, houses, suns with rays from the disc, crossed boxes, square spirals,
+    moons, bolts, ticks, triangles. Never a plain ring or a single line (people
+    draw those as 0 and 1), nor a closed round shape whose inner marks blnk's
+    preprocessing drops as specks, leaving a 0 (faces, suns with loose rays,
+    clouds, squares, pentagons, round spirals that fill in)."""
+    kind = int(rng.integers(0, 11))
     if kind == 0:   # heart: the classic curve, or two lobes and a point
         if rng.random() < 0.5:
             t = np.linspace(0, 2 * math.pi, 60)
@@ -181,10 +150,8 @@ def training_shape(rng):
             return _polygon(n, None, rng, skip=2 if n == 5 else 3)
         return _polygon(n, rng.uniform(0.3, 0.6), rng)
     if kind == 2:
-        return _face(rng)
-    if kind == 3:
         return _arrow(rng)
-    if kind == 4:   # house: walls, roof, maybe a door, a window, a chimney
+    if kind == 3:   # house: walls, roof, maybe a door, a window, a chimney
         roof = rng.uniform(0.25, 0.45)
         walls = [(0.1, roof), (0.1, 1), (0.9, 1), (0.9, roof)]
         strokes = [walls + [(0.1, roof)] if rng.random() < 0.5 else walls, [(0.0, roof + 0.05), (0.5, 0.0), (1.0, roof + 0.05)]]
@@ -197,67 +164,47 @@ def training_shape(rng):
         if rng.random() < 0.3:
             strokes.append([(0.7, 0.2), (0.7, 0.05), (0.8, 0.05), (0.8, 0.28)])
         return strokes
-    if kind == 5:   # sun: a disc's outline and 6-14 rays, or a wavy rim
+    if kind == 4:   # sun: a disc's outline and 6-14 rays drawn out from it (loose rays are specks)
         r, n = rng.uniform(0.2, 0.3), int(rng.integers(6, 15))
         strokes = [_ring(0.5, 0.5, r, r, 32)]
         turn = rng.uniform(0, math.pi)
         for k in range(n):
             a = turn + 2 * math.pi * k / n
-            r0, r1 = r + 0.06, r + rng.uniform(0.14, 0.22)
-            strokes.append([(0.5 + r0 * math.cos(a), 0.5 + r0 * math.sin(a)), (0.5 + r1 * math.cos(a), 0.5 + r1 * math.sin(a))])
-        if rng.random() < 0.3:  # a face in it
-            d = r * 0.4
-            strokes += [[(0.5 - d, 0.5 - d)], [(0.5 + d, 0.5 - d)], _ring(0.5, 0.5, 1.5 * d, d, 12, 20, 160)]
+            r1 = r + rng.uniform(0.14, 0.22)
+            strokes.append([(0.5 + r * math.cos(a), 0.5 + r * math.sin(a)), (0.5 + r1 * math.cos(a), 0.5 + r1 * math.sin(a))])
         return strokes
-    if kind == 6:   # a cross or a plus in a box (or in a ring)
+    if kind == 5:   # a cross or a plus in a box (or in a ring), touching it
         box = [(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)]
         if rng.random() < 0.25:
             box = _ring(0.5, 0.5, 0.5, 0.5, 40)
-        i = rng.uniform(0.12, 0.25)
         if rng.random() < 0.6:
+            i = 0.0 if len(box) == 5 else 0.5 - 0.5 / math.sqrt(2)
             return [box, [(i, i), (1 - i, 1 - i)], [(1 - i, i), (i, 1 - i)]]
-        return [box, [(0.5, i), (0.5, 1 - i)], [(i, 0.5), (1 - i, 0.5)]]
-    if kind == 7:   # spiral: round or square, 1.5-4 turns
-        turns = rng.uniform(1.5, 4)
-        if rng.random() < 0.3:
-            pts, step, x, y = [(0.5, 0.5)], 0.06, 0.5, 0.5
-            for k in range(int(turns * 4)):
-                dx, dy = ((1, 0), (0, 1), (-1, 0), (0, -1))[k % 4]
-                x, y = x + dx * step * (k + 1), y + dy * step * (k + 1)
-                pts.append((x, y))
-            return [pts]
-        t = np.linspace(0, turns * 2 * math.pi, 160)
-        r = 0.03 + 0.47 * t / t[-1]
-        direction = 1 if rng.random() < 0.5 else -1
-        return [list(zip(0.5 + r * np.cos(direction * t), 0.5 + r * np.sin(t)))]
-    if kind == 8:   # cloud: bumps along an oval, a flat or bumpy bottom
-        n = int(rng.integers(4, 8))
-        pts = []
-        for k in range(n):
-            a0, a1 = 180 + 180 * k / n, 180 + 180 * (k + 1) / n
-            mid = math.radians((a0 + a1) / 2)
-            cx, cy = 0.5 + 0.4 * math.cos(mid), 0.55 + 0.3 * math.sin(mid)
-            pts += _ring(cx, cy, 0.6 / n + 0.05, 0.12, 10, math.degrees(mid) - 90, math.degrees(mid) + 90)
-        pts.append(pts[0])
+        return [box, [(0.5, 0), (0.5, 1)], [(0, 0.5), (1, 0.5)]]
+    if kind == 6:   # square spiral of 1.5-2.5 turns (more fill in to a blob at 28x28)
+        turns = rng.uniform(1.5, 2.5)
+        pts, step, x, y = [(0.5, 0.5)], 0.06, 0.5, 0.5
+        for k in range(int(turns * 4)):
+            dx, dy = ((1, 0), (0, 1), (-1, 0), (0, -1))[k % 4]
+            x, y = x + dx * step * (k + 1), y + dy * step * (k + 1)
+            pts.append((x, y))
         return [pts]
-    if kind == 9:   # crescent moon
+    if kind == 7:   # crescent moon
         outer = _ring(0.5, 0.5, 0.5, 0.5, 30, 60, 300)
         inner = _ring(0.5 + rng.uniform(0.2, 0.35), 0.5, 0.4, 0.4, 24, 240, 120)
         return [_turned(outer + inner + [outer[0]], rng.uniform(0, 2 * math.pi))]
-    if kind == 10:  # lightning bolt: a zigzag, outlined or as a line
+    if kind == 8:   # lightning bolt: a zigzag, outlined or as a line
         if rng.random() < 0.5:
             return [[(0.6, 0), (0.25, 0.55), (0.55, 0.5), (0.3, 1), (0.8, 0.4), (0.5, 0.45), (0.75, 0), (0.6, 0)]]
         return [[(0.7, 0), (0.3, 0.5), (0.65, 0.5), (0.25, 1)]]
-    if kind == 11:  # tick: short down stroke, long up stroke
+    if kind == 9:   # tick: short down stroke, long up stroke
         k = rng.uniform(0.25, 0.45)
         return [[(0, 0.55), (k, 1), (1, rng.uniform(0, 0.15))]]
-    # triangles, squares, diamonds, pentagons, sometimes with a diagonal
-    n = int(rng.choice([3, 3, 4, 4, 5]))
-    strokes = _polygon(n, None, rng)
-    if n == 4 and rng.random() < 0.5:
-        strokes = [[(0, 0), (1, 0), (1, rng.uniform(0.6, 1)), (0, 1), (0, 0)]]
+    # a triangle, sometimes with a line from a corner to the middle of the far side
+    strokes = _polygon(3, None, rng)
     if rng.random() < 0.3:
-        strokes.append([strokes[0][0], strokes[0][2]])
+        (x1, y1), (x2, y2) = strokes[0][1], strokes[0][2]
+        strokes.append([strokes[0][0], ((x1 + x2) / 2, (y1 + y2) / 2)])
     return strokes
 
 
@@ -275,19 +222,15 @@ def write_idx(path, array):
 
 def preprocess(blnk, folder, seen):
     """The 28x28 blnk makes of each image in folder: {file name: (28, 28) uint8}.
-    An image the reader splits into several digits (its .28x28.png is a strip of
-    them, 56 or more wide) is left out: the gate judges each of those digits alone."""
-    subprocess.run([blnk, "predict", "--save-preprocessed", seen, folder], capture_output=True)
-    out, strips = {}, 0
+    Each picture is read whole as one digit (`--find off`, no search for digits
+    in it): the view the gate judges, so a number teaches it "not one digit"."""
+    subprocess.run([blnk, "predict", "--find", "off", "--save-preprocessed", seen, folder], capture_output=True)
+    out = {}
     for name in os.listdir(folder):
         path = os.path.join(seen, name + ".28x28.png")
         if os.path.exists(path):
-            image = np.asarray(Image.open(path).convert("L"), np.uint8)
-            if image.shape == (28, 28):
-                out[name] = image
-            else:
-                strips += 1
-    print(f"{folder}: {len(out)} images, {strips} read as several digits (left out)")
+            out[name] = np.asarray(Image.open(path).convert("L"), np.uint8)
+    print(f"{folder}: {len(out)} of {len(os.listdir(folder))} images preprocessed")
     return out
 
 

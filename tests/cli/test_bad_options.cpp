@@ -100,6 +100,7 @@ const std::vector<BadValue>& bad_values() {
       {"predict", "top-k", "11", "--top-k 11: out of range"},
       {"predict", "top-k", "three", "--top-k 'three': not an integer"},
       {"predict", "preprocess", "keras", "--preprocess 'keras': unknown; expected blnk or seed"},
+      {"predict", "find", "no", "--find 'no': unknown; expected on or off"},
       {"predict", "model", "", "--model '': empty"},
       {"predict", "gate", "", "--gate '': empty"},
       {"predict", "save-preprocessed", "{file}", "--save-preprocessed {file}: not a folder; expected a folder"},

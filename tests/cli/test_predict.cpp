@@ -333,4 +333,16 @@ TEST_CASE("predict --json: a verdict on every reading, from the bundled digit ga
   const Json c = parse_json(lines_of(none.out)[0]);
   CHECK(c["verdict"].text != "not_a_digit");
   CHECK(c.members.count("single_digit") == 0);
+  // --find off: the whole picture read as one digit, as the gate judges it
+  // (make-training-set.py): no number, one 28x28, and the gate says "not one digit".
+  const RunResult whole = run_blnk({"predict", "--json", "--find", "off", "--save-preprocessed", tmp.file("whole"), three}, tmp);
+  INFO("stdout:\n" << whole.out << "stderr:\n" << whole.err);
+  REQUIRE(whole.status == 0);
+  const Json d = parse_json(lines_of(whole.out).at(0));
+  CHECK(d["digits"].items.size() == 1);
+  CHECK(d["verdict"].text == "not_a_digit");
+  CHECK(d["single_digit"].number < 0.5);
+  const data::GrayImage whole_seen = data::read_image_gray(tmp.file("whole/three.png.28x28.png"));
+  CHECK(whole_seen.width == 28);
+  CHECK(whole_seen.height == 28);
 }

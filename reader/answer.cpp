@@ -57,6 +57,21 @@ void append_top(std::string& out, const std::vector<float>& probabilities, int k
 
 }  // namespace
 
+void append_answer_tail(std::string& out, const Classification& c, const AnswerFields& fields) {
+  out.append(",\"elapsed_ms\":");
+  append_fixed(out, c.elapsed_ms, 3);
+  if (!fields.model.empty()) {
+    out.append(",\"model\":");
+    append_json_string(out, fields.model);
+  }
+  if (fields.seen_png) {
+    out.append(",\"seen_png\":\"");
+    append_base64(out, c.seen_png);
+    out.push_back('"');
+  }
+  out.append("}\n");
+}
+
 void append_answer_json(std::string& out, const Classification& c, const AnswerFields& fields) {
   out.reserve(out.size() + 384 + (fields.seen_png ? c.seen_png.size() * 4 / 3 + 16 : 0));
   out.push_back('{');
@@ -91,30 +106,17 @@ void append_answer_json(std::string& out, const Classification& c, const AnswerF
     out.append(",\"top\":");
     append_top(out, d.probabilities, fields.top_k);
     out.append(",\"box\":[");
-    append_int(out, d.box_x);
-    out.push_back(',');
-    append_int(out, d.box_y);
-    out.push_back(',');
-    append_int(out, d.box_w);
-    out.push_back(',');
-    append_int(out, d.box_h);
-    out.append("],\"verdict\":");
+    for (const int v : {d.box_x, d.box_y, d.box_w, d.box_h}) {
+      append_int(out, v);
+      out.push_back(',');
+    }
+    out.back() = ']';
+    out.append(",\"verdict\":");
     append_json_string(out, verdict_name(d.verdict));
     out.push_back('}');
   }
   out.push_back(']');
-  out.append(",\"elapsed_ms\":");
-  append_fixed(out, c.elapsed_ms, 3);
-  if (!fields.model.empty()) {
-    out.append(",\"model\":");
-    append_json_string(out, fields.model);
-  }
-  if (fields.seen_png) {
-    out.append(",\"seen_png\":\"");
-    append_base64(out, c.seen_png);
-    out.push_back('"');
-  }
-  out.append("}\n");
+  append_answer_tail(out, c, fields);
 }
 
 void append_failure_json(std::string& out, const ClassifyFailure& failure, const AnswerFields& fields) {

@@ -34,6 +34,8 @@ void append_answer_json(std::string& out, const Classification& reading, const A
 // `"<name_key>":<name>,` when the fields name one; the probabilities as [p0,p1,..].
 void append_name_field(std::string& out, const AnswerFields& fields);
 void append_probabilities_json(std::string& out, const std::vector<float>& probabilities);
+// Appends ,"elapsed_ms":..[,"model":..][,"seen_png":..]} and a newline: how every answer ends.
+void append_answer_tail(std::string& out, const Classification& c, const AnswerFields& fields);
 
 // Appends {<name_key>:..,"error":..[,"verdict":"not_a_digit"]} and a newline.
 void append_failure_json(std::string& out, const ClassifyFailure& failure, const AnswerFields& fields);

@@ -28,18 +28,8 @@ void append_class_answer_json(std::string& out, const Classification& c, std::sp
     append_number(out, c.probabilities[std::size_t(top[i])]);
     out.push_back('}');
   }
-  out.append("],\"elapsed_ms\":");
-  append_fixed(out, c.elapsed_ms, 3);
-  if (!fields.model.empty()) {
-    out.append(",\"model\":");
-    append_json_string(out, fields.model);
-  }
-  if (fields.seen_png) {
-    out.append(",\"seen_png\":\"");
-    append_base64(out, c.seen_png);
-    out.push_back('"');
-  }
-  out.append("}\n");
+  out.push_back(']');
+  append_answer_tail(out, c, fields);
 }
 
 std::string class_answer_text(const Classification& c, std::span<const std::string> classes, int top_k) {

@@ -55,7 +55,11 @@ train::TrainConfig internal_config(const TrainConfig& c) {
   t.seed = c.seed;
   t.threads = c.threads;
   t.val_split = c.val_split;
-  t.augment = c.augment;
+  try {
+    t.augment = data::parse_augment(c.augment);
+  } catch (const blnk::Error& e) {
+    throw Exception(std::string("TrainConfig::augment: ") + e.what());
+  }
   t.checkpoint_path = c.checkpoint;
   return t;
 }

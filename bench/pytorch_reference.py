@@ -15,6 +15,11 @@ convolutions with biases as blnk's, bn with blnk's (Keras's) epsilon 1e-3 and mo
 
 Prints one JSON line per measurement, in the format of blnk_bench_e2e:
   --mode train     one epoch (batch 64), images/s over the epoch
+  --mode fit       issue 22's recipe, the peer of `blnk train`: --epochs over the
+                   training set with --augment (blnk's crop and crop-flip: zero padding
+                   of 1/8 of the side, a random window, a mirror half of the time) and
+                   --lr-schedule (cosine per step, as blnk's train/schedule.cpp), then
+                   the test set's accuracy in eval mode (bn's running averages)
   --mode latency   single-image inference, median and p99 over --runs runs, 1 thread
   --mode batch     batch-256 inference over the 10k test images, images/s
 
@@ -184,6 +189,90 @@ def run_train(args):
     emit(record)
 
 
+def crop_pad(side):
+    """blnk's data/augment.h crop_pad: 1/8 of the side, at least 1 pixel."""
+    return max(1, (side + 4) // 8)
+
+
+def augmented_batch(padded, idx, side, pad, flip, gen):
+    """Each image of the batch cut from its zero-padded copy at a random offset in
+    [0, 2 * pad] per axis and, with flip, mirrored left to right with probability 1/2:
+    one gather for the whole batch."""
+    b = idx.shape[0]
+    ar = torch.arange(side)
+    oy = torch.randint(0, 2 * pad + 1, (b,), generator=gen)
+    ox = torch.randint(0, 2 * pad + 1, (b,), generator=gen)
+    rows = oy[:, None] + ar
+    cols = ox[:, None] + ar
+    if flip:
+        mirror = torch.rand(b, generator=gen) < 0.5
+        cols = torch.where(mirror[:, None], ox[:, None] + (side - 1) - ar, cols)
+    out = padded[idx[:, None, None], 0, rows[:, :, None], cols[:, None, :]]
+    return out.unsqueeze(1)
+
+
+def run_fit(args):
+    images, labels = load(args.data, "train")
+    test_images, test_labels = load(args.data, "test")
+    if args.limit > 0:
+        images, labels = images[: args.limit], labels[: args.limit]
+    side = images.shape[1]
+    x = to_tensor(images, "contiguous")
+    y = torch.from_numpy(labels.astype(np.int64))
+    pad = crop_pad(side)
+    padded = F.pad(x, (pad, pad, pad, pad)) if args.augment != "none" else None
+    if args.layout == "channels_last":
+        x = x.contiguous(memory_format=torch.channels_last)
+    model = make_resnet() if args.model == "resnet" else make_model()
+    if args.layout == "channels_last":
+        model = model.to(memory_format=torch.channels_last)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr, eps=1e-7, foreach=not args.no_foreach)
+    gen = torch.Generator().manual_seed(args.seed)
+    n, batch = x.shape[0], args.batch
+    steps_per_epoch = (n + batch - 1) // batch
+    total = steps_per_epoch * args.epochs
+    step = 0
+    start = time.perf_counter()
+    for epoch in range(args.epochs):
+        model.train()
+        order = torch.randperm(n, generator=gen)
+        loss_sum, correct = 0.0, 0
+        for b in range(0, n, batch):
+            idx = order[b: b + batch]
+            if padded is not None:
+                xb = augmented_batch(padded, idx, side, pad, args.augment == "crop-flip", gen)
+                if args.layout == "channels_last":
+                    xb = xb.contiguous(memory_format=torch.channels_last)
+            else:
+                xb = x.index_select(0, idx)
+            yb = y.index_select(0, idx)
+            if args.lr_schedule == "cosine":
+                for group in opt.param_groups:
+                    group["lr"] = args.lr * 0.5 * (1.0 + np.cos(np.pi * min(step, total) / total))
+            out = model(xb)
+            loss = F.cross_entropy(out, yb)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            step += 1
+            loss_sum += loss.item() * len(idx)
+            correct += int((out.argmax(1) == yb).sum())
+        print(json.dumps({"epoch": epoch + 1, "loss": round(loss_sum / n, 4), "accuracy": round(correct / n, 4),
+                          "seconds": round(time.perf_counter() - start, 1)}), file=sys.stderr, flush=True)
+    seconds = time.perf_counter() - start
+    model.eval()
+    tx = to_tensor(test_images, args.layout)
+    ty = torch.from_numpy(test_labels.astype(np.int64))
+    right = 0
+    with torch.inference_mode():
+        for b in range(0, tx.shape[0], 256):
+            right += int((model(tx[b: b + 256]).argmax(1) == ty[b: b + 256]).sum())
+    emit({"mode": "fit", "model": args.model, "threads": args.threads, "batch": batch, "epochs": args.epochs,
+          "augment": args.augment, "lr": args.lr, "lr_schedule": args.lr_schedule, "seed": args.seed,
+          "images": n, "seconds": round(seconds, 1), "images_per_s": round(n * args.epochs / seconds, 1),
+          "test_accuracy": round(right / tx.shape[0], 5)})
+
+
 def run_latency(args):
     torch.set_num_threads(1)
     images, _ = load(args.data, "test")
@@ -239,7 +328,7 @@ def run_batch(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--mode", required=True, choices=["train", "latency", "batch", "config"])
+    p.add_argument("--mode", required=True, choices=["train", "fit", "latency", "batch", "config"])
     p.add_argument("--data", default="/work/shared/data/mnist")
     p.add_argument("--model", choices=["seed", "resnet"], default="seed",
                    help="train: the seed's model or issue 22's residual network")
@@ -253,10 +342,14 @@ def main():
     p.add_argument("--layout", choices=["contiguous", "channels_last"], default="channels_last")
     p.add_argument("--no-jit", action="store_true", help="inference in eager mode")
     p.add_argument("--no-foreach", action="store_true", help="Adam's per-tensor loop")
+    p.add_argument("--epochs", type=int, default=1, help="fit: epochs")
+    p.add_argument("--lr", type=float, default=1e-3, help="fit: Adam's learning rate")
+    p.add_argument("--lr-schedule", choices=["constant", "cosine"], default="constant", help="fit")
+    p.add_argument("--augment", choices=["none", "crop", "crop-flip"], default="none", help="fit")
     p.add_argument("--track", action="store_true", help="train: also report loss and accuracy")
     args = p.parse_args()
     if args.batch is None:
-        args.batch = 64 if args.mode == "train" else 256
+        args.batch = 64 if args.mode in ("train", "fit") else 256
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     if args.mode == "config":  # what this process really runs on: its BLAS, allocator, threads
@@ -268,7 +361,7 @@ def main():
               "mkldnn": torch.backends.mkldnn.is_available(),
               "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", ""), "libraries": libs})
         return
-    {"train": run_train, "latency": run_latency, "batch": run_batch}[args.mode](args)
+    {"train": run_train, "fit": run_fit, "latency": run_latency, "batch": run_batch}[args.mode](args)
 
 
 if __name__ == "__main__":

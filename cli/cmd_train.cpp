@@ -95,7 +95,10 @@ int cmd_train(int argc, char** argv) {
       ("init", "start from this trained model's weights (fine-tuning); its spec is the model's, --arch must match it",
        text())
       ("val-split", "fraction of the training set held out for validation, from 0 to below 1", text("0"))
-      ("augment", "random shifts, rotations and scaling of the training digits")
+      ("augment", "--augment[=KIND]: digits (alone: random shifts, rotations, scaling and pen of digits), crop "
+                  "(the picture moved up to 1/8 of its side, black coming in) or crop-flip (crop, and mirrored left "
+                  "to right half of the time: for classes whose mirror image is of the same class)",
+       text()->implicit_value("digits"))
       ("limit", "use only the first N training images", text())
       ("out", "model file to write", text("model.blnk"))
       ("checkpoint-dir", "an existing folder where OUT.ckpt is written after every epoch (default: OUT's folder)",
@@ -124,7 +127,8 @@ int cmd_train(int argc, char** argv) {
   cfg.optimizer.momentum = float(number_option(args, "momentum", {0, 1, false, true, "a number from 0 to below 1"}));
   cfg.seed = unsigned_option(args, "seed");
   cfg.val_split = number_option(args, "val-split", {0, 1, false, true, "a fraction from 0 to below 1, e.g. 0.1"});
-  cfg.augment = args.count("augment") > 0;
+  if (args.count("augment"))
+    cfg.augment = data::parse_augment(choice_option(args, "augment", {"digits", "crop", "crop-flip"}));
   cfg.threads = args.count("threads") ? int(integer_option(args, "threads", 1, 256)) : default_threads();
   const int limit = args.count("limit") ? int(integer_option(args, "limit", 1, INT32_MAX)) : 0;
   std::string spec = args["arch"].as<std::string>();
@@ -142,10 +146,10 @@ int cmd_train(int argc, char** argv) {
   const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
   if (args.count("plot")) check_output_file("plot", plot_path);
   const DataFiles files = resolve_data_files(args, true);
-  if (cfg.augment && !files.train_folder.empty() &&
+  if (cfg.augment == data::Augment::digits && !files.train_folder.empty() &&
       (files.class_input.class_input_asked() || !data::is_digit_folder(files.train_folder)))
-    throw UsageError("--augment moves and reshapes the ink of digits; " + files.train_folder +
-                     " is a folder of classes: leave --augment out");
+    throw UsageError("--augment digits moves and reshapes the ink of digits; " + files.train_folder +
+                     " is a folder of classes: use --augment=crop or --augment=crop-flip, or leave --augment out");
   // Under mpirun, one of several ranks: rank 0 alone writes and prints (docs/distributed.md).
   const std::unique_ptr<dist::Session> ranks = start_ranks(args);
   const bool root = ranks->is_root();

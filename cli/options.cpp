@@ -24,7 +24,19 @@ std::optional<cxxopts::ParseResult> parse_command(cxxopts::Options& options, int
     std::printf("%s\n%s", options.help().c_str(), more_help.c_str());
     return std::nullopt;
   }
-  if (!args.unmatched().empty()) throw UsageError("unexpected argument '" + args.unmatched()[0] + "'");
+  if (!args.unmatched().empty()) {
+    const std::string& extra = args.unmatched()[0];
+    // An option with an optional value (--augment[=KIND]) takes it only after '='.
+    for (int i = 2; i < argc; ++i) {
+      const std::string before = argv[i - 1];
+      if (extra != argv[i] || before.rfind("--", 0) != 0 || before.find('=') != std::string::npos) continue;
+      for (const cxxopts::KeyValue& given : args.arguments())
+        if ("--" + given.key() == before && args[given.key()].as<std::string>() != extra)
+          throw UsageError(before + " " + extra + ": " + before + " takes its value after '=': " + before + "=" +
+                           extra);
+    }
+    throw UsageError("unexpected argument '" + extra + "'");
+  }
   return args;
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "base/error.h"
 #include "base/rng.h"
 #include "data/pixels.h"
 
@@ -46,6 +47,51 @@ void blend_with_neighbourhood(float* v, int rows, int cols, float t, Neighbourho
 }
 
 }  // namespace
+
+Augment parse_augment(const std::string& name) {
+  if (name == "none") return Augment::none;
+  if (name == "digits") return Augment::digits;
+  if (name == "crop") return Augment::crop;
+  if (name == "crop-flip") return Augment::crop_flip;
+  throw Error("unknown augmentation '" + name + "' (use none, digits, crop or crop-flip)");
+}
+
+const char* augment_name(Augment kind) {
+  switch (kind) {
+    case Augment::digits: return "digits";
+    case Augment::crop: return "crop";
+    case Augment::crop_flip: return "crop-flip";
+    case Augment::none: break;
+  }
+  return "none";
+}
+
+void augment_crop(const std::uint8_t* src, int rows, int cols, int channels, float* dst, std::uint64_t key,
+                  bool flip) {
+  const int pad_y = crop_pad(rows), pad_x = crop_pad(cols);
+  // The window's offset in the padded picture, 0 to 2 * pad, as a shift of the picture.
+  const int dy = int(uniform(key, 0) * (2 * pad_y + 1)) - pad_y;
+  const int dx = int(uniform(key, 1) * (2 * pad_x + 1)) - pad_x;
+  const bool mirror = flip && uniform(key, 2) < 0.5;
+  for (int y = 0; y < rows; ++y) {
+    float* out = dst + std::size_t(y) * cols * channels;
+    const int sy = y + dy;
+    if (sy < 0 || sy >= rows) {
+      std::fill(out, out + std::size_t(cols) * channels, 0.0f);
+      continue;
+    }
+    for (int x = 0; x < cols; ++x) {
+      const int sx = (mirror ? cols - 1 - x : x) + dx;
+      float* px = out + std::size_t(x) * channels;
+      if (sx < 0 || sx >= cols) {
+        std::fill(px, px + channels, 0.0f);
+        continue;
+      }
+      const std::uint8_t* in = src + (std::size_t(sy) * cols + sx) * channels;
+      for (int c = 0; c < channels; ++c) px[c] = float(in[c]) * kUnitPerByte;
+    }
+  }
+}
 
 AugmentParams augment_params(std::uint64_t key, const AugmentOptions& opt) {
   double u[kParamCount];

@@ -1,4 +1,6 @@
-// Seeded augmentation of a training digit: a random small affine warp (shift,
+// Seeded augmentation of training images, of two kinds (Augment).
+//
+// Digits (augment_digit): a training digit gets a random small affine warp (shift,
 // rotation, scale, shear) about the image centre, applied by inverse mapping
 // with bilinear sampling, then a change of pen: strokes thickened or thinned
 // (a partial grey dilation or erosion by a 3x3 square), blurred, and lighter.
@@ -8,8 +10,27 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace blnk::data {
+
+// What a training image goes through before the network sees it:
+//   digits     the warp and pen changes below (single-channel digits only);
+//   crop       the picture moved by a random offset of up to crop_pad(side) pixels per
+//              axis, the border filled with black (zero padding, then a random window
+//              of the original size: the usual crop of image classifiers);
+//   crop_flip  crop, then mirrored left to right half of the time (for classes whose
+//              mirror image is of the same class: clothes, leaves, parts; not letters).
+enum class Augment { none, digits, crop, crop_flip };
+Augment parse_augment(const std::string& name);  // none, digits, crop, crop-flip; else Error
+const char* augment_name(Augment kind);
+// The padding of a side: 1/8 of it, rounded, at least 1 (4 pixels at 28 and 32).
+inline int crop_pad(int side) { return side < 12 ? 1 : (side + 4) / 8; }
+
+// The crop (and with flip, the mirror) of one (rows, cols, channels) uint8 picture into
+// dst as floats in [0, 1]; deterministic for a key, allocation-free, re-entrant.
+void augment_crop(const std::uint8_t* src, int rows, int cols, int channels, float* dst, std::uint64_t key,
+                  bool flip);
 
 struct AugmentOptions {
   float max_shift = 2.0f;         // pixels, uniform in [-max_shift, max_shift] per axis

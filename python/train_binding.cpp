@@ -149,11 +149,24 @@ int checked(int value, int lo, int hi, const char* name) {
   return value;
 }
 
+// augment=: False/None (none), True ("digits", as before the kinds), or a kind's name.
+data::Augment augment_of(const py::object& augment) {
+  if (augment.is_none()) return data::Augment::none;
+  if (py::isinstance<py::bool_>(augment)) return augment.cast<bool>() ? data::Augment::digits : data::Augment::none;
+  if (!py::isinstance<py::str>(augment))
+    throw py::type_error("augment: True, False, or one of 'none', 'digits', 'crop', 'crop-flip'");
+  try {
+    return data::parse_augment(augment.cast<std::string>());
+  } catch (const Error& e) {
+    throw py::value_error(std::string("augment: ") + e.what());
+  }
+}
+
 std::unique_ptr<Model> train(const py::object& train_images, const py::object& train_labels, const py::object& test_images,
             const py::object& test_labels, int epochs, int batch_size, float lr, const std::string& lr_schedule,
             float ema, const std::string& optimizer, float momentum, std::uint64_t seed,
             std::optional<int> threads, const std::optional<std::string>& arch, const py::object& init,
-            double val_split, bool augment, std::optional<int> limit, std::optional<std::string> out, bool quiet,
+            double val_split, const py::object& augment, std::optional<int> limit, std::optional<std::string> out, bool quiet,
             const std::optional<std::pair<int, int>>& image_size, std::optional<int> channels,
             const std::optional<std::string>& fit, const std::optional<std::vector<std::string>>& classes) {
   // init: fine-tuning from a trained model, whose spec is the run's (arch must match it).
@@ -188,13 +201,14 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   cfg.ema_momentum = ema;
   cfg.seed = seed;
   cfg.val_split = val_split;
-  cfg.augment = augment;
+  cfg.augment = augment_of(augment);
   const unsigned cores = std::thread::hardware_concurrency();
   cfg.threads = checked(threads.value_or(cores ? int(std::min(cores, 64u)) : 1), 1, kMaxThreads, "threads");
 
   const int classes_count = int(train_set.classes.size());
-  if (classes_count && augment)
-    throw py::value_error("augment moves and reshapes the ink of digits: not for a class model (leave it out)");
+  if (classes_count && cfg.augment == data::Augment::digits)
+    throw py::value_error("augment='digits' moves and reshapes the ink of digits: not for a class model "
+                          "(augment='crop' or 'crop-flip', or leave it out)");
   if (classes_count && !arch && init.is_none()) spec = train::default_spec_for_classes(classes_count);
   Network net(spec, Shape{train_set.rows, train_set.cols, train_set.channels});
   // What comes back is a blnk.Model, a class model or a digit reader: refused before training, not after.

@@ -121,7 +121,7 @@ ModelFile checkpoint_file(const Network& net, Optimizer& optimizer, const std::v
       {kSeed, std::to_string(config.seed)},
       {kThreads, std::to_string(config.threads)},
       {kValSplit, exact(config.val_split)},
-      {kAugment, config.augment ? "1" : "0"},
+      {kAugment, data::augment_name(config.augment)},
       {kEmaMomentum, exact(config.ema_momentum)},
       {kSamples, std::to_string(samples)},
       {kDataCrc, std::to_string(data_crc)},
@@ -150,7 +150,13 @@ Checkpoint parse_checkpoint(ModelFile file, const std::string& name) {
     throw Error(name + ": checkpoint value '" + kSeed + "' is not a number");
   t.threads = int(need_number(file, kThreads, name));
   t.val_split = need_number(file, kValSplit, name);
-  t.augment = need(file, kAugment, name) == "1";
+  // Checkpoints before the crop kinds wrote 1 (digits) or 0.
+  const std::string& augment = need(file, kAugment, name);
+  try {
+    t.augment = augment == "1" ? data::Augment::digits : augment == "0" ? data::Augment::none : data::parse_augment(augment);
+  } catch (const Error& e) {
+    throw Error(name + ": checkpoint value '" + kAugment + "': " + e.what());
+  }
   t.ema_momentum = float(number_or(file, kEmaMomentum, 0.0, name));
   if (!(t.ema_momentum >= 0.0f && t.ema_momentum < 1.0f))
     throw Error(name + ": checkpoint value '" + kEmaMomentum + "' is outside [0, 1)");
@@ -222,7 +228,10 @@ ResumePlan plan_resume(const Checkpoint& checkpoint, const ResumeRequest& reques
   differs("momentum", readable(saved.optimizer.momentum), readable(asked.optimizer.momentum));
   differs("lr-schedule", lr_schedule_name(saved.lr_schedule), lr_schedule_name(asked.lr_schedule));
   differs("val-split", readable(saved.val_split), readable(asked.val_split));
-  differs("augment", saved.augment ? "--augment" : "no --augment", asked.augment ? "--augment" : "no --augment");
+  const auto augment_option = [](data::Augment kind) {
+    return kind == data::Augment::none ? std::string("no --augment") : std::string("--augment ") + data::augment_name(kind);
+  };
+  differs("augment", augment_option(saved.augment), augment_option(asked.augment));
   differs("ema", readable(saved.ema_momentum), readable(asked.ema_momentum));
 
   // What may change, applied and said.
@@ -296,7 +305,7 @@ ModelFile trained_model_file(const Network& net, const TrainConfig& config, cons
   model.set_metadata(kTrainedEpochs, std::to_string(config.epochs));
   model.set_metadata(kTrainedSeed, std::to_string(config.seed));
   if (!provenance.init.empty()) model.set_metadata(kTrainedInit, provenance.init);
-  model.set_metadata(kTrainedAugment, config.augment ? "yes" : "no");
+  model.set_metadata(kTrainedAugment, data::augment_name(config.augment));
   model.set_metadata(kTrainedLrSchedule, lr_schedule_name(config.lr_schedule));
   if (config.ema_momentum > 0) model.set_metadata(kTrainedEmaMomentum, readable(config.ema_momentum));
   if (!history.empty() && history.back().test_accuracy >= 0) {

@@ -77,8 +77,8 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
     throw Error("train: the validation split must be in [0, 1)");
   if (!(cfg_.ema_momentum >= 0.0f && cfg_.ema_momentum < 1.0f))
     throw Error("train: the moving-average momentum must be in [0, 1)");
-  if (cfg_.augment && net.input_shape().c != 1)
-    throw Error("train: --augment needs single-channel images");
+  if (cfg_.augment == data::Augment::digits && net.input_shape().c != 1)
+    throw Error("train: --augment digits needs single-channel images (crop or crop-flip take any)");
   // Checked here, not in the loss inside the threads' parallel region (an exception
   // may not leave one: it would terminate the program).
   check_fits(train, net, "train: the training set");
@@ -164,12 +164,20 @@ void Trainer::train_batch(const int* indices, int n, double& loss_sum, int& corr
       const int index = indices[s];
       const std::uint8_t* src = data_.pixels + std::size_t(index) * image_size;
       float* dst = batch_x_.data() + std::size_t(s) * image_size;
-      if (cfg_.augment)
-        data::augment_digit(src, shape.h, shape.w, dst,
-                            key_of(cfg_.seed, kAugmentStream, (std::uint64_t(position_.epoch) << 32) | std::uint32_t(index)),
-                            augment_options);
-      else
-        data::bytes_to_units(src, image_size, dst);
+      const std::uint64_t augment_key =
+          key_of(cfg_.seed, kAugmentStream, (std::uint64_t(position_.epoch) << 32) | std::uint32_t(index));
+      switch (cfg_.augment) {
+        case data::Augment::digits:
+          data::augment_digit(src, shape.h, shape.w, dst, augment_key, augment_options);
+          break;
+        case data::Augment::crop:
+        case data::Augment::crop_flip:
+          data::augment_crop(src, shape.h, shape.w, shape.c, dst, augment_key, cfg_.augment == data::Augment::crop_flip);
+          break;
+        case data::Augment::none:
+          data::bytes_to_units(src, image_size, dst);
+          break;
+      }
       batch_labels_[s] = data_.labels[index];
     }
     float* grads = slice_grads_.data() + std::size_t(g) * grads_stride_;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "data/augment.h"
 #include "engine/model_file.h"
 #include "engine/network.h"
 #include "train/evaluate.h"
@@ -45,7 +46,7 @@ struct TrainConfig {
   // ranks, each rank runs threads / N of them (a multiple of N, at most the batch size).
   int threads = 1;
   double val_split = 0;  // fraction of the training set held out for validation
-  bool augment = false;
+  data::Augment augment = data::Augment::none;
   std::string checkpoint_path;  // written after every epoch and on interrupt; empty: none
 };
 

@@ -37,7 +37,10 @@ struct TrainConfig {
   std::string arch;             // the model spec; empty: the bundled model's (blnk summary --help lists tokens)
   std::string init;             // start from this trained model's weights (its spec is the run's)
   double val_split = 0;         // fraction held out for validation, from 0 to below 1
-  bool augment = false;         // random shifts, rotations and scaling of the training digits
+  // "none"; "digits" (random shifts, rotations, scaling and pen of the training digits);
+  // "crop" (moved up to 1/8 of the side, black coming in); "crop-flip" (crop, and
+  // mirrored left to right half of the time)
+  std::string augment = "none";
   int limit = 0;                // train on the first limit images only; 0: all
 };
 

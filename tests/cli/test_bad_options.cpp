@@ -209,7 +209,8 @@ TEST_CASE("bad options: a flag given a value and an unknown option are usage err
   };
   const std::vector<Case> cases = {
       {{"train", "--quiet=yes"}, "--quiet=yes: --quiet is a flag and takes no value"},
-      {{"train", "--augment=often"}, "--augment=often: --augment is a flag and takes no value"},
+      {{"train", "--augment=often"}, "--augment 'often': unknown; expected digits, crop or crop-flip"},
+      {{"train", "--augment", "crop-flip"}, "--augment crop-flip: --augment takes its value after '=': --augment=crop-flip"},
       {{"predict", "--json=please", "x.png"}, "--json=please: --json is a flag"},
       {{"eval", "--strict-images=no way"}, "--strict-images=no way: --strict-images is a flag"},
       {{"train", "--epoch", "3"}, "--epoch: unknown option"},

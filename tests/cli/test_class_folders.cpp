@@ -126,23 +126,23 @@ TEST_CASE("class folders: a colour model learns red and blue squares and circles
   CHECK(contains(gate.err, "a class model (4 classes: blue circle, blue-square, red circle, red-square; 32x32x3 images)"));
 }
 
-TEST_CASE("class folders: --fit crop and grey --channels 1 train too, and the fit is kept in the model") {
+TEST_CASE("class folders: --fit crop, grey --channels 1 and --augment=crop-flip train too, and resume bit for bit") {
   TempDir tmp("classes-fit");
   const std::string train = write_classes(tmp, "train", 16, 0);
   const std::string model = tmp.file("grey.blnk");
   const RunResult r = run_blnk({"train", "--images", train, "--image-size", "24x32", "--channels", "1", "--fit", "crop",
                                 "--val-split", "0.25", "--arch", "conv8,pool,flatten,dense4", "--epochs", "2",
-                                "--threads", "1", "--quiet", "--out", model}, tmp);
+                                "--augment=crop-flip", "--threads", "1", "--quiet", "--out", model}, tmp);
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK(contains(r.err, "(4 classes, 24x32x1, fit crop)"));
-  CHECK(contains(read_text(model), "crop"));
+  CHECK(contains(read_text(model), "crop-flip"));  // trained.augment
   const RunResult summary = run_blnk({"summary", model}, tmp);
   CHECK(contains(summary.out, "(images fitted to 24x32x1 by crop)"));
   // Interrupted after an epoch and resumed: the model of the uninterrupted run, names and fit included.
   const std::vector<std::string> common = {"train", "--images", train, "--image-size", "24x32", "--channels", "1",
                                            "--fit", "crop", "--val-split", "0.25", "--arch", "conv8,pool,flatten,dense4",
-                                           "--threads", "1", "--quiet", "--out"};
+                                           "--augment=crop-flip", "--threads", "1", "--quiet", "--out"};
   auto with = [&](std::vector<std::string> args, std::initializer_list<std::string> more) {
     args.insert(args.end(), more);
     return args;
@@ -182,7 +182,7 @@ TEST_CASE("class folders: bad folders and options are refused with the reason") 
   CHECK(train_on(train, {"--image-size", "16x16", "--fit", "stretch"}).status == 2);
   const RunResult augment = train_on(train, {"--image-size", "16x16", "--augment"});
   CHECK(augment.status == 2);
-  CHECK(contains(augment.err, "leave --augment out"));
+  CHECK(contains(augment.err, "use --augment=crop or --augment=crop-flip"));
   const RunResult arch = train_on(train, {"--image-size", "16x16", "--arch", "flatten,dense10"});
   CHECK(arch.status == 2);
   CHECK(contains(arch.err, "has 4 classes"));

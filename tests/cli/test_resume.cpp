@@ -41,7 +41,8 @@ TEST_CASE("train --resume refuses options it cannot honour, naming each with bot
       {{"--arch", "conv4,pool,flatten,dense10"},
        {"--arch: the checkpoint holds conv8,pool,flatten,dense32:act=relu,dense10:act=linear, this command asks for "
         "conv4,pool,flatten,dense10"}},
-      {{"--augment"}, {"--augment: the checkpoint was made with no --augment, this command asks for --augment"}},
+      {{"--augment"}, {"--augment: the checkpoint was made with no --augment, this command asks for --augment digits"}},
+      {{"--augment=crop"}, {"--augment: the checkpoint was made with no --augment, this command asks for --augment crop"}},
       {{"--ema", "0.9"}, {"--ema: the checkpoint was made with 0, this command asks for 0.9"}},
       {{"--epochs", "1"}, {"--epochs 1: ", "has already trained 2 epochs"}},
   };

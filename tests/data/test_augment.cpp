@@ -5,8 +5,11 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <string>
 
+#include "base/error.h"
 #include "data/augment.h"
+#include "data/pixels.h"
 
 using namespace blnk::data;
 
@@ -93,4 +96,69 @@ TEST_CASE("augment: the pen thickens, thins and lightens strokes within its rang
   }
   CHECK(thicker > 10);
   CHECK(thinner > 10);
+}
+
+TEST_CASE("augment crop: each picture is its source moved by at most 1/8 of a side, black coming in, mirrored half the time") {
+  constexpr int kRows = 16, kCols = 24, kChannels = 3;
+  CHECK(crop_pad(kRows) == 2);
+  CHECK(crop_pad(kCols) == 3);
+  CHECK(crop_pad(28) == 4);
+  CHECK(crop_pad(32) == 4);
+  CHECK(crop_pad(5) == 1);
+  std::array<std::uint8_t, kRows * kCols * kChannels> src{};
+  for (std::size_t i = 0; i < src.size(); ++i) src[i] = static_cast<std::uint8_t>(1 + (i * 37) % 254);  // no zeros
+  // The shifted (and maybe mirrored) source, black outside: what a crop must equal.
+  auto expected = [&](int dy, int dx, bool mirror) {
+    std::array<float, kRows * kCols * kChannels> e{};
+    for (int y = 0; y < kRows; ++y)
+      for (int x = 0; x < kCols; ++x) {
+        const int sy = y + dy, sx = (mirror ? kCols - 1 - x : x) + dx;
+        if (sy < 0 || sy >= kRows || sx < 0 || sx >= kCols) continue;
+        for (int c = 0; c < kChannels; ++c)
+          e[(y * kCols + x) * kChannels + c] = src[(sy * kCols + sx) * kChannels + c] * kUnitPerByte;
+      }
+    return e;
+  };
+  std::array<float, kRows * kCols * kChannels> out{}, again{};
+  std::array<int, 5 * 7> offsets_seen{};
+  int mirrored = 0;
+  constexpr int kKeys = 2000;
+  for (std::uint64_t key = 0; key < kKeys; ++key) {
+    augment_crop(src.data(), kRows, kCols, kChannels, out.data(), key, true);
+    augment_crop(src.data(), kRows, kCols, kChannels, again.data(), key, true);
+    REQUIRE(out == again);
+    int found = 0;
+    for (int dy = -2; dy <= 2; ++dy)
+      for (int dx = -3; dx <= 3; ++dx)
+        for (const bool mirror : {false, true})
+          if (out == expected(dy, dx, mirror)) {
+            ++found;
+            ++offsets_seen[(dy + 2) * 7 + dx + 3];
+            mirrored += mirror;
+          }
+    REQUIRE(found == 1);
+  }
+  for (const int seen : offsets_seen) CHECK(seen > kKeys / 35 / 2);  // every offset, about evenly
+  CHECK(mirrored > kKeys * 2 / 5);
+  CHECK(mirrored < kKeys * 3 / 5);
+  // Without flip, never mirrored: the same windows.
+  for (std::uint64_t key = 0; key < 200; ++key) {
+    augment_crop(src.data(), kRows, kCols, kChannels, out.data(), key, false);
+    bool unmirrored = false;
+    for (int dy = -2; dy <= 2; ++dy)
+      for (int dx = -3; dx <= 3; ++dx) unmirrored = unmirrored || out == expected(dy, dx, false);
+    CHECK(unmirrored);
+  }
+}
+
+TEST_CASE("augment kinds: names both ways, and an unknown one is an error naming the kinds") {
+  for (const Augment kind : {Augment::none, Augment::digits, Augment::crop, Augment::crop_flip})
+    CHECK(parse_augment(augment_name(kind)) == kind);
+  CHECK(std::string(augment_name(Augment::crop_flip)) == "crop-flip");
+  try {
+    parse_augment("flip");
+    FAIL("no error");
+  } catch (const blnk::Error& e) {
+    CHECK(std::string(e.what()).find("none, digits, crop or crop-flip") != std::string::npos);
+  }
 }

@@ -92,6 +92,15 @@ def test_colour_arrays_train_with_their_class_names():
         blnk.train(images, labels, epochs=1, arch="flatten,dense10")
     with pytest.raises(ValueError, match="from 0 to 1"):
         blnk.train(images, labels + 1, classes=["red", "blue"], epochs=1, arch="flatten,dense2")
+    # Crop and mirror keep the colour of a picture: still learned, the same model for the same seed.
+    cropped = [blnk.train(images, labels, classes=["red", "blue"], epochs=5, arch="flatten,dense2", threads=1,
+                          augment="crop-flip") for _ in range(2)]
+    assert (cropped[0].predict(images) == labels).all()
+    assert np.array_equal(cropped[0].predict_proba(images), cropped[1].predict_proba(images))
+    with pytest.raises(ValueError, match="not for a class model"):
+        blnk.train(images, labels, classes=["red", "blue"], epochs=1, arch="flatten,dense2", augment=True)
+    with pytest.raises(ValueError, match="none, digits, crop or crop-flip"):
+        blnk.train(images, labels, classes=["red", "blue"], epochs=1, arch="flatten,dense2", augment="flip")
 
 
 def test_a_folder_of_classes_needs_its_image_size(folders):

@@ -19,8 +19,8 @@ TEST_CASE("a training step of the seed's model allocates nothing once the first 
   if (!testing::counting_allocations()) return testing::skip_test("heap allocations are not counted under the sanitizers");
   constexpr int kBatch = 64;
   const testing::RandomSet set(640, 3);
-  for (const bool augment : {false, true}) {
-    CAPTURE(augment);
+  for (const data::Augment augment : {data::Augment::none, data::Augment::digits, data::Augment::crop_flip}) {
+    CAPTURE(data::augment_name(augment));
     Network net(kDefaultSpec);
     net.init(1);
     train::TrainConfig cfg;

@@ -50,23 +50,26 @@ TEST_CASE("a small network fits 64 random samples to 100% training accuracy") {
 
 TEST_CASE("a seeded run is bit-reproducible for a given thread count") {
   RandomSet set(200, 2);
-  auto train_once = [&](int threads) {
-    Network net(kSmallSpec);
-    net.init(9);
-    TrainConfig cfg;
-    cfg.epochs = 2;
-    cfg.batch_size = 32;
-    cfg.threads = threads;
-    cfg.seed = 9;
-    cfg.augment = true;
-    Trainer trainer(net, cfg, set.view(), nullptr);
-    trainer.run({});
-    return std::vector<float>(net.params().begin(), net.params().end());
-  };
-  const auto a = train_once(2), b = train_once(2);
-  CHECK(a == b);
-  const auto c = train_once(1), d = train_once(1);
-  CHECK(c == d);
+  for (const data::Augment augment : {data::Augment::digits, data::Augment::crop_flip}) {
+    CAPTURE(data::augment_name(augment));
+    auto train_once = [&](int threads) {
+      Network net(kSmallSpec);
+      net.init(9);
+      TrainConfig cfg;
+      cfg.epochs = 2;
+      cfg.batch_size = 32;
+      cfg.threads = threads;
+      cfg.seed = 9;
+      cfg.augment = augment;
+      Trainer trainer(net, cfg, set.view(), nullptr);
+      trainer.run({});
+      return std::vector<float>(net.params().begin(), net.params().end());
+    };
+    const auto a = train_once(2), b = train_once(2);
+    CHECK(a == b);
+    const auto c = train_once(1), d = train_once(1);
+    CHECK(c == d);
+  }
 }
 
 TEST_CASE("an interrupted run resumed from its checkpoint ends with exactly the same model") {

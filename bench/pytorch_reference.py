@@ -73,6 +73,19 @@ def find(data_dir, stem):
     raise SystemExit(f"{data_dir}: no {stem}[.gz]")
 
 
+def load_class_folder(folder, classes=None):
+    """A folder of classes (one subfolder per class, named as the class, sorted by name as
+    blnk sorts them) of pictures that all have one size: (N, H, W, C) uint8 and labels."""
+    from PIL import Image
+    names = classes or sorted(d for d in os.listdir(folder) if os.path.isdir(os.path.join(folder, d)))
+    images, labels = [], []
+    for label, name in enumerate(names):
+        for f in sorted(os.listdir(os.path.join(folder, name))):
+            images.append(np.asarray(Image.open(os.path.join(folder, name, f)).convert("RGB")))
+            labels.append(label)
+    return np.stack(images), np.array(labels, np.uint8), names
+
+
 def load(data_dir, split):
     prefix = "train" if split == "train" else "t10k"
     images = read_idx(find(data_dir, f"{prefix}-images-idx3-ubyte"), 0x00000803)
@@ -113,13 +126,13 @@ class BasicBlock(nn.Module):
         return F.relu(y + (x if self.shortcut is None else self.shortcut(x)))
 
 
-def make_resnet():
+def make_resnet(channels=1, classes=10):
     # Same padding: blnk pads stride-2 3x3 convolutions on 28x28 with [0, 1] (Keras's); torch
     # pads 1 on both sides. The output sizes (14, 7) and the work are the same.
     model = nn.Sequential(
-        nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32, eps=1e-3, momentum=0.01), nn.ReLU(),
+        nn.Conv2d(channels, 32, 3, padding=1), nn.BatchNorm2d(32, eps=1e-3, momentum=0.01), nn.ReLU(),
         BasicBlock(32, 32, 1), BasicBlock(32, 64, 2), BasicBlock(64, 128, 2),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 10))
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, classes))
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             nn.init.xavier_uniform_(m.weight)
@@ -128,8 +141,9 @@ def make_resnet():
 
 
 def to_tensor(images, layout):
-    x = torch.from_numpy(images.astype(np.float32)).div_(255.0).unsqueeze(1)  # (N, 1, 28, 28)
-    return x.contiguous(memory_format=torch.channels_last) if layout == "channels_last" else x
+    x = torch.from_numpy(images.astype(np.float32)).div_(255.0)
+    x = x.permute(0, 3, 1, 2) if x.ndim == 4 else x.unsqueeze(1)  # (N, C, H, W)
+    return x.contiguous(memory_format=torch.channels_last if layout == "channels_last" else torch.contiguous_format)
 
 
 def peak_rss_mb():
@@ -207,23 +221,29 @@ def augmented_batch(padded, idx, side, pad, flip, gen):
     if flip:
         mirror = torch.rand(b, generator=gen) < 0.5
         cols = torch.where(mirror[:, None], ox[:, None] + (side - 1) - ar, cols)
-    out = padded[idx[:, None, None], 0, rows[:, :, None], cols[:, None, :]]
-    return out.unsqueeze(1)
+    out = padded[idx[:, None, None], :, rows[:, :, None], cols[:, None, :]]  # (B, H, W, C)
+    return out.permute(0, 3, 1, 2)
 
 
 def run_fit(args):
-    images, labels = load(args.data, "train")
-    test_images, test_labels = load(args.data, "test")
+    if args.images:
+        images, labels, names = load_class_folder(args.images)
+        test_images, test_labels, _ = load_class_folder(args.images_test, names)
+    else:
+        images, labels = load(args.data, "train")
+        test_images, test_labels = load(args.data, "test")
+        names = [str(d) for d in range(10)]
     if args.limit > 0:
         images, labels = images[: args.limit], labels[: args.limit]
     side = images.shape[1]
+    channels = images.shape[3] if images.ndim == 4 else 1
     x = to_tensor(images, "contiguous")
     y = torch.from_numpy(labels.astype(np.int64))
     pad = crop_pad(side)
     padded = F.pad(x, (pad, pad, pad, pad)) if args.augment != "none" else None
     if args.layout == "channels_last":
         x = x.contiguous(memory_format=torch.channels_last)
-    model = make_resnet() if args.model == "resnet" else make_model()
+    model = make_resnet(channels, len(names)) if args.model == "resnet" else make_model()
     if args.layout == "channels_last":
         model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, eps=1e-7, foreach=not args.no_foreach)
@@ -346,6 +366,8 @@ def main():
     p.add_argument("--lr", type=float, default=1e-3, help="fit: Adam's learning rate")
     p.add_argument("--lr-schedule", choices=["constant", "cosine"], default="constant", help="fit")
     p.add_argument("--augment", choices=["none", "crop", "crop-flip"], default="none", help="fit")
+    p.add_argument("--images", help="fit: a folder of classes of one picture size (instead of --data's IDX)")
+    p.add_argument("--images-test", help="fit: its test folder, read with its classes")
     p.add_argument("--track", action="store_true", help="train: also report loss and accuracy")
     args = p.parse_args()
     if args.batch is None:

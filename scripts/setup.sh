@@ -12,6 +12,9 @@
 #   scripts/setup.sh --heldout-fonts   also what scripts/make-heldout-set2.py needs (OpenCV, Pillow,
 #                             the Adwaita icons) and unpacks, never installs, the fonts only it reads
 #                             into build/heldout-fonts (scripts/fetch-heldout-fonts.sh says why)
+#   scripts/setup.sh --bench  also the peers and data of the side-by-side benchmarks (docs/benchmarks.md):
+#                             PyTorch with OpenMP OpenBLAS and tcmalloc (bench/tuned_torch.sh),
+#                             Fashion-MNIST, and the emoji font of scripts/make-emoji-set.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +38,8 @@ for arg in "$@"; do
             command -v npm >/dev/null || packages+=(npm) ;;
     --heldout-fonts) heldout_fonts=1
                      packages+=(python3-numpy python3-pil python3-opencv adwaita-icon-theme) ;;  # make-heldout-set2.py
+    --bench) packages+=(python3-torch libopenblas0-openmp libtcmalloc-minimal4 python3-numpy python3-pil
+                        dataset-fashion-mnist fonts-noto-color-emoji) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -11,7 +11,8 @@ namespace {
 constexpr int kTophatDivisor = 10;       // the square's half side: 1/10 of the shorter side (strokes of a 40%-high digit fit)
 constexpr int kStrongestRank = 48;       // the strokes' level: the 48th strongest top-hat value...
 constexpr float kStrokeShare = 0.35f;    // ... and pixels above this share of it are strokes
-constexpr float kMinTophat = 0.06f;      // never below this contrast (gray levels)
+constexpr float kMinTophat = 0.06f;
+constexpr float kPaperShare = 0.1f;       // step 0: paper's level, passed by this share of the pixels      // never below this contrast (gray levels)
 constexpr float kMinDigitShare = 0.03f;  // a digit is at least 3% of the shorter side high (5% promised)
 constexpr int kMinDigitPixels = 4;
 constexpr float kRuleSpan = 0.8f;        // a mark across 80% of the picture...
@@ -47,6 +48,23 @@ bool holds(const PixelBox& outer, const PixelBox& inner) {
 }
 
 }  // namespace
+
+void pad_with_paper(const GrayImage& page, bool ink_dark, int margin, GrayImage& out, std::vector<float>& scratch) {
+  const int W = page.width, H = page.height;
+  scratch.assign(page.pixels.begin(), page.pixels.end());
+  // Paper is most of a picture's pixels even when cropped close: the level a tenth
+  // of them pass (dark ink on it) or stay under (light ink).
+  const std::size_t rank = std::size_t(float(scratch.size() - 1) * (ink_dark ? 1.0f - kPaperShare : kPaperShare));
+  std::nth_element(scratch.begin(), scratch.begin() + static_cast<long>(rank), scratch.end());
+  const float paper = scratch[rank];
+  out.width = W + 2 * margin, out.height = H + 2 * margin;
+  out.scale = page.scale;
+  out.had_alpha = page.had_alpha;
+  out.pixels.assign(static_cast<std::size_t>(out.width) * out.height, paper);
+  for (int y = 0; y < H; ++y)
+    std::copy_n(page.pixels.data() + static_cast<std::size_t>(y) * W, W,
+                out.pixels.data() + static_cast<std::size_t>(y + margin) * out.width + margin);
+}
 
 void thin_ink(const GrayImage& page, bool ink_dark, FindWorkspace& ws) {
   const int W = page.width, H = page.height;
@@ -149,7 +167,7 @@ void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws) {
   }
 }
 
-void keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped) {
+int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped) {
   const int min_side = std::max(kMinDigitPixels, static_cast<int>(kMinDigitShare * std::min(width, height)));
   int specks = 0, rules = 0, border = 0, frames = 0;
   std::vector<Mark> kept;
@@ -188,6 +206,7 @@ void keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::stri
   say(rules, "rules or edges");
   say(border, "marks on the border or across the picture");
   say(frames, "frames");
+  return border;
 }
 
 std::vector<PixelBox> group_digits(const std::vector<Mark>& marks) {
@@ -260,16 +279,33 @@ std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& l
   return line;
 }
 
-FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws) {
+FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws, int margin) {
   FoundDigits found;
   found.ink_dark = ink_dark;
   if (page.width < 2 || page.height < 2) return found;
-  thin_ink(page, ink_dark, ws);
+  margin = std::max(0, margin);
+  if (margin > 0) pad_with_paper(page, ink_dark, margin, ws.padded, ws.scratch);
+  const GrayImage& searched = margin > 0 ? ws.padded : page;
+  thin_ink(searched, ink_dark, ws);
   found.contrast = ink_threshold(ws.tophat, ws.scratch);
   erase_rules(ws.tophat, found.contrast);
   label_marks(ws.tophat, found.contrast, ws);
-  keep_digit_marks(ws.marks, page.width, page.height, found.dropped);
+  found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped);
   found.digits = digits_in_line(group_digits(ws.marks), found.lines);
+  if (margin == 0) return found;
+  // Back into the page's pixels: boxes moved and clipped, the ink plane cut to the page
+  // (row by row in place: each row moves to an earlier position).
+  const auto unframe = [&](PixelBox& b) {
+    const int x0 = std::clamp(b.x - margin, 0, page.width), y0 = std::clamp(b.y - margin, 0, page.height);
+    const int x1 = std::clamp(b.x + b.w - margin, 0, page.width), y1 = std::clamp(b.y + b.h - margin, 0, page.height);
+    b = {x0, y0, x1 - x0, y1 - y0};
+  };
+  for (PixelBox& b : found.digits) unframe(b);
+  for (Mark& m : ws.marks) unframe(m.box);
+  for (int y = 0; y < page.height; ++y)
+    std::copy_n(ws.tophat.pixels.data() + static_cast<std::size_t>(y + margin) * searched.width + margin, page.width,
+                ws.tophat.pixels.data() + static_cast<std::size_t>(y) * page.width);
+  ws.tophat.resize(page.width, page.height);
   return found;
 }
 

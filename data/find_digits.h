@@ -4,6 +4,10 @@
 // (data/preprocess.h), which sees only its digit and the paper around it.
 //
 // Pipeline, for dark ink and for light ink alike (each step below):
+//  0. with a margin (the reader's second look at a picture cropped close to its
+//     ink): the picture framed in that much paper (pad_with_paper), so that
+//     digits touching its border are not taken for the desk beyond a paper's
+//     edge, nor a stroke as long as the picture for a rule;
 //  1. thin_ink: ink is thin, so the top-hat (closing minus the picture for
 //     dark ink, the picture minus its opening for light ink, by a square of a
 //     fifth of the shorter side) keeps strokes and drops what is broad: the
@@ -57,9 +61,11 @@ struct FoundDigits {
   int lines = 0;                 // rows of digit-sized groups (0: none found)
   float contrast = 0;            // the stroke threshold's top-hat level
   std::string dropped;           // what was set aside, in a few words (for the debug view)
+  int border_marks = 0;          // marks set aside for touching the border: was the picture cropped close?
 };
 
 struct FindWorkspace {
+  GrayImage padded;  // step 0's framed picture
   Plane tophat, closed;
   MorphologyScratch morphology;
   std::vector<float> scratch;
@@ -69,15 +75,20 @@ struct FindWorkspace {
 };
 
 // Steps 1-6 for ink of one polarity in `page` (any size; kFindSide is what
-// the reader shrinks photos to).
-FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws);
+// the reader shrinks photos to). With a margin, step 0 first; the digits' boxes,
+// the marks and ws.tophat are given back in `page`'s pixels all the same.
+FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws, int margin = 0);
 
 // --- The steps ---------------------------------------------------------------
+// `page` framed in `margin` pixels of its paper's level (a high percentile of its
+// pixels for dark ink, a low one for light ink) into `out`.
+void pad_with_paper(const GrayImage& page, bool ink_dark, int margin, GrayImage& out, std::vector<float>& scratch);
 void thin_ink(const GrayImage& page, bool ink_dark, FindWorkspace& ws);  // into ws.tophat
 float ink_threshold(const Plane& tophat, std::vector<float>& scratch);
 void erase_rules(Plane& tophat, float threshold);
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // into ws.marks
-void keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped);
+// Returns how many marks were set aside for touching the border.
+int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped);
 std::vector<PixelBox> group_digits(const std::vector<Mark>& marks);
 // Touching digits: the column of `box` (in its middle half) with the fewest
 // stroke pixels of `tophat`, when it has under half the box's median column;

@@ -173,6 +173,15 @@ constexpr float kFoundMustBeat = 0.1f;
 // people write look like digits clearly.
 constexpr float kFoundMinScore = 0.9f;
 constexpr int kMinMargin = 2;
+// The search's second look frames the picture in this share of its shorter side of paper.
+constexpr float kCloseCropMargin = 0.25f;
+
+// From the left of the first digit to the right of the last, in the image's pixels.
+int line_width(const Classification& c) {
+  int left = INT32_MAX, right = INT32_MIN;
+  for (const DigitReading& d : c.digits) left = std::min(left, d.box_x), right = std::max(right, d.box_x + d.box_w);
+  return c.digits.empty() ? 0 : right - left;
+}
 
 bool read_whole(const data::FoundDigits& found, const data::GrayImage& page) {
   if (found.lines != 1 || found.digits.empty() || found.digits.size() > std::size_t(data::kMaxDigitsInLine)) return true;
@@ -378,9 +387,11 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
       // the two polarities wins.
       float best = -1;
       const data::Preprocessed whole = whole_picture_view(name, *slot);
+      int whole_width = 0;  // the whole picture's digit's width, in the image's pixels
       if (whole.found) {
         read_whole_picture(*slot, whole, result);
         best = reading_score(result) + kFoundMustBeat;
+        whole_width = result.digits[0].box_w;
       }
       std::vector<data::Preprocessed> whole_seen;
       whole_seen.swap(slot->seen);
@@ -396,18 +407,42 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
       if (factor > 1 && !unbeatable) data::shrink_by(slot->image, factor, slot->page);
       const data::GrayImage& page = factor > 1 ? slot->page : slot->image;
       std::string beyond_one_line;  // what the search saw that blnk does not read
-      for (const bool ink_dark : {true, false}) {
-        if (best >= 1.0f) break;  // the reading kept cannot be beaten (by the whole picture's, or dark ink's)
-        const data::FoundDigits found = data::find_digits(page, ink_dark, slot->find);
-        if (found.lines > 1) beyond_one_line = "digits in two or more lines: blnk reads one line of digits";
-        if (found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine))
+      bool dropped_at_border = false;
+      const bool close_crop_sized =
+          std::min(slot->image.width, slot->image.height) * slot->image.scale < 2 * data::kFindSide;
+      // A second look when nothing read well: the picture framed in paper (a
+      // number cut out of a form, a drawing filling the pad: digits touching the
+      // border, strokes as long as the picture).
+      const int close_crop_margin = std::max(1, int(kCloseCropMargin * float(std::min(page.width, page.height))));
+      for (const auto& [ink_dark, margin] : {std::pair{true, 0}, {false, 0}, {true, close_crop_margin},
+                                             {false, close_crop_margin}}) {
+        if (unbeatable) break;
+        if (margin == 0 && found_wins && best >= 1.0f) continue;  // the other polarity cannot beat it
+        // The second look, unless digits were found where nothing at the border
+        // was set aside; and only for pictures under twice kFindSide (form fields,
+        // crops, drawings): a photo has its paper around the digits, and looking
+        // twice at one would cost it another search.
+        if (margin > 0 && ((found_wins && !dropped_at_border) || !close_crop_sized)) break;
+        const data::FoundDigits found = data::find_digits(page, ink_dark, slot->find, margin);
+        dropped_at_border = dropped_at_border || found.border_marks > 0;
+        // What the first look saw is said (the second frames the picture, and sees it otherwise).
+        if (found.lines > 1 && beyond_one_line.empty())
+          beyond_one_line = "digits in two or more lines: blnk reads one line of digits";
+        if (found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine) && beyond_one_line.empty())
           beyond_one_line = std::to_string(found.digits.size()) + " marks in a line: blnk reads up to " +
                             std::to_string(data::kMaxDigitsInLine) + " digits";
         if (read_whole(found, page)) continue;
         Classification candidate;
         if (!read_found_digits(*slot, found, factor, candidate)) continue;
         const float score = reading_score(candidate);
-        if (score > best && score >= kFoundMinScore) {
+        // A line of digits beside a reading that saw one of them (its line under
+        // half as wide: a 1 read out of 181) needs only to read well.
+        const int kept_width = found_wins ? line_width(found_reading) : whole.found ? whole_width : 0;
+        const float bar = candidate.digits.size() > 1 && best >= 0 &&
+                                  float(kept_width) < kWholePictureShare * float(line_width(candidate))
+                              ? kFoundMinScore
+                              : best;
+        if (score >= bar && score >= kFoundMinScore) {
           // Dark ink on light paper is the common case, and the light marks
           // of such a picture are its paper between strokes: a light-ink
           // reading, too, must be clearly better to replace it.

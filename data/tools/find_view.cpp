@@ -2,6 +2,8 @@
 // for each image, prints the digits found for dark and for light ink, and
 // writes <out-dir>/<name>.png: the searched picture with the dark-ink boxes in
 // red and the light-ink boxes in blue. Usage: blnk_find_view <out-dir> <image>...
+// FIND_MARGIN=0.25 searches with step 0's frame of paper of that share of the
+// shorter side (the reader's second look); FIND_MARKS=1 lists the marks.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -34,8 +36,10 @@ int main(int argc, char** argv) {
       if (factor > 1) shrink_by(decoded, factor, page);
       else page = decoded;
       const auto t1 = std::chrono::steady_clock::now();
-      const FoundDigits dark = find_digits(page, true, ws);
-      const FoundDigits light = find_digits(page, false, ws);
+      const char* margin_share = std::getenv("FIND_MARGIN");
+      const int margin = margin_share ? int(std::atof(margin_share) * std::min(page.width, page.height)) : 0;
+      const FoundDigits dark = find_digits(page, true, ws, margin);
+      const FoundDigits light = find_digits(page, false, ws, margin);
       const auto t2 = std::chrono::steady_clock::now();
       std::vector<std::uint8_t> rgb(static_cast<std::size_t>(page.width) * page.height * 3);
       for (std::size_t i = 0; i < page.pixels.size(); ++i)

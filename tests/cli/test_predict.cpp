@@ -282,6 +282,41 @@ TEST_CASE("predict: digits in two lines, or more than 12 in one, are not_a_digit
   CHECK(b["reason"].text.find("14 marks in a line") != std::string::npos);
 }
 
+TEST_CASE("predict: a number cropped close to its ink (digits touching the picture's edges) is read whole") {
+  if (!have_mnist()) return;
+  TempDir tmp("close-crop");
+  // MNIST test 0, 1, 2 (7, 2, 1) side by side, enlarged 3x, the picture cut to their ink.
+  const int w = 3 * 28 * 3, h = 28 * 3;
+  std::vector<float> number(std::size_t(w) * h, 0.0f);
+  for (int k = 0; k < 3; ++k) {
+    const std::vector<float> part = enlarged_digit(k, 3, w, h, k * 28 * 3 - 12 * k, 0);
+    for (std::size_t i = 0; i < number.size(); ++i) number[i] = std::max(number[i], part[i]);
+  }
+  int x0 = w, x1 = 0, y0 = h, y1 = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      if (number[std::size_t(y) * w + x] > 0.2f) x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+  REQUIRE(x1 > x0);
+  const int cw = x1 - x0 + 1, ch = y1 - y0 + 1;
+  std::vector<float> cropped(std::size_t(cw) * ch);
+  for (int y = 0; y < ch; ++y)
+    for (int x = 0; x < cw; ++x) cropped[std::size_t(y) * cw + x] = number[std::size_t(y + y0) * w + x + x0];
+  const std::string path = tmp.file("close.png");
+  write_bytes(path, data::encode_png(paint_u8(cropped, 1, kWhitePaper, kBlackInk), cw, ch, 1));
+  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  const Json j = parse_json(lines_of(r.out).at(0));
+  CHECK(j["verdict"].text == "number");
+  CHECK(j["number"].text == "721");
+  REQUIRE(j["digits"].items.size() == 3);
+  for (const Json& d : j["digits"].items) {  // boxes inside the picture, as its pixels
+    CHECK(d["box"].items[0].number >= 0);
+    CHECK(d["box"].items[0].number + d["box"].items[2].number <= cw);
+    CHECK(d["box"].items[1].number + d["box"].items[3].number <= ch);
+  }
+}
+
 TEST_CASE("predict --json: a verdict on every reading, from the bundled digit gate") {
   if (!have_mnist()) return;
   TempDir tmp("verdict");

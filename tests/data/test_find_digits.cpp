@@ -153,3 +153,34 @@ TEST_CASE("split_column: touching digits part where the ink is thinnest; a singl
   CHECK(split_column(ws.tophat, ink_threshold(ws.tophat, ws.scratch), PixelBox{40, 30, 120, 40}) == -1);
   CHECK(split_column(ws.tophat, 0.1f, PixelBox{190, 90, 20, 20}) == -1);  // outside the plane
 }
+
+TEST_CASE("find_digits: a number cropped close to its ink is found with a frame of paper (step 0), boxes in the page's pixels") {
+  // Three digits touching the top and bottom of a picture cut to them, the last one
+  // touching the right edge too: without a frame they are marks on the border.
+  const int w = 150, h = 60;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 22, 30, 60);
+  draw_bar(cov, w, 70, 0, 78, 60);
+  add_ring(cov, w, h, 129, 30, 60);
+  const GrayImage page = paint(cov, w, h, 0.95f, 0.1f);
+  FindWorkspace ws;
+  const FoundDigits plain = find_digits(page, true, ws);
+  CHECK(plain.digits.size() < 3);
+  CHECK(plain.border_marks >= 2);
+  const FoundDigits framed = find_digits(page, true, ws, 15);
+  CHECK(framed.lines == 1);
+  REQUIRE(framed.digits.size() == 3);
+  check_ring_box(framed.digits[0], 22, 30, 60);
+  CHECK(near(framed.digits[1].x, 70, 2));
+  for (const PixelBox& b : framed.digits) {
+    CHECK(b.x >= 0);
+    CHECK(b.y >= 0);
+    CHECK(b.x + b.w <= w);
+    CHECK(b.y + b.h <= h);
+  }
+  // The ink plane is given back at the page's size, strokes where they are in it.
+  CHECK(ws.tophat.width == w);
+  CHECK(ws.tophat.height == h);
+  CHECK(ws.tophat.at(74, 30) > 0.5f);
+  CHECK(ws.tophat.at(45, 30) < 0.1f);
+}

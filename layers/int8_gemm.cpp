@@ -108,6 +108,14 @@ inline void vnni_block(const Int8Rows& a, int first_row, const Int8Weights& w, i
     const std::ptrdiff_t run = s * a.segment_stride;
     const std::int8_t* ws = wb + std::size_t(s) * run_groups * kInt8Block * kInt8Group;
     for (int g = 0; g < run_groups; ++g) {
+      if constexpr (R == 1) {
+        // One row (a dense layer reading one photo): four zero bytes add nothing to
+        // the exact integer sums, and after ReLU and pooling most groups are zero
+        // (the digit gate's first dense layer): their weights are not read.
+        std::int32_t four;
+        std::memcpy(&four, rows[0] + run + g * kInt8Group, 4);
+        if (four == 0) continue;
+      }
       __m512i wv[NB];
 #pragma GCC unroll 4
       for (int j = 0; j < NB; ++j) wv[j] = _mm512_loadu_si512(ws + j * block_bytes + std::size_t(g) * 64);

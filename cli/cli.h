@@ -28,7 +28,8 @@ int cmd_quantize(int argc, char** argv);
 // binary, else models/mnist.blnk in the source tree, else ./models/mnist.blnk.
 std::string default_model_path();
 // The digit gate for --gate: "none" gives "" (no gate); no value gives
-// $BLNK_GATE, else the bundled models/digit-gate.blnk when it exists, else "".
+// $BLNK_GATE, else the bundled gate found as the model is (reader::bundled_gate_file:
+// digit-gate-int8.blnk where the CPU has AVX-512 VNNI, else digit-gate.blnk), else "".
 std::string gate_path_from(const std::string& option_value, bool given);
 // --preprocess: true for "seed", false for "blnk"; anything else is a usage error.
 bool seed_preprocessing(const std::string& option_value);

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "base/error.h"
+#include "reader/model_classifier.h"
 
 namespace blnk::cli {
 
@@ -40,7 +41,9 @@ std::string default_model_path() {
 std::string gate_path_from(const std::string& option_value, bool given) {
   if (given) return option_value == "none" ? std::string() : option_value;
   if (const char* env = std::getenv("BLNK_GATE"); env && *env) return std::string(env) == "none" ? "" : env;
-  return bundled_model("digit-gate.blnk");
+  // The int8 copy where the CPU runs it fast; the float gate if only that one is there.
+  const std::string gate = bundled_model(reader::bundled_gate_file());
+  return gate.empty() ? bundled_model(reader::kGateFile) : gate;
 }
 
 bool seed_preprocessing(const std::string& option_value) {

@@ -4,6 +4,8 @@
 // last partial vector of columns is read and written under a mask.
 #include "layers/small_gemm.h"
 
+#include <algorithm>
+
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -21,6 +23,17 @@ void small_gemm_plain(int m, int n, int k, GemmOperand a, const float* b, std::p
       const float* bp = b + p * b_row;
       for (int j = 0; j < n; ++j) ci[j] += aip * bp[j];
     }
+  }
+}
+
+void small_gemv_skipping_zeros_plain(int n, int k, const float* x, const float* b, std::ptrdiff_t b_row,
+                                     float* c) {
+  for (int j = 0; j < n; ++j) c[j] = 0.0f;
+  for (int p = 0; p < k; ++p) {
+    if (x[p] == 0.0f) continue;
+    const float xp = x[p];
+    const float* bp = b + p * b_row;
+    for (int j = 0; j < n; ++j) c[j] += xp * bp[j];
   }
 }
 
@@ -86,7 +99,58 @@ void column_panel(int m, int k, GemmOperand a, const float* b, std::ptrdiff_t b_
   }
 }
 
+// The rows of x that are not zero are listed a stretch at a time, so the list
+// lives on the stack whatever k is; C's accumulators go to memory between stretches
+// (exactly: a float stored and loaded back is the same float).
+constexpr int kStretch = 256;
+
+// NV vectors of C (the last under `last`) over the listed rows of B.
+template <int NV>
+inline void listed_rows(const int* rows, int count, const float* x, const float* b, std::ptrdiff_t b_row, float* c,
+                        bool first, __mmask16 last = 0xFFFF) {
+  auto mask = [last](int j) -> __mmask16 { return j == NV - 1 ? last : 0xFFFF; };
+  __m512 acc[NV];
+#pragma GCC unroll 8
+  for (int j = 0; j < NV; ++j) acc[j] = first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(mask(j), c + 16 * j);
+  for (int i = 0; i < count; ++i) {
+    const int p = rows[i];
+    const __m512 xv = _mm512_set1_ps(x[p]);
+    const float* bp = b + p * b_row;
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; ++j) acc[j] = _mm512_fmadd_ps(xv, _mm512_maskz_loadu_ps(mask(j), bp + 16 * j), acc[j]);
+  }
+#pragma GCC unroll 8
+  for (int j = 0; j < NV; ++j) _mm512_mask_storeu_ps(c + 16 * j, mask(j), acc[j]);
+}
+
 }  // namespace
+
+void small_gemv_skipping_zeros(int n, int k, const float* x, const float* b, std::ptrdiff_t b_row, float* c) {
+  // A stretch's row numbers; 16 more, since each compressed vector is stored whole.
+  alignas(64) int rows[kStretch + 16];
+  const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  int p0 = 0;
+  do {  // at least once: with k = 0, C = 0
+    const int len = std::min(kStretch, k - p0);
+    int count = 0;
+    for (int p = 0; p < len; p += 16) {
+      const __mmask16 in = p + 16 <= len ? __mmask16(0xFFFF) : __mmask16((1u << (len - p)) - 1);
+      const __m512 v = _mm512_maskz_loadu_ps(in, x + p0 + p);
+      // Not equal, or unordered: a NaN is added, as small_gemm adds it.
+      const __mmask16 nonzero = _mm512_mask_cmp_ps_mask(in, v, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+      const __m512i index = _mm512_add_epi32(lanes, _mm512_set1_epi32(p0 + p));
+      // Compressed in a register, then stored whole (a compressing store is slow on some CPUs).
+      _mm512_storeu_si512(rows + count, _mm512_maskz_compress_epi32(nonzero, index));
+      count += __builtin_popcount(nonzero);
+    }
+    const bool first = p0 == 0;
+    int j = 0;
+    for (; j + 128 <= n; j += 128) listed_rows<8>(rows, count, x, b + j, b_row, c + j, first);
+    for (; j + 16 <= n; j += 16) listed_rows<1>(rows, count, x, b + j, b_row, c + j, first);
+    if (j < n) listed_rows<1>(rows, count, x, b + j, b_row, c + j, first, __mmask16((1u << (n - j)) - 1));
+    p0 += kStretch;
+  } while (p0 < k);
+}
 
 void small_gemm(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff_t b_row, float* c,
                 std::ptrdiff_t c_row, bool accumulate) {
@@ -113,6 +177,10 @@ void small_gemm(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff
 void small_gemm(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff_t b_row, float* c,
                 std::ptrdiff_t c_row, bool accumulate) {
   small_gemm_plain(m, n, k, a, b, b_row, c, c_row, accumulate);
+}
+
+void small_gemv_skipping_zeros(int n, int k, const float* x, const float* b, std::ptrdiff_t b_row, float* c) {
+  small_gemv_skipping_zeros_plain(n, k, x, b, b_row, c);
 }
 
 #endif

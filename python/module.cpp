@@ -22,13 +22,19 @@
 #include "python/arrays.h"
 #include "python/model.h"
 #include "python/train_binding.h"
+#include "reader/model_classifier.h"
 
 namespace py = pybind11;
 
 namespace blnk::python {
 namespace {
 
-const std::string kBundledGate = BLNK_SOURCE_DIR "/models/digit-gate.blnk";
+// The bundled digit gate this CPU runs faster (reader/model_classifier.h), as blnk predict picks it.
+std::string bundled_gate() {
+  const std::string models = BLNK_SOURCE_DIR "/models/";
+  const std::string fast = models + reader::bundled_gate_file();
+  return std::filesystem::exists(fast) ? fast : models + reader::kGateFile;
+}
 
 int default_threads() {
   const unsigned n = std::thread::hardware_concurrency();
@@ -140,7 +146,10 @@ py::dict read(const Model& model, const py::object& source) {
 // gate: None for the bundled digit gate when it exists (as blnk predict), False or
 // "none" for no gate, else a path.
 std::string gate_path(const py::object& gate) {
-  if (gate.is_none()) return std::filesystem::exists(kBundledGate) ? kBundledGate : "";
+  if (gate.is_none()) {
+    const std::string bundled = bundled_gate();
+    return std::filesystem::exists(bundled) ? bundled : "";
+  }
   if (py::isinstance<py::bool_>(gate)) {
     if (gate.cast<bool>()) throw py::value_error("gate=True: give a path, None (the bundled gate) or False");
     return "";
@@ -163,7 +172,7 @@ PYBIND11_MODULE(blnk, m) {
   m.doc() = "blnk: a from-scratch CNN engine that reads handwritten digits (C++, Eigen).";
   m.attr("__version__") = BLNK_VERSION;
   m.attr("bundled_model") = BLNK_SOURCE_DIR "/models/mnist.blnk";
-  m.attr("bundled_gate") = blnk::python::kBundledGate;
+  m.attr("bundled_gate") = blnk::python::bundled_gate();
   static py::exception<blnk::Error> error(m, "Error", PyExc_RuntimeError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {

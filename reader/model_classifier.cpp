@@ -10,6 +10,7 @@
 #include "data/image_write.h"
 #include "data/seed_preprocess.h"
 #include "engine/model_metadata.h"
+#include "layers/int8_gemm.h"
 #include "reader/class_model.h"
 #include "reader/image_status.h"
 #include "base/error.h"
@@ -78,6 +79,8 @@ void judge_seed_reading(Classification& result, bool gate, const data::Preproces
 }
 
 }  // namespace
+
+const char* bundled_gate_file() { return int8_vnni_available() ? kGateInt8File : kGateFile; }
 
 ModelClassifier::ModelClassifier(const std::string& model_path, const data::ImageLimits& limits,
                                  const std::string& gate_path, bool seed_preprocessing)

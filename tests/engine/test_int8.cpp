@@ -4,6 +4,7 @@
 // network, and the model file's int8 tensors and versions.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -38,6 +39,7 @@ std::uint8_t quantize_oracle(float x, float inverse_scale, int zero_point) {
 struct ProductCase {
   int rows, segments, run, outputs, zero_point;
   bool relu;
+  bool mostly_zero = false;  // 4 of 5 groups of four input bytes zero, as after ReLU and pooling
 };
 
 }  // namespace
@@ -52,6 +54,9 @@ TEST_CASE("int8 product: VNNI and plain loops give the oracle's bits, for row an
       {7, 2, 6, 37, 128, false},   // signed input (zero point 128), 3 blocks (one masked)
       {5, 1, 1, 17, 128, true},    // a run of one byte, 2 blocks
       {13, 4, 8, 48, 0, false},    // 3 blocks in one pass
+      {1, 1, 3136, 128, 0, true, true},   // the digit gate's dense at batch 1: zero groups skipped
+      {1, 1, 64, 37, 128, false, true},   // skipped zero bytes with a zero point of 128
+      {6, 1, 64, 16, 0, true, true},      // a block of 6 rows reads every group
   };
   Rng rng(7);
   for (const ProductCase& c : cases) {
@@ -63,6 +68,9 @@ TEST_CASE("int8 product: VNNI and plain loops give the oracle's bits, for row an
     // The image: every row's segments, each followed by bytes that zero weights must cancel.
     std::vector<std::uint8_t> image(std::size_t(c.rows + c.segments) * stride + kInt8Group);
     for (auto& b : image) b = std::uint8_t(rng.below(256));
+    if (c.mostly_zero)
+      for (std::size_t g = 0; g + kInt8Group <= image.size(); g += kInt8Group)
+        if (rng.below(5) != 0) std::fill_n(image.begin() + std::ptrdiff_t(g), kInt8Group, std::uint8_t(0));
     std::vector<std::int32_t> offsets(c.rows);
     for (int r = 0; r < c.rows; ++r) offsets[r] = r * stride;
     const std::size_t depth_used = std::size_t(c.segments) * c.run;

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "base/rng.h"
@@ -100,4 +101,57 @@ TEST_CASE("small_gemm gives each row the same bits whatever the number of rows")
     }
     CHECK(differing_rows == 0);
   }
+}
+
+// Dense reads one sample through small_gemv_skipping_zeros: it must give small_gemm's
+// bits, so a photo's answer does not depend on which of the two read it.
+TEST_CASE("small_gemv_skipping_zeros gives small_gemm's bits for one row, reading only the rows that count") {
+  struct Shape { int n, k; };
+  const Shape shapes[] = {
+      {128, 3136},  // the digit gate's first dense layer: many stretches of the row list
+      {10, 128},    // the logits layer: one masked vector
+      {200, 300},   // 8 vectors, 4 single ones and a masked one; a partial last stretch
+      {16, 1},      // k = 1
+      {33, 17},     // a masked tail of x within one stretch
+      {7, 0},       // k = 0: C = 0
+  };
+  Rng rng(13);
+  for (const Shape& s : shapes) {
+    CAPTURE(s.n);
+    CAPTURE(s.k);
+    std::vector<float> x(std::size_t(s.k)), b(std::size_t(s.k) * s.n);
+    for (float& v : b) v = rng.uniform(-1, 1);
+    // 80% zeros (some -0.0, as a ReLU may leave them), in runs and alone.
+    for (float& v : x) {
+      const float u = rng.uniform(0, 1);
+      v = u < 0.7f ? 0.0f : u < 0.8f ? -0.0f : rng.uniform(-1, 1);
+    }
+    // A weight row that only a zero input would reach: a NaN there must not be read.
+    std::vector<float> b_poisoned = b;
+    for (int p = 0; p < s.k; ++p)
+      if (x[std::size_t(p)] == 0.0f) b_poisoned[std::size_t(p) * s.n] = NAN;
+    std::vector<float> dense(std::size_t(s.n) + 1, kSentinel), sparse(std::size_t(s.n) + 1, kSentinel);
+    for (bool plain : {false, true}) {
+      CAPTURE(plain);
+      (plain ? small_gemm_plain : small_gemm)(1, s.n, s.k, {x.data(), s.k, 1}, b.data(), s.n, dense.data(), s.n, false);
+      (plain ? small_gemv_skipping_zeros_plain : small_gemv_skipping_zeros)(s.n, s.k, x.data(), b_poisoned.data(), s.n,
+                                                                          sparse.data());
+      int differing = 0;
+      for (int j = 0; j < s.n; ++j)
+        differing += std::memcmp(&dense[std::size_t(j)], &sparse[std::size_t(j)], sizeof(float)) != 0;
+      CHECK(differing == 0);
+      CHECK(sparse[std::size_t(s.n)] == kSentinel);  // nothing written past n
+    }
+  }
+}
+
+TEST_CASE("small_gemv_skipping_zeros adds a NaN input as small_gemm does") {
+  const int n = 20, k = 40;
+  std::vector<float> x(k, 0.0f), b(std::size_t(k) * n, 0.5f), c(n);
+  x[3] = 1.0f;
+  x[37] = NAN;
+  small_gemv_skipping_zeros(n, k, x.data(), b.data(), n, c.data());
+  int nan_outputs = 0;
+  for (float v : c) nan_outputs += std::isnan(v);
+  CHECK(nan_outputs == n);
 }

@@ -15,7 +15,7 @@ prefix=$tmp/prefix
 fail() { echo "FAIL: $*" >&2; [ -f "$tmp/log" ] && cat "$tmp/log" >&2; exit 1; }
 
 cmake --install "$build" --prefix "$prefix" >"$tmp/log" 2>&1 || fail "cmake --install $build"
-for f in bin/blnk include/blnk/blnk.h share/blnk/mnist.blnk share/blnk/digit-gate.blnk; do
+for f in bin/blnk include/blnk/blnk.h share/blnk/mnist.blnk share/blnk/digit-gate.blnk share/blnk/digit-gate-int8.blnk; do
   [ -f "$prefix/$f" ] || fail "cmake --install did not install $f"
 done
 

@@ -233,7 +233,7 @@ def test_train_releases_the_gil_while_it_trains():
 # --- Issue 24: what a first-time user ran into --------------------------------------
 
 def test_a_model_of_another_kind_is_refused_naming_the_file_and_what_it_has():
-    with pytest.raises(blnk.Error, match=r"digit-gate\.blnk: a digit reader has 10 outputs.*has 2"):
+    with pytest.raises(blnk.Error, match=r"digit-gate(-int8)?\.blnk: a digit reader has 10 outputs.*has 2"):
         blnk.Model(blnk.bundled_gate)
     with pytest.raises(blnk.Error, match=r"mnist\.blnk: a digit gate .* 10 outputs"):
         blnk.Model(blnk.bundled_model, gate=blnk.bundled_model)

@@ -441,11 +441,9 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
         // A line of digits beside a reading that saw one of them (its line under
         // half as wide: a 1 read out of 181) needs only to read well.
         const int kept_width = found_wins ? line_width(found_reading) : whole.found ? whole_width : 0;
-        const float bar = candidate.digits.size() > 1 && best >= 0 &&
-                                  float(kept_width) < kWholePictureShare * float(line_width(candidate))
-                              ? kFoundMinScore
-                              : best;
-        if (score >= bar && score >= kFoundMinScore) {
+        const bool wider_line = candidate.digits.size() > 1 && best >= 0 &&
+                                float(kept_width) < kWholePictureShare * float(line_width(candidate));
+        if ((wider_line || score > best) && score >= kFoundMinScore) {
           // Dark ink on light paper is the common case, and the light marks
           // of such a picture are its paper between strokes: a light-ink
           // reading, too, must be clearly better to replace it.

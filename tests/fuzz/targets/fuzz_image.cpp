@@ -27,14 +27,30 @@ int fuzz_image(const std::uint8_t* data, std::size_t size) {
     fuzz_fail("classify threw");
   }
   if (ok) {
-    BLNK_FUZZ_CHECK(result.digit >= 0 && result.digit < 10);
-    BLNK_FUZZ_CHECK(result.probabilities.size() == 10);
-    float sum = 0;
-    for (float p : result.probabilities) {
-      BLNK_FUZZ_CHECK(std::isfinite(p) && p >= 0.0f && p <= 1.0f);
-      sum += p;
+    // One digit, or a number: its digits left to right, each a reading of its own,
+    // and no one digit (digit -1, no probabilities) that a client could take for it.
+    const auto check_probabilities = [](const std::vector<float>& probabilities) {
+      BLNK_FUZZ_CHECK(probabilities.size() == 10);
+      float sum = 0;
+      for (float p : probabilities) {
+        BLNK_FUZZ_CHECK(std::isfinite(p) && p >= 0.0f && p <= 1.0f);
+        sum += p;
+      }
+      BLNK_FUZZ_CHECK(std::fabs(sum - 1.0f) < 1e-3f);
+    };
+    BLNK_FUZZ_CHECK(!result.digits.empty() && result.digits.size() <= 12);
+    BLNK_FUZZ_CHECK(result.number.size() == result.digits.size());
+    for (std::size_t i = 0; i < result.digits.size(); ++i) {
+      const reader::DigitReading& d = result.digits[i];
+      BLNK_FUZZ_CHECK(d.digit >= 0 && d.digit < 10 && result.number[i] == char('0' + d.digit));
+      check_probabilities(d.probabilities);
     }
-    BLNK_FUZZ_CHECK(std::fabs(sum - 1.0f) < 1e-3f);
+    if (result.digits.size() == 1) {
+      BLNK_FUZZ_CHECK(result.digit == result.digits[0].digit);
+      check_probabilities(result.probabilities);
+    } else {
+      BLNK_FUZZ_CHECK(result.digit == -1 && result.probabilities.empty());
+    }
     BLNK_FUZZ_CHECK(!result.seen_png.empty());
   } else {
     BLNK_FUZZ_CHECK(failure.http_status == 413 || failure.http_status == 415 || failure.http_status == 422);

@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
-# Unpacks, without installing, the Debian font packages that only
-# scripts/make-heldout-set2.py reads, into DIR (default build/heldout-fonts). Installed
-# fonts would be found by the stress suite's and test photos' font search
+# Unpacks, without installing, the Debian font packages that only one held-out set's
+# generator reads: set 2 (scripts/make-heldout-set2.py, default DIR build/heldout-fonts) or
+# set 3 (scripts/make-heldout-set3.py, default DIR build/heldout3-fonts). Installed fonts
+# would be found by the stress suite's and test photos' font search
 # (scripts/make-test-photos.py), and the held-out families would no longer be held out.
 # Idempotent: does nothing when DIR holds them all. Needs apt-get and dpkg-deb (Debian).
-#   scripts/fetch-heldout-fonts.sh [DIR]
+#   scripts/fetch-heldout-fonts.sh [--set 2|3] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=${1:-build/heldout-fonts}
-packages=(fonts-bwht fonts-breip fonts-sjfonts fonts-yusei-magic fonts-b612 fonts-cabin fonts-dosis fonts-jura
-          fonts-league-spartan fonts-ocr-b fonts-beteckna fonts-dseg)
+set_number=2
+if [ "${1:-}" == "--set" ]; then
+  set_number=${2:-}
+  shift 2 || true
+fi
+case "$set_number" in
+  2) packages=(fonts-bwht fonts-breip fonts-sjfonts fonts-yusei-magic fonts-b612 fonts-cabin fonts-dosis fonts-jura
+               fonts-league-spartan fonts-ocr-b fonts-beteckna fonts-dseg)
+     dir=${1:-build/heldout-fonts} ;;
+  3) packages=(fonts-klee fonts-kiloji fonts-seto fonts-kristi fonts-dancingscript fonts-kaushanscript fonts-rufscript
+               fonts-tomsontalks fonts-opendin fonts-jetbrains-mono fonts-open-sans fonts-dotgothic16)
+     dir=${1:-build/heldout3-fonts} ;;
+  *) echo "fetch-heldout-fonts: --set must be 2 or 3, not '$set_number'" >&2; exit 2 ;;
+esac
 stamp="$dir/.packages"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" == "${packages[*]}" ]; then
   exit 0
@@ -30,4 +42,4 @@ for deb in "$work"/*.deb; do
   dpkg-deb -x "$deb" "$dir"
 done
 echo "${packages[*]}" >"$stamp"
-echo "fetch-heldout-fonts: ${#packages[@]} font packages unpacked into $dir"
+echo "fetch-heldout-fonts: ${#packages[@]} font packages of held-out set $set_number unpacked into $dir"

@@ -334,6 +334,40 @@ def list_heldout(out, families):
         f.writelines(family + "\n" for family in families if family not in known)
 
 
+def parse_with_fonts(doc, seed, families, fonts_dir, fetch):
+    """heldout_parser's options and --fonts (default build/<fonts_dir>, unpacked by the
+    command fetch), parsed: (args, the wanted families, the fonts' root below --fonts)."""
+    parser = heldout_parser(doc, seed, families)
+    parser.add_argument("--fonts", default=os.path.join(HERE, "..", "build", fonts_dir),
+                        help=f"the unpacked held-out fonts ({fetch})")
+    args = parser.parse_args()
+    return args, checked_families(parser, args, families), os.path.join(args.fonts, "usr", "share", "fonts")
+
+
+def fonts_missing(program, fonts_root, fonts, fetch):
+    """True (after saying which and how to fetch them) when some fonts are not under fonts_root."""
+    missing = [f for f in fonts if not os.path.exists(os.path.join(fonts_root, f))]
+    if missing:
+        print(f"{program}: {len(missing)} fonts missing under {fonts_root} (first: {missing[0]}); run {fetch}",
+              file=sys.stderr)
+    return bool(missing)
+
+
+def make_families(program, args, families, wanted, make_one, key=0):
+    """OUT/heldout.txt, then args.per_family images of each wanted family in
+    OUT/<family>/all/ by make_one(family, k, rng, folder); image k's generator is seeded
+    by (seed, key + the family's index, k), so that a family's images do not depend on
+    which other families are made."""
+    os.makedirs(args.out, exist_ok=True)
+    list_heldout(args.out, families)
+    for family in wanted:
+        folder = os.path.join(args.out, family, "all")
+        os.makedirs(folder, exist_ok=True)
+        for k in range(args.per_family):
+            make_one(family, k, np.random.default_rng([args.seed, key + families.index(family), k]), folder)
+        print(f"{program}: {family}: {args.per_family} images in {folder}", flush=True)
+
+
 def heldout_parser(doc, seed, families):
     """The options of a held-out set's generator: OUT, --per-family, --seed, --mnist, --families."""
     parser = argparse.ArgumentParser(description=doc.split("\n")[0])

@@ -517,17 +517,10 @@ def make_one(family, k, rng, src, folder, icons):
 
 
 def main():
-    parser = SET1.heldout_parser(__doc__, 21, FAMILIES)
-    parser.add_argument("--fonts", default=os.path.join(HERE, "..", "build", "heldout-fonts"),
-                        help="the unpacked held-out fonts (scripts/setup.sh --heldout-fonts)")
-    args = parser.parse_args()
-    wanted = SET1.checked_families(parser, args, FAMILIES)
-    fonts_root = os.path.join(args.fonts, "usr", "share", "fonts")
-    missing = [f for f in HAND_FONTS + PRINT_FONTS + MONO_FONTS + SEGMENT_FONTS
-               if not os.path.exists(os.path.join(fonts_root, f))]
-    if missing:
-        print(f"make-heldout-set2: {len(missing)} fonts missing under {fonts_root} (first: {missing[0]}); "
-              "run scripts/setup.sh --heldout-fonts", file=sys.stderr)
+    args, wanted, fonts_root = SET1.parse_with_fonts(__doc__, 21, FAMILIES, "heldout-fonts",
+                                                     "scripts/setup.sh --heldout-fonts")
+    if SET1.fonts_missing("make-heldout-set2", fonts_root, HAND_FONTS + PRINT_FONTS + MONO_FONTS + SEGMENT_FONTS,
+                          "scripts/setup.sh --heldout-fonts"):
         return 77
     icons = icon_files()
     if "symbols-wild" in wanted and len(icons) < 50:
@@ -540,15 +533,8 @@ def main():
         return 77
     src = Sources(H.read_idx(images_path), H.read_idx(labels_path), args.seed, fonts_root)
 
-    os.makedirs(args.out, exist_ok=True)
-    SET1.list_heldout(args.out, FAMILIES)
-    for family in wanted:
-        folder = os.path.join(args.out, family, "all")
-        os.makedirs(folder, exist_ok=True)
-        for k in range(args.per_family):
-            rng = np.random.default_rng([args.seed, FAMILIES.index(family), k])
-            make_one(family, k, rng, src, folder, icons)
-        print(f"make-heldout-set2: {family}: {args.per_family} images in {folder}", flush=True)
+    SET1.make_families("make-heldout-set2", args, FAMILIES, wanted,
+                       lambda family, k, rng, folder: make_one(family, k, rng, src, folder, icons))
     return 0
 
 

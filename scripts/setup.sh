@@ -8,10 +8,11 @@
 #                             clang, libFuzzer and libomp for scripts/fuzz.sh and sanitize.sh tsan;
 #                             onnx, OpenCV and Node.js with npm for the ONNX export's readers, tests/onnx;
 #                             h5py, numpy and Pillow for tests/keras; what --heldout-fonts brings, for
-#                             tests/stress/heldout2.sh)
-#   scripts/setup.sh --heldout-fonts   also what scripts/make-heldout-set2.py needs (OpenCV, Pillow,
-#                             the Adwaita icons) and unpacks, never installs, the fonts only it reads
-#                             into build/heldout-fonts (scripts/fetch-heldout-fonts.sh says why)
+#                             tests/stress/heldout-generated.sh)
+#   scripts/setup.sh --heldout-fonts   also what scripts/make-heldout-set2.py and -set3.py need (OpenCV,
+#                             Pillow, the Adwaita icons) and unpacks, never installs, the fonts only they
+#                             read into build/heldout-fonts and build/heldout3-fonts
+#                             (scripts/fetch-heldout-fonts.sh says why)
 #   scripts/setup.sh --bench  also the peers and data of the side-by-side benchmarks (docs/benchmarks.md):
 #                             PyTorch with OpenMP OpenBLAS and tcmalloc (bench/tuned_torch.sh),
 #                             Fashion-MNIST, and the emoji font of scripts/make-emoji-set.py
@@ -32,8 +33,8 @@ for arg in "$@"; do
                        # fonts for the stress suite (tests/stress, scripts/make-stress-set.py)
                        fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35 fonts-noto-mono
                        fonts-comic-neue fonts-dkg-handwriting fonts-humor-sans
-                       adwaita-icon-theme)  # and scripts/make-heldout-set2.py's icons (tests/stress/heldout2.sh)
-            heldout_fonts=1  # its fonts, unpacked only (below)
+                       adwaita-icon-theme)  # make-heldout-set2.py's icons (tests/stress/heldout-generated.sh)
+            heldout_fonts=1  # their fonts, unpacked only (below)
             # npm fetches ONNX Runtime for tests/onnx; a Node.js from elsewhere brings its own npm.
             command -v npm >/dev/null || packages+=(npm) ;;
     --heldout-fonts) heldout_fonts=1
@@ -57,7 +58,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "$heldout_fonts" == 1 ]; then
-  bash scripts/fetch-heldout-fonts.sh build/heldout-fonts
+  bash scripts/fetch-heldout-fonts.sh --set 2 build/heldout-fonts
+  bash scripts/fetch-heldout-fonts.sh --set 3 build/heldout3-fonts
 fi
 
 if [ ! -f build/CMakeCache.txt ]; then

@@ -1,4 +1,4 @@
-"""Painting photos for scripts/make-heldout-set2.py: noise, glyphs and coverage maps,
+"""Painting photos for scripts/make-heldout-set2.py (and -set3.py): noise, glyphs and coverage maps,
 compositing, light, perspective and a camera's blur and noise; and the scenes of its
 single-digit families: whiteboards and chalkboards, small photos of stamped, engraved
 and painted marks, seven-segment displays. Every function draws from the numpy

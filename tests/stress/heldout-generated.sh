@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
+# (SET 2 or 3) makes two images of every family; each is named as scripts/stress-eval.py reads
+# it (a digit, n<2-5 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
+# the set's six families; the same seed makes the same bytes, whichever families are asked for.
+# It never runs blnk: whoever tunes the reader is not to see how it does on these families.
+# Skips (77) without Debian's python3 with numpy, PIL and OpenCV, the set's fonts
+# (scripts/fetch-heldout-fonts.sh --set SET) or MNIST.
+#   tests/stress/heldout-generated.sh SET SHARED_DATA_DIR
+set -uo pipefail
+set_number=$1
+data=$2
+here=$(cd "$(dirname "$0")/../.." && pwd)
+python=/usr/bin/python3
+case "$set_number" in
+  2) again=(seven-seg embossed) ;;
+  3) again=(marks-wild form-boxes) ;;  # form-boxes draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2 or 3, not '$set_number'"; exit 2 ;;
+esac
+if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
+  echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+make() {  # OUT [options...]
+  "$python" "$here/scripts/make-heldout-set$set_number.py" "$@" --per-family 2 --seed 5 --mnist "$data/mnist"
+}
+make "$work/a"
+status=$?
+[[ $status == 77 ]] && exit 77
+[[ $status == 0 ]] || { echo "FAIL: make-heldout-set$set_number.py exited $status"; exit 1; }
+"$python" - "$set_number" "$work/a" <<'PY' || exit 1
+import os, re, sys
+from PIL import Image
+set_number, out = sys.argv[1:]
+digit = r"\d_\w+\.(jpg|png)"
+# For each family: the file names' pattern and the images' least and greatest height.
+sets = {
+    "2": {"embossed": (digit, 40, 160), "whiteboard": (digit, 960, 4032), "chalkboard": (digit, 960, 4032),
+          "seven-seg": (digit, 200, 1200), "numbers-wild": (r"n\d{2,5}_\w+\.jpg", 600, 4032),
+          "symbols-wild": (r"x_\w+\.jpg", 40, 4032)},
+    "3": {"screen-photo": (r"\d_(typed|drawn)\d{3}\.jpg", 240, 4032),
+          "stencil-spray": (r"\d_(stencil|spray)\d{3}\.jpg", 300, 4032),
+          "led-matrix": (r"\d_led\d{3}\.(jpg|png)", 40, 4032),
+          "bead-mosaic": (r"\d_(path|filled)\d{3}\.jpg", 300, 4032),
+          "form-boxes": (r"n\d{2,5}_(scan|photo)\d{3}\.(jpg|png)", 50, 4032),
+          "marks-wild": (r"x_(signature|tick|logo|doodle|face|word)-(screen|stencil|led|bead|form)\d{3}\.jpg",
+                         40, 4032)},
+}
+families = sets[set_number]
+listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]
+assert listed == list(families), f"heldout.txt lists {listed}"
+for family, (pattern, lo, hi) in families.items():
+    files = sorted(os.listdir(os.path.join(out, family, "all")))
+    assert len(files) == 2, f"{family}: {files}"
+    for f in files:
+        assert re.fullmatch(pattern, f), f"{family}: badly named {f}"
+        with Image.open(os.path.join(out, family, "all", f)) as img:
+            img.load()
+            assert lo <= img.height <= hi, f"{family}/{f}: {img.size}"
+print("names, sizes and heldout.txt ok")
+PY
+make "$work/b" --families "$(IFS=,; echo "${again[*]}")" >/dev/null || { echo "FAIL: second run"; exit 1; }
+for family in "${again[@]}"; do
+  diff -r "$work/a/$family" "$work/b/$family" >/dev/null || { echo "FAIL: $family differs between two runs of one seed"; exit 1; }
+done
+echo "ok"

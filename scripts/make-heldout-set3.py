@@ -238,36 +238,39 @@ class ReadableCheck:
 
 
 class Sources:
-    """Where digits come from: MNIST test digits 0-4999, each family its own run of
-    them, and the held-out fonts of set 3."""
+    """Where digits come from: MNIST test digits 0-4999 (of each label, each family its
+    own run of them, so that every label is drawn as often as asked for), and the
+    held-out fonts of set 3."""
 
     def __init__(self, images, labels, seed, fonts_root, check):
-        self.images, self.labels, self.check = images, labels, check
-        self.order = np.random.default_rng([seed, 3, 4999]).permutation(5000)
+        self.images, self.check = images, check
+        order = np.random.default_rng([seed, 3, 4999]).permutation(5000)
+        self.of_label = {str(d): order[labels[order] == d] for d in range(10)}
         self.next = {}
         self.root = fonts_root
 
     def font(self, relative):
         return os.path.join(self.root, relative)
 
-    def mnist(self, family):
-        k = self.next.get(family, 0)
-        self.next[family] = k + 1
-        i = int(self.order[(FAMILIES.index(family) * 800 + k) % 5000])
-        return self.images[i], str(int(self.labels[i]))
+    def mnist(self, family, label):
+        """The family's next MNIST test image of the label (about 450 of each label in
+        0-4999, the families 70 apart)."""
+        k = self.next.get((family, label), 0)
+        self.next[(family, label)] = k + 1
+        pool = self.of_label[label]
+        return self.images[int(pool[(FAMILIES.index(family) * 70 + k) % len(pool)])]
 
     def handwritten(self, family, label, rng, height, pen_fraction):
-        """A handwritten digit `height` px tall (an MNIST digit re-stroked with a pen
-        pen_fraction of its height wide, or a handwriting font, varied): (cov, label)."""
+        """The digit label handwritten `height` px tall: an MNIST digit re-stroked with a
+        pen pen_fraction of its height wide, or a handwriting font's, varied."""
         if rng.random() < 0.5:
             for _ in range(100):
-                image, label = self.mnist(family)
-                cov = skeleton_strokes(image, height, max(2, int(height * pen_fraction)), rng)
+                cov = skeleton_strokes(self.mnist(family, label), height, max(2, int(height * pen_fraction)), rng)
                 if self.check.agrees(cov, label):
-                    return cov, label
-            raise RuntimeError(f"{family}: 100 MNIST test digits in a row are unlike their labels")
+                    return cov
+            raise RuntimeError(f"{family}: 100 MNIST test {label}s in a row are unlike a {label}")
         font = self.font(choice(rng, HAND_FONTS))
-        return to_height(hand_warp(glyphs(label, font, 240), rng), height), label
+        return to_height(hand_warp(glyphs(label, font, 240), rng), height)
 
     def printed(self, label, rng):
         return glyphs(label, self.font(choice(rng, PRINT_FONTS)), 240)
@@ -291,15 +294,11 @@ def make_one(family, k, rng, src, folder):
     if family == "form-boxes":
         n = int(rng.integers(2, 6))
         digits = [str(int(rng.integers(1 if i == 0 else 0, 10))) for i in range(n)]
-        covs, labels = [], []
-        for d in digits:
-            cov, lab = src.handwritten(family, d, rng, 200, rng.uniform(0.05, 0.08))
-            covs.append(cov)
-            labels.append(lab)
+        covs = [src.handwritten(family, d, rng, 200, rng.uniform(0.05, 0.08)) for d in digits]
         boxes = n + (int(rng.integers(1, 3)) if rng.random() < 0.3 else 0)
         photo = rng.random() < 0.3
         img = form_field(covs, rng, boxes, photo)
-        name = f"{stem}n{''.join(labels)}_{'photo' if photo else 'scan'}{k:03d}"
+        name = f"{stem}n{''.join(digits)}_{'photo' if photo else 'scan'}{k:03d}"
         if photo:
             save(img, name + ".jpg", rng)
         else:
@@ -333,7 +332,7 @@ def make_one(family, k, rng, src, folder):
         if typed:
             cov = src.printed(label, rng)
         else:
-            cov, label = src.handwritten(family, label, rng, 240, rng.uniform(0.06, 0.12))
+            cov = src.handwritten(family, label, rng, 240, rng.uniform(0.06, 0.12))
         img = screen_photo(cov, rng, typed)
         tag = "typed" if typed else "drawn"
     elif family == "stencil-spray":
@@ -341,7 +340,7 @@ def make_one(family, k, rng, src, folder):
         if stencil:
             cov = stencil_bridges(src.printed(label, rng), rng)
         else:
-            cov, label = src.handwritten(family, label, rng, 300, rng.uniform(0.08, 0.13))
+            cov = src.handwritten(family, label, rng, 300, rng.uniform(0.08, 0.13))
         img = spray_photo(cov, rng, stencil)
         tag = "stencil" if stencil else "spray"
     else:  # bead-mosaic
@@ -349,7 +348,7 @@ def make_one(family, k, rng, src, folder):
         if filled:
             cov = glyphs(label, src.font(choice(rng, PRINT_FONTS[:5])), 400)
         else:
-            cov, label = src.handwritten(family, label, rng, 400, rng.uniform(0.06, 0.1))
+            cov = src.handwritten(family, label, rng, 400, rng.uniform(0.06, 0.1))
         img = bead_photo(cov, rng, filled)
         tag = "filled" if filled else "path"
     save(img, f"{stem}{label}_{tag}{k:03d}.jpg", rng)

@@ -285,10 +285,14 @@ def spray_photo(cov, rng, stencil):
     h, w = size
     kind = choice(rng, ("crate", "concrete", "asphalt", "cardboard", "container"))
     img = sprayed_surface(kind, h, w, rng)
-    # A paint that stands out from the surface (as a sprayer would pick).
+    # A paint that stands out from the surface in colour and in lightness (as a sprayer
+    # would pick).
     ground = img.reshape(-1, 3).mean(0)
+    luma = np.float32([0.3, 0.59, 0.11])
     paints = [p for p in ([0.05, 0.05, 0.05], [0.95, 0.95, 0.93], [0.98, 0.8, 0.05], [0.8, 0.1, 0.08],
-                          [0.1, 0.25, 0.7]) if np.abs(np.float32(p) - ground).sum() > 0.9]
+                          [0.1, 0.25, 0.7]) if np.abs(np.float32(p) - ground).sum() > 0.9
+              and abs(float((np.float32(p) - ground) @ luma)) > 0.4] or [
+        [0.05, 0.05, 0.05] if float(ground @ luma) > 0.5 else [0.95, 0.95, 0.93]]
     paint = colour(rng, paints)
     c = fit(cov, h * rng.uniform(0.12, 0.55), 0.8 * w)
     margin = int(0.15 * c.shape[0])

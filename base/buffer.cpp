@@ -48,6 +48,16 @@ void touch_pages(std::byte* p, std::size_t bytes) {
 
 }  // namespace
 
+void advise_huge_pages(void* p, std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  const std::uintptr_t begin = round_up(reinterpret_cast<std::uintptr_t>(p), kHugePage);
+  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(p) + bytes) / kHugePage * kHugePage;
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p, (void)bytes;
+#endif
+}
+
 AlignedBuffer::AlignedBuffer(std::size_t bytes) : size_(align_up(bytes)) {
   if (size_ == 0) return;
   if (size_ >= kHugePage) {

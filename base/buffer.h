@@ -18,6 +18,11 @@ inline std::size_t align_up(std::size_t bytes) {
   return (bytes + kAlignment - 1) / kAlignment * kAlignment;
 }
 
+// Asks the kernel to back the whole 2 MiB pages inside [p, p + bytes) with huge
+// pages when they are first touched: for large buffers owned elsewhere (a vector the
+// data is read into, reserved first). A hint: where it is not supported, nothing changes.
+void advise_huge_pages(void* p, std::size_t bytes);
+
 class AlignedBuffer {
  public:
   AlignedBuffer() = default;

@@ -218,18 +218,30 @@ void BatchNorm::forward(const float* x, float* y, int n, const LayerContext& ctx
 
 // Reads x, y and dy, and writes dy no more than x (the residual block counts on it).
 void BatchNorm::backward(const float* x, const float* y, float* dy, float* dx, int n, const LayerContext& ctx) const {
+  if (cfg_.relu)
+    backward_passes<true>(x, y, dy, dx, n, ctx);
+  else
+    backward_passes<false>(x, y, dy, dx, n, ctx);
+}
+
+// Backward's two passes, for a ReLU after the normalization (Relu) or none: y is not
+// read without one.
+template <bool Relu>
+void BatchNorm::backward_passes(const float* x, const float* y, const float* dy, float* dx, int n,
+                                const LayerContext& ctx) const {
   const int C = in_.c;
   const std::size_t pixels = std::size_t(n) * in_.h * in_.w;
   const BatchNormCache cache(ctx.cache, C);
   const float* mean = cache.mean;
   const float* inv_std = cache.inv_std;
   const float* gamma = ctx.params;
-  const bool relu = cfg_.relu;
   // The gradient before the ReLU, dz: dy where the output was positive.
   auto dz = [=](auto lanes, std::size_t i) {
     using V = decltype(lanes);
-    const V out = load<V>(y + i), g = load<V>(dy + i);  // both loaded always: no branch in the loops
-    return relu ? where_positive(out, g) : g;
+    if constexpr (Relu)
+      return where_positive(load<V>(y + i), load<V>(dy + i));
+    else
+      return load<V>(dy + i);
   };
   double* dz_sum = cache.sum;
   double* dz_x_sum = cache.sum2;  // of dz * (x - mean): the sum of dz * xhat, times std

@@ -54,6 +54,10 @@ class BatchNorm : public Layer {
   }
 
  private:
+  template <bool Relu>
+  void backward_passes(const float* x, const float* y, const float* dy, float* dx, int n,
+                       const LayerContext& ctx) const;
+
   BatchNormConfig cfg_;
 };
 

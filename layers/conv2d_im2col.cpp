@@ -38,21 +38,40 @@ void Im2colConv::im2col(const float* x, float* col, int n) const {
   }
 }
 
+// Gathered per input pixel: each element of dx is written once (no zero-fill first),
+// its taps' column gradients summed in the order of their output pixels (row by row),
+// as a scatter over the output pixels would add them.
 void Im2colConv::col2im(const float* col, float* dx, int n) const {
   const int C = win_.in.c, K = patch_size();
-  std::memset(dx, 0, sizeof(float) * std::size_t(n) * win_.in.size());
+  // The output index (along one dimension) whose window puts tap k on input i, or -1.
+  auto output_of = [](int i, int pad, int k, int stride, int out) {
+    const int t = i + pad - k;
+    if (t < 0 || t % stride != 0 || t / stride >= out) return -1;
+    return t / stride;
+  };
   for (int s = 0; s < n; ++s) {
     float* dxs = dx + std::size_t(s) * win_.in.size();
-    for (int oy = 0; oy < out_.h; ++oy) {
-      for (int ox = 0; ox < out_.w; ++ox) {
-        const float* row = col + ((std::size_t(s) * out_.h + oy) * out_.w + ox) * K;
-        win_.for_each_tap(oy, ox, [=](int tap, std::size_t pixel) {
-          const float* src = row + std::size_t(tap) * C;
-          float* dst = dxs + pixel * C;
-          for (int c = 0; c < C; ++c) dst[c] += src[c];
-        });
+    const float* cols = col + std::size_t(s) * out_.h * out_.w * K;
+    for (int iy = 0; iy < win_.in.h; ++iy)
+      for (int ix = 0; ix < win_.in.w; ++ix) {
+        float* dst = dxs + (std::size_t(iy) * win_.in.w + ix) * C;
+        bool first = true;
+        for (int ky = win_.kernel_h - 1; ky >= 0; --ky) {  // output rows in ascending order
+          const int oy = output_of(iy, win_.rows.pad_before, ky, win_.stride_h, out_.h);
+          if (oy < 0) continue;
+          for (int kx = win_.kernel_w - 1; kx >= 0; --kx) {
+            const int ox = output_of(ix, win_.cols.pad_before, kx, win_.stride_w, out_.w);
+            if (ox < 0) continue;
+            const float* src = cols + (std::size_t(oy) * out_.w + ox) * K + std::size_t(ky * win_.kernel_w + kx) * C;
+            if (first)
+              std::memcpy(dst, src, sizeof(float) * C);
+            else
+              for (int c = 0; c < C; ++c) dst[c] += src[c];
+            first = false;
+          }
+        }
+        if (first) std::memset(dst, 0, sizeof(float) * C);  // no window covers this pixel
       }
-    }
   }
 }
 

@@ -3,7 +3,7 @@
 // touch costs ~12 us per 4 KiB page). Blocks of 2 MiB and more are mapped on their
 // own in transparent huge pages where the kernel allows them (one fault per 2 MiB
 // instead of 512, and fewer TLB misses in the kernels that stream through them):
-// a training workspace of the residual network is ~150 MB, whose 4 KiB faults took
+// a training workspace of the residual network is 100-130 MB, whose 4 KiB faults took
 // ~0.6 s of every run. Fresh pages from the kernel are already zero.
 #pragma once
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "base/buffer.h"
 #include "base/file_io.h"
 #include "data/gzip.h"
 #include "base/error.h"
@@ -32,6 +33,8 @@ class IdxSource {
     if (is_gzip(bytes)) gzip_.emplace(bytes, name);
   }
   bool compressed() const { return gzip_.has_value(); }
+  // The most content the source can hold: deflate expands at most 1032:1.
+  std::uint64_t max_content() const { return compressed() ? std::uint64_t(bytes_.size()) * 1032 : bytes_.size(); }
 
   // Reads up to out.size() bytes; fewer only at the end of the content.
   std::size_t read(std::span<std::uint8_t> out) {
@@ -136,13 +139,20 @@ void read_header(IdxSource& src, const std::string& name, std::span<std::uint8_t
 // is inflated, so its buffer grows as the content arrives (doubling from 1 MiB):
 // a small file that promises a huge payload costs only what it holds. A plain
 // file's size was checked against the promise already: one allocation.
+// The buffer's address space is reserved first for as much of the promise as the
+// source can hold (no page is touched before the content comes), so growing never
+// copies, and advised into huge pages: 60,000 images in 4 KiB pages cost ~0.3 s of
+// page faults and copies, as long as inflating them.
 constexpr std::size_t kFirstGrowBytes = std::size_t(1) << 20;
 std::size_t read_payload(IdxSource& src, std::vector<std::uint8_t>& out, std::uint64_t want) {
+  const std::size_t reserve = static_cast<std::size_t>(std::min(want, src.max_content()));
+  out.clear();
+  out.reserve(reserve);
+  advise_huge_pages(out.data(), reserve);
   if (!src.compressed()) {
     out.resize(want);
     return src.read(out);
   }
-  out.clear();
   std::size_t have = 0;
   while (have < want) {
     const std::size_t next = static_cast<std::size_t>(std::min<std::uint64_t>(want, std::max(kFirstGrowBytes, 2 * have)));

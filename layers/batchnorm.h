@@ -41,6 +41,7 @@ class BatchNorm : public Layer {
   double forward_flops() const override { return 2.0 * double(in_.size()); }
 
   void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
+  // Unlike the contract allows, leaves dy as it was (the residual block counts on it).
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
                 const LayerContext& ctx) const override;
 
@@ -53,6 +54,10 @@ class BatchNorm : public Layer {
   }
 
  private:
+  template <bool Relu>
+  void backward_passes(const float* x, const float* y, const float* dy, float* dx, int n,
+                       const LayerContext& ctx) const;
+
   BatchNormConfig cfg_;
 };
 

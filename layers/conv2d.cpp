@@ -70,11 +70,17 @@ std::size_t Conv2D::cache_bytes(int n) const {
 }
 
 std::size_t Conv2D::prepared_bytes() const {
-  return algorithm_ == Algorithm::winograd ? wino_.prepared_floats() * sizeof(float) : 0;
+  switch (algorithm_) {
+    case Algorithm::winograd: return wino_.prepared_floats() * sizeof(float);
+    case Algorithm::direct: return 0;
+    case Algorithm::im2col: return im2col_.prepared_floats() * sizeof(float);
+  }
+  return 0;
 }
 
 void Conv2D::prepare(const float* params, std::byte* prepared) const {
   if (algorithm_ == Algorithm::winograd) wino_.prepare(params, reinterpret_cast<float*>(prepared));
+  if (algorithm_ == Algorithm::im2col) im2col_.prepare(params, reinterpret_cast<float*>(prepared));
 }
 
 double Conv2D::forward_flops() const {
@@ -105,7 +111,7 @@ void Conv2D::backward(const float* x, const float* y, float* dy, float* dx, int 
   if (cfg_.relu) relu_mask(dy, y, std::size_t(M) * cfg_.filters);
   add_column_sums(dy, M, cfg_.filters, dbias);
   if (algorithm_ == Algorithm::direct) return direct_.backward(x, dy, dx, n, ctx.params, ctx.grads);
-  im2col_.backward(dy, dx, n, ctx.params, ctx.grads, cache);
+  im2col_.backward(dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache);
 }
 
 void conv2d_forward_reference(const Shape& in, const Conv2DConfig& cfg, const float* kernel,

@@ -1,10 +1,12 @@
 // Conv2D by im2col + GEMM (see conv2d_im2col.h).
 #include "layers/conv2d_im2col.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "layers/activation.h"
 #include "layers/eigen_maps.h"
+#include "layers/small_gemm.h"
 
 namespace blnk {
 
@@ -36,42 +38,94 @@ void Im2colConv::im2col(const float* x, float* col, int n) const {
   }
 }
 
+// Gathered per input pixel: each element of dx is written once (no zero-fill first),
+// its taps' column gradients summed in the order of their output pixels (row by row),
+// as a scatter over the output pixels would add them.
 void Im2colConv::col2im(const float* col, float* dx, int n) const {
   const int C = win_.in.c, K = patch_size();
-  std::memset(dx, 0, sizeof(float) * std::size_t(n) * win_.in.size());
+  // The output index (along one dimension) whose window puts tap k on input i, or -1.
+  auto output_of = [](int i, int pad, int k, int stride, int out) {
+    const int t = i + pad - k;
+    if (t < 0 || t % stride != 0 || t / stride >= out) return -1;
+    return t / stride;
+  };
   for (int s = 0; s < n; ++s) {
     float* dxs = dx + std::size_t(s) * win_.in.size();
-    for (int oy = 0; oy < out_.h; ++oy) {
-      for (int ox = 0; ox < out_.w; ++ox) {
-        const float* row = col + ((std::size_t(s) * out_.h + oy) * out_.w + ox) * K;
-        win_.for_each_tap(oy, ox, [=](int tap, std::size_t pixel) {
-          const float* src = row + std::size_t(tap) * C;
-          float* dst = dxs + pixel * C;
-          for (int c = 0; c < C; ++c) dst[c] += src[c];
-        });
+    const float* cols = col + std::size_t(s) * out_.h * out_.w * K;
+    for (int iy = 0; iy < win_.in.h; ++iy)
+      for (int ix = 0; ix < win_.in.w; ++ix) {
+        float* dst = dxs + (std::size_t(iy) * win_.in.w + ix) * C;
+        bool first = true;
+        for (int ky = win_.kernel_h - 1; ky >= 0; --ky) {  // output rows in ascending order
+          const int oy = output_of(iy, win_.rows.pad_before, ky, win_.stride_h, out_.h);
+          if (oy < 0) continue;
+          for (int kx = win_.kernel_w - 1; kx >= 0; --kx) {
+            const int ox = output_of(ix, win_.cols.pad_before, kx, win_.stride_w, out_.w);
+            if (ox < 0) continue;
+            const float* src = cols + (std::size_t(oy) * out_.w + ox) * K + std::size_t(ky * win_.kernel_w + kx) * C;
+            if (first)
+              std::memcpy(dst, src, sizeof(float) * C);
+            else
+              for (int c = 0; c < C; ++c) dst[c] += src[c];
+            first = false;
+          }
+        }
+        if (first) std::memset(dst, 0, sizeof(float) * C);  // no window covers this pixel
       }
-    }
   }
+}
+
+namespace {
+
+// Rows of the im2col matrix per small_gemm call (its sizes are int).
+constexpr std::ptrdiff_t kRowsPerCall = std::ptrdiff_t(1) << 24;
+
+}  // namespace
+
+void Im2colConv::prepare(const float* kernel, float* kernel_t) const {
+  const int K = patch_size(), F = out_.c;
+  for (int k = 0; k < K; ++k)
+    for (int f = 0; f < F; ++f) kernel_t[std::size_t(f) * K + k] = kernel[std::size_t(k) * F + f];
 }
 
 void Im2colConv::forward(const float* x, float* y, int n, const float* kernel, const float* bias, bool relu,
                          float* col) const {
   const int K = patch_size(), F = out_.c;
-  const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
+  const std::ptrdiff_t M = std::ptrdiff_t(n) * out_.h * out_.w;
   im2col(x, col, n);
-  MatrixMap(y, M, F).noalias() = ConstMatrixMap(col, M, K) * ConstMatrixMap(kernel, K, F);
+  if constexpr (kSmallGemmVectorized) {
+    for (std::ptrdiff_t r = 0; r < M; r += kRowsPerCall)  // y (M, F) = col (M, K) * kernel (K, F)
+      small_gemm(int(std::min(kRowsPerCall, M - r)), F, K, GemmOperand{col + r * K, K, 1}, kernel, F, y + r * F, F,
+                 false);
+  } else {
+    MatrixMap(y, M, F).noalias() = ConstMatrixMap(col, M, K) * ConstMatrixMap(kernel, K, F);
+  }
   add_bias_relu(y, M, F, bias, relu);
 }
 
-void Im2colConv::backward(const float* dz_data, float* dx, int n, const float* kernel, float* dkernel,
-                          float* col) const {
+void Im2colConv::backward(const float* dz, float* dx, int n, const float* kernel, const float* kernel_t,
+                          float* dkernel, float* col) const {
   const int K = patch_size(), F = out_.c;
-  const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
-  ConstMatrixMap dz(dz_data, M, F);
-  MatrixMap(dkernel, K, F).noalias() += ConstMatrixMap(col, M, K).transpose() * dz;
+  const std::ptrdiff_t M = std::ptrdiff_t(n) * out_.h * out_.w;
+  if constexpr (kSmallGemmVectorized) {
+    // dkernel (K, F) += col^T (K, M) * dz (M, F): A read transposed; a chain per
+    // element over all M rows in order (a float stored between calls is the same float).
+    for (std::ptrdiff_t r = 0; r < M; r += kRowsPerCall)
+      small_gemm(K, F, int(std::min(kRowsPerCall, M - r)), GemmOperand{col + r * K, 1, K}, dz + r * F, F, dkernel,
+                 F, true);
+  } else {
+    MatrixMap(dkernel, K, F).noalias() += ConstMatrixMap(col, M, K).transpose() * ConstMatrixMap(dz, M, F);
+  }
   if (!dx) return;
-  // The column gradient overwrites the im2col matrix, which is no longer needed.
-  MatrixMap(col, M, K).noalias() = dz * ConstMatrixMap(kernel, K, F).transpose();
+  // The column gradient, (M, K) = dz (M, F) * kernel^T (F, K), overwrites the im2col
+  // matrix, which is no longer needed.
+  if constexpr (kSmallGemmVectorized) {
+    for (std::ptrdiff_t r = 0; r < M; r += kRowsPerCall)
+      small_gemm(int(std::min(kRowsPerCall, M - r)), K, F, GemmOperand{dz + r * F, F, 1}, kernel_t, K, col + r * K,
+                 K, false);
+  } else {
+    MatrixMap(col, M, K).noalias() = ConstMatrixMap(dz, M, F) * ConstMatrixMap(kernel, K, F).transpose();
+  }
   col2im(col, dx, n);
 }
 

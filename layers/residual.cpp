@@ -6,7 +6,8 @@
 //   a2 (n, O)  conv2's output            (with bn only; without, conv2 writes y)
 //   sa (n, O)  the shortcut conv's output (with bn only)
 //   sb (n, O)  the shortcut's output      (with a shortcut conv only)
-//   g, g1, g2 (n, O), dxs (n, I): backward's gradients
+//   g (n, O)   a copy of the sum's gradient (without bn only: with bn, dy serves)
+//   g1, g2 (n, O), dxs (n, I): backward's gradients
 //   then each sub-layer's own cache.
 #include "layers/residual.h"
 
@@ -132,7 +133,7 @@ ResidualBlock::CacheLayout ResidualBlock::cache_layout(int n) const {
   l.a2 = take(batch_norm_ ? O : 0);
   l.sa = take(batch_norm_ && shortcut_ ? O : 0);
   l.sb = take(shortcut_ ? O : 0);
-  l.g = take(O);
+  l.g = take(batch_norm_ ? 0 : O);
   l.g1 = take(O);
   l.g2 = take(O);
   l.dxs = take(shortcut_ ? I : 0);
@@ -220,8 +221,14 @@ void ResidualBlock::backward(const float* x, const float* y, float* dy, float* d
   };
   const std::size_t count = std::size_t(n) * out_.size();
   relu_mask(dy, y, count);  // now the gradient of the sum
-  float* g = buffer(l.g);   // the sum's gradient for the shortcut (the main path overwrites dy)
-  std::memcpy(g, dy, sizeof(float) * count);
+  // The sum's gradient for the shortcut: dy itself where bn2 comes first on the main
+  // path (BatchNorm's backward leaves dy as it was), else a copy (a convolution's
+  // backward may overwrite its dy).
+  float* g = dy;
+  if (!batch_norm_) {
+    std::memcpy(buffer(l.g), dy, sizeof(float) * count);
+    g = buffer(l.g);
+  }
   float* g1 = buffer(l.g1);
   float* g2 = buffer(l.g2);
   const float* b1 = buffer(l.b1);

@@ -21,6 +21,13 @@ struct GemmOperand {
 };
 void small_gemm(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff_t b_row, float* c,
                 std::ptrdiff_t c_row, bool accumulate);
+// True where small_gemm runs in AVX-512 registers; without AVX-512 it is the plain
+// loops below, far slower than Eigen's product on large operands.
+#if defined(__AVX512F__)
+inline constexpr bool kSmallGemmVectorized = true;
+#else
+inline constexpr bool kSmallGemmVectorized = false;
+#endif
 
 // One row, C (1 x n) = x (1 x k) * B, reading only the rows of B where x is not zero:
 // a Dense layer's input after ReLU and pooling is mostly zeros (79% in the digit

@@ -434,7 +434,6 @@ void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, co
   const float* ut = prepared + aligned(E * CF);
   const float* zeros = ut + aligned(E * CF);
   const Regions r = regions(cache, n);
-  std::fill(r.du, r.du + E * CF, 0.0f);
   for (int s0 = 0; s0 < n; s0 += chunk_) {
     const int samples = std::min(chunk_, n - s0);
     const int rows = samples * T;
@@ -442,9 +441,9 @@ void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, co
     const std::size_t first = std::size_t(s0) * out_.size();
     if (m_ == 4) output_gradient<4>(y + first, dy + first, samples, relu, zeros, dbias, r.m);
     else output_gradient<2>(y + first, dy + first, samples, relu, zeros, dbias, r.m);
-    for (int e = 0; e < E; ++e)  // dU[e] += V[e]^T dM[e]
+    for (int e = 0; e < E; ++e)  // dU[e] += V[e]^T dM[e]; the first chunk assigns (no zero-fill first)
       small_gemm(C, F, rows, {v + e * C, 1, std::ptrdiff_t(E) * C}, r.m + e * F,
-                 std::ptrdiff_t(E) * F, r.du + e * CF, F, true);
+                 std::ptrdiff_t(E) * F, r.du + e * CF, F, s0 > 0);
     if (!dx) continue;
     for (int e = 0; e < E; ++e)  // dV[e] = dM[e] U[e]^T
       small_gemm(rows, C, F, {r.m + e * F, std::ptrdiff_t(E) * F, 1}, ut + e * CF, C,

@@ -428,10 +428,14 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
         if (margin > 0 && ((found_wins && !dropped_at_border) || !close_crop_sized)) break;
         const data::FoundDigits found = data::find_digits(page, ink_dark, slot->find, margin);
         dropped_at_border = dropped_at_border || found.border_marks > 0;
-        // What the first look saw is said (the second frames the picture, and sees it otherwise).
-        if (found.lines > 1 && beyond_one_line.empty())
+        // What the first look saw is said (the second frames the picture, and
+        // sees it otherwise), and only in the polarity the whole picture's
+        // reading found its ink in: the other one takes paper for ink.
+        const bool says_why = !whole.found || !whole.polarity_sure || whole.inverted == ink_dark;
+        if (says_why && found.lines > 1 && beyond_one_line.empty())
           beyond_one_line = "digits in two or more lines: blnk reads one line of digits";
-        if (found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine) && beyond_one_line.empty())
+        if (says_why && found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine) &&
+            beyond_one_line.empty())
           beyond_one_line = std::to_string(found.digits.size()) + " marks in a line: blnk reads up to " +
                             std::to_string(data::kMaxDigitsInLine) + " digits";
         if (read_whole(found, page)) continue;

@@ -8,9 +8,14 @@
                    (make-stress-set.py's TRAINING_FONT_FAMILIES: printed 1s
                    with flags and feet, 7s with bars, open 4s) and 20,000
                    MNIST training digits, photographed at margins from 0 to
-                   30%; t10k = the MNIST test files.
+                   30%, and digits of other kinds (scripts/lib/training_styles.py):
+                   seven-segment digits, digits in relief (stamped, raised,
+                   engraved, painted: from the training fonts and MNIST) and
+                   MNIST digits with strokes broken as chalk leaves them;
+                   t10k = the MNIST test files.
   OUT_DIR/gate/    the digit gate's set (label 0: one digit, 1: not a digit):
-                   MNIST training digits and the font digits against
+                   MNIST training digits, the font digits and the other
+                   kinds against
                    letters that are not written like a digit, symbols,
                    scribbles, open or spiky shapes drawn on the pad (hearts,
                    stars, arrows, houses, suns, crossed boxes, square
@@ -42,14 +47,19 @@ import numpy as np
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "lib"))
+import training_styles  # noqa: E402
 FONT_VARIANTS = 40            # photos of each digit in each training font
 MNIST_PHOTOS = 20000          # MNIST training digits also photographed, cropped at margins 0-30%
+SEGMENT_DIGITS = 500          # of each digit
+RELIEF_DIGITS = 600           # of each digit, half from the fonts, half from MNIST
+BROKEN_STROKE_DIGITS = 5000   # MNIST training digits
 GATE_DIGITS_FROM_MNIST = 30000
 LETTERS = "ACEFHKLMNPRTUVWXYacdefhkmnprtuvwxy"
 # Not ( ) [ ] | / \\ and the like: written, they are a 1.
 SYMBOLS = ("+=%&@#$?!*<>~^\u20ac\u00a3\u00a7\u00b6\u03c0\u03a9\u00d7\u00f7\u2211\u221a\u03b1\u03b2\u03bb"
            "\u00a9\u00ae\u2020\u2190\u2192\u2191\u2193\u2194\u221e\u2248\u2260\u2264\u2265\u00b1\u00bf\u00a1\u2022\u2605\u2665\u266a")
-NEGATIVES_PER_KIND = 5600     # letters, symbols, scribbles, shapes, numbers: each
+NEGATIVES_PER_KIND = 7200     # letters, symbols, scribbles, shapes, numbers: each
 
 
 def load(name, file):
@@ -210,7 +220,7 @@ def training_shape(rng):
 
 def write_idx(path, array):
     """IDX3 (n, 28, 28) uint8 or IDX1 (n,) uint8, gzipped."""
-    with gzip.open(path, "wb", compresslevel=6) as f:
+    with gzip.GzipFile(path, "wb", compresslevel=6, mtime=0) as f:  # the same bytes for the same set
         if array.ndim == 3:
             f.write((0x803).to_bytes(4, "big"))
             for d in array.shape:
@@ -268,6 +278,25 @@ def main():
         for k in rng.permutation(len(train_images))[:MNIST_PHOTOS]:
             cov = stress.with_margin(stress.mnist_coverage(train_images[k]), rng.uniform(0, 30), rng)
             stress.save_photo(stress.photograph(cov, rng, helpers), os.path.join(d, f"{train_labels[k]}_m{k:05d}"), rng)
+        # Digits of other kinds: segments, relief, broken strokes.
+        d = folder("styled-digits")
+        for digit in range(10):
+            for v in range(SEGMENT_DIGITS):
+                cov = stress.with_margin(training_styles.segment_digit(digit, rng), rng.uniform(0, 30), rng)
+                stress.save_photo(stress.photograph(cov, rng, helpers), os.path.join(d, f"{digit}_s{v:04d}"), rng)
+        by_digit = [np.flatnonzero(train_labels == digit) for digit in range(10)]
+        for digit in range(10):
+            for v in range(RELIEF_DIGITS):
+                if v % 2:
+                    cov = stress.render_text(str(digit), fonts[int(rng.integers(0, len(fonts)))], rng)
+                else:
+                    cov = stress.mnist_coverage(train_images[int(rng.choice(by_digit[digit]))])
+                cov = stress.with_margin(cov, rng.uniform(5, 30), rng)
+                stress.save_photo(training_styles.relief_photo(cov, rng), os.path.join(d, f"{digit}_r{v:04d}"), rng)
+        for k in rng.permutation(len(train_images))[:BROKEN_STROKE_DIGITS]:
+            cov = training_styles.broken_strokes(stress.mnist_coverage(train_images[k]), rng)
+            cov = stress.with_margin(cov, rng.uniform(0, 30), rng)
+            stress.save_photo(stress.photograph(cov, rng, helpers), os.path.join(d, f"{train_labels[k]}_b{k:05d}"), rng)
         # Non-digits.
         n_each = NEGATIVES_PER_KIND
         d = folder("not-digits")
@@ -298,6 +327,7 @@ def main():
 
         fonts_seen = preprocess(args.blnk, os.path.join(work, "font-digits"), folder("seen-digits"))
         fonts_seen.update(preprocess(args.blnk, os.path.join(work, "mnist-photos"), folder("seen-mnist")))
+        fonts_seen.update(preprocess(args.blnk, os.path.join(work, "styled-digits"), folder("seen-styled")))
         others_seen = preprocess(args.blnk, os.path.join(work, "not-digits"), folder("seen-others"))
         names = sorted(fonts_seen)
         font_images = np.stack([fonts_seen[n] for n in names])

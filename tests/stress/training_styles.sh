@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The extra digit kinds the bundled models train on (scripts/lib/training_styles.py):
+# a seven-segment digit lights as many segments as its digit has, one seed makes the
+# same picture, a relief photo is a textured RGB picture of a bounded size, and broken
+# strokes keep part of the ink and add nothing brighter than a faint ghost.
+# Skips (77) without Debian's python3 with numpy, PIL and OpenCV.
+#   tests/stress/training_styles.sh
+set -uo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+python=/usr/bin/python3
+if ! "$python" -c "import numpy, PIL, cv2" 2>/dev/null; then
+  echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
+fi
+"$python" - "$here/scripts/lib" <<'PY'
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+import training_styles as T
+
+def lit_pixels(digit, seed=3):
+    rng = np.random.default_rng(seed)
+    return int((T.segment_digit(digit, rng) > 0.5).sum())
+
+lit = {d: lit_pixels(d) for d in range(10)}
+segments = {d: len(T.SEGMENTS[d][0]) for d in range(10)}
+assert max(lit, key=lit.get) == 8 and min(lit, key=lit.get) == 1 and lit[1] > 0, f"lit pixels per digit: {lit}"
+per_segment = [lit[d] / segments[d] for d in (0, 1, 8)]
+assert max(per_segment) < 1.6 * min(per_segment), f"lit pixels per segment: {per_segment}"
+a, b = (T.segment_digit(5, np.random.default_rng(9)) for _ in range(2))
+assert a.shape == b.shape and np.array_equal(a, b), "one seed, two pictures"
+
+cov = np.zeros((60, 40), np.float32)
+cov[10:50, 18:24] = 1  # a bar: a 1
+for seed in range(20):
+    img = T.relief_photo(cov, np.random.default_rng(seed))
+    assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3, img.shape
+    assert 12 <= max(img.shape[:2]) <= 200, img.shape
+    assert img.std() > 2, f"seed {seed}: a flat picture"
+    broken = T.broken_strokes(cov, np.random.default_rng(seed))
+    kept = broken[cov > 0.5].sum() / (cov > 0.5).sum()
+    assert 0.3 < kept <= 1.0, f"seed {seed}: {kept:.2f} of the ink kept"
+    assert broken[cov == 0].max() <= 0.2 + 1e-6, f"seed {seed}: a ghost as bright as ink"
+print("training styles: ok", lit)
+PY

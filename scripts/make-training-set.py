@@ -357,7 +357,7 @@ def main():
         write_idx(os.path.join(out, "t10k-images-idx3-ubyte.gz"), images[:test])
         write_idx(os.path.join(out, "t10k-labels-idx1-ubyte.gz"), labels[:test])
         print(f"digits: {len(train_images)} MNIST + {len(font_images)} photographed (font digits from {len(fonts)} fonts,"
-              f" MNIST training digits) in {args.out_dir}/digits")
+              f" MNIST training digits, segment, relief and broken-stroke digits) in {args.out_dir}/digits")
         print(f"gate: {int((labels == 0).sum())} digits, {int((labels == 1).sum())} non-digits "
               f"({len(images) - test} train, {test} test) in {args.out_dir}/gate")
     finally:

@@ -263,12 +263,13 @@ int split_column(const Plane& tophat, float threshold, const PixelBox& box) {
   return box.x + best;
 }
 
-std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines) {
+std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines, std::vector<PixelBox>& off_line) {
   lines = 0;
+  off_line.clear();
   if (groups.empty()) return {};
   const PixelBox tallest = *std::max_element(groups.begin(), groups.end(),
                                              [](const PixelBox& a, const PixelBox& b) { return a.h < b.h; });
-  std::vector<PixelBox> line, off_line;
+  std::vector<PixelBox> line;
   for (const PixelBox& g : groups) {
     const int rows = overlap(g.y, g.y + g.h, tallest.y, tallest.y + tallest.h);
     if (rows >= kSameLineOverlap * static_cast<float>(std::min(g.h, tallest.h))) line.push_back(g);
@@ -291,7 +292,7 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   erase_rules(ws.tophat, found.contrast);
   label_marks(ws.tophat, found.contrast, ws);
   found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped);
-  found.digits = digits_in_line(group_digits(ws.marks), found.lines);
+  found.digits = digits_in_line(group_digits(ws.marks), found.lines, found.off_line);
   if (margin == 0) return found;
   // Back into the page's pixels: boxes moved and clipped, the ink plane cut to the page
   // (row by row in place: each row moves to an earlier position).
@@ -301,6 +302,7 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
     b = {x0, y0, x1 - x0, y1 - y0};
   };
   for (PixelBox& b : found.digits) unframe(b);
+  for (PixelBox& b : found.off_line) unframe(b);
   for (Mark& m : ws.marks) unframe(m.box);
   for (int y = 0; y < page.height; ++y)
     std::copy_n(ws.tophat.pixels.data() + static_cast<std::size_t>(y + margin) * searched.width + margin, page.width,

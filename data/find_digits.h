@@ -59,6 +59,7 @@ struct FoundDigits {
   bool ink_dark = true;
   std::vector<PixelBox> digits;  // left to right, in the searched picture's pixels
   int lines = 0;                 // rows of digit-sized groups (0: none found)
+  std::vector<PixelBox> off_line;  // the digit-sized groups of the other rows (words, more digits)
   float contrast = 0;            // the stroke threshold's top-hat level
   std::string dropped;           // what was set aside, in a few words (for the debug view)
   int border_marks = 0;          // marks set aside for touching the border: was the picture cropped close?
@@ -95,7 +96,8 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks);
 // -1 when no column stands out so. The reader splits there when both sides
 // read better than the whole (reader/model_classifier.cpp).
 int split_column(const Plane& tophat, float threshold, const PixelBox& box);
-// The groups on the tallest one's line, left to right; `lines` counts rows of digit-sized groups.
-std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines);
+// The groups on the tallest one's line, left to right; `lines` counts rows of digit-sized
+// groups, and `off_line` gets those of the other rows.
+std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines, std::vector<PixelBox>& off_line);
 
 }  // namespace blnk::data

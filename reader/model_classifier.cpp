@@ -186,8 +186,8 @@ int line_width(const Classification& c) {
   return c.digits.empty() ? 0 : right - left;
 }
 
-bool read_whole(const data::FoundDigits& found, const data::GrayImage& page) {
-  if (found.lines != 1 || found.digits.empty() || found.digits.size() > std::size_t(data::kMaxDigitsInLine)) return true;
+bool read_whole(const data::FoundDigits& found, const data::GrayImage& page, int lines) {
+  if (lines != 1 || found.digits.empty() || found.digits.size() > std::size_t(data::kMaxDigitsInLine)) return true;
   if (found.digits.size() > 1) return false;
   // (A wide one may be touching digits: it is read cut out, where it can be split.)
   const data::PixelBox& b = found.digits[0];
@@ -363,6 +363,18 @@ bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& fou
   return true;
 }
 
+bool ModelClassifier::off_line_reads_as_digit(Slot& slot, const data::FoundDigits& found, int factor) const {
+  // A page of text beside the line is not read mark by mark: it is refused as before.
+  if (found.off_line.size() > std::size_t(2 * data::kMaxDigitsInLine)) return true;
+  for (std::size_t i = 0; i < found.off_line.size(); ++i) {
+    DigitReading reading;
+    data::Preprocessed seen;
+    if (read_found_digit(slot, found.off_line, i, factor, reading, seen) && digit_score(reading) >= kFoundMinScore)
+      return true;
+  }
+  return false;
+}
+
 bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const std::string& name,
                                      const ClassifyOptions& options, Classification& result,
                                      ClassifyFailure& failure) const {
@@ -432,13 +444,20 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
         // sees it otherwise), and only in the polarity the whole picture's
         // reading found its ink in: the other one takes paper for ink.
         const bool says_why = !whole.found || !whole.polarity_sure || whole.inverted == ink_dark;
-        if (says_why && found.lines > 1 && beyond_one_line.empty())
+        // A number beside words (a price tag's, a ticket's): the other rows hold no
+        // mark that reads as a digit, and the line is read as if alone. Only a line of
+        // several marks, in the polarity the whole picture's reading found its ink in:
+        // one mark beside others is as often what is left of a shape the search set aside.
+        const bool beside_words = says_why && found.lines > 1 && found.digits.size() > 1 &&
+                                  found.digits.size() <= std::size_t(data::kMaxDigitsInLine) &&
+                                  !off_line_reads_as_digit(*slot, found, factor);
+        if (says_why && found.lines > 1 && !beside_words && beyond_one_line.empty())
           beyond_one_line = "digits in two or more lines: blnk reads one line of digits";
         if (says_why && found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine) &&
             beyond_one_line.empty())
           beyond_one_line = std::to_string(found.digits.size()) + " marks in a line: blnk reads up to " +
                             std::to_string(data::kMaxDigitsInLine) + " digits";
-        if (read_whole(found, page)) continue;
+        if (read_whole(found, page, beside_words ? 1 : found.lines)) continue;
         Classification candidate;
         if (!read_found_digits(*slot, found, factor, candidate)) continue;
         const float score = reading_score(candidate);

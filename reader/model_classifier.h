@@ -74,6 +74,9 @@ class ModelClassifier : public Classifier {
                         DigitReading& reading, data::Preprocessed& seen) const;
   // Each digit found cut out and read (touching ones split); false when one of them holds no digit.
   bool read_found_digits(Slot& slot, const data::FoundDigits& found, int factor, Classification& result) const;
+  // Whether a digit-sized mark off the found line reads as a digit: a second line of
+  // digits (refused: blnk reads one line), or words beside a number (the line is read).
+  bool off_line_reads_as_digit(Slot& slot, const data::FoundDigits& found, int factor) const;
   bool read_with_seed_pipeline(std::span<const std::uint8_t> bytes, const std::string& name, Slot& slot,
                                Classification& result, ClassifyFailure& failure) const;
   DigitReading digit_reading(Slot& slot, const data::Preprocessed& digit, int scale) const;

@@ -282,6 +282,42 @@ TEST_CASE("predict: digits in two lines, or more than 12 in one, are not_a_digit
   CHECK(b["reason"].text.find("14 marks in a line") != std::string::npos);
 }
 
+TEST_CASE("predict: a number beside a row of marks that are no digits (a price tag's words) is read, the marks left out") {
+  if (!have_mnist()) return;
+  TempDir tmp("beside-words");
+  // A row of four crosses, then MNIST test 0, 1, 2 (7, 2, 1) enlarged twice below them.
+  const int w = 3 * 56 + 40, h = 60 + 70 + 30;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  for (int k = 0; k < 3; ++k) {
+    const std::vector<float> part = enlarged_digit(k, 2, w, h, 20 + k * 56, 75);
+    for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], part[i]);
+  }
+  const auto stroke = [&](float x0, float y0, float x1, float y1) {  // 6 pixels wide
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const float dx = x1 - x0, dy = y1 - y0;
+        const float t = std::clamp(((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy), 0.0f, 1.0f);
+        const float ex = x - (x0 + t * dx), ey = y - (y0 + t * dy);
+        if (ex * ex + ey * ey <= 9.0f) cov[std::size_t(y) * w + x] = 1.0f;
+      }
+  };
+  for (int k = 0; k < 4; ++k) {
+    const float left = 24.0f + float(k) * 48.0f, top = 12.0f;
+    stroke(left, top, left + 24, top + 28);
+    stroke(left + 24, top, left, top + 28);
+  }
+  const std::string path = tmp.file("tag.png");
+  write_bytes(path, data::encode_png(paint_u8(cov, 1, kWhitePaper, kBlackInk), w, h, 1));
+  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  const Json a = parse_json(lines_of(r.out).at(0));
+  CHECK(a["verdict"].text == "number");
+  CHECK(a["number"].text == "721");
+  REQUIRE(a["digits"].items.size() == 3);
+  for (const Json& d : a["digits"].items) CHECK(d["box"].items[1].number >= 60);  // in the digits' row, under the crosses
+}
+
 TEST_CASE("predict: a number cropped close to its ink (digits touching the picture's edges) is read whole") {
   if (!have_mnist()) return;
   TempDir tmp("close-crop");

@@ -17,6 +17,10 @@ constexpr float kMinDigitShare = 0.03f;  // a digit is at least 3% of the shorte
 constexpr int kMinDigitPixels = 4;
 constexpr float kRuleSpan = 0.8f;        // a mark across 80% of the picture...
 constexpr int kRuleAspect = 8;           // ... at least 8 times longer than thick is a rule or an edge
+constexpr int kMinLineRun = 12;          // a form's printed line: a run of at least 12 pixels...
+constexpr int kLineLength = 10;          // ... 10 times longer than the stroke is thick...
+constexpr float kLineOverDigit = 1.2f;   // ... and longer than the tallest mark without it (a digit's bar is not)
+constexpr float kLineContrast = 0.5f;    // looked for at this share of the stroke threshold (printing is faint)
 constexpr float kFrameHolds = 0.3f;      // a frame holds a mark at least 30% of its height...
 constexpr float kFrameFill = 0.45f;      // ... and its pixels cover under this share of its box
 constexpr float kSameDigitOverlap = 0.5f;  // marks overlapping along x by half the narrower are one digit...
@@ -115,6 +119,156 @@ void erase_rules(Plane& tophat, float threshold) {
   };
   erase_runs(H, W, static_cast<std::size_t>(W), 1);
   erase_runs(W, H, 1, static_cast<std::size_t>(W));
+}
+
+namespace {
+
+// For every pixel at or over `level`, the length of the run of such pixels through
+// it along its column (`down`) or its row; 0 elsewhere.
+void run_lengths(const Plane& tophat, float level, bool down, std::vector<int>& out) {
+  const int W = tophat.width, H = tophat.height;
+  out.assign(static_cast<std::size_t>(W) * H, 0);
+  const int lines = down ? W : H, length = down ? H : W;
+  const std::size_t step = down ? static_cast<std::size_t>(W) : 1, next = down ? 1 : static_cast<std::size_t>(W);
+  for (int l = 0; l < lines; ++l) {
+    const std::size_t first = static_cast<std::size_t>(l) * next;
+    for (int i = 0; i < length;) {
+      if (tophat.pixels[first + static_cast<std::size_t>(i) * step] < level) {
+        ++i;
+        continue;
+      }
+      int end = i;
+      while (end < length && tophat.pixels[first + static_cast<std::size_t>(end) * step] >= level) ++end;
+      for (int j = i; j < end; ++j) out[first + static_cast<std::size_t>(j) * step] = end - i;
+      i = end;
+    }
+  }
+}
+
+int mark_of(FindWorkspace& ws, int label) { return ws.order[static_cast<std::size_t>(find_root(ws.parents, label))]; }
+
+int median(std::vector<int>& values) {
+  std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2), values.end());
+  return values[values.size() / 2];
+}
+
+}  // namespace
+
+int erase_form_lines(Plane& tophat, float threshold, FindWorkspace& ws) {
+  const int W = tophat.width, H = tophat.height;
+  const auto at = [W](int x, int y) { return static_cast<std::size_t>(y) * W + x; };
+  // Printing is often fainter than the pen: the form is looked for at a lower level,
+  // and all of it erased (what stayed under the threshold would still show in a
+  // digit's crop, which keeps grey levels).
+  const float faint = kLineContrast * threshold;
+  run_lengths(tophat, faint, true, ws.tall);
+  run_lengths(tophat, faint, false, ws.wide);
+  std::vector<int>& extents = ws.extents;
+  std::vector<LineRun>& runs = ws.line_runs;
+  runs.clear();
+  // 1. Thin horizontal runs: kLineLength times longer than the stroke is thick.
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < W;) {
+      const int length = ws.wide[at(x, y)];
+      if (length == 0) {
+        ++x;
+        continue;
+      }
+      if (length >= kMinLineRun) {
+        extents.assign(ws.tall.begin() + static_cast<long>(at(x, y)), ws.tall.begin() + static_cast<long>(at(x, y) + length));
+        const int thick = median(extents);
+        if (length >= kLineLength * thick) runs.push_back({y, x, x + length, thick});
+      }
+      x += length;
+    }
+  }
+  if (runs.empty()) return 0;
+  // 2. How tall the digits are: the tallest mark once the thin runs are gone.
+  ws.unlined = tophat;
+  for (const LineRun& r : runs)
+    for (int x = r.x0; x < r.x1; ++x)
+      if (ws.tall[at(x, r.y)] <= r.thick + 1) ws.unlined.pixels[at(x, r.y)] = 0;
+  label_marks(ws.unlined, threshold, ws);
+  int tallest = 0;
+  for (const Mark& m : ws.marks) tallest = std::max(tallest, m.box.h);
+  // 3. A printed line runs past more than one digit's height; a digit's own bar does not.
+  std::erase_if(runs, [&](const LineRun& r) { return static_cast<float>(r.x1 - r.x0) < kLineOverDigit * static_cast<float>(tallest); });
+  if (runs.empty()) return 0;
+  std::vector<std::uint8_t>& on_line = ws.on_line;
+  on_line.assign(static_cast<std::size_t>(W) * H, 0);
+  int thickest = 0, lines = 0;
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const LineRun& r = runs[k];
+    thickest = std::max(thickest, r.thick);
+    for (int x = r.x0; x < r.x1; ++x)
+      if (ws.tall[at(x, r.y)] <= r.thick + 1) on_line[at(x, r.y)] = 1;
+    const bool continues = k > 0 && runs[k - 1].y == r.y - 1 && overlap(runs[k - 1].x0, runs[k - 1].x1, r.x0, r.x1) > 0;
+    lines += !continues;
+  }
+  // 4. The form's vertical strokes (a comb's walls, ticks, a box's sides): thin runs
+  // down a column that start or end on a line and are no thicker than the lines
+  // (a pen's stroke that meets a line is thicker than the printing). Where a wall
+  // meets a line the line's pixels are thick (the wall runs through them): a run's
+  // end meets a line when line pixels lie beside it.
+  const int reach = thickest + 1;
+  const auto near_line = [&](int x, int y) {
+    for (int v = std::max(0, y - reach); v <= std::min(H - 1, y + reach); ++v)
+      for (int u = std::max(0, x - reach); u <= std::min(W - 1, x + reach); ++u)
+        if (on_line[at(u, v)] == 1) return true;
+    return false;
+  };
+  for (int x = 0; x < W; ++x) {
+    for (int y = 0; y < H;) {
+      if (tophat.pixels[at(x, y)] < faint || on_line[at(x, y)] != 0) {
+        ++y;
+        continue;
+      }
+      int end = y;
+      while (end < H && tophat.pixels[at(x, end)] >= faint && on_line[at(x, end)] == 0) ++end;
+      if (near_line(x, y) || near_line(x, end - 1)) {
+        extents.clear();
+        for (int i = y; i < end; ++i) extents.push_back(ws.wide[at(x, i)]);
+        const int thick = median(extents);
+        if (thick <= thickest + 1 && end - y >= 2 * thick) {
+          for (int i = y; i < end; ++i)
+            if (ws.wide[at(x, i)] <= thick + 1) on_line[at(x, i)] = 2;
+        }
+      }
+      y = end;
+    }
+  }
+  // 5. Erased, with the soft edge the threshold left beside each stroke of the form.
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < W; ++x) {
+      const std::uint8_t kind = on_line[at(x, y)];
+      if (kind == 0) continue;
+      tophat.pixels[at(x, y)] = 0;
+      const int dx = kind == 2, dy = kind == 1;
+      for (int side : {-1, 1}) {
+        const int nx = x + side * dx, ny = y + side * dy;
+        if (nx >= 0 && ny >= 0 && nx < W && ny < H && tophat.pixels[at(nx, ny)] < threshold) tophat.pixels[at(nx, ny)] = 0;
+      }
+    }
+  }
+  // 6. What is left of the same printing: a thin mark that met an erased line (a
+  // frame's slanted side, a wall's stub) is no thicker than the lines: erased too.
+  label_marks(tophat, threshold, ws);
+  std::vector<std::uint8_t>& remnant = ws.remnant;
+  remnant.assign(ws.marks.size(), 0);
+  for (int y = 0; y < H; ++y)
+    for (int x = 0; x < W; ++x)
+      if (on_line[at(x, y)] != 0)
+        for (int v = std::max(0, y - 1); v <= std::min(H - 1, y + 1); ++v)
+          for (int u = std::max(0, x - 1); u <= std::min(W - 1, x + 1); ++u)
+            if (const int label = ws.labels[at(u, v)]; label >= 0) remnant[static_cast<std::size_t>(mark_of(ws, label))] = 1;
+  for (std::size_t k = 0; k < ws.marks.size(); ++k) {
+    const Mark& m = ws.marks[k];
+    const float length = std::hypot(static_cast<float>(m.box.w), static_cast<float>(m.box.h));
+    remnant[k] = remnant[k] && static_cast<float>(m.pixels) <= static_cast<float>(thickest + 1) * length;
+  }
+  for (std::size_t i = 0; i < ws.labels.size(); ++i)
+    if (ws.labels[i] >= 0 && remnant[static_cast<std::size_t>(mark_of(ws, ws.labels[i]))]) tophat.pixels[i] = 0;
+  return lines;
 }
 
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws) {
@@ -289,9 +443,11 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   const GrayImage& searched = margin > 0 ? ws.padded : page;
   thin_ink(searched, ink_dark, ws);
   found.contrast = ink_threshold(ws.tophat, ws.scratch);
+  const int form_lines = erase_form_lines(ws.tophat, found.contrast, ws);
   erase_rules(ws.tophat, found.contrast);
   label_marks(ws.tophat, found.contrast, ws);
   found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped);
+  if (form_lines > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(form_lines) + " printed lines";
   found.digits = digits_in_line(group_digits(ws.marks), found.lines, found.off_line);
   if (margin == 0) return found;
   // Back into the page's pixels: boxes moved and clipped, the ink plane cut to the page

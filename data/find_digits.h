@@ -16,7 +16,9 @@
 //     of the strongest top-hat values, never under a minimum contrast;
 //  3. erase_rules: runs of stroke pixels across most of a row or a column
 //     (ruled or squared paper) are erased, so a digit written across a line
-//     stands on its own; then label_marks: 8-connected components of what passes (the marks), each
+//     stands on its own; erase_form_lines: a form's printed lines too (thin,
+//     longer than a digit is tall) and the thin walls and ticks down from
+//     them; then label_marks: 8-connected components of what passes (the marks), each
 //     with its box, mass and whether it touches the picture's border;
 //  4. keep_digit_marks: drops marks that are not parts of a digit: specks
 //     (under kMinDigitShare of the shorter side), rules (a line across most
@@ -33,6 +35,7 @@
 // each and lets the model judge where a step had to guess (which polarity).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -65,6 +68,10 @@ struct FoundDigits {
   int border_marks = 0;          // marks set aside for touching the border: was the picture cropped close?
 };
 
+struct LineRun {  // one row of a printed line (erase_form_lines)
+  int y = 0, x0 = 0, x1 = 0, thick = 0;
+};
+
 struct FindWorkspace {
   GrayImage padded;  // step 0's framed picture
   Plane tophat, closed;
@@ -73,6 +80,13 @@ struct FindWorkspace {
   std::vector<int> labels, parents;
   std::vector<Mark> marks;
   std::vector<int> order;
+  // erase_form_lines: the ink's runs down and across each pixel, the picture without
+  // its thin runs, the lines' rows, what is on a line (1: a line's row, 2: a wall or
+  // a tick down from it), which marks are what is left of the printing.
+  std::vector<int> tall, wide, extents;
+  Plane unlined;
+  std::vector<LineRun> line_runs;
+  std::vector<std::uint8_t> on_line, remnant;
 };
 
 // Steps 1-6 for ink of one polarity in `page` (any size; kFindSide is what
@@ -87,6 +101,12 @@ void pad_with_paper(const GrayImage& page, bool ink_dark, int margin, GrayImage&
 void thin_ink(const GrayImage& page, bool ink_dark, FindWorkspace& ws);  // into ws.tophat
 float ink_threshold(const Plane& tophat, std::vector<float>& scratch);
 void erase_rules(Plane& tophat, float threshold);
+// A form's printed lines: thin horizontal runs longer than the tallest mark without
+// them (a field's underline, a box's or comb's edges), the thin strokes down from
+// them no thicker than they (a comb's walls, ticks), and thin marks left touching
+// them (a frame's slanted side); a digit crossing a line keeps its stroke there.
+// Returns how many lines were erased.
+int erase_form_lines(Plane& tophat, float threshold, FindWorkspace& ws);
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // into ws.marks
 // Returns how many marks were set aside for touching the border.
 int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped);

@@ -3,7 +3,8 @@
 // writes <out-dir>/<name>.png: the searched picture with the dark-ink boxes in
 // red and the light-ink boxes in blue. Usage: blnk_find_view <out-dir> <image>...
 // FIND_MARGIN=0.25 searches with step 0's frame of paper of that share of the
-// shorter side (the reader's second look); FIND_MARKS=1 lists the marks.
+// shorter side (the reader's second look); FIND_MARKS=1 lists the marks;
+// FIND_INK=1 also writes <name>.ink.png, the dark ink the marks were found in.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -39,6 +40,13 @@ int main(int argc, char** argv) {
       const char* margin_share = std::getenv("FIND_MARGIN");
       const int margin = margin_share ? int(std::atof(margin_share) * std::min(page.width, page.height)) : 0;
       const FoundDigits dark = find_digits(page, true, ws, margin);
+      if (std::getenv("FIND_INK")) {  // the dark ink the marks were labelled in (rules and printed lines erased)
+        std::vector<std::uint8_t> ink(ws.tophat.pixels.size());
+        for (std::size_t i = 0; i < ink.size(); ++i)
+          ink[i] = static_cast<std::uint8_t>(std::clamp(ws.tophat.pixels[i] / (2 * dark.contrast), 0.0f, 1.0f) * 255);
+        write_png((std::filesystem::path(argv[1]) / std::filesystem::path(path).filename()).string() + ".ink.png", ink,
+                  ws.tophat.width, ws.tophat.height, 1);
+      }
       const FoundDigits light = find_digits(page, false, ws, margin);
       const auto t2 = std::chrono::steady_clock::now();
       std::vector<std::uint8_t> rgb(static_cast<std::size_t>(page.width) * page.height * 3);

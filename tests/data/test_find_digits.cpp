@@ -184,3 +184,51 @@ TEST_CASE("find_digits: a number cropped close to its ink is found with a frame 
   CHECK(ws.tophat.at(74, 30) > 0.5f);
   CHECK(ws.tophat.at(45, 30) < 0.1f);
 }
+
+TEST_CASE("find_digits: a form's comb of boxes is printing, not digits: walls and edges erased, each digit found in its box") {
+  const int w = 420, h = 200, cell = 70, x0 = 70, y0 = 60;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  draw_bar(cov, w, x0, y0, x0 + 4 * cell, y0 + 2);                     // the comb's top edge...
+  draw_bar(cov, w, x0, y0 + cell - 2, x0 + 4 * cell, y0 + cell);       // ... its bottom edge
+  for (int k = 0; k <= 4; ++k) draw_bar(cov, w, float(x0 + k * cell - 1), y0, float(x0 + k * cell + 1), y0 + cell);
+  add_ring(cov, w, h, x0 + 0.5f * cell, y0 + 0.5f * cell, 56);
+  draw_bar(cov, w, x0 + 1.5f * cell - 4, y0 + 8, x0 + 1.5f * cell + 4, y0 + cell);  // a 1 down to the bottom edge
+  add_ring(cov, w, h, x0 + 2.5f * cell, y0 + 0.5f * cell, 66);          // a 0 touching the edges
+  add_ring(cov, w, h, x0 + 3.5f * cell, y0 + 0.5f * cell, 56);
+  const GrayImage page = paint(cov, w, h, 0.9f, 0.15f);
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(page, true, ws);
+  REQUIRE(found.digits.size() == 4);
+  for (int k = 0; k < 4; ++k) {
+    const PixelBox& b = found.digits[std::size_t(k)];
+    CAPTURE(k);
+    CHECK(b.x > x0 + k * cell + 1);  // inside its cell: no wall in it
+    CHECK(b.x + b.w < x0 + (k + 1) * cell);
+    CHECK(b.h >= 50);
+  }
+  CHECK(found.dropped.find("printed lines") != std::string::npos);
+}
+
+TEST_CASE("find_digits: a thin pen's 7 keeps its bar; an underline under a number is erased") {
+  const int w = 400, h = 240;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  draw_bar(cov, w, 100, 60, 142, 63);    // the 7's bar: 14 times longer than thick
+  draw_bar(cov, w, 138, 60, 142, 130);   // its stem
+  const GrayImage seven = paint(cov, w, h, 0.9f, 0.15f);
+  FindWorkspace ws;
+  FoundDigits found = find_digits(seven, true, ws);
+  REQUIRE(found.digits.size() == 1);
+  CHECK(near(found.digits[0].x, 100, 2));
+  CHECK(near(found.digits[0].w, 42, 3));
+  CHECK(found.dropped.find("printed lines") == std::string::npos);
+  // The same 7 and a 0 beside it, on an underline they touch.
+  add_ring(cov, w, h, 200, 95, 70);
+  draw_bar(cov, w, 80, 130, 260, 132);
+  const GrayImage underlined = paint(cov, w, h, 0.9f, 0.15f);
+  found = find_digits(underlined, true, ws);
+  REQUIRE(found.digits.size() == 2);
+  CHECK(near(found.digits[0].x, 100, 2));
+  CHECK(near(found.digits[0].w, 42, 3));  // not stretched along the line it stands on
+  CHECK(found.digits[1].x + found.digits[1].w < 250);
+  CHECK(found.dropped.find("printed lines") != std::string::npos);
+}

@@ -423,11 +423,24 @@ std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& l
   if (groups.empty()) return {};
   const PixelBox tallest = *std::max_element(groups.begin(), groups.end(),
                                              [](const PixelBox& a, const PixelBox& b) { return a.h < b.h; });
+  const auto digit_sized = [&](const PixelBox& g) { return static_cast<float>(g.h) >= kDigitSized * static_cast<float>(tallest.h); };
+  const auto same_row = [](const PixelBox& a, const PixelBox& b) {
+    return overlap(a.y, a.y + a.h, b.y, b.y + b.h) >= kSameLineOverlap * static_cast<float>(std::min(a.h, b.h));
+  };
+  // The line is the row with the most digit-sized groups (a number beside a stamp or
+  // a logo as tall as its digits); among rows as full, the tallest group's.
+  PixelBox anchor = tallest;
+  std::size_t most = 0;
+  for (const PixelBox& g : groups) {
+    if (!digit_sized(g)) continue;
+    const std::size_t n = static_cast<std::size_t>(
+        std::count_if(groups.begin(), groups.end(), [&](const PixelBox& o) { return digit_sized(o) && same_row(g, o); }));
+    if (n > most || (n == most && g.h > anchor.h)) most = n, anchor = g;
+  }
   std::vector<PixelBox> line;
   for (const PixelBox& g : groups) {
-    const int rows = overlap(g.y, g.y + g.h, tallest.y, tallest.y + tallest.h);
-    if (rows >= kSameLineOverlap * static_cast<float>(std::min(g.h, tallest.h))) line.push_back(g);
-    else if (static_cast<float>(g.h) >= kDigitSized * static_cast<float>(tallest.h)) off_line.push_back(g);
+    if (same_row(g, anchor)) line.push_back(g);
+    else if (digit_sized(g)) off_line.push_back(g);
   }
   lines = 1 + (off_line.empty() ? 0 : 1);
   std::sort(line.begin(), line.end(), [](const PixelBox& a, const PixelBox& b) { return a.x < b.x; });

@@ -29,8 +29,9 @@
 //  5. group_digits: marks stacked along x with little between them are one
 //     digit (a broken stroke, a 5's flag), as is a mark inside another's box;
 //     groups much smaller than the tallest are specks;
-//  6. the line: the digits sharing rows with the tallest are the line, left to
-//     right; a digit-sized group on other rows makes a second line.
+//  6. the line: the row with the most digit-sized groups (the tallest's row
+//     among rows as full), left to right; a digit-sized group on other rows
+//     makes a second line.
 // Output: the digits' boxes in the searched picture's pixels. The reader reads
 // each and lets the model judge where a step had to guess (which polarity).
 #pragma once
@@ -116,8 +117,8 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks);
 // -1 when no column stands out so. The reader splits there when both sides
 // read better than the whole (reader/model_classifier.cpp).
 int split_column(const Plane& tophat, float threshold, const PixelBox& box);
-// The groups on the tallest one's line, left to right; `lines` counts rows of digit-sized
-// groups, and `off_line` gets those of the other rows.
+// The groups on the row with the most digit-sized groups, left to right; `lines` counts
+// rows of digit-sized groups, and `off_line` gets those of the other rows.
 std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines, std::vector<PixelBox>& off_line);
 
 }  // namespace blnk::data

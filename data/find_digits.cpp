@@ -417,7 +417,8 @@ int split_column(const Plane& tophat, float threshold, const PixelBox& box) {
   return box.x + best;
 }
 
-std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines, std::vector<PixelBox>& off_line) {
+std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines, std::vector<PixelBox>& off_line,
+                                     bool fullest_row) {
   lines = 0;
   off_line.clear();
   if (groups.empty()) return {};
@@ -427,15 +428,15 @@ std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& l
   const auto same_row = [](const PixelBox& a, const PixelBox& b) {
     return overlap(a.y, a.y + a.h, b.y, b.y + b.h) >= kSameLineOverlap * static_cast<float>(std::min(a.h, b.h));
   };
-  // The line is the row with the most digit-sized groups (a number beside a stamp or
-  // a logo as tall as its digits); among rows as full, the tallest group's.
   PixelBox anchor = tallest;
-  std::size_t most = 0;
-  for (const PixelBox& g : groups) {
-    if (!digit_sized(g)) continue;
-    const std::size_t n = static_cast<std::size_t>(
-        std::count_if(groups.begin(), groups.end(), [&](const PixelBox& o) { return digit_sized(o) && same_row(g, o); }));
-    if (n > most || (n == most && g.h > anchor.h)) most = n, anchor = g;
+  if (fullest_row) {  // among rows as full, the tallest group's
+    std::size_t most = 0;
+    for (const PixelBox& g : groups) {
+      if (!digit_sized(g)) continue;
+      const std::size_t n = static_cast<std::size_t>(
+          std::count_if(groups.begin(), groups.end(), [&](const PixelBox& o) { return digit_sized(o) && same_row(g, o); }));
+      if (n > most || (n == most && g.h > anchor.h)) most = n, anchor = g;
+    }
   }
   std::vector<PixelBox> line;
   for (const PixelBox& g : groups) {
@@ -461,7 +462,13 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   label_marks(ws.tophat, found.contrast, ws);
   found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped);
   if (form_lines > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(form_lines) + " printed lines";
-  found.digits = digits_in_line(group_digits(ws.marks), found.lines, found.off_line);
+  const std::vector<PixelBox> groups = group_digits(ws.marks);
+  found.digits = digits_in_line(groups, found.lines, found.off_line);
+  if (found.lines > 1) {  // the other candidate line: the row with the most digit-sized groups
+    int lines = 0;
+    found.fullest_row = digits_in_line(groups, lines, found.fullest_row_off_line, true);
+    if (found.fullest_row.size() <= found.digits.size()) found.fullest_row.clear(), found.fullest_row_off_line.clear();
+  }
   if (margin == 0) return found;
   // Back into the page's pixels: boxes moved and clipped, the ink plane cut to the page
   // (row by row in place: each row moves to an earlier position).

@@ -29,9 +29,10 @@
 //  5. group_digits: marks stacked along x with little between them are one
 //     digit (a broken stroke, a 5's flag), as is a mark inside another's box;
 //     groups much smaller than the tallest are specks;
-//  6. the line: the row with the most digit-sized groups (the tallest's row
-//     among rows as full), left to right; a digit-sized group on other rows
-//     makes a second line.
+//  6. the line: the digits sharing rows with the tallest are the line, left to
+//     right; a digit-sized group on other rows makes a second line. When
+//     another row holds more digit-sized groups (a number beside a stamp as
+//     tall as its digits), it is given too, for the reader to judge.
 // Output: the digits' boxes in the searched picture's pixels. The reader reads
 // each and lets the model judge where a step had to guess (which polarity).
 #pragma once
@@ -64,6 +65,9 @@ struct FoundDigits {
   std::vector<PixelBox> digits;  // left to right, in the searched picture's pixels
   int lines = 0;                 // rows of digit-sized groups (0: none found)
   std::vector<PixelBox> off_line;  // the digit-sized groups of the other rows (words, more digits)
+  // With several rows, when another row holds more digit-sized groups than the
+  // tallest's: that row, and the groups off it (else both empty).
+  std::vector<PixelBox> fullest_row, fullest_row_off_line;
   float contrast = 0;            // the stroke threshold's top-hat level
   std::string dropped;           // what was set aside, in a few words (for the debug view)
   int border_marks = 0;          // marks set aside for touching the border: was the picture cropped close?
@@ -117,8 +121,10 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks);
 // -1 when no column stands out so. The reader splits there when both sides
 // read better than the whole (reader/model_classifier.cpp).
 int split_column(const Plane& tophat, float threshold, const PixelBox& box);
-// The groups on the row with the most digit-sized groups, left to right; `lines` counts
-// rows of digit-sized groups, and `off_line` gets those of the other rows.
-std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines, std::vector<PixelBox>& off_line);
+// The groups on the tallest one's row (fullest_row: on the row with the most
+// digit-sized groups, the tallest's among rows as full), left to right; `lines`
+// counts rows of digit-sized groups, and `off_line` gets those of the other rows.
+std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines, std::vector<PixelBox>& off_line,
+                                     bool fullest_row = false);
 
 }  // namespace blnk::data

@@ -438,7 +438,7 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
         // crops, drawings): a photo has its paper around the digits, and looking
         // twice at one would cost it another search.
         if (margin > 0 && ((found_wins && !dropped_at_border) || !close_crop_sized)) break;
-        const data::FoundDigits found = data::find_digits(page, ink_dark, slot->find, margin);
+        data::FoundDigits found = data::find_digits(page, ink_dark, slot->find, margin);
         dropped_at_border = dropped_at_border || found.border_marks > 0;
         // What the first look saw is said (the second frames the picture, and
         // sees it otherwise), and only in the polarity the whole picture's
@@ -448,9 +448,19 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
         // mark that reads as a digit, and the line is read as if alone. Only a line of
         // several marks, in the polarity the whole picture's reading found its ink in:
         // one mark beside others is as often what is left of a shape the search set aside.
-        const bool beside_words = says_why && found.lines > 1 && found.digits.size() > 1 &&
-                                  found.digits.size() <= std::size_t(data::kMaxDigitsInLine) &&
-                                  !off_line_reads_as_digit(*slot, found, factor);
+        const auto alone_in_its_row = [&](const data::FoundDigits& f) {
+          return says_why && f.lines > 1 && f.digits.size() > 1 && f.digits.size() <= std::size_t(data::kMaxDigitsInLine) &&
+                 !off_line_reads_as_digit(*slot, f, factor);
+        };
+        bool beside_words = alone_in_its_row(found);
+        // The tallest mark's row may be a stamp or a logo beside the number: the row
+        // with more digit-sized marks is the line when the rest reads as no digit.
+        if (!beside_words && !found.fullest_row.empty()) {
+          data::FoundDigits fullest = found;
+          fullest.digits.swap(fullest.fullest_row);
+          fullest.off_line.swap(fullest.fullest_row_off_line);
+          if (alone_in_its_row(fullest)) found = std::move(fullest), beside_words = true;
+        }
         if (says_why && found.lines > 1 && !beside_words && beyond_one_line.empty())
           beyond_one_line = "digits in two or more lines: blnk reads one line of digits";
         if (says_why && found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine) &&

@@ -233,22 +233,29 @@ TEST_CASE("find_digits: a thin pen's 7 keeps its bar; an underline under a numbe
   CHECK(found.dropped.find("printed lines") != std::string::npos);
 }
 
-TEST_CASE("digits_in_line: the line is the row with the most digit-sized groups, not the tallest group's") {
+TEST_CASE("digits_in_line: the tallest group's row is the line; the fullest row is the other candidate") {
   // A stamp in the corner a little taller than the digits of the number below it.
   const std::vector<PixelBox> groups = {{400, 20, 60, 48}, {100, 150, 30, 44}, {140, 150, 28, 44}, {180, 152, 30, 42}, {220, 150, 29, 44}};
   int lines = 0;
   std::vector<PixelBox> off_line;
-  const std::vector<PixelBox> line = digits_in_line(groups, lines, off_line);
+  const std::vector<PixelBox> stamp = digits_in_line(groups, lines, off_line);
+  REQUIRE(stamp.size() == 1);
+  CHECK(stamp[0].x == 400);
+  CHECK(lines == 2);
+  CHECK(off_line.size() == 4);
+  const std::vector<PixelBox> line = digits_in_line(groups, lines, off_line, true);
   REQUIRE(line.size() == 4);
   CHECK(line[0].x == 100);
   CHECK(line[3].x == 220);
   CHECK(lines == 2);  // the stamp is still said: the reader judges whether it reads as a digit
   REQUIRE(off_line.size() == 1);
   CHECK(off_line[0].x == 400);
-  // Rows as full: the tallest group's row is the line, as before.
+  // Rows as full: the tallest group's row is the line either way.
   const std::vector<PixelBox> two_rows = {{100, 20, 30, 40}, {100, 150, 30, 48}};
-  const std::vector<PixelBox> second = digits_in_line(two_rows, lines, off_line);
-  REQUIRE(second.size() == 1);
-  CHECK(second[0].y == 150);
-  CHECK(lines == 2);
+  for (const bool fullest : {false, true}) {
+    const std::vector<PixelBox> second = digits_in_line(two_rows, lines, off_line, fullest);
+    REQUIRE(second.size() == 1);
+    CHECK(second[0].y == 150);
+    CHECK(lines == 2);
+  }
 }

@@ -100,7 +100,7 @@ TEST_CASE("find_digits: a plaque's frame around a light digit is set aside, the 
   CHECK(found.dropped.find("frames") != std::string::npos);
 }
 
-TEST_CASE("find_digits: two rows of digits are two lines; specks are no digits") {
+TEST_CASE("find_digits: two rows of digits are two lines, and specks are no digits") {
   const int w = 600, h = 500;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);
   add_ring(cov, w, h, 200, 120, 80);
@@ -132,7 +132,7 @@ TEST_CASE("find_digits: a blank page, a flat one and a tiny one have no digits")
   CHECK(find_digits(tiny, false, ws).lines == 0);
 }
 
-TEST_CASE("split_column: touching digits part where the ink is thinnest; a single stroke has no such column") {
+TEST_CASE("split_column: touching digits part where the ink is thinnest, and a single stroke has no such column") {
   const int w = 200, h = 100;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);
   add_ring(cov, w, h, 70, 50, 60);
@@ -209,7 +209,7 @@ TEST_CASE("find_digits: a form's comb of boxes is printing, not digits: walls an
   CHECK(found.dropped.find("printed lines") != std::string::npos);
 }
 
-TEST_CASE("find_digits: a thin pen's 7 keeps its bar; an underline under a number is erased") {
+TEST_CASE("find_digits: a thin pen's 7 keeps its bar, and an underline under a number is erased") {
   const int w = 400, h = 240;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);
   draw_bar(cov, w, 100, 60, 142, 63);    // the 7's bar: 14 times longer than thick
@@ -233,7 +233,7 @@ TEST_CASE("find_digits: a thin pen's 7 keeps its bar; an underline under a numbe
   CHECK(found.dropped.find("printed lines") != std::string::npos);
 }
 
-TEST_CASE("digits_in_line: the tallest group's row is the line; the fullest row is the other candidate") {
+TEST_CASE("digits_in_line: the tallest group's row is the line, and the fullest row is the other candidate") {
   // A stamp in the corner a little taller than the digits of the number below it.
   const std::vector<PixelBox> groups = {{400, 20, 60, 48}, {100, 150, 30, 44}, {140, 150, 28, 44}, {180, 152, 30, 42}, {220, 150, 29, 44}};
   int lines = 0;

@@ -222,7 +222,7 @@ TEST_CASE("image: a GIF's first frame decodes as the PNG of the same pixels") {
   CHECK(from_gif.scale == 1);
 }
 
-TEST_CASE("image: WebP decodes as the PNG of the same pixels (lossless RGB and RGBA; lossy close)") {
+TEST_CASE("image: WebP decodes as the PNG of the same pixels (lossless RGB and RGBA, lossy close)") {
   const int w = 40, h = 30;
   const Bytes rgb = rgb_pattern(w, h);
   CHECK(diff(decode_image_gray(webp_lossless(rgb, w, h, 3), "p.webp"),
@@ -309,7 +309,7 @@ TEST_CASE("image: EXIF orientation applies to a JPEG decoded at a reduced scale"
   CHECK(g.height == w / 4);
 }
 
-TEST_CASE("image: a JPEG over the pixel limit is read at a reduced size; other formats over it are refused") {
+TEST_CASE("image: a JPEG over the pixel limit is read at a reduced size, and other formats over it are refused") {
   // 8000 x 7000 = 56 MP claimed by a small file: read at 1/2 (4000 x 3500).
   const Bytes big = jpeg_claiming(8000, 7000);
   const ImageInfo info = probe_image(big, "big.jpg");
@@ -387,7 +387,7 @@ TEST_CASE("image: truncated or corrupt GIF and WebP are undecodable") {
   CHECK(msg.find("animated WebP") != std::string::npos);
 }
 
-TEST_CASE("image: an animated WebP gives its first frame, as the PNG of the same pixels; cut, it is undecodable") {
+TEST_CASE("image: an animated WebP gives its first frame, as the PNG of the same pixels, and cut it is undecodable") {
   const int w = 24, h = 18;
   const Bytes rgb = rgb_pattern(w, h);
   Bytes first(static_cast<std::size_t>(w) * h * 4), second(first.size(), 255);

@@ -86,7 +86,7 @@ TEST_CASE("image folder: flat <label>_<any> files, with unlabelled, unreadable a
   CHECK(std::equal(expected.begin(), expected.end(), folder.dataset.images.image(0)));
 }
 
-TEST_CASE("image folder: subfolders 0 to 9 give the labels; files beside them and other folders are passed over, by name") {
+TEST_CASE("image folder: subfolders 0 to 9 give the labels, and files beside them and other folders are passed over, by name") {
   test::TempDir dir("folder-sub");
   std::filesystem::create_directories(dir.file("0"));
   std::filesystem::create_directories(dir.file("7"));
@@ -101,7 +101,8 @@ TEST_CASE("image folder: subfolders 0 to 9 give the labels; files beside them an
   CHECK(folder.subfolders);
   CHECK(folder.dataset.labels.labels == std::vector<Label>{0, 0, 7});
   CHECK(folder.skipped.empty());
-  CHECK(passed_over_names(folder) == std::vector<std::string>{"5_top-level.png", "notes/", "deeper/"});
+  // Files beside the label folders first, then the folders in name order (7/deeper before notes).
+  CHECK(passed_over_names(folder) == std::vector<std::string>{"5_top-level.png", "deeper/", "notes/"});
 }
 
 TEST_CASE("image folder: strictness, empty and missing folders are errors naming the file or folder") {

@@ -124,28 +124,27 @@ void erase_rules(Plane& tophat, float threshold) {
 namespace {
 
 // For every pixel at or over `level`, the length of the run of such pixels through
-// it along its column (`down`) or its row; 0 elsewhere.
+// it along its column (`down`) or its row; 0 elsewhere. Row by row either way: the
+// runs so far, then each run's length carried back from its last pixel.
 void run_lengths(const Plane& tophat, float level, bool down, std::vector<int>& out) {
   const int W = tophat.width, H = tophat.height;
-  out.assign(static_cast<std::size_t>(W) * H, 0);
-  const int lines = down ? W : H, length = down ? H : W;
-  const std::size_t step = down ? static_cast<std::size_t>(W) : 1, next = down ? 1 : static_cast<std::size_t>(W);
-  for (int l = 0; l < lines; ++l) {
-    const std::size_t first = static_cast<std::size_t>(l) * next;
-    for (int i = 0; i < length;) {
-      if (tophat.pixels[first + static_cast<std::size_t>(i) * step] < level) {
-        ++i;
-        continue;
-      }
-      int end = i;
-      while (end < length && tophat.pixels[first + static_cast<std::size_t>(end) * step] >= level) ++end;
-      for (int j = i; j < end; ++j) out[first + static_cast<std::size_t>(j) * step] = end - i;
-      i = end;
+  out.resize(static_cast<std::size_t>(W) * H);
+  const std::size_t back = down ? static_cast<std::size_t>(W) : 1;
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < W; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * W + x;
+      const bool first = down ? y == 0 : x == 0;
+      out[i] = tophat.pixels[i] < level ? 0 : (first ? 0 : out[i - back]) + 1;
+    }
+  }
+  for (int y = H - 1; y >= 0; --y) {
+    for (int x = W - 1; x >= 0; --x) {
+      const std::size_t i = static_cast<std::size_t>(y) * W + x;
+      const bool last = down ? y == H - 1 : x == W - 1;
+      if (out[i] > 0 && !last && out[i + back] > 0) out[i] = out[i + back];
     }
   }
 }
-
-int mark_of(FindWorkspace& ws, int label) { return ws.order[static_cast<std::size_t>(find_root(ws.parents, label))]; }
 
 int median(std::vector<int>& values) {
   std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2), values.end());
@@ -156,13 +155,14 @@ int median(std::vector<int>& values) {
 
 int erase_form_lines(Plane& tophat, float threshold, FindWorkspace& ws) {
   const int W = tophat.width, H = tophat.height;
+  ws.line_thickest = 0;
   const auto at = [W](int x, int y) { return static_cast<std::size_t>(y) * W + x; };
   // Printing is often fainter than the pen: the form is looked for at a lower level,
   // and all of it erased (what stayed under the threshold would still show in a
   // digit's crop, which keeps grey levels).
   const float faint = kLineContrast * threshold;
   run_lengths(tophat, faint, true, ws.tall);
-  run_lengths(tophat, faint, false, ws.wide);
+  run_lengths(tophat, faint, false, ws.wide);  // row by row it also finds the runs of step 1
   std::vector<int>& extents = ws.extents;
   std::vector<LineRun>& runs = ws.line_runs;
   runs.clear();
@@ -211,12 +211,22 @@ int erase_form_lines(Plane& tophat, float threshold, FindWorkspace& ws) {
   // meets a line the line's pixels are thick (the wall runs through them): a run's
   // end meets a line when line pixels lie beside it.
   const int reach = thickest + 1;
-  const auto near_line = [&](int x, int y) {
-    for (int v = std::max(0, y - reach); v <= std::min(H - 1, y + reach); ++v)
-      for (int u = std::max(0, x - reach); u <= std::min(W - 1, x + reach); ++u)
-        if (on_line[at(u, v)] == 1) return true;
-    return false;
-  };
+  // Within `reach` of a line's pixel: the square's maximum, along rows then columns.
+  std::vector<std::uint8_t>& near = ws.near_line;
+  std::vector<std::uint8_t>& along_rows = ws.remnant;  // scratch until drop_form_remnants
+  along_rows.assign(on_line.size(), 0);
+  for (int y = 0; y < H; ++y)
+    for (int x = 0, last = -1 - reach; x < W + reach; ++x) {  // last: the latest line pixel seen
+      if (x < W && on_line[at(x, y)] == 1) last = x;
+      if (x - reach >= 0 && x - reach < W && last >= x - 2 * reach) along_rows[at(x - reach, y)] = 1;
+    }
+  near.assign(on_line.size(), 0);
+  for (int x = 0; x < W; ++x)
+    for (int y = 0, last = -1 - reach; y < H + reach; ++y) {
+      if (y < H && along_rows[at(x, y)] != 0) last = y;
+      if (y - reach >= 0 && y - reach < H && last >= y - 2 * reach) near[at(x, y - reach)] = 1;
+    }
+  const auto near_line = [&](int x, int y) { return near[at(x, y)] != 0; };
   for (int x = 0; x < W; ++x) {
     for (int y = 0; y < H;) {
       if (tophat.pixels[at(x, y)] < faint || on_line[at(x, y)] != 0) {
@@ -250,74 +260,89 @@ int erase_form_lines(Plane& tophat, float threshold, FindWorkspace& ws) {
       }
     }
   }
-  // 6. What is left of the same printing: a thin mark that met an erased line (a
-  // frame's slanted side, a wall's stub) is no thicker than the lines: erased too.
-  label_marks(tophat, threshold, ws);
+  ws.line_thickest = thickest;
+  return lines;
+}
+
+void drop_form_remnants(Plane& tophat, FindWorkspace& ws) {
+  if (ws.line_thickest == 0) return;
+  const int W = tophat.width, H = tophat.height;
+  const auto at = [W](int x, int y) { return static_cast<std::size_t>(y) * W + x; };
   std::vector<std::uint8_t>& remnant = ws.remnant;
   remnant.assign(ws.marks.size(), 0);
   for (int y = 0; y < H; ++y)
     for (int x = 0; x < W; ++x)
-      if (on_line[at(x, y)] != 0)
+      if (ws.on_line[at(x, y)] != 0)
         for (int v = std::max(0, y - 1); v <= std::min(H - 1, y + 1); ++v)
           for (int u = std::max(0, x - 1); u <= std::min(W - 1, x + 1); ++u)
-            if (const int label = ws.labels[at(u, v)]; label >= 0) remnant[static_cast<std::size_t>(mark_of(ws, label))] = 1;
+            if (const int mark = ws.labels[at(u, v)]; mark >= 0) remnant[static_cast<std::size_t>(mark)] = 1;
+  bool any = false;
   for (std::size_t k = 0; k < ws.marks.size(); ++k) {
     const Mark& m = ws.marks[k];
     const float length = std::hypot(static_cast<float>(m.box.w), static_cast<float>(m.box.h));
-    remnant[k] = remnant[k] && static_cast<float>(m.pixels) <= static_cast<float>(thickest + 1) * length;
+    remnant[k] = remnant[k] && static_cast<float>(m.pixels) <= static_cast<float>(ws.line_thickest + 1) * length;
+    any = any || remnant[k];
   }
+  if (!any) return;
   for (std::size_t i = 0; i < ws.labels.size(); ++i)
-    if (ws.labels[i] >= 0 && remnant[static_cast<std::size_t>(mark_of(ws, ws.labels[i]))]) tophat.pixels[i] = 0;
-  return lines;
+    if (ws.labels[i] >= 0 && remnant[static_cast<std::size_t>(ws.labels[i])]) tophat.pixels[i] = 0;
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < ws.marks.size(); ++k)
+    if (!remnant[k]) ws.marks[kept++] = ws.marks[k];
+  ws.marks.resize(kept);
 }
 
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws) {
   const int W = tophat.width, H = tophat.height;
-  ws.labels.assign(static_cast<std::size_t>(W) * H, -1);
+  // Runs of pixels over the threshold, row by row; a run joins the runs of the row
+  // above that touch it, diagonally too (8-connected); union-find over runs.
+  std::vector<InkRun>& runs = ws.ink_runs;
+  runs.clear();
   ws.parents.clear();
-  // Two passes of union-find over 8-connected pixels above the threshold.
+  std::size_t above = 0, above_end = 0;  // the previous row's runs
   for (int y = 0; y < H; ++y) {
-    for (int x = 0; x < W; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y) * W + x;
-      if (tophat.pixels[i] < threshold) continue;
-      int label = -1;
-      const int nx[4] = {x - 1, x - 1, x, x + 1}, ny[4] = {y, y - 1, y - 1, y - 1};
-      for (int k = 0; k < 4; ++k) {
-        if (nx[k] < 0 || nx[k] >= W || ny[k] < 0) continue;
-        const int other = ws.labels[static_cast<std::size_t>(ny[k]) * W + nx[k]];
-        if (other < 0) continue;
-        if (label < 0) {
-          label = find_root(ws.parents, other);
-        } else {
-          const int a = find_root(ws.parents, label), b = find_root(ws.parents, other);
-          if (a != b) ws.parents[std::max(a, b)] = std::min(a, b);
-          label = std::min(a, b);
-        }
+    const float* row = tophat.pixels.data() + static_cast<std::size_t>(y) * W;
+    const std::size_t first = runs.size();
+    for (int x = 0; x < W;) {
+      if (row[x] < threshold) {
+        ++x;
+        continue;
       }
-      if (label < 0) {
-        label = static_cast<int>(ws.parents.size());
-        ws.parents.push_back(label);
+      int end = x;
+      while (end < W && row[end] >= threshold) ++end;
+      const int id = static_cast<int>(runs.size());
+      runs.push_back({y, x, end});
+      ws.parents.push_back(id);
+      while (above < above_end && runs[above].x1 < x) ++above;  // ends left of this run's reach
+      for (std::size_t k = above; k < above_end && runs[k].x0 <= end; ++k) {
+        const int a = find_root(ws.parents, id), b = find_root(ws.parents, static_cast<int>(k));
+        if (a != b) ws.parents[static_cast<std::size_t>(std::max(a, b))] = std::min(a, b);
       }
-      ws.labels[i] = label;
+      x = end;
     }
+    above = first;
+    above_end = runs.size();
   }
   ws.marks.clear();
-  ws.order.assign(ws.parents.size(), -1);  // root -> mark index
-  for (int y = 0; y < H; ++y) {
-    for (int x = 0; x < W; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y) * W + x;
-      if (ws.labels[i] < 0) continue;
-      const int root = find_root(ws.parents, ws.labels[i]);
-      if (ws.order[root] < 0) {
-        ws.order[root] = static_cast<int>(ws.marks.size());
-        ws.marks.push_back({{x, y, 1, 1}, 0, 0, false});
-      }
-      Mark& m = ws.marks[ws.order[root]];
-      m.box = united(m.box, {x, y, 1, 1});
-      m.mass += tophat.pixels[i];
-      ++m.pixels;
-      m.touches_border = m.touches_border || x == 0 || y == 0 || x == W - 1 || y == H - 1;
+  ws.order.assign(runs.size(), -1);  // root -> mark index
+  ws.labels.assign(static_cast<std::size_t>(W) * H, -1);
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const InkRun& r = runs[k];
+    const int root = find_root(ws.parents, static_cast<int>(k));
+    if (ws.order[static_cast<std::size_t>(root)] < 0) {
+      ws.order[static_cast<std::size_t>(root)] = static_cast<int>(ws.marks.size());
+      ws.marks.push_back({{r.x0, r.y, r.x1 - r.x0, 1}, 0, 0, false});
     }
+    const int mark = ws.order[static_cast<std::size_t>(root)];
+    Mark& m = ws.marks[static_cast<std::size_t>(mark)];
+    m.box = united(m.box, {r.x0, r.y, r.x1 - r.x0, 1});
+    const std::size_t i = static_cast<std::size_t>(r.y) * W;
+    for (int x = r.x0; x < r.x1; ++x) {
+      m.mass += tophat.pixels[i + static_cast<std::size_t>(x)];
+      ws.labels[i + static_cast<std::size_t>(x)] = mark;
+    }
+    m.pixels += r.x1 - r.x0;
+    m.touches_border = m.touches_border || r.x0 == 0 || r.x1 == W || r.y == 0 || r.y == H - 1;
   }
 }
 
@@ -460,6 +485,7 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   const int form_lines = erase_form_lines(ws.tophat, found.contrast, ws);
   erase_rules(ws.tophat, found.contrast);
   label_marks(ws.tophat, found.contrast, ws);
+  drop_form_remnants(ws.tophat, ws);
   found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped);
   if (form_lines > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(form_lines) + " printed lines";
   const std::vector<PixelBox> groups = group_digits(ws.marks);

@@ -19,7 +19,8 @@
 //     stands on its own; erase_form_lines: a form's printed lines too (thin,
 //     longer than a digit is tall) and the thin walls and ticks down from
 //     them; then label_marks: 8-connected components of what passes (the marks), each
-//     with its box, mass and whether it touches the picture's border;
+//     with its box, mass and whether it touches the picture's border; and
+//     drop_form_remnants: thin marks left touching the printing are its too;
 //  4. keep_digit_marks: drops marks that are not parts of a digit: specks
 //     (under kMinDigitShare of the shorter side), rules (a line across most
 //     of the picture: ruled or squared paper, a paper's edge), marks touching
@@ -77,21 +78,28 @@ struct LineRun {  // one row of a printed line (erase_form_lines)
   int y = 0, x0 = 0, x1 = 0, thick = 0;
 };
 
+struct InkRun {  // a row's run of stroke pixels (label_marks)
+  int y = 0, x0 = 0, x1 = 0;
+};
+
 struct FindWorkspace {
   GrayImage padded;  // step 0's framed picture
   Plane tophat, closed;
   MorphologyScratch morphology;
   std::vector<float> scratch;
-  std::vector<int> labels, parents;
+  std::vector<InkRun> ink_runs;
+  std::vector<int> labels, parents;  // labels: each pixel's mark (-1: none); parents: over ink_runs
   std::vector<Mark> marks;
   std::vector<int> order;
   // erase_form_lines: the ink's runs down and across each pixel, the picture without
   // its thin runs, the lines' rows, what is on a line (1: a line's row, 2: a wall or
-  // a tick down from it), which marks are what is left of the printing.
+  // a tick down from it), what lies near a line, which marks are what is left of
+  // the printing.
   std::vector<int> tall, wide, extents;
   Plane unlined;
   std::vector<LineRun> line_runs;
-  std::vector<std::uint8_t> on_line, remnant;
+  std::vector<std::uint8_t> on_line, near_line, remnant;
+  int line_thickest = 0;  // the thickest line erased (0: none)
 };
 
 // Steps 1-6 for ink of one polarity in `page` (any size; kFindSide is what
@@ -107,11 +115,14 @@ void thin_ink(const GrayImage& page, bool ink_dark, FindWorkspace& ws);  // into
 float ink_threshold(const Plane& tophat, std::vector<float>& scratch);
 void erase_rules(Plane& tophat, float threshold);
 // A form's printed lines: thin horizontal runs longer than the tallest mark without
-// them (a field's underline, a box's or comb's edges), the thin strokes down from
-// them no thicker than they (a comb's walls, ticks), and thin marks left touching
-// them (a frame's slanted side); a digit crossing a line keeps its stroke there.
-// Returns how many lines were erased.
+// them (a field's underline, a box's or comb's edges) and the thin strokes down from
+// them no thicker than they (a comb's walls, ticks); a digit crossing a line keeps
+// its stroke there. Returns how many lines were erased.
 int erase_form_lines(Plane& tophat, float threshold, FindWorkspace& ws);
+// After label_marks: the marks left touching an erased line and no thicker than the
+// lines (a frame's slanted side, a wall's stub) are the printing's too: erased and
+// dropped from ws.marks.
+void drop_form_remnants(Plane& tophat, FindWorkspace& ws);
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // into ws.marks
 // Returns how many marks were set aside for touching the border.
 int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped);

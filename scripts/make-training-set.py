@@ -21,8 +21,10 @@
                    stars, arrows, houses, suns, crossed boxes, square
                    spirals, moons, bolts, ticks, triangles: training_shape)
                    and numbers of two or three digits, from the training
-                   fonts and MNIST training digits; t10k = a held-out tenth
-                   of it.
+                   fonts and MNIST training digits, and non-digits in the
+                   other kinds' styles (seven-segment letters and bars,
+                   marks in relief, marks with broken strokes); t10k = a
+                   held-out tenth of it.
 
 Every rendered image goes through `blnk predict --find off --save-preprocessed`,
 so the networks learn from exactly what blnk's preprocessing makes of such a
@@ -60,6 +62,11 @@ LETTERS = "ACEFHKLMNPRTUVWXYacdefhkmnprtuvwxy"
 SYMBOLS = ("+=%&@#$?!*<>~^\u20ac\u00a3\u00a7\u00b6\u03c0\u03a9\u00d7\u00f7\u2211\u221a\u03b1\u03b2\u03bb"
            "\u00a9\u00ae\u2020\u2190\u2192\u2191\u2193\u2194\u221e\u2248\u2260\u2264\u2265\u00b1\u00bf\u00a1\u2022\u2605\u2665\u266a")
 NEGATIVES_PER_KIND = 7200     # letters, symbols, scribbles, shapes, numbers: each
+STYLED_NEGATIVES = 4000       # non-digits in each of the other kinds' styles: segments, relief, broken strokes
+# More marks for those (the gate's set only): pictographs and filled or pointed shapes (no
+# outlined square or diamond: drawn by hand, people mean a 0).
+DINGBATS = ("\u2600\u2601\u2602\u2603\u260e\u263a\u263b\u2660\u2663\u2666\u266b\u2702\u2708\u2709\u2713"
+            "\u2717\u271a\u2726\u273f\u2740\u2764\u25a0\u25b2\u25b3\u25cf\u25c6\u2302\u2318")
 
 
 def load(name, file):
@@ -324,6 +331,34 @@ def main():
                 cov = stress.render_text(text, fonts[int(rng.integers(0, len(fonts)))], rng)
             cov = stress.with_margin(cov, rng.uniform(0, 30), rng)
             stress.save_photo(stress.photograph(cov, rng, helpers), os.path.join(d, f"n{i:05d}"), rng)
+
+        # Non-digits in the styles of the other kinds of digit (their own generator, so
+        # that the kinds above stay as they were): the gate must learn what is drawn,
+        # not that a relief or a display is a digit.
+        styled_rng = np.random.default_rng([args.seed, 2])
+        marks = LETTERS + SYMBOLS + DINGBATS
+
+        def mark_coverage():
+            """A letter, symbol or pictograph from a training font, a pad shape or a scribble."""
+            r = styled_rng
+            if r.random() < 0.5:
+                while True:
+                    try:
+                        return stress.render_text(marks[int(r.integers(0, len(marks)))], fonts[int(r.integers(0, len(fonts)))], r)
+                    except RuntimeError:
+                        continue
+            strokes = training_shape(r) if r.random() < 0.7 else training_scribble(stress, r)
+            pad = stress.draw_pad(strokes, 0, r, white_on_black=True)
+            return stress.crop_to_ink(np.asarray(pad, np.float32) / 255.0)
+
+        for i in range(STYLED_NEGATIVES):
+            r = styled_rng
+            cov = stress.with_margin(training_styles.segment_non_digit(r), r.uniform(0, 30), r)
+            stress.save_photo(stress.photograph(cov, r, helpers), os.path.join(d, f"g{i:05d}"), r)
+            cov = stress.with_margin(mark_coverage(), r.uniform(5, 30), r)
+            stress.save_photo(training_styles.relief_photo(cov, r), os.path.join(d, f"e{i:05d}"), r)
+            cov = stress.with_margin(training_styles.broken_strokes(mark_coverage(), r), r.uniform(0, 30), r)
+            stress.save_photo(stress.photograph(cov, r, helpers), os.path.join(d, f"k{i:05d}"), r)
 
         fonts_seen = preprocess(args.blnk, os.path.join(work, "font-digits"), folder("seen-digits"))
         fonts_seen.update(preprocess(args.blnk, os.path.join(work, "mnist-photos"), folder("seen-mnist")))

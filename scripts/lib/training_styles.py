@@ -39,15 +39,44 @@ def _segment_polygon(name, width, height, thick, gap):
     return [(x0, y0), (x0 + h2, y0 + h2), (x0 + h2, y1 - h2), (x0, y1), (x0 - h2, y1 - h2), (x0 - h2, y0 + h2)]
 
 
+# What displays show besides digits (F, L, P, C, d, r, n, u, J, a dash, three
+# bars), and any other set of lit segments, each at least two segments away from
+# every form of a digit (E, H, U, A, o, t are one segment from a 6, 4, 0, 8, 6, 6:
+# a digit with one segment dark must not be learnt as refused): the gate's
+# non-digits in the digits' own style, so that it learns what is lit, not how.
+SEGMENT_NON_DIGITS = ("aefg", "def", "abefg", "adef", "bcdeg", "eg", "ceg", "cde", "bcde", "g", "adg")
+
+
+def _far_from_digits(lit):
+    forms = [set(f) for forms in SEGMENTS.values() for f in forms]
+    return all(len(set(lit) ^ f) >= 2 for f in forms)
+
+
+def segment_non_digit(rng):
+    """A seven-segment figure that is no digit: a display's letter or dash, or 2-6
+    random segments at least two segments from any digit's form."""
+    if rng.random() < 0.6:
+        return segment_figure((SEGMENT_NON_DIGITS[int(rng.integers(0, len(SEGMENT_NON_DIGITS)))],), rng)
+    while True:
+        lit = "".join(c for c in "abcdefg" if rng.random() < 0.5)
+        if 2 <= len(lit) <= 6 and _far_from_digits(lit) and lit not in ("bc", "ef", "be", "cf"):
+            return segment_figure((lit,), rng)
+
+
 def segment_digit(digit, rng):
     """A coverage map (float, 1 = lit) of a seven-segment digit: bars with pointed
     or square ends, a slant of up to 12 degrees, gaps between segments, and often
     the unlit segments faintly visible as on an LCD."""
+    return segment_figure(SEGMENTS[digit], rng)
+
+
+def segment_figure(forms, rng):
+    """One of `forms` (strings of lit segments) drawn as segment_digit draws a digit."""
     height = 200
     width = int(height * rng.uniform(0.45, 0.62))
     thick = height * rng.uniform(0.07, 0.14)
     gap = thick * rng.uniform(0.05, 0.6)
-    lit = SEGMENTS[digit][int(rng.integers(0, len(SEGMENTS[digit])))]
+    lit = forms[int(rng.integers(0, len(forms)))]
     slant = math.tan(math.radians(rng.uniform(0, 12)))
     pad = int(thick + slant * height) + 4
     img = Image.new("L", (width + 2 * pad, height + 2 * pad), 0)

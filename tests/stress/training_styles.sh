@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The extra digit kinds the bundled models train on (scripts/lib/training_styles.py):
-# a seven-segment digit lights as many segments as its digit has, one seed makes the
+# a seven-segment digit lights as many segments as its digit has (a segment non-digit
+# is two segments from every digit), one seed makes the
 # same picture, a relief photo is a textured RGB picture of a bounded size, and broken
 # strokes keep part of the ink and add nothing brighter than a faint ghost.
 # Skips (77) without Debian's python3 with numpy, PIL and OpenCV.
@@ -28,6 +29,13 @@ per_segment = [lit[d] / segments[d] for d in (0, 1, 8)]
 assert max(per_segment) < 1.6 * min(per_segment), f"lit pixels per segment: {per_segment}"
 a, b = (T.segment_digit(5, np.random.default_rng(9)) for _ in range(2))
 assert a.shape == b.shape and np.array_equal(a, b), "one seed, two pictures"
+# The gate's segment non-digits: every display letter is two segments or more from any
+# digit's form (a digit with one segment dark is still that digit), and one seed makes
+# one picture.
+assert all(T._far_from_digits(lit) for lit in T.SEGMENT_NON_DIGITS), "a non-digit one segment from a digit"
+assert not T._far_from_digits("abcdfg") and not T._far_from_digits("abcdefg"), "a 9 and an 8 are digits"
+a, b = (T.segment_non_digit(np.random.default_rng(4)) for _ in range(2))
+assert a.shape == b.shape and np.array_equal(a, b), "one seed, two non-digits"
 
 cov = np.zeros((60, 40), np.float32)
 cov[10:50, 18:24] = 1  # a bar: a 1

@@ -324,8 +324,9 @@ std::vector<std::uint8_t> export_onnx(const ModelFile& file, const std::string& 
   const std::vector<std::pair<std::string, std::string>> ours = {
       {"blnk.spec", net.spec()}, {"blnk.exported_by", "blnk " + options.blnk_version}};
   for (const auto& [k, v] : ours) add_metadata(model, k, v);
+  // The key by init-capture: clang 14 (scripts/sanitize.sh) cannot capture a structured binding.
   for (const auto& [k, v] : file.metadata)
-    if (std::none_of(ours.begin(), ours.end(), [&](const auto& o) { return o.first == k; })) add_metadata(model, k, v);
+    if (std::none_of(ours.begin(), ours.end(), [&key = k](const auto& o) { return o.first == key; })) add_metadata(model, k, v);
   return model.take();
 }
 

@@ -1,29 +1,23 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, ASan+UBSan, in build-fuzz/) and runs each
+# Builds the libFuzzer targets (clang, ASan+UBSan, in build-asan/, the tree that
+# scripts/sanitize.sh asan builds its test suite in) and runs each
 # one for SECONDS over its seed corpus (tests/fuzz/corpus/<target>/), one target
 # at a time, single process. Prints executions, exec/s and coverage per target;
 # exits 1 if any target found a crash, a leak, a timeout or an out-of-memory.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     targets: idx model http image keras exif decode
 #   scripts/fuzz.sh --make-corpus                         rewrites the seed corpora
-# Environment: FUZZ_BUILD (build dir, default build-fuzz), FUZZ_BUILD_JOBS (2),
+# Environment: FUZZ_BUILD (build dir, default build-asan), FUZZ_BUILD_JOBS (2),
 # FUZZ_ARGS (extra libFuzzer flags). New inputs found go to FUZZ_BUILD/corpus/<target>/
 # (the seed corpus is only read); crashing inputs to FUZZ_BUILD/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${FUZZ_BUILD:-build-fuzz}
+build=${FUZZ_BUILD:-build-asan}
 jobs=${FUZZ_BUILD_JOBS:-2}
 all_targets=(idx model http image keras exif decode)
 
 configure() {
-  local san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Wno-unknown-warning-option"
-  local args=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug
-              "-DCMAKE_CXX_FLAGS_DEBUG=-O2 -g" "-DCMAKE_C_FLAGS_DEBUG=-O2 -g"
-              "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link $san" "-DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link $san"
-              "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined"
-              -DBLNK_FUZZ=ON -DBLNK_NATIVE=ON -DBLNK_BUILD_BENCH=OFF -DBLNK_BUILD_TESTS=OFF)
-  if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S . -B "$build" "${args[@]}" >/dev/null
-  fi
+  source scripts/lib/asan-build.sh
+  configure_asan_build "$build"
 }
 
 if [ "${1:-}" = "--make-corpus" ]; then

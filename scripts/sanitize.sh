@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the whole test suite under sanitizers and runs it with ctest.
 #   scripts/sanitize.sh [asan|tsan|all] [CTEST_ARGS...]        (default: asan)
-#   asan: AddressSanitizer + UndefinedBehaviorSanitizer (-DBLNK_SANITIZE=ON, GCC),
-#         in build-asan/, every test.
+#   asan: AddressSanitizer + UndefinedBehaviorSanitizer (-DBLNK_SANITIZE=ON, clang), in
+#         build-asan/, every test. The same tree holds the libFuzzer targets, which
+#         scripts/fuzz.sh builds and runs (scripts/lib/asan-build.sh: one build for both).
 #   tsan: ThreadSanitizer (clang, with LLVM's libomp and its Archer tool so that
 #         OpenMP's own synchronisation is understood), in build-tsan/: the server
 #         suite, the training suite (threaded training runs with 2 threads) and
@@ -18,13 +19,11 @@ common=(-DBLNK_NATIVE=ON -DBLNK_BUILD_BENCH=OFF -DBLNK_BUILD_TESTS=ON)
 
 run_asan() {
   local dir=build-asan
-  [ -f "$dir/CMakeCache.txt" ] ||
-    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLNK_SANITIZE=ON "${common[@]}" >/dev/null
+  source scripts/lib/asan-build.sh
+  configure_asan_build "$dir"
   cmake --build "$dir" -j"$jobs"
-  # halt_on_error: the first report fails the test; leaks are reported at exit.
-  ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1 \
-  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$dir" --output-on-failure -j"$jobs" --timeout 900 "$@"
+  export_asan_options
+  ctest --test-dir "$dir" --output-on-failure -j"$jobs" --timeout 900 "$@"
 }
 
 run_tsan() {

@@ -91,8 +91,11 @@ TEST_CASE("quantize: bad command lines are usage errors (exit 2), a model quanti
       run_blnk({"quantize", once, "--train-images", images, "--train-labels", labels, "--out", tmp.file("t.blnk")}, tmp);
   CHECK(twice.status == 1);
   CHECK(contains(twice.err, "quantized already"));
-  // eval reads it as any model.
+  // eval and summary read it as any model.
   const RunResult eval = run_blnk({"eval", "--model", once, "--test-images", images, "--test-labels", labels}, tmp);
   CHECK(eval.status == 0);
   CHECK(contains(eval.out, "accuracy"));
+  const RunResult summary = run_blnk({"summary", once}, tmp);
+  CHECK(summary.status == 0);
+  CHECK(contains(summary.out, "conv2d (Conv2D, int8)"));
 }

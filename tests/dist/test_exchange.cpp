@@ -84,7 +84,8 @@ void check_same(const Result& a, const Result& b) {
 
 TEST_CASE("ranks of threads train the model of one process with as many threads, on every rank") {
   const RandomSet set(330, 9);
-  for (const auto& [ranks, threads] : {std::pair{2, 1}, {2, 2}, {4, 2}}) {
+  for (const auto& run : {std::pair{2, 1}, {2, 2}, {4, 2}}) {
+    const int ranks = run.first, threads = run.second;  // not a structured binding: CAPTURE's lambda and clang 14
     CAPTURE(ranks);
     CAPTURE(threads);
     const Result alone = train_alone(set, ranks * threads);

@@ -73,7 +73,8 @@ bool bitwise_equal(const std::vector<float>& a, const std::vector<float>& b) {
 
 TEST_CASE("ranks of threads train a network with bn to the parameters and running statistics of one process") {
   const testing::RandomSet set(330, 10);
-  for (const auto& [ranks, threads] : {std::pair{2, 1}, {2, 2}, {4, 2}}) {
+  for (const auto& run : {std::pair{2, 1}, {2, 2}, {4, 2}}) {
+    const int ranks = run.first, threads = run.second;  // not a structured binding: CAPTURE's lambda and clang 14
     CAPTURE(ranks);
     CAPTURE(threads);
     const Result alone = train_alone(set, ranks * threads);

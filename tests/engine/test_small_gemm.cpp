@@ -3,6 +3,7 @@
 // with transposed and interleaved operands.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -54,7 +55,10 @@ TEST_CASE("small_gemm matches a double-precision product and writes only its m x
     CAPTURE(p.k);
     CAPTURE(p.transposed_a);
     const int ldc = p.n + 5;
-    std::vector<float> a(std::size_t(p.m) * p.k), b(std::size_t(p.k) * p.n), c0(std::size_t(p.m + 1) * ldc);
+    // At least one element: with k = 0 an empty vector's data() is null, and null + j inside
+    // small_gemm is undefined (clang's UBSan reports it); every caller passes a real buffer.
+    std::vector<float> a(std::max<std::size_t>(1, std::size_t(p.m) * p.k)),
+        b(std::max<std::size_t>(1, std::size_t(p.k) * p.n)), c0(std::size_t(p.m + 1) * ldc);
     for (float& v : a) v = rng.uniform(-1, 1);
     for (float& v : b) v = rng.uniform(-1, 1);
     for (int i = 0; i <= p.m; ++i)

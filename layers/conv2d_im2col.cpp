@@ -79,6 +79,12 @@ namespace {
 
 // Rows of the im2col matrix per small_gemm call (its sizes are int).
 constexpr std::ptrdiff_t kRowsPerCall = std::ptrdiff_t(1) << 24;
+// Rows per call of the kernel gradient, whose product runs over the rows: B's panel
+// (128 rows x 64 filters = 32 KB) then stays in L1 and A's rows in L2, where one call
+// over all rows read both from memory once per block of 6 kernel rows. On a 32-sample
+// slice of the residual network's stride-2 convolution (K = 288, F = 64, 6,272 rows),
+// cold caches: 2.13 -> 1.56 ms. Chained through dkernel, the same sums as one call.
+constexpr std::ptrdiff_t kKernelGradientRows = 128;
 
 }  // namespace
 
@@ -110,9 +116,9 @@ void Im2colConv::backward(const float* dz, float* dx, int n, const float* kernel
   if constexpr (kSmallGemmVectorized) {
     // dkernel (K, F) += col^T (K, M) * dz (M, F): A read transposed; a chain per
     // element over all M rows in order (a float stored between calls is the same float).
-    for (std::ptrdiff_t r = 0; r < M; r += kRowsPerCall)
-      small_gemm(K, F, int(std::min(kRowsPerCall, M - r)), GemmOperand{col + r * K, 1, K}, dz + r * F, F, dkernel,
-                 F, true);
+    for (std::ptrdiff_t r = 0; r < M; r += kKernelGradientRows)
+      small_gemm(K, F, int(std::min(kKernelGradientRows, M - r)), GemmOperand{col + r * K, 1, K}, dz + r * F, F,
+                 dkernel, F, true);
   } else {
     MatrixMap(dkernel, K, F).noalias() += ConstMatrixMap(col, M, K).transpose() * ConstMatrixMap(dz, M, F);
   }

@@ -5,7 +5,8 @@
 //   b1 (n, O)  bn1's output, after ReLU
 //   a2 (n, O)  conv2's output            (with bn only; without, conv2 writes y)
 //   sa (n, O)  the shortcut conv's output (with bn only)
-//   sb (n, O)  the shortcut's output      (with a shortcut conv only)
+//   sb (n, O)  the shortcut conv's output (without bn only; with bn, the forward
+//              pass that sums the branches normalizes sa itself)
 //   g (n, O)   a copy of the sum's gradient (without bn only: with bn, dy serves)
 //   g1, g2 (n, O), dxs (n, I): backward's gradients
 //   then each sub-layer's own cache.
@@ -132,7 +133,7 @@ ResidualBlock::CacheLayout ResidualBlock::cache_layout(int n) const {
   l.b1 = take(O);
   l.a2 = take(batch_norm_ ? O : 0);
   l.sa = take(batch_norm_ && shortcut_ ? O : 0);
-  l.sb = take(shortcut_ ? O : 0);
+  l.sb = take(shortcut_ && !batch_norm_ ? O : 0);
   l.g = take(batch_norm_ ? 0 : O);
   l.g1 = take(O);
   l.g2 = take(O);
@@ -185,27 +186,50 @@ void ResidualBlock::forward(const float* x, float* y, int n, const LayerContext&
     for (const Part& p : parts_)
       if (p.layer == &layer) layer.forward(in, out, n, part_context(ctx, p, cache + cache_offset));
   };
+  auto map_of = [&](const BatchNorm& bn, const float* in, std::size_t cache_offset) {
+    for (const Part& p : parts_)
+      if (p.layer == &bn) return bn.channel_map(in, n, part_context(ctx, p, cache + cache_offset));
+    throw Error("ResidualBlock: a bn that is not one of its parts");  // unreachable
+  };
   float* b1 = buffer(l.b1);
+  const std::size_t pixels = std::size_t(n) * out_.h * out_.w;
+  const int C = out_.c;
   if (batch_norm_) {
     run(*conv1_, x, buffer(l.a1), l.conv1);
     run(*bn1_, buffer(l.a1), b1, l.bn1);
+    const float* a2 = buffer(l.a2);
     run(*conv2_, b1, buffer(l.a2), l.conv2);
-    run(*bn2_, buffer(l.a2), y, l.bn2);
-  } else {
-    run(*conv1_, x, b1, l.conv1);
-    run(*conv2_, b1, y, l.conv2);
+    // bn2, the shortcut's bn, the sum and the ReLU in one pass over the outputs.
+    const BatchNorm::ChannelMap main = map_of(*bn2_, a2, l.bn2);
+    if (shortcut_) {
+      const float* sa = buffer(l.sa);
+      run(*shortcut_, x, buffer(l.sa), l.conv_s);
+      const BatchNorm::ChannelMap side = map_of(*bn_s_, sa, l.bn_s);
+      for (std::size_t p = 0; p < pixels; ++p)
+        for (int c = 0; c < C; ++c) {
+          const std::size_t i = p * C + c;
+          const float m = (a2[i] - main.center[c]) * main.scale[c] + main.offset[c];
+          const float s = (sa[i] - side.center[c]) * side.scale[c] + side.offset[c];
+          y[i] = std::max(m + s, 0.0f);
+        }
+    } else {
+      for (std::size_t p = 0; p < pixels; ++p)
+        for (int c = 0; c < C; ++c) {
+          const std::size_t i = p * C + c;
+          const float m = (a2[i] - main.center[c]) * main.scale[c] + main.offset[c];
+          y[i] = std::max(m + x[i], 0.0f);
+        }
+    }
+    return;
   }
+  run(*conv1_, x, b1, l.conv1);
+  run(*conv2_, b1, y, l.conv2);
   const float* shortcut = x;
   if (shortcut_) {
-    if (batch_norm_) {
-      run(*shortcut_, x, buffer(l.sa), l.conv_s);
-      run(*bn_s_, buffer(l.sa), buffer(l.sb), l.bn_s);
-    } else {
-      run(*shortcut_, x, buffer(l.sb), l.conv_s);
-    }
+    run(*shortcut_, x, buffer(l.sb), l.conv_s);
     shortcut = buffer(l.sb);
   }
-  const std::size_t count = std::size_t(n) * out_.size();
+  const std::size_t count = pixels * C;
   for (std::size_t i = 0; i < count; ++i) y[i] = std::max(y[i] + shortcut[i], 0.0f);
 }
 
@@ -245,7 +269,7 @@ void ResidualBlock::backward(const float* x, const float* y, float* dy, float* d
   if (shortcut_) {
     float* dxs = dx ? buffer(l.dxs) : nullptr;
     if (batch_norm_) {
-      run(*bn_s_, buffer(l.sa), buffer(l.sb), g, g1, l.bn_s);
+      run(*bn_s_, buffer(l.sa), nullptr, g, g1, l.bn_s);  // linear: its output is not read
       run(*shortcut_, x, buffer(l.sa), g1, dxs, l.conv_s);
     } else {
       run(*shortcut_, x, buffer(l.sb), g, dxs, l.conv_s);

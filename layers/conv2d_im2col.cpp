@@ -40,8 +40,9 @@ void Im2colConv::im2col(const float* x, float* col, int n) const {
 
 // Gathered per input pixel: each element of dx is written once (no zero-fill first),
 // its taps' column gradients summed in the order of their output pixels (row by row),
-// as a scatter over the output pixels would add them.
-void Im2colConv::col2im(const float* col, float* dx, int n) const {
+// as a scatter over the output pixels would add them. With `add`, they are added to
+// dx one by one, and a pixel no window covers keeps its value.
+void Im2colConv::col2im(const float* col, float* dx, int n, bool add) const {
   const int C = win_.in.c, K = patch_size();
   // The output index (along one dimension) whose window puts tap k on input i, or -1.
   auto output_of = [](int i, int pad, int k, int stride, int out) {
@@ -55,7 +56,7 @@ void Im2colConv::col2im(const float* col, float* dx, int n) const {
     for (int iy = 0; iy < win_.in.h; ++iy)
       for (int ix = 0; ix < win_.in.w; ++ix) {
         float* dst = dxs + (std::size_t(iy) * win_.in.w + ix) * C;
-        bool first = true;
+        bool first = !add;
         for (int ky = win_.kernel_h - 1; ky >= 0; --ky) {  // output rows in ascending order
           const int oy = output_of(iy, win_.rows.pad_before, ky, win_.stride_h, out_.h);
           if (oy < 0) continue;
@@ -70,7 +71,7 @@ void Im2colConv::col2im(const float* col, float* dx, int n) const {
             first = false;
           }
         }
-        if (first) std::memset(dst, 0, sizeof(float) * C);  // no window covers this pixel
+        if (first) std::memset(dst, 0, sizeof(float) * C);  // no window covers this pixel (assigning)
       }
   }
 }
@@ -110,7 +111,7 @@ void Im2colConv::forward(const float* x, float* y, int n, const float* kernel, c
 }
 
 void Im2colConv::backward(const float* dz, float* dx, int n, const float* kernel, const float* kernel_t,
-                          float* dkernel, float* col) const {
+                          float* dkernel, float* col, bool add_dx) const {
   const int K = patch_size(), F = out_.c;
   const std::ptrdiff_t M = std::ptrdiff_t(n) * out_.h * out_.w;
   if constexpr (kSmallGemmVectorized) {
@@ -132,7 +133,7 @@ void Im2colConv::backward(const float* dz, float* dx, int n, const float* kernel
   } else {
     MatrixMap(col, M, K).noalias() = ConstMatrixMap(dz, M, F) * ConstMatrixMap(kernel, K, F).transpose();
   }
-  col2im(col, dx, n);
+  col2im(col, dx, n, add_dx);
 }
 
 }  // namespace blnk

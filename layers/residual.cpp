@@ -8,7 +8,7 @@
 //   sb (n, O)  the shortcut conv's output (without bn only; with bn, the forward
 //              pass that sums the branches normalizes sa itself)
 //   g (n, O)   a copy of the sum's gradient (without bn only: with bn, dy serves)
-//   g1, g2 (n, O), dxs (n, I): backward's gradients
+//   g1, g2 (n, O): backward's gradients
 //   then each sub-layer's own cache.
 #include "layers/residual.h"
 
@@ -122,7 +122,6 @@ void ResidualBlock::update_state(float* state, const float* stats, int batch, st
 ResidualBlock::CacheLayout ResidualBlock::cache_layout(int n) const {
   CacheLayout l{};
   const std::size_t O = align_up(sizeof(float) * std::size_t(n) * out_.size());
-  const std::size_t I = align_up(sizeof(float) * std::size_t(n) * in_.size());
   std::size_t at = 0;
   auto take = [&](std::size_t bytes) {
     const std::size_t here = at;
@@ -137,7 +136,6 @@ ResidualBlock::CacheLayout ResidualBlock::cache_layout(int n) const {
   l.g = take(batch_norm_ ? 0 : O);
   l.g1 = take(O);
   l.g2 = take(O);
-  l.dxs = take(shortcut_ ? I : 0);
   l.conv1 = take(conv1_->cache_bytes(n));
   l.bn1 = take(bn1_ ? bn1_->cache_bytes(n) : 0);
   l.conv2 = take(conv2_->cache_bytes(n));
@@ -243,6 +241,13 @@ void ResidualBlock::backward(const float* x, const float* y, float* dy, float* d
     for (const Part& p : parts_)
       if (p.layer == &layer) layer.backward(in, out, d_out, d_in, n, part_context(ctx, p, cache + cache_offset));
   };
+  // A convolution's backward that adds its input gradient to d_in (then not null).
+  auto run_adding = [&](const Conv2D& conv, const float* in, const float* out, float* d_out, float* d_in,
+                        std::size_t cache_offset) {
+    for (const Part& p : parts_)
+      if (p.layer == &conv)
+        conv.backward_adding_dx(in, out, d_out, d_in, n, part_context(ctx, p, cache + cache_offset));
+  };
   const std::size_t count = std::size_t(n) * out_.size();
   relu_mask(dy, y, count);  // now the gradient of the sum
   // The sum's gradient for the shortcut: dy itself where bn2 comes first on the main
@@ -256,29 +261,36 @@ void ResidualBlock::backward(const float* x, const float* y, float* dy, float* d
   float* g1 = buffer(l.g1);
   float* g2 = buffer(l.g2);
   const float* b1 = buffer(l.b1);
+  // The input gradient: the identity shortcut's (g) first, then conv1's added to it; or
+  // conv1's, then the shortcut conv's added to it.
+  const bool identity = !shortcut_;
+  if (identity && dx) std::memcpy(dx, g, sizeof(float) * count);  // in_ = out_
+  auto conv1_backward = [&](const float* out, float* d_out) {
+    if (identity && dx)
+      run_adding(*conv1_, x, out, d_out, dx, l.conv1);
+    else
+      run(*conv1_, x, out, d_out, dx, l.conv1);
+  };
   if (batch_norm_) {
     run(*bn2_, buffer(l.a2), y, dy, g1, l.bn2);
     run(*conv2_, b1, buffer(l.a2), g1, g2, l.conv2);
     run(*bn1_, buffer(l.a1), b1, g2, g1, l.bn1);
-    run(*conv1_, x, buffer(l.a1), g1, dx, l.conv1);
+    conv1_backward(buffer(l.a1), g1);
   } else {
     run(*conv2_, b1, y, dy, g2, l.conv2);
-    run(*conv1_, x, b1, g2, dx, l.conv1);
+    conv1_backward(b1, g2);
   }
-  const std::size_t in_count = std::size_t(n) * in_.size();
-  if (shortcut_) {
-    float* dxs = dx ? buffer(l.dxs) : nullptr;
-    if (batch_norm_) {
-      run(*bn_s_, buffer(l.sa), nullptr, g, g1, l.bn_s);  // linear: its output is not read
-      run(*shortcut_, x, buffer(l.sa), g1, dxs, l.conv_s);
-    } else {
-      run(*shortcut_, x, buffer(l.sb), g, dxs, l.conv_s);
-    }
-    if (dx)
-      for (std::size_t i = 0; i < in_count; ++i) dx[i] += dxs[i];
-  } else if (dx) {
-    for (std::size_t i = 0; i < in_count; ++i) dx[i] += g[i];
+  if (identity) return;
+  float* ds = g;  // the gradient at the shortcut conv's output
+  if (batch_norm_) {
+    run(*bn_s_, buffer(l.sa), nullptr, g, g1, l.bn_s);  // linear: its output is not read
+    ds = g1;
   }
+  const float* s_out = buffer(batch_norm_ ? l.sa : l.sb);
+  if (dx)
+    run_adding(*shortcut_, x, s_out, ds, dx, l.conv_s);
+  else
+    run(*shortcut_, x, s_out, ds, nullptr, l.conv_s);
 }
 
 }  // namespace blnk

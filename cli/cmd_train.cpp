@@ -99,7 +99,7 @@ int cmd_train(int argc, char** argv) {
                   "(the picture moved up to 1/8 of its side, black coming in) or crop-flip (crop, and mirrored left "
                   "to right half of the time: for classes whose mirror image is of the same class)",
        text()->implicit_value("digits"))
-      ("limit", "use only the first N training images", text())
+      ("limit", "use only the first N training images (an IDX file is read no further)", text())
       ("out", "model file to write", text("model.blnk"))
       ("checkpoint-dir", "an existing folder where OUT.ckpt is written after every epoch (default: OUT's folder)",
        text())
@@ -180,7 +180,7 @@ int cmd_train(int argc, char** argv) {
     init_from.emplace(train::read_init_model(init_path, spec, "--arch"));  // before any data is read
   }
 
-  LoadedSet train_loaded = load_train_set(files);
+  LoadedSet train_loaded = load_train_set(files, limit);
   data::Dataset& train_set = train_loaded.set;
   const Shape input{train_set.images.rows, train_set.images.cols, train_set.images.channels};
   if (limit > train_set.size())

@@ -143,8 +143,9 @@ data::LabelledFolderOptions folder_options_for(const std::vector<std::string>& c
   return options;
 }
 
-LoadedSet load_train_set(const DataFiles& files) {
-  if (files.train_folder.empty()) return {data::load_dataset(files.train_images, files.train_labels), {}};
+LoadedSet load_train_set(const DataFiles& files, int limit) {
+  if (files.train_folder.empty())
+    return {data::load_dataset(files.train_images, files.train_labels, data::kMnistClasses, limit), {}};
   const data::LabelledFolderOptions& in = files.class_input;
   if (!in.height && (in.class_input_asked() || !data::is_digit_folder(files.train_folder)))
     throw UsageError("--images " + files.train_folder + ": a folder of classes" +

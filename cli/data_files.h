@@ -44,7 +44,8 @@ struct LoadedSet {
 // the training set was (folder_options_for its classes, or a model's when
 // evaluating). A folder's skipped images are reported on stderr, one line each,
 // then a summary line.
-LoadedSet load_train_set(const DataFiles& files);
+// limit > 0: IDX files are read no further than the first `limit` images (data/idx.h).
+LoadedSet load_train_set(const DataFiles& files, int limit = 0);
 std::optional<data::Dataset> load_test_set(const DataFiles& files, int num_classes,
                                            const data::LabelledFolderOptions& as);
 

@@ -180,7 +180,12 @@ std::vector<std::uint8_t> maybe_compress(std::vector<std::uint8_t> bytes, IdxCom
 
 }  // namespace
 
-IdxImages parse_idx_images(std::span<const std::uint8_t> bytes, const std::string& name) {
+// The items to read of `count`: all, or the first `limit` (limit > 0).
+std::uint32_t items_to_read(std::uint32_t count, int limit) {
+  return limit > 0 && std::uint32_t(limit) < count ? std::uint32_t(limit) : count;
+}
+
+IdxImages parse_idx_images(std::span<const std::uint8_t> bytes, const std::string& name, int limit) {
   IdxSource src(bytes, name);
   std::array<std::uint8_t, kIdxImagesHeaderBytes> header{};
   read_header(src, name, header, kIdxImagesDims);
@@ -222,18 +227,21 @@ IdxImages parse_idx_images(std::span<const std::uint8_t> bytes, const std::strin
   }
   IdxImages out;
   out.path = name;
-  out.count = static_cast<int>(count);
+  const std::uint32_t wanted = items_to_read(count, limit);
+  out.count = static_cast<int>(wanted);
+  out.file_count = static_cast<int>(count);
   out.rows = static_cast<int>(rows);
   out.cols = static_cast<int>(cols);
   out.channels = static_cast<int>(channels);
-  const std::size_t got = read_payload(src, out.pixels, payload);
-  if (got < payload) throw truncated(got);
-  check_no_trailing(src, name, promise);
+  const std::uint64_t wanted_bytes = image_bytes * wanted;
+  const std::size_t got = read_payload(src, out.pixels, wanted_bytes);
+  if (got < wanted_bytes) throw truncated(got);
+  if (wanted == count) check_no_trailing(src, name, promise);
   return out;
 }
 
 IdxLabels parse_idx_labels(std::span<const std::uint8_t> bytes, const std::string& name,
-                           int num_classes) {
+                           int num_classes, int limit) {
   if (num_classes < 1 || num_classes > kMaxIdxClasses) {
     throw Error(name + ": number of classes " + std::to_string(num_classes) + " is out of range 1.." +
                 std::to_string(kMaxIdxClasses));
@@ -256,14 +264,16 @@ IdxLabels parse_idx_labels(std::span<const std::uint8_t> bytes, const std::strin
   }
   IdxLabels out;
   out.path = name;
-  out.count = static_cast<int>(count);
+  const std::uint32_t wanted = items_to_read(count, limit);
+  out.count = static_cast<int>(wanted);
+  out.file_count = static_cast<int>(count);
   out.num_classes = num_classes;
   std::vector<std::uint8_t> bytes_read;
-  const std::size_t got = read_payload(src, bytes_read, count);
+  const std::size_t got = read_payload(src, bytes_read, wanted);
   out.labels.assign(bytes_read.begin(), bytes_read.end());
-  if (got < count) throw truncated(got);
-  check_no_trailing(src, name, promise);
-  for (std::uint32_t i = 0; i < count; ++i) {
+  if (got < wanted) throw truncated(got);
+  if (wanted == count) check_no_trailing(src, name, promise);
+  for (std::uint32_t i = 0; i < wanted; ++i) {
     if (out.labels[i] >= num_classes) {
       throw Error(name + ": label " + std::to_string(out.labels[i]) + " of item " + std::to_string(i) +
                   " is outside [0, " + std::to_string(num_classes) + ")");
@@ -272,23 +282,23 @@ IdxLabels parse_idx_labels(std::span<const std::uint8_t> bytes, const std::strin
   return out;
 }
 
-IdxImages read_idx_images(const std::string& path) {
+IdxImages read_idx_images(const std::string& path, int limit) {
   const std::vector<std::uint8_t> bytes = read_file_bytes(path, kMaxIdxFileBytes);
-  return parse_idx_images(bytes, path);
+  return parse_idx_images(bytes, path, limit);
 }
 
-IdxLabels read_idx_labels(const std::string& path, int num_classes) {
+IdxLabels read_idx_labels(const std::string& path, int num_classes, int limit) {
   const std::vector<std::uint8_t> bytes = read_file_bytes(path, kMaxIdxFileBytes);
-  return parse_idx_labels(bytes, path, num_classes);
+  return parse_idx_labels(bytes, path, num_classes, limit);
 }
 
-Dataset load_dataset(const std::string& images_path, const std::string& labels_path, int num_classes) {
+Dataset load_dataset(const std::string& images_path, const std::string& labels_path, int num_classes, int limit) {
   Dataset d;
-  d.images = read_idx_images(images_path);
-  d.labels = read_idx_labels(labels_path, num_classes);
-  if (d.images.count != d.labels.count) {
-    throw Error(images_path + " holds " + std::to_string(d.images.count) + " images but " + labels_path +
-                " holds " + std::to_string(d.labels.count) + " labels: they must hold the same number");
+  d.images = read_idx_images(images_path, limit);
+  d.labels = read_idx_labels(labels_path, num_classes, limit);
+  if (d.images.file_count != d.labels.file_count) {
+    throw Error(images_path + " holds " + std::to_string(d.images.file_count) + " images but " + labels_path +
+                " holds " + std::to_string(d.labels.file_count) + " labels: they must hold the same number");
   }
   return d;
 }

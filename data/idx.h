@@ -38,6 +38,7 @@ using Label = std::uint16_t;
 struct IdxImages {
   std::string path;                 // file (or name) it came from
   int count = 0, rows = 0, cols = 0;
+  int file_count = 0;                // what the IDX header promises: more than count when read up to a limit
   int channels = 1;                  // 1 grey, 3 RGB
   std::vector<std::uint8_t> pixels;  // (count, rows, cols, channels), 0 = background (digits) or black
 
@@ -50,28 +51,34 @@ struct IdxImages {
 struct IdxLabels {
   std::string path;
   int count = 0;
+  int file_count = 0;                // what the IDX header promises: more than count when read up to a limit
   int num_classes = kMnistClasses;   // every label is in [0, num_classes)
   std::vector<Label> labels;  // (count)
 };
 
 // Parse IDX bytes (plain or gzip). `name` is used in error messages.
 // Throws blnk::Error naming `name` and the problem.
-IdxImages parse_idx_images(std::span<const std::uint8_t> bytes, const std::string& name);
+// limit > 0: only the first `limit` items are read (all, when the file holds no more):
+// a gzip stream is inflated no further, and what lies after them (more items, trailing
+// bytes, the gzip trailer) is not read or checked. `blnk train --limit 12800` of the
+// 60,000 Fashion-MNIST images: 0.25 s of inflating and 37 MB of fresh pages less.
+IdxImages parse_idx_images(std::span<const std::uint8_t> bytes, const std::string& name, int limit = 0);
 IdxLabels parse_idx_labels(std::span<const std::uint8_t> bytes, const std::string& name,
-                           int num_classes = kMnistClasses);
+                           int num_classes = kMnistClasses, int limit = 0);
 
 // Read a file and parse it as above.
-IdxImages read_idx_images(const std::string& path);
-IdxLabels read_idx_labels(const std::string& path, int num_classes = kMnistClasses);
+IdxImages read_idx_images(const std::string& path, int limit = 0);
+IdxLabels read_idx_labels(const std::string& path, int num_classes = kMnistClasses, int limit = 0);
 
-// An image file and its label file, checked to hold the same number of items.
+// An image file and its label file, checked to hold the same number of items
+// (their headers', when read up to a limit).
 struct Dataset {
   IdxImages images;
   IdxLabels labels;
   int size() const { return images.count; }
 };
 Dataset load_dataset(const std::string& images_path, const std::string& labels_path,
-                     int num_classes = kMnistClasses);
+                     int num_classes = kMnistClasses, int limit = 0);
 
 // The four standard MNIST files in a directory.
 struct MnistFiles {

@@ -169,7 +169,7 @@ void channel_sums(std::size_t pixels, int C, double* a, double* b, Terms terms) 
 
 }  // namespace
 
-void BatchNorm::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
+BatchNorm::ChannelMap BatchNorm::channel_map(const float* x, int n, const LayerContext& ctx) const {
   const int C = in_.c;
   const std::size_t pixels = std::size_t(n) * in_.h * in_.w;  // per channel
   const BatchNormCache cache(ctx.cache, C);
@@ -211,6 +211,16 @@ void BatchNorm::forward(const float* x, float* y, int n, const LayerContext& ctx
       }
     }
   }
+  return {center, scale, offset};
+}
+
+void BatchNorm::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
+  const int C = in_.c;
+  const std::size_t pixels = std::size_t(n) * in_.h * in_.w;  // per channel
+  const ChannelMap map = channel_map(x, n, ctx);
+  const float* center = map.center;
+  const float* scale = map.scale;
+  const float* offset = map.offset;
   const float floor = cfg_.relu ? 0.0f : -INFINITY;
   for (std::size_t p = 0; p < pixels; ++p)
     for (int c = 0; c < C; ++c) y[p * C + c] = std::max((x[p * C + c] - center[c]) * scale[c] + offset[c], floor);

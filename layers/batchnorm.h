@@ -41,6 +41,19 @@ class BatchNorm : public Layer {
   double forward_flops() const override { return 2.0 * double(in_.size()); }
 
   void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
+  // What forward applies to channel c: y = (x - center[c]) * scale[c] + offset[c], then
+  // the ReLU if the layer has one.
+  struct ChannelMap {
+    const float* center;
+    const float* scale;
+    const float* offset;
+  };
+  // Forward without its output pass: the map for x (training: from x's statistics,
+  // added to ctx.stats; inference: from the running ones), kept in ctx.cache as
+  // forward keeps it, for a caller that applies it in a pass of its own (the residual
+  // block adds the two branches and applies the ReLU in the same pass). Backward then
+  // works as after forward, but for a layer with a ReLU, which reads forward's y.
+  ChannelMap channel_map(const float* x, int n, const LayerContext& ctx) const;
   // Unlike the contract allows, leaves dy as it was (the residual block counts on it).
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
                 const LayerContext& ctx) const override;

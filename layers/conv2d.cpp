@@ -100,18 +100,29 @@ void Conv2D::forward(const float* x, float* y, int n, const LayerContext& ctx) c
 
 void Conv2D::backward(const float* x, const float* y, float* dy, float* dx, int n,
                       const LayerContext& ctx) const {
+  backward_to(x, y, dy, dx, n, ctx, false);
+}
+
+void Conv2D::backward_adding_dx(const float* x, const float* y, float* dy, float* dx, int n,
+                                const LayerContext& ctx) const {
+  if (!dx) throw Error("Conv2D: backward_adding_dx needs an input gradient to add to");
+  backward_to(x, y, dy, dx, n, ctx, true);
+}
+
+void Conv2D::backward_to(const float* x, const float* y, float* dy, float* dx, int n, const LayerContext& ctx,
+                         bool add_dx) const {
   float* dbias = ctx.grads + std::size_t(patch_size()) * cfg_.filters;
   float* cache = reinterpret_cast<float*>(ctx.cache);
   if (algorithm_ == Algorithm::winograd)  // applies the ReLU's mask and sums the bias gradient itself
     return wino_.backward(y, dy, dx, n, reinterpret_cast<const float*>(ctx.prepared), cfg_.relu, ctx.grads,
-                          dbias, cache);
+                          dbias, cache, add_dx);
   if (algorithm_ == Algorithm::direct && !dx && direct_.backward_in_registers(x, y, dy, n, ctx.grads, dbias)) return;
   // dy becomes the gradient before the ReLU, dz (M, F), in place.
   const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
   if (cfg_.relu) relu_mask(dy, y, std::size_t(M) * cfg_.filters);
   add_column_sums(dy, M, cfg_.filters, dbias);
-  if (algorithm_ == Algorithm::direct) return direct_.backward(x, dy, dx, n, ctx.params, ctx.grads);
-  im2col_.backward(dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache);
+  if (algorithm_ == Algorithm::direct) return direct_.backward(x, dy, dx, n, ctx.params, ctx.grads, add_dx);
+  im2col_.backward(dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache, add_dx);
 }
 
 void conv2d_forward_reference(const Shape& in, const Conv2DConfig& cfg, const float* kernel,

@@ -45,12 +45,18 @@ class Conv2D : public Layer {
   void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
                 const LayerContext& ctx) const override;
+  // backward, but ADDS the input gradient to dx (not null): how the residual block
+  // sums its two branches' input gradients, with no buffer or pass of its own.
+  void backward_adding_dx(const float* x, const float* y, float* dy, float* dx, int n,
+                          const LayerContext& ctx) const;
 
   const Conv2DConfig& config() const { return cfg_; }
 
  private:
   enum class Algorithm { winograd, direct, im2col };
   int patch_size() const { return cfg_.kernel_h * cfg_.kernel_w * in_.c; }
+  void backward_to(const float* x, const float* y, float* dy, float* dx, int n, const LayerContext& ctx,
+                   bool add_dx) const;
 
   Conv2DConfig cfg_;
   Window window_;

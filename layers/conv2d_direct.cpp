@@ -90,11 +90,11 @@ void DirectConv::forward(const float* x, float* y, int n, const float* kernel, c
 }
 
 void DirectConv::backward(const float* x, const float* dz, float* dx, int n, const float* kernel,
-                          float* dkernel) const {
+                          float* dkernel, bool add_dx) const {
   const Window win = win_;  // local copies, kept in registers (see forward_rows)
   const Shape out = out_;
   const int F = out.c;
-  if (dx) std::memset(dx, 0, sizeof(float) * std::size_t(n) * win.in.size());
+  if (dx && !add_dx) std::memset(dx, 0, sizeof(float) * std::size_t(n) * win.in.size());
   for (int s = 0; s < n; ++s) {
     const float* xs = x + std::size_t(s) * win.in.size();
     float* dxs = dx ? dx + std::size_t(s) * win.in.size() : nullptr;

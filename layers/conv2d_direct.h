@@ -21,8 +21,10 @@ class DirectConv {
   // dkernel and dbias. Returns false (and does nothing) where it does not apply.
   bool backward_in_registers(const float* x, const float* y, const float* dy, int n, float* dkernel,
                              float* dbias) const;
-  // dz: the gradient before the ReLU (n, OH, OW, F). Adds to dkernel; writes dx unless null.
-  void backward(const float* x, const float* dz, float* dx, int n, const float* kernel, float* dkernel) const;
+  // dz: the gradient before the ReLU (n, OH, OW, F). Adds to dkernel; writes dx unless
+  // null (adds to it when add_dx).
+  void backward(const float* x, const float* dz, float* dx, int n, const float* kernel, float* dkernel,
+                bool add_dx = false) const;
 
  private:
   template <int FIXED>

@@ -40,8 +40,9 @@ void Im2colConv::im2col(const float* x, float* col, int n) const {
 
 // Gathered per input pixel: each element of dx is written once (no zero-fill first),
 // its taps' column gradients summed in the order of their output pixels (row by row),
-// as a scatter over the output pixels would add them.
-void Im2colConv::col2im(const float* col, float* dx, int n) const {
+// as a scatter over the output pixels would add them. With `add`, they are added to
+// dx one by one, and a pixel no window covers keeps its value.
+void Im2colConv::col2im(const float* col, float* dx, int n, bool add) const {
   const int C = win_.in.c, K = patch_size();
   // The output index (along one dimension) whose window puts tap k on input i, or -1.
   auto output_of = [](int i, int pad, int k, int stride, int out) {
@@ -55,7 +56,7 @@ void Im2colConv::col2im(const float* col, float* dx, int n) const {
     for (int iy = 0; iy < win_.in.h; ++iy)
       for (int ix = 0; ix < win_.in.w; ++ix) {
         float* dst = dxs + (std::size_t(iy) * win_.in.w + ix) * C;
-        bool first = true;
+        bool first = !add;
         for (int ky = win_.kernel_h - 1; ky >= 0; --ky) {  // output rows in ascending order
           const int oy = output_of(iy, win_.rows.pad_before, ky, win_.stride_h, out_.h);
           if (oy < 0) continue;
@@ -70,7 +71,7 @@ void Im2colConv::col2im(const float* col, float* dx, int n) const {
             first = false;
           }
         }
-        if (first) std::memset(dst, 0, sizeof(float) * C);  // no window covers this pixel
+        if (first) std::memset(dst, 0, sizeof(float) * C);  // no window covers this pixel (assigning)
       }
   }
 }
@@ -79,6 +80,12 @@ namespace {
 
 // Rows of the im2col matrix per small_gemm call (its sizes are int).
 constexpr std::ptrdiff_t kRowsPerCall = std::ptrdiff_t(1) << 24;
+// Rows per call of the kernel gradient, whose product runs over the rows: B's panel
+// (128 rows x 64 filters = 32 KB) then stays in L1 and A's rows in L2, where one call
+// over all rows read both from memory once per block of 6 kernel rows. On a 32-sample
+// slice of the residual network's stride-2 convolution (K = 288, F = 64, 6,272 rows),
+// cold caches: 2.13 -> 1.56 ms. Chained through dkernel, the same sums as one call.
+constexpr std::ptrdiff_t kKernelGradientRows = 128;
 
 }  // namespace
 
@@ -104,15 +111,15 @@ void Im2colConv::forward(const float* x, float* y, int n, const float* kernel, c
 }
 
 void Im2colConv::backward(const float* dz, float* dx, int n, const float* kernel, const float* kernel_t,
-                          float* dkernel, float* col) const {
+                          float* dkernel, float* col, bool add_dx) const {
   const int K = patch_size(), F = out_.c;
   const std::ptrdiff_t M = std::ptrdiff_t(n) * out_.h * out_.w;
   if constexpr (kSmallGemmVectorized) {
     // dkernel (K, F) += col^T (K, M) * dz (M, F): A read transposed; a chain per
     // element over all M rows in order (a float stored between calls is the same float).
-    for (std::ptrdiff_t r = 0; r < M; r += kRowsPerCall)
-      small_gemm(K, F, int(std::min(kRowsPerCall, M - r)), GemmOperand{col + r * K, 1, K}, dz + r * F, F, dkernel,
-                 F, true);
+    for (std::ptrdiff_t r = 0; r < M; r += kKernelGradientRows)
+      small_gemm(K, F, int(std::min(kKernelGradientRows, M - r)), GemmOperand{col + r * K, 1, K}, dz + r * F, F,
+                 dkernel, F, true);
   } else {
     MatrixMap(dkernel, K, F).noalias() += ConstMatrixMap(col, M, K).transpose() * ConstMatrixMap(dz, M, F);
   }
@@ -126,7 +133,7 @@ void Im2colConv::backward(const float* dz, float* dx, int n, const float* kernel
   } else {
     MatrixMap(col, M, K).noalias() = ConstMatrixMap(dz, M, F) * ConstMatrixMap(kernel, K, F).transpose();
   }
-  col2im(col, dx, n);
+  col2im(col, dx, n, add_dx);
 }
 
 }  // namespace blnk

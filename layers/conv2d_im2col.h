@@ -28,13 +28,14 @@ class Im2colConv {
   void prepare(const float* kernel, float* kernel_t) const;
 
   void forward(const float* x, float* y, int n, const float* kernel, const float* bias, bool relu, float* col) const;
-  // dz: the gradient before the ReLU (n, OH, OW, F). Adds to dkernel; writes dx unless null.
+  // dz: the gradient before the ReLU (n, OH, OW, F). Adds to dkernel; writes dx unless
+  // null (adds to it when add_dx).
   void backward(const float* dz, float* dx, int n, const float* kernel, const float* kernel_t, float* dkernel,
-                float* col) const;
+                float* col, bool add_dx = false) const;
 
  private:
   void im2col(const float* x, float* col, int n) const;
-  void col2im(const float* col, float* dx, int n) const;
+  void col2im(const float* col, float* dx, int n, bool add) const;
 
   Window win_;
   Shape out_;

@@ -5,9 +5,10 @@
 //   b1 (n, O)  bn1's output, after ReLU
 //   a2 (n, O)  conv2's output            (with bn only; without, conv2 writes y)
 //   sa (n, O)  the shortcut conv's output (with bn only)
-//   sb (n, O)  the shortcut's output      (with a shortcut conv only)
+//   sb (n, O)  the shortcut conv's output (without bn only; with bn, the forward
+//              pass that sums the branches normalizes sa itself)
 //   g (n, O)   a copy of the sum's gradient (without bn only: with bn, dy serves)
-//   g1, g2 (n, O), dxs (n, I): backward's gradients
+//   g1, g2 (n, O): backward's gradients
 //   then each sub-layer's own cache.
 #include "layers/residual.h"
 
@@ -121,7 +122,6 @@ void ResidualBlock::update_state(float* state, const float* stats, int batch, st
 ResidualBlock::CacheLayout ResidualBlock::cache_layout(int n) const {
   CacheLayout l{};
   const std::size_t O = align_up(sizeof(float) * std::size_t(n) * out_.size());
-  const std::size_t I = align_up(sizeof(float) * std::size_t(n) * in_.size());
   std::size_t at = 0;
   auto take = [&](std::size_t bytes) {
     const std::size_t here = at;
@@ -132,11 +132,10 @@ ResidualBlock::CacheLayout ResidualBlock::cache_layout(int n) const {
   l.b1 = take(O);
   l.a2 = take(batch_norm_ ? O : 0);
   l.sa = take(batch_norm_ && shortcut_ ? O : 0);
-  l.sb = take(shortcut_ ? O : 0);
+  l.sb = take(shortcut_ && !batch_norm_ ? O : 0);
   l.g = take(batch_norm_ ? 0 : O);
   l.g1 = take(O);
   l.g2 = take(O);
-  l.dxs = take(shortcut_ ? I : 0);
   l.conv1 = take(conv1_->cache_bytes(n));
   l.bn1 = take(bn1_ ? bn1_->cache_bytes(n) : 0);
   l.conv2 = take(conv2_->cache_bytes(n));
@@ -185,27 +184,50 @@ void ResidualBlock::forward(const float* x, float* y, int n, const LayerContext&
     for (const Part& p : parts_)
       if (p.layer == &layer) layer.forward(in, out, n, part_context(ctx, p, cache + cache_offset));
   };
+  auto map_of = [&](const BatchNorm& bn, const float* in, std::size_t cache_offset) {
+    for (const Part& p : parts_)
+      if (p.layer == &bn) return bn.channel_map(in, n, part_context(ctx, p, cache + cache_offset));
+    throw Error("ResidualBlock: a bn that is not one of its parts");  // unreachable
+  };
   float* b1 = buffer(l.b1);
+  const std::size_t pixels = std::size_t(n) * out_.h * out_.w;
+  const int C = out_.c;
   if (batch_norm_) {
     run(*conv1_, x, buffer(l.a1), l.conv1);
     run(*bn1_, buffer(l.a1), b1, l.bn1);
+    const float* a2 = buffer(l.a2);
     run(*conv2_, b1, buffer(l.a2), l.conv2);
-    run(*bn2_, buffer(l.a2), y, l.bn2);
-  } else {
-    run(*conv1_, x, b1, l.conv1);
-    run(*conv2_, b1, y, l.conv2);
+    // bn2, the shortcut's bn, the sum and the ReLU in one pass over the outputs.
+    const BatchNorm::ChannelMap main = map_of(*bn2_, a2, l.bn2);
+    if (shortcut_) {
+      const float* sa = buffer(l.sa);
+      run(*shortcut_, x, buffer(l.sa), l.conv_s);
+      const BatchNorm::ChannelMap side = map_of(*bn_s_, sa, l.bn_s);
+      for (std::size_t p = 0; p < pixels; ++p)
+        for (int c = 0; c < C; ++c) {
+          const std::size_t i = p * C + c;
+          const float m = (a2[i] - main.center[c]) * main.scale[c] + main.offset[c];
+          const float s = (sa[i] - side.center[c]) * side.scale[c] + side.offset[c];
+          y[i] = std::max(m + s, 0.0f);
+        }
+    } else {
+      for (std::size_t p = 0; p < pixels; ++p)
+        for (int c = 0; c < C; ++c) {
+          const std::size_t i = p * C + c;
+          const float m = (a2[i] - main.center[c]) * main.scale[c] + main.offset[c];
+          y[i] = std::max(m + x[i], 0.0f);
+        }
+    }
+    return;
   }
+  run(*conv1_, x, b1, l.conv1);
+  run(*conv2_, b1, y, l.conv2);
   const float* shortcut = x;
   if (shortcut_) {
-    if (batch_norm_) {
-      run(*shortcut_, x, buffer(l.sa), l.conv_s);
-      run(*bn_s_, buffer(l.sa), buffer(l.sb), l.bn_s);
-    } else {
-      run(*shortcut_, x, buffer(l.sb), l.conv_s);
-    }
+    run(*shortcut_, x, buffer(l.sb), l.conv_s);
     shortcut = buffer(l.sb);
   }
-  const std::size_t count = std::size_t(n) * out_.size();
+  const std::size_t count = pixels * C;
   for (std::size_t i = 0; i < count; ++i) y[i] = std::max(y[i] + shortcut[i], 0.0f);
 }
 
@@ -218,6 +240,13 @@ void ResidualBlock::backward(const float* x, const float* y, float* dy, float* d
                  std::size_t cache_offset) {
     for (const Part& p : parts_)
       if (p.layer == &layer) layer.backward(in, out, d_out, d_in, n, part_context(ctx, p, cache + cache_offset));
+  };
+  // A convolution's backward that adds its input gradient to d_in (then not null).
+  auto run_adding = [&](const Conv2D& conv, const float* in, const float* out, float* d_out, float* d_in,
+                        std::size_t cache_offset) {
+    for (const Part& p : parts_)
+      if (p.layer == &conv)
+        conv.backward_adding_dx(in, out, d_out, d_in, n, part_context(ctx, p, cache + cache_offset));
   };
   const std::size_t count = std::size_t(n) * out_.size();
   relu_mask(dy, y, count);  // now the gradient of the sum
@@ -232,29 +261,36 @@ void ResidualBlock::backward(const float* x, const float* y, float* dy, float* d
   float* g1 = buffer(l.g1);
   float* g2 = buffer(l.g2);
   const float* b1 = buffer(l.b1);
+  // The input gradient: the identity shortcut's (g) first, then conv1's added to it; or
+  // conv1's, then the shortcut conv's added to it.
+  const bool identity = !shortcut_;
+  if (identity && dx) std::memcpy(dx, g, sizeof(float) * count);  // in_ = out_
+  auto conv1_backward = [&](const float* out, float* d_out) {
+    if (identity && dx)
+      run_adding(*conv1_, x, out, d_out, dx, l.conv1);
+    else
+      run(*conv1_, x, out, d_out, dx, l.conv1);
+  };
   if (batch_norm_) {
     run(*bn2_, buffer(l.a2), y, dy, g1, l.bn2);
     run(*conv2_, b1, buffer(l.a2), g1, g2, l.conv2);
     run(*bn1_, buffer(l.a1), b1, g2, g1, l.bn1);
-    run(*conv1_, x, buffer(l.a1), g1, dx, l.conv1);
+    conv1_backward(buffer(l.a1), g1);
   } else {
     run(*conv2_, b1, y, dy, g2, l.conv2);
-    run(*conv1_, x, b1, g2, dx, l.conv1);
+    conv1_backward(b1, g2);
   }
-  const std::size_t in_count = std::size_t(n) * in_.size();
-  if (shortcut_) {
-    float* dxs = dx ? buffer(l.dxs) : nullptr;
-    if (batch_norm_) {
-      run(*bn_s_, buffer(l.sa), buffer(l.sb), g, g1, l.bn_s);
-      run(*shortcut_, x, buffer(l.sa), g1, dxs, l.conv_s);
-    } else {
-      run(*shortcut_, x, buffer(l.sb), g, dxs, l.conv_s);
-    }
-    if (dx)
-      for (std::size_t i = 0; i < in_count; ++i) dx[i] += dxs[i];
-  } else if (dx) {
-    for (std::size_t i = 0; i < in_count; ++i) dx[i] += g[i];
+  if (identity) return;
+  float* ds = g;  // the gradient at the shortcut conv's output
+  if (batch_norm_) {
+    run(*bn_s_, buffer(l.sa), nullptr, g, g1, l.bn_s);  // linear: its output is not read
+    ds = g1;
   }
+  const float* s_out = buffer(batch_norm_ ? l.sa : l.sb);
+  if (dx)
+    run_adding(*shortcut_, x, s_out, ds, dx, l.conv_s);
+  else
+    run(*shortcut_, x, s_out, ds, nullptr, l.conv_s);
 }
 
 }  // namespace blnk

@@ -57,7 +57,7 @@ class ResidualBlock : public Layer {
   LayerContext part_context(const LayerContext& ctx, const Part& part, std::byte* cache) const;
   // Where each buffer lies in the cache for n samples (byte offsets).
   struct CacheLayout {
-    std::size_t a1, b1, a2, sa, sb, g, g1, g2, dxs;  // activations and gradients (see residual.cpp)
+    std::size_t a1, b1, a2, sa, sb, g, g1, g2;  // activations and gradients (see residual.cpp)
     std::size_t conv1, bn1, conv2, bn2, conv_s, bn_s;  // the sub-layers' caches
     std::size_t total;
   };

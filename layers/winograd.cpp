@@ -364,10 +364,10 @@ void Winograd3x3::output_gradient(const float* y, const float* dy, int samples, 
 // The transpose of transform_input: dd = B dV B^T, added into dx (neighbouring tiles'
 // blocks overlap by two rows and columns); positions outside the image go to the sink.
 template <int M>
-void Winograd3x3::input_gradient(const float* dv, int samples, float* dx, float* sink) const {
+void Winograd3x3::input_gradient(const float* dv, int samples, float* dx, float* sink, bool add) const {
   constexpr int A = Tile<M>::A, E = A * A;
   const int C = in_.c;
-  std::memset(dx, 0, sizeof(float) * std::size_t(samples) * in_.size());
+  if (!add) std::memset(dx, 0, sizeof(float) * std::size_t(samples) * in_.size());
   for (int s = 0; s < samples; ++s) {
     float* dxs = dx + std::size_t(s) * in_.size();
     for (int ty = 0; ty < tiles_y_; ++ty)
@@ -428,7 +428,7 @@ void Winograd3x3::forward(const float* x, float* y, int n, const float* prepared
 }
 
 void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, const float* prepared,
-                           bool relu, float* dkernel, float* dbias, float* cache) const {
+                           bool relu, float* dkernel, float* dbias, float* cache, bool add_dx) const {
   const int C = in_.c, F = out_.c, T = tiles(), E = elements();
   const std::size_t CF = std::size_t(C) * F;
   const float* ut = prepared + aligned(E * CF);
@@ -449,8 +449,8 @@ void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, co
       small_gemm(rows, C, F, {r.m + e * F, std::ptrdiff_t(E) * F, 1}, ut + e * CF, C,
                  r.dv + e * C, std::ptrdiff_t(E) * C, false);
     float* dxs = dx + std::size_t(s0) * in_.size();
-    if (m_ == 4) input_gradient<4>(r.dv, samples, dxs, r.sink);
-    else input_gradient<2>(r.dv, samples, dxs, r.sink);
+    if (m_ == 4) input_gradient<4>(r.dv, samples, dxs, r.sink, add_dx);
+    else input_gradient<2>(r.dv, samples, dxs, r.sink, add_dx);
   }
   if (m_ == 4) kernel_gradient<4>(r.du, dkernel);
   else kernel_gradient<2>(r.du, dkernel);

@@ -42,9 +42,10 @@ class Winograd3x3 {
   void forward(const float* x, float* y, int n, const float* prepared, const float* bias,
                bool relu, float* cache) const;
   // y, dy: forward's output and the gradient there. ADDS the kernel and bias gradients
-  // to dkernel and dbias; ASSIGNS dx unless it is null. Reads the cache forward wrote.
+  // to dkernel and dbias; ASSIGNS dx unless it is null (ADDS to it when add_dx). Reads
+  // the cache forward wrote.
   void backward(const float* y, const float* dy, float* dx, int n, const float* prepared,
-                bool relu, float* dkernel, float* dbias, float* cache) const;
+                bool relu, float* dkernel, float* dbias, float* cache, bool add_dx = false) const;
 
  private:
   struct Regions;  // where each scratch buffer starts in the cache
@@ -68,7 +69,7 @@ class Winograd3x3 {
   void output_gradient(const float* y, const float* dy, int samples, bool relu, const float* zeros,
                        float* dbias, float* dm) const;
   template <int M>
-  void input_gradient(const float* dv, int samples, float* dx, float* sink) const;
+  void input_gradient(const float* dv, int samples, float* dx, float* sink, bool add) const;
   template <int M>
   void kernel_gradient(const float* du, float* dkernel) const;
 

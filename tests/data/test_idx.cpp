@@ -181,6 +181,46 @@ TEST_CASE("idx: load_dataset checks the counts agree") {
   CHECK(error_of([&] { read_idx_images(dir.file("missing")); }).find("no such file") != std::string::npos);
 }
 
+TEST_CASE("idx: a limit reads the first images and labels only, and no further into the stream") {
+  const auto pixels = make_pixels(5, 3, 4);
+  for (IdxCompression c : {IdxCompression::plain, IdxCompression::gzip}) {
+    const IdxImages im = parse_idx_images(encode_idx_images(5, 3, 4, pixels, c), "im", 2);
+    CHECK(im.count == 2);
+    CHECK(im.file_count == 5);
+    CHECK(im.pixels == std::vector<std::uint8_t>(pixels.begin(), pixels.begin() + 2 * 12));
+    const IdxLabels l = parse_idx_labels(encode_idx_labels(std::vector<std::uint8_t>{4, 3, 2, 1, 0}, c), "l", 10, 3);
+    CHECK(l.count == 3);
+    CHECK(l.file_count == 5);
+    CHECK(l.labels == std::vector<Label>{4, 3, 2});
+  }
+  // A limit of the count or more reads everything, with every check.
+  CHECK(parse_idx_images(encode_idx_images(5, 3, 4, pixels), "im", 9).count == 5);
+  auto trailing = encode_idx_images(5, 3, 4, pixels);
+  trailing.push_back(0);
+  CHECK(error_of([&] { parse_idx_images(trailing, "t", 5); }).find("1 trailing bytes") != std::string::npos);
+  // The stream is not read past the limit: a gzip stream cut after the second image
+  // reads up to the limit and is a truncated file past it.
+  const auto plain = encode_idx_images(5, 3, 4, pixels);
+  const auto cut = gzip_compress(std::span(plain).first(16 + 2 * 12));
+  CHECK(parse_idx_images(cut, "cut.gz", 2).count == 2);
+  CHECK(error_of([&] { parse_idx_images(cut, "cut.gz", 3); }).find("cut.gz: truncated: header promises 5 images") == 0);
+  // A label outside the classes after the limit is not read either.
+  CHECK(parse_idx_labels(encode_idx_labels(std::vector<std::uint8_t>{1, 2, 200}), "l", 10, 2).count == 2);
+}
+
+TEST_CASE("idx: load_dataset with a limit compares the counts the headers promise") {
+  TempDir dir("idx-limit");
+  write_idx_images(dir.file("im"), 3, 2, 2, make_pixels(3, 2, 2), IdxCompression::gzip);
+  write_idx_labels(dir.file("lab3"), std::vector<std::uint8_t>{0, 1, 2});
+  write_idx_labels(dir.file("lab4"), std::vector<std::uint8_t>{0, 1, 2, 3});
+  const Dataset d = load_dataset(dir.file("im"), dir.file("lab3"), kMnistClasses, 2);
+  CHECK(d.size() == 2);
+  CHECK(d.labels.count == 2);
+  const std::string msg = error_of([&] { load_dataset(dir.file("im"), dir.file("lab4"), kMnistClasses, 2); });
+  CHECK(msg.find("holds 3 images but") != std::string::npos);
+  CHECK(msg.find("holds 4 labels") != std::string::npos);
+}
+
 TEST_CASE("idx: find_mnist_files accepts .gz, plain and the dot spelling, and lists what it tried") {
   TempDir dir("idx-find");
   const std::string missing = error_of([&] { find_mnist_files(dir.file("")); });

@@ -1,6 +1,7 @@
 // Conv2D against the naive direct convolution, and Keras padding arithmetic.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -9,6 +10,29 @@
 #include "layers/conv2d.h"
 
 using namespace blnk;
+
+namespace {
+
+// A convolution with random parameters in [-1, 1), prepared, n random input samples
+// and a context over them (no gradients).
+struct ConvRun {
+  Conv2D conv;
+  std::vector<float> params, x;
+  AlignedBuffer cache, prepared;
+  LayerContext ctx;
+  ConvRun(Shape in, const Conv2DConfig& cfg, int n, Rng& rng)
+      : conv(in, cfg), params(conv.param_count()), x(std::size_t(n) * in.size()),
+        cache(conv.cache_bytes(n)), prepared(conv.prepared_bytes()) {
+    for (float& v : params) v = rng.uniform(-1, 1);
+    for (float& v : x) v = rng.uniform(-1, 1);
+    conv.prepare(params.data(), prepared.data());
+    ctx.params = params.data();
+    ctx.cache = cache.data();
+    ctx.prepared = prepared.data();
+  }
+};
+
+}  // namespace
 
 TEST_CASE("Keras same/valid padding arithmetic") {
   CHECK(padded_dim(28, 3, 1, Padding::same).out == 28);
@@ -56,19 +80,12 @@ TEST_CASE("Conv2D forward matches the direct convolution") {
     CAPTURE(c.in.str());
     CAPTURE(c.cfg.stride_h);
     const int n = c.n;
-    Conv2D conv(c.in, c.cfg);
-    std::vector<float> params(conv.param_count());
-    for (float& v : params) v = rng.uniform(-1, 1);
-    std::vector<float> x(n * c.in.size());
-    for (float& v : x) v = rng.uniform(-1, 1);
+    ConvRun run(c.in, c.cfg, n, rng);
+    const Conv2D& conv = run.conv;
+    const std::vector<float>& params = run.params;
+    const std::vector<float>& x = run.x;
     std::vector<float> y(n * conv.output_shape().size(), NAN), expected(y.size());
-    AlignedBuffer cache(conv.cache_bytes(n)), prepared(conv.prepared_bytes());
-    conv.prepare(params.data(), prepared.data());
-    LayerContext ctx;
-    ctx.params = params.data();
-    ctx.cache = cache.data();
-    ctx.prepared = prepared.data();
-    conv.forward(x.data(), y.data(), n, ctx);
+    conv.forward(x.data(), y.data(), n, run.ctx);
     const std::size_t kernel = params.size() - c.cfg.filters;
     conv2d_forward_reference(c.in, c.cfg, params.data(), params.data() + kernel, x.data(),
                              expected.data(), n);
@@ -88,4 +105,60 @@ TEST_CASE("Conv2D rejects a kernel that does not fit with valid padding") {
   cfg.kernel_h = cfg.kernel_w = 5;
   cfg.padding = Padding::valid;
   CHECK_THROWS_WITH_AS(Conv2D({3, 3, 1}, cfg), doctest::Contains("does not fit"), std::exception);
+}
+
+// The residual block sums its branches' input gradients through backward_adding_dx:
+// on every algorithm it must add what backward assigns, and leave the parameter
+// gradients as backward gives them.
+TEST_CASE("Conv2D backward_adding_dx adds to dx the input gradient backward assigns") {
+  struct Case {
+    const char* path;
+    Shape in;
+    Conv2DConfig cfg;
+  };
+  const Case cases[] = {
+      {"winograd", {9, 7, 5}, {6, 3, 3, 1, 1, Padding::same, true}},
+      {"im2col, 3x3 stride 2", {9, 8, 3}, {5, 3, 3, 2, 2, Padding::same, false}},
+      {"im2col, 1x1 stride 2 (pixels no window covers)", {8, 8, 4}, {6, 1, 1, 2, 2, Padding::same, false}},
+      {"direct (one input channel)", {7, 6, 1}, {4, 1, 1, 2, 2, Padding::same, false}},
+  };
+  Rng rng(11);
+  for (const Case& c : cases) {
+    CAPTURE(c.path);
+    const int n = 3;
+    ConvRun fixture(c.in, c.cfg, n, rng);
+    const Conv2D& conv = fixture.conv;
+    const std::vector<float>& params = fixture.params;
+    const std::vector<float>& x = fixture.x;
+    LayerContext& ctx = fixture.ctx;
+    std::vector<float> y(n * conv.output_shape().size()), dy(y.size());
+    for (float& v : dy) v = rng.uniform(-1, 1);
+    // backward may change dy (the ReLU's mask, in place): each run gets its own copy.
+    auto run = [&](bool adding, std::vector<float>& dx, std::vector<float>& grads) {
+      conv.forward(x.data(), y.data(), n, ctx);
+      std::vector<float> d = dy;
+      ctx.grads = grads.data();
+      if (adding)
+        conv.backward_adding_dx(x.data(), y.data(), d.data(), dx.data(), n, ctx);
+      else
+        conv.backward(x.data(), y.data(), d.data(), dx.data(), n, ctx);
+    };
+    std::vector<float> assigned(x.size(), NAN), grads_assigned(params.size(), 0.0f);
+    run(false, assigned, grads_assigned);
+    std::vector<float> before(x.size());
+    for (float& v : before) v = rng.uniform(-1, 1);
+    std::vector<float> added = before, grads_added(params.size(), 0.0f);
+    run(true, added, grads_added);
+    double worst = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      REQUIRE(std::isfinite(assigned[i]));
+      worst = std::max(worst, double(std::abs(added[i] - (before[i] + assigned[i]))));
+    }
+    CHECK(worst < 1e-5);
+    CHECK(grads_added == grads_assigned);
+  }
+  Conv2D conv({4, 4, 2}, Conv2DConfig{});
+  std::vector<float> x(32), y(4 * 4 * 32), dy(y.size());
+  CHECK_THROWS_WITH_AS(conv.backward_adding_dx(x.data(), y.data(), dy.data(), nullptr, 1, LayerContext{}),
+                       doctest::Contains("needs an input gradient"), std::exception);
 }

@@ -37,6 +37,7 @@ const Case kCases[] = {
     {"conv16", {2, 6, 5}, 2},                      // 2x2 tiles with the ReLU
     {"conv3:k=2:s=2", {7, 6, 2}, 2},           // even kernel, asymmetric same padding
     {"conv5:k=3:s=2:pad=valid", {9, 8, 2}, 2},  // stride 2, valid
+    {"conv4:k=3:s=2:act=linear", {18, 18, 2}, 2},  // 162 im2col rows: the kernel gradient in two calls
     {"conv2:k=4x2:pad=same", {6, 5, 3}, 1},
     {"conv32:act=linear", {28, 28, 1}, 1},  // the seed's first layer (ReLU kinks are too dense here)
     {"conv6", {9, 7, 1}, 2},                     // one input channel: the direct path

@@ -27,6 +27,19 @@ constexpr Rgb kBoard{40, 60, 45}, kChalk{225, 230, 220};
 
 std::vector<float> digit_canvas(int index) { return enlarged_digit(index, kScale, kWidth, kHeight, 30, 14); }
 
+// MNIST test digit `index`, enlarged `scale` times, drawn into `cov` (w x h) at (left, top).
+void draw_digit(std::vector<float>& cov, int w, int h, int index, int scale, int left, int top) {
+  const std::vector<float> part = enlarged_digit(index, scale, w, h, left, top);
+  for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], part[i]);
+}
+
+// `cov` (w x h) as black ink on white paper in a grey PNG named `name` in tmp; its path.
+std::string write_drawing(const TempDir& tmp, const std::string& name, const std::vector<float>& cov, int w, int h) {
+  const std::string path = tmp.file(name);
+  write_bytes(path, data::encode_png(paint_u8(cov, 1, kWhitePaper, kBlackInk), w, h, 1));
+  return path;
+}
+
 std::vector<std::uint16_t> widen(const std::vector<std::uint8_t>& v) {
   std::vector<std::uint16_t> out(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<std::uint16_t>(v[i] * 257);
@@ -234,12 +247,8 @@ TEST_CASE("predict: two digits that touch are split where the ink is thinnest an
   // MNIST test 0 and 1 (7 and 2), enlarged twice, the second overlapping the first by 16 pixels.
   const int w = 2 * 56 - 16 + 40, h = 56 + 40;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);
-  for (int k = 0; k < 2; ++k) {
-    const std::vector<float> part = enlarged_digit(k, 2, w, h, 20 + k * (56 - 16), 20);
-    for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], part[i]);
-  }
-  const std::string path = tmp.file("touching.png");
-  write_bytes(path, data::encode_png(paint_u8(cov, 1, kWhitePaper, kBlackInk), w, h, 1));
+  for (int k = 0; k < 2; ++k) draw_digit(cov, w, h, k, 2, 20 + k * (56 - 16), 20);
+  const std::string path = write_drawing(tmp, "touching.png", cov, w, h);
   const RunResult r = run_blnk({"predict", "--json", path}, tmp);
   INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
   REQUIRE(r.status == 0);
@@ -259,15 +268,9 @@ TEST_CASE("predict: digits in two lines, or more than 12 in one, are not_a_digit
   const auto sheet = [&](const std::string& name, int columns, int rows) {
     const int w = columns * 56 + 40, h = rows * 70 + 30;
     std::vector<float> cov(std::size_t(w) * h, 0.0f);
-    for (int r = 0; r < rows; ++r) {
-      for (int k = 0; k < columns; ++k) {
-        const std::vector<float> part = enlarged_digit(r * columns + k, 2, w, h, 20 + k * 56, 15 + r * 70);
-        for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], part[i]);
-      }
-    }
-    const std::string path = tmp.file(name);
-    write_bytes(path, data::encode_png(paint_u8(cov, 1, kWhitePaper, kBlackInk), w, h, 1));
-    return path;
+    for (int r = 0; r < rows; ++r)
+      for (int k = 0; k < columns; ++k) draw_digit(cov, w, h, r * columns + k, 2, 20 + k * 56, 15 + r * 70);
+    return write_drawing(tmp, name, cov, w, h);
   };
   const std::string two_lines = sheet("two-lines.png", 3, 2), long_line = sheet("fourteen.png", 14, 1);
   const RunResult r = run_blnk({"predict", "--json", two_lines, long_line}, tmp);
@@ -288,10 +291,7 @@ TEST_CASE("predict: a number beside a row of marks that are no digits (a price t
   // A row of four crosses, then MNIST test 0, 1, 2 (7, 2, 1) enlarged twice below them.
   const int w = 3 * 56 + 40, h = 60 + 70 + 30;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);
-  for (int k = 0; k < 3; ++k) {
-    const std::vector<float> part = enlarged_digit(k, 2, w, h, 20 + k * 56, 75);
-    for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], part[i]);
-  }
+  for (int k = 0; k < 3; ++k) draw_digit(cov, w, h, k, 2, 20 + k * 56, 75);
   const auto stroke = [&](float x0, float y0, float x1, float y1) {  // 6 pixels wide
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x) {
@@ -306,8 +306,7 @@ TEST_CASE("predict: a number beside a row of marks that are no digits (a price t
     stroke(left, top, left + 24, top + 28);
     stroke(left + 24, top, left, top + 28);
   }
-  const std::string path = tmp.file("tag.png");
-  write_bytes(path, data::encode_png(paint_u8(cov, 1, kWhitePaper, kBlackInk), w, h, 1));
+  const std::string path = write_drawing(tmp, "tag.png", cov, w, h);
   const RunResult r = run_blnk({"predict", "--json", path}, tmp);
   INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
   REQUIRE(r.status == 0);
@@ -324,10 +323,7 @@ TEST_CASE("predict: a number cropped close to its ink (digits touching the pictu
   // MNIST test 0, 1, 2 (7, 2, 1) side by side, enlarged 3x, the picture cut to their ink.
   const int w = 3 * 28 * 3, h = 28 * 3;
   std::vector<float> number(std::size_t(w) * h, 0.0f);
-  for (int k = 0; k < 3; ++k) {
-    const std::vector<float> part = enlarged_digit(k, 3, w, h, k * 28 * 3 - 12 * k, 0);
-    for (std::size_t i = 0; i < number.size(); ++i) number[i] = std::max(number[i], part[i]);
-  }
+  for (int k = 0; k < 3; ++k) draw_digit(number, w, h, k, 3, k * 28 * 3 - 12 * k, 0);
   int x0 = w, x1 = 0, y0 = h, y1 = 0;
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)
@@ -337,8 +333,7 @@ TEST_CASE("predict: a number cropped close to its ink (digits touching the pictu
   std::vector<float> cropped(std::size_t(cw) * ch);
   for (int y = 0; y < ch; ++y)
     for (int x = 0; x < cw; ++x) cropped[std::size_t(y) * cw + x] = number[std::size_t(y + y0) * w + x + x0];
-  const std::string path = tmp.file("close.png");
-  write_bytes(path, data::encode_png(paint_u8(cropped, 1, kWhitePaper, kBlackInk), cw, ch, 1));
+  const std::string path = write_drawing(tmp, "close.png", cropped, cw, ch);
   const RunResult r = run_blnk({"predict", "--json", path}, tmp);
   INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
   REQUIRE(r.status == 0);
@@ -361,12 +356,8 @@ TEST_CASE("predict --json: a verdict on every reading, from the bundled digit ga
   const std::string one = one_digit_png(tmp, "one.png", 3);
   std::vector<float> number(3 * 28 * 2 * 28 * 2, 0.0f);
   const int w = 3 * 28 * 2, h = 28 * 2;
-  for (int k = 0; k < 3; ++k) {
-    const std::vector<float> part = enlarged_digit(k, 2, w, h, k * 28 * 2, 0);
-    for (std::size_t i = 0; i < number.size(); ++i) number[i] = std::max(number[i], part[i]);
-  }
-  const std::string three = tmp.file("three.png");
-  write_bytes(three, data::encode_png(paint_u8(number, 1, kWhitePaper, kBlackInk), w, h, 1));
+  for (int k = 0; k < 3; ++k) draw_digit(number, w, h, k, 2, k * 28 * 2, 0);
+  const std::string three = write_drawing(tmp, "three.png", number, w, h);
   const RunResult r = run_blnk({"predict", "--json", one, three}, tmp);
   INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
   REQUIRE(r.status == 0);

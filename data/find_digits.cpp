@@ -26,6 +26,7 @@ constexpr float kFrameFill = 0.45f;      // ... and its pixels cover under this 
 constexpr float kSameDigitOverlap = 0.5f;  // marks overlapping along x by half the narrower are one digit...
 constexpr float kSameDigitGap = 0.3f;      // ... when the rows between them are under this share of the taller
 constexpr float kWallSpan = 0.6f;          // a mark over this share of both sides is texture (a wall, a grid)
+constexpr float kFaintInk = 1.2f;         // a group whose mean top-hat is under this many thresholds is faint
 constexpr float kSpeckHeight = 0.4f;     // groups under 40% of the tallest's height are specks...
 constexpr float kSameLineOverlap = 0.5f;   // groups sharing half the shorter's rows are on one line
 constexpr float kDigitSized = 0.6f;      // a group this high (of the tallest) off the line is a second line
@@ -388,12 +389,14 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
   return border;
 }
 
-std::vector<PixelBox> group_digits(const std::vector<Mark>& marks) {
+std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float threshold, int& faint) {
   std::vector<PixelBox> groups;
   std::vector<float> masses;
+  std::vector<int> pixels;
   for (const Mark& m : marks) {
     groups.push_back(m.box);
     masses.push_back(m.mass);
+    pixels.push_back(m.pixels);
   }
   // Merge until nothing overlaps: few marks, so the quadratic loop is cheap.
   for (bool merged = true; merged;) {
@@ -409,17 +412,29 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks) {
         if (stacked || holds(a, b) || holds(b, a)) {
           groups[i] = united(a, b);
           masses[i] += masses[j];
+          pixels[i] += pixels[j];
           groups.erase(groups.begin() + static_cast<long>(j));
           masses.erase(masses.begin() + static_cast<long>(j));
+          pixels.erase(pixels.begin() + static_cast<long>(j));
           merged = true;
         }
       }
     }
   }
+  // Faint groups: what the threshold barely lets through (a board's frame, an
+  // envelope's edge) is not the ink digits are written in, whose strokes have a
+  // core far above it. They go before the tallest is taken, so that they cannot
+  // make the digits look like specks.
+  faint = 0;
+  std::vector<PixelBox> strong;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    if (masses[i] < kFaintInk * threshold * static_cast<float>(pixels[i])) ++faint;
+    else strong.push_back(groups[i]);
+  }
   int tallest = 0;
-  for (const PixelBox& g : groups) tallest = std::max(tallest, g.h);
+  for (const PixelBox& g : strong) tallest = std::max(tallest, g.h);
   std::vector<PixelBox> digits;
-  for (const PixelBox& g : groups) {
+  for (const PixelBox& g : strong) {
     if (static_cast<float>(g.h) >= kSpeckHeight * static_cast<float>(tallest)) digits.push_back(g);
   }
   return digits;
@@ -488,7 +503,9 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   drop_form_remnants(ws.tophat, ws);
   found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped);
   if (form_lines > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(form_lines) + " printed lines";
-  const std::vector<PixelBox> groups = group_digits(ws.marks);
+  int faint = 0;
+  const std::vector<PixelBox> groups = group_digits(ws.marks, found.contrast, faint);
+  if (faint > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(faint) + " faint groups";
   found.digits = digits_in_line(groups, found.lines, found.off_line);
   if (found.lines > 1) {  // the other candidate line: the row with the most digit-sized groups
     int lines = 0;

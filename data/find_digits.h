@@ -29,7 +29,9 @@
 //     empty: a plaque's border);
 //  5. group_digits: marks stacked along x with little between them are one
 //     digit (a broken stroke, a 5's flag), as is a mark inside another's box;
-//     groups much smaller than the tallest are specks;
+//     faint groups, whose mean is barely over the threshold (a board's frame,
+//     an envelope's edge: no ink's stroke), are set aside; groups much smaller
+//     than the tallest are specks;
 //  6. the line: the digits sharing rows with the tallest are the line, left to
 //     right; a digit-sized group on other rows makes a second line. When
 //     another row holds more digit-sized groups (a number beside a stamp as
@@ -126,7 +128,8 @@ void drop_form_remnants(Plane& tophat, FindWorkspace& ws);
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // into ws.marks
 // Returns how many marks were set aside for touching the border.
 int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped);
-std::vector<PixelBox> group_digits(const std::vector<Mark>& marks);
+// Groups under kFaintInk thresholds of mean top-hat are dropped (counted in `faint`).
+std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float threshold, int& faint);
 // Touching digits: the column of `box` (in its middle half) with the fewest
 // stroke pixels of `tophat`, when it has under half the box's median column;
 // -1 when no column stands out so. The reader splits there when both sides

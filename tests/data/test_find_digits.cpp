@@ -259,3 +259,26 @@ TEST_CASE("digits_in_line: the tallest group's row is the line, and the fullest 
     CHECK(lines == 2);
   }
 }
+
+TEST_CASE("find_digits: a board's faint frame edge taller than the digit is not ink, and alone it is") {
+  const int w = 600, h = 450;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 250, 150, 50);
+  // The frame's edge: a soft grey band down most of the right side, under half the ink's contrast.
+  std::vector<float> edge(std::size_t(w) * h, 0.0f);
+  for (int y = 60; y < 400; ++y) {
+    for (int x = 548; x < 564; ++x) edge[std::size_t(y) * w + x] = 0.42f * (1.0f - std::abs(x - 555.5f) / 8.0f);
+  }
+  for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], edge[i]);
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
+  REQUIRE(found.digits.size() == 1);
+  check_ring_box(found.digits[0], 250, 150, 50);
+  CHECK(found.lines == 1);
+  INFO(found.dropped);
+  CHECK(found.dropped.find("1 faint groups") != std::string::npos);
+  // Faint is against the picture's own ink: the same edge alone is what there is to see.
+  const FoundDigits alone = find_digits(paint(edge, w, h, 0.9f, 0.15f), true, ws);
+  REQUIRE(alone.digits.size() == 1);
+  CHECK(alone.digits[0].h > 300);
+}

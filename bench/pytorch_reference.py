@@ -19,7 +19,9 @@ Prints one JSON line per measurement, in the format of blnk_bench_e2e:
                    training set with --augment (blnk's crop and crop-flip: zero padding
                    of 1/8 of the side, a random window, a mirror half of the time) and
                    --lr-schedule (cosine per step, as blnk's train/schedule.cpp), then
-                   the test set's accuracy in eval mode (bn's running averages)
+                   the test set's accuracy in eval mode (bn's running averages); with
+                   --checkpoint FILE each epoch is saved and a run started again goes on
+                   from the last one bit for bit (a long peer run may span sessions)
   --mode latency   single-image inference, median and p99 over --runs runs, 1 thread
   --mode batch     batch-256 inference over the 10k test images, images/s
 
@@ -225,6 +227,12 @@ def augmented_batch(padded, idx, side, pad, flip, gen):
     return out.permute(0, 3, 1, 2)
 
 
+def checkpoint_key(args):
+    """What a checkpoint must agree on to be continued (the epoch count too: the schedule depends on it)."""
+    return {k: getattr(args, k) for k in ("model", "data", "images", "limit", "batch", "epochs", "lr", "lr_schedule",
+                                          "augment", "seed", "layout", "threads")}
+
+
 def run_fit(args):
     if args.images:
         images, labels, names = load_class_folder(args.images)
@@ -251,9 +259,20 @@ def run_fit(args):
     n, batch = x.shape[0], args.batch
     steps_per_epoch = (n + batch - 1) // batch
     total = steps_per_epoch * args.epochs
-    step = 0
-    start = time.perf_counter()
-    for epoch in range(args.epochs):
+    step, first_epoch, earlier_seconds = 0, 0, 0.0
+    if args.checkpoint and os.path.exists(args.checkpoint):
+        # A run longer than a session goes on where its last epoch ended, bit for bit:
+        # the model, Adam's moments and the generator that shuffles and augments.
+        state = torch.load(args.checkpoint, weights_only=False)
+        if state["args"] != checkpoint_key(args):
+            sys.exit(f"{args.checkpoint}: written by another run ({state['args']}), not this one")
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        gen.set_state(state["generator"])
+        first_epoch, step, earlier_seconds = state["epoch"], state["step"], state["seconds"]
+        print(json.dumps({"resumed_after_epoch": first_epoch}), file=sys.stderr, flush=True)
+    start = time.perf_counter() - earlier_seconds
+    for epoch in range(first_epoch, args.epochs):
         model.train()
         order = torch.randperm(n, generator=gen)
         loss_sum, correct = 0.0, 0
@@ -279,6 +298,11 @@ def run_fit(args):
             correct += int((out.argmax(1) == yb).sum())
         print(json.dumps({"epoch": epoch + 1, "loss": round(loss_sum / n, 4), "accuracy": round(correct / n, 4),
                           "seconds": round(time.perf_counter() - start, 1)}), file=sys.stderr, flush=True)
+        if args.checkpoint:
+            torch.save({"args": checkpoint_key(args), "model": model.state_dict(), "optimizer": opt.state_dict(),
+                        "generator": gen.get_state(), "epoch": epoch + 1, "step": step,
+                        "seconds": time.perf_counter() - start}, args.checkpoint + ".tmp")
+            os.replace(args.checkpoint + ".tmp", args.checkpoint)
     seconds = time.perf_counter() - start
     model.eval()
     tx = to_tensor(test_images, args.layout)
@@ -363,6 +387,7 @@ def main():
     p.add_argument("--no-jit", action="store_true", help="inference in eager mode")
     p.add_argument("--no-foreach", action="store_true", help="Adam's per-tensor loop")
     p.add_argument("--epochs", type=int, default=1, help="fit: epochs")
+    p.add_argument("--checkpoint", help="fit: save each epoch here, and continue from it when it exists")
     p.add_argument("--lr", type=float, default=1e-3, help="fit: Adam's learning rate")
     p.add_argument("--lr-schedule", choices=["constant", "cosine"], default="constant", help="fit")
     p.add_argument("--augment", choices=["none", "crop", "crop-flip"], default="none", help="fit")

@@ -462,26 +462,51 @@ std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& l
   lines = 0;
   off_line.clear();
   if (groups.empty()) return {};
-  const PixelBox tallest = *std::max_element(groups.begin(), groups.end(),
-                                             [](const PixelBox& a, const PixelBox& b) { return a.h < b.h; });
-  const auto digit_sized = [&](const PixelBox& g) { return static_cast<float>(g.h) >= kDigitSized * static_cast<float>(tallest.h); };
+  const std::size_t n = groups.size();
+  std::size_t tallest = 0;
+  for (std::size_t i = 1; i < n; ++i)
+    if (groups[i].h > groups[tallest].h) tallest = i;
+  const auto digit_sized = [&](std::size_t i) {
+    return static_cast<float>(groups[i].h) >= kDigitSized * static_cast<float>(groups[tallest].h);
+  };
   const auto same_row = [](const PixelBox& a, const PixelBox& b) {
     return overlap(a.y, a.y + a.h, b.y, b.y + b.h) >= kSameLineOverlap * static_cast<float>(std::min(a.h, b.h));
   };
-  PixelBox anchor = tallest;
+  // The row grown from `anchor`: the groups sharing rows with it or with a
+  // digit-sized group already in the row. A line written at a slant shares rows
+  // from neighbour to neighbour, not from end to end.
+  std::vector<std::uint8_t> in_row(n);
+  std::vector<std::size_t> reach;
+  const auto grow_row = [&](std::size_t anchor) {
+    std::fill(in_row.begin(), in_row.end(), std::uint8_t{0});
+    in_row[anchor] = 1;
+    reach.assign(1, anchor);
+    while (!reach.empty()) {
+      const PixelBox from = groups[reach.back()];
+      reach.pop_back();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (in_row[i] || !same_row(groups[i], from)) continue;
+        in_row[i] = 1;
+        if (digit_sized(i)) reach.push_back(i);
+      }
+    }
+  };
+  std::size_t anchor = tallest;
   if (fullest_row) {  // among rows as full, the tallest group's
     std::size_t most = 0;
-    for (const PixelBox& g : groups) {
+    for (std::size_t g = 0; g < n; ++g) {
       if (!digit_sized(g)) continue;
-      const std::size_t n = static_cast<std::size_t>(
-          std::count_if(groups.begin(), groups.end(), [&](const PixelBox& o) { return digit_sized(o) && same_row(g, o); }));
-      if (n > most || (n == most && g.h > anchor.h)) most = n, anchor = g;
+      grow_row(g);
+      std::size_t count = 0;
+      for (std::size_t i = 0; i < n; ++i) count += in_row[i] && digit_sized(i);
+      if (count > most || (count == most && groups[g].h > groups[anchor].h)) most = count, anchor = g;
     }
   }
+  grow_row(anchor);
   std::vector<PixelBox> line;
-  for (const PixelBox& g : groups) {
-    if (same_row(g, anchor)) line.push_back(g);
-    else if (digit_sized(g)) off_line.push_back(g);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (in_row[i]) line.push_back(groups[i]);
+    else if (digit_sized(i)) off_line.push_back(groups[i]);
   }
   lines = 1 + (off_line.empty() ? 0 : 1);
   std::sort(line.begin(), line.end(), [](const PixelBox& a, const PixelBox& b) { return a.x < b.x; });
@@ -522,6 +547,8 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   };
   for (PixelBox& b : found.digits) unframe(b);
   for (PixelBox& b : found.off_line) unframe(b);
+  for (PixelBox& b : found.fullest_row) unframe(b);
+  for (PixelBox& b : found.fullest_row_off_line) unframe(b);
   for (Mark& m : ws.marks) unframe(m.box);
   for (int y = 0; y < page.height; ++y)
     std::copy_n(ws.tophat.pixels.data() + static_cast<std::size_t>(y + margin) * searched.width + margin, page.width,

@@ -32,8 +32,9 @@
 //     faint groups, whose mean is barely over the threshold (a board's frame,
 //     an envelope's edge: no ink's stroke), are set aside; groups much smaller
 //     than the tallest are specks;
-//  6. the line: the digits sharing rows with the tallest are the line, left to
-//     right; a digit-sized group on other rows makes a second line. When
+//  6. the line: the digits sharing rows with the tallest, or with a digit-sized
+//     group already in the line (a number written at a slant), are the line,
+//     left to right; a digit-sized group on other rows makes a second line. When
 //     another row holds more digit-sized groups (a number beside a stamp as
 //     tall as its digits), it is given too, for the reader to judge.
 // Output: the digits' boxes in the searched picture's pixels. The reader reads
@@ -135,7 +136,7 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float thresho
 // -1 when no column stands out so. The reader splits there when both sides
 // read better than the whole (reader/model_classifier.cpp).
 int split_column(const Plane& tophat, float threshold, const PixelBox& box);
-// The groups on the tallest one's row (fullest_row: on the row with the most
+// The groups on the tallest one's row, grown from neighbour to neighbour (fullest_row: on the row with the most
 // digit-sized groups, the tallest's among rows as full), left to right; `lines`
 // counts rows of digit-sized groups, and `off_line` gets those of the other rows.
 std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& lines, std::vector<PixelBox>& off_line,

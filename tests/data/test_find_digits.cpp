@@ -260,6 +260,38 @@ TEST_CASE("digits_in_line: the tallest group's row is the line, and the fullest 
   }
 }
 
+TEST_CASE("digits_in_line: a number written at a slant is one line, from neighbour to neighbour") {
+  // Each digit 12 pixels lower than the one before: the first and the last share no rows,
+  // neighbours share most of theirs. The tallest is in the middle.
+  std::vector<PixelBox> groups;
+  for (int i = 0; i < 5; ++i) groups.push_back({100 + 36 * i, 100 + 12 * i, 30, i == 2 ? 42 : 40});
+  groups.push_back({100, 300, 30, 40});  // and a digit-sized mark well below: a second line
+  int lines = 0;
+  std::vector<PixelBox> off_line;
+  for (const bool fullest : {false, true}) {
+    const std::vector<PixelBox> line = digits_in_line(groups, lines, off_line, fullest);
+    REQUIRE(line.size() == 5);
+    for (int i = 0; i < 5; ++i) CHECK(line[std::size_t(i)].x == 100 + 36 * i);
+    CHECK(lines == 2);
+    REQUIRE(off_line.size() == 1);
+    CHECK(off_line[0].y == 300);
+  }
+}
+
+TEST_CASE("find_digits: with a frame of paper (step 0), the fullest row's boxes are in the page's pixels too") {
+  const int w = 480, h = 240;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 400, 40, 52);  // a stamp, taller than the digits
+  for (int i = 0; i < 4; ++i) add_ring(cov, w, h, 80.0f + 50.0f * float(i), 170, 44);
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws, 30);
+  CHECK(found.lines == 2);
+  REQUIRE(found.fullest_row.size() == 4);
+  for (int i = 0; i < 4; ++i) check_ring_box(found.fullest_row[std::size_t(i)], 80.0f + 50.0f * float(i), 170, 44);
+  REQUIRE(found.fullest_row_off_line.size() == 1);
+  check_ring_box(found.fullest_row_off_line[0], 400, 40, 52);
+}
+
 TEST_CASE("find_digits: a board's faint frame edge taller than the digit is not ink, and alone it is") {
   const int w = 600, h = 450;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);

@@ -15,7 +15,8 @@ constexpr float kMinTophat = 0.06f;
 constexpr float kPaperShare = 0.1f;       // step 0: paper's level, passed by this share of the pixels      // never below this contrast (gray levels)
 constexpr float kMinDigitShare = 0.03f;  // a digit is at least 3% of the shorter side high (5% promised)
 constexpr int kMinDigitPixels = 4;
-constexpr float kRuleSpan = 0.8f;        // a mark across 80% of the picture...
+constexpr float kRuleSpan = 0.8f;        // a run of strokes across 80% of a row or a column is a rule
+constexpr float kEdgeSpan = 0.6f;        // a mark across 60% of the picture's width or height...
 constexpr int kRuleAspect = 8;           // ... at least 8 times longer than thick is a rule or an edge
 constexpr int kMinLineRun = 12;          // a form's printed line: a run of at least 12 pixels...
 constexpr int kLineLength = 10;          // ... 10 times longer than the stroke is thick...
@@ -355,8 +356,8 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
     const PixelBox& b = m.box;
     if (std::max(b.w, b.h) < min_side) {
       ++specks;
-    } else if ((b.w >= kRuleSpan * width && b.h * kRuleAspect <= b.w) ||
-               (b.h >= kRuleSpan * height && b.w * kRuleAspect <= b.h)) {
+    } else if ((b.w >= kEdgeSpan * width && b.h * kRuleAspect <= b.w) ||
+               (b.h >= kEdgeSpan * height && b.w * kRuleAspect <= b.h)) {
       ++rules;
     } else if (m.touches_border || (b.w >= kWallSpan * width && b.h >= kWallSpan * height)) {
       ++border;

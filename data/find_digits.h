@@ -22,8 +22,9 @@
 //     with its box, mass and whether it touches the picture's border; and
 //     drop_form_remnants: thin marks left touching the printing are its too;
 //  4. keep_digit_marks: drops marks that are not parts of a digit: specks
-//     (under kMinDigitShare of the shorter side), rules (a line across most
-//     of the picture: ruled or squared paper, a paper's edge), marks touching
+//     (under kMinDigitShare of the shorter side), rules and edges (a line
+//     across 60% of the picture: ruled or squared paper, a paper's edge, a
+//     board's frame), marks touching
 //     the border or spreading over most of the picture (a desk, a brick wall),
 //     and frames (a mark whose box holds a digit-sized mark and is largely
 //     empty: a plaque's border);

@@ -28,6 +28,18 @@ void check_ring_box(const PixelBox& b, float cx, float cy, float h) {
   CHECK(near(b.y + b.h, int(cy + 0.5f * h), 3));
 }
 
+// Dark ink `cov` on paper: the one digit found is the ring drawn at (cx, cy) of height
+// size, on one line, and the search says it set aside what `dropped_as` says.
+void check_ring_alone(const std::vector<float>& cov, int w, int h, float cx, float cy, float size, const char* dropped_as) {
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
+  REQUIRE(found.digits.size() == 1);
+  check_ring_box(found.digits[0], cx, cy, size);
+  CHECK(found.lines == 1);
+  INFO(found.dropped);
+  CHECK(found.dropped.find(dropped_as) != std::string::npos);
+}
+
 }  // namespace
 
 TEST_CASE("find_digits: digits in a row are found left to right, each box around its digit") {
@@ -297,13 +309,7 @@ TEST_CASE("find_digits: a board's frame side down 70% of the picture is an edge,
   std::vector<float> cov(std::size_t(w) * h, 0.0f);
   add_ring(cov, w, h, 250, 200, 60);
   draw_bar(cov, w, 540, 60, 552, 375);  // 12 x 315: as dark as the ink, 26 times longer than thick
-  FindWorkspace ws;
-  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
-  REQUIRE(found.digits.size() == 1);
-  check_ring_box(found.digits[0], 250, 200, 60);
-  CHECK(found.lines == 1);
-  INFO(found.dropped);
-  CHECK(found.dropped.find("1 rules or edges") != std::string::npos);
+  check_ring_alone(cov, w, h, 250, 200, 60, "1 rules or edges");
 }
 
 TEST_CASE("find_digits: a board's faint frame edge taller than the digit is not ink, and alone it is") {
@@ -316,14 +322,9 @@ TEST_CASE("find_digits: a board's faint frame edge taller than the digit is not 
     for (int x = 548; x < 564; ++x) edge[std::size_t(y) * w + x] = 0.42f * (1.0f - std::abs(x - 555.5f) / 8.0f);
   }
   for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], edge[i]);
-  FindWorkspace ws;
-  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
-  REQUIRE(found.digits.size() == 1);
-  check_ring_box(found.digits[0], 250, 150, 50);
-  CHECK(found.lines == 1);
-  INFO(found.dropped);
-  CHECK(found.dropped.find("1 faint groups") != std::string::npos);
+  check_ring_alone(cov, w, h, 250, 150, 50, "1 faint groups");
   // Faint is against the picture's own ink: the same edge alone is what there is to see.
+  FindWorkspace ws;
   const FoundDigits alone = find_digits(paint(edge, w, h, 0.9f, 0.15f), true, ws);
   REQUIRE(alone.digits.size() == 1);
   CHECK(alone.digits[0].h > 200);

@@ -175,6 +175,14 @@ constexpr float kFoundMustBeat = 0.1f;
 // one, can each look like a digit (an N read "71"); the digits of a number
 // people write look like digits clearly.
 constexpr float kFoundMinScore = 0.9f;
+// When the whole picture reads as no digit, dark ink found needs less: the light
+// marks of a drawing on paper are the paper between its strokes (a spiral's, a
+// smiley's, a U's insides) and read as digits as easily as a shape's parts do,
+// whereas dark marks are what was drawn, and a digit a little unlike the model's
+// (a display's segments, a digit in a form's box) reads between the two bars. A
+// whole picture read as a digit keeps the higher bar: a stroke of it found alone
+// reads as a 1.
+constexpr float kDarkFoundMinScore = 0.7f;
 constexpr int kMinMargin = 2;
 // The search's second look frames the picture in this share of its shorter side of paper.
 constexpr float kCloseCropMargin = 0.25f;
@@ -403,10 +411,13 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
       float best = -1;
       const data::Preprocessed whole = whole_picture_view(name, *slot);
       int whole_width = 0;  // the whole picture's digit's width, in the image's pixels
+      bool whole_no_digit = true;  // the gate refuses the whole picture's reading (or there is none)
       if (whole.found) {
         read_whole_picture(*slot, whole, result);
         best = reading_score(result) + kFoundMustBeat;
         whole_width = result.digits[0].box_w;
+        const float gate = result.digits[0].single_digit;
+        whole_no_digit = gate >= 0 && gate < VerdictRules{}.min_single_digit;
       }
       std::vector<data::Preprocessed> whole_seen;
       whole_seen.swap(slot->seen);
@@ -476,7 +487,8 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
         const int kept_width = found_wins ? line_width(found_reading) : whole.found ? whole_width : 0;
         const bool wider_line = candidate.digits.size() > 1 && best >= 0 &&
                                 float(kept_width) < kWholePictureShare * float(line_width(candidate));
-        if ((wider_line || score > best) && score >= kFoundMinScore) {
+        const float min_score = ink_dark && whole_no_digit ? kDarkFoundMinScore : kFoundMinScore;
+        if ((wider_line || score > best) && score >= min_score) {
           // Dark ink on light paper is the common case, and the light marks
           // of such a picture are its paper between strokes: a light-ink
           // reading, too, must be clearly better to replace it.

@@ -3,6 +3,8 @@
 #include "data/image.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <memory>
 
 #include "base/file_io.h"
@@ -30,9 +32,11 @@ constexpr std::uint64_t kMaxStbInputBytes = 0x7fffffff;
 }
 
 // Luma and alpha of `n`-channel samples of type T into `out`, compositing
-// alpha over the backdrop chosen as documented in image.h.
+// alpha over the backdrop chosen as documented in image.h. `weights`: of R, G
+// and B (luma's by default; another axis of colour for GrayFrom::colour_contrast).
 template <typename T>
-void to_gray(const T* src, int width, int height, int n, float scale, GrayImage& out) {
+void to_gray(const T* src, int width, int height, int n, float scale, GrayImage& out,
+             const std::array<float, 3>& weights = {kLumaR, kLumaG, kLumaB}) {
   const std::size_t count = static_cast<std::size_t>(width) * height;
   out.width = width;
   out.height = height;
@@ -42,7 +46,7 @@ void to_gray(const T* src, int width, int height, int n, float scale, GrayImage&
   float* dst = out.pixels.data();
   auto luma = [&](const T* p) {
     if (n < 3) return p[0] * scale;
-    return (kLumaR * p[0] + kLumaG * p[1] + kLumaB * p[2]) * scale;
+    return (weights[0] * p[0] + weights[1] * p[1] + weights[2] * p[2]) * scale;
   };
   if (!out.had_alpha) {
     for (std::size_t i = 0; i < count; ++i) dst[i] = luma(src + i * n);
@@ -63,6 +67,58 @@ void to_gray(const T* src, int width, int height, int n, float scale, GrayImage&
     const float alpha = src[i * n + a] * scale;
     dst[i] = alpha * dst[i] + (1.0f - alpha) * backdrop;
   }
+}
+
+// The unit axis of RGB space the colours of `n`-channel samples (n >= 3) vary
+// most along: the covariance's leading eigenvector, by power iteration over a
+// sample of at most kAxisSamples pixels. Its sign makes luma grow along it.
+constexpr std::size_t kAxisSamples = 1 << 16;
+template <typename T>
+std::array<float, 3> principal_colour_axis(const T* src, std::size_t count, int n) {
+  const std::size_t step = std::max<std::size_t>(1, count / kAxisSamples);
+  double mean[3] = {0, 0, 0}, cov[3][3] = {};
+  std::size_t used = 0;
+  for (std::size_t i = 0; i < count; i += step, ++used)
+    for (int c = 0; c < 3; ++c) mean[c] += double(src[i * n + c]);
+  for (double& m : mean) m /= double(std::max<std::size_t>(used, 1));
+  for (std::size_t i = 0; i < count; i += step) {
+    double d[3];
+    for (int c = 0; c < 3; ++c) d[c] = double(src[i * n + c]) - mean[c];
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) cov[r][c] += d[r] * d[c];
+  }
+  double v[3] = {kLumaR, kLumaG, kLumaB};
+  for (int iteration = 0; iteration < 50; ++iteration) {
+    double w[3] = {0, 0, 0}, norm = 0;
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) w[r] += cov[r][c] * v[c];
+      norm += w[r] * w[r];
+    }
+    if (norm <= 0) break;  // one flat colour: luma's axis
+    norm = std::sqrt(norm);
+    for (int r = 0; r < 3; ++r) v[r] = w[r] / norm;
+  }
+  const double along_luma = kLumaR * v[0] + kLumaG * v[1] + kLumaB * v[2];
+  const float sign = along_luma < 0 ? -1.0f : 1.0f;
+  return {sign * float(v[0]), sign * float(v[1]), sign * float(v[2])};
+}
+
+// GrayFrom::colour_contrast's levels: the 1st percentile to 0, and compressed so
+// that the 99th is at most 1. Never stretched: one colour's noise must stay as
+// faint as it is (the contrast tests downstream are in gray levels).
+void colour_levels(std::vector<float>& pixels) {
+  if (pixels.empty()) return;
+  std::vector<float> sample;
+  const std::size_t step = std::max<std::size_t>(1, pixels.size() / kAxisSamples);
+  for (std::size_t i = 0; i < pixels.size(); i += step) sample.push_back(pixels[i]);
+  const auto at = [&](double share) {
+    const auto k = sample.begin() + std::ptrdiff_t(share * double(sample.size() - 1));
+    std::nth_element(sample.begin(), k, sample.end());
+    return *k;
+  };
+  const float lo = at(0.01), hi = at(0.99);
+  const float range = std::max(hi - lo, 1.0f);
+  for (float& v : pixels) v = std::clamp((v - lo) / range, 0.0f, 1.0f);
 }
 
 // The least DCT reduction that brings a w x h JPEG within max_pixels; 0 when
@@ -182,15 +238,24 @@ ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& na
 }
 
 void decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name, GrayImage& out,
-                       const ImageLimits& limits, const DecodeTarget& target) {
+                       const ImageLimits& limits, const DecodeTarget& target, GrayFrom from) {
   const ImageInfo info = probe_image(bytes, name, limits);
   const std::string cut = find_truncation(bytes, info.format);
   if (!cut.empty()) fail(ImageErrorKind::undecodable, name, cut);
-  const DecodedSamples px = decode_samples(bytes, name, info, target, /*gray_is_enough=*/true, info.is_16_bit);
+  const bool colour = from == GrayFrom::colour_contrast;
+  const DecodedSamples px = decode_samples(bytes, name, info, target, /*gray_is_enough=*/!colour, info.is_16_bit);
+  const std::size_t count = std::size_t(px.width) * std::size_t(px.height);
+  const auto convert = [&](const auto* samples, float scale) {
+    if (colour && px.channels >= 3)
+      to_gray(samples, px.width, px.height, px.channels, scale, out, principal_colour_axis(samples, count, px.channels));
+    else
+      to_gray(samples, px.width, px.height, px.channels, scale, out);
+  };
   if (px.sixteen_bit)
-    to_gray(static_cast<const std::uint16_t*>(px.data()), px.width, px.height, px.channels, 1.0f / kMax16, out);
+    convert(static_cast<const std::uint16_t*>(px.data()), 1.0f / kMax16);
   else
-    to_gray(static_cast<const std::uint8_t*>(px.data()), px.width, px.height, px.channels, 1.0f / kMax8, out);
+    convert(static_cast<const std::uint8_t*>(px.data()), 1.0f / kMax8);
+  if (colour && px.channels >= 3) colour_levels(out.pixels);
   out.scale = px.scale;
   // As every viewer shows it (a phone's sideways or upside-down JPEG).
   if (info.format == ImageFormat::jpeg) {

@@ -101,12 +101,21 @@ struct GrayImage {
   float at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * width + x]; }
 };
 
+// What the gray level is made of. luma: as documented above. colour_contrast:
+// the colours' projection on the axis they vary most along (their first
+// principal component), its 1st percentile at 0 (and compressed when its 99th
+// would pass 1; never stretched: one colour's noise stays as faint as it is):
+// a digit that differs from its ground in colour more than in brightness (red
+// paint on a blue sign) stands out. Gray images are luma.
+enum class GrayFrom { luma, colour_contrast };
+
 // Decodes to grayscale as documented above. Throws ImageError naming `name`.
 // The second form reuses `out`'s storage.
 GrayImage decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name,
                             const ImageLimits& limits = {}, const DecodeTarget& target = {});
 void decode_image_gray(std::span<const std::uint8_t> bytes, const std::string& name, GrayImage& out,
-                       const ImageLimits& limits = {}, const DecodeTarget& target = {});
+                       const ImageLimits& limits = {}, const DecodeTarget& target = {},
+                       GrayFrom from = GrayFrom::luma);
 GrayImage read_image_gray(const std::string& path, const ImageLimits& limits = {}, const DecodeTarget& target = {});
 // The bytes of an image file: an empty file or one over limits.max_file_bytes is an
 // ImageError (empty, too_large) naming the path, checked before reading.

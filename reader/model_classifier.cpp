@@ -383,6 +383,122 @@ bool ModelClassifier::off_line_reads_as_digit(Slot& slot, const data::FoundDigit
   return false;
 }
 
+// Find, then read, in the decoded picture of the slot (docs/predict.md). False with
+// failure.no_digit when nothing in it reads as a digit or a number.
+bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const ClassifyOptions& options,
+                                   Classification& result, ClassifyFailure& failure) const {
+  // Find, then read. The whole picture read as one digit is the first
+  // candidate (a digit cropped to its ink, or filling a drawing: what
+  // preprocess.h was made for). Then the picture is searched for digits
+  // of either polarity at kFindSide (data/find_digits.h); each digit found
+  // is cut out and read. The model judges: digits found replace the whole
+  // picture's reading when they read clearly better, and the better of
+  // the two polarities wins.
+  float best = -1;
+  const data::Preprocessed whole = whole_picture_view(name, slot);
+  int whole_width = 0;  // the whole picture's digit's width, in the image's pixels
+  bool whole_no_digit = true;  // the gate refuses the whole picture's reading (or there is none)
+  if (whole.found) {
+    read_whole_picture(slot, whole, result);
+    best = reading_score(result) + kFoundMustBeat;
+    whole_width = result.digits[0].box_w;
+    const float gate = result.digits[0].single_digit;
+    whole_no_digit = gate >= 0 && gate < VerdictRules{}.min_single_digit;
+  }
+  std::vector<data::Preprocessed> whole_seen;
+  whole_seen.swap(slot.seen);
+  bool found_wins = false;
+  Classification found_reading;
+  std::vector<data::Preprocessed> found_seen;
+  // Scores are at most 1: over 1 - kFoundMustBeat, the whole picture's
+  // reading cannot lose, and the search is skipped (it costs more than the reading).
+  // Without the search (options.find false) the whole picture's reading is the answer.
+  if (!options.find) best = std::max(best, 1.0f);
+  const bool unbeatable = best >= 1.0f;
+  const int factor = std::max(1, std::min(slot.image.width, slot.image.height) / data::kFindSide);
+  if (factor > 1 && !unbeatable) data::shrink_by(slot.image, factor, slot.page);
+  const data::GrayImage& page = factor > 1 ? slot.page : slot.image;
+  std::string beyond_one_line;  // what the search saw that blnk does not read
+  bool dropped_at_border = false;
+  const bool close_crop_sized =
+      std::min(slot.image.width, slot.image.height) * slot.image.scale < 2 * data::kFindSide;
+  // A second look when nothing read well: the picture framed in paper (a
+  // number cut out of a form, a drawing filling the pad: digits touching the
+  // border, strokes as long as the picture).
+  const int close_crop_margin = std::max(1, int(kCloseCropMargin * float(std::min(page.width, page.height))));
+  for (const auto& [ink_dark, margin] : {std::pair{true, 0}, {false, 0}, {true, close_crop_margin},
+                                         {false, close_crop_margin}}) {
+    if (unbeatable) break;
+    if (margin == 0 && found_wins && best >= 1.0f) continue;  // the other polarity cannot beat it
+    // The second look, unless digits were found where nothing at the border
+    // was set aside; and only for pictures under twice kFindSide (form fields,
+    // crops, drawings): a photo has its paper around the digits, and looking
+    // twice at one would cost it another search.
+    if (margin > 0 && ((found_wins && !dropped_at_border) || !close_crop_sized)) break;
+    data::FoundDigits found = data::find_digits(page, ink_dark, slot.find, margin);
+    dropped_at_border = dropped_at_border || found.border_marks > 0;
+    // What the first look saw is said (the second frames the picture, and
+    // sees it otherwise), and only in the polarity the whole picture's
+    // reading found its ink in: the other one takes paper for ink.
+    const bool says_why = !whole.found || !whole.polarity_sure || whole.inverted == ink_dark;
+    // A number beside words (a price tag's, a ticket's): the other rows hold no
+    // mark that reads as a digit, and the line is read as if alone. Only a line of
+    // several marks, in the polarity the whole picture's reading found its ink in:
+    // one mark beside others is as often what is left of a shape the search set aside.
+    const auto alone_in_its_row = [&](const data::FoundDigits& f) {
+      return says_why && f.lines > 1 && f.digits.size() > 1 && f.digits.size() <= std::size_t(data::kMaxDigitsInLine) &&
+             !off_line_reads_as_digit(slot, f, factor);
+    };
+    bool beside_words = alone_in_its_row(found);
+    // The tallest mark's row may be a stamp or a logo beside the number: the row
+    // with more digit-sized marks is the line when the rest reads as no digit.
+    if (!beside_words && !found.fullest_row.empty()) {
+      data::FoundDigits fullest = found;
+      fullest.digits.swap(fullest.fullest_row);
+      fullest.off_line.swap(fullest.fullest_row_off_line);
+      if (alone_in_its_row(fullest)) found = std::move(fullest), beside_words = true;
+    }
+    if (says_why && found.lines > 1 && !beside_words && beyond_one_line.empty())
+      beyond_one_line = "digits in two or more lines: blnk reads one line of digits";
+    if (says_why && found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine) &&
+        beyond_one_line.empty())
+      beyond_one_line = std::to_string(found.digits.size()) + " marks in a line: blnk reads up to " +
+                        std::to_string(data::kMaxDigitsInLine) + " digits";
+    if (read_whole(found, page, beside_words ? 1 : found.lines)) continue;
+    Classification candidate;
+    if (!read_found_digits(slot, found, factor, candidate)) continue;
+    const float score = reading_score(candidate);
+    // A line of digits beside a reading that saw one of them (its line under
+    // half as wide: a 1 read out of 181) needs only to read well.
+    const int kept_width = found_wins ? line_width(found_reading) : whole.found ? whole_width : 0;
+    const bool wider_line = candidate.digits.size() > 1 && best >= 0 &&
+                            float(kept_width) < kWholePictureShare * float(line_width(candidate));
+    const float min_score = ink_dark && whole_no_digit ? kDarkFoundMinScore : kFoundMinScore;
+    if ((wider_line || score > best) && score >= min_score) {
+      // Dark ink on light paper is the common case, and the light marks
+      // of such a picture are its paper between strokes: a light-ink
+      // reading, too, must be clearly better to replace it.
+      best = score + kFoundMustBeat;
+      found_reading.digits = std::move(candidate.digits);
+      found_seen.swap(slot.seen);
+      found_wins = true;
+    }
+  }
+  if (found_wins) {
+    result.digits = std::move(found_reading.digits);
+    slot.seen.swap(found_seen);
+  } else if (whole.found) {
+    slot.seen.swap(whole_seen);
+  } else {
+    failure = {422, name + ": " + whole.reason + kNoDigitAdvice, true};
+    return false;
+  }
+  judge_digits(result);
+  if (!found_wins && result.verdict == Verdict::not_a_digit && !beyond_one_line.empty())
+    result.reason = beyond_one_line;
+  return true;
+}
+
 bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const std::string& name,
                                      const ClassifyOptions& options, Classification& result,
                                      ClassifyFailure& failure) const {
@@ -401,115 +517,18 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
       if (!read_with_seed_pipeline(bytes, name, *slot, result, failure)) return false;
     } else {
       data::decode_image_gray(bytes, name, slot->image, limits_, decode_target());
-      // Find, then read. The whole picture read as one digit is the first
-      // candidate (a digit cropped to its ink, or filling a drawing: what
-      // preprocess.h was made for). Then the picture is searched for digits
-      // of either polarity at kFindSide (data/find_digits.h); each digit found
-      // is cut out and read. The model judges: digits found replace the whole
-      // picture's reading when they read clearly better, and the better of
-      // the two polarities wins.
-      float best = -1;
-      const data::Preprocessed whole = whole_picture_view(name, *slot);
-      int whole_width = 0;  // the whole picture's digit's width, in the image's pixels
-      bool whole_no_digit = true;  // the gate refuses the whole picture's reading (or there is none)
-      if (whole.found) {
-        read_whole_picture(*slot, whole, result);
-        best = reading_score(result) + kFoundMustBeat;
-        whole_width = result.digits[0].box_w;
-        const float gate = result.digits[0].single_digit;
-        whole_no_digit = gate >= 0 && gate < VerdictRules{}.min_single_digit;
-      }
-      std::vector<data::Preprocessed> whole_seen;
-      whole_seen.swap(slot->seen);
-      bool found_wins = false;
-      Classification found_reading;
-      std::vector<data::Preprocessed> found_seen;
-      // Scores are at most 1: over 1 - kFoundMustBeat, the whole picture's
-      // reading cannot lose, and the search is skipped (it costs more than the reading).
-      // Without the search (options.find false) the whole picture's reading is the answer.
-      if (!options.find) best = std::max(best, 1.0f);
-      const bool unbeatable = best >= 1.0f;
-      const int factor = std::max(1, std::min(slot->image.width, slot->image.height) / data::kFindSide);
-      if (factor > 1 && !unbeatable) data::shrink_by(slot->image, factor, slot->page);
-      const data::GrayImage& page = factor > 1 ? slot->page : slot->image;
-      std::string beyond_one_line;  // what the search saw that blnk does not read
-      bool dropped_at_border = false;
-      const bool close_crop_sized =
-          std::min(slot->image.width, slot->image.height) * slot->image.scale < 2 * data::kFindSide;
-      // A second look when nothing read well: the picture framed in paper (a
-      // number cut out of a form, a drawing filling the pad: digits touching the
-      // border, strokes as long as the picture).
-      const int close_crop_margin = std::max(1, int(kCloseCropMargin * float(std::min(page.width, page.height))));
-      for (const auto& [ink_dark, margin] : {std::pair{true, 0}, {false, 0}, {true, close_crop_margin},
-                                             {false, close_crop_margin}}) {
-        if (unbeatable) break;
-        if (margin == 0 && found_wins && best >= 1.0f) continue;  // the other polarity cannot beat it
-        // The second look, unless digits were found where nothing at the border
-        // was set aside; and only for pictures under twice kFindSide (form fields,
-        // crops, drawings): a photo has its paper around the digits, and looking
-        // twice at one would cost it another search.
-        if (margin > 0 && ((found_wins && !dropped_at_border) || !close_crop_sized)) break;
-        data::FoundDigits found = data::find_digits(page, ink_dark, slot->find, margin);
-        dropped_at_border = dropped_at_border || found.border_marks > 0;
-        // What the first look saw is said (the second frames the picture, and
-        // sees it otherwise), and only in the polarity the whole picture's
-        // reading found its ink in: the other one takes paper for ink.
-        const bool says_why = !whole.found || !whole.polarity_sure || whole.inverted == ink_dark;
-        // A number beside words (a price tag's, a ticket's): the other rows hold no
-        // mark that reads as a digit, and the line is read as if alone. Only a line of
-        // several marks, in the polarity the whole picture's reading found its ink in:
-        // one mark beside others is as often what is left of a shape the search set aside.
-        const auto alone_in_its_row = [&](const data::FoundDigits& f) {
-          return says_why && f.lines > 1 && f.digits.size() > 1 && f.digits.size() <= std::size_t(data::kMaxDigitsInLine) &&
-                 !off_line_reads_as_digit(*slot, f, factor);
-        };
-        bool beside_words = alone_in_its_row(found);
-        // The tallest mark's row may be a stamp or a logo beside the number: the row
-        // with more digit-sized marks is the line when the rest reads as no digit.
-        if (!beside_words && !found.fullest_row.empty()) {
-          data::FoundDigits fullest = found;
-          fullest.digits.swap(fullest.fullest_row);
-          fullest.off_line.swap(fullest.fullest_row_off_line);
-          if (alone_in_its_row(fullest)) found = std::move(fullest), beside_words = true;
-        }
-        if (says_why && found.lines > 1 && !beside_words && beyond_one_line.empty())
-          beyond_one_line = "digits in two or more lines: blnk reads one line of digits";
-        if (says_why && found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine) &&
-            beyond_one_line.empty())
-          beyond_one_line = std::to_string(found.digits.size()) + " marks in a line: blnk reads up to " +
-                            std::to_string(data::kMaxDigitsInLine) + " digits";
-        if (read_whole(found, page, beside_words ? 1 : found.lines)) continue;
-        Classification candidate;
-        if (!read_found_digits(*slot, found, factor, candidate)) continue;
-        const float score = reading_score(candidate);
-        // A line of digits beside a reading that saw one of them (its line under
-        // half as wide: a 1 read out of 181) needs only to read well.
-        const int kept_width = found_wins ? line_width(found_reading) : whole.found ? whole_width : 0;
-        const bool wider_line = candidate.digits.size() > 1 && best >= 0 &&
-                                float(kept_width) < kWholePictureShare * float(line_width(candidate));
-        const float min_score = ink_dark && whole_no_digit ? kDarkFoundMinScore : kFoundMinScore;
-        if ((wider_line || score > best) && score >= min_score) {
-          // Dark ink on light paper is the common case, and the light marks
-          // of such a picture are its paper between strokes: a light-ink
-          // reading, too, must be clearly better to replace it.
-          best = score + kFoundMustBeat;
-          found_reading.digits = std::move(candidate.digits);
-          found_seen.swap(slot->seen);
-          found_wins = true;
+      if (!read_picture(*slot, name, options, result, failure)) {
+        // Nothing stands out in the brightness: a digit may differ from its ground in
+        // colour alone (red paint on a blue sign). The colours' own axis is read, and
+        // its answer kept only when it finds something.
+        if (!failure.no_digit) return false;
+        const ClassifyFailure in_brightness = failure;
+        data::decode_image_gray(bytes, name, slot->image, limits_, decode_target(), data::GrayFrom::colour_contrast);
+        if (!read_picture(*slot, name, options, result, failure)) {
+          failure = in_brightness;
+          return false;
         }
       }
-      if (found_wins) {
-        result.digits = std::move(found_reading.digits);
-        slot->seen.swap(found_seen);
-      } else if (whole.found) {
-        slot->seen.swap(whole_seen);
-      } else {
-        failure = {422, name + ": " + whole.reason + kNoDigitAdvice, true};
-        return false;
-      }
-      judge_digits(result);
-      if (!found_wins && result.verdict == Verdict::not_a_digit && !beyond_one_line.empty())
-        result.reason = beyond_one_line;
     }
   } catch (const data::ImageError& e) {
     failure = {status_for(e.kind()), e.what()};

@@ -77,6 +77,9 @@ class ModelClassifier : public Classifier {
   // Whether a digit-sized mark off the found line reads as a digit: a second line of
   // digits (refused: blnk reads one line), or words beside a number (the line is read).
   bool off_line_reads_as_digit(Slot& slot, const data::FoundDigits& found, int factor) const;
+  // Find, then read, in the decoded picture of the slot; false with failure.no_digit when nothing reads.
+  bool read_picture(Slot& slot, const std::string& name, const ClassifyOptions& options, Classification& result,
+                    ClassifyFailure& failure) const;
   bool read_with_seed_pipeline(std::span<const std::uint8_t> bytes, const std::string& name, Slot& slot,
                                Classification& result, ClassifyFailure& failure) const;
   DigitReading digit_reading(Slot& slot, const data::Preprocessed& digit, int scale) const;

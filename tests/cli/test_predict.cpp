@@ -126,6 +126,28 @@ TEST_CASE("predict: every supported format and layout decodes and reads the righ
   CHECK(std::is_sorted(order.begin(), order.end()));
 }
 
+TEST_CASE("predict: a digit in red on teal of the same brightness is read from its colours; one colour with noise stays blank") {
+  if (!have_mnist()) return;
+  TempDir tmp("colour");
+  const Rgb teal{40, 110, 110}, red{200, 40, 40};  // lumas 89.1 and 87.9
+  const std::string path = tmp.file("red-on-teal.png");
+  write_bytes(path, data::encode_png(paint_u8(digit_canvas(0), 3, teal, red), kWidth, kHeight, 3));
+  std::vector<float> none(std::size_t(kWidth) * kHeight, 0.0f);
+  std::vector<std::uint8_t> flat = paint_u8(none, 3, teal, red);
+  for (std::size_t i = 0; i < flat.size(); ++i) flat[i] = std::uint8_t(int(flat[i]) + int(i * 7919 % 7) - 3);
+  const std::string blank = tmp.file("teal.png");
+  write_bytes(blank, data::encode_png(flat, kWidth, kHeight, 3));
+  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  const Json a = parse_json(lines_of(r.out).at(0));
+  CHECK(a["verdict"].text == "digit");
+  CHECK(a["digit"].number == mnist_test()->labels.labels[0]);
+  const RunResult b = run_blnk({"predict", blank}, tmp);
+  CHECK(b.status != 0);
+  CHECK(b.err.find("the image is blank") != std::string::npos);
+}
+
 TEST_CASE("predict: plain output is one line per image with the digit, its probability and the top 3") {
   if (!have_mnist()) return;
   TempDir tmp("plain");

@@ -60,6 +60,43 @@ TEST_CASE("image: PNG gray, gray+alpha, RGB, RGBA decode to Rec.601 luma") {
   CHECK(a.pixels[1] == doctest::Approx(0.0f));
 }
 
+TEST_CASE("image: GrayFrom::colour_contrast shows red on teal of the same brightness, and leaves one colour's noise faint") {
+  // A red square on teal: their lumas differ by under 1% (87.9 against 89.1 of 255).
+  const int w = 40, h = 30;
+  std::vector<std::uint8_t> rgb(std::size_t(w) * h * 3), noisy(rgb.size());
+  std::uint32_t state = 7;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const bool red = x >= 10 && x < 20 && y >= 10 && y < 20;
+      const std::uint8_t c[3] = {std::uint8_t(red ? 200 : 40), std::uint8_t(red ? 40 : 110), std::uint8_t(red ? 40 : 110)};
+      for (int k = 0; k < 3; ++k) {
+        const std::size_t i = (std::size_t(y) * w + x) * 3 + std::size_t(k);
+        rgb[i] = c[k];
+        state = state * 1664525u + 1013904223u;
+        noisy[i] = std::uint8_t(40 + (k > 0 ? 70 : 0) + int(state >> 29) - 4);  // teal, +-4 levels
+      }
+    }
+  }
+  const auto png = encode_png(rgb, w, h, 3);
+  const GrayImage luma = decode_image_gray(png, "l.png");
+  CHECK(std::abs(luma.at(15, 15) - luma.at(2, 2)) < 0.01f);
+  GrayImage colour;
+  decode_image_gray(png, "c.png", colour, {}, {}, GrayFrom::colour_contrast);
+  REQUIRE(colour.width == w);
+  CHECK(std::abs(colour.at(15, 15) - colour.at(2, 2)) > 0.5f);
+  CHECK(colour.at(15, 15) >= 0.0f);
+  CHECK(colour.at(15, 15) <= 1.0f);
+  // One colour and its noise: as faint as in luma, not stretched into strokes.
+  decode_image_gray(encode_png(noisy, w, h, 3), "n.png", colour, {}, {}, GrayFrom::colour_contrast);
+  const auto [lo, hi] = std::minmax_element(colour.pixels.begin(), colour.pixels.end());
+  CHECK(*hi - *lo < 0.05f);
+  // A gray picture is its luma either way.
+  const auto gray = gray_pattern(6, 4);
+  const GrayImage g = decode_image_gray(encode_png(gray, 6, 4, 1), "g.png");
+  decode_image_gray(encode_png(gray, 6, 4, 1), "g.png", colour, {}, {}, GrayFrom::colour_contrast);
+  CHECK(colour.pixels == g.pixels);
+}
+
 TEST_CASE("image: alpha makes transparent pixels background, for dark and for light strokes") {
   // Black strokes on a transparent canvas (colour channels 0 everywhere).
   std::vector<std::uint8_t> ga = {0, 255, 0, 0, 0, 0, 0, 128};  // (gray, alpha) x 4

@@ -35,9 +35,10 @@ Families (OUT/<family>/all/):
                  tiles with a flower or a letter only (label: x_)
 
 Digits are MNIST *test* digits (all 10,000, in an order of this set's own) redrawn as
-marker, fingertip or neon strokes, kept only when their 10 nearest MNIST *training*
-digits share the label (scripts/make-heldout-set3.py's ReadableCheck; that set asks 5)
-and their ink is in one piece (two for a 4, 5 or 7), or glyphs of
+marker, fingertip or neon strokes, kept only when their 15 nearest MNIST *training*
+digits share the label (scripts/make-heldout-set3.py's ReadableCheck; that set asks 5),
+their ink is in one piece (two for a 4, 5 or 7) and they keep every loop of the MNIST
+digit (at least one for a 0, 6, 8 or 9), or glyphs (not Bajaderka's 6) of
 Debian fonts that no other script reads: `scripts/fetch-heldout-fonts.sh --set 4`
 unpacks Leckerli One (marker), Bebas Neue, National Park and Roadgeek (bibs),
 Comfortaa, Quicksand and Bajaderka (neon), Linux Libertine and Biolinum and Averia
@@ -84,6 +85,8 @@ LIT_FONTS = ["truetype/comfortaa/Comfortaa-Bold.ttf", "truetype/quicksand/Quicks
 TILE_FONTS = ["opentype/linux-libertine/LinLibertine_RB.otf", "opentype/linux-libertine/LinLibertine_R.otf",
               "opentype/linux-libertine/LinBiolinum_RB.otf", "truetype/averia-gwf/AveriaSerifGWF-Bold.ttf",
               "truetype/averia-gwf/AveriaSerifGWF-Regular.ttf", "opentype/bajaderka/Bajaderka-Regular.otf"]
+# Bajaderka's 6, whose loop fills it like a slanted 0, is not drawn.
+NOT_FOR = {"6": "opentype/bajaderka/Bajaderka-Regular.otf"}
 ALL_FONTS = sorted(set(MARKER_FONTS + BIB_FONTS + NEON_FONTS + LIT_FONTS + TILE_FONTS))
 
 # ReadableCheck, the words and names of letters no one writes like a digit, the faces and
@@ -103,6 +106,11 @@ MARKS = {"sticky": ("word", "doodle", "face", "scribble"), "fog": ("doodle", "wo
          "bib": ("name",), "neon": ("word", "doodle"), "tile": ("flower", "letter", "doodle")}
 DOODLES = {"sticky": ("heart", "star", "flower", "cloud", "house", "sun"), "fog": ("heart", "arrow", "star", "sun"),
            "neon": ("heart", "star", "arrow", "cloud", "crown"), "tile": ("heart", "crown", "tree")}
+
+
+def digit_fonts(fonts, label):
+    """The fonts whose glyph of the label a person reads at once."""
+    return [f for f in fonts if NOT_FOR.get(label) != f]
 
 
 # --- Non-digit marks --------------------------------------------------------------
@@ -175,6 +183,29 @@ def in_one_piece(cov, label):
     return int((areas > 0.03 * areas.sum()).sum()) <= (2 if label in "457" else 1)
 
 
+def loops(ink):
+    """The loops of a mark (a boolean map cropped to its ink) large enough to see:
+    holes in the ink of at least 1.5% of its box."""
+    holes = np.pad(~ink, 1, constant_values=True).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
+    outside = labels[0, 0]
+    return sum(1 for i in range(1, n) if i != outside and stats[i, cv2.CC_STAT_AREA] >= 0.015 * ink.size)
+
+
+# Loops a digit must show to be read at once: a 0, 6 or 9 open at its loop reads as a U,
+# an L or a G; an 8 with neither loop closed as an S.
+LOOPS_NEEDED = {"0": 1, "6": 1, "8": 1, "9": 1}
+
+
+def keeps_loops(image28, cov, label):
+    """Whether the redrawing shows every loop the MNIST digit has (a wide pen fills a
+    small one), and the loop its label needs."""
+    up = cv2.resize(image28.astype(np.float32) / 255.0, (112, 112), interpolation=cv2.INTER_CUBIC) > 0.4
+    ys, xs = np.nonzero(up)
+    source = loops(up[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
+    return loops(cov > 0.5) >= max(source, LOOPS_NEEDED.get(label, 0))
+
+
 class Sources:
     """Where digits come from: MNIST test digits (each family its own run of each
     label, so that every label is drawn as often as asked for) and this set's fonts."""
@@ -198,7 +229,7 @@ class Sources:
             pool = self.of_label[label]
             image = self.images[int(pool[(FAMILIES.index(family) * 150 + k) % len(pool)])]
             cov = skeleton_strokes(image, height, max(2, int(height * pen_fraction)), rng)
-            if self.check.agrees(cov, label, k=10) and in_one_piece(cov, label):
+            if self.check.agrees(cov, label, k=15) and in_one_piece(cov, label) and keeps_loops(image, cov, label):
                 return cov
         raise RuntimeError(f"{family}: 100 MNIST test {label}s in a row are unlike a {label}")
 
@@ -246,10 +277,11 @@ def make_one(family, k, rng, src, folder):
             cov = cv2.GaussianBlur(src.strokes(family, label, rng, 300, rng.uniform(0.045, 0.07)), (0, 0), 4)
             cov = np.clip((cov - 0.45) * 4 + 0.5, 0, 1)
         else:
-            cov = glyphs(label, src.font(choice(rng, NEON_FONTS if tag == "tube" else LIT_FONTS)), 300)
+            fonts = digit_fonts(NEON_FONTS if tag == "tube" else LIT_FONTS, label)
+            cov = glyphs(label, src.font(choice(rng, fonts)), 300)
         img = neon_photo(cov, rng, tag)
     else:  # tile-number
-        img, tag = tile_photo(glyphs(label, src.font(choice(rng, TILE_FONTS)), 300), rng), "tile"
+        img, tag = tile_photo(glyphs(label, src.font(choice(rng, digit_fonts(TILE_FONTS, label))), 300), rng), "tile"
     if img.shape[0] < 300:
         save_small(img, f"{stem}{label}_{tag}{k:03d}", rng)
     else:

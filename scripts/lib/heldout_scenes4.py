@@ -67,7 +67,7 @@ def soft_dark_edge(img, rng, strength=(0.2, 0.5)):
     y, x = y / y.shape[0] - 0.5, x / x.shape[1] - 0.5
     a = rng.uniform(0, 2 * math.pi)
     d = x * math.cos(a) + y * math.sin(a) - rng.uniform(0.25, 0.45)
-    shade = 1 - rng.uniform(*strength) / (1 + np.exp(-d / rng.uniform(0.01, 0.05)))
+    shade = 1 - rng.uniform(*strength) / (1 + np.exp(np.clip(-d / rng.uniform(0.01, 0.05), -50, 50)))
     img *= upsampled(shade.astype(np.float32), img.shape[:2])[..., None]
 
 
@@ -178,13 +178,14 @@ def sticky_photo(cov, rng, hand):
             blend(img, a, rgb, *spot)
     note, a, curl = note_piece(n, rng, main_tint)
     ink = np.float32(choice(rng, MARKERS))
-    paint_mark(note, cov, rng, ink, rng.uniform(0.45, 0.72), 0.8, marker_alpha if hand else None,
-               offset=(rng.uniform(0.0, 0.08), rng.uniform(-0.06, 0.06)))
+    # The mark below the glue strip, where the push pin goes.
+    paint_mark(note, cov, rng, ink, rng.uniform(0.45, 0.65), 0.8, marker_alpha if hand else None,
+               offset=(rng.uniform(0.04, 0.1), rng.uniform(-0.06, 0.06)))
     angle = rng.uniform(-12, 12)
     shadow = ((int(n * (0.01 + 0.04 * curl)), int(n * 0.01)), n * (0.01 + 0.03 * curl), 0.35)
     lay(img, note, a, centre, angle, shadow)
     if kind == "cork":
-        pin(img, (int(centre[0] - n * 0.4), int(centre[1] + rng.uniform(-0.1, 0.1) * n)), max(2, n // 22), rng)
+        pin(img, (int(centre[0] - n * 0.43), int(centre[1] + rng.uniform(-0.1, 0.1) * n)), max(2, n // 24), rng)
     img = light_up(img, rng, 0.25, rng.uniform(0.05, 0.3), glare=int(rng.integers(0, 2)),
                    glare_strength=rng.uniform(0.05, 0.2), streaks=False)
     if rng.random() < 0.3:

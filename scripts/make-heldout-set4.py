@@ -38,7 +38,8 @@ Digits are MNIST *test* digits (all 10,000, in an order of this set's own) redra
 marker, fingertip or neon strokes, kept only when their 15 nearest MNIST *training*
 digits share the label (scripts/make-heldout-set3.py's ReadableCheck; that set asks 5),
 their ink is in one piece (two for a 4, 5 or 7) and they keep every loop of the MNIST
-digit (at least one for a 0, 6, 8 or 9), or glyphs (not Bajaderka's 6) of
+digit and show as many as the digit has (one for a 0, 6 or 9, one or two for an 8,
+none for a 1, 3, 5 or 7), or glyphs (not Bajaderka's 6) of
 Debian fonts that no other script reads: `scripts/fetch-heldout-fonts.sh --set 4`
 unpacks Leckerli One (marker), Bebas Neue, National Park and Roadgeek (bibs),
 Comfortaa, Quicksand and Bajaderka (neon), Linux Libertine and Biolinum and Averia
@@ -192,18 +193,21 @@ def loops(ink):
     return sum(1 for i in range(1, n) if i != outside and stats[i, cv2.CC_STAT_AREA] >= 0.015 * ink.size)
 
 
-# Loops a digit must show to be read at once: a 0, 6 or 9 open at its loop reads as a U,
-# an L or a G; an 8 with neither loop closed as an S.
-LOOPS_NEEDED = {"0": 1, "6": 1, "8": 1, "9": 1}
+# The loops a digit shows when read at once (fewest, most): a 0, 6 or 9 open at its loop
+# reads as a U, an L or a G, an 8 with neither loop closed as an S; a 0 with a second
+# loop where its stroke began, or a 1, 3, 5 or 7 with a loop, makes a person stop.
+LOOPS = {"0": (1, 1), "1": (0, 0), "2": (0, 1), "3": (0, 0), "4": (0, 1), "5": (0, 0), "6": (1, 1), "7": (0, 0),
+         "8": (1, 2), "9": (1, 1)}
 
 
 def keeps_loops(image28, cov, label):
     """Whether the redrawing shows every loop the MNIST digit has (a wide pen fills a
-    small one), and the loop its label needs."""
+    small one), and as many as its label's digit shows."""
     up = cv2.resize(image28.astype(np.float32) / 255.0, (112, 112), interpolation=cv2.INTER_CUBIC) > 0.4
     ys, xs = np.nonzero(up)
     source = loops(up[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
-    return loops(cov > 0.5) >= max(source, LOOPS_NEEDED.get(label, 0))
+    fewest, most = LOOPS[label]
+    return max(source, fewest) <= loops(cov > 0.5) <= most
 
 
 class Sources:

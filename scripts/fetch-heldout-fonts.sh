@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Unpacks, without installing, the Debian font packages that only one held-out set's
 # generator reads: set 2 (scripts/make-heldout-set2.py, default DIR build/heldout-fonts) or
-# set 3 (scripts/make-heldout-set3.py, default DIR build/heldout3-fonts). Installed fonts
+# set 3 (scripts/make-heldout-set3.py, default DIR build/heldout3-fonts) or set 4
+# (scripts/make-heldout-set4.py, default DIR build/heldout4-fonts). Installed fonts
 # would be found by the stress suite's and test photos' font search
 # (scripts/make-test-photos.py), and the held-out families would no longer be held out.
 # Idempotent: does nothing when DIR holds them all. Needs apt-get and dpkg-deb (Debian).
-#   scripts/fetch-heldout-fonts.sh [--set 2|3] [DIR]
+#   scripts/fetch-heldout-fonts.sh [--set 2|3|4] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set_number=2
@@ -20,7 +21,10 @@ case "$set_number" in
   3) packages=(fonts-klee fonts-kiloji fonts-seto fonts-kristi fonts-dancingscript fonts-kaushanscript fonts-rufscript
                fonts-tomsontalks fonts-opendin fonts-jetbrains-mono fonts-open-sans fonts-dotgothic16)
      dir=${1:-build/heldout3-fonts} ;;
-  *) echo "fetch-heldout-fonts: --set must be 2 or 3, not '$set_number'" >&2; exit 2 ;;
+  4) packages=(fonts-leckerli-one fonts-bebas-neue fonts-national-park fonts-roadgeek fonts-comfortaa fonts-quicksand
+               fonts-bajaderka fonts-linuxlibertine fonts-averia-serif-gwf)
+     dir=${1:-build/heldout4-fonts} ;;
+  *) echo "fetch-heldout-fonts: --set must be 2, 3 or 4, not '$set_number'" >&2; exit 2 ;;
 esac
 stamp="$dir/.packages"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" == "${packages[*]}" ]; then

@@ -231,10 +231,24 @@ class ReadableCheck:
         self.norms = (self.train ** 2).sum(1)
         self.labels = labels
 
-    def agrees(self, cov, label):
+    def agrees(self, cov, label, k=5):
+        """Whether the k nearest training digits all have the label (5 for this set)."""
         x = mnist_layout(cov).reshape(14, 2, 14, 2).mean((1, 3)).reshape(-1)
-        nearest = np.argpartition(self.norms - 2 * (self.train @ x), 5)[:5]
+        nearest = np.argpartition(self.norms - 2 * (self.train @ x), k)[:k]
         return bool((self.labels[nearest] == int(label)).all())
+
+
+def mnist_and_check(program, folder):
+    """The MNIST test images and labels in folder, and a ReadableCheck on its training
+    digits; None, after saying so, when some of those files are missing."""
+    images_path, labels_path = SET1.find_mnist_test(folder)
+    train = [os.path.join(folder, f) for f in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")]
+    train = [f if os.path.exists(f) else f[:-3] for f in train]
+    if not (images_path and labels_path and all(os.path.exists(f) for f in train)):
+        print(f"{program}: no MNIST test and training files in {folder}", file=sys.stderr)
+        return None
+    return H.read_idx(images_path), H.read_idx(labels_path), ReadableCheck(H.read_idx(train[0]),
+                                                                           H.read_idx(train[1]))
 
 
 class Sources:
@@ -242,7 +256,7 @@ class Sources:
     own run of them, so that every label is drawn as often as asked for), and the
     held-out fonts of set 3."""
 
-    def __init__(self, images, labels, seed, fonts_root, check):
+    def __init__(self, images, labels, check, seed, fonts_root):
         self.images, self.check = images, check
         order = np.random.default_rng([seed, 3, 4999]).permutation(5000)
         self.of_label = {str(d): order[labels[order] == d] for d in range(10)}
@@ -354,24 +368,26 @@ def make_one(family, k, rng, src, folder):
     save(img, f"{stem}{label}_{tag}{k:03d}.jpg", rng)
 
 
-def main():
-    args, wanted, fonts_root = SET1.parse_with_fonts(__doc__, 31, FAMILIES, "heldout3-fonts",
-                                                     "scripts/fetch-heldout-fonts.sh --set 3")
-    if SET1.fonts_missing("make-heldout-set3", fonts_root, HAND_FONTS + PRINT_FONTS + SIGNATURE_FONTS + [PIXEL_FONT],
-                          "scripts/fetch-heldout-fonts.sh --set 3"):
+def make_set(program, doc, seed, families, fonts, set_number, sources, make_one):
+    """A held-out set's run (sets 3 and 4): its options, its fonts and MNIST checked (77
+    when missing), then args.per_family images of each family asked for by
+    make_one(family, k, rng, src, folder), src = sources(images, labels, check, seed, fonts_root)."""
+    fetch = f"scripts/fetch-heldout-fonts.sh --set {set_number}"
+    args, wanted, fonts_root = SET1.parse_with_fonts(doc, seed, families, f"heldout{set_number}-fonts", fetch)
+    if SET1.fonts_missing(program, fonts_root, fonts, fetch):
         return 77
-    images_path, labels_path = SET1.find_mnist_test(args.mnist)
-    train = [os.path.join(args.mnist, f) for f in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")]
-    train = [f if os.path.exists(f) else f[:-3] for f in train]
-    if not (images_path and labels_path and all(os.path.exists(f) for f in train)):
-        print(f"make-heldout-set3: no MNIST test and training files in {args.mnist}", file=sys.stderr)
+    mnist = mnist_and_check(program, args.mnist)
+    if mnist is None:
         return 77
-    check = ReadableCheck(H.read_idx(train[0]), H.read_idx(train[1]))
-    src = Sources(H.read_idx(images_path), H.read_idx(labels_path), args.seed, fonts_root, check)
-
-    SET1.make_families("make-heldout-set3", args, FAMILIES, wanted,
-                       lambda family, k, rng, folder: make_one(family, k, rng, src, folder), key=300)
+    src = sources(*mnist, args.seed, fonts_root)
+    SET1.make_families(program, args, families, wanted,
+                       lambda family, k, rng, folder: make_one(family, k, rng, src, folder), key=100 * set_number)
     return 0
+
+
+def main():
+    fonts = HAND_FONTS + PRINT_FONTS + SIGNATURE_FONTS + [PIXEL_FONT]
+    return make_set("make-heldout-set3", __doc__, 31, FAMILIES, fonts, 3, Sources, make_one)
 
 
 if __name__ == "__main__":

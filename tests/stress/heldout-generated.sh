@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 or 3) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2, 3 or 4) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-5 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -15,7 +15,8 @@ python=/usr/bin/python3
 case "$set_number" in
   2) again=(seven-seg embossed) ;;
   3) again=(marks-wild form-boxes) ;;  # form-boxes draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2 or 3, not '$set_number'"; exit 2 ;;
+  4) again=(marks-wild4 fogged-glass) ;;  # fogged-glass draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2, 3 or 4, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -46,6 +47,13 @@ sets = {
           "form-boxes": (r"n\d{2,5}_(scan|photo)\d{3}\.(jpg|png)", 50, 4032),
           "marks-wild": (r"x_(signature|tick|logo|doodle|face|word)-(screen|stencil|led|bead|form)\d{3}\.jpg",
                          40, 4032)},
+    "4": {"sticky-note": (r"\d_note\d{3}\.jpg", 320, 4032),
+          "fogged-glass": (r"\d_fog\d{3}\.jpg", 320, 4032),
+          "race-bib": (r"n[1-9]\d{1,4}_bib\d{3}\.jpg", 400, 4032),
+          "neon-sign": (r"\d_(tube|lit|halo)\d{3}\.(jpg|png)", 240, 4032),
+          "tile-number": (r"\d_tile\d{3}\.jpg", 320, 4032),
+          "marks-wild4": (r"x_(word|doodle|face|scribble|name|flower|letter)-(sticky|fog|bib|neon|tile)\d{3}\.jpg",
+                          240, 4032)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

@@ -126,7 +126,7 @@ TEST_CASE("predict: every supported format and layout decodes and reads the righ
   CHECK(std::is_sorted(order.begin(), order.end()));
 }
 
-TEST_CASE("predict: a digit in red on teal of the same brightness is read from its colours; one colour with noise stays blank") {
+TEST_CASE("predict: a digit in red on teal of the same brightness is read from its colours, and one colour with noise stays blank") {
   if (!have_mnist()) return;
   TempDir tmp("colour");
   const Rgb teal{40, 110, 110}, red{200, 40, 40};  // lumas 89.1 and 87.9

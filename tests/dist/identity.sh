@@ -14,6 +14,7 @@ if [[ $2 != 1 ]]; then
 fi
 source "$(dirname "$0")/mpi_env.sh"
 dir=$(mktemp -d)
+mpi_private_session "$dir"
 trap 'rm -rf "$dir"' EXIT
 
 same() {  # same A B WHAT

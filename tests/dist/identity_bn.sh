@@ -12,6 +12,7 @@ if [[ $2 != 1 ]]; then echo "SKIPPED: blnk is built without MPI"; exit 77; fi
 if ! ls "$data"/train-images-idx3-ubyte* >/dev/null 2>&1; then echo "SKIPPED: no MNIST in $data"; exit 77; fi
 source "$(dirname "$0")/mpi_env.sh"
 dir=$(mktemp -d)
+mpi_private_session "$dir"
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 

@@ -15,6 +15,7 @@ if [[ $2 != 1 ]]; then echo "SKIPPED: blnk is built without MPI"; exit 77; fi
 if ! ls "$data"/train-images-idx3-ubyte* >/dev/null 2>&1; then echo "SKIPPED: no MNIST in $data"; exit 77; fi
 source "$(dirname "$0")/mpi_env.sh"
 dir=$(mktemp -d)
+mpi_private_session "$dir"
 started=()  # mpirun processes (and a stopped rank) this test started
 cleanup() {
   for p in "${started[@]}"; do kill -9 "$p" 2>/dev/null || true; done

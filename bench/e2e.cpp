@@ -3,7 +3,8 @@
 // same JSON). One JSON line per measurement on stdout, with the process's peak
 // resident memory so far:
 //
-//   --mode train     one epoch of MNIST through train::Trainer (batch 64, Adam), images/s
+//   --mode train     one epoch of MNIST through train::Trainer (batch 64, Adam), images/s;
+//                    --precision bf16 (or bf16-emulated) trains in bfloat16 (issue 26)
 //   --mode latency   single-image Workspace::predict, median and p99 over --runs runs
 //   --mode batch     batch-256 inference over the 10k test images, images/s
 //   (latency and batch run the seed's model freshly initialised, or --model FILE,
@@ -28,6 +29,7 @@
 #include "base/error.h"
 #include "engine/model_file.h"
 #include "engine/network.h"
+#include "layers/bf16_gemm.h"
 #include "layers/registry.h"
 #include "sgemm.h"
 #include "train/trainer.h"
@@ -66,7 +68,8 @@ blnk::Network measured_network(const std::string& model, std::uint64_t seed) {
 // The "model" field of a JSON line: the file, or "seed" for the initialised seed model.
 std::string model_label(const std::string& model) { return model.empty() ? "seed" : model; }
 
-void run_train(const blnk::data::MnistFiles& files, int threads, int batch, int limit, std::uint64_t seed) {
+void run_train(const blnk::data::MnistFiles& files, int threads, int batch, int limit, std::uint64_t seed,
+               blnk::Precision precision) {
   blnk::data::Dataset set = blnk::data::load_dataset(files.train_images, files.train_labels);
   const int count = limited(set.size(), limit);
   blnk::Network net(blnk::kDefaultSpec);
@@ -76,15 +79,16 @@ void run_train(const blnk::data::MnistFiles& files, int threads, int batch, int 
   cfg.batch_size = batch;
   cfg.threads = threads;
   cfg.seed = seed;  // Adam with Keras's settings (lr 1e-3, eps 1e-7) is the default
+  cfg.precision = precision;
   blnk::train::LabelledImages view = blnk::train::view_of(set);
   view.count = count;
   blnk::train::Trainer trainer(net, cfg, view, nullptr);  // no test set: the epoch is training only
   trainer.run({});
   const blnk::train::EpochStats& e = trainer.history().back();
   std::printf(
-      "{\"engine\":\"blnk\",\"mode\":\"train\",\"threads\":%d,\"batch\":%d,\"images\":%d,\"seconds\":%.3f,"
+      "{\"engine\":\"blnk\",\"mode\":\"train\",\"precision\":\"%s\",\"threads\":%d,\"batch\":%d,\"images\":%d,\"seconds\":%.3f,"
       "\"images_per_s\":%.1f,\"gflops\":%.1f,\"loss\":%.4f,\"accuracy\":%.4f,\"peak_rss_mb\":%.1f}\n",
-      threads, batch, count, count / e.images_per_second, e.images_per_second,
+      blnk::precision_name(precision), threads, batch, count, count / e.images_per_second, e.images_per_second,
       e.images_per_second * 3.0 * net.forward_flops() * 1e-9, e.train_loss, e.train_accuracy, peak_rss_mb());
 }
 
@@ -175,6 +179,8 @@ int run(int argc, char** argv) {
       ("threads", "threads (latency always uses 1)", cxxopts::value<int>()->default_value("2"))
       ("batch", "batch size (train: 64, batch: 256)", cxxopts::value<int>())
       ("limit", "train: use only the first N training images (0: all)", cxxopts::value<int>()->default_value("0"))
+      ("precision", "train: fp32, bf16, or bf16-emulated (bf16 without the AVX512_BF16 instructions)",
+       cxxopts::value<std::string>()->default_value("fp32"))
       ("runs", "latency: timed runs", cxxopts::value<int>()->default_value("2000"))
       ("warmup", "latency: untimed runs first", cxxopts::value<int>()->default_value("200"))
       ("passes", "batch: timed passes over the test set (the median is reported)", cxxopts::value<int>()->default_value("3"))
@@ -202,9 +208,15 @@ int run(int argc, char** argv) {
     return 0;
   }
   const blnk::data::MnistFiles files = blnk::data::find_mnist_files(args["data"].as<std::string>());
-  if (mode == "train")
-    run_train(files, threads, args.count("batch") ? args["batch"].as<int>() : 64, args["limit"].as<int>(), seed);
-  else if (mode == "latency")
+  if (mode == "train") {
+    std::string precision = args["precision"].as<std::string>();
+    if (precision == "bf16-emulated") {
+      blnk::bf16_set_hardware_allowed(false);
+      precision = "bf16";
+    }
+    run_train(files, threads, args.count("batch") ? args["batch"].as<int>() : 64, args["limit"].as<int>(), seed,
+              blnk::parse_precision(precision, "--precision"));
+  } else if (mode == "latency")
     run_latency(files, std::max(1, args["runs"].as<int>()), std::max(0, args["warmup"].as<int>()), seed,
                 args["model"].as<std::string>());
   else if (mode == "batch")

@@ -69,14 +69,19 @@ std::size_t Conv2D::cache_bytes(int n) const {
   return 0;
 }
 
-// In bfloat16: the Winograd products; the direct first layer and im2col stay float32.
+// In bfloat16: the Winograd and im2col products; the direct first layer stays float32.
 std::size_t Conv2D::bf16_scratch_bytes(int n) const {
-  return algorithm_ == Algorithm::winograd ? wino_.bf16_scratch_bytes(n) : 0;
+  switch (algorithm_) {
+    case Algorithm::winograd: return wino_.bf16_scratch_bytes(n);
+    case Algorithm::direct: return 0;
+    case Algorithm::im2col: return im2col_.bf16_scratch_bytes();
+  }
+  return 0;
 }
 
 namespace {
 
-// The Winograd products' scratch in bfloat16, null in float32.
+// The products' scratch in bfloat16, null in float32.
 std::byte* bf16_scratch_of(const LayerContext& ctx) {
   if (ctx.precision != Precision::bf16) return nullptr;
   if (!ctx.bf16_scratch) throw Error("Conv2D: bfloat16 products asked for without the scratch they need");
@@ -111,7 +116,8 @@ void Conv2D::forward(const float* x, float* y, int n, const LayerContext& ctx) c
       return wino_.forward(x, y, n, reinterpret_cast<const float*>(ctx.prepared), bias, cfg_.relu, cache,
                            bf16_scratch_of(ctx));
     case Algorithm::direct: return direct_.forward(x, y, n, ctx.params, bias);
-    case Algorithm::im2col: return im2col_.forward(x, y, n, ctx.params, bias, cfg_.relu, cache);
+    case Algorithm::im2col:
+      return im2col_.forward(x, y, n, ctx.params, bias, cfg_.relu, cache, bf16_scratch_of(ctx));
   }
 }
 
@@ -139,7 +145,8 @@ void Conv2D::backward_to(const float* x, const float* y, float* dy, float* dx, i
   if (cfg_.relu) relu_mask(dy, y, std::size_t(M) * cfg_.filters);
   add_column_sums(dy, M, cfg_.filters, dbias);
   if (algorithm_ == Algorithm::direct) return direct_.backward(x, dy, dx, n, ctx.params, ctx.grads, add_dx);
-  im2col_.backward(dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache, add_dx);
+  im2col_.backward(dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache, add_dx,
+                   bf16_scratch_of(ctx));
 }
 
 void conv2d_forward_reference(const Shape& in, const Conv2DConfig& cfg, const float* kernel,

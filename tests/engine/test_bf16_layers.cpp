@@ -1,5 +1,5 @@
 // The layers in bfloat16 (LayerContext::precision): the Winograd convolution's
-// products and Dense's, forward and backward, give the same bits with the AVX512_BF16
+// products, the im2col convolution's and Dense's, forward and backward, give the same bits with the AVX512_BF16
 // instructions as with their emulation, stay within bfloat16's rounding of the
 // double-precision oracles, and are not the float32 results (the bfloat16 path ran).
 #include <doctest/doctest.h>
@@ -120,55 +120,77 @@ TEST_CASE("Winograd in bfloat16: the same bits with the instructions and the emu
   }
 }
 
-TEST_CASE("Dense in bfloat16: the same bits with the instructions and the emulation, near the double product") {
-  const int in = 37, units = 21, n = 9;  // odd sizes: a zero in the last pair of every sum
-  const Dense dense(Shape{1, 1, in}, units, true);
-  Rng rng(41);
-  std::vector<float> params(dense.param_count()), x(std::size_t(n) * in), dy0(std::size_t(n) * units);
+namespace {
+
+// A layer's forward and backward (parameter gradients started at 0.5: backward adds).
+struct LayerResult {
+  std::vector<float> y, grads, dx;
+};
+
+LayerResult run_layer(const Layer& layer, const std::vector<float>& params, const std::vector<float>& x,
+                      const std::vector<float>& dy0, int n, Precision precision) {
+  AlignedBuffer cache(std::max<std::size_t>(64, layer.cache_bytes(n))),
+      prepared(std::max<std::size_t>(64, layer.prepared_bytes())),
+      scratch(std::max<std::size_t>(64, layer.bf16_scratch_bytes(n)));
+  layer.prepare(params.data(), prepared.data());
+  LayerContext ctx;
+  ctx.mode = Mode::training;
+  ctx.params = params.data();
+  ctx.cache = cache.data();
+  ctx.prepared = prepared.data();
+  ctx.precision = precision;
+  ctx.bf16_scratch = scratch.data();
+  LayerResult r;
+  r.y.assign(dy0.size(), NAN);
+  layer.forward(x.data(), r.y.data(), n, ctx);
+  r.grads.assign(params.size(), 0.5f);
+  ctx.grads = r.grads.data();
+  std::vector<float> dy = dy0;
+  r.dx.assign(x.size(), NAN);
+  layer.backward(x.data(), r.y.data(), dy.data(), r.dx.data(), n, ctx);
+  return r;
+}
+
+// Random parameters, input and output gradient for n samples; then the layer in float32
+// and in bfloat16 by each kernel: the kernels must agree bit for bit, and bfloat16 stay
+// within `bound` (rms) of float32 without being it.
+void check_layer_in_bf16(const Layer& layer, int n, double bound, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> params(layer.param_count()), x(std::size_t(n) * layer.input_shape().size()),
+      dy(std::size_t(n) * layer.output_shape().size());
   for (float& v : params) v = rng.uniform(-1, 1);
   for (float& v : x) v = rng.uniform(-1, 1);
-  for (float& v : dy0) v = rng.uniform(-1, 1);
-  struct Result {
-    std::vector<float> y, grads, dx;
-  };
-  auto run = [&](Precision precision) {
-    AlignedBuffer cache(dense.cache_bytes(n)), scratch(std::max<std::size_t>(64, dense.bf16_scratch_bytes(n)));
-    LayerContext ctx;
-    ctx.mode = Mode::training;
-    ctx.params = params.data();
-    ctx.cache = cache.data();
-    ctx.precision = precision;
-    ctx.bf16_scratch = scratch.data();
-    Result r;
-    r.y.assign(std::size_t(n) * units, NAN);
-    dense.forward(x.data(), r.y.data(), n, ctx);
-    r.grads.assign(params.size(), 0.5f);  // backward adds to what is there
-    ctx.grads = r.grads.data();
-    std::vector<float> dy = dy0;
-    r.dx.assign(x.size(), NAN);
-    dense.backward(x.data(), r.y.data(), dy.data(), r.dx.data(), n, ctx);
-    return r;
-  };
-  const Result fp32 = run(Precision::fp32);
-  std::vector<Result> results;
-  with_each_kernel([&](bool) { results.push_back(run(Precision::bf16)); });
-  const Result& bf16 = results.front();
-  for (const Result& other : results) {
+  for (float& v : dy) v = rng.uniform(-1, 1);
+  const LayerResult fp32 = run_layer(layer, params, x, dy, n, Precision::fp32);
+  std::vector<LayerResult> results;
+  with_each_kernel([&](bool) { results.push_back(run_layer(layer, params, x, dy, n, Precision::bf16)); });
+  const LayerResult& bf16 = results.front();
+  for (const LayerResult& other : results) {
     CHECK(same_bits(other.y, bf16.y));
     CHECK(same_bits(other.grads, bf16.grads));
     CHECK(same_bits(other.dx, bf16.dx));
   }
-  // y against a double product (with bias and ReLU); the gradients against float32's.
-  std::vector<double> y(std::size_t(n) * units);
-  for (int s = 0; s < n; ++s)
-    for (int u = 0; u < units; ++u) {
-      double acc = params[std::size_t(in) * units + u];
-      for (int i = 0; i < in; ++i) acc += double(x[s * in + i]) * params[std::size_t(i) * units + u];
-      y[s * units + u] = std::max(acc, 0.0);
-    }
-  CHECK(relative_error(bf16.y, y) < 0.01);
-  CHECK(relative_error(bf16.grads, fp32.grads) < 0.01);
-  CHECK(relative_error(bf16.dx, fp32.dx) < 0.01);
+  CHECK(rms_error(bf16.y, fp32.y) < bound);
+  CHECK(rms_error(bf16.grads, fp32.grads) < bound);
+  CHECK(rms_error(bf16.dx, fp32.dx) < bound);
   CHECK_FALSE(same_bits(bf16.y, fp32.y));
   CHECK_FALSE(same_bits(bf16.dx, fp32.dx));
+}
+
+}  // namespace
+
+TEST_CASE("Dense in bfloat16: the same bits with the instructions and the emulation, near float32") {
+  // Odd sizes: a zero in the last pair of every sum. Linear: a ReLU's mask would differ
+  // wherever bfloat16 moves an output across 0, by more than rounding.
+  check_layer_in_bf16(Dense(Shape{1, 1, 37}, 21, false), 9, 0.006, 41);
+  check_layer_in_bf16(Dense(Shape{1, 1, 576}, 128, false), 32, 0.006, 42);  // the seed's
+}
+
+TEST_CASE("im2col convolutions in bfloat16: the same bits with the instructions and the emulation, near float32") {
+  // A stride-2 3x3 and a 1x1 stride-2 shortcut, as the residual network's: over 256 rows
+  // of the im2col matrix (several blocks, the last odd), odd channel counts.
+  Conv2DConfig stride2{33, 3, 3, 2, 2, Padding::same, false};
+  check_layer_in_bf16(Conv2D(Shape{13, 11, 7}, stride2), 9, 0.006, 43);
+  Conv2DConfig shortcut{16, 1, 1, 2, 2, Padding::valid, false};
+  check_layer_in_bf16(Conv2D(Shape{14, 14, 32}, shortcut), 5, 0.006, 44);
 }

@@ -21,8 +21,10 @@ using namespace blnk::train;
 
 namespace {
 
-// A Winograd convolution (the second conv) and two dense layers: every bfloat16 path.
+// A Winograd convolution (the second conv) and two dense layers; and a residual block
+// whose stride-2 convolution and shortcut run by im2col: every bfloat16 path.
 constexpr const char* kSpec = "conv8,conv8,pool,drop0.1,flatten,dense32,dense10";
+constexpr const char* kResidualSpec = "conv8,bn,res8:s=2,gap,dense10";
 
 TrainConfig config(Precision precision) {
   TrainConfig cfg;
@@ -39,8 +41,8 @@ struct Trained {
   std::vector<EpochStats> history;
 };
 
-Trained train_once(const testing::RandomSet& set, const TrainConfig& cfg) {
-  Network net(kSpec);
+Trained train_once(const testing::RandomSet& set, const TrainConfig& cfg, const char* spec = kSpec) {
+  Network net(spec);
   net.init(cfg.seed);
   Trainer trainer(net, cfg, set.view(), nullptr);
   trainer.run({});
@@ -55,18 +57,21 @@ std::string temp_path(const std::string& name) {
 
 TEST_CASE("bf16 training is bit-reproducible, the same with the instructions as emulated, and not float32's") {
   const testing::RandomSet set(160, 7);
-  const Trained a = train_once(set, config(Precision::bf16)), b = train_once(set, config(Precision::bf16));
-  CHECK(a.params == b.params);
-  CHECK(a.history.back().train_loss < a.history.front().train_loss);  // it learns
-  const Trained fp32 = train_once(set, config(Precision::fp32));
-  CHECK(a.params != fp32.params);
-  if (bf16_hardware_available()) {
-    bf16_set_hardware_allowed(false);
-    const Trained emulated = train_once(set, config(Precision::bf16));
-    bf16_set_hardware_allowed(true);
-    CHECK(emulated.params == a.params);
-  } else {
-    MESSAGE("this CPU has no AVX512_BF16: the emulation alone was run");
+  for (const char* spec : {kSpec, kResidualSpec}) {
+    CAPTURE(spec);
+    const Trained a = train_once(set, config(Precision::bf16), spec), b = train_once(set, config(Precision::bf16), spec);
+    CHECK(a.params == b.params);
+    CHECK(a.history.back().train_loss < a.history.front().train_loss);  // it learns
+    const Trained fp32 = train_once(set, config(Precision::fp32), spec);
+    CHECK(a.params != fp32.params);
+    if (bf16_hardware_available()) {
+      bf16_set_hardware_allowed(false);
+      const Trained emulated = train_once(set, config(Precision::bf16), spec);
+      bf16_set_hardware_allowed(true);
+      CHECK(emulated.params == a.params);
+    } else {
+      MESSAGE("this CPU has no AVX512_BF16: the emulation alone was run");
+    }
   }
 }
 

@@ -419,7 +419,7 @@ void Winograd3x3::forward(const float* x, float* y, int n, const float* prepared
     float* ys = y + std::size_t(s0) * out_.size();
     if (m_ == 4) transform_input<4>(xs, samples, zeros, v);
     else transform_input<2>(xs, samples, zeros, v);
-    if (bf16) bf16_forward_products(rows, v, u, r.m, bf16);
+    if (bf16) bf16_forward_products(rows, v, u, r.m, bf16, s0 == 0);
     else
       for (int e = 0; e < E; ++e)
         small_gemm(rows, F, C, {v + e * C, std::ptrdiff_t(E) * C, 1}, u + e * CF, F, r.m + e * F,
@@ -444,7 +444,7 @@ void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, co
     const std::size_t first = std::size_t(s0) * out_.size();
     if (m_ == 4) output_gradient<4>(y + first, dy + first, samples, relu, zeros, dbias, r.m);
     else output_gradient<2>(y + first, dy + first, samples, relu, zeros, dbias, r.m);
-    if (bf16) bf16_backward_products(rows, v, r.m, ut, r.du, s0 > 0, dx ? r.dv : nullptr, bf16);
+    if (bf16) bf16_backward_products(rows, v, r.m, ut, r.du, s0 == 0, dx ? r.dv : nullptr, bf16);
     else
       for (int e = 0; e < E; ++e)  // dU[e] += V[e]^T dM[e]; the first chunk assigns (no zero-fill first)
         small_gemm(C, F, rows, {v + e * C, 1, std::ptrdiff_t(E) * C}, r.m + e * F,

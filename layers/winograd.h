@@ -78,10 +78,12 @@ class Winograd3x3 {
   template <int M>
   void kernel_gradient(const float* du, float* dkernel) const;
   // The E products of a chunk of `rows` tiles in bfloat16 (winograd_bf16.cpp): forward's
-  // M = V U, and backward's dU (+)= V^T dM and, unless dv is null, dV = dM UT.
-  void bf16_forward_products(int rows, const float* v, const float* u, float* m, std::byte* scratch) const;
-  void bf16_backward_products(int rows, const float* v, const float* dm, const float* ut, float* du, bool add_du,
-                              float* dv, std::byte* scratch) const;
+  // M = V U, and backward's dU = V^T dM (added to from the second chunk on) and, unless
+  // dv is null, dV = dM UT. The first chunk of a call packs the kernel for the rest.
+  void bf16_forward_products(int rows, const float* v, const float* u, float* m, std::byte* scratch,
+                             bool first_chunk) const;
+  void bf16_backward_products(int rows, const float* v, const float* dm, const float* ut, float* du,
+                              bool first_chunk, float* dv, std::byte* scratch) const;
 
   Shape in_{}, out_{};
   int pad_top_ = 0, pad_left_ = 0;

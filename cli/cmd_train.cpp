@@ -89,6 +89,9 @@ int cmd_train(int argc, char** argv) {
       ("optimizer", "adam or sgd", text("adam"))
       ("momentum", "SGD momentum, from 0 to below 1", text("0.9"))
       ("seed", "seed for initialisation, shuffling, dropout and augmentation", text("1"))
+      ("precision", "of the training's matrix products: fp32, or bf16 (bfloat16 multiplies summed in float32, "
+                    "AVX512_BF16 where the CPU has it; weights, optimizer, loss and evaluation stay float32)",
+       text("fp32"))
       ("threads", "worker threads, 1 to 256 (default: all cores); under mpirun: per rank (default: the cores "
                   "shared by the ranks on a machine)", text())
       ("arch", "model spec (blnk summary --help lists the layer tokens)", text(kDefaultSpec))
@@ -126,6 +129,7 @@ int cmd_train(int argc, char** argv) {
       float(number_option(args, "ema", {0, 1, false, true, "0 (off) or a momentum below 1, e.g. 0.999"}));
   cfg.optimizer.momentum = float(number_option(args, "momentum", {0, 1, false, true, "a number from 0 to below 1"}));
   cfg.seed = unsigned_option(args, "seed");
+  cfg.precision = parse_precision(choice_option(args, "precision", {"fp32", "bf16"}), "--precision");
   cfg.val_split = number_option(args, "val-split", {0, 1, false, true, "a fraction from 0 to below 1, e.g. 0.1"});
   if (args.count("augment"))
     cfg.augment = data::parse_augment(choice_option(args, "augment", {"digits", "crop", "crop-flip"}));
@@ -160,7 +164,7 @@ int cmd_train(int argc, char** argv) {
     resume = train::read_checkpoint(checkpoint);
     train::ResumeRequest request{spec, args.count("arch") > 0, cfg, {}};
     for (const char* option : {"batch-size", "seed", "optimizer", "momentum", "lr-schedule", "val-split", "augment",
-                               "ema", "epochs", "lr", "threads"})
+                               "ema", "precision", "epochs", "lr", "threads"})
       if (args.count(option)) request.given.push_back(option);
     const train::ResumePlan plan = train::plan_resume(*resume, request);
     if (!plan.conflicts.empty()) {
@@ -243,8 +247,10 @@ int cmd_train(int argc, char** argv) {
   std::signal(SIGINT, on_training_stop_signal);
   std::signal(SIGTERM, on_training_stop_signal);
   if (!quiet)
-    std::fprintf(stderr, "training %s on %d images (%s), %d epochs, batch %d, %d threads\n", net.spec().c_str(),
-                 train_set.size(), files.train_source().c_str(), cfg.epochs, cfg.batch_size, cfg.threads);
+    std::fprintf(stderr, "training %s on %d images (%s), %d epochs, batch %d, %d threads%s\n", net.spec().c_str(),
+                 train_set.size(), files.train_source().c_str(), cfg.epochs, cfg.batch_size, cfg.threads,
+                 cfg.precision == Precision::bf16 ? (bf16_uses_hardware() ? ", bf16 (AVX512_BF16)" : ", bf16 (emulated)")
+                                                  : "");
 
   const train::TrainOutcome outcome = trainer.run(callbacks);
   std::signal(SIGINT, SIG_DFL);

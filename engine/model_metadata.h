@@ -18,6 +18,7 @@ inline constexpr const char* kTrainedInit = "trained.init";
 inline constexpr const char* kTrainedAugment = "trained.augment";
 inline constexpr const char* kTrainedLrSchedule = "trained.lr_schedule";
 inline constexpr const char* kTrainedEmaMomentum = "trained.ema_momentum";
+inline constexpr const char* kTrainedPrecision = "trained.precision";  // "bf16"; absent: float32
 // A quantized model (blnk quantize): the scheme, the float model it came from, its
 // calibration images, and the float model's test accuracy beside its own.
 inline constexpr const char* kQuantization = "quantized.scheme";

@@ -129,13 +129,20 @@ std::string Network::summary() const {
   return out;
 }
 
-std::size_t Workspace::planned_bytes(const Network& net, int max_batch, Mode purpose) {
+std::size_t Workspace::planned_bytes(const Network& net, int max_batch, Mode purpose, Precision precision) {
   if (purpose == Mode::inference && has_foldable_batch_norm(net))
-    return plan_bytes(Network(folded_spec(net), net.input_shape()), max_batch, purpose);
-  return plan_bytes(net, max_batch, purpose);
+    return plan_bytes(Network(folded_spec(net), net.input_shape()), max_batch, purpose, precision);
+  return plan_bytes(net, max_batch, purpose, precision);
 }
 
-std::size_t Workspace::plan_bytes(const Network& net, int max_batch, Mode purpose) {
+std::size_t Workspace::bf16_scratch_bytes(const Network& run, int planned, Precision precision) {
+  std::size_t bytes = 0;
+  if (precision == Precision::bf16)
+    for (const auto& layer : run.layers()) bytes = std::max(bytes, align_up(layer->bf16_scratch_bytes(planned)));
+  return bytes;
+}
+
+std::size_t Workspace::plan_bytes(const Network& net, int max_batch, Mode purpose, Precision precision) {
   const int planned = purpose == Mode::inference ? std::min(max_batch, kInferenceChunk) : max_batch;
   const bool shared_cache = purpose == Mode::inference;
   std::size_t largest = net.input_shape().size();
@@ -151,11 +158,11 @@ std::size_t Workspace::plan_bytes(const Network& net, int max_batch, Mode purpos
   }
   if (shared_cache) bytes += largest_cache;
   else bytes += 2 * align_up(sizeof(float) * planned * largest);  // gradient ping-pong
-  return bytes;
+  return bytes + bf16_scratch_bytes(net, planned, precision);
 }
 
-Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
-    : net_(net), max_batch_(max_batch), purpose_(purpose) {
+Workspace::Workspace(const Network& net, int max_batch, Mode purpose, Precision precision)
+    : net_(net), max_batch_(max_batch), purpose_(purpose), precision_(precision) {
   if (max_batch < 1 || max_batch > kMaxBatch)
     throw Error("workspace: batch size must be from 1 to " + std::to_string(kMaxBatch) +
                 ", got " + std::to_string(max_batch));
@@ -171,7 +178,7 @@ Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
   const bool shared_cache = purpose == Mode::inference;
   std::size_t largest = net.input_shape().size();
   for (const auto& layer : layers) largest = std::max(largest, layer->output_shape().size());
-  memory_ = AlignedBuffer(plan_bytes(runner(), max_batch, purpose));
+  memory_ = AlignedBuffer(plan_bytes(runner(), max_batch, purpose, precision));
   std::byte* p = memory_.data();
   for (const auto& layer : layers) {
     outputs_.push_back(reinterpret_cast<float*>(p));
@@ -196,7 +203,9 @@ Workspace::Workspace(const Network& net, int max_batch, Mode purpose)
   if (!shared_cache) {
     grad_a_ = reinterpret_cast<float*>(p);
     grad_b_ = reinterpret_cast<float*>(p + align_up(sizeof(float) * max_batch * largest));
+    p += 2 * align_up(sizeof(float) * max_batch * largest);
   }
+  if (bf16_scratch_bytes(runner(), max_batch, precision) > 0) bf16_scratch_ = p;
   acts_.assign(layers.size(), nullptr);
 }
 
@@ -235,6 +244,8 @@ const float* Workspace::forward(const float* x, int n, Mode mode, std::uint64_t 
     ctx.prepared = prepared_[i];
     ctx.rng_key = key_of(step_key, i);
     ctx.first_sample = first_sample;
+    ctx.precision = precision_;
+    ctx.bf16_scratch = bf16_scratch_;
     layers[i]->forward(in, outputs_[i], n, ctx);
     in = acts_[i] = outputs_[i];
   }
@@ -259,6 +270,8 @@ void Workspace::backward(float* grads) {
     ctx.prepared = prepared_[i];
     ctx.rng_key = key_of(step_key_, i);
     ctx.first_sample = first_sample_;
+    ctx.precision = precision_;
+    ctx.bf16_scratch = bf16_scratch_;
     const float* x = i == 0 ? input_ : acts_[i - 1];
     layers[i]->backward(x, acts_[i], dy, i == 0 ? nullptr : dx, n_, ctx);
     std::swap(dy, dx);

@@ -106,7 +106,8 @@ inline constexpr int kInferenceChunk = 1;
 
 class Workspace {
  public:
-  Workspace(const Network& net, int max_batch, Mode purpose = Mode::training);
+  // precision: of the layers' matrix products (bf16: `blnk train --precision bf16`).
+  Workspace(const Network& net, int max_batch, Mode purpose = Mode::training, Precision precision = Precision::fp32);
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
 
@@ -136,10 +137,13 @@ class Workspace {
 
   std::size_t bytes() const { return memory_.size(); }
   // What a workspace for this network and batch would allocate, without allocating it.
-  static std::size_t planned_bytes(const Network& net, int max_batch, Mode purpose = Mode::training);
+  static std::size_t planned_bytes(const Network& net, int max_batch, Mode purpose = Mode::training,
+                                   Precision precision = Precision::fp32);
 
  private:
-  static std::size_t plan_bytes(const Network& run, int max_batch, Mode purpose);
+  static std::size_t plan_bytes(const Network& run, int max_batch, Mode purpose, Precision precision);
+  // The layers' shared bf16 scratch; 0 in float32.
+  static std::size_t bf16_scratch_bytes(const Network& run, int planned, Precision precision);
   void prepare_layers();
   // The network the layers run: the folded one in an inference workspace with bn.
   const Network& runner() const { return folded_ ? *folded_ : net_; }
@@ -149,6 +153,7 @@ class Workspace {
   int max_batch_;
   int planned_;  // rows of every buffer
   Mode purpose_;
+  Precision precision_;
   AlignedBuffer memory_;
   std::vector<float*> outputs_;       // outputs_[i]: layer i's output buffer (planned, out_i)
   std::vector<const float*> acts_;    // acts_[i]: layer i's output in the last forward (its
@@ -159,6 +164,7 @@ class Workspace {
   bool prepared_once_ = false;
   float* grad_a_ = nullptr;           // ping-pong gradient buffers (max_batch, largest layer)
   float* grad_b_ = nullptr;
+  std::byte* bf16_scratch_ = nullptr;  // bf16 only
   const float* input_ = nullptr;      // the last forward's
   int n_ = 0;
   Mode mode_ = Mode::inference;

@@ -69,6 +69,27 @@ std::size_t Conv2D::cache_bytes(int n) const {
   return 0;
 }
 
+// In bfloat16: the Winograd and im2col products; the direct first layer stays float32.
+std::size_t Conv2D::bf16_scratch_bytes(int n) const {
+  switch (algorithm_) {
+    case Algorithm::winograd: return wino_.bf16_scratch_bytes(n);
+    case Algorithm::direct: return 0;
+    case Algorithm::im2col: return im2col_.bf16_scratch_bytes();
+  }
+  return 0;
+}
+
+namespace {
+
+// The products' scratch in bfloat16, null in float32.
+std::byte* bf16_scratch_of(const LayerContext& ctx) {
+  if (ctx.precision != Precision::bf16) return nullptr;
+  if (!ctx.bf16_scratch) throw Error("Conv2D: bfloat16 products asked for without the scratch they need");
+  return ctx.bf16_scratch;
+}
+
+}  // namespace
+
 std::size_t Conv2D::prepared_bytes() const {
   switch (algorithm_) {
     case Algorithm::winograd: return wino_.prepared_floats() * sizeof(float);
@@ -92,9 +113,11 @@ void Conv2D::forward(const float* x, float* y, int n, const LayerContext& ctx) c
   float* cache = reinterpret_cast<float*>(ctx.cache);
   switch (algorithm_) {
     case Algorithm::winograd:
-      return wino_.forward(x, y, n, reinterpret_cast<const float*>(ctx.prepared), bias, cfg_.relu, cache);
+      return wino_.forward(x, y, n, reinterpret_cast<const float*>(ctx.prepared), bias, cfg_.relu, cache,
+                           bf16_scratch_of(ctx));
     case Algorithm::direct: return direct_.forward(x, y, n, ctx.params, bias);
-    case Algorithm::im2col: return im2col_.forward(x, y, n, ctx.params, bias, cfg_.relu, cache);
+    case Algorithm::im2col:
+      return im2col_.forward(x, y, n, ctx.params, bias, cfg_.relu, cache, bf16_scratch_of(ctx));
   }
 }
 
@@ -115,14 +138,15 @@ void Conv2D::backward_to(const float* x, const float* y, float* dy, float* dx, i
   float* cache = reinterpret_cast<float*>(ctx.cache);
   if (algorithm_ == Algorithm::winograd)  // applies the ReLU's mask and sums the bias gradient itself
     return wino_.backward(y, dy, dx, n, reinterpret_cast<const float*>(ctx.prepared), cfg_.relu, ctx.grads,
-                          dbias, cache, add_dx);
+                          dbias, cache, add_dx, bf16_scratch_of(ctx));
   if (algorithm_ == Algorithm::direct && !dx && direct_.backward_in_registers(x, y, dy, n, ctx.grads, dbias)) return;
   // dy becomes the gradient before the ReLU, dz (M, F), in place.
   const Eigen::Index M = Eigen::Index(n) * out_.h * out_.w;
   if (cfg_.relu) relu_mask(dy, y, std::size_t(M) * cfg_.filters);
   add_column_sums(dy, M, cfg_.filters, dbias);
   if (algorithm_ == Algorithm::direct) return direct_.backward(x, dy, dx, n, ctx.params, ctx.grads, add_dx);
-  im2col_.backward(dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache, add_dx);
+  im2col_.backward(dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache, add_dx,
+                   bf16_scratch_of(ctx));
 }
 
 void conv2d_forward_reference(const Shape& in, const Conv2DConfig& cfg, const float* kernel,

@@ -38,6 +38,7 @@ class Conv2D : public Layer {
   std::vector<ParamInfo> param_info() const override;
   void init_params(float* params, Rng& rng) const override;
   std::size_t cache_bytes(int n) const override;
+  std::size_t bf16_scratch_bytes(int n) const override;
   std::size_t prepared_bytes() const override;
   void prepare(const float* params, std::byte* prepared) const override;
   double forward_flops() const override;

@@ -96,11 +96,13 @@ void Im2colConv::prepare(const float* kernel, float* kernel_t) const {
 }
 
 void Im2colConv::forward(const float* x, float* y, int n, const float* kernel, const float* bias, bool relu,
-                         float* col) const {
+                         float* col, std::byte* bf16) const {
   const int K = patch_size(), F = out_.c;
   const std::ptrdiff_t M = std::ptrdiff_t(n) * out_.h * out_.w;
   im2col(x, col, n);
-  if constexpr (kSmallGemmVectorized) {
+  if (bf16) {
+    bf16_forward_product(M, col, kernel, y, bf16);
+  } else if constexpr (kSmallGemmVectorized) {
     for (std::ptrdiff_t r = 0; r < M; r += kRowsPerCall)  // y (M, F) = col (M, K) * kernel (K, F)
       small_gemm(int(std::min(kRowsPerCall, M - r)), F, K, GemmOperand{col + r * K, K, 1}, kernel, F, y + r * F, F,
                  false);
@@ -111,10 +113,12 @@ void Im2colConv::forward(const float* x, float* y, int n, const float* kernel, c
 }
 
 void Im2colConv::backward(const float* dz, float* dx, int n, const float* kernel, const float* kernel_t,
-                          float* dkernel, float* col, bool add_dx) const {
+                          float* dkernel, float* col, bool add_dx, std::byte* bf16) const {
   const int K = patch_size(), F = out_.c;
   const std::ptrdiff_t M = std::ptrdiff_t(n) * out_.h * out_.w;
-  if constexpr (kSmallGemmVectorized) {
+  if (bf16) {
+    bf16_kernel_gradient(M, col, dz, dkernel, bf16);
+  } else if constexpr (kSmallGemmVectorized) {
     // dkernel (K, F) += col^T (K, M) * dz (M, F): A read transposed; a chain per
     // element over all M rows in order (a float stored between calls is the same float).
     for (std::ptrdiff_t r = 0; r < M; r += kKernelGradientRows)
@@ -126,7 +130,9 @@ void Im2colConv::backward(const float* dz, float* dx, int n, const float* kernel
   if (!dx) return;
   // The column gradient, (M, K) = dz (M, F) * kernel^T (F, K), overwrites the im2col
   // matrix, which is no longer needed.
-  if constexpr (kSmallGemmVectorized) {
+  if (bf16) {
+    bf16_column_gradient(M, dz, kernel_t, col, bf16);
+  } else if constexpr (kSmallGemmVectorized) {
     for (std::ptrdiff_t r = 0; r < M; r += kRowsPerCall)
       small_gemm(int(std::min(kRowsPerCall, M - r)), K, F, GemmOperand{dz + r * F, F, 1}, kernel_t, K, col + r * K,
                  K, false);

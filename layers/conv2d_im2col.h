@@ -27,15 +27,27 @@ class Im2colConv {
   std::size_t prepared_floats() const { return std::size_t(patch_size()) * out_.c; }
   void prepare(const float* kernel, float* kernel_t) const;
 
-  void forward(const float* x, float* y, int n, const float* kernel, const float* bias, bool relu, float* col) const;
+  // Scratch of the products in bfloat16 (layers/im2col_bf16.cpp).
+  std::size_t bf16_scratch_bytes() const;
+
+  // bf16: null, or bf16_scratch_bytes() bytes of scratch to run the products in
+  // bfloat16 (backward likewise).
+  void forward(const float* x, float* y, int n, const float* kernel, const float* bias, bool relu, float* col,
+               std::byte* bf16 = nullptr) const;
   // dz: the gradient before the ReLU (n, OH, OW, F). Adds to dkernel; writes dx unless
   // null (adds to it when add_dx).
   void backward(const float* dz, float* dx, int n, const float* kernel, const float* kernel_t, float* dkernel,
-                float* col, bool add_dx = false) const;
+                float* col, bool add_dx = false, std::byte* bf16 = nullptr) const;
 
  private:
   void im2col(const float* x, float* col, int n) const;
   void col2im(const float* col, float* dx, int n, bool add) const;
+  // The three products in bfloat16 over M rows (im2col_bf16.cpp): y = col kernel;
+  // dkernel += col^T dz; col = dz kernel^T.
+  void bf16_forward_product(std::ptrdiff_t M, const float* col, const float* kernel, float* y, std::byte* scratch) const;
+  void bf16_kernel_gradient(std::ptrdiff_t M, const float* col, const float* dz, float* dkernel, std::byte* scratch) const;
+  void bf16_column_gradient(std::ptrdiff_t M, const float* dz, const float* kernel_t, float* col,
+                            std::byte* scratch) const;
 
   Window win_;
   Shape out_;

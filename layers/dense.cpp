@@ -35,7 +35,9 @@ void Dense::init_params(float* params, Rng& rng) const {
 // bits: most of a 1.6 MB kernel is then never read.
 void Dense::forward(const float* x, float* y, int n, const LayerContext& ctx) const {
   const int in = int(in_.size()), U = units_;
-  if (n == 1)
+  if (ctx.precision == Precision::bf16)
+    forward_bf16(x, y, n, ctx);
+  else if (n == 1)
     small_gemv_skipping_zeros(U, in, x, ctx.params, U, y);
   else
     small_gemm(n, U, in, {x, in, 1}, ctx.params, U, y, U, false);
@@ -46,6 +48,7 @@ void Dense::backward(const float* x, const float* y, float* dy, float* dx, int n
                      const LayerContext& ctx) const {
   const int in = int(in_.size()), U = units_;
   if (relu_) relu_mask(dy, y, std::size_t(n) * U);
+  if (ctx.precision == Precision::bf16) return backward_bf16(x, dy, dx, n, ctx);
   ConstMatrixMap dz(dy, n, U);
   MatrixMap(ctx.grads, in, U).noalias() += ConstMatrixMap(x, n, in).transpose() * dz;
   add_column_sums(dy, n, U, ctx.grads + std::size_t(in) * U);

@@ -17,6 +17,7 @@ class Dense : public Layer {
   double forward_flops() const override { return 2.0 * double(in_.size()) * units_; }
   // Backward's transposes of dz (units, n) and dx (in, n).
   std::size_t cache_bytes(int n) const override { return std::size_t(n) * (units_ + in_.size()) * sizeof(float); }
+  std::size_t bf16_scratch_bytes(int n) const override;  // layers/dense_bf16.cpp
 
   void forward(const float* x, float* y, int n, const LayerContext& ctx) const override;
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
@@ -26,6 +27,11 @@ class Dense : public Layer {
   bool relu() const { return relu_; }
 
  private:
+  // The products in bfloat16 (dense_bf16.cpp): y = x W; and, from dz (ReLU's mask
+  // applied), dW += x^T dz, the bias gradient and dx = dz W^T.
+  void forward_bf16(const float* x, float* y, int n, const LayerContext& ctx) const;
+  void backward_bf16(const float* x, const float* dz, float* dx, int n, const LayerContext& ctx) const;
+
   int units_;
   bool relu_;
 };

@@ -23,6 +23,10 @@
 //   is not null; one float per state float, weighted by the slice's n samples); the
 //   trainer sums them over the batch's slices in slice order and calls update_state.
 //   In inference mode forward reads ctx.state.
+// - Precision (ctx.precision, layers/bf16_gemm.h): with bf16 a layer may run its matrix
+//   products in bfloat16 with float32 sums; everything else stays float32. Its
+//   bf16_scratch_bytes(n) bytes at ctx.bf16_scratch are shared by all layers (scratch
+//   during one call only).
 // - Nothing is allocated in forward, backward or prepare.
 #pragma once
 
@@ -33,6 +37,7 @@
 
 #include "base/rng.h"
 #include "base/shape.h"
+#include "layers/bf16_gemm.h"
 
 namespace blnk {
 
@@ -61,6 +66,8 @@ struct LayerContext {
   float* stats = nullptr;         // training: forward adds its slice's statistics here (or null)
   std::uint64_t rng_key = 0;      // differs per step and per layer
   int first_sample = 0;           // index in the whole batch of this slice's sample 0
+  Precision precision = Precision::fp32;  // of the matrix products
+  std::byte* bf16_scratch = nullptr;      // bf16: the layers' shared scratch, 64-byte aligned
 };
 
 class Layer {
@@ -96,6 +103,8 @@ class Layer {
   // `updates` how many updates came before this one (for a warm-up).
   virtual void update_state(float* state, const float* stats, int batch, std::int64_t updates) const {}
   virtual std::size_t cache_bytes(int n) const { return 0; }
+  // Scratch for the products in bfloat16 (ctx.bf16_scratch): 0 where it runs none.
+  virtual std::size_t bf16_scratch_bytes(int n) const { return 0; }
   virtual std::size_t prepared_bytes() const { return 0; }
   virtual void prepare(const float* params, std::byte* prepared) const {}
   // Multiply-adds counted as two operations, per sample.

@@ -148,6 +148,13 @@ ResidualBlock::CacheLayout ResidualBlock::cache_layout(int n) const {
 
 std::size_t ResidualBlock::cache_bytes(int n) const { return cache_layout(n).total; }
 
+// The parts run one at a time: the largest part's scratch serves them all.
+std::size_t ResidualBlock::bf16_scratch_bytes(int n) const {
+  std::size_t bytes = 0;
+  for (const Part& p : parts_) bytes = std::max(bytes, p.layer->bf16_scratch_bytes(n));
+  return bytes;
+}
+
 std::size_t ResidualBlock::prepared_bytes() const {
   std::size_t bytes = 0;
   for (const Part& p : parts_) bytes += align_up(p.layer->prepared_bytes());

@@ -30,6 +30,7 @@ class ResidualBlock : public Layer {
   std::string invalid_state(const float* state) const override;
   void update_state(float* state, const float* stats, int batch, std::int64_t updates) const override;
   std::size_t cache_bytes(int n) const override;
+  std::size_t bf16_scratch_bytes(int n) const override;
   std::size_t prepared_bytes() const override;
   void prepare(const float* params, std::byte* prepared) const override;
   double forward_flops() const override;

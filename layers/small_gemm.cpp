@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "layers/register_blocking.h"
+
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -70,33 +72,13 @@ inline void block(int k, const float* a, std::ptrdiff_t a_row, std::ptrdiff_t a_
     for (int j = 0; j < NV; ++j) _mm512_mask_storeu_ps(c + r * c_row + 16 * j, mask(j), acc[r][j]);
 }
 
-// Rows per block for NV vectors of C per row: as many accumulators as the 32
-// registers allow, leaving room for B's row and one broadcast.
-template <int NV>
-constexpr int rows_per_block() {
-  return NV == 4 ? 6 : NV == 3 ? 8 : 12;
-}
-
 template <int NV>
 void column_panel(int m, int k, GemmOperand a, const float* b, std::ptrdiff_t b_row, float* c,
                   std::ptrdiff_t c_row, bool accumulate, __mmask16 last = 0xFFFF) {
-  constexpr int R = rows_per_block<NV>();
-  int i = 0;
-  for (; i + R <= m; i += R)
-    block<R, NV>(k, a.data + i * a.row, a.row, a.col, b, b_row, c + i * c_row, c_row, accumulate, last);
-  // The last rows, fewer than R, one block of the exact height.
-  const float* ai = a.data + i * a.row;
-  float* ci = c + i * c_row;
-  switch (m - i) {
-    case 0: break;
-#define BLNK_TAIL(h)                                                                            \
-  case h:                                                                                       \
-    if constexpr (h < R) block<h, NV>(k, ai, a.row, a.col, b, b_row, ci, c_row, accumulate, last); \
-    break;
-    BLNK_TAIL(1) BLNK_TAIL(2) BLNK_TAIL(3) BLNK_TAIL(4) BLNK_TAIL(5) BLNK_TAIL(6)
-    BLNK_TAIL(7) BLNK_TAIL(8) BLNK_TAIL(9) BLNK_TAIL(10) BLNK_TAIL(11)
-#undef BLNK_TAIL
-  }
+  for_each_row_block<NV>(m, [&](auto rows, int i) {
+    block<decltype(rows)::value, NV>(k, a.data + i * a.row, a.row, a.col, b, b_row, c + i * c_row, c_row, accumulate,
+                                     last);
+  });
 }
 
 // The rows of x that are not zero are listed a stretch at a time, so the list
@@ -159,17 +141,9 @@ void small_gemm(int m, int n, int k, GemmOperand a, const float* b, std::ptrdiff
   // chains of multiply-adds hide the FMA latency. Same chain per element as any block.
   if (m == 1)
     for (; j + 128 <= n; j += 128) block<1, 8>(k, a.data, a.row, a.col, b + j, b_row, c + j, c_row, accumulate);
-  while (j + 16 <= n) {
-    const int vectors = (n - j) / 16;
-    switch (vectors >= 4 ? 4 : vectors) {
-      case 4: column_panel<4>(m, k, a, b + j, b_row, c + j, c_row, accumulate); j += 64; break;
-      case 3: column_panel<3>(m, k, a, b + j, b_row, c + j, c_row, accumulate); j += 48; break;
-      case 2: column_panel<2>(m, k, a, b + j, b_row, c + j, c_row, accumulate); j += 32; break;
-      default: column_panel<1>(m, k, a, b + j, b_row, c + j, c_row, accumulate); j += 16; break;
-    }
-  }
-  if (j < n)  // fewer than 16 columns left: one masked vector
-    column_panel<1>(m, k, a, b + j, b_row, c + j, c_row, accumulate, __mmask16((1u << (n - j)) - 1));
+  for_each_column_panel(n - j, [&](auto vectors, int first, __mmask16 last) {
+    column_panel<decltype(vectors)::value>(m, k, a, b + j + first, b_row, c + j + first, c_row, accumulate, last);
+  });
 }
 
 #else

@@ -405,7 +405,7 @@ void Winograd3x3::kernel_gradient(const float* du, float* dkernel) const {
 }
 
 void Winograd3x3::forward(const float* x, float* y, int n, const float* prepared, const float* bias,
-                          bool relu, float* cache) const {
+                          bool relu, float* cache, std::byte* bf16) const {
   const int C = in_.c, F = out_.c, T = tiles(), E = elements();
   const std::size_t CF = std::size_t(C) * F;
   const float* u = prepared;
@@ -419,16 +419,19 @@ void Winograd3x3::forward(const float* x, float* y, int n, const float* prepared
     float* ys = y + std::size_t(s0) * out_.size();
     if (m_ == 4) transform_input<4>(xs, samples, zeros, v);
     else transform_input<2>(xs, samples, zeros, v);
-    for (int e = 0; e < E; ++e)
-      small_gemm(rows, F, C, {v + e * C, std::ptrdiff_t(E) * C, 1}, u + e * CF, F, r.m + e * F,
-                 std::ptrdiff_t(E) * F, false);
+    if (bf16) bf16_forward_products(rows, v, u, r.m, bf16, s0 == 0);
+    else
+      for (int e = 0; e < E; ++e)
+        small_gemm(rows, F, C, {v + e * C, std::ptrdiff_t(E) * C, 1}, u + e * CF, F, r.m + e * F,
+                   std::ptrdiff_t(E) * F, false);
     if (m_ == 4) transform_output<4>(r.m, samples, bias, relu, ys, r.sink);
     else transform_output<2>(r.m, samples, bias, relu, ys, r.sink);
   }
 }
 
 void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, const float* prepared,
-                           bool relu, float* dkernel, float* dbias, float* cache, bool add_dx) const {
+                           bool relu, float* dkernel, float* dbias, float* cache, bool add_dx,
+                           std::byte* bf16) const {
   const int C = in_.c, F = out_.c, T = tiles(), E = elements();
   const std::size_t CF = std::size_t(C) * F;
   const float* ut = prepared + aligned(E * CF);
@@ -441,11 +444,13 @@ void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, co
     const std::size_t first = std::size_t(s0) * out_.size();
     if (m_ == 4) output_gradient<4>(y + first, dy + first, samples, relu, zeros, dbias, r.m);
     else output_gradient<2>(y + first, dy + first, samples, relu, zeros, dbias, r.m);
-    for (int e = 0; e < E; ++e)  // dU[e] += V[e]^T dM[e]; the first chunk assigns (no zero-fill first)
-      small_gemm(C, F, rows, {v + e * C, 1, std::ptrdiff_t(E) * C}, r.m + e * F,
-                 std::ptrdiff_t(E) * F, r.du + e * CF, F, s0 > 0);
+    if (bf16) bf16_backward_products(rows, v, r.m, ut, r.du, s0 == 0, dx ? r.dv : nullptr, bf16);
+    else
+      for (int e = 0; e < E; ++e)  // dU[e] += V[e]^T dM[e]; the first chunk assigns (no zero-fill first)
+        small_gemm(C, F, rows, {v + e * C, 1, std::ptrdiff_t(E) * C}, r.m + e * F,
+                   std::ptrdiff_t(E) * F, r.du + e * CF, F, s0 > 0);
     if (!dx) continue;
-    for (int e = 0; e < E; ++e)  // dV[e] = dM[e] U[e]^T
+    for (int e = 0; !bf16 && e < E; ++e)  // dV[e] = dM[e] U[e]^T
       small_gemm(rows, C, F, {r.m + e * F, std::ptrdiff_t(E) * F, 1}, ut + e * CF, C,
                  r.dv + e * C, std::ptrdiff_t(E) * C, false);
     float* dxs = dx + std::size_t(s0) * in_.size();

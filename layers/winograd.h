@@ -38,14 +38,19 @@ class Winograd3x3 {
   // gradient) and one chunk's products and gradients.
   std::size_t cache_floats(int n) const;
 
-  // y = conv(x) + bias, then ReLU if relu.
+  // Scratch of the products in bfloat16 for n samples (layers/winograd_bf16.cpp).
+  std::size_t bf16_scratch_bytes(int n) const;
+
+  // y = conv(x) + bias, then ReLU if relu. bf16: null, or bf16_scratch_bytes(n) bytes
+  // of scratch to run the element-wise products in bfloat16 (backward likewise).
   void forward(const float* x, float* y, int n, const float* prepared, const float* bias,
-               bool relu, float* cache) const;
+               bool relu, float* cache, std::byte* bf16 = nullptr) const;
   // y, dy: forward's output and the gradient there. ADDS the kernel and bias gradients
   // to dkernel and dbias; ASSIGNS dx unless it is null (ADDS to it when add_dx). Reads
   // the cache forward wrote.
   void backward(const float* y, const float* dy, float* dx, int n, const float* prepared,
-                bool relu, float* dkernel, float* dbias, float* cache, bool add_dx = false) const;
+                bool relu, float* dkernel, float* dbias, float* cache, bool add_dx = false,
+                std::byte* bf16 = nullptr) const;
 
  private:
   struct Regions;  // where each scratch buffer starts in the cache
@@ -72,6 +77,13 @@ class Winograd3x3 {
   void input_gradient(const float* dv, int samples, float* dx, float* sink, bool add) const;
   template <int M>
   void kernel_gradient(const float* du, float* dkernel) const;
+  // The E products of a chunk of `rows` tiles in bfloat16 (winograd_bf16.cpp): forward's
+  // M = V U, and backward's dU = V^T dM (added to from the second chunk on) and, unless
+  // dv is null, dV = dM UT. The first chunk of a call packs the kernel for the rest.
+  void bf16_forward_products(int rows, const float* v, const float* u, float* m, std::byte* scratch,
+                             bool first_chunk) const;
+  void bf16_backward_products(int rows, const float* v, const float* dm, const float* ut, float* du,
+                              bool first_chunk, float* dv, std::byte* scratch) const;
 
   Shape in_{}, out_{};
   int pad_top_ = 0, pad_left_ = 0;

@@ -29,6 +29,7 @@ constexpr const char* kThreads = "train.threads";
 constexpr const char* kValSplit = "train.val_split";
 constexpr const char* kAugment = "train.augment";
 constexpr const char* kEmaMomentum = "train.ema_momentum";
+constexpr const char* kPrecision = "train.precision";  // written for bf16 only: absent is fp32
 constexpr const char* kSamples = "train.samples";
 constexpr const char* kDataCrc = "train.data_crc";
 constexpr const char* kHistory = "train.history";
@@ -135,6 +136,8 @@ ModelFile checkpoint_file(const Network& net, Optimizer& optimizer, const std::v
       {kHistory, history_text},
   };
   for (const auto& [k, v] : entries) file.set_metadata(k, v);
+  // Only when not the default, so that a float32 run's files stay as they were.
+  if (config.precision != Precision::fp32) file.set_metadata(kPrecision, precision_name(config.precision));
   return file;
 }
 
@@ -160,6 +163,8 @@ Checkpoint parse_checkpoint(ModelFile file, const std::string& name) {
   t.ema_momentum = float(number_or(file, kEmaMomentum, 0.0, name));
   if (!(t.ema_momentum >= 0.0f && t.ema_momentum < 1.0f))
     throw Error(name + ": checkpoint value '" + kEmaMomentum + "' is outside [0, 1)");
+  if (const std::string* precision = file.find_metadata(kPrecision))
+    t.precision = parse_precision(*precision, name + ": checkpoint value '" + kPrecision + "'");
   t.optimizer.name = need(file, kOptimizerName, name);
   const std::string* stored_schedule = file.find_metadata(kLrSchedule);
   const std::string schedule = stored_schedule ? *stored_schedule : "constant";
@@ -233,6 +238,7 @@ ResumePlan plan_resume(const Checkpoint& checkpoint, const ResumeRequest& reques
   };
   differs("augment", augment_option(saved.augment), augment_option(asked.augment));
   differs("ema", readable(saved.ema_momentum), readable(asked.ema_momentum));
+  differs("precision", precision_name(saved.precision), precision_name(asked.precision));
 
   // What may change, applied and said.
   TrainConfig& run = plan.config;
@@ -308,6 +314,7 @@ ModelFile trained_model_file(const Network& net, const TrainConfig& config, cons
   model.set_metadata(kTrainedAugment, data::augment_name(config.augment));
   model.set_metadata(kTrainedLrSchedule, lr_schedule_name(config.lr_schedule));
   if (config.ema_momentum > 0) model.set_metadata(kTrainedEmaMomentum, readable(config.ema_momentum));
+  if (config.precision != Precision::fp32) model.set_metadata(kTrainedPrecision, precision_name(config.precision));
   if (!history.empty() && history.back().test_accuracy >= 0) {
     char accuracy[32];
     std::snprintf(accuracy, sizeof accuracy, "%.4f", history.back().test_accuracy);

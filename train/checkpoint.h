@@ -52,7 +52,7 @@ struct ResumeRequest {
 struct ResumePlan {
   // One line per setting a resume cannot change (architecture, batch size, seed,
   // optimizer and its momentum, schedule, validation split, augmentation, moving
-  // average) that the request would change, naming the option and both values, and
+  // average, precision) that the request would change, naming the option and both values, and
   // fewer --epochs than are done; empty when the run can continue. (The data is
   // checked by Trainer::resume_from, once it is loaded.)
   std::vector<std::string> conflicts;

@@ -113,7 +113,7 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   // state's update), exchanged and summed in slice order alike.
   grads_stride_ = (net.param_count() + net.state_count() + 15) / 16 * 16;
   check_memory(net, threads, slice);
-  for (int t = 0; t < threads; ++t) workspaces_.push_back(std::make_unique<Workspace>(net, slice));
+  for (int t = 0; t < threads; ++t) workspaces_.push_back(std::make_unique<Workspace>(net, slice, Mode::training, cfg_.precision));
   slice_grads_.assign(std::size_t(slices_) * grads_stride_, 0.0f);
   slice_stats_.assign(std::size_t(ranks) * (2 * threads + 1), 0.0);
   batch_x_.assign(std::size_t(cfg_.batch_size) * image_size, 0.0f);
@@ -125,7 +125,7 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
 }
 
 void Trainer::check_memory(const Network& net, int threads, int slice) const {
-  const double planned = double(threads) * double(Workspace::planned_bytes(net, slice)) +
+  const double planned = double(threads) * double(Workspace::planned_bytes(net, slice, Mode::training, cfg_.precision)) +
                          double(slices_) * double(grads_stride_) * sizeof(float) +
                          double(cfg_.batch_size) * double(net.input_shape().size()) * sizeof(float);
   const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
@@ -375,7 +375,8 @@ void Trainer::resume_from(const Checkpoint& c) {
   const TrainConfig& saved = c.config;
   if (saved.batch_size != cfg_.batch_size || saved.seed != cfg_.seed || saved.val_split != cfg_.val_split ||
       saved.augment != cfg_.augment || saved.optimizer.name != cfg_.optimizer.name ||
-      saved.lr_schedule != cfg_.lr_schedule || saved.ema_momentum != cfg_.ema_momentum)
+      saved.lr_schedule != cfg_.lr_schedule || saved.ema_momentum != cfg_.ema_momentum ||
+      saved.precision != cfg_.precision)
     throw Error(c.name + ": the checkpoint was made with other training settings");
   if (c.samples != data_.count)
     throw Error(c.name + ": the checkpoint was made on " + std::to_string(c.samples) + " training images, this run has " +

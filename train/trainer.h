@@ -47,6 +47,9 @@ struct TrainConfig {
   int threads = 1;
   double val_split = 0;  // fraction of the training set held out for validation
   data::Augment augment = data::Augment::none;
+  // Of the training steps' matrix products (layers/bf16_gemm.h); the parameters, the
+  // optimizer, the loss and every evaluation stay float32.
+  Precision precision = Precision::fp32;
   std::string checkpoint_path;  // written after every epoch and on interrupt; empty: none
 };
 

@@ -67,6 +67,7 @@ const std::vector<BadValue>& bad_values() {
       {"train", "optimizer", "rmsprop", "--optimizer 'rmsprop': unknown; expected adam or sgd"},
       {"train", "optimizer", "", "--optimizer '': unknown"},
       {"train", "lr-schedule", "linear", "--lr-schedule 'linear': unknown; expected constant or cosine"},
+      {"train", "precision", "fp16", "--precision 'fp16': unknown; expected fp32 or bf16"},
       {"train", "arch", "", "--arch '': empty; expected a model spec"},
       {"train", "arch", "conv0,flatten,dense10", "--arch 'conv0,flatten,dense10': model spec: layer 'conv0'"},
       {"train", "arch", "bogus", "--arch 'bogus': model spec: layer 'bogus': unknown layer kind"},

@@ -44,6 +44,7 @@ TEST_CASE("train --resume refuses options it cannot honour, naming each with bot
       {{"--augment"}, {"--augment: the checkpoint was made with no --augment, this command asks for --augment digits"}},
       {{"--augment=crop"}, {"--augment: the checkpoint was made with no --augment, this command asks for --augment crop"}},
       {{"--ema", "0.9"}, {"--ema: the checkpoint was made with 0, this command asks for 0.9"}},
+      {{"--precision", "bf16"}, {"--precision: the checkpoint was made with fp32, this command asks for bf16"}},
       {{"--epochs", "1"}, {"--epochs 1: ", "has already trained 2 epochs"}},
   };
   for (const Case& c : cases) {

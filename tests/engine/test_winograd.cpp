@@ -9,8 +9,10 @@
 #include "base/rng.h"
 #include "layers/conv2d.h"
 #include "layers/winograd.h"
+#include "tensor_error.h"
 
 using namespace blnk;
+using testing::relative_error;
 
 namespace {
 
@@ -51,17 +53,6 @@ void reference_gradients(const Geometry& g, const std::vector<float>& x, const s
               }
             }
         }
-}
-
-// Largest |got - expected| over the largest |expected|: a relative error of the whole tensor.
-template <typename T>
-double relative_error(const std::vector<float>& got, const std::vector<T>& expected) {
-  double worst = 0, scale = 1e-30;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    worst = std::max(worst, std::abs(double(got[i]) - double(expected[i])));
-    scale = std::max(scale, std::abs(double(expected[i])));
-  }
-  return worst / scale;
 }
 
 }  // namespace

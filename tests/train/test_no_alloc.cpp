@@ -15,12 +15,19 @@
 
 using namespace blnk;
 
-TEST_CASE("a training step of the seed's model allocates nothing once the first batches ran") {
+TEST_CASE("a training step of the seed's model allocates nothing once the first batches ran, in float32 and bf16") {
   if (!testing::counting_allocations()) return testing::skip_test("heap allocations are not counted under the sanitizers");
   constexpr int kBatch = 64;
   const testing::RandomSet set(640, 3);
-  for (const data::Augment augment : {data::Augment::none, data::Augment::digits, data::Augment::crop_flip}) {
+  struct Case {
+    data::Augment augment;
+    Precision precision;
+  };
+  for (const Case c : {Case{data::Augment::none, Precision::fp32}, Case{data::Augment::digits, Precision::fp32},
+                       Case{data::Augment::crop_flip, Precision::fp32}, Case{data::Augment::none, Precision::bf16}}) {
+    const data::Augment augment = c.augment;
     CAPTURE(data::augment_name(augment));
+    CAPTURE(precision_name(c.precision));
     Network net(kDefaultSpec);
     net.init(1);
     train::TrainConfig cfg;
@@ -28,6 +35,7 @@ TEST_CASE("a training step of the seed's model allocates nothing once the first 
     cfg.batch_size = kBatch;
     cfg.threads = 2;
     cfg.augment = augment;
+    cfg.precision = c.precision;
     cfg.ema_momentum = 0.99f;
     train::Trainer trainer(net, cfg, set.view(), nullptr);
     long at_batch_3 = 0, at_last = 0;

@@ -122,7 +122,7 @@ void Conv2D::backward_to(const float* x, const float* y, float* dy, float* dx, i
   if (cfg_.relu) relu_mask(dy, y, std::size_t(M) * cfg_.filters);
   add_column_sums(dy, M, cfg_.filters, dbias);
   if (algorithm_ == Algorithm::direct) return direct_.backward(x, dy, dx, n, ctx.params, ctx.grads, add_dx);
-  im2col_.backward(dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache, add_dx);
+  im2col_.backward(x, dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache, add_dx);
 }
 
 void conv2d_forward_reference(const Shape& in, const Conv2DConfig& cfg, const float* kernel,

@@ -114,7 +114,7 @@ void Conv2D::backward_to(const float* x, const float* y, float* dy, float* dx, i
   float* dbias = ctx.grads + std::size_t(patch_size()) * cfg_.filters;
   float* cache = reinterpret_cast<float*>(ctx.cache);
   if (algorithm_ == Algorithm::winograd)  // applies the ReLU's mask and sums the bias gradient itself
-    return wino_.backward(y, dy, dx, n, reinterpret_cast<const float*>(ctx.prepared), cfg_.relu, ctx.grads,
+    return wino_.backward(x, y, dy, dx, n, reinterpret_cast<const float*>(ctx.prepared), cfg_.relu, ctx.grads,
                           dbias, cache, add_dx);
   if (algorithm_ == Algorithm::direct && !dx && direct_.backward_in_registers(x, y, dy, n, ctx.grads, dbias)) return;
   // dy becomes the gradient before the ReLU, dz (M, F), in place.

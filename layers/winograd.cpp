@@ -147,7 +147,7 @@ inline void transform_2d(const float* in, float* out) {
 }  // namespace
 
 struct Winograd3x3::Regions {
-  float* v;      // n x tiles x E x C: the transformed input, kept for backward
+  float* v;      // chunk tiles x E x C: the transformed input (backward transforms x again)
   float* m;      // chunk tiles x E x F: products (forward), output gradient (backward)
   float* dv;     // chunk tiles x E x C: the transformed input gradient
   float* du;     // E x C x F: the transformed kernel gradient
@@ -176,7 +176,7 @@ std::size_t Winograd3x3::prepared_floats() const {
 std::size_t Winograd3x3::cache_floats(int n) const {
   const std::size_t C = in_.c, F = out_.c, E = elements();
   const std::size_t chunk_tiles = std::size_t(chunk_samples(n)) * tiles();
-  return aligned(std::size_t(n) * tiles() * E * C) + aligned(chunk_tiles * E * F) +
+  return aligned(chunk_tiles * E * C) + aligned(chunk_tiles * E * F) +
          aligned(chunk_tiles * E * C) + aligned(E * C * F) + aligned(std::max(C, F));
 }
 
@@ -185,7 +185,7 @@ Winograd3x3::Regions Winograd3x3::regions(float* cache, int n) const {
   const std::size_t chunk_tiles = std::size_t(chunk_samples(n)) * tiles();
   Regions r;
   r.v = cache;
-  r.m = r.v + aligned(std::size_t(n) * tiles() * E * C);
+  r.m = r.v + aligned(chunk_tiles * E * C);
   r.dv = r.m + aligned(chunk_tiles * E * F);
   r.du = r.dv + aligned(chunk_tiles * E * C);
   r.sink = r.du + aligned(E * C * F);
@@ -414,7 +414,7 @@ void Winograd3x3::forward(const float* x, float* y, int n, const float* prepared
   for (int s0 = 0; s0 < n; s0 += chunk_) {
     const int samples = std::min(chunk_, n - s0);
     const int rows = samples * T;
-    float* v = r.v + std::size_t(s0) * T * E * C;
+    float* v = r.v;
     const float* xs = x + std::size_t(s0) * in_.size();
     float* ys = y + std::size_t(s0) * out_.size();
     if (m_ == 4) transform_input<4>(xs, samples, zeros, v);
@@ -427,8 +427,9 @@ void Winograd3x3::forward(const float* x, float* y, int n, const float* prepared
   }
 }
 
-void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, const float* prepared,
-                           bool relu, float* dkernel, float* dbias, float* cache, bool add_dx) const {
+void Winograd3x3::backward(const float* x, const float* y, const float* dy, float* dx, int n,
+                           const float* prepared, bool relu, float* dkernel, float* dbias, float* cache,
+                           bool add_dx) const {
   const int C = in_.c, F = out_.c, T = tiles(), E = elements();
   const std::size_t CF = std::size_t(C) * F;
   const float* ut = prepared + aligned(E * CF);
@@ -437,7 +438,10 @@ void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, co
   for (int s0 = 0; s0 < n; s0 += chunk_) {
     const int samples = std::min(chunk_, n - s0);
     const int rows = samples * T;
-    const float* v = r.v + std::size_t(s0) * T * E * C;
+    const float* v = r.v;
+    const float* xs = x + std::size_t(s0) * in_.size();
+    if (m_ == 4) transform_input<4>(xs, samples, zeros, r.v);  // again: see cache_floats
+    else transform_input<2>(xs, samples, zeros, r.v);
     const std::size_t first = std::size_t(s0) * out_.size();
     if (m_ == 4) output_gradient<4>(y + first, dy + first, samples, relu, zeros, dbias, r.m);
     else output_gradient<2>(y + first, dy + first, samples, relu, zeros, dbias, r.m);

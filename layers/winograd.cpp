@@ -361,13 +361,43 @@ void Winograd3x3::output_gradient(const float* y, const float* dy, int samples, 
   }
 }
 
+namespace {
+
+// One tile's dd = B dV B^T (vt: its E transformed vectors) added into dx through the
+// pointers p, or, with Assign, stored where this tile is the first in row-major tile
+// order to reach the position: unless in the first tile row (Top), its first A - M
+// rows were reached by the tile above; unless in the first tile column (Left), its
+// first A - M columns by the tile to the left. A store there gives the bits an add to
+// a zeroed dx gives (0 + a = a), without the zeroing pass or the loads.
+template <int M, bool Assign, bool Top, bool Left>
+inline void tile_input_gradient(const float* vt, int C, float* const* p) {
+  constexpr int A = Tile<M>::A, E = A * A;
+  BLNK_IVDEP
+  for (int c = 0; c < C; ++c) {
+    float in[E], out[E];
+#pragma GCC unroll 36
+    for (int k = 0; k < E; ++k) in[k] = vt[k * C + c];
+    transform_2d<A, A, Tile<M>::input_t>(in, out);
+#pragma GCC unroll 36
+    for (int k = 0; k < E; ++k) {
+      const bool first = Assign && (k / A >= A - M || Top) && (k % A >= A - M || Left);
+      if (first)
+        p[k][c] = out[k];
+      else
+        p[k][c] += out[k];
+    }
+  }
+}
+
+}  // namespace
+
 // The transpose of transform_input: dd = B dV B^T, added into dx (neighbouring tiles'
-// blocks overlap by two rows and columns); positions outside the image go to the sink.
+// blocks overlap by two rows and columns), or assigned to it (every position of the
+// image is in some tile's block); positions outside the image go to the sink.
 template <int M>
 void Winograd3x3::input_gradient(const float* dv, int samples, float* dx, float* sink, bool add) const {
-  constexpr int A = Tile<M>::A, E = A * A;
+  constexpr int E = Tile<M>::A * Tile<M>::A;
   const int C = in_.c;
-  if (!add) std::memset(dx, 0, sizeof(float) * std::size_t(samples) * in_.size());
   for (int s = 0; s < samples; ++s) {
     float* dxs = dx + std::size_t(s) * in_.size();
     for (int ty = 0; ty < tiles_y_; ++ty)
@@ -375,15 +405,11 @@ void Winograd3x3::input_gradient(const float* dv, int samples, float* dx, float*
         float* p[E];
         tile_inputs<M>(dxs, ty, tx, sink, p);
         const float* vt = dv + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * C;
-        BLNK_IVDEP
-        for (int c = 0; c < C; ++c) {
-          float in[E], out[E];
-#pragma GCC unroll 36
-          for (int k = 0; k < E; ++k) in[k] = vt[k * C + c];
-          transform_2d<A, A, Tile<M>::input_t>(in, out);
-#pragma GCC unroll 36
-          for (int k = 0; k < E; ++k) p[k][c] += out[k];
-        }
+        if (add) tile_input_gradient<M, false, false, false>(vt, C, p);
+        else if (ty == 0 && tx == 0) tile_input_gradient<M, true, true, true>(vt, C, p);
+        else if (ty == 0) tile_input_gradient<M, true, true, false>(vt, C, p);
+        else if (tx == 0) tile_input_gradient<M, true, false, true>(vt, C, p);
+        else tile_input_gradient<M, true, false, false>(vt, C, p);
       }
   }
 }

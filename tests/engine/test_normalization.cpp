@@ -40,6 +40,15 @@ void randomize(Network& net, std::uint64_t seed) {
           t.name.find("variance") != std::string::npos ? rng.uniform(0.2f, 3.0f) : rng.uniform(-1.0f, 1.0f);
 }
 
+// A training-mode context over a layer's parameters and cache.
+LayerContext training_context(const float* params, AlignedBuffer& cache) {
+  LayerContext ctx;
+  ctx.mode = Mode::training;
+  ctx.params = params;
+  ctx.cache = cache.data();
+  return ctx;
+}
+
 std::vector<float> random_images(int n, Shape shape, std::uint64_t seed) {
   std::vector<float> x(std::size_t(n) * shape.size());
   Rng rng(seed);
@@ -59,10 +68,7 @@ TEST_CASE("bn in training normalizes each channel by the batch and adds n * mean
   std::vector<float> params(bn.param_count()), stats(bn.state_count(), 0.0f);
   bn.init_params(params.data(), rng);
   AlignedBuffer cache(bn.cache_bytes(n));
-  LayerContext ctx;
-  ctx.mode = Mode::training;
-  ctx.params = params.data();
-  ctx.cache = cache.data();
+  LayerContext ctx = training_context(params.data(), cache);
   ctx.stats = stats.data();
   bn.forward(x.data(), y.data(), n, ctx);
   for (int c = 0; c < 4; ++c) {
@@ -105,11 +111,8 @@ TEST_CASE("bn with a ReLU: backward masks where forward's output was zero, witho
   std::vector<float> params(bn.param_count()), grads(params.size(), 0.0f);
   for (int c = 0; c < C; ++c) params[c] = rng.uniform(0.5f, 1.5f), params[C + c] = rng.uniform(-0.3f, 0.3f);
   AlignedBuffer cache(bn.cache_bytes(n));
-  LayerContext ctx;
-  ctx.mode = Mode::training;
-  ctx.params = params.data();
+  LayerContext ctx = training_context(params.data(), cache);
   ctx.grads = grads.data();
-  ctx.cache = cache.data();
   bn.forward(x.data(), y.data(), n, ctx);
   std::size_t zeros = 0;
   for (float v : y) zeros += v == 0.0f;

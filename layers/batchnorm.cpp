@@ -1,7 +1,7 @@
 // BatchNorm forward and backward (see batchnorm.h). Channels are innermost (NHWC),
 // so every loop runs over pixels outside and channels inside. Training's forward
 // takes two passes over x (the statistics, then the output) and backward two over
-// (x, y, dy) (the sums, then dx); the per-channel sums run in a fixed order, in
+// (x, dy) (the sums, then dx); the per-channel sums run in a fixed order, in
 // float over blocks of pixels and in double over the blocks.
 #include "layers/batchnorm.h"
 
@@ -73,12 +73,14 @@ void BatchNorm::update_state(float* state, const float* stats, int batch, std::i
   for (int i = 0; i < 2 * C; ++i) state[i] = m * state[i] + one_minus_m * (stats[i] / float(batch));
 }
 
-// Cache: the per-channel sums (C doubles) and second sums (C doubles), then five
+// Cache: the per-channel sums (C doubles) and second sums (C doubles), then eight
 // float arrays of C (each padded to 16): the mean and 1/std forward keeps for
-// backward, and three of per-channel factors for one pass. Backward normalizes x
-// again rather than keeping x normalized from forward: one tensor less written and
-// read back.
-constexpr int kCacheFloatArrays = 5;
+// backward, forward's map (center, scale, offset), and three of per-channel factors
+// for backward's output pass. Backward normalizes x again rather than keeping x
+// normalized from forward (one tensor less written and read back), and with a ReLU
+// it takes the mask from x and forward's map rather than reading y (one tensor less
+// read in each of its two passes).
+constexpr int kCacheFloatArrays = 8;
 std::size_t BatchNorm::cache_bytes(int) const {
   const std::size_t C = std::size_t(in_.c);
   return 2 * C * sizeof(double) + kCacheFloatArrays * ((C + 15) / 16 * 16) * sizeof(float);
@@ -92,14 +94,16 @@ struct BatchNormCache {
   double* sum2;      // (C)
   float* mean;       // (C) the batch's, kept for backward
   float* inv_std;    // (C) the batch's, kept for backward
-  float* factor[3];  // (C) each: per-channel factors of one pass
+  float* map[3];     // (C) each: forward's center, scale and offset (BatchNorm::ChannelMap)
+  float* factor[3];  // (C) each: per-channel factors of backward's output pass
   BatchNormCache(std::byte* cache, int C) {
     sum = reinterpret_cast<double*>(cache);
     sum2 = sum + C;
     const int padded = (C + 15) / 16 * 16;
     mean = reinterpret_cast<float*>(sum2 + C);
     inv_std = mean + padded;
-    for (int k = 0; k < 3; ++k) factor[k] = inv_std + (k + 1) * padded;
+    for (int k = 0; k < 3; ++k) map[k] = inv_std + (k + 1) * padded;
+    for (int k = 0; k < 3; ++k) factor[k] = inv_std + (k + 4) * padded;
   }
 };
 
@@ -175,9 +179,9 @@ BatchNorm::ChannelMap BatchNorm::channel_map(const float* x, int n, const LayerC
   const BatchNormCache cache(ctx.cache, C);
   // y = (x - center) * scale + offset: the batch's mean, gamma / std and beta in
   // training; 0 and inference's affine map from the running statistics otherwise.
-  float* center = cache.factor[0];
-  float* scale = cache.factor[1];
-  float* offset = cache.factor[2];
+  float* center = cache.map[0];
+  float* scale = cache.map[1];
+  float* offset = cache.map[2];
   if (ctx.mode == Mode::inference) {
     for (int c = 0; c < C; ++c) {
       center[c] = 0.0f;
@@ -226,18 +230,18 @@ void BatchNorm::forward(const float* x, float* y, int n, const LayerContext& ctx
     for (int c = 0; c < C; ++c) y[p * C + c] = std::max((x[p * C + c] - center[c]) * scale[c] + offset[c], floor);
 }
 
-// Reads x, y and dy, and writes dy no more than x (the residual block counts on it).
-void BatchNorm::backward(const float* x, const float* y, float* dy, float* dx, int n, const LayerContext& ctx) const {
+// Reads x and dy (not y), and writes dy no more than x (the residual block counts on it).
+void BatchNorm::backward(const float* x, const float*, float* dy, float* dx, int n, const LayerContext& ctx) const {
   if (cfg_.relu)
-    backward_passes<true>(x, y, dy, dx, n, ctx);
+    backward_passes<true>(x, dy, dx, n, ctx);
   else
-    backward_passes<false>(x, y, dy, dx, n, ctx);
+    backward_passes<false>(x, dy, dx, n, ctx);
 }
 
-// Backward's two passes, for a ReLU after the normalization (Relu) or none: y is not
-// read without one.
+// Backward's two passes, for a ReLU after the normalization (Relu) or none; y is not
+// read.
 template <bool Relu>
-void BatchNorm::backward_passes(const float* x, const float* y, const float* dy, float* dx, int n,
+void BatchNorm::backward_passes(const float* x, const float* dy, float* dx, int n,
                                 const LayerContext& ctx) const {
   const int C = in_.c;
   const std::size_t pixels = std::size_t(n) * in_.h * in_.w;
@@ -245,11 +249,16 @@ void BatchNorm::backward_passes(const float* x, const float* y, const float* dy,
   const float* mean = cache.mean;
   const float* inv_std = cache.inv_std;
   const float* gamma = ctx.params;
-  // The gradient before the ReLU, dz: dy where the output was positive.
-  auto dz = [=](auto lanes, std::size_t i) {
+  const float* center = cache.map[0];
+  const float* scale = cache.map[1];
+  const float* offset = cache.map[2];
+  // The gradient before the ReLU, dz: dy where the output was positive, that is where
+  // forward's map of x, the same expression as forward's, was.
+  auto dz = [=](auto lanes, std::size_t i, int c) {
     using V = decltype(lanes);
     if constexpr (Relu)
-      return where_positive(load<V>(y + i), load<V>(dy + i));
+      return where_positive((load<V>(x + i) - load<V>(center + c)) * load<V>(scale + c) + load<V>(offset + c),
+                            load<V>(dy + i));
     else
       return load<V>(dy + i);
   };
@@ -257,7 +266,7 @@ void BatchNorm::backward_passes(const float* x, const float* y, const float* dy,
   double* dz_x_sum = cache.sum2;  // of dz * (x - mean): the sum of dz * xhat, times std
   channel_sums(pixels, C, dz_sum, dz_x_sum, [&](auto lanes, std::size_t i, int c) {
     using V = decltype(lanes);
-    const V g = dz(lanes, i);
+    const V g = dz(lanes, i, c);
     return std::pair<V, V>(g, g * (load<V>(x + i) - load<V>(mean + c)));
   });
   for (int c = 0; c < C; ++c) {
@@ -280,7 +289,7 @@ void BatchNorm::backward_passes(const float* x, const float* y, const float* dy,
   for (std::size_t p = 0; p < pixels; ++p)
     for (int c = 0; c < C; ++c) {
       const std::size_t i = p * C + c;
-      dx[i] = a[c] * (dz(0.0f, i) - dz_mean[c]) + b[c] * (x[i] - mean[c]);
+      dx[i] = a[c] * (dz(0.0f, i, c) - dz_mean[c]) + b[c] * (x[i] - mean[c]);
     }
 }
 

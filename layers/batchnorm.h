@@ -52,9 +52,10 @@ class BatchNorm : public Layer {
   // added to ctx.stats; inference: from the running ones), kept in ctx.cache as
   // forward keeps it, for a caller that applies it in a pass of its own (the residual
   // block adds the two branches and applies the ReLU in the same pass). Backward then
-  // works as after forward, but for a layer with a ReLU, which reads forward's y.
+  // works as after forward (with a ReLU, it takes the mask from x and the map).
   ChannelMap channel_map(const float* x, int n, const LayerContext& ctx) const;
   // Unlike the contract allows, leaves dy as it was (the residual block counts on it).
+  // Does not read y.
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
                 const LayerContext& ctx) const override;
 
@@ -68,8 +69,7 @@ class BatchNorm : public Layer {
 
  private:
   template <bool Relu>
-  void backward_passes(const float* x, const float* y, const float* dy, float* dx, int n,
-                       const LayerContext& ctx) const;
+  void backward_passes(const float* x, const float* dy, float* dx, int n, const LayerContext& ctx) const;
 
   BatchNormConfig cfg_;
 };

@@ -137,7 +137,7 @@ void Conv2D::backward_to(const float* x, const float* y, float* dy, float* dx, i
   float* dbias = ctx.grads + std::size_t(patch_size()) * cfg_.filters;
   float* cache = reinterpret_cast<float*>(ctx.cache);
   if (algorithm_ == Algorithm::winograd)  // applies the ReLU's mask and sums the bias gradient itself
-    return wino_.backward(y, dy, dx, n, reinterpret_cast<const float*>(ctx.prepared), cfg_.relu, ctx.grads,
+    return wino_.backward(x, y, dy, dx, n, reinterpret_cast<const float*>(ctx.prepared), cfg_.relu, ctx.grads,
                           dbias, cache, add_dx, bf16_scratch_of(ctx));
   if (algorithm_ == Algorithm::direct && !dx && direct_.backward_in_registers(x, y, dy, n, ctx.grads, dbias)) return;
   // dy becomes the gradient before the ReLU, dz (M, F), in place.
@@ -145,7 +145,7 @@ void Conv2D::backward_to(const float* x, const float* y, float* dy, float* dx, i
   if (cfg_.relu) relu_mask(dy, y, std::size_t(M) * cfg_.filters);
   add_column_sums(dy, M, cfg_.filters, dbias);
   if (algorithm_ == Algorithm::direct) return direct_.backward(x, dy, dx, n, ctx.params, ctx.grads, add_dx);
-  im2col_.backward(dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache, add_dx,
+  im2col_.backward(x, dy, dx, n, ctx.params, reinterpret_cast<const float*>(ctx.prepared), ctx.grads, cache, add_dx,
                    bf16_scratch_of(ctx));
 }
 

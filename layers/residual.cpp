@@ -256,7 +256,13 @@ void ResidualBlock::backward(const float* x, const float* y, float* dy, float* d
         conv.backward_adding_dx(in, out, d_out, d_in, n, part_context(ctx, p, cache + cache_offset));
   };
   const std::size_t count = std::size_t(n) * out_.size();
-  relu_mask(dy, y, count);  // now the gradient of the sum
+  const bool identity = !shortcut_;
+  // dy becomes the gradient of the sum; an identity block's input gradient starts
+  // from it (in_ = out_), written in the same pass.
+  if (identity && dx)
+    for (std::size_t i = 0; i < count; ++i) dx[i] = dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  else
+    relu_mask(dy, y, count);
   // The sum's gradient for the shortcut: dy itself where bn2 comes first on the main
   // path (BatchNorm's backward leaves dy as it was), else a copy (a convolution's
   // backward may overwrite its dy).
@@ -268,10 +274,8 @@ void ResidualBlock::backward(const float* x, const float* y, float* dy, float* d
   float* g1 = buffer(l.g1);
   float* g2 = buffer(l.g2);
   const float* b1 = buffer(l.b1);
-  // The input gradient: the identity shortcut's (g) first, then conv1's added to it; or
-  // conv1's, then the shortcut conv's added to it.
-  const bool identity = !shortcut_;
-  if (identity && dx) std::memcpy(dx, g, sizeof(float) * count);  // in_ = out_
+  // The input gradient: the identity shortcut's (g, in dx already) first, then conv1's
+  // added to it; or conv1's, then the shortcut conv's added to it.
   auto conv1_backward = [&](const float* out, float* d_out) {
     if (identity && dx)
       run_adding(*conv1_, x, out, d_out, dx, l.conv1);

@@ -147,7 +147,7 @@ inline void transform_2d(const float* in, float* out) {
 }  // namespace
 
 struct Winograd3x3::Regions {
-  float* v;      // n x tiles x E x C: the transformed input, kept for backward
+  float* v;      // chunk tiles x E x C: the transformed input (backward transforms x again)
   float* m;      // chunk tiles x E x F: products (forward), output gradient (backward)
   float* dv;     // chunk tiles x E x C: the transformed input gradient
   float* du;     // E x C x F: the transformed kernel gradient
@@ -176,7 +176,7 @@ std::size_t Winograd3x3::prepared_floats() const {
 std::size_t Winograd3x3::cache_floats(int n) const {
   const std::size_t C = in_.c, F = out_.c, E = elements();
   const std::size_t chunk_tiles = std::size_t(chunk_samples(n)) * tiles();
-  return aligned(std::size_t(n) * tiles() * E * C) + aligned(chunk_tiles * E * F) +
+  return aligned(chunk_tiles * E * C) + aligned(chunk_tiles * E * F) +
          aligned(chunk_tiles * E * C) + aligned(E * C * F) + aligned(std::max(C, F));
 }
 
@@ -185,7 +185,7 @@ Winograd3x3::Regions Winograd3x3::regions(float* cache, int n) const {
   const std::size_t chunk_tiles = std::size_t(chunk_samples(n)) * tiles();
   Regions r;
   r.v = cache;
-  r.m = r.v + aligned(std::size_t(n) * tiles() * E * C);
+  r.m = r.v + aligned(chunk_tiles * E * C);
   r.dv = r.m + aligned(chunk_tiles * E * F);
   r.du = r.dv + aligned(chunk_tiles * E * C);
   r.sink = r.du + aligned(E * C * F);
@@ -361,13 +361,43 @@ void Winograd3x3::output_gradient(const float* y, const float* dy, int samples, 
   }
 }
 
+namespace {
+
+// One tile's dd = B dV B^T (vt: its E transformed vectors) added into dx through the
+// pointers p, or, with Assign, stored where this tile is the first in row-major tile
+// order to reach the position: unless in the first tile row (Top), its first A - M
+// rows were reached by the tile above; unless in the first tile column (Left), its
+// first A - M columns by the tile to the left. A store there gives the bits an add to
+// a zeroed dx gives (0 + a = a), without the zeroing pass or the loads.
+template <int M, bool Assign, bool Top, bool Left>
+inline void tile_input_gradient(const float* vt, int C, float* const* p) {
+  constexpr int A = Tile<M>::A, E = A * A;
+  BLNK_IVDEP
+  for (int c = 0; c < C; ++c) {
+    float in[E], out[E];
+#pragma GCC unroll 36
+    for (int k = 0; k < E; ++k) in[k] = vt[k * C + c];
+    transform_2d<A, A, Tile<M>::input_t>(in, out);
+#pragma GCC unroll 36
+    for (int k = 0; k < E; ++k) {
+      const bool first = Assign && (k / A >= A - M || Top) && (k % A >= A - M || Left);
+      if (first)
+        p[k][c] = out[k];
+      else
+        p[k][c] += out[k];
+    }
+  }
+}
+
+}  // namespace
+
 // The transpose of transform_input: dd = B dV B^T, added into dx (neighbouring tiles'
-// blocks overlap by two rows and columns); positions outside the image go to the sink.
+// blocks overlap by two rows and columns), or assigned to it (every position of the
+// image is in some tile's block); positions outside the image go to the sink.
 template <int M>
 void Winograd3x3::input_gradient(const float* dv, int samples, float* dx, float* sink, bool add) const {
-  constexpr int A = Tile<M>::A, E = A * A;
+  constexpr int E = Tile<M>::A * Tile<M>::A;
   const int C = in_.c;
-  if (!add) std::memset(dx, 0, sizeof(float) * std::size_t(samples) * in_.size());
   for (int s = 0; s < samples; ++s) {
     float* dxs = dx + std::size_t(s) * in_.size();
     for (int ty = 0; ty < tiles_y_; ++ty)
@@ -375,15 +405,11 @@ void Winograd3x3::input_gradient(const float* dv, int samples, float* dx, float*
         float* p[E];
         tile_inputs<M>(dxs, ty, tx, sink, p);
         const float* vt = dv + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * C;
-        BLNK_IVDEP
-        for (int c = 0; c < C; ++c) {
-          float in[E], out[E];
-#pragma GCC unroll 36
-          for (int k = 0; k < E; ++k) in[k] = vt[k * C + c];
-          transform_2d<A, A, Tile<M>::input_t>(in, out);
-#pragma GCC unroll 36
-          for (int k = 0; k < E; ++k) p[k][c] += out[k];
-        }
+        if (add) tile_input_gradient<M, false, false, false>(vt, C, p);
+        else if (ty == 0 && tx == 0) tile_input_gradient<M, true, true, true>(vt, C, p);
+        else if (ty == 0) tile_input_gradient<M, true, true, false>(vt, C, p);
+        else if (tx == 0) tile_input_gradient<M, true, false, true>(vt, C, p);
+        else tile_input_gradient<M, true, false, false>(vt, C, p);
       }
   }
 }
@@ -414,7 +440,7 @@ void Winograd3x3::forward(const float* x, float* y, int n, const float* prepared
   for (int s0 = 0; s0 < n; s0 += chunk_) {
     const int samples = std::min(chunk_, n - s0);
     const int rows = samples * T;
-    float* v = r.v + std::size_t(s0) * T * E * C;
+    float* v = r.v;
     const float* xs = x + std::size_t(s0) * in_.size();
     float* ys = y + std::size_t(s0) * out_.size();
     if (m_ == 4) transform_input<4>(xs, samples, zeros, v);
@@ -429,9 +455,9 @@ void Winograd3x3::forward(const float* x, float* y, int n, const float* prepared
   }
 }
 
-void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, const float* prepared,
-                           bool relu, float* dkernel, float* dbias, float* cache, bool add_dx,
-                           std::byte* bf16) const {
+void Winograd3x3::backward(const float* x, const float* y, const float* dy, float* dx, int n,
+                           const float* prepared, bool relu, float* dkernel, float* dbias, float* cache,
+                           bool add_dx, std::byte* bf16) const {
   const int C = in_.c, F = out_.c, T = tiles(), E = elements();
   const std::size_t CF = std::size_t(C) * F;
   const float* ut = prepared + aligned(E * CF);
@@ -440,7 +466,10 @@ void Winograd3x3::backward(const float* y, const float* dy, float* dx, int n, co
   for (int s0 = 0; s0 < n; s0 += chunk_) {
     const int samples = std::min(chunk_, n - s0);
     const int rows = samples * T;
-    const float* v = r.v + std::size_t(s0) * T * E * C;
+    const float* v = r.v;
+    const float* xs = x + std::size_t(s0) * in_.size();
+    if (m_ == 4) transform_input<4>(xs, samples, zeros, r.v);  // again: see cache_floats
+    else transform_input<2>(xs, samples, zeros, r.v);
     const std::size_t first = std::size_t(s0) * out_.size();
     if (m_ == 4) output_gradient<4>(y + first, dy + first, samples, relu, zeros, dbias, r.m);
     else output_gradient<2>(y + first, dy + first, samples, relu, zeros, dbias, r.m);

@@ -162,3 +162,80 @@ TEST_CASE("Conv2D backward_adding_dx adds to dx the input gradient backward assi
   CHECK_THROWS_WITH_AS(conv.backward_adding_dx(x.data(), y.data(), dy.data(), nullptr, 1, LayerContext{}),
                        doctest::Contains("needs an input gradient"), std::exception);
 }
+
+// The im2col path runs a few samples at a time (a chunk whose im2col matrix stays
+// in L2) and builds the matrix again in backward: with samples larger than a chunk,
+// every chunk's output, kernel gradient and input gradient must land where a
+// direct computation in double puts them.
+TEST_CASE("Conv2D im2col over several chunks: forward and backward match a direct computation") {
+  struct Case {
+    const char* what;
+    Shape in;
+    Conv2DConfig cfg;
+    int n;
+  };
+  const Case cases[] = {
+      // res64's stride-2 conv: one 221 KB sample a chunk
+      {"3x3 stride 2, 28x28x32 -> 64", {28, 28, 32}, {64, 3, 3, 2, 2, Padding::same, false}, 3},
+      {"5x5 stride 1, ReLU, padding both sides", {20, 22, 24}, {16, 5, 5, 1, 1, Padding::same, true}, 3},
+  };
+  Rng rng(23);
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    const int n = c.n;
+    ConvRun run(c.in, c.cfg, n, rng);
+    const Conv2D& conv = run.conv;
+    REQUIRE(conv.cache_bytes(n) < conv.cache_bytes(1) * std::size_t(n));  // more than one chunk
+    const Shape out = conv.output_shape();
+    const int C = c.in.c, F = c.cfg.filters;
+    const std::size_t kernel_size = run.params.size() - F;
+    const float* kernel = run.params.data();
+    std::vector<float> y(n * out.size()), expected(y.size());
+    conv.forward(run.x.data(), y.data(), n, run.ctx);
+    conv2d_forward_reference(c.in, c.cfg, kernel, kernel + kernel_size, run.x.data(), expected.data(), n);
+    double worst = 0, scale = 1;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      worst = std::max(worst, double(std::abs(y[i] - expected[i])));
+      scale = std::max(scale, double(std::abs(expected[i])));
+    }
+    CHECK(worst < 1e-5 * scale);
+
+    // Backward, adding to a dx that starts non-zero; the reference applies the ReLU's
+    // mask (from y) and sums over every output and tap in double.
+    std::vector<float> dy(y.size()), grads(run.params.size(), 0.0f), dx(run.x.size());
+    for (float& v : dy) v = rng.uniform(-1, 1);
+    for (float& v : dx) v = rng.uniform(-1, 1);
+    std::vector<double> dx_ref(dx.begin(), dx.end()), dkernel_ref(kernel_size, 0.0), dbias_ref(F, 0.0);
+    const Window window(c.in, c.cfg.kernel_h, c.cfg.kernel_w, c.cfg.stride_h, c.cfg.stride_w, c.cfg.padding);
+    for (int s = 0; s < n; ++s)
+      for (int oy = 0; oy < out.h; ++oy)
+        for (int ox = 0; ox < out.w; ++ox)
+          for (int f = 0; f < F; ++f) {
+            const std::size_t o = ((std::size_t(s) * out.h + oy) * out.w + ox) * F + f;
+            const double dz = c.cfg.relu && !(y[o] > 0.0f) ? 0.0 : double(dy[o]);
+            dbias_ref[f] += dz;
+            window.for_each_tap(oy, ox, [&](int tap, std::size_t pixel) {
+              for (int ch = 0; ch < C; ++ch) {
+                const std::size_t xi = (std::size_t(s) * c.in.h * c.in.w + pixel) * C + ch;
+                const std::size_t ki = (std::size_t(tap) * C + ch) * F + f;
+                dkernel_ref[ki] += double(run.x[xi]) * dz;
+                dx_ref[xi] += double(kernel[ki]) * dz;
+              }
+            });
+          }
+    LayerContext ctx = run.ctx;
+    ctx.grads = grads.data();
+    conv.backward_adding_dx(run.x.data(), y.data(), dy.data(), dx.data(), n, ctx);
+    auto worst_of = [](const float* got, const std::vector<double>& want) {
+      double w = 0, s = 1;
+      for (std::size_t i = 0; i < want.size(); ++i) {
+        w = std::max(w, std::abs(double(got[i]) - want[i]));
+        s = std::max(s, std::abs(want[i]));
+      }
+      return w / s;
+    };
+    CHECK(worst_of(dx.data(), dx_ref) < 1e-5);
+    CHECK(worst_of(grads.data(), dkernel_ref) < 1e-5);
+    CHECK(worst_of(grads.data() + kernel_size, dbias_ref) < 1e-5);
+  }
+}

@@ -40,6 +40,15 @@ void randomize(Network& net, std::uint64_t seed) {
           t.name.find("variance") != std::string::npos ? rng.uniform(0.2f, 3.0f) : rng.uniform(-1.0f, 1.0f);
 }
 
+// A training-mode context over a layer's parameters and cache.
+LayerContext training_context(const float* params, AlignedBuffer& cache) {
+  LayerContext ctx;
+  ctx.mode = Mode::training;
+  ctx.params = params;
+  ctx.cache = cache.data();
+  return ctx;
+}
+
 std::vector<float> random_images(int n, Shape shape, std::uint64_t seed) {
   std::vector<float> x(std::size_t(n) * shape.size());
   Rng rng(seed);
@@ -59,10 +68,7 @@ TEST_CASE("bn in training normalizes each channel by the batch and adds n * mean
   std::vector<float> params(bn.param_count()), stats(bn.state_count(), 0.0f);
   bn.init_params(params.data(), rng);
   AlignedBuffer cache(bn.cache_bytes(n));
-  LayerContext ctx;
-  ctx.mode = Mode::training;
-  ctx.params = params.data();
-  ctx.cache = cache.data();
+  LayerContext ctx = training_context(params.data(), cache);
   ctx.stats = stats.data();
   bn.forward(x.data(), y.data(), n, ctx);
   for (int c = 0; c < 4; ++c) {
@@ -88,6 +94,52 @@ TEST_CASE("bn in training normalizes each channel by the batch and adds n * mean
   bn.init_state(state.data());
   bn.update_state(state.data(), stats.data(), n, 0);
   CHECK(state[1] == doctest::Approx(0.9 * stats[1] / n));
+}
+
+// With a ReLU, backward takes the ReLU's mask from x and forward's map, not from y: a
+// y of NaN changes nothing, and the input and parameter gradients are those of the
+// masked formula in double, where about half the outputs were cut to zero.
+TEST_CASE("bn with a ReLU: backward masks where forward's output was zero, without reading y") {
+  auto layers = build_layers("bn:act=relu", {3, 5, 20});
+  const Layer& bn = *layers[0];
+  const int n = 4, C = 20;
+  const std::size_t pixels = std::size_t(n) * 15;
+  std::vector<float> x(pixels * C), y(x.size()), dy(x.size()), dx(x.size(), NAN);
+  Rng rng(31);
+  for (float& v : x) v = rng.uniform(-2.0f, 2.0f);
+  for (float& v : dy) v = rng.uniform(-1.0f, 1.0f);
+  std::vector<float> params(bn.param_count()), grads(params.size(), 0.0f);
+  for (int c = 0; c < C; ++c) params[c] = rng.uniform(0.5f, 1.5f), params[C + c] = rng.uniform(-0.3f, 0.3f);
+  AlignedBuffer cache(bn.cache_bytes(n));
+  LayerContext ctx = training_context(params.data(), cache);
+  ctx.grads = grads.data();
+  bn.forward(x.data(), y.data(), n, ctx);
+  std::size_t zeros = 0;
+  for (float v : y) zeros += v == 0.0f;
+  REQUIRE(zeros > x.size() / 4);
+  REQUIRE(zeros < x.size() * 3 / 4);
+  const std::vector<float> nan_y(y.size(), NAN);
+  bn.backward(x.data(), nan_y.data(), dy.data(), dx.data(), n, ctx);
+  for (int c = 0; c < C; ++c) {
+    double mean = 0, var = 0;
+    for (std::size_t p = 0; p < pixels; ++p) mean += x[p * C + c];
+    mean /= double(pixels);
+    for (std::size_t p = 0; p < pixels; ++p) var += (x[p * C + c] - mean) * (x[p * C + c] - mean);
+    const double inv_std = 1.0 / std::sqrt(var / double(pixels) + 1e-3);
+    auto dz = [&](std::size_t p) { return y[p * C + c] > 0.0f ? double(dy[p * C + c]) : 0.0; };
+    double dz_sum = 0, dz_xhat_sum = 0;
+    for (std::size_t p = 0; p < pixels; ++p) {
+      dz_sum += dz(p);
+      dz_xhat_sum += dz(p) * (x[p * C + c] - mean) * inv_std;
+    }
+    CHECK(grads[c] == doctest::Approx(dz_xhat_sum).epsilon(1e-4).scale(1));
+    CHECK(grads[C + c] == doctest::Approx(dz_sum).epsilon(1e-4).scale(1));
+    for (std::size_t p = 0; p < pixels; ++p) {
+      const double xhat = (x[p * C + c] - mean) * inv_std;
+      const double want = params[c] * inv_std * (dz(p) - dz_sum / pixels - xhat * dz_xhat_sum / pixels);
+      CHECK(dx[p * C + c] == doctest::Approx(want).epsilon(1e-4).scale(1));
+    }
+  }
 }
 
 TEST_CASE("avgpool and gap average their windows") {

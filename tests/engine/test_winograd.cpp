@@ -93,7 +93,7 @@ TEST_CASE("Winograd F(2x2) and F(4x4) match the direct convolution and its gradi
       std::vector<float> dy(y.size()), dkernel(kernel_size, 0.0f), dbias(out.c, 0.0f),
           dx(x.size(), NAN);
       for (float& v : dy) v = rng.uniform(-1, 1);
-      wino.backward(y.data(), dy.data(), dx.data(), g.n, reinterpret_cast<const float*>(prepared.data()),
+      wino.backward(x.data(), y.data(), dy.data(), dx.data(), g.n, reinterpret_cast<const float*>(prepared.data()),
                     false, dkernel.data(), dbias.data(), reinterpret_cast<float*>(cache.data()));
       std::vector<double> want_dkernel, want_dbias, want_dx;
       reference_gradients(g, x, kernel, dy, want_dkernel, want_dbias, want_dx);

@@ -493,14 +493,22 @@ std::vector<PixelBox> digits_in_line(const std::vector<PixelBox>& groups, int& l
     }
   };
   std::size_t anchor = tallest;
-  if (fullest_row) {  // among rows as full, the tallest group's
+  if (fullest_row) {  // among rows as full, the one with the tallest group
+    // A row grown from any of its digit-sized groups holds the same digit-sized
+    // groups: each row is grown once.
+    std::vector<std::uint8_t> seen(n);
     std::size_t most = 0;
     for (std::size_t g = 0; g < n; ++g) {
-      if (!digit_sized(g)) continue;
+      if (!digit_sized(g) || seen[g]) continue;
       grow_row(g);
-      std::size_t count = 0;
-      for (std::size_t i = 0; i < n; ++i) count += in_row[i] && digit_sized(i);
-      if (count > most || (count == most && groups[g].h > groups[anchor].h)) most = count, anchor = g;
+      std::size_t count = 0, row_tallest = g;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!in_row[i] || !digit_sized(i)) continue;
+        seen[i] = 1;
+        ++count;
+        if (groups[i].h > groups[row_tallest].h) row_tallest = i;
+      }
+      if (count > most || (count == most && groups[row_tallest].h > groups[anchor].h)) most = count, anchor = row_tallest;
     }
   }
   grow_row(anchor);

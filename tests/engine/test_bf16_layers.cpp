@@ -58,7 +58,7 @@ ConvResult run_winograd(const Winograd3x3& wino, int n, const std::vector<float>
   r.dkernel.assign(kernel.size(), 0.0f);
   r.dbias.assign(bias.size(), 0.0f);
   r.dx.assign(x.size(), NAN);
-  wino.backward(r.y.data(), dy.data(), r.dx.data(), n, reinterpret_cast<const float*>(prepared.data()), false,
+  wino.backward(x.data(), r.y.data(), dy.data(), r.dx.data(), n, reinterpret_cast<const float*>(prepared.data()), false,
                 r.dkernel.data(), r.dbias.data(), reinterpret_cast<float*>(cache.data()), false, bf16_scratch);
   return r;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <memory>
 
 #include "base/file_io.h"
@@ -71,17 +72,23 @@ void to_gray(const T* src, int width, int height, int n, float scale, GrayImage&
 
 // The unit axis of RGB space the colours of `n`-channel samples (n >= 3) vary
 // most along: the covariance's leading eigenvector, by power iteration over a
-// sample of at most kAxisSamples pixels. Its sign makes luma grow along it.
+// sample of at most kAxisSamples pixels (with alpha, the mostly opaque ones: a
+// transparent pixel's colour is not seen). Its sign makes luma grow along it.
 constexpr std::size_t kAxisSamples = 1 << 16;
 template <typename T>
 std::array<float, 3> principal_colour_axis(const T* src, std::size_t count, int n) {
   const std::size_t step = std::max<std::size_t>(1, count / kAxisSamples);
+  const auto seen = [&](std::size_t i) { return n < 4 || src[i * n + 3] >= std::numeric_limits<T>::max() / 2; };
   double mean[3] = {0, 0, 0}, cov[3][3] = {};
   std::size_t used = 0;
-  for (std::size_t i = 0; i < count; i += step, ++used)
+  for (std::size_t i = 0; i < count; i += step) {
+    if (!seen(i)) continue;
+    ++used;
     for (int c = 0; c < 3; ++c) mean[c] += double(src[i * n + c]);
+  }
   for (double& m : mean) m /= double(std::max<std::size_t>(used, 1));
   for (std::size_t i = 0; i < count; i += step) {
+    if (!seen(i)) continue;
     double d[3];
     for (int c = 0; c < 3; ++c) d[c] = double(src[i * n + c]) - mean[c];
     for (int r = 0; r < 3; ++r)

@@ -32,12 +32,19 @@ must() {
   "$@" 2>"$dir/cmd.err" || status=$?
   [[ $status == 0 ]] || { cat "$dir/cmd.err"; fail "exit $status from: $*"; }
 }
-# The pid of rank $2 among the children of mpirun $1.
+# The pid of rank $2 among the children of mpirun $1, looked for during up to 10 s (a
+# loaded machine); else the test fails showing mpirun's children and the run's stderr $3.
 rank_pid() {
   local p
-  for p in $(pgrep -P "$1"); do
-    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$2"; then echo "$p"; return; fi
+  for _ in $(seq 100); do
+    for p in $(pgrep -P "$1"); do
+      if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$2"; then echo "$p"; return; fi
+    done
+    sleep 0.1
   done
+  echo "mpirun $1's children:" >&2
+  ps -o pid,stat,etime,args --ppid "$1" >&2 || true
+  cat "$3" >&2
   return 1
 }
 # Waits until file $1 is newer than $2 (up to 120 s: a loaded machine starts mpirun slowly).
@@ -84,7 +91,7 @@ rm "$dir/m.blnk"
 mpirun_pid=$!
 started+=("$mpirun_pid")
 wait_newer "$dir/m.blnk.ckpt" "$dir/epoch1"  # epoch 2 done: the ranks are in epoch 3 or later
-victim=$(rank_pid "$mpirun_pid" 1) || fail "no rank 1 under mpirun"
+victim=$(rank_pid "$mpirun_pid" 1 "$dir/kill.err") || fail "no rank 1 under mpirun"
 kill -9 "$victim"
 killed_at=$SECONDS
 wait_end "$mpirun_pid" 60
@@ -107,7 +114,7 @@ touch -d '-1 second' "$dir/h.start"
 mpirun_pid=$!
 started+=("$mpirun_pid")
 wait_newer "$dir/h.blnk.ckpt" "$dir/h.start"
-victim=$(rank_pid "$mpirun_pid" 1) || fail "no rank 1 under mpirun"
+victim=$(rank_pid "$mpirun_pid" 1 "$dir/hang.err") || fail "no rank 1 under mpirun"
 started+=("$victim")  # a stopped rank outlives a failed test otherwise
 kill -STOP "$victim"
 stopped_at=$SECONDS

@@ -443,10 +443,13 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
     const bool says_why = !whole.found || !whole.polarity_sure || whole.inverted == ink_dark;
     // A number beside words (a price tag's, a ticket's): the other rows hold no
     // mark that reads as a digit, and the line is read as if alone. Only a line of
-    // several marks, in the polarity the whole picture's reading found its ink in:
-    // one mark beside others is as often what is left of a shape the search set aside.
+    // several marks (one mark beside others is as often what is left of a shape the
+    // search set aside), of dark ink or in the polarity the whole picture's reading
+    // found its ink in: in the other, the paper between strokes makes the marks,
+    // and a picture's surround can decide the whole reading's polarity (a white
+    // envelope on a dark desk).
     const auto alone_in_its_row = [&](const data::FoundDigits& f) {
-      return says_why && f.lines > 1 && f.digits.size() > 1 && f.digits.size() <= std::size_t(data::kMaxDigitsInLine) &&
+      return (says_why || ink_dark) && f.lines > 1 && f.digits.size() > 1 && f.digits.size() <= std::size_t(data::kMaxDigitsInLine) &&
              !off_line_reads_as_digit(slot, f, factor);
     };
     bool beside_words = alone_in_its_row(found);

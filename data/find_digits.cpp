@@ -26,6 +26,9 @@ constexpr float kFrameHolds = 0.3f;      // a frame holds a mark at least 30% of
 constexpr float kFrameFill = 0.45f;      // ... and its pixels cover under this share of its box
 constexpr float kSameDigitOverlap = 0.5f;  // marks overlapping along x by half the narrower are one digit...
 constexpr float kSameDigitGap = 0.3f;      // ... when the rows between them are under this share of the taller
+// ... and, apart by some rows, together no wider than this times their height (a
+// digit's shape: a price tag's band above its number is not a part of each digit).
+constexpr float kStackedMaxAspect = 1.2f;
 constexpr float kWallSpan = 0.6f;          // a mark over this share of both sides is texture (a wall, a grid)
 constexpr float kFaintInk = 1.2f;         // a group whose mean top-hat is under this many thresholds is faint
 constexpr float kSpeckHeight = 0.4f;     // groups under 40% of the tallest's height are specks...
@@ -409,7 +412,9 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float thresho
         const int along_x = overlap(a.x, a.x + a.w, b.x, b.x + b.w);
         const int gap_y = std::max(a.y, b.y) - std::min(a.y + a.h, b.y + b.h);
         const bool stacked = along_x >= kSameDigitOverlap * static_cast<float>(std::min(a.w, b.w)) &&
-                             gap_y <= kSameDigitGap * static_cast<float>(std::max(a.h, b.h));
+                             gap_y <= kSameDigitGap * static_cast<float>(std::max(a.h, b.h)) &&
+                             (gap_y <= 0 ||
+                              static_cast<float>(united(a, b).w) <= kStackedMaxAspect * static_cast<float>(united(a, b).h));
         if (stacked || holds(a, b) || holds(b, a)) {
           groups[i] = united(a, b);
           masses[i] += masses[j];

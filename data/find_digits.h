@@ -29,7 +29,8 @@
 //     and frames (a mark whose box holds a digit-sized mark and is largely
 //     empty: a plaque's border);
 //  5. group_digits: marks stacked along x with little between them are one
-//     digit (a broken stroke, a 5's flag), as is a mark inside another's box;
+//     digit (a broken stroke, a 5's flag) when together they keep a digit's
+//     shape (a tag's band above its number does not), as is a mark inside another's box;
 //     faint groups, whose mean is barely over the threshold (a board's frame,
 //     an envelope's edge: no ink's stroke), are set aside; groups much smaller
 //     than the tallest are specks;

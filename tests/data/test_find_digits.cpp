@@ -329,3 +329,24 @@ TEST_CASE("find_digits: a board's faint frame edge taller than the digit is not 
   REQUIRE(alone.digits.size() == 1);
   CHECK(alone.digits[0].h > 200);
 }
+
+TEST_CASE("find_digits: a price tag's band above its number is not a part of each digit, and a 5's flag is") {
+  const int w = 600, h = 450;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  draw_bar(cov, w, 190, 120, 410, 150);  // the tag's band, 220 x 30 (too thick for a printed line), 30 rows above
+  add_ring(cov, w, h, 250, 230, 100);
+  add_ring(cov, w, h, 350, 230, 100);
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
+  REQUIRE(found.digits.size() == 2);
+  check_ring_box(found.digits[0], 250, 230, 100);
+  check_ring_box(found.digits[1], 350, 230, 100);
+  // A flag apart from its digit's body by as many rows, no wider than the digit, still joins it.
+  std::vector<float> five(std::size_t(w) * h, 0.0f);
+  draw_bar(five, w, 215, 150, 290, 162);
+  add_ring(five, w, h, 250, 230, 100);
+  const FoundDigits one = find_digits(paint(five, w, h, 0.9f, 0.15f), true, ws);
+  REQUIRE(one.digits.size() == 1);
+  CHECK(near(one.digits[0].y, 150, 3));
+  CHECK(near(one.digits[0].y + one.digits[0].h, 280, 3));
+}

@@ -336,7 +336,7 @@ void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws) {
     const int root = find_root(ws.parents, static_cast<int>(k));
     if (ws.order[static_cast<std::size_t>(root)] < 0) {
       ws.order[static_cast<std::size_t>(root)] = static_cast<int>(ws.marks.size());
-      ws.marks.push_back({{r.x0, r.y, r.x1 - r.x0, 1}, 0, 0, false});
+      ws.marks.push_back({{r.x0, r.y, r.x1 - r.x0, 1}});
     }
     const int mark = ws.order[static_cast<std::size_t>(root)];
     Mark& m = ws.marks[static_cast<std::size_t>(mark)];
@@ -347,8 +347,23 @@ void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws) {
       ws.labels[i + static_cast<std::size_t>(x)] = mark;
     }
     m.pixels += r.x1 - r.x0;
+    // The run's sums in closed form: x from x0 to x1 - 1 on row y.
+    const double n = r.x1 - r.x0, first = r.x0, last = r.x1 - 1, y = r.y;
+    const double sum_x = n * (first + last) / 2;
+    const double sum_xx = (last * (last + 1) * (2 * last + 1) - (first - 1) * first * (2 * first - 1)) / 6;
+    m.sx += sum_x, m.sy += n * y, m.sxx += sum_xx, m.syy += n * y * y, m.sxy += y * sum_x;
     m.touches_border = m.touches_border || r.x0 == 0 || r.x1 == W || r.y == 0 || r.y == H - 1;
   }
+}
+
+float Mark::elongation() const {
+  if (pixels < 2) return 1;
+  const double n = pixels, mx = sx / n, my = sy / n;
+  // A pixel is a unit square: its own variance (1/12 each way) keeps a one-pixel line finite.
+  const double vxx = sxx / n - mx * mx + 1.0 / 12, vyy = syy / n - my * my + 1.0 / 12, vxy = sxy / n - mx * my;
+  const double mid = (vxx + vyy) / 2, spread = std::sqrt((vxx - vyy) * (vxx - vyy) / 4 + vxy * vxy);
+  const double major = mid + spread, minor = std::max(mid - spread, 1.0 / 12);
+  return static_cast<float>(std::sqrt(major / minor));
 }
 
 int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped) {
@@ -359,8 +374,7 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
     const PixelBox& b = m.box;
     if (std::max(b.w, b.h) < min_side) {
       ++specks;
-    } else if ((b.w >= kEdgeSpan * width && b.h * kRuleAspect <= b.w) ||
-               (b.h >= kEdgeSpan * height && b.w * kRuleAspect <= b.h)) {
+    } else if ((b.w >= kEdgeSpan * width || b.h >= kEdgeSpan * height) && m.elongation() >= kRuleAspect) {
       ++rules;
     } else if (m.touches_border || (b.w >= kWallSpan * width && b.h >= kWallSpan * height)) {
       ++border;

@@ -23,8 +23,8 @@
 //     drop_form_remnants: thin marks left touching the printing are its too;
 //  4. keep_digit_marks: drops marks that are not parts of a digit: specks
 //     (under kMinDigitShare of the shorter side), rules and edges (a line
-//     across 60% of the picture: ruled or squared paper, a paper's edge, a
-//     board's frame), marks touching
+//     across 60% of the picture, 8 times longer than thick along its own axis,
+//     at any angle: ruled or squared paper, a paper's edge, a board's frame), marks touching
 //     the border or spreading over most of the picture (a desk, a brick wall),
 //     and frames (a mark whose box holds a digit-sized mark and is largely
 //     empty: a plaque's border);
@@ -64,6 +64,11 @@ struct Mark {
   float mass = 0;      // sum of the top-hat over its pixels
   int pixels = 0;
   bool touches_border = false;
+  // Sums of x, y, x*x, y*y and x*y over its pixels: its second moments, for how
+  // much longer than thick it is along its own axis (a slanted edge's box is not thin).
+  double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  // Its length over its thickness along its principal axes (1 for a dot or a ring).
+  float elongation() const;
 };
 
 struct FoundDigits {

@@ -350,3 +350,31 @@ TEST_CASE("find_digits: a price tag's band above its number is not a part of eac
   CHECK(near(one.digits[0].y, 150, 3));
   CHECK(near(one.digits[0].y + one.digits[0].h, 280, 3));
 }
+
+TEST_CASE("find_digits: a board's frame side at a slant across 80% of the picture is an edge, though its box is wide") {
+  const int w = 600, h = 450;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 200, 200, 60);
+  // A line 7 pixels thick from (400, 30) to (560, 400): its box 167 x 377, not 8 times taller than wide.
+  for (int y = 30; y < 400; ++y) {
+    const float centre = 400.0f + 160.0f * float(y - 30) / 370.0f;
+    for (int x = int(centre) - 3; x <= int(centre) + 3; ++x) cov[std::size_t(y) * w + x] = 1.0f;
+  }
+  check_ring_alone(cov, w, h, 200, 200, 60, "1 rules or edges");
+}
+
+TEST_CASE("Mark::elongation: a bar's length over its thickness at any angle, 1 for a square") {
+  auto bar = [](int length, int thick, bool slanted) {
+    Mark m;
+    for (int i = 0; i < length; ++i) {
+      for (int j = 0; j < thick; ++j) {
+        const double x = slanted ? i + j : i, y = slanted ? i - j : j;
+        m.sx += x, m.sy += y, m.sxx += x * x, m.syy += y * y, m.sxy += x * y, ++m.pixels;
+      }
+    }
+    return m;
+  };
+  CHECK(bar(80, 4, false).elongation() == doctest::Approx(20.0).epsilon(0.02));
+  CHECK(bar(80, 4, true).elongation() == doctest::Approx(20.0).epsilon(0.05));
+  CHECK(bar(20, 20, false).elongation() == doctest::Approx(1.0).epsilon(0.01));
+}

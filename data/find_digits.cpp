@@ -18,6 +18,7 @@ constexpr int kMinDigitPixels = 4;
 constexpr float kRuleSpan = 0.8f;        // a run of strokes across 80% of a row or a column is a rule
 constexpr float kEdgeSpan = 0.6f;        // a mark across 60% of the picture's width or height...
 constexpr int kRuleAspect = 8;           // ... at least 8 times longer than thick is a rule or an edge
+constexpr float kEdgeOverDigit = 1.5f;   // ... at a slant, when also 1.5 times longer than any other mark is tall
 constexpr int kMinLineRun = 12;          // a form's printed line: a run of at least 12 pixels...
 constexpr int kLineLength = 10;          // ... 10 times longer than the stroke is thick...
 constexpr float kLineOverDigit = 1.2f;   // ... and longer than the tallest mark without it (a digit's bar is not)
@@ -369,18 +370,31 @@ float Mark::elongation() const {
 int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped) {
   const int min_side = std::max(kMinDigitPixels, static_cast<int>(kMinDigitShare * std::min(width, height)));
   int specks = 0, rules = 0, border = 0, frames = 0;
-  std::vector<Mark> kept;
+  std::vector<Mark> kept, slanted;
   for (const Mark& m : marks) {
     const PixelBox& b = m.box;
     if (std::max(b.w, b.h) < min_side) {
       ++specks;
-    } else if ((b.w >= kEdgeSpan * width || b.h >= kEdgeSpan * height) && m.elongation() >= kRuleAspect) {
+    } else if ((b.w >= kEdgeSpan * width && b.h * kRuleAspect <= b.w) ||
+               (b.h >= kEdgeSpan * height && b.w * kRuleAspect <= b.h)) {
       ++rules;
     } else if (m.touches_border || (b.w >= kWallSpan * width && b.h >= kWallSpan * height)) {
       ++border;
+    } else if ((b.w >= kEdgeSpan * width || b.h >= kEdgeSpan * height) &&
+               m.elongation() >= kRuleAspect) {
+      slanted.push_back(m);
     } else {
       kept.push_back(m);
     }
+  }
+  // A thin mark at a slant is an edge when it is far longer than every other mark is
+  // tall: a close-cropped number's 1 is as thin and as long as its neighbours are tall
+  // (a mark touching the border was set aside above: it says the picture may be cropped).
+  int tallest = 0;
+  for (const Mark& m : kept) tallest = std::max(tallest, m.box.h);
+  for (const Mark& m : slanted) {
+    if (static_cast<float>(std::max(m.box.w, m.box.h)) >= kEdgeOverDigit * static_cast<float>(tallest)) ++rules;
+    else kept.push_back(m);
   }
   // A frame: a mostly empty mark around a digit-sized one.
   std::vector<Mark> digits;

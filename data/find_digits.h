@@ -23,8 +23,9 @@
 //     drop_form_remnants: thin marks left touching the printing are its too;
 //  4. keep_digit_marks: drops marks that are not parts of a digit: specks
 //     (under kMinDigitShare of the shorter side), rules and edges (a line
-//     across 60% of the picture, 8 times longer than thick along its own axis,
-//     at any angle: ruled or squared paper, a paper's edge, a board's frame), marks touching
+//     across 60% of the picture, 8 times longer than thick: ruled or squared
+//     paper, a paper's edge, a board's frame; at a slant, measured along its own
+//     axis, when also far longer than any other mark is tall), marks touching
 //     the border or spreading over most of the picture (a desk, a brick wall),
 //     and frames (a mark whose box holds a digit-sized mark and is largely
 //     empty: a plaque's border);

@@ -363,6 +363,22 @@ TEST_CASE("find_digits: a board's frame side at a slant across 80% of the pictur
   check_ring_alone(cov, w, h, 200, 200, 60, "1 rules or edges");
 }
 
+TEST_CASE("find_digits: a slanted 1 as tall as its neighbour across most of a close crop is a digit, not an edge") {
+  const int w = 200, h = 100;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 60, 50, 70);
+  for (int y = 15; y < 85; ++y) {  // 70 rows, 4 pixels thick: 17 times longer than thick
+    const float centre = 140.0f + 25.0f * float(y - 15) / 70.0f;
+    for (int x = int(centre) - 2; x < int(centre) + 2; ++x) cov[std::size_t(y) * w + x] = 1.0f;
+  }
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
+  REQUIRE(found.digits.size() == 2);
+  check_ring_box(found.digits[0], 60, 50, 70);
+  CHECK(near(found.digits[1].x, 138, 2));
+  CHECK(near(found.digits[1].h, 70, 2));
+}
+
 TEST_CASE("Mark::elongation: a bar's length over its thickness at any angle, 1 for a square") {
   auto bar = [](int length, int thick, bool slanted) {
     Mark m;

@@ -1,10 +1,12 @@
 // blnk::train_model (include/blnk/train.h): the public TrainConfig checked and turned
-// into train::TrainConfig, the data read, train::Trainer run with the caller's
-// progress callback and cancel flag, and the model file written with its provenance,
-// as blnk train does (the same data, seed and threads give its bit-identical model).
+// into train::TrainConfig (or a checkpoint resumed under blnk train --resume's rules),
+// the data read, train::Trainer run with the caller's progress callback and cancel
+// flag, and the model file written with its provenance, as blnk train does (the same
+// data, seed and threads give its bit-identical model).
 #include "blnk/train.h"
 
 #include <filesystem>
+#include <iterator>
 #include <optional>
 
 #include "api/guard.h"
@@ -12,6 +14,7 @@
 #include "data/idx.h"
 #include "data/image_folder.h"
 #include "engine/model_file.h"
+#include "layers/bf16_gemm.h"
 #include "layers/registry.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
@@ -55,6 +58,7 @@ train::TrainConfig internal_config(const TrainConfig& c) {
   t.seed = c.seed;
   t.threads = c.threads;
   t.val_split = c.val_split;
+  t.precision = parse_precision(c.precision, "TrainConfig::precision");
   try {
     t.augment = data::parse_augment(c.augment);
   } catch (const blnk::Error& e) {
@@ -62,6 +66,65 @@ train::TrainConfig internal_config(const TrainConfig& c) {
   }
   t.checkpoint_path = c.checkpoint;
   return t;
+}
+
+// The fields of TrainConfig that blnk train --resume's options are (train::kResumeSettings):
+// a field set to other than its default is given, as an option on the command line.
+struct ResumeField {
+  const char* option;  // blnk train's
+  const char* field;   // TrainConfig's
+  bool (*given)(const TrainConfig&);
+};
+// Whether a field of TrainConfig is set to other than its default.
+template <auto Field>
+bool set_otherwise(const TrainConfig& c) {
+  static const TrainConfig defaults;
+  return c.*Field != defaults.*Field;
+}
+const ResumeField kResumeFields[] = {
+    {"batch-size", "batch_size", set_otherwise<&TrainConfig::batch_size>},
+    {"seed", "seed", set_otherwise<&TrainConfig::seed>},
+    {"optimizer", "optimizer", set_otherwise<&TrainConfig::optimizer>},
+    {"momentum", "momentum", set_otherwise<&TrainConfig::momentum>},
+    {"lr-schedule", "lr_schedule", set_otherwise<&TrainConfig::lr_schedule>},
+    {"val-split", "val_split", set_otherwise<&TrainConfig::val_split>},
+    {"augment", "augment", set_otherwise<&TrainConfig::augment>},
+    {"ema", "ema", set_otherwise<&TrainConfig::ema>},
+    {"precision", "precision", set_otherwise<&TrainConfig::precision>},
+    {"epochs", "epochs", set_otherwise<&TrainConfig::epochs>},
+    {"lr", "learning_rate", set_otherwise<&TrainConfig::learning_rate>},
+    {"threads", "threads", set_otherwise<&TrainConfig::threads>},
+};
+static_assert(std::size(kResumeFields) == train::kResumeSettingCount, "a resume setting without its TrainConfig field");
+
+// How plan_resume's lines name a setting here: "TrainConfig::batch_size" for --batch-size.
+std::string field_name(const std::string& option) {
+  for (const ResumeField& f : kResumeFields)
+    if (option == f.option) return std::string("TrainConfig::") + f.field;
+  return "TrainConfig::" + option;  // "arch"
+}
+
+// The checkpoint of config.checkpoint, checked against config as blnk train --resume
+// checks its options; `cfg` and `spec` become the run's.
+train::Checkpoint resume_run(const TrainConfig& config, train::TrainConfig& cfg, std::string& spec) {
+  if (config.checkpoint.empty())
+    throw Exception("TrainConfig::resume: give the checkpoint to continue in TrainConfig::checkpoint");
+  if (!config.init.empty())
+    throw Exception("TrainConfig::init starts a new run; TrainConfig::resume continues one: give one of them");
+  train::Checkpoint checkpoint = train::read_checkpoint(config.checkpoint);
+  train::ResumeRequest request{config.arch, !config.arch.empty(), cfg, {}, field_name, "this TrainConfig"};
+  for (const ResumeField& f : kResumeFields)
+    if (f.given(config)) request.given.push_back(f.option);
+  const train::ResumePlan plan = train::plan_resume(checkpoint, request);
+  if (!plan.conflicts.empty()) {
+    std::string message = "TrainConfig::resume: " + config.checkpoint + " cannot continue with other settings:";
+    for (const std::string& c : plan.conflicts) message += "\n  " + c;
+    throw Exception(message + "\nleave these fields at their defaults, or start a new run without resume");
+  }
+  cfg = plan.config;
+  cfg.checkpoint_path = config.checkpoint;
+  spec = checkpoint.file.spec;
+  return checkpoint;
 }
 
 // A folder of labelled images (labels empty), else an IDX pair.
@@ -100,6 +163,8 @@ TrainResult train_model(const TrainConfig& config, const TrainCallbacks& callbac
       throw Exception("TrainConfig::out " + config.out + ": the folder " + out_folder.string() + " does not exist");
 
     std::string spec = config.arch.empty() && config.init.empty() ? kDefaultSpec : config.arch;
+    std::optional<train::Checkpoint> resume;
+    if (config.resume) resume = resume_run(config, cfg, spec);
     std::optional<Network> init_from;
     if (!config.init.empty()) init_from.emplace(train::read_init_model(config.init, spec, "TrainConfig::arch"));
     data::Dataset train_set = load_set(config.train_images, config.train_labels, "train");
@@ -116,6 +181,10 @@ TrainResult train_model(const TrainConfig& config, const TrainCallbacks& callbac
     const train::LabelledImages train_view = train::view_of(train_set);
     const train::LabelledImages test_view = test_set ? train::view_of(*test_set) : train::LabelledImages{};
     train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr);
+    if (resume) {
+      trainer.resume_from(*resume);
+      resume.reset();  // its tensors are in the trainer now
+    }
 
     train::TrainCallbacks inner;
     inner.stop_requested = callbacks.cancel;

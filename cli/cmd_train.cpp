@@ -163,8 +163,7 @@ int cmd_train(int argc, char** argv) {
   if (args.count("resume")) {
     resume = train::read_checkpoint(checkpoint);
     train::ResumeRequest request{spec, args.count("arch") > 0, cfg, {}};
-    for (const char* option : {"batch-size", "seed", "optimizer", "momentum", "lr-schedule", "val-split", "augment",
-                               "ema", "precision", "epochs", "lr", "threads"})
+    for (const char* option : train::kResumeSettings)
       if (args.count(option)) request.given.push_back(option);
     const train::ResumePlan plan = train::plan_resume(*resume, request);
     if (!plan.conflicts.empty()) {

@@ -21,6 +21,7 @@
 #include "data/class_folder.h"
 #include "base/error.h"
 #include "engine/model_file.h"
+#include "layers/bf16_gemm.h"
 #include "layers/registry.h"
 #include "python/arrays.h"
 #include "python/model.h"
@@ -162,9 +163,18 @@ data::Augment augment_of(const py::object& augment) {
   }
 }
 
+// precision=: "fp32" or "bf16", as blnk train --precision.
+Precision precision_of(const std::string& precision) {
+  try {
+    return parse_precision(precision, "precision");
+  } catch (const Error& e) {
+    throw py::value_error(e.what());
+  }
+}
+
 std::unique_ptr<Model> train(const py::object& train_images, const py::object& train_labels, const py::object& test_images,
             const py::object& test_labels, int epochs, int batch_size, float lr, const std::string& lr_schedule,
-            float ema, const std::string& optimizer, float momentum, std::uint64_t seed,
+            float ema, const std::string& optimizer, float momentum, std::uint64_t seed, const std::string& precision,
             std::optional<int> threads, const std::optional<std::string>& arch, const py::object& init,
             double val_split, const py::object& augment, std::optional<int> limit, std::optional<std::string> out, bool quiet,
             const std::optional<std::pair<int, int>>& image_size, std::optional<int> channels,
@@ -200,6 +210,7 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   cfg.lr_schedule = train::parse_lr_schedule(lr_schedule);
   cfg.ema_momentum = ema;
   cfg.seed = seed;
+  cfg.precision = precision_of(precision);
   cfg.val_split = val_split;
   cfg.augment = augment_of(augment);
   const unsigned cores = std::thread::hardware_concurrency();
@@ -276,7 +287,7 @@ void bind_train(py::module_& m) {
         py::arg("test_images") = py::none(), py::arg("test_labels") = py::none(), py::arg("epochs") = 3,
         py::arg("batch_size") = 64, py::arg("lr") = 0.001f, py::arg("lr_schedule") = "constant",
         py::arg("ema") = 0.0f, py::arg("optimizer") = "adam", py::arg("momentum") = 0.9f,
-        py::arg("seed") = 1, py::arg("threads") = py::none(), py::arg("arch") = py::none(),
+        py::arg("seed") = 1, py::arg("precision") = "fp32", py::arg("threads") = py::none(), py::arg("arch") = py::none(),
         py::arg("init") = py::none(), py::arg("val_split") = 0.0, py::arg("augment") = false, py::arg("limit") = py::none(),
         py::arg("out") = py::none(), py::arg("quiet") = true, py::arg("image_size") = py::none(),
         py::arg("channels") = py::none(), py::arg("fit") = py::none(), py::arg("classes") = py::none(),
@@ -287,7 +298,7 @@ void bind_train(py::module_& m) {
         "image_size=(H, W), channels=1 or 3, fit='pad' or 'crop'). classes: the names of the labels of\n"
         "arrays (the model is then a class model). The keywords are blnk train's options (batch_size\n"
         "for --batch-size, arch (default: the seed's model, ending in one output per class), init for\n"
-        "fine-tuning, ...); out: also write the model file there.\n"
+        "fine-tuning, precision 'fp32' or 'bf16', ...); out: also write the model file there.\n"
         "The same data, seed and threads give the bit-identical model the CLI gives. The GIL is\n"
         "released while it trains.");
 }

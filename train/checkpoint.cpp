@@ -213,9 +213,14 @@ ResumePlan plan_resume(const Checkpoint& checkpoint, const ResumeRequest& reques
   auto given = [&](const char* option) {
     return std::find(request.given.begin(), request.given.end(), option) != request.given.end();
   };
+  auto name = [&](const std::string& option) {
+    return request.setting_name ? request.setting_name(option) : "--" + option;
+  };
+  const std::string& requester = request.requester;
   auto differs = [&](const char* option, const std::string& was, const std::string& now) {
     if (given(option) && was != now)
-      conflicts.push_back("--" + std::string(option) + ": the checkpoint was made with " + was + ", this command asks for " + now);
+      conflicts.push_back(name(option) + ": the checkpoint was made with " + was + ", " + requester + " asks for " +
+                          now);
   };
   if (request.spec_given) {
     std::string asked_spec;  // in the canonical form the checkpoint stores
@@ -225,7 +230,8 @@ ResumePlan plan_resume(const Checkpoint& checkpoint, const ResumeRequest& reques
       asked_spec = request.spec;
     }
     if (asked_spec != checkpoint.file.spec)
-      conflicts.push_back("--arch: the checkpoint holds " + checkpoint.file.spec + ", this command asks for " + request.spec);
+      conflicts.push_back(name("arch") + ": the checkpoint holds " + checkpoint.file.spec + ", " + requester +
+                          " asks for " + request.spec);
   }
   differs("batch-size", std::to_string(saved.batch_size), std::to_string(asked.batch_size));
   differs("seed", std::to_string(saved.seed), std::to_string(asked.seed));
@@ -233,8 +239,10 @@ ResumePlan plan_resume(const Checkpoint& checkpoint, const ResumeRequest& reques
   differs("momentum", readable(saved.optimizer.momentum), readable(asked.optimizer.momentum));
   differs("lr-schedule", lr_schedule_name(saved.lr_schedule), lr_schedule_name(asked.lr_schedule));
   differs("val-split", readable(saved.val_split), readable(asked.val_split));
-  const auto augment_option = [](data::Augment kind) {
-    return kind == data::Augment::none ? std::string("no --augment") : std::string("--augment ") + data::augment_name(kind);
+  const auto augment_option = [&](data::Augment kind) {
+    const std::string kind_name = data::augment_name(kind);  // "none", "digits", ...
+    if (request.setting_name) return kind_name;
+    return kind == data::Augment::none ? std::string("no --augment") : "--augment " + kind_name;
   };
   differs("augment", augment_option(saved.augment), augment_option(asked.augment));
   differs("ema", readable(saved.ema_momentum), readable(asked.ema_momentum));
@@ -250,12 +258,13 @@ ResumePlan plan_resume(const Checkpoint& checkpoint, const ResumeRequest& reques
     // saved inside epoch done+1 has gone past the end of epoch done.
     const bool inside_next = checkpoint.position.batch > 0;
     if (asked.epochs < done || (asked.epochs == done && inside_next)) {
-      const std::string head = "--epochs " + std::to_string(asked.epochs) + ": the checkpoint has already trained " +
+      const std::string epochs = name("epochs") + " ";
+      const std::string head = epochs + std::to_string(asked.epochs) + ": the checkpoint has already trained " +
                                std::to_string(done) + " epochs";
       conflicts.push_back(inside_next ? head + " and " + std::to_string(checkpoint.position.batch) +
-                                            " batches of epoch " + std::to_string(done + 1) + "; give --epochs " +
+                                            " batches of epoch " + std::to_string(done + 1) + "; give " + epochs +
                                             std::to_string(done + 1) + " or more"
-                                      : head + "; give --epochs " + std::to_string(done) +
+                                      : head + "; give " + epochs + std::to_string(done) +
                                             " to write their model, or more to train further");
     }
     if (asked.epochs != saved.epochs) {

@@ -7,7 +7,9 @@
 // provenance instead (keys "trained.*", "test.*": engine/model_metadata.h).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -39,14 +41,27 @@ bool is_checkpoint(const ModelFile& file);
 // saved inside an epoch, ", and 5 batches of epoch 4".
 std::string describe_position(const Checkpoint& checkpoint);
 
-// What a resumed run was asked for. `asked` holds the settings as the command
-// line gave them; `given` names the options given explicitly ("batch-size",
-// "seed", ...: the names of `blnk train`'s options), and only those are compared.
+// The settings a resume compares with the checkpoint's or applies, by the names of
+// `blnk train`'s options: one list for every caller (the command line's options
+// given, the C++ API's fields set). The architecture is ResumeRequest::spec.
+inline constexpr const char* kResumeSettings[] = {"batch-size", "seed", "optimizer", "momentum", "lr-schedule",
+                                                   "val-split", "augment", "ema", "precision", "epochs", "lr",
+                                                   "threads"};
+inline constexpr std::size_t kResumeSettingCount = 12;  // a new setting is added to every caller's table
+static_assert(std::size(kResumeSettings) == kResumeSettingCount);
+
+// What a resumed run was asked for. `asked` holds the settings as the caller gave
+// them; `given` names the settings given explicitly (of kResumeSettings), and only
+// those are compared.
 struct ResumeRequest {
   std::string spec;  // the architecture the command asks for
   bool spec_given = false;
   TrainConfig asked;
   std::vector<std::string> given;
+  // How the plan's lines name a setting (of kResumeSettings, or "arch") and the
+  // request: blnk train's "--batch-size" and "this command" when empty.
+  std::string (*setting_name)(const std::string& option) = nullptr;
+  std::string requester = "this command";
 };
 // What a resume will run with, decided once for every caller.
 struct ResumePlan {

@@ -1,7 +1,8 @@
 // Training a model as `blnk train` does: the same options as one struct, the same
 // recipe and the same bit-identical model for the same data, seed and threads.
 // Progress comes to a callback after every batch; a flag the caller sets stops the run
-// after the batch in progress (with its checkpoint written, when one is asked for).
+// after the batch in progress (with its checkpoint written, when one is asked for), and
+// the same config with `resume` continues it, as `blnk train --resume` does.
 #ifndef BLNK_TRAIN_H
 #define BLNK_TRAIN_H
 
@@ -25,6 +26,12 @@ struct TrainConfig {
   std::string test_images, test_labels;
   std::string out;              // the model file to write (required)
   std::string checkpoint;       // written after every epoch and when stopped; empty: none
+  // Continue the run saved in `checkpoint` (blnk train --resume). A field left at its
+  // default takes the checkpoint's value; one set otherwise is applied (epochs: the
+  // total to reach, learning_rate, threads) or, where a resume cannot change it (arch,
+  // batch_size, seed, optimizer, momentum, lr_schedule, ema, val_split, augment,
+  // precision), refused when it differs, as blnk train --resume refuses the option.
+  bool resume = false;
   int epochs = 3;               // 1 to 1048576
   int batch_size = 64;          // 1 to 65536
   float learning_rate = 0.001f; // above 0, at most 10
@@ -33,6 +40,10 @@ struct TrainConfig {
   std::string optimizer = "adam";        // or "sgd"
   float momentum = 0.9f;        // SGD's, from 0 to below 1
   std::uint64_t seed = 1;       // initialisation, shuffling, dropout and augmentation
+  // Of the training's matrix products: "fp32", or "bf16" (bfloat16 multiplies summed in
+  // float32, AVX512_BF16 where the CPU has it, an exact emulation elsewhere: the same
+  // model either way); the weights, optimizer, loss and evaluation stay float32.
+  std::string precision = "fp32";
   int threads = 1;              // 1 to 256
   std::string arch;             // the model spec; empty: the bundled model's (blnk summary --help lists tokens)
   std::string init;             // start from this trained model's weights (its spec is the run's)

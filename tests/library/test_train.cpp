@@ -4,75 +4,16 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "blnk/blnk.h"
+#include "train_test_util.h"
 
-namespace {
-
-constexpr int kImages = 96;
-constexpr const char* kSmallArch = "conv4,pool,flatten,dense10";
-
-void put_be32(std::ofstream& out, std::uint32_t v) {
-  const char b[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
-  out.write(b, 4);
-}
-
-// A folder with an IDX pair: image s is a bar at a place given by its label.
-struct IdxPair {
-  std::filesystem::path dir;
-  std::string images, labels;
-  IdxPair() {
-    dir = std::filesystem::temp_directory_path() / ("blnk-library-train-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    images = (dir / "images.idx").string();
-    labels = (dir / "labels.idx").string();
-    std::ofstream img(images, std::ios::binary), lab(labels, std::ios::binary);
-    put_be32(img, 0x803);
-    put_be32(img, kImages);
-    put_be32(img, 28);
-    put_be32(img, 28);
-    put_be32(lab, 0x801);
-    put_be32(lab, kImages);
-    for (int s = 0; s < kImages; ++s) {
-      const int label = s % 10;
-      for (int i = 0; i < 784; ++i) img.put(char((i % 28) / 2 == label + 2 ? 230 : 0));
-      lab.put(char(label));
-    }
-  }
-  ~IdxPair() { std::filesystem::remove_all(dir); }
-  blnk::TrainConfig config(const std::string& out) const {
-    blnk::TrainConfig c;
-    c.train_images = images;
-    c.train_labels = labels;
-    c.test_images = images;
-    c.test_labels = labels;
-    c.arch = kSmallArch;
-    c.epochs = 2;
-    c.batch_size = 16;
-    c.threads = 2;
-    c.out = (dir / out).string();
-    return c;
-  }
-};
-
-std::string message_of(const blnk::TrainConfig& c) {
-  try {
-    blnk::train_model(c);
-  } catch (const blnk::Exception& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-}  // namespace
+using blnk_library_test::contains;
+using blnk_library_test::IdxPair;
+using blnk_library_test::message_of;
 
 TEST_CASE("train_model trains, reports every batch and epoch, writes a model that loads, and repeats itself") {
   const IdxPair data;
@@ -84,7 +25,7 @@ TEST_CASE("train_model trains, reports every batch and epoch, writes a model tha
   REQUIRE(result.epochs.size() == 2);
   CHECK(result.epochs[1].epoch == 2);
   CHECK(result.epochs[1].test_accuracy >= 0);
-  const int batches = (kImages + 15) / 16;
+  const int batches = (data.count + 15) / 16;
   REQUIRE(seen.size() == std::size_t(2 * (batches + 1)));
   CHECK(seen[0].batch == 1);
   CHECK(seen[0].batches == batches);
@@ -138,7 +79,7 @@ TEST_CASE("train_model names the setting or file at fault") {
   c.out = "/nonexistent/folder/x.blnk";
   CHECK(contains(message_of(c), "/nonexistent/folder"));
   c = data.config("x.blnk");
-  c.limit = kImages + 1;
+  c.limit = data.count + 1;
   CHECK(contains(message_of(c), "TrainConfig::limit"));
   c = data.config("x.blnk");
   c.arch = "conv4,nonsense";

@@ -109,14 +109,14 @@ def test_summary_and_metadata_describe_the_model(model):
     assert "test.accuracy" in model.metadata
 
 
-def train_cli(blnk_bin, tmp_path, x, y, seed, spec):
+def train_cli(blnk_bin, tmp_path, x, y, seed, spec, extra=()):
     write_idx(tmp_path / "images.idx", x)
     write_idx(tmp_path / "labels.idx", y)
-    out = tmp_path / ("cli-%d.blnk" % seed)
+    out = tmp_path / ("cli-%d%s.blnk" % (seed, "".join(extra)))
     subprocess.run([blnk_bin, "train", "--train-images", str(tmp_path / "images.idx"),
                     "--train-labels", str(tmp_path / "labels.idx"), "--epochs", "2", "--batch-size", "32",
                     "--threads", "2", "--seed", str(seed), "--arch", spec, "--ema", "0.9", "--quiet",
-                    "--out", str(out)], check=True)
+                    "--out", str(out), *extra], check=True)
     return blnk.Model(out)
 
 
@@ -134,6 +134,34 @@ def test_train_gives_the_bit_identical_model_the_cli_gives(blnk_bin, tmp_path):
     assert not np.array_equal(other_seed.params(), cli.params())
     # It learned something: the bars are easy.
     assert (from_arrays.predict(x) == y).mean() > 0.5
+
+
+def test_train_in_bf16_gives_the_cli_model_records_its_precision_and_is_not_float32s(blnk_bin, tmp_path):
+    # Its second convolution runs in bfloat16 (the first, direct one never does) and so does dense10.
+    spec = "conv4,pool,conv8,pool,flatten,dense10"
+    x, y = digits(300, 11)
+    cli = train_cli(blnk_bin, tmp_path, x, y, 5, spec, ("--precision", "bf16"))
+    options = dict(epochs=2, batch_size=32, threads=2, seed=5, arch=spec, ema=0.9)
+    bf16 = blnk.train(x, y, precision="bf16", out=str(tmp_path / "py-bf16.blnk"), **options)
+    fp32 = blnk.train(x, y, **options)
+    assert np.array_equal(bf16.params(), cli.params())
+    assert not np.array_equal(fp32.params(), bf16.params())
+    assert np.array_equal(fp32.params(), blnk.train(x, y, precision="fp32", **options).params())
+    # Recorded as blnk train records it, and shown by blnk summary; float32 records nothing.
+    assert bf16.metadata["trained.precision"] == cli.metadata["trained.precision"] == "bf16"
+    assert "trained.precision" not in fp32.metadata
+    summary = subprocess.run([blnk_bin, "summary", str(tmp_path / "py-bf16.blnk")], check=True,
+                             capture_output=True, text=True).stdout
+    assert "trained.precision: bf16" in summary.splitlines()
+
+
+def test_train_refuses_a_precision_it_does_not_know_naming_it_and_the_choices():
+    x, y = digits(32, 12)
+    for bad in ("fp16", "BF16", ""):
+        with pytest.raises(ValueError, match=r"precision: '%s' is not a precision \(fp32 or bf16\)" % bad):
+            blnk.train(x, y, epochs=1, arch=SMALL_SPEC, precision=bad)
+    with pytest.raises(TypeError):
+        blnk.train(x, y, epochs=1, arch=SMALL_SPEC, precision=16)
 
 
 def test_fine_tuning_with_init_gives_what_the_cli_gives(blnk_bin, tmp_path):

@@ -104,7 +104,7 @@ int predict_each(const reader::Classifier& classifier, const std::vector<std::st
       ++failures;
       if (json) {
         std::string line;
-        reader::append_failure_json(line, failure, {top_k, "file", name});
+        reader::append_failure_json(line, failure, {top_k, "file", name, {}});
         std::fputs(line.c_str(), stdout);
       }
       std::fprintf(stderr, "blnk predict: %s\n", failure.message.c_str());

@@ -53,7 +53,7 @@ TEST_CASE("class model: names and fit round-trip, and the digit reader refuses i
   REQUIRE(reading.probabilities.size() == 3);
   CHECK(reading.digit >= 0);
   std::string json;
-  reader::append_class_answer_json(json, reading, classifier.info().classes, {2, "file", "grey.png"});
+  reader::append_class_answer_json(json, reading, classifier.info().classes, {2, "file", "grey.png", {}});
   CHECK(json.find("{\"file\":\"grey.png\",\"class\":\"" + classifier.info().classes[std::size_t(reading.digit)] + "\"") == 0);
   CHECK(!classifier.classify(std::vector<std::uint8_t>{'x', 'y'}, {false, "junk"}, reading, failure));
   CHECK(failure.http_status == 415);

@@ -30,6 +30,8 @@ constexpr float kSameDigitGap = 0.3f;      // ... when the rows between them are
 // ... and, apart by some rows, together no wider than this times their height (a
 // digit's shape: a price tag's band above its number is not a part of each digit).
 constexpr float kStackedMaxAspect = 1.2f;
+constexpr float kJoinedMaxAspect = 1.0f;  // marks within a stroke's width join when no wider than tall together
+constexpr int kJoinReachShare = 30;        // ... strokes at most a 30th of the shorter side wide
 constexpr float kWallSpan = 0.6f;          // a mark over this share of both sides is texture (a wall, a grid)
 constexpr float kFaintInk = 1.2f;         // a group whose mean top-hat is under this many thresholds is faint
 constexpr float kSpeckHeight = 0.4f;     // groups under 40% of the tallest's height are specks...
@@ -338,6 +340,7 @@ void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws) {
     if (ws.order[static_cast<std::size_t>(root)] < 0) {
       ws.order[static_cast<std::size_t>(root)] = static_cast<int>(ws.marks.size());
       ws.marks.push_back({{r.x0, r.y, r.x1 - r.x0, 1}});
+      ws.marks.back().label = static_cast<int>(ws.marks.size()) - 1;
     }
     const int mark = ws.order[static_cast<std::size_t>(root)];
     Mark& m = ws.marks[static_cast<std::size_t>(mark)];
@@ -419,6 +422,79 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
   say(border, "marks on the border or across the picture");
   say(frames, "frames");
   return border;
+}
+
+std::vector<Mark> join_close_marks(const std::vector<Mark>& marks, const FindWorkspace& ws, int width, int height) {
+  // (A page of marks is text or texture, not a line's broken digits.)
+  if (marks.size() < 2 || marks.size() > std::size_t(4 * kMaxDigitsInLine)) return marks;
+  // The strokes' width: the median run across the kept marks' rows.
+  int labels = 0;
+  for (const Mark& m : marks) labels = std::max(labels, m.label + 1);
+  std::vector<int> kept_index(static_cast<std::size_t>(labels), -1);
+  for (std::size_t i = 0; i < marks.size(); ++i)
+    if (marks[i].label >= 0) kept_index[static_cast<std::size_t>(marks[i].label)] = static_cast<int>(i);
+  std::vector<int> widths;
+  for (const InkRun& r : ws.ink_runs) {
+    const int label = ws.labels[static_cast<std::size_t>(r.y) * width + r.x0];
+    if (label >= 0 && label < labels && kept_index[static_cast<std::size_t>(label)] >= 0) widths.push_back(r.x1 - r.x0);
+  }
+  if (widths.empty()) return marks;
+  std::nth_element(widths.begin(), widths.begin() + static_cast<long>(widths.size() / 2), widths.end());
+  const int reach = widths[widths.size() / 2];
+  // Broad runs are no pen's strokes (paper taken for light ink).
+  if (reach > std::min(width, height) / kJoinReachShare) return marks;
+  // Pairs of marks whose pixels come within reach of each other.
+  std::vector<std::pair<int, int>> close;
+  const auto kept_at = [&](int x, int y) {
+    const int label = ws.labels[static_cast<std::size_t>(y) * width + x];
+    return label >= 0 && label < labels ? kept_index[static_cast<std::size_t>(label)] : -1;
+  };
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      const int a = kept_at(x, y);
+      // Only a mark's outline can come closest to another mark.
+      if (a < 0 || (x > 0 && x + 1 < width && y > 0 && y + 1 < height && kept_at(x - 1, y) == a &&
+                    kept_at(x + 1, y) == a && kept_at(x, y - 1) == a && kept_at(x, y + 1) == a))
+        continue;
+      for (int v = y; v <= std::min(height - 1, y + reach); ++v) {
+        for (int u = std::max(0, x - reach); u <= std::min(width - 1, x + reach); ++u) {
+          const int b = kept_at(u, v);
+          if (b >= 0 && b != a) close.emplace_back(std::min(a, b), std::max(a, b));
+        }
+      }
+    }
+  }
+  std::sort(close.begin(), close.end());
+  close.erase(std::unique(close.begin(), close.end()), close.end());
+  std::vector<Mark> joined = marks;
+  std::vector<int> parent(marks.size());
+  for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = static_cast<int>(i);
+  const auto root = [&](int i) {
+    while (parent[static_cast<std::size_t>(i)] != i) i = parent[static_cast<std::size_t>(i)];
+    return i;
+  };
+  // Until nothing joins: two pieces too wide together (a segment display's bar and
+  // one side) may fit once a third (the other side) has joined one of them.
+  for (bool again = true; again;) {
+    again = false;
+    for (const auto& [i, j] : close) {
+      const int a = root(i), b = root(j);
+      if (a == b) continue;
+      const PixelBox both = united(joined[static_cast<std::size_t>(a)].box, joined[static_cast<std::size_t>(b)].box);
+      if (static_cast<float>(both.w) > kJoinedMaxAspect * static_cast<float>(both.h)) continue;
+      Mark& into = joined[static_cast<std::size_t>(std::min(a, b))];
+      const Mark& from = joined[static_cast<std::size_t>(std::max(a, b))];
+      into.box = both;
+      into.mass += from.mass, into.pixels += from.pixels;
+      into.touches_border = into.touches_border || from.touches_border;
+      parent[static_cast<std::size_t>(std::max(a, b))] = std::min(a, b);
+      again = true;
+    }
+  }
+  std::vector<Mark> out;
+  for (std::size_t i = 0; i < joined.size(); ++i)
+    if (parent[i] == static_cast<int>(i)) out.push_back(joined[i]);
+  return out;
 }
 
 std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float threshold, int& faint) {
@@ -574,6 +650,17 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   const std::vector<PixelBox> groups = group_digits(ws.marks, found.contrast, faint);
   if (faint > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(faint) + " faint groups";
   found.digits = digits_in_line(groups, found.lines, found.off_line);
+  {
+    int joined_faint = 0, joined_lines = 0;
+    std::vector<PixelBox> joined_off;
+    const std::vector<Mark> joined = join_close_marks(ws.marks, ws, searched.width, searched.height);
+    if (joined.size() < ws.marks.size()) {
+      found.joined = digits_in_line(group_digits(joined, found.contrast, joined_faint), joined_lines, joined_off);
+      const auto same = [](const PixelBox& a, const PixelBox& b) { return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h; };
+      if (joined_lines != 1 || std::equal(found.joined.begin(), found.joined.end(), found.digits.begin(), found.digits.end(), same))
+        found.joined.clear();
+    }
+  }
   if (found.lines > 1) {  // the other candidate line: the row with the most digit-sized groups
     int lines = 0;
     found.fullest_row = digits_in_line(groups, lines, found.fullest_row_off_line, true);
@@ -591,6 +678,7 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   for (PixelBox& b : found.off_line) unframe(b);
   for (PixelBox& b : found.fullest_row) unframe(b);
   for (PixelBox& b : found.fullest_row_off_line) unframe(b);
+  for (PixelBox& b : found.joined) unframe(b);
   for (Mark& m : ws.marks) unframe(m.box);
   for (int y = 0; y < page.height; ++y)
     std::copy_n(ws.tophat.pixels.data() + static_cast<std::size_t>(y + margin) * searched.width + margin, page.width,

@@ -34,7 +34,10 @@
 //     shape (a tag's band above its number does not), as is a mark inside another's box;
 //     faint groups, whose mean is barely over the threshold (a board's frame,
 //     an envelope's edge: no ink's stroke), are set aside; groups much smaller
-//     than the tallest are specks;
+//     than the tallest are specks; and once more with join_close_marks first
+//     (marks within a stroke's width joined when no wider than tall together: a
+//     print's or a stencil's broken strokes), the line so found (`joined`) the
+//     reader's other candidate;
 //  6. the line: the digits sharing rows with the tallest, or with a digit-sized
 //     group already in the line (a number written at a slant), are the line,
 //     left to right; a digit-sized group on other rows makes a second line. When
@@ -70,6 +73,7 @@ struct Mark {
   double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
   // Its length over its thickness along its principal axes (1 for a dot or a ring).
   float elongation() const;
+  int label = -1;  // its pixels' value in FindWorkspace::labels
 };
 
 struct FoundDigits {
@@ -81,6 +85,10 @@ struct FoundDigits {
   // tallest's: that row, and the groups off it (else both empty).
   std::vector<PixelBox> fullest_row, fullest_row_off_line;
   float contrast = 0;            // the stroke threshold's top-hat level
+  // The line again with marks within a stroke's width of each other joined when
+  // together they keep a digit's shape (a print's or a stencil's broken strokes, a
+  // digit in dots): the reader's other candidate (empty when the same as digits).
+  std::vector<PixelBox> joined;
   std::string dropped;           // what was set aside, in a few words (for the debug view)
   int border_marks = 0;          // marks set aside for touching the border: was the picture cropped close?
 };
@@ -138,6 +146,10 @@ void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // i
 // Returns how many marks were set aside for touching the border.
 int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped);
 // Groups under kFaintInk thresholds of mean top-hat are dropped (counted in `faint`).
+// Marks whose pixels come within a stroke's width of each other (the median run of
+// their rows), joined when together no wider than tall: after keep_digit_marks, whose
+// marks keep their labels in ws.labels.
+std::vector<Mark> join_close_marks(const std::vector<Mark>& marks, const FindWorkspace& ws, int width, int height);
 std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float threshold, int& faint);
 // Touching digits: the column of `box` (in its middle half) with the fewest
 // stroke pixels of `tophat`, when it has under half the box's median column;

@@ -468,15 +468,31 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
       beyond_one_line = std::to_string(found.digits.size()) + " marks in a line: blnk reads up to " +
                         std::to_string(data::kMaxDigitsInLine) + " digits";
     if (read_whole(found, page, beside_words ? 1 : found.lines)) continue;
+    const float min_score = ink_dark && whole_no_digit ? kDarkFoundMinScore : kFoundMinScore;
     Classification candidate;
-    if (!read_found_digits(slot, found, factor, candidate)) continue;
-    const float score = reading_score(candidate);
+    const bool read = read_found_digits(slot, found, factor, candidate);
+    float score = read ? reading_score(candidate) : -1.0f;
+    // Broken strokes (a print's, a stencil's, dots): the marks within a stroke's
+    // width of each other joined, read when the line as found does not read well.
+    if (score < min_score && !found.joined.empty()) {
+      data::FoundDigits joined = found;
+      joined.digits.swap(joined.joined);
+      std::vector<data::Preprocessed> as_found;
+      as_found.swap(slot.seen);
+      Classification other;
+      if (read_found_digits(slot, joined, factor, other) && reading_score(other) > score) {
+        candidate = std::move(other);
+        score = reading_score(candidate);
+      } else {
+        slot.seen.swap(as_found);
+      }
+    }
+    if (score < 0) continue;
     // A line of digits beside a reading that saw one of them (its line under
     // half as wide: a 1 read out of 181) needs only to read well.
     const int kept_width = found_wins ? line_width(found_reading) : whole.found ? whole_width : 0;
     const bool wider_line = candidate.digits.size() > 1 && best >= 0 &&
                             float(kept_width) < kWholePictureShare * float(line_width(candidate));
-    const float min_score = ink_dark && whole_no_digit ? kDarkFoundMinScore : kFoundMinScore;
     if ((wider_line || score > best) && score >= min_score) {
       // Dark ink on light paper is the common case, and the light marks
       // of such a picture are its paper between strokes: a light-ink

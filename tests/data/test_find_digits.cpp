@@ -379,6 +379,22 @@ TEST_CASE("find_digits: a slanted 1 as tall as its neighbour across most of a cl
   CHECK(near(found.digits[1].h, 70, 2));
 }
 
+TEST_CASE("find_digits: a digit printed in pieces side by side is one digit in the joined line, and two digits stay two") {
+  const int w = 600, h = 450;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 200, 200, 100);
+  add_ring(cov, w, h, 320, 200, 100);
+  // The first ring cut down its middle by a gap of 4 pixels (its stroke is 12): a "(" and a ")".
+  for (int y = 0; y < h; ++y)
+    for (int x = 198; x < 202; ++x) cov[std::size_t(y) * w + x] = 0.0f;
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
+  CHECK(found.digits.size() == 3);  // side by side, the halves are not stacked: two marks
+  REQUIRE(found.joined.size() == 2);
+  check_ring_box(found.joined[0], 200, 200, 100);
+  check_ring_box(found.joined[1], 320, 200, 100);
+}
+
 TEST_CASE("Mark::elongation: a bar's length over its thickness at any angle, 1 for a square") {
   auto bar = [](int length, int thick, bool slanted) {
     Mark m;

@@ -424,6 +424,57 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
   return border;
 }
 
+float line_angle(const std::vector<PixelBox>& digits) {
+  if (digits.size() < 3) return 0;
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const PixelBox& b : digits) {
+    const double x = b.x + b.w / 2.0, y = b.y + b.h / 2.0;
+    sx += x, sy += y, sxx += x * x, sxy += x * y;
+  }
+  const double n = static_cast<double>(digits.size());
+  const double vxx = sxx - sx * sx / n;
+  if (vxx <= 0) return 0;
+  return static_cast<float>(std::atan((sxy - sx * sy / n) / vxx));
+}
+
+void turn_page(const GrayImage& page, float radians, GrayImage& turned) {
+  turned.width = page.width, turned.height = page.height, turned.scale = page.scale, turned.had_alpha = page.had_alpha;
+  turned.pixels.resize(page.pixels.size());
+  const float c = std::cos(radians), s = std::sin(radians);
+  const float cx = 0.5f * static_cast<float>(page.width - 1), cy = 0.5f * static_cast<float>(page.height - 1);
+  for (int y = 0; y < page.height; ++y) {
+    for (int x = 0; x < page.width; ++x) {
+      // The page's point that lands on (x, y) once turned by `radians`.
+      const float dx = static_cast<float>(x) - cx, dy = static_cast<float>(y) - cy;
+      const float u = std::clamp(cx + c * dx + s * dy, 0.0f, static_cast<float>(page.width - 1));
+      const float v = std::clamp(cy - s * dx + c * dy, 0.0f, static_cast<float>(page.height - 1));
+      const int x0 = std::min(static_cast<int>(u), page.width - 2 < 0 ? 0 : page.width - 2);
+      const int y0 = std::min(static_cast<int>(v), page.height - 2 < 0 ? 0 : page.height - 2);
+      const int x1 = std::min(x0 + 1, page.width - 1), y1 = std::min(y0 + 1, page.height - 1);
+      const float fx = u - static_cast<float>(x0), fy = v - static_cast<float>(y0);
+      const float top = page.at(x0, y0) + fx * (page.at(x1, y0) - page.at(x0, y0));
+      const float bottom = page.at(x0, y1) + fx * (page.at(x1, y1) - page.at(x0, y1));
+      turned.pixels[static_cast<std::size_t>(y) * page.width + x] = top + fy * (bottom - top);
+    }
+  }
+}
+
+PixelBox turned_back(const PixelBox& box, float radians, int width, int height) {
+  const float c = std::cos(radians), s = std::sin(radians);
+  const float cx = 0.5f * static_cast<float>(width - 1), cy = 0.5f * static_cast<float>(height - 1);
+  float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+  for (const float x : {static_cast<float>(box.x), static_cast<float>(box.x + box.w)}) {
+    for (const float y : {static_cast<float>(box.y), static_cast<float>(box.y + box.h)}) {
+      const float dx = x - cx, dy = y - cy;
+      const float u = cx + c * dx + s * dy, v = cy - s * dx + c * dy;
+      x0 = std::min(x0, u), x1 = std::max(x1, u), y0 = std::min(y0, v), y1 = std::max(y1, v);
+    }
+  }
+  const int left = std::clamp(static_cast<int>(std::floor(x0)), 0, width), top = std::clamp(static_cast<int>(std::floor(y0)), 0, height);
+  const int right = std::clamp(static_cast<int>(std::ceil(x1)), 0, width), bottom = std::clamp(static_cast<int>(std::ceil(y1)), 0, height);
+  return {left, top, right - left, bottom - top};
+}
+
 std::vector<Mark> join_close_marks(const std::vector<Mark>& marks, const FindWorkspace& ws, int width, int height) {
   // (A page of marks is text or texture, not a line's broken digits.)
   if (marks.size() < 2 || marks.size() > std::size_t(4 * kMaxDigitsInLine)) return marks;

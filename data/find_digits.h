@@ -146,6 +146,14 @@ void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // i
 // Returns how many marks were set aside for touching the border.
 int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped);
 // Groups under kFaintInk thresholds of mean top-hat are dropped (counted in `faint`).
+// A line of digits at a slant (a ticket lying askew): the angle of the line through
+// the digits' centres, least squares, in radians (0 for fewer than 3 digits); the
+// page turned by an angle about its centre (bilinear, the edges' pixels carried on);
+// and a box of the turned page back in the page's pixels (the box around it).
+float line_angle(const std::vector<PixelBox>& digits);
+void turn_page(const GrayImage& page, float radians, GrayImage& turned);
+PixelBox turned_back(const PixelBox& box, float radians, int width, int height);
+
 // Marks whose pixels come within a stroke's width of each other (the median run of
 // their rows), joined when together no wider than tall: after keep_digit_marks, whose
 // marks keep their labels in ws.labels.

@@ -31,6 +31,7 @@ struct ModelClassifier::Slot {
   data::FindWorkspace find;
   data::GrayImage page;   // the image shrunk to be searched (data/find_digits.h)
   data::GrayImage crop;   // one digit found, with the paper around it
+  data::GrayImage upright;  // the page turned so that a line found at a slant is level
   std::vector<data::Preprocessed> seen;  // what the network read of each digit
 };
 
@@ -184,6 +185,8 @@ constexpr float kFoundMinScore = 0.9f;
 // reads as a 1.
 constexpr float kDarkFoundMinScore = 0.7f;
 constexpr int kMinMargin = 2;
+// A line of digits this far from level (radians: 8 degrees) is looked at level too.
+constexpr float kMinSlant = 0.14f;
 // The search's second look frames the picture in this share of its shorter side of paper.
 constexpr float kCloseCropMargin = 0.25f;
 
@@ -393,7 +396,8 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   // of either polarity at kFindSide (data/find_digits.h); each digit found
   // is cut out and read. The model judges: digits found replace the whole
   // picture's reading when they read clearly better, and the better of
-  // the two polarities wins.
+  // the two polarities wins. A line that reads badly is read again with its
+  // broken strokes joined, and, at a slant, in the page turned level.
   float best = -1;
   const data::Preprocessed whole = whole_picture_view(name, slot);
   int whole_width = 0;  // the whole picture's digit's width, in the image's pixels
@@ -482,6 +486,31 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
       Classification other;
       if (read_found_digits(slot, joined, factor, other) && reading_score(other) > score) {
         candidate = std::move(other);
+        score = reading_score(candidate);
+      } else {
+        slot.seen.swap(as_found);
+      }
+    }
+    // A line at a slant (a ticket lying askew) that does not read well is looked
+    // for again in the page turned level: its digits upright, each cut out alone.
+    if (score < min_score && margin == 0 && std::abs(data::line_angle(found.digits)) >= kMinSlant) {
+      const float angle = data::line_angle(found.digits);
+      data::turn_page(page, -angle, slot.upright);
+      const data::FoundDigits level = data::find_digits(slot.upright, ink_dark, slot.find, 0);
+      std::vector<data::Preprocessed> as_found;
+      as_found.swap(slot.seen);
+      Classification turned;
+      if (level.lines == 1 && !read_whole(level, slot.upright, 1) && read_found_digits(slot, level, factor, turned) &&
+          reading_score(turned) > score) {
+        const float s = float(slot.image.scale * factor);
+        for (DigitReading& d : turned.digits) {
+          const data::PixelBox back = data::turned_back(
+              {int(float(d.box_x) / s), int(float(d.box_y) / s), int(std::ceil(float(d.box_w) / s)), int(std::ceil(float(d.box_h) / s))},
+              -angle, page.width, page.height);
+          d.box_x = int(float(back.x) * s), d.box_y = int(float(back.y) * s);
+          d.box_w = int(float(back.w) * s), d.box_h = int(float(back.h) * s);
+        }
+        candidate = std::move(turned);
         score = reading_score(candidate);
       } else {
         slot.seen.swap(as_found);

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "data/find_digits.h"
@@ -409,4 +410,36 @@ TEST_CASE("Mark::elongation: a bar's length over its thickness at any angle, 1 f
   CHECK(bar(80, 4, false).elongation() == doctest::Approx(20.0).epsilon(0.02));
   CHECK(bar(80, 4, true).elongation() == doctest::Approx(20.0).epsilon(0.05));
   CHECK(bar(20, 20, false).elongation() == doctest::Approx(1.0).epsilon(0.01));
+}
+
+TEST_CASE("line_angle, turn_page, turned_back: a line at a slant is turned level, and its boxes found there go back") {
+  // Centres on y = 0.5 x + 40: the angle is atan(0.5); two digits have none.
+  const std::vector<PixelBox> line = {{10, 35, 20, 30}, {60, 60, 20, 30}, {110, 85, 20, 30}, {160, 110, 20, 30}};
+  CHECK(line_angle(line) == doctest::Approx(std::atan(0.5f)).epsilon(1e-4));
+  CHECK(line_angle({line[0], line[1]}) == 0.0f);
+  // A dark square on paper, the page turned by 0.4 radians: the square's ink turned
+  // back gives a box around where it was.
+  const int w = 300, h = 200;
+  GrayImage page;
+  page.width = w, page.height = h;
+  page.pixels.assign(std::size_t(w) * h, 0.9f);
+  for (int y = 40; y < 60; ++y)
+    for (int x = 200; x < 220; ++x) page.pixels[std::size_t(y) * w + x] = 0.1f;
+  GrayImage turned;
+  turn_page(page, 0.4f, turned);
+  REQUIRE(turned.width == w);
+  int x0 = w, y0 = h, x1 = 0, y1 = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      if (turned.at(x, y) < 0.5f) x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x + 1), y1 = std::max(y1, y + 1);
+  REQUIRE(x1 > x0);
+  CHECK_FALSE((x0 >= 198 && x0 <= 202 && y0 >= 38 && y0 <= 42));  // it did move
+  const PixelBox back = turned_back({x0, y0, x1 - x0, y1 - y0}, 0.4f, w, h);
+  // The box around the turned square's box is larger than the square, and holds it.
+  CHECK(back.x <= 201);
+  CHECK(back.y <= 41);
+  CHECK(back.x + back.w >= 219);
+  CHECK(back.y + back.h >= 59);
+  CHECK(back.w < 40);
+  CHECK(back.h < 40);
 }

@@ -118,8 +118,8 @@ class Sources(SET4.Sources):
     traced); digits a person stopped at on this set's contact sheets are passed over."""
     families, order_key = FAMILIES, 5
     loops = dict(SET4.LOOPS, **{"8": (2, 2)})
-    passed_over = frozenset((1061, 2102, 2309, 2990, 4641, 4794, 5227, 5493, 8039, 8204, 8976, 9023, 9470, 9688,
-                             9777, 9817))
+    passed_over = frozenset((1061, 2102, 2309, 2990, 4641, 4794, 5227, 5493, 8039, 8159, 8204, 8976, 9023, 9470,
+                             9644, 9688, 9777, 9817))
 
 
 class OneFont:

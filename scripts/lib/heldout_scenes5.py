@@ -523,8 +523,9 @@ def jar_photo(cov, rng):
     jar[:, hl:hl + max(2, jw // 25)] = np.minimum(jar[:, hl:hl + max(2, jw // 25)] + 0.35, 1.0)
     img[jt + lid_h:jt + jh, jl:jl + jw] = jar
     lid = colour(rng, [[0.75, 0.72, 0.65], [0.8, 0.65, 0.2], [0.85, 0.15, 0.15], [0.2, 0.3, 0.6]])
-    img[jt:jt + lid_h, jl - jw // 30:jl + jw + jw // 30] = lid * (0.6 + 0.5 * np.sqrt(np.clip(
-        1 - np.linspace(-1, 1, jw + 2 * (jw // 30), dtype=np.float32) ** 2, 0, 1)))[None, :, None]
+    x0, x1 = jl - jw // 30, jl + jw + jw // 30  # the lid a little wider than the jar, cut by the frame
+    shade = 0.6 + 0.5 * np.sqrt(np.clip(1 - np.linspace(-1, 1, x1 - x0, dtype=np.float32) ** 2, 0, 1))
+    img[jt:jt + lid_h, max(0, x0):min(w, x1)] = (lid * shade[:, None])[max(0, x0) - x0:min(w, x1) - x0]
     # The label: paper wrapped round the jar, its sides narrowed where they turn away.
     lh, lw = int((jh - lid_h) * rng.uniform(0.4, 0.6)), int(jw * rng.uniform(0.75, 0.92))
     flat_w = int(jw * math.asin(lw / jw))

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Unpacks, without installing, the Debian font packages that only one held-out set's
 # generator reads: set 2 (scripts/make-heldout-set2.py, default DIR build/heldout-fonts) or
-# set 3 (scripts/make-heldout-set3.py, default DIR build/heldout3-fonts) or set 4
-# (scripts/make-heldout-set4.py, default DIR build/heldout4-fonts). Installed fonts
+# set 3 (scripts/make-heldout-set3.py, default DIR build/heldout3-fonts), set 4
+# (scripts/make-heldout-set4.py, default DIR build/heldout4-fonts) or set 5
+# (scripts/make-heldout-set5.py, default DIR build/heldout5-fonts). Installed fonts
 # would be found by the stress suite's and test photos' font search
 # (scripts/make-test-photos.py), and the held-out families would no longer be held out.
 # Idempotent: does nothing when DIR holds them all. Needs apt-get and dpkg-deb (Debian).
-#   scripts/fetch-heldout-fonts.sh [--set 2|3|4] [DIR]
+#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set_number=2
@@ -24,7 +25,10 @@ case "$set_number" in
   4) packages=(fonts-leckerli-one fonts-bebas-neue fonts-national-park fonts-roadgeek fonts-comfortaa fonts-quicksand
                fonts-bajaderka fonts-linuxlibertine fonts-averia-serif-gwf)
      dir=${1:-build/heldout4-fonts} ;;
-  *) echo "fetch-heldout-fonts: --set must be 2, 3 or 4, not '$set_number'" >&2; exit 2 ;;
+  5) packages=(fonts-aoyagi-soseki fonts-inconsolata fonts-3270 fonts-mononoki fonts-courier-prime fonts-roboto-slab
+               fonts-eurofurence)
+     dir=${1:-build/heldout5-fonts} ;;
+  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4 or 5, not '$set_number'" >&2; exit 2 ;;
 esac
 stamp="$dir/.packages"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" == "${packages[*]}" ]; then

@@ -200,41 +200,54 @@ LOOPS = {"0": (1, 1), "1": (0, 0), "2": (0, 1), "3": (0, 0), "4": (0, 1), "5": (
          "8": (1, 2), "9": (1, 1)}
 
 
-def keeps_loops(image28, cov, label):
+def keeps_loops(image28, cov, label, counts=LOOPS):
     """Whether the redrawing shows every loop the MNIST digit has (a wide pen fills a
-    small one), and as many as its label's digit shows."""
+    small one), and as many as its label's digit shows (counts: fewest, most)."""
     up = cv2.resize(image28.astype(np.float32) / 255.0, (112, 112), interpolation=cv2.INTER_CUBIC) > 0.4
     ys, xs = np.nonzero(up)
     source = loops(up[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
-    fewest, most = LOOPS[label]
+    fewest, most = counts[label]
     return max(source, fewest) <= loops(cov > 0.5) <= most
 
 
 class Sources:
     """Where digits come from: MNIST test digits (each family its own run of each
-    label, so that every label is drawn as often as asked for) and this set's fonts."""
+    label, so that every label is drawn as often as asked for) and this set's fonts.
+    A later set subclasses it with its own families and its own order of the digits."""
+
+    families, order_key, loops = FAMILIES, 4, LOOPS
+    passed_over = frozenset()  # MNIST test indices a person stopped at
 
     def __init__(self, images, labels, check, seed, fonts_root):
         self.images, self.check, self.root = images, check, fonts_root
-        order = np.random.default_rng([seed, 4, 9999]).permutation(len(labels))
+        order = np.random.default_rng([seed, self.order_key, 9999]).permutation(len(labels))
         self.of_label = {str(d): order[labels[order] == d] for d in range(10)}
         self.next = {}
 
     def font(self, relative):
         return os.path.join(self.root, relative)
 
-    def strokes(self, family, label, rng, height, pen_fraction):
+    def strokes(self, family, label, rng, height, pen_fraction, drawn_fraction=None):
         """The family's next MNIST test `label` that still reads as one when re-stroked
         with a pen pen_fraction of its height wide, `height` px tall (about 1,000 of each
-        label, the families 150 apart)."""
+        label, the families 150 apart); drawn again, the same way, with a pen
+        drawn_fraction wide where that is given (a thin pen checked at a wider one)."""
         for _ in range(100):
             k = self.next.get((family, label), 0)
             self.next[(family, label)] = k + 1
             pool = self.of_label[label]
-            image = self.images[int(pool[(FAMILIES.index(family) * 150 + k) % len(pool)])]
+            index = int(pool[(self.families.index(family) * 150 + k) % len(pool)])
+            if index in self.passed_over:
+                continue
+            image = self.images[index]
+            before = rng.bit_generator.state
             cov = skeleton_strokes(image, height, max(2, int(height * pen_fraction)), rng)
-            if self.check.agrees(cov, label, k=15) and in_one_piece(cov, label) and keeps_loops(image, cov, label):
-                return cov
+            if (self.check.agrees(cov, label, k=15) and in_one_piece(cov, label)
+                    and keeps_loops(image, cov, label, self.loops)):
+                if drawn_fraction is None:
+                    return cov
+                rng.bit_generator.state = before  # the same hand's warp, a thinner pen
+                return skeleton_strokes(image, height, max(2, int(height * drawn_fraction)), rng)
         raise RuntimeError(f"{family}: 100 MNIST test {label}s in a row are unlike a {label}")
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2, 3 or 4) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2, 3, 4 or 5) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-5 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -16,7 +16,8 @@ case "$set_number" in
   2) again=(seven-seg embossed) ;;
   3) again=(marks-wild form-boxes) ;;  # form-boxes draws MNIST digits, as families before it do
   4) again=(marks-wild4 fogged-glass) ;;  # fogged-glass draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2, 3 or 4, not '$set_number'"; exit 2 ;;
+  5) again=(receipt parcel-label) ;;  # parcel-label draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2, 3, 4 or 5, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -54,6 +55,13 @@ sets = {
           "tile-number": (r"\d_tile\d{3}\.jpg", 320, 4032),
           "marks-wild4": (r"x_(word|doodle|face|scribble|name|flower|letter)-(sticky|fog|bib|neon|tile)\d{3}\.jpg",
                           240, 4032)},
+    "5": {"graph-paper": (r"\d_(pen|pencil|felt)\d{3}\.(jpg|png)", 320, 4032),
+          "receipt": (r"n[1-9]\d{1,4}_(scan|photo)\d{3}\.(jpg|png)", 300, 4032),
+          "embroidery": (r"\d_(backstitch|satin)\d{3}\.jpg", 320, 4032),
+          "sand-trace": (r"\d_(sand|snow|dust)\d{3}\.jpg", 320, 4032),
+          "parcel-label": (r"n[1-9]\d{1,4}_(box|jar)\d{3}\.(jpg|png)", 400, 4032),
+          "marks-wild5": (r"x_(word|initials|signature|doodle|face|qr|icon)-(grid|receipt|stitch|sand|parcel)\d{3}"
+                          r"\.(jpg|png)", 300, 4032)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

@@ -185,6 +185,8 @@ constexpr float kFoundMinScore = 0.9f;
 // reads as a 1.
 constexpr float kDarkFoundMinScore = 0.7f;
 constexpr int kMinMargin = 2;
+// Marks of a row further apart than this share of their median height are in two words.
+constexpr float kWordGap = 0.5f;
 // A line of digits this far from level (radians: 8 degrees) is looked at level too.
 constexpr float kMinSlant = 0.14f;
 // The search's second look frames the picture in this share of its shorter side of paper.
@@ -374,6 +376,43 @@ bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& fou
   return true;
 }
 
+bool ModelClassifier::read_number_among_words(Slot& slot, const data::FoundDigits& found, int factor, float min_score,
+                                              Classification& result) const {
+  // A space between words: wider than half the marks' height, and than twice their
+  // median gap (a hand's digits are spaced unevenly, not in words).
+  std::vector<int> heights, gaps;
+  for (std::size_t i = 0; i < found.digits.size(); ++i) {
+    heights.push_back(found.digits[i].h);
+    if (i > 0) gaps.push_back(found.digits[i].x - (found.digits[i - 1].x + found.digits[i - 1].w));
+  }
+  std::nth_element(heights.begin(), heights.begin() + long(heights.size() / 2), heights.end());
+  std::nth_element(gaps.begin(), gaps.begin() + long(gaps.size() / 2), gaps.end());
+  const float word_gap = std::max(kWordGap * float(heights[heights.size() / 2]), 2.0f * float(gaps[gaps.size() / 2]));
+  std::vector<data::Preprocessed> number_seen;
+  int numbers = 0;
+  data::FoundDigits word = found;
+  for (std::size_t first = 0; first < found.digits.size();) {
+    std::size_t end = first + 1;
+    while (end < found.digits.size() &&
+           float(found.digits[end].x - (found.digits[end - 1].x + found.digits[end - 1].w)) <= word_gap)
+      ++end;
+    if (first == 0 && end == found.digits.size()) return false;  // one word: the line as it is
+    word.digits.assign(found.digits.begin() + long(first), found.digits.begin() + long(end));
+    Classification reading;
+    const float score = read_found_digits(slot, word, factor, reading) ? reading_score(reading) : 0.0f;
+    if (end - first >= 2 && score >= min_score) {
+      if (++numbers > 1) return false;  // two numbers on the row: not one line of digits
+      result = std::move(reading);
+      number_seen.swap(slot.seen);
+    } else if (end - first == 1 && score >= kFoundMinScore) {
+      return false;  // a digit apart from the others (a comb's boxes): the row is digits, not words
+    }
+    first = end;
+  }
+  slot.seen.swap(number_seen);
+  return numbers == 1;
+}
+
 bool ModelClassifier::off_line_reads_as_digit(Slot& slot, const data::FoundDigits& found, int factor) const {
   // A page of text beside the line is not read mark by mark: it is refused as before.
   if (found.off_line.size() > std::size_t(2 * data::kMaxDigitsInLine)) return true;
@@ -514,6 +553,17 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
         score = reading_score(candidate);
       } else {
         slot.seen.swap(as_found);
+      }
+    }
+    // A number among words on its row (a receipt's "TOTAL $102", a bib's event name):
+    // the row's words, parted where the gap is wider than half the marks' height
+    // and twice their median gap, are read each; one that reads as two or more digits is the line, when no other
+    // word does and no mark standing alone reads as a digit.
+    if (score < min_score && found.digits.size() > 2) {
+      Classification word_reading;
+      if (read_number_among_words(slot, found, factor, min_score, word_reading) && reading_score(word_reading) > score) {
+        candidate = std::move(word_reading);
+        score = reading_score(candidate);
       }
     }
     if (score < 0) continue;

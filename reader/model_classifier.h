@@ -74,6 +74,11 @@ class ModelClassifier : public Classifier {
                         DigitReading& reading, data::Preprocessed& seen) const;
   // Each digit found cut out and read (touching ones split); false when one of them holds no digit.
   bool read_found_digits(Slot& slot, const data::FoundDigits& found, int factor, Classification& result) const;
+  // The one word of two or more marks on the found line's row that reads as digits
+  // (at min_score), the other words and lone marks read as none: a number among words;
+  // false otherwise.
+  bool read_number_among_words(Slot& slot, const data::FoundDigits& found, int factor, float min_score,
+                               Classification& result) const;
   // Whether a digit-sized mark off the found line reads as a digit: a second line of
   // digits (refused: blnk reads one line), or words beside a number (the line is read).
   bool off_line_reads_as_digit(Slot& slot, const data::FoundDigits& found, int factor) const;

@@ -339,6 +339,32 @@ TEST_CASE("predict: a number beside a row of marks that are no digits (a price t
   for (const Json& d : a["digits"].items) CHECK(d["box"].items[1].number >= 60);  // in the digits' row, under the crosses
 }
 
+TEST_CASE("predict: a number among words on its row (a receipt's TOTAL 721) is read, the letters left out") {
+  if (!have_mnist()) return;
+  TempDir tmp("among-words");
+  const int w = 700, h = 200;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  const auto bar = [&](int x0, int y0, int x1, int y1) {
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x) cov[std::size_t(y) * w + x] = 1.0f;
+  };
+  // "TLE" in strokes 8 pixels wide and 60 tall, letters 10 pixels apart.
+  bar(20, 62, 70, 70), bar(41, 62, 49, 122);                                        // T
+  bar(80, 62, 88, 122), bar(80, 114, 125, 122);                                     // L
+  bar(135, 62, 143, 122), bar(135, 62, 180, 70), bar(135, 88, 170, 96), bar(135, 114, 180, 122);  // E
+  // A space of over 100 pixels, then MNIST test 0, 1, 2 (7, 2, 1) three times enlarged, close together.
+  for (int k = 0; k < 3; ++k) draw_digit(cov, w, h, k, 3, 290 + 56 * k, 50);
+  const std::string path = write_drawing(tmp, "total.png", cov, w, h);
+  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  const Json j = parse_json(lines_of(r.out).at(0));
+  CHECK(j["verdict"].text == "number");
+  CHECK(j["number"].text == "721");
+  REQUIRE(j["digits"].items.size() == 3);
+  CHECK(j["digits"].items[0]["box"].items[0].number >= 280);  // the word's digits only
+}
+
 TEST_CASE("predict: a number cropped close to its ink (digits touching the picture's edges) is read whole") {
   if (!have_mnist()) return;
   TempDir tmp("close-crop");

@@ -491,8 +491,9 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
     // found its ink in: in the other, the paper between strokes makes the marks,
     // and a picture's surround can decide the whole reading's polarity (a white
     // envelope on a dark desk).
+    const bool dark_ink = ink_dark;  // (clang 14 does not capture a structured binding)
     const auto alone_in_its_row = [&](const data::FoundDigits& f) {
-      return (says_why || ink_dark) && f.lines > 1 && f.digits.size() > 1 && f.digits.size() <= std::size_t(data::kMaxDigitsInLine) &&
+      return (says_why || dark_ink) && f.lines > 1 && f.digits.size() > 1 && f.digits.size() <= std::size_t(data::kMaxDigitsInLine) &&
              !off_line_reads_as_digit(slot, f, factor);
     };
     bool beside_words = alone_in_its_row(found);

@@ -40,6 +40,21 @@ std::string write_drawing(const TempDir& tmp, const std::string& name, const std
   return path;
 }
 
+// `cov` (w x h) written as `name` and read by `blnk predict --json`: its answer,
+// checked to be the number `expected` with one box per digit.
+Json predict_number(const TempDir& tmp, const std::string& name, const std::vector<float>& cov, int w, int h,
+                    const std::string& expected) {
+  const std::string path = write_drawing(tmp, name, cov, w, h);
+  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  Json answer = parse_json(lines_of(r.out).at(0));
+  CHECK(answer["verdict"].text == "number");
+  CHECK(answer["number"].text == expected);
+  REQUIRE(answer["digits"].items.size() == expected.size());
+  return answer;
+}
+
 std::vector<std::uint16_t> widen(const std::vector<std::uint8_t>& v) {
   std::vector<std::uint16_t> out(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<std::uint16_t>(v[i] * 257);
@@ -270,14 +285,7 @@ TEST_CASE("predict: two digits that touch are split where the ink is thinnest an
   const int w = 2 * 56 - 16 + 40, h = 56 + 40;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);
   for (int k = 0; k < 2; ++k) draw_digit(cov, w, h, k, 2, 20 + k * (56 - 16), 20);
-  const std::string path = write_drawing(tmp, "touching.png", cov, w, h);
-  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
-  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
-  REQUIRE(r.status == 0);
-  const Json a = parse_json(lines_of(r.out).at(0));
-  CHECK(a["verdict"].text == "number");
-  CHECK(a["number"].text == "72");
-  REQUIRE(a["digits"].items.size() == 2);
+  const Json a = predict_number(tmp, "touching.png", cov, w, h, "72");
   const Json& left = a["digits"].items[0]["box"];
   const Json& right = a["digits"].items[1]["box"];
   CHECK(left.items[0].number < right.items[0].number);
@@ -328,14 +336,7 @@ TEST_CASE("predict: a number beside a row of marks that are no digits (a price t
     stroke(left, top, left + 24, top + 28);
     stroke(left + 24, top, left, top + 28);
   }
-  const std::string path = write_drawing(tmp, "tag.png", cov, w, h);
-  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
-  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
-  REQUIRE(r.status == 0);
-  const Json a = parse_json(lines_of(r.out).at(0));
-  CHECK(a["verdict"].text == "number");
-  CHECK(a["number"].text == "721");
-  REQUIRE(a["digits"].items.size() == 3);
+  const Json a = predict_number(tmp, "tag.png", cov, w, h, "721");
   for (const Json& d : a["digits"].items) CHECK(d["box"].items[1].number >= 60);  // in the digits' row, under the crosses
 }
 
@@ -354,14 +355,7 @@ TEST_CASE("predict: a number among words on its row (a receipt's TOTAL 721) is r
   bar(135, 62, 143, 122), bar(135, 62, 180, 70), bar(135, 88, 170, 96), bar(135, 114, 180, 122);  // E
   // A space of over 100 pixels, then MNIST test 0, 1, 2 (7, 2, 1) three times enlarged, close together.
   for (int k = 0; k < 3; ++k) draw_digit(cov, w, h, k, 3, 290 + 56 * k, 50);
-  const std::string path = write_drawing(tmp, "total.png", cov, w, h);
-  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
-  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
-  REQUIRE(r.status == 0);
-  const Json j = parse_json(lines_of(r.out).at(0));
-  CHECK(j["verdict"].text == "number");
-  CHECK(j["number"].text == "721");
-  REQUIRE(j["digits"].items.size() == 3);
+  const Json j = predict_number(tmp, "total.png", cov, w, h, "721");
   CHECK(j["digits"].items[0]["box"].items[0].number >= 280);  // the word's digits only
 }
 
@@ -381,14 +375,7 @@ TEST_CASE("predict: a number cropped close to its ink (digits touching the pictu
   std::vector<float> cropped(std::size_t(cw) * ch);
   for (int y = 0; y < ch; ++y)
     for (int x = 0; x < cw; ++x) cropped[std::size_t(y) * cw + x] = number[std::size_t(y + y0) * w + x + x0];
-  const std::string path = write_drawing(tmp, "close.png", cropped, cw, ch);
-  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
-  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
-  REQUIRE(r.status == 0);
-  const Json j = parse_json(lines_of(r.out).at(0));
-  CHECK(j["verdict"].text == "number");
-  CHECK(j["number"].text == "721");
-  REQUIRE(j["digits"].items.size() == 3);
+  const Json j = predict_number(tmp, "close.png", cropped, cw, ch, "721");
   for (const Json& d : j["digits"].items) {  // boxes inside the picture, as its pixels
     CHECK(d["box"].items[0].number >= 0);
     CHECK(d["box"].items[0].number + d["box"].items[2].number <= cw);

@@ -25,6 +25,7 @@ constexpr float kLineOverDigit = 1.2f;   // ... and longer than the tallest mark
 constexpr float kLineContrast = 0.5f;    // looked for at this share of the stroke threshold (printing is faint)
 constexpr float kFrameHolds = 0.3f;      // a frame holds a mark at least 30% of its height...
 constexpr float kFrameFill = 0.45f;      // ... and its pixels cover under this share of its box
+constexpr float kFrameHoldsRow = 0.1f;   // ... or two marks at least 10% of its height
 constexpr float kSameDigitOverlap = 0.5f;  // marks overlapping along x by half the narrower are one digit...
 constexpr float kSameDigitGap = 0.3f;      // ... when the rows between them are under this share of the taller
 // ... and, apart by some rows, together no wider than this times their height (a
@@ -399,14 +400,19 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
     if (static_cast<float>(std::max(m.box.w, m.box.h)) >= kEdgeOverDigit * static_cast<float>(tallest)) ++rules;
     else kept.push_back(m);
   }
-  // A frame: a mostly empty mark around a digit-sized one.
+  // A frame: a mostly empty mark around a digit-sized one, or around a row of
+  // smaller ones (a jar's outline around its label's number).
   std::vector<Mark> digits;
   for (const Mark& outer : kept) {
+    int held = 0, held_small = 0;
+    for (const Mark& inner : kept) {
+      if (&inner == &outer || !holds(outer.box, inner.box)) continue;
+      const float share = static_cast<float>(inner.box.h) / static_cast<float>(outer.box.h);
+      held += share >= kFrameHolds;
+      held_small += share >= kFrameHoldsRow;
+    }
     const bool frame = static_cast<float>(outer.pixels) < kFrameFill * static_cast<float>(outer.box.w) * outer.box.h &&
-                       std::any_of(kept.begin(), kept.end(), [&](const Mark& inner) {
-                         return &inner != &outer && holds(outer.box, inner.box) &&
-                                static_cast<float>(inner.box.h) >= kFrameHolds * static_cast<float>(outer.box.h);
-                       });
+                       (held > 0 || held_small >= 2);
     if (frame) ++frames;
     else digits.push_back(outer);
   }

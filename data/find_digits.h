@@ -27,8 +27,8 @@
 //     paper, a paper's edge, a board's frame; at a slant, measured along its own
 //     axis, when also far longer than any other mark is tall), marks touching
 //     the border or spreading over most of the picture (a desk, a brick wall),
-//     and frames (a mark whose box holds a digit-sized mark and is largely
-//     empty: a plaque's border);
+//     and frames (a mark whose box holds a digit-sized mark, or two smaller
+//     ones, and is largely empty: a plaque's border, a jar's outline);
 //  5. group_digits: marks stacked along x with little between them are one
 //     digit (a broken stroke, a 5's flag) when together they keep a digit's
 //     shape (a tag's band above its number does not), as is a mark inside another's box;

@@ -396,6 +396,25 @@ TEST_CASE("find_digits: a digit printed in pieces side by side is one digit in t
   check_ring_box(found.joined[1], 320, 200, 100);
 }
 
+TEST_CASE("find_digits: a jar's outline around its label's small number is a frame, and the number is found") {
+  const int w = 600, h = 450;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  // An outline 300 x 330, open at the bottom, 45 pixels thick (too thick for a form's
+  // printed lines and their walls, and short of a rule down 80% of the picture: those
+  // are erased before).
+  draw_bar(cov, w, 150, 30, 450, 75);
+  draw_bar(cov, w, 150, 30, 195, 360);
+  draw_bar(cov, w, 405, 30, 450, 360);
+  // Three digits 50 tall inside it (15% of its height: no one of them makes it a frame alone).
+  for (int k = 0; k < 3; ++k) add_ring(cov, w, h, 240.0f + 50.0f * float(k), 220, 50);
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
+  INFO(found.dropped);
+  REQUIRE(found.digits.size() == 3);
+  for (int k = 0; k < 3; ++k) check_ring_box(found.digits[std::size_t(k)], 240.0f + 50.0f * float(k), 220, 50);
+  CHECK(found.dropped.find("1 frames") != std::string::npos);
+}
+
 TEST_CASE("Mark::elongation: a bar's length over its thickness at any angle, 1 for a square") {
   auto bar = [](int length, int thick, bool slanted) {
     Mark m;

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "api/guard.h"
+#include "base/file_io.h"
 #include "blnk/version.h"
 #include "data/idx.h"
 #include "data/image_folder.h"
@@ -158,9 +159,9 @@ TrainResult train_model(const TrainConfig& config, const TrainCallbacks& callbac
   return api::guarded([&] {
     train::TrainConfig cfg = internal_config(config);
     if (config.out.empty()) throw Exception("TrainConfig::out: give the model file to write");
-    const std::filesystem::path out_folder = std::filesystem::path(config.out).parent_path();
-    if (!out_folder.empty() && !std::filesystem::is_directory(out_folder))
-      throw Exception("TrainConfig::out " + config.out + ": the folder " + out_folder.string() + " does not exist");
+    if (const std::optional<OutputFileProblem> p = output_file_problem(config.out))
+      throw Exception("TrainConfig::out " + config.out + ": " + p->problem +
+                      (p->wrong_kind ? "; expected " + p->expected : std::string()));
 
     std::string spec = config.arch.empty() && config.init.empty() ? kDefaultSpec : config.arch;
     std::optional<train::Checkpoint> resume;

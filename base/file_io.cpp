@@ -96,4 +96,32 @@ void write_file_atomically(const std::string& path, std::span<const std::uint8_t
   if (dir_fd.get() >= 0) ::fsync(dir_fd.get());
 }
 
+std::optional<OutputFileProblem> output_file_problem(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::is_directory(status)) return OutputFileProblem{true, "a directory", "a file path (e.g. " + (fs::path(path) / "name").string() + ")"};
+  if (fs::exists(status) && !fs::is_regular_file(status)) return OutputFileProblem{true, "not a regular file", "a file path"};
+  const fs::path folder = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
+  const fs::file_status folder_status = fs::status(folder, ec);
+  if (!fs::exists(folder_status)) return OutputFileProblem{false, "the folder " + folder.string() + " does not exist", ""};
+  if (!fs::is_directory(folder_status))
+    return OutputFileProblem{true, folder.string() + " is not a folder", "a file in a folder"};
+  std::string unwritable = folder_write_problem(folder.string());
+  if (!unwritable.empty()) return OutputFileProblem{false, std::move(unwritable), ""};
+  return std::nullopt;
+}
+
+std::string folder_write_problem(const std::string& folder) {
+  const std::filesystem::path probe = std::filesystem::path(folder) / (".blnk-write-check-" + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return {};  // a leftover probe: the folder took a file before
+    return "cannot write in " + folder + " (" + errno_text() + ")";
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return {};
+}
+
 }  // namespace blnk

@@ -9,6 +9,7 @@
 #include "cli/options.h"
 #include "cli/data_files.h"
 #include "base/error.h"
+#include "data/class_folder.h"
 #include "engine/model_file.h"
 #include "reader/class_model.h"
 #include "train/evaluate.h"
@@ -37,6 +38,12 @@ int cmd_eval(int argc, char** argv) {
   if (class_model) {
     names = class_model->classes;
     as = folder_options_for(names, net.input_shape(), class_model->input.fit);
+  } else if (!files.test_folder.empty() && !data::is_digit_folder(files.test_folder)) {
+    // The folder loader would ask for --image-size, which eval has no use for: the
+    // size, channels and fit are the class model's, and a digit reader has no classes.
+    throw Error(files.test_folder + ": a folder of classes (not the digit layout of subfolders 0 to 9 or files " +
+                "<label>_*), and " + model_path + " is a digit reader: give --model the class model trained on " +
+                "such a folder");
   }
   // Any labels are read, then checked against the model here: a model of another
   // kind (the digit gate's 2 outputs for MNIST's 10 digits) is named with what it has.

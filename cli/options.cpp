@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "base/error.h"
+#include "base/file_io.h"
 #include "cli/cli.h"
 
 namespace blnk::cli {
@@ -115,36 +116,14 @@ namespace fs = std::filesystem;
   throw Error("--" + option + " " + path + ": " + problem);
 }
 
-// Whether a new file can be made in `folder`: the only honest test (permissions,
-// read-only mounts, root's privileges, ACLs all take part) is to make one.
-void check_folder_writable(const std::string& option, const std::string& path, const fs::path& folder) {
-  const fs::path probe = folder / (".blnk-write-check-" + std::to_string(::getpid()));
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return;  // a leftover probe: the folder took a file before
-    environment_error(option, path, "cannot write in " + folder.string() + " (" + std::strerror(errno) + ")");
-  }
-  ::close(fd);
-  ::unlink(probe.c_str());
-}
-
 }  // namespace
 
 void check_output_file(const std::string& option, const std::string& path) {
   if (path.empty()) bad_value(option, "''", "empty", "a file path");
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (fs::is_directory(status))
-    bad_value(option, path, "a directory", "a file path (e.g. " + (fs::path(path) / "name").string() + ")");
-  if (fs::exists(status) && !fs::is_regular_file(status))
-    bad_value(option, path, "not a regular file", "a file path");
-  const fs::path folder = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
-  const fs::file_status folder_status = fs::status(folder, ec);
-  if (!fs::exists(folder_status))
-    environment_error(option, path, "the folder " + folder.string() + " does not exist");
-  if (!fs::is_directory(folder_status))
-    bad_value(option, path, folder.string() + " is not a folder", "a file in a folder");
-  check_folder_writable(option, path, folder);
+  if (const std::optional<OutputFileProblem> p = output_file_problem(path)) {
+    if (p->wrong_kind) bad_value(option, path, p->problem, p->expected);
+    environment_error(option, path, p->problem);
+  }
 }
 
 void check_output_folder(const std::string& option, const std::string& path, bool create) {
@@ -161,7 +140,8 @@ void check_output_folder(const std::string& option, const std::string& path, boo
       environment_error(option, path, "cannot create the folder (" + ec.message() + ")");
     }
   }
-  check_folder_writable(option, path, path);
+  if (const std::string unwritable = folder_write_problem(path); !unwritable.empty())
+    environment_error(option, path, unwritable);
 }
 
 void check_appendable_file(const std::string& option, const std::string& path) {

@@ -90,6 +90,12 @@ bool read_header(std::span<const std::uint8_t> bytes, Header& header, std::strin
     why = tjGetErrorStr2(tj);
     return false;
   }
+  // Data that ends before the frame header (a file cut within its metadata) reads
+  // as a success with no size: it is no header.
+  if (width <= 0 || height <= 0) {
+    why = "no frame size before the end of the data";
+    return false;
+  }
   header.width = width;
   header.height = height;
   header.channels = colorspace == TJCS_GRAY ? 1 : (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) ? 4 : 3;

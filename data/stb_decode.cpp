@@ -1,6 +1,10 @@
 // stb_image compiled once for blnk (see stb_decode.h), its own warnings silenced.
 #include "data/stb_decode.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+
 #define STBI_ONLY_PNG
 #define STBI_ONLY_GIF
 #define STBI_ONLY_BMP
@@ -23,7 +27,11 @@ namespace blnk::data::stb {
 void Free::operator()(void* p) const { stbi_image_free(p); }
 
 bool info(std::span<const std::uint8_t> bytes, int& width, int& height, int& channels) {
-  return stbi_info_from_memory(bytes.data(), int(bytes.size()), &width, &height, &channels) != 0;
+  if (stbi_info_from_memory(bytes.data(), int(bytes.size()), &width, &height, &channels) == 0) return false;
+  // stb's BMP header reader gives a top-down BMP's height as stored, negative (its
+  // decoder reads such a file with the absolute value): the height is its size.
+  height = int(std::min<std::int64_t>(std::abs(std::int64_t{height}), std::numeric_limits<int>::max()));
+  return true;
 }
 
 bool is_16_bit(std::span<const std::uint8_t> bytes) {

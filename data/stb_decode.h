@@ -27,7 +27,8 @@ struct Decoded {
   bool sixteen_bit = false;
 };
 
-// Header fields without decoding; false when stb cannot read the header.
+// Header fields without decoding (a top-down BMP's height positive, as its size);
+// false when stb cannot read the header.
 bool info(std::span<const std::uint8_t> bytes, int& width, int& height, int& channels);
 bool is_16_bit(std::span<const std::uint8_t> bytes);
 // 16-bit samples when sixteen_bit (for a 16-bit file), else 8-bit ones (a 16-bit

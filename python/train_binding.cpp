@@ -20,6 +20,7 @@
 #include "data/idx.h"
 #include "data/class_folder.h"
 #include "base/error.h"
+#include "base/file_io.h"
 #include "engine/model_file.h"
 #include "layers/bf16_gemm.h"
 #include "layers/registry.h"
@@ -179,6 +180,15 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
             double val_split, const py::object& augment, std::optional<int> limit, std::optional<std::string> out, bool quiet,
             const std::optional<std::pair<int, int>>& image_size, std::optional<int> channels,
             const std::optional<std::string>& fit, const std::optional<std::vector<std::string>>& classes) {
+  // out= is checked before any work, as the CLI's --out is: a path that cannot take the
+  // model must not cost a whole training run.
+  if (out) {
+    if (out->empty()) throw py::value_error("out is empty; expected a model file path, or None");
+    if (const std::optional<OutputFileProblem> p = output_file_problem(*out)) {
+      if (p->wrong_kind) throw py::value_error("out " + *out + ": " + p->problem + "; expected " + p->expected);
+      throw Error("out " + *out + ": " + p->problem);
+    }
+  }
   // init: fine-tuning from a trained model, whose spec is the run's (arch must match it).
   std::optional<Network> init_from;
   std::string spec = arch.value_or(init.is_none() ? kDefaultSpec : "");

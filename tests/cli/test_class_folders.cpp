@@ -219,6 +219,13 @@ TEST_CASE("class folders: bad folders and options are refused with the reason") 
   const RunResult unknown = train_on(train, {"--image-size", "16x16", "--images-test", tmp.file("other")});
   CHECK(unknown.status == 1);
   CHECK(contains(unknown.err, "the model has no class 'green'"));
+  // eval of a digit reader (--model forgotten: the bundled one) on a folder of classes
+  // asked for --image-size, an option eval does not have; it asks for the class model.
+  const RunResult digit_eval = run_blnk({"eval", "--images", train}, tmp);
+  CHECK(digit_eval.status == 1);
+  CHECK(contains(digit_eval.err, train + ": a folder of classes"));
+  CHECK(contains(digit_eval.err, "is a digit reader: give --model the class model"));
+  CHECK(!contains(digit_eval.err, "--image-size"));
   // The class options are for folders.
   const RunResult idx = run_blnk({"train", "--train-images", "a", "--train-labels", "b", "--image-size", "8x8"}, tmp);
   CHECK(idx.status == 2);

@@ -3,6 +3,8 @@
 // compositing, limits checked before decoding, and every error category.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -154,6 +156,36 @@ TEST_CASE("image: JPEG, BMP, PGM and PPM decode") {
   CHECK(q.pixels[0] == doctest::Approx(0.587f));
 }
 
+TEST_CASE("image: a top-down BMP (a negative height in its header) is read upright at its size") {
+  // Windows tools write BMPs top row first, saying so with a negative height; stb's
+  // header reader gave that height as it is stored, and the pixel limit then refused
+  // a 6x4 image as 6x18446744073709551612 pixels.
+  const int w = 6, h = 4;
+  const auto gray = gray_pattern(w, h);
+  std::vector<std::uint8_t> bmp = encode_bmp(gray, w, h, 1);  // bottom row first
+  const auto le32 = [&](std::size_t at) {
+    return std::uint32_t{bmp[at]} | std::uint32_t{bmp[at + 1]} << 8 | std::uint32_t{bmp[at + 2]} << 16 |
+           std::uint32_t{bmp[at + 3]} << 24;
+  };
+  const std::size_t offset = le32(10), bits = std::size_t{bmp[28]} | std::size_t{bmp[29]} << 8;
+  const std::size_t stride = (w * bits + 31) / 32 * 4;
+  REQUIRE(bmp.size() >= offset + stride * h);
+  for (int top = 0, bottom = h - 1; top < bottom; ++top, --bottom)
+    std::swap_ranges(bmp.begin() + std::ptrdiff_t(offset + top * stride),
+                     bmp.begin() + std::ptrdiff_t(offset + (top + 1) * stride),
+                     bmp.begin() + std::ptrdiff_t(offset + bottom * stride));
+  const std::uint32_t negative_height = static_cast<std::uint32_t>(-h);
+  for (int b = 0; b < 4; ++b) bmp[22 + b] = static_cast<std::uint8_t>(negative_height >> (8 * b));
+
+  const ImageInfo info = probe_image(bmp, "top-down.bmp");
+  CHECK(info.width == w);
+  CHECK(info.height == h);
+  const GrayImage g = decode_image_gray(bmp, "top-down.bmp");
+  REQUIRE(g.width == w);
+  REQUIRE(g.height == h);
+  for (int i = 0; i < w * h; ++i) CHECK(g.pixels[i] == doctest::Approx(gray[i] / 255.0f));
+}
+
 TEST_CASE("image: error categories: empty, not an image, unsupported, undecodable, truncated") {
   std::string msg;
   CHECK(kind_of([] { decode_image_gray({}, "e.png"); }, "e.png", &msg) == ImageErrorKind::empty);
@@ -183,6 +215,13 @@ TEST_CASE("image: error categories: empty, not an image, unsupported, undecodabl
   CHECK(kind_of([&] { decode_image_gray(std::span(jpg).first(jpg.size() - 40), "cut.jpg"); }, "cut.jpg", &msg) ==
         ImageErrorKind::undecodable);
   CHECK(msg.find("truncated") != std::string::npos);
+  // Cut before its frame header (a download cut within a photo's metadata): TurboJPEG
+  // read no size, and the message was "image has a zero width or height".
+  for (const std::size_t keep : {std::size_t{3}, std::size_t{20}}) {
+    CHECK(kind_of([&] { decode_image_gray(std::span(jpg).first(keep), "head.jpg"); }, "head.jpg", &msg) ==
+          ImageErrorKind::undecodable);
+    CHECK(msg.find("truncated") != std::string::npos);
+  }
   // A BMP and a PGM shorter than their headers promise.
   const auto bmp = encode_bmp(gray_pattern(16, 16), 16, 16, 1);
   CHECK(kind_of([&] { decode_image_gray(std::span(bmp).first(bmp.size() - 10), "cut.bmp"); }, "cut.bmp") ==

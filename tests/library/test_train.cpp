@@ -79,6 +79,9 @@ TEST_CASE("train_model names the setting or file at fault") {
   c.out = "/nonexistent/folder/x.blnk";
   CHECK(contains(message_of(c), "/nonexistent/folder"));
   c = data.config("x.blnk");
+  c.out = data.dir.string();  // a directory: refused before training, not at the write after it
+  CHECK(contains(message_of(c), "TrainConfig::out " + c.out + ": a directory; expected a file path"));
+  c = data.config("x.blnk");
   c.limit = data.count + 1;
   CHECK(contains(message_of(c), "TrainConfig::limit"));
   c = data.config("x.blnk");

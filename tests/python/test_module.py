@@ -213,6 +213,21 @@ def test_train_refuses_bad_data_and_options(tmp_path):
         blnk.train(x, y, init=str(tmp_path / "start.blnk"), arch="conv8,pool,flatten,dense10")
 
 
+def test_an_out_path_that_cannot_take_the_model_is_refused_before_any_training(tmp_path, capsys):
+    # As the CLI's --out: a directory or a missing folder used to surface only when the
+    # model was written, after the whole run.
+    x, y = digits(64, 13)
+    with pytest.raises(ValueError, match=r"out .*: a directory; expected a file path"):
+        blnk.train(x, y, epochs=1, arch=SMALL_SPEC, out=str(tmp_path), quiet=False)
+    missing = tmp_path / "no-such-folder" / "m.blnk"
+    with pytest.raises(blnk.Error, match=r"out .*m\.blnk: the folder .*no-such-folder does not exist"):
+        blnk.train(x, y, epochs=1, arch=SMALL_SPEC, out=str(missing), quiet=False)
+    with pytest.raises(ValueError, match="out is empty"):
+        blnk.train(x, y, epochs=1, arch=SMALL_SPEC, out="", quiet=False)
+    assert "epoch" not in capsys.readouterr().out  # refused before the first epoch
+    assert not any(tmp_path.iterdir())  # and nothing written
+
+
 def test_ctrl_c_stops_a_training_run_with_keyboard_interrupt():
     # A run far longer than the test, interrupted once it has printed its first
     # epoch: it must stop inside the next epoch (after a batch), whatever the load.

@@ -37,7 +37,9 @@
 
 namespace blnk::data {
 
-inline constexpr std::uint64_t kDefaultMaxImageFileBytes = 20ull << 20;   // 20 MiB
+// Room for what the pixel limit lets in: a 12 MP PNG of a phone photo is 20-36 MB, a
+// 50 MP 8-bit RGBA BMP 200 MB. (The server's uploads have their own, --max-body.)
+inline constexpr std::uint64_t kDefaultMaxImageFileBytes = 256ull << 20;  // 256 MiB
 inline constexpr std::uint64_t kDefaultMaxImagePixels = 50'000'000;       // 50 megapixels
 
 struct ImageLimits {

@@ -3,7 +3,9 @@
 // status is 1. Usage errors exit 2.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "cli/cli_test_util.h"
@@ -117,6 +119,25 @@ TEST_CASE("predict: a directory of only unreadable files exits 1, and so does an
   const RunResult n = run_blnk({"predict", tmp.file("nested")}, tmp);
   CHECK(n.status == 1);
   CHECK(contains(n.err, tmp.file("nested") + ": a directory with no files to read"));
+}
+
+TEST_CASE("predict: a photo file over 20 MiB within the pixel limit is read, not refused for its size") {
+  TempDir tmp("big-file");
+  // 2700 x 2700 RGB BMP: 21.9 MB (a 12 MP phone photo as PNG is 20-36 MB), 7.3 megapixels.
+  const int side = 2700;
+  std::vector<std::uint8_t> px(static_cast<std::size_t>(side) * side * 3, 225);
+  for (int y = 900; y < 1800; ++y)  // a thick dark ring in the middle: a 0
+    for (int x = 900; x < 1800; ++x) {
+      const float d = std::hypot(float(x) - 1350.0f, (float(y) - 1350.0f) * 0.75f);
+      if (std::abs(d - 300.0f) < 45.0f) std::fill_n(px.begin() + (std::ptrdiff_t(y) * side + x) * 3, 3, std::uint8_t(25));
+    }
+  const std::string path = tmp.file("big.bmp");
+  write_bytes(path, data::encode_bmp(px, side, side, 3));
+  REQUIRE(std::filesystem::file_size(path) > (std::uintmax_t(20) << 20));
+  const RunResult r = run_blnk({"predict", path}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.err.find("too large") == std::string::npos);
 }
 
 TEST_CASE("predict: usage errors exit 2 with a message") {

@@ -531,8 +531,20 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
         slot.seen.swap(as_found);
       }
     }
+    // A number among words on its row (a receipt's "TOTAL $102", a bib's event name):
+    // the row's words, parted where the gap is wider than half the marks' height
+    // and twice their median gap, are read each; one that reads as two or more
+    // digits is the line, when no other word does and no lone mark reads as a digit.
+    if (score < min_score && found.digits.size() > 2) {
+      Classification word_reading;
+      if (read_number_among_words(slot, found, factor, min_score, word_reading) && reading_score(word_reading) > score) {
+        candidate = std::move(word_reading);
+        score = reading_score(candidate);
+      }
+    }
     // A line at a slant (a ticket lying askew) that does not read well is looked
     // for again in the page turned level: its digits upright, each cut out alone.
+    // (Last: the search's ink is then the turned page's.)
     if (score < min_score && margin == 0 && std::abs(data::line_angle(found.digits)) >= kMinSlant) {
       const float angle = data::line_angle(found.digits);
       data::turn_page(page, -angle, slot.upright);
@@ -554,17 +566,6 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
         score = reading_score(candidate);
       } else {
         slot.seen.swap(as_found);
-      }
-    }
-    // A number among words on its row (a receipt's "TOTAL $102", a bib's event name):
-    // the row's words, parted where the gap is wider than half the marks' height
-    // and twice their median gap, are read each; one that reads as two or more digits is the line, when no other
-    // word does and no mark standing alone reads as a digit.
-    if (score < min_score && found.digits.size() > 2) {
-      Classification word_reading;
-      if (read_number_among_words(slot, found, factor, min_score, word_reading) && reading_score(word_reading) > score) {
-        candidate = std::move(word_reading);
-        score = reading_score(candidate);
       }
     }
     if (score < 0) continue;

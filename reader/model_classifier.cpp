@@ -545,8 +545,8 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
     // A line at a slant (a ticket lying askew) that does not read well is looked
     // for again in the page turned level: its digits upright, each cut out alone.
     // (Last: the search's ink is then the turned page's.)
-    if (score < min_score && margin == 0 && std::abs(data::line_angle(found.digits)) >= kMinSlant) {
-      const float angle = data::line_angle(found.digits);
+    const float angle = score < min_score && margin == 0 ? data::line_angle(found.digits) : 0.0f;
+    if (std::abs(angle) >= kMinSlant) {
       data::turn_page(page, -angle, slot.upright);
       const data::FoundDigits level = data::find_digits(slot.upright, ink_dark, slot.find, 0);
       std::vector<data::Preprocessed> as_found;

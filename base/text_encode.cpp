@@ -163,4 +163,22 @@ void append_int(std::string& out, long long value) {
   out.append(buf, r.ptr);
 }
 
+std::string count_of(long long n, std::string_view noun, std::string_view plural) {
+  std::string out;
+  append_int(out, n);
+  out += ' ';
+  if (n == 1) out += noun;
+  else if (!plural.empty()) out += plural;
+  else (out += noun) += 's';
+  return out;
+}
+
+std::string number_text(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::general, 6);
+  return std::string(buf, r.ptr);
+}
+
 }  // namespace blnk

@@ -1,6 +1,7 @@
 // Text encoders: HTML and JSON escaping (both make any byte sequence safe,
 // replacing invalid UTF-8 with U+FFFD), base64 and locale-independent number
-// formatting. Used by the server's pages and by every JSON answer.
+// formatting. Used by the server's pages and by every JSON answer; and the
+// counts and numbers of messages.
 #pragma once
 
 #include <cstdint>
@@ -24,5 +25,11 @@ void append_base64(std::string& out, std::span<const std::uint8_t> bytes);
 void append_number(std::string& out, double value, int digits = 6);
 void append_fixed(std::string& out, double value, int decimals);
 void append_int(std::string& out, long long value);
+
+// Messages: "1 image", "3 images" (the plural is noun + "s" unless given).
+std::string count_of(long long n, std::string_view noun, std::string_view plural = {});
+// A number as a person writes it, up to 6 significant digits: "0.9", "1e-05", "nan"
+// (std::to_string gives "0.900000").
+std::string number_text(double value);
 
 }  // namespace blnk

@@ -14,6 +14,8 @@
 #include "data/image.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/text_encode.h"
+#include "data/folder_listing.h"
 #include "engine/model_file.h"
 #include "reader/answer.h"
 #include "reader/class_answer.h"
@@ -25,13 +27,24 @@ namespace {
 
 constexpr std::uint64_t kMaxStdinBytes = data::kDefaultMaxImageFileBytes;
 
-// What to read: each argument, directories expanded (sorted, regular files only).
-// A directory that cannot be listed, or holds no files, is a failure naming it:
-// reading nothing must not look like success.
+// What to read: each argument, folders expanded the way every folder reader of blnk
+// lists them (data/folder_listing.h: dot files left out, sorted, images told by their
+// extension). What a folder holds besides images (a README, .DS_Store, subfolders) is
+// named in a note, not a failure; a folder with no image at all is a failure naming
+// it: reading nothing must not look like success.
 struct Inputs {
   std::vector<std::string> files;
   std::vector<std::string> failures;  // messages
+  std::vector<std::string> notes;
 };
+// "a, b, c and 4 more"
+std::string some_names(const std::vector<std::filesystem::path>& paths) {
+  constexpr std::size_t kShown = 3;
+  std::string text;
+  for (std::size_t i = 0; i < paths.size() && i < kShown; ++i) text += (i ? ", " : "") + paths[i].filename().string();
+  if (paths.size() > kShown) text += " and " + std::to_string(paths.size() - kShown) + " more";
+  return text;
+}
 Inputs expand_inputs(const std::vector<std::string>& args) {
   Inputs inputs;
   for (const std::string& a : args) {
@@ -40,17 +53,30 @@ Inputs expand_inputs(const std::vector<std::string>& args) {
       inputs.files.push_back(a);
       continue;
     }
-    std::vector<std::string> found;
-    std::filesystem::directory_iterator it(a, ec), end;
-    for (; !ec && it != end; it.increment(ec))
-      if (it->is_regular_file(ec)) found.push_back(it->path().string());
-    if (ec) {
-      inputs.failures.push_back(a + ": cannot list the directory (" + ec.message() + ")");
+    data::FolderEntries entries;
+    try {
+      entries = data::list_folder(a);
+    } catch (const Error& e) {
+      inputs.failures.push_back(e.what());
       continue;
     }
-    if (found.empty()) inputs.failures.push_back(a + ": a directory with no files to read");
-    std::sort(found.begin(), found.end());
-    inputs.files.insert(inputs.files.end(), found.begin(), found.end());
+    std::vector<std::filesystem::path> others;
+    std::size_t images = 0;
+    for (const std::filesystem::path& file : entries.files) {
+      if (!data::is_image_file_name(file)) {
+        others.push_back(file);
+        continue;
+      }
+      inputs.files.push_back(file.string());
+      ++images;
+    }
+    if (!others.empty())
+      inputs.notes.push_back(a + ": passed over " + count_of(others.size(), "file") + " not named as an image (" +
+                             some_names(others) + "; images end in .png, .jpg, .jpeg, .gif, .webp, .bmp, .pgm, .ppm or .pnm)");
+    if (!entries.folders.empty())
+      inputs.notes.push_back(a + ": passed over " + count_of(entries.folders.size(), "folder") + " (" +
+                             some_names(entries.folders) + "; folders are not read inside folders: name each one)");
+    if (images == 0) inputs.failures.push_back(a + ": a folder with no images to read");
   }
   return inputs;
 }
@@ -85,6 +111,7 @@ int predict_each(const reader::Classifier& classifier, const std::vector<std::st
                  const std::function<void(const std::string& name, const reader::Classification&)>& answer) {
   const Inputs inputs = expand_inputs(args);
   int failures = 0;
+  for (const std::string& note : inputs.notes) std::fprintf(stderr, "blnk predict: note: %s\n", note.c_str());
   for (const std::string& message : inputs.failures) {
     ++failures;
     std::fprintf(stderr, "blnk predict: %s\n", message.c_str());
@@ -144,7 +171,7 @@ void print_digit_reading(const std::string& name, const reader::Classification& 
       std::printf("%s: %d (%.1f%%; %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
       break;
     case reader::Verdict::not_a_digit:
-      std::printf("%s: not a digit (%s; best guess %s)", name.c_str(), result.reason.c_str(), result.number.c_str());
+      std::printf("%s: not a digit: %s; best guess %s", name.c_str(), result.reason.c_str(), result.number.c_str());
       break;
   }
   // The runners-up of a guess that means nothing would mean even less; a number has none.
@@ -158,7 +185,7 @@ void print_digit_reading(const std::string& name, const reader::Classification& 
 }  // namespace
 
 int cmd_predict(int argc, char** argv) {
-  cxxopts::Options options(argv[0], "Read the digit in each image (PNG, JPEG, BMP, PGM/PPM; - for standard input); with a class model, its class by name.\n"
+  cxxopts::Options options(argv[0], "Read the digit or number in each image (PNG, JPEG, GIF, WebP, BMP, PGM/PPM; a folder reads its images; - for standard input); with a class model, its class by name.\n"
                                     "Exit status: 0 when every image was predicted, 1 when any could not be, 2 on usage errors.");
   options.add_options()("model", "model file (default: the bundled model)", text())(
       "json", "one JSON object per image")(

@@ -69,7 +69,7 @@ struct Entry {
 
 const Entry kCommands[] = {
     {"serve", blnk::cli::cmd_serve, "serve the upload page and the JSON API (default: bundled model on 127.0.0.1:8000)"},
-    {"predict", blnk::cli::cmd_predict, "read digits from image files (PNG, JPEG, BMP, PGM/PPM), each with a verdict"},
+    {"predict", blnk::cli::cmd_predict, "read digits or numbers from image files (PNG, JPEG, GIF, WebP, BMP, PGM/PPM), each with a verdict"},
     {"train", blnk::cli::cmd_train, "train a model on MNIST-style IDX files or a folder of labelled images"},
     {"eval", blnk::cli::cmd_eval, "accuracy, per-class precision/recall and confusion matrix on IDX files or an image folder"},
     {"summary", blnk::cli::cmd_summary, "print a model's layers, output shapes and parameter counts"},
@@ -86,6 +86,16 @@ void print_help(std::FILE* out) {
                "usage: blnk <command> [options]   (blnk <command> --help for its options)\n\ncommands:\n",
                BLNK_VERSION);
   for (const Entry& e : kCommands) std::fprintf(out, "  %-13s %s\n", e.name, e.help);
+}
+
+// An error about the model that BLNK_MODEL chose (no --model given) names the
+// variable too: the user may not remember setting it.
+std::string model_origin_note(const std::string& message, int argc, char** argv) {
+  const char* env = std::getenv("BLNK_MODEL");
+  if (!env || !*env || message.rfind(std::string(env) + ":", 0) != 0) return "";
+  for (int i = 1; i < argc; ++i)
+    if (!std::strcmp(argv[i], "--model") || !std::strncmp(argv[i], "--model=", 8)) return "";
+  return " (the model BLNK_MODEL names)";
 }
 
 }  // namespace
@@ -113,7 +123,7 @@ int main(int argc, char** argv) {
                    e.name);
       return 2;
     } catch (const blnk::Error& err) {
-      std::fprintf(stderr, "blnk %s: error: %s\n", e.name, err.what());
+      std::fprintf(stderr, "blnk %s: error: %s%s\n", e.name, err.what(), model_origin_note(err.what(), argc, argv).c_str());
       return 1;
     } catch (const std::bad_alloc&) {
       std::fprintf(stderr, "blnk %s: error: out of memory\n", e.name);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
 #include "cli/cli_test_util.h"
@@ -102,23 +103,49 @@ TEST_CASE("predict: each unreadable file gets one clear error line, the others a
   }
 }
 
-TEST_CASE("predict: a directory of only unreadable files exits 1, and so does an empty directory, naming it") {
+TEST_CASE("predict: a folder with no image exits 1 naming it and what it passed over, and so does an empty one") {
   TempDir tmp("dirs");
   const std::string bad_dir = tmp.dir("bad");
   write_text(bad_dir + "/a.txt", "hello");
   const RunResult r = run_blnk({"predict", bad_dir}, tmp);
+  INFO("stderr:\n" << r.err);
   CHECK(r.status == 1);
-  CHECK(contains(r.err, bad_dir + "/a.txt"));
+  CHECK(contains(r.err, bad_dir + ": passed over 1 file not named as an image (a.txt;"));
+  CHECK(contains(r.err, bad_dir + ": a folder with no images to read"));
   const std::string empty_dir = tmp.dir("empty");
   const RunResult e = run_blnk({"predict", empty_dir}, tmp);
   CHECK(e.status == 1);
   CHECK(e.out.empty());
-  CHECK(contains(e.err, empty_dir + ": a directory with no files to read"));
-  // Subfolders are not read: a folder of folders has no images either.
+  CHECK(contains(e.err, empty_dir + ": a folder with no images to read"));
+  // Subfolders are not read: a folder of folders has no images either, and says so.
   tmp.dir("nested/0");
   const RunResult n = run_blnk({"predict", tmp.file("nested")}, tmp);
   CHECK(n.status == 1);
-  CHECK(contains(n.err, tmp.file("nested") + ": a directory with no files to read"));
+  CHECK(contains(n.err, tmp.file("nested") + ": passed over 1 folder (0;"));
+  CHECK(contains(n.err, tmp.file("nested") + ": a folder with no images to read"));
+}
+
+TEST_CASE("predict: a folder's images are read and the rest passed over in a note: dot files, other files, subfolders") {
+  // A first-time user's folder from a Mac: `blnk predict scans/` exited 1 on .DS_Store.
+  TempDir tmp("mixed-dir");
+  const std::string dir = tmp.dir("scans");
+  write_bytes(dir + "/ring.png", ring_png(64));
+  write_text(dir + "/.DS_Store", "Bud1 not an image");
+  write_text(dir + "/notes.txt", "what these are");
+  tmp.dir("scans/old");
+  const RunResult r = run_blnk({"predict", "--json", dir}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  CHECK(r.status == 0);
+  REQUIRE(lines_of(r.out).size() == 1);
+  CHECK(parse_json(lines_of(r.out)[0])["file"].text == dir + "/ring.png");
+  CHECK(contains(r.err, "note: " + dir + ": passed over 1 file not named as an image (notes.txt;"));
+  CHECK(contains(r.err, "note: " + dir + ": passed over 1 folder (old;"));
+  CHECK_FALSE(contains(r.err, "DS_Store"));  // dot files are left out, as every folder reader of blnk does
+  // A file named as an image that is not one is still a failure: it was meant to be read.
+  write_text(dir + "/broken.png", "not a png");
+  const RunResult b = run_blnk({"predict", dir}, tmp);
+  CHECK(b.status == 1);
+  CHECK(contains(b.err, dir + "/broken.png"));
 }
 
 TEST_CASE("predict: a photo file over 20 MiB within the pixel limit is read, not refused for its size") {
@@ -201,4 +228,21 @@ TEST_CASE("predict, eval and serve refuse a model of the other kind, naming the 
   CHECK(r.status == 1);
   CHECK(contains(r.err, gate + ": the model has 2 outputs (a digit gate?)"));
   CHECK(contains(r.err, "labels up to 9"));
+}
+
+TEST_CASE("predict: a model file BLNK_MODEL names that is not a model says the variable chose it") {
+  // A first-time user's BLNK_MODEL=x.png: the error named x.png, not where it came from.
+  TempDir tmp("env-model");
+  const std::string image = tmp.file("ring.png");
+  write_bytes(image, ring_png(64));
+  ::setenv("BLNK_MODEL", image.c_str(), 1);
+  const RunResult r = run_blnk({"predict", image}, tmp);
+  const RunResult given = run_blnk({"predict", "--model", image, image}, tmp);
+  ::unsetenv("BLNK_MODEL");
+  INFO("stderr:\n" << r.err << "\n--model:\n" << given.err);
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, image + ": "));
+  CHECK(contains(r.err, "(the model BLNK_MODEL names)"));
+  CHECK(given.status == 1);
+  CHECK_FALSE(contains(given.err, "BLNK_MODEL"));  // --model wins over the variable and is what the user typed
 }

@@ -130,7 +130,11 @@ train::Checkpoint resume_run(const TrainConfig& config, train::TrainConfig& cfg,
 
 // A folder of labelled images (labels empty), else an IDX pair.
 data::Dataset load_set(const std::string& images, const std::string& labels, const char* what) {
-  if (labels.empty() && std::filesystem::is_directory(images)) return data::load_image_folder(images).dataset;
+  if (labels.empty() && std::filesystem::is_directory(images)) {
+    data::Dataset set = data::load_image_folder(images).dataset;
+    if (std::string(what) == "train") data::check_trainable_labels(set, images);
+    return set;
+  }
   if (images.empty() || labels.empty())
     throw Exception(std::string("TrainConfig::") + what + "_images and " + what +
                     "_labels: give both IDX files, or a folder of labelled images with no labels file");

@@ -19,6 +19,7 @@
 #include "cli/progress.h"
 #include "cli/train_distributed.h"
 #include "base/error.h"
+#include "base/text_encode.h"
 #include "base/file_io.h"
 #include "engine/model_file.h"
 #include "reader/class_model.h"
@@ -246,8 +247,9 @@ int cmd_train(int argc, char** argv) {
   std::signal(SIGINT, on_training_stop_signal);
   std::signal(SIGTERM, on_training_stop_signal);
   if (!quiet)
-    std::fprintf(stderr, "training %s on %d images (%s), %d epochs, batch %d, %d threads%s\n", net.spec().c_str(),
-                 train_set.size(), files.train_source().c_str(), cfg.epochs, cfg.batch_size, cfg.threads,
+    std::fprintf(stderr, "training %s on %s (%s), %s, batch %d, %s%s\n", net.spec().c_str(),
+                 count_of(train_set.size(), "image").c_str(), files.train_source().c_str(),
+                 count_of(cfg.epochs, "epoch").c_str(), cfg.batch_size, count_of(cfg.threads, "thread").c_str(),
                  cfg.precision == Precision::bf16 ? (bf16_uses_hardware() ? ", bf16 (AVX512_BF16)" : ", bf16 (emulated)")
                                                   : "");
 

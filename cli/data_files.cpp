@@ -152,6 +152,7 @@ LoadedSet load_train_set(const DataFiles& files, int limit) {
                      (in.class_input_asked() ? "" : " (its subfolders are not 0 to 9)") +
                      " needs --image-size HxW, the size its images are fitted to (e.g. --image-size 32x32)");
   data::LabelledFolder folder = load_folder(files.train_folder, files.strict_images, in);
+  if (folder.classes.empty()) data::check_trainable_labels(folder.dataset, files.train_folder);
   return {std::move(folder.dataset), std::move(folder.classes), folder.fit};
 }
 

@@ -1,6 +1,7 @@
 // A folder of labelled images as a Dataset (image_folder.h).
 #include "data/image_folder.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "data/folder_listing.h"
@@ -109,6 +110,13 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
                 std::to_string(folder.skipped.size()) + " skipped; expected subfolders 0 to 9, or files named "
                 "<label>_<anything>.png/.jpg/.gif/.webp/.bmp/.pgm/.ppm)");
   return folder;
+}
+
+void check_trainable_labels(const Dataset& set, const std::string& dir) {
+  const std::vector<Label>& labels = set.labels.labels;
+  if (labels.empty() || std::any_of(labels.begin(), labels.end(), [&](Label l) { return l != labels[0]; })) return;
+  throw Error(dir + ": every image is labelled " + std::to_string(int(labels[0])) +
+              "; training needs images of two digits at least (subfolders 0 to 9, or files named <label>_*)");
 }
 
 }  // namespace blnk::data

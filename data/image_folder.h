@@ -3,7 +3,7 @@
 //   DIR/0/ .. DIR/9/        one subfolder per label (any file names inside);
 //   DIR/<label>_<any>.<ext> flat, the label before the first '_' (the seed's crops: 9_99.png).
 // A folder with at least one subfolder named 0 to 9 is read the first way.
-// Extensions: png, jpg, jpeg, bmp, pgm, ppm, pnm (any case); other files are not images
+// Extensions: png, jpg, jpeg, gif, webp, bmp, pgm, ppm, pnm (any case); other files are not images
 // and are passed over (and listed, as are folders the layout does not read); dot
 // files are left out.
 //
@@ -48,5 +48,10 @@ struct ImageFolder {
 // Throws Error naming the folder when it is missing, holds no usable image or
 // more than kMaxFolderImages, and (stop_on_unreadable) naming the first bad file.
 ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& options = {});
+
+// Training needs images of two labels at least: a folder whose images all carry one
+// (only DIR/3/) would train a model that answers 3 to everything. Throws Error naming
+// the folder and the label. (Evaluation takes such a folder: a folder of 3s is a test.)
+void check_trainable_labels(const Dataset& set, const std::string& dir);
 
 }  // namespace blnk::data

@@ -125,8 +125,11 @@ py::dict read(const Model& model, const py::object& source) {
   std::string name;
   if (py::isinstance<py::bytes>(source) || py::isinstance<py::bytearray>(source) ||
       py::isinstance<py::memoryview>(source)) {
-    const std::string s = py::bytes(source);  // one copy of the encoded image
-    bytes.assign(s.begin(), s.end());
+    // bytes() of any buffer (py::bytes alone takes only bytes: a bytearray got pybind's type message).
+    const py::bytes encoded = py::reinterpret_steal<py::bytes>(PyBytes_FromObject(source.ptr()));
+    if (!encoded) throw py::error_already_set();
+    const std::string_view view = encoded;
+    bytes.assign(view.begin(), view.end());
     name = "bytes";
   } else if (py::isinstance<py::str>(source) || py::hasattr(source, "__fspath__")) {
     name = py::str(py::module_::import("os").attr("fspath")(source));

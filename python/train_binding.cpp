@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -19,8 +21,10 @@
 
 #include "data/idx.h"
 #include "data/class_folder.h"
+#include "data/image_folder.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/text_encode.h"
 #include "engine/model_file.h"
 #include "layers/bf16_gemm.h"
 #include "layers/registry.h"
@@ -66,6 +70,7 @@ Examples examples_from(const py::object& images, const py::object& labels, const
       e.owned = std::move(folder.dataset);
       e.classes = std::move(folder.classes);
       e.fit = folder.fit;
+      if (what == "train" && e.classes.empty()) data::check_trainable_labels(e.owned, dir_or_file);
     } else {
       if (!is_path(labels))
         throw py::value_error(what + "_labels must be an IDX path like " + what + "_images (or None with a folder "
@@ -215,6 +220,10 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   cfg.epochs = checked(epochs, 1, 1 << 20, "epochs");
   cfg.batch_size = checked(batch_size, 1, 1 << 20, "batch_size");
   cfg.optimizer.name = optimizer;
+  // As epochs= and batch_size= are: a bad number is the caller's ValueError, not a blnk.Error from inside.
+  if (!(std::isfinite(lr) && lr > 0)) throw py::value_error("lr must be a positive number, got " + number_text(lr));
+  if (!(momentum >= 0 && momentum < 1)) throw py::value_error("momentum must be in [0, 1), got " + number_text(momentum));
+  if (!(ema >= 0 && ema < 1)) throw py::value_error("ema must be in [0, 1), got " + number_text(ema));
   cfg.optimizer.learning_rate = lr;
   cfg.optimizer.momentum = momentum;
   cfg.lr_schedule = train::parse_lr_schedule(lr_schedule);
@@ -259,9 +268,17 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   callbacks.on_epoch = [&](const train::EpochStats& e) {
     if (quiet) return;
     py::gil_scoped_acquire acquire;
-    py::print("epoch", e.epoch, "of", cfg.epochs, "loss", e.train_loss, "accuracy", e.train_accuracy,
-              e.test_accuracy >= 0 ? py::object(py::str("test accuracy {:.4f}").format(e.test_accuracy)) : py::str(""),
-              py::arg("flush") = true);
+    // The CLI's epoch line (cli/progress.cpp), not Python's 17 digits of the loss.
+    char line[256];
+    int n = std::snprintf(line, sizeof line, "epoch %d of %d: train loss %.4f acc %.2f%%", e.epoch, cfg.epochs,
+                          e.train_loss, 100 * e.train_accuracy);
+    if (e.val_accuracy >= 0)
+      n += std::snprintf(line + n, sizeof line - std::size_t(n), " | val loss %.4f acc %.2f%%", e.val_loss,
+                         100 * e.val_accuracy);
+    if (e.test_accuracy >= 0)
+      std::snprintf(line + n, sizeof line - std::size_t(n), " | test loss %.4f acc %.2f%%", e.test_loss,
+                    100 * e.test_accuracy);
+    py::print(line, py::arg("flush") = true);
   };
   train::TrainOutcome outcome;
   {

@@ -19,6 +19,7 @@
 #include "layers/registry.h"
 #include "data/pixels.h"
 #include "base/error.h"
+#include "base/text_encode.h"
 #include "base/moving_average.h"
 #include "train/checkpoint.h"
 #include "train/loss.h"
@@ -94,8 +95,8 @@ Trainer::Trainer(Network& net, const TrainConfig& config, const LabelledImages& 
   std::sort(val_indices_.begin(), val_indices_.end());
   std::sort(train_indices_.begin(), train_indices_.end());
   if (train_indices_.empty())
-    throw Error("train: the validation split " + std::to_string(cfg_.val_split) + " of " + std::to_string(train.count) +
-                " images leaves no training images (--val-split, --limit)");
+    throw Error("train: the validation split " + number_text(cfg_.val_split) + " of " + count_of(train.count, "image") +
+                " leaves no training images (--val-split, --limit)");
   const std::size_t image_size = net.input_shape().size();
   for (int i : val_indices_) {
     val_pixels_.insert(val_pixels_.end(), train.pixels + std::size_t(i) * image_size,

@@ -108,3 +108,23 @@ TEST_CASE("image folders: --init starts from a trained model, and another spec o
   const RunResult both = run_blnk({"train", "--images", photos, "--init", bundled_model(), "--resume"}, tmp);
   CHECK(both.status == 2);
 }
+
+TEST_CASE("image folders: a digit folder of one label is refused for training, naming it, and read for evaluation") {
+  // A first-time user's `mkdir -p d/3 && cp x.png d/3/`: training exited 0 with a model that answers 3 to everything.
+  TempDir tmp("folders-one-label");
+  const std::string threes = tmp.dir("threes");
+  std::filesystem::create_directories(threes + "/1");
+  for (int i = 0; i < 4; ++i) write_digit(threes + "/1/img" + std::to_string(i) + ".png", 1, i);
+  const RunResult r = run_blnk({"train", "--images", threes, "--arch", "flatten,dense10", "--epochs", "1", "--quiet",
+                                "--out", tmp.file("one.blnk")}, tmp);
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK(r.err.find(threes + ": every image is labelled 1; training needs images of two digits at least") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(tmp.file("one.blnk")));
+  // As a test set it is fine: a folder of 1s measures how well 1s are read.
+  const RunResult eval = run_blnk({"eval", "--images", threes}, tmp);
+  INFO(eval.err);
+  CHECK(eval.status == 0);
+  CHECK(eval.out.find("n/a") != std::string::npos);  // the classes with no images have no recall
+}

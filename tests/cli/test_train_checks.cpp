@@ -58,4 +58,5 @@ TEST_CASE("train: a validation split that leaves no training images says so, nam
   INFO("stderr:\n" << r.err);
   CHECK(r.status == 1);
   CHECK(contains(r.err, "leaves no training images (--val-split, --limit)"));
+  CHECK(contains(r.err, "the validation split 0.99 of 10 images"));  // as given, not 0.990000
 }

@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -17,13 +18,13 @@ namespace blnk::train {
 double Evaluation::precision(int k) const {
   std::int64_t predicted = 0;
   for (int t = 0; t < classes; ++t) predicted += confusion[std::size_t(t) * classes + k];
-  return predicted ? double(confusion[std::size_t(k) * classes + k]) / double(predicted) : 0.0;
+  return predicted ? double(confusion[std::size_t(k) * classes + k]) / double(predicted) : std::nan("");
 }
 
 double Evaluation::recall(int k) const {
   std::int64_t actual = 0;
   for (int p = 0; p < classes; ++p) actual += confusion[std::size_t(k) * classes + p];
-  return actual ? double(confusion[std::size_t(k) * classes + k]) / double(actual) : 0.0;
+  return actual ? double(confusion[std::size_t(k) * classes + k]) / double(actual) : std::nan("");
 }
 
 std::string Evaluation::to_json(const std::vector<std::string>& names) const {
@@ -42,10 +43,9 @@ std::string Evaluation::to_json(const std::vector<std::string>& names) const {
   }
   std::string precision_list, recall_list, matrix;
   for (int k = 0; k < classes; ++k) {
-    std::snprintf(buf, sizeof buf, "%s%.6f", k ? "," : "", precision(k));
-    precision_list += buf;
-    std::snprintf(buf, sizeof buf, "%s%.6f", k ? "," : "", recall(k));
-    recall_list += buf;
+    if (k) precision_list += ',', recall_list += ',';
+    append_fixed(precision_list, precision(k), 6);  // null where nothing was measured
+    append_fixed(recall_list, recall(k), 6);
     matrix += k ? ",[" : "[";
     for (int p = 0; p < classes; ++p) {
       if (p) matrix += ',';
@@ -70,8 +70,13 @@ std::string Evaluation::to_text(const std::vector<std::string>& names) const {
   s += buf;
   s += cell("class", width) + "  precision  recall\n";
   for (int k = 0; k < classes; ++k) {
-    std::snprintf(buf, sizeof buf, "  %8.2f%%  %5.2f%%\n", 100 * precision(k), 100 * recall(k));
-    s += cell(label(k), width) + buf;
+    auto percent = [](double v, int w) {
+      if (std::isnan(v)) return std::string(std::size_t(w - 3), ' ') + "n/a";
+      char text[32];
+      std::snprintf(text, sizeof text, "%*.2f%%", w - 1, 100 * v);
+      return std::string(text);
+    };
+    s += cell(label(k), width) + "  " + percent(precision(k), 9) + "  " + percent(recall(k), 6) + "\n";
   }
   s += "\nconfusion matrix (rows: true class, columns: predicted)\n" + cell("", width + 1);
   for (int p = 0; p < classes; ++p) s += cell(label(p), width + 1);

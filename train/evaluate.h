@@ -37,6 +37,8 @@ struct Evaluation {
   int classes = 0;
   std::vector<std::int64_t> confusion;  // (classes, classes): row = true label, column = predicted
   double accuracy() const { return count ? double(correct) / count : 0.0; }
+  // NaN where nothing was measured (no image predicted as k, no image of k): the text
+  // shows "n/a", the JSON null, never a 0.00% that reads as a failure.
   double precision(int k) const;
   double recall(int k) const;
   // `names`: the classes' names (a class model's), labelling the table and added to the JSON

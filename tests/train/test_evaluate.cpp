@@ -2,6 +2,7 @@
 // program) is refused before it, as an Error naming the problem.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -37,4 +38,26 @@ TEST_CASE("evaluate: a label outside the model's classes and a thread count belo
   const Evaluation ev = evaluate(net, {pixels.data(), good.data(), 2}, 2);
   CHECK(ev.count == 2);
   CHECK(ev.classes == 4);
+}
+
+TEST_CASE("evaluate: a class with no images, or nothing predicted as it, has no precision or recall: n/a, null") {
+  // A first-time user's folder held only 3s: the table said 0.00% for every other class.
+  Evaluation ev;
+  ev.classes = 3;
+  ev.count = ev.correct = 2;
+  ev.confusion = {2, 0, 0,   // class 0: both right
+                  0, 0, 0,   // class 1: no images
+                  0, 0, 0};  // class 2: no images
+  CHECK(ev.precision(0) == 1.0);
+  CHECK(ev.recall(0) == 1.0);
+  CHECK(std::isnan(ev.recall(1)));
+  CHECK(std::isnan(ev.precision(2)));
+  const std::string text = ev.to_text();
+  INFO(text);
+  CHECK(text.find("    1        n/a     n/a\n") != std::string::npos);
+  CHECK(text.find("    0    100.00%  100.00%\n") != std::string::npos);
+  const std::string json = ev.to_json();
+  INFO(json);
+  CHECK(json.find("\"precision\":[1.000000,null,null]") != std::string::npos);
+  CHECK(json.find("\"recall\":[1.000000,null,null]") != std::string::npos);
 }

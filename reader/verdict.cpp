@@ -2,7 +2,8 @@
 #include "reader/verdict.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <string>
+#include <vector>
 
 namespace blnk::reader {
 
@@ -26,14 +27,21 @@ void judge(Classification& result, const VerdictRules& rules) {
     return;
   }
   if (result.probability < rules.min_sure && result.probabilities.size() > 1) {
-    int second = -1;
-    for (int d = 0; d < static_cast<int>(result.probabilities.size()); ++d) {
-      if (d != result.digit && (second < 0 || result.probabilities[d] > result.probabilities[second])) second = d;
+    // The digits in doubt: the runner-up, and any other at least half as likely as the
+    // best (2 34.4%, 5 30.4%, 7 30.0% is "2, 5 and 7", not "2 and 5").
+    std::vector<int> others;
+    for (int d = 0; d < static_cast<int>(result.probabilities.size()); ++d)
+      if (d != result.digit) others.push_back(d);
+    std::stable_sort(others.begin(), others.end(),
+                     [&](int a, int b) { return result.probabilities[a] > result.probabilities[b]; });
+    std::string doubt = std::to_string(result.digit);
+    for (std::size_t i = 0; i < others.size(); ++i) {
+      const bool last = i + 1 == others.size() || result.probabilities[others[i + 1]] < 0.5f * result.probability;
+      doubt += (last ? " and " : ", ") + std::to_string(others[i]);
+      if (last) break;
     }
     result.verdict = Verdict::uncertain;
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "the model hesitates between %d and %d", result.digit, second);
-    result.reason = buf;
+    result.reason = "the model hesitates between " + doubt;
   }
 }
 

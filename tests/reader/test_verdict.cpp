@@ -43,6 +43,11 @@ TEST_CASE("verdict: a reading split between digits is uncertain and names them")
   reader::judge(c);
   CHECK(c.verdict == reader::Verdict::uncertain);
   CHECK(c.reason == "the model hesitates between 1 and 3");
+  // Three close digits are all named (a first-time user saw "between 2 and 5" for
+  // 2 34.4%, 5 30.4%, 7 30.0%); one under half the best is not.
+  reader::Classification three = reading({0.0f, 0.0f, 0.344f, 0.0f, 0.0f, 0.304f, 0.0f, 0.30f, 0.052f}, 0.95f);
+  reader::judge(three);
+  CHECK(three.reason == "the model hesitates between 2, 5 and 7");
   // Without a gate, only the hesitation counts.
   reader::Classification sure = reading({0.0f, 1.0f}, -1.0f), unsure = reading({0.4f, 0.6f}, -1.0f);
   reader::judge(sure);

@@ -127,7 +127,7 @@ std::string render_result_html(const reader::Classification& result, std::string
                                std::span<const std::uint8_t> upload, std::span<const std::string> classes) {
   const bool by_class = !classes.empty();  // a class model: its names, no digit verdict
   std::string out;
-  out.reserve(2048 + upload.size() * 4 / 3 + result.seen_png.size() * 4 / 3);
+  out.reserve(2048 + (upload.size() + result.seen_png.size() + result.found_png.size()) * 4 / 3);
   out.append("<section id=\"result\" class=\"result ok verdict-");
   out.append(by_class ? "class" : reader::verdict_name(result.verdict));
   out.append("\" aria-live=\"polite\">\n<div class=\"verdict\">");
@@ -161,9 +161,16 @@ std::string render_result_html(const reader::Classification& result, std::string
       out.append("</div>");
       break;
     case reader::Verdict::digit:
-    case reader::Verdict::number:
       append_answer(out, result);
       out.append("</div><div class=\"meta\"><div class=\"prob\">");
+      append_percent(out, result.probability);
+      out.append(" sure</div>");
+      break;
+    case reader::Verdict::number:  // its probability is the least sure digit's, not the number's
+      append_answer(out, result);
+      out.append("</div><div class=\"meta\"><div class=\"prob\">");
+      append_int(out, static_cast<long long>(result.digits.size()));
+      out.append(" digits, each at least ");
       append_percent(out, result.probability);
       out.append(" sure</div>");
       break;
@@ -184,6 +191,13 @@ std::string render_result_html(const reader::Classification& result, std::string
     out.append("<span class=\"nopreview\">no preview for this format</span>");
   }
   out.append("</div><figcaption>your image</figcaption></figure>");
+  // Where each digit was found (the page's script draws the boxes on "your image"; without it, this picture does).
+  if (!result.found_png.empty()) {
+    out.append("<figure><div class=\"frame\"><img class=\"found-picture\" alt=\"your image with a box around each digit read\" "
+               "src=\"data:image/png;base64,");
+    append_base64(out, result.found_png);
+    out.append("\"></div><figcaption>the digits found</figcaption></figure>");
+  }
   out.append("<figure><div class=\"frame\">");
   if (!result.seen_png.empty()) {
     out.append("<img class=\"seen\" alt=\"the 28x28 image the network saw\" src=\"data:image/png;base64,");

@@ -173,7 +173,8 @@ Response handle_predict(const Request& request, Context& context) {
   reader::ClassifyFailure failure;
   // What the image is called in messages: the file's name, or what the page calls a drawing.
   const std::string name = upload.filename.empty() ? std::string(kUnnamedUpload) : upload.filename;
-  const bool ok = context.classifier->classify(bytes, reader::ClassifyOptions{html || with_seen, name}, result, failure);
+  // The page without its script shows where the digits were found as a picture (found_png).
+  const bool ok = context.classifier->classify(bytes, reader::ClassifyOptions{html || with_seen, name, html}, result, failure);
   if (!ok) {
     const int status = failure_status(failure.http_status);
     context.metrics->record_prediction(context.shard, false, status);

@@ -133,3 +133,24 @@ TEST_CASE("the result box escapes the file name and shows only displayable uploa
   CHECK(err.find("&lt;x&gt;") != std::string::npos);
   CHECK(err.find("415") != std::string::npos);
 }
+
+TEST_CASE("the result box of a number says how sure its least sure digit is, and shows where the digits were found") {
+  // The page without its script said "100.0% sure" for a number and drew no boxes (a first-time user's trial).
+  reader::Classification c;
+  c.verdict = reader::Verdict::number;
+  c.number = "472";
+  c.digits.resize(3);
+  c.probability = 0.971f;
+  c.seen_png = {1, 2, 3};
+  c.found_png = {4, 5, 6};
+  const std::string html = render_result_html(c, "desk.jpg", {});
+  INFO(html);
+  CHECK(html.find("<div class=\"digit\">472</div>") != std::string::npos);
+  CHECK(html.find("3 digits, each at least 97.1% sure") != std::string::npos);
+  CHECK(html.find("class=\"found-picture\"") != std::string::npos);
+  CHECK(html.find("data:image/png;base64,BAUG") != std::string::npos);
+  CHECK(html.find("the digits found") != std::string::npos);
+  // No found picture asked for (the JSON API's page draws its own boxes): no empty figure.
+  c.found_png.clear();
+  CHECK(render_result_html(c, "desk.jpg", {}).find("the digits found") == std::string::npos);
+}

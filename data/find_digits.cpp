@@ -34,6 +34,8 @@ constexpr float kStackedMaxAspect = 1.2f;
 constexpr float kJoinedMaxAspect = 1.0f;  // marks within a stroke's width join when no wider than tall together
 constexpr int kJoinReachShare = 30;        // ... strokes at most a 30th of the shorter side wide
 constexpr float kWallSpan = 0.6f;          // a mark over this share of both sides is texture (a wall, a grid)
+constexpr float kOverTexture = 1.25f;      // a grid's strokes are under this times the median of its mark...
+constexpr int kTextureRuns = 5;            // ... a mark of this many runs a row at least (a letter has 1 to 4)
 constexpr float kFaintInk = 1.2f;         // a group whose mean top-hat is under this many thresholds is faint
 constexpr float kSpeckHeight = 0.4f;     // groups under 40% of the tallest's height are specks...
 constexpr float kSameLineOverlap = 0.5f;   // groups sharing half the shorter's rows are on one line
@@ -361,6 +363,28 @@ void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws) {
   }
 }
 
+bool look_over_texture(Plane& tophat, int wall, FindWorkspace& ws) {
+  // Texture, not a glyph filling a close crop: its rows cross many lines.
+  const int W = tophat.width;
+  std::size_t runs = 0;
+  int top = tophat.height, bottom = -1;
+  for (const InkRun& r : ws.ink_runs)
+    if (ws.labels[static_cast<std::size_t>(r.y) * W + r.x0] == wall) ++runs, top = std::min(top, r.y), bottom = std::max(bottom, r.y);
+  if (bottom < top || runs < std::size_t(kTextureRuns) * std::size_t(bottom - top + 1)) return false;
+  std::vector<float>& values = ws.scratch;
+  values.clear();
+  for (std::size_t i = 0; i < ws.labels.size(); ++i)
+    if (ws.labels[i] == wall) values.push_back(tophat.pixels[i]);
+  if (values.empty()) return false;
+  // Most of a grid's mark is its lines; the strokes that crossed them are a few of its pixels.
+  const auto middle = values.begin() + static_cast<long>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  const float level = kOverTexture * *middle;
+  for (float& v : tophat.pixels)
+    if (v < level) v = 0;
+  return true;
+}
+
 float Mark::elongation() const {
   if (pixels < 2) return 1;
   const double n = pixels, mx = sx / n, my = sy / n;
@@ -371,9 +395,12 @@ float Mark::elongation() const {
   return static_cast<float>(std::sqrt(major / minor));
 }
 
-int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped) {
+int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped, int* wall,
+                     std::vector<PixelBox>* border_boxes) {
   const int min_side = std::max(kMinDigitPixels, static_cast<int>(kMinDigitShare * std::min(width, height)));
-  int specks = 0, rules = 0, border = 0, frames = 0;
+  int specks = 0, rules = 0, border = 0, frames = 0, widest = 0;
+  if (wall) *wall = -1;
+  if (border_boxes) border_boxes->clear();
   std::vector<Mark> kept, slanted;
   for (const Mark& m : marks) {
     const PixelBox& b = m.box;
@@ -384,6 +411,8 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
       ++rules;
     } else if (m.touches_border || (b.w >= kWallSpan * width && b.h >= kWallSpan * height)) {
       ++border;
+      if (border_boxes && m.touches_border) border_boxes->push_back(b);
+      if (wall && b.w >= kWallSpan * width && b.h >= kWallSpan * height && m.pixels > widest) *wall = m.label, widest = m.pixels;
     } else if ((b.w >= kEdgeSpan * width || b.h >= kEdgeSpan * height) &&
                m.elongation() >= kRuleAspect) {
       slanted.push_back(m);
@@ -701,12 +730,23 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   erase_rules(ws.tophat, found.contrast);
   label_marks(ws.tophat, found.contrast, ws);
   drop_form_remnants(ws.tophat, ws);
-  found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped);
+  int wall = -1;
+  found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped, &wall, &found.border_boxes);
   if (form_lines > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(form_lines) + " printed lines";
   int faint = 0;
-  const std::vector<PixelBox> groups = group_digits(ws.marks, found.contrast, faint);
+  std::vector<PixelBox> groups = group_digits(ws.marks, found.contrast, faint);
   if (faint > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(faint) + " faint groups";
   found.digits = digits_in_line(groups, found.lines, found.off_line);
+  if (found.digits.empty() && wall >= 0 && look_over_texture(ws.tophat, wall, ws)) {
+    label_marks(ws.tophat, found.contrast, ws);
+    std::string dropped;
+    found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, dropped, nullptr, &found.border_boxes);
+    faint = 0;
+    groups = group_digits(ws.marks, found.contrast, faint);
+    if (faint > 0) dropped += (dropped.empty() ? "" : ", ") + std::to_string(faint) + " faint groups";
+    found.dropped += "; over a grid's level: " + (dropped.empty() ? std::string("nothing") : dropped);
+    found.digits = digits_in_line(groups, found.lines, found.off_line);
+  }
   {
     int joined_faint = 0, joined_lines = 0;
     std::vector<PixelBox> joined_off;
@@ -736,6 +776,7 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   for (PixelBox& b : found.fullest_row) unframe(b);
   for (PixelBox& b : found.fullest_row_off_line) unframe(b);
   for (PixelBox& b : found.joined) unframe(b);
+  for (PixelBox& b : found.border_boxes) unframe(b);
   for (Mark& m : ws.marks) unframe(m.box);
   for (int y = 0; y < page.height; ++y)
     std::copy_n(ws.tophat.pixels.data() + static_cast<std::size_t>(y + margin) * searched.width + margin, page.width,

@@ -43,6 +43,10 @@
 //     left to right; a digit-sized group on other rows makes a second line. When
 //     another row holds more digit-sized groups (a number beside a stamp as
 //     tall as its digits), it is given too, for the reader to judge.
+//  When no digit is found and a mark over most of the picture was set aside
+//  (squared paper's grid, which joins the strokes crossing it into itself), the
+//  top-hat under its lines' level is taken away (look_over_texture) and steps
+//  3-6 run again.
 // Output: the digits' boxes in the searched picture's pixels. The reader reads
 // each and lets the model judge where a step had to guess (which polarity).
 #pragma once
@@ -91,6 +95,7 @@ struct FoundDigits {
   std::vector<PixelBox> joined;
   std::string dropped;           // what was set aside, in a few words (for the debug view)
   int border_marks = 0;          // marks set aside for touching the border: was the picture cropped close?
+  std::vector<PixelBox> border_boxes;  // their boxes (a desk's edge, or a close crop's digit)
 };
 
 struct LineRun {  // one row of a printed line (erase_form_lines)
@@ -143,8 +148,18 @@ int erase_form_lines(Plane& tophat, float threshold, FindWorkspace& ws);
 // dropped from ws.marks.
 void drop_form_remnants(Plane& tophat, FindWorkspace& ws);
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // into ws.marks
-// Returns how many marks were set aside for touching the border.
-int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped);
+// Returns how many marks were set aside for touching the border (their boxes into
+// `border_boxes` when given); `wall` (when given) gets the label of the largest mark
+// spread over most of the picture, or -1.
+int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped, int* wall = nullptr,
+                     std::vector<PixelBox>* border_boxes = nullptr);
+// Squared paper or a tiled wall: its lines join every stroke that crosses them into
+// one mark over the picture (`wall`, a label of ws.labels). Sets to 0 every top-hat
+// value under kOverTexture times the median of that mark's (a pen's strokes are
+// stronger than the printed lines), so that the marks can be looked for again.
+// False, changing nothing, when the mark is no texture (under kTextureRuns runs a
+// row: a glyph filling a close crop spreads over the picture too).
+bool look_over_texture(Plane& tophat, int wall, FindWorkspace& ws);
 // Groups under kFaintInk thresholds of mean top-hat are dropped (counted in `faint`).
 // A line of digits at a slant (a ticket lying askew): the angle of the line through
 // the digits' centres, least squares, in radians (0 for fewer than 3 digits); the

@@ -96,6 +96,31 @@ TEST_CASE("find_digits: ruled lines across the page are rules, not digits") {
   CHECK(found.lines == 1);
 }
 
+TEST_CASE("find_digits: squared paper at a slant: the grid joins the digit into one mark over the page, looked for again over the grid's level") {
+  // The grid's lines (fainter than the pen) at 10 degrees cross the ring: at the stroke
+  // threshold they and the ring are one mark over the whole page, set aside as texture.
+  const int w = 640, h = 480;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  const float angle = 0.17f, spacing = 32.0f, thickness = 2.0f;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const float u = float(x) * std::cos(angle) + float(y) * std::sin(angle) + 1000.0f;
+      const float v = -float(x) * std::sin(angle) + float(y) * std::cos(angle) + 1000.0f;
+      if (std::fmod(u, spacing) < thickness || std::fmod(v, spacing) < thickness) cov[std::size_t(y) * w + x] = 0.45f;
+    }
+  add_ring(cov, w, h, 330, 250, 90);
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
+  INFO(found.dropped);
+  REQUIRE(found.digits.size() == 1);
+  check_ring_box(found.digits[0], 330, 250, 90);
+  CHECK(found.dropped.find("over a grid's level") != std::string::npos);
+  // A page with no texture never takes the step.
+  std::vector<float> plain(std::size_t(w) * h, 0.0f);
+  add_ring(plain, w, h, 330, 250, 90);
+  CHECK(find_digits(paint(plain, w, h, 0.9f, 0.15f), true, ws).dropped.find("grid") == std::string::npos);
+}
+
 TEST_CASE("find_digits: a plaque's frame around a light digit is set aside, the digit found") {
   const int w = 500, h = 400;
   std::vector<float> frame(std::size_t(w) * h, 0.0f), digit(std::size_t(w) * h, 0.0f);

@@ -191,6 +191,29 @@ constexpr float kWordGap = 0.5f;
 constexpr float kMinSlant = 0.14f;
 // The search's second look frames the picture in this share of its shorter side of paper.
 constexpr float kCloseCropMargin = 0.25f;
+// A whole picture's digit that reaches this share of the picture's width or height
+// and touches its border is as often the paper's edge against a desk (read "1") or
+// two edges of it meeting (read "7") as a digit cropped close. The search decides:
+// digits it finds apart from every mark it set aside at the border (not pieces of a
+// digit cropped close) need only to read well, not to beat it.
+constexpr float kEdgeToEdge = 0.95f;
+
+// No digit of `c` (boxes in the image's pixels) meets any of `boxes` (the page's
+// pixels, `scale` image pixels each).
+bool apart_from(const Classification& c, const std::vector<data::PixelBox>& boxes, float scale) {
+  for (const DigitReading& d : c.digits) {
+    const float x0 = float(d.box_x) / scale, y0 = float(d.box_y) / scale;
+    const float x1 = float(d.box_x + d.box_w) / scale, y1 = float(d.box_y + d.box_h) / scale;
+    for (const data::PixelBox& b : boxes)
+      if (x0 < float(b.x + b.w) && float(b.x) < x1 && y0 < float(b.y + b.h) && float(b.y) < y1) return false;
+  }
+  return true;
+}
+
+bool edge_to_edge(const DigitReading& d, int width, int height) {
+  const bool at_border = d.box_x <= 0 || d.box_y <= 0 || d.box_x + d.box_w >= width || d.box_y + d.box_h >= height;
+  return at_border && (float(d.box_w) >= kEdgeToEdge * float(width) || float(d.box_h) >= kEdgeToEdge * float(height));
+}
 
 // From the left of the first digit to the right of the last, in the image's pixels.
 int line_width(const Classification& c) {
@@ -441,8 +464,13 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   const data::Preprocessed whole = whole_picture_view(name, slot);
   int whole_width = 0;  // the whole picture's digit's width, in the image's pixels
   bool whole_no_digit = true;  // the gate refuses the whole picture's reading (or there is none)
+  bool whole_at_edges = false;  // its digit reaches across the picture at its border
   if (whole.found) {
     read_whole_picture(slot, whole, result);
+    const int scale = slot.image.scale;
+    // (Pictures under kFindSide are crops and drawings, where a digit reaches the border as often as not.)
+    whole_at_edges = edge_to_edge(result.digits[0], slot.image.width * scale, slot.image.height * scale) &&
+                     std::min(slot.image.width, slot.image.height) * scale >= data::kFindSide;
     best = reading_score(result) + kFoundMustBeat;
     whole_width = result.digits[0].box_w;
     const float gate = result.digits[0].single_digit;
@@ -457,7 +485,7 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   // reading cannot lose, and the search is skipped (it costs more than the reading).
   // Without the search (options.find false) the whole picture's reading is the answer.
   if (!options.find) best = std::max(best, 1.0f);
-  const bool unbeatable = best >= 1.0f;
+  const bool unbeatable = best >= 1.0f && !(whole_at_edges && options.find);
   const int factor = std::max(1, std::min(slot.image.width, slot.image.height) / data::kFindSide);
   if (factor > 1 && !unbeatable) data::shrink_by(slot.image, factor, slot.page);
   const data::GrayImage& page = factor > 1 ? slot.page : slot.image;
@@ -574,7 +602,10 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
     const int kept_width = found_wins ? line_width(found_reading) : whole.found ? whole_width : 0;
     const bool wider_line = candidate.digits.size() > 1 && best >= 0 &&
                             float(kept_width) < kWholePictureShare * float(line_width(candidate));
-    if ((wider_line || score > best) && score >= min_score) {
+    // Digits apart from the marks at the border, beside a whole picture's reading of those marks.
+    const bool beside_the_edges = whole_at_edges && margin == 0 && !found_wins &&
+                                  apart_from(candidate, found.border_boxes, float(slot.image.scale * factor));
+    if ((wider_line || beside_the_edges || score > best) && score >= min_score) {
       // Dark ink on light paper is the common case, and the light marks
       // of such a picture are its paper between strokes: a light-ink
       // reading, too, must be clearly better to replace it.

@@ -383,6 +383,35 @@ TEST_CASE("predict: a number cropped close to its ink (digits touching the pictu
   }
 }
 
+TEST_CASE("predict: a digit on paper with the desk's edge in the picture is read, not the edge as a 1 or two edges as a 7") {
+  if (!have_mnist()) return;
+  TempDir tmp("desk-edge");
+  // MNIST test 3 (a 0) enlarged 4x on paper; the desk on the left, or along the top and
+  // the right (two edges meeting). The whole picture read as one digit took the desk's
+  // edge for a 1, or the two edges for a 7, at 100%, and the search never ran.
+  const int w = 640, h = 480;
+  const std::vector<float> digit = enlarged_digit(3, 4, w, h, 270, 180);
+  for (const bool corner : {false, true}) {
+    std::vector<std::uint8_t> px(std::size_t(w) * h);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const bool desk = corner ? (y < 40 || x >= w - 80) : x < 70;
+        const float ink = digit[std::size_t(y) * w + x];
+        px[std::size_t(y) * w + x] = std::uint8_t(desk ? 100 : 235 - 205 * ink);
+      }
+    const std::string path = tmp.file(corner ? "corner.png" : "edge.png");
+    write_bytes(path, data::encode_png(px, w, h, 1));
+    const RunResult r = run_blnk({"predict", "--json", path}, tmp);
+    INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.status == 0);
+    const Json j = parse_json(lines_of(r.out).at(0));
+    CHECK(j["number"].text == "0");
+    CHECK(j["verdict"].text == "digit");
+    REQUIRE(j["digits"].items.size() == 1);
+    CHECK(j["digits"].items[0]["box"].items[0].number >= 270);  // the ring, not the desk at the border
+  }
+}
+
 TEST_CASE("predict --json: a verdict on every reading, from the bundled digit gate") {
   if (!have_mnist()) return;
   TempDir tmp("verdict");

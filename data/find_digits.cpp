@@ -35,6 +35,8 @@ constexpr float kJoinedMaxAspect = 1.0f;  // marks within a stroke's width join 
 constexpr int kJoinReachShare = 30;        // ... strokes at most a 30th of the shorter side wide
 constexpr float kWallSpan = 0.6f;          // a mark over this share of both sides is texture (a wall, a grid)
 constexpr float kOverTexture = 1.25f;      // a grid's strokes are under this times the median of its mark...
+constexpr float kBoxSideCover = 0.8f;      // a box's side covers this share of its row or column...
+constexpr float kBoxMinAspect = 0.8f;      // ... of a box at least this wide for its height
 constexpr int kTextureRuns = 5;            // ... a mark of this many runs a row at least (a letter has 1 to 4)
 constexpr float kFaintInk = 1.2f;         // a group whose mean top-hat is under this many thresholds is faint
 constexpr float kSpeckHeight = 0.4f;     // groups under 40% of the tallest's height are specks...
@@ -385,6 +387,63 @@ bool look_over_texture(Plane& tophat, int wall, FindWorkspace& ws) {
   return true;
 }
 
+void erase_frames(FindWorkspace& ws) {
+  if (ws.frames.empty()) return;
+  ws.is_frame.assign(ws.marks.size() + ws.frames.size() + 1, 0);
+  int most = -1;
+  for (const int label : ws.frames) most = std::max(most, label);
+  ws.is_frame.assign(static_cast<std::size_t>(most) + 1, 0);
+  for (const int label : ws.frames) ws.is_frame[static_cast<std::size_t>(label)] = 1;
+  for (std::size_t i = 0; i < ws.labels.size(); ++i) {
+    const int label = ws.labels[i];
+    if (label >= 0 && label <= most && ws.is_frame[static_cast<std::size_t>(label)]) ws.tophat.pixels[i] = 0;
+  }
+}
+
+bool erase_box_sides(Plane& tophat, const PixelBox& box, float threshold) {
+  const PixelBox b = {std::max(0, box.x), std::max(0, box.y), 0, 0};
+  const int x1 = std::min(tophat.width, box.x + box.w), y1 = std::min(tophat.height, box.y + box.h);
+  const int w = x1 - b.x, h = y1 - b.y;
+  // A box, not a digit with straight sides (a seven-segment 0 is far narrower than tall).
+  if (w < 8 || h < 8 || static_cast<float>(w) < kBoxMinAspect * static_cast<float>(h)) return false;
+  const auto row_covered = [&](int y) {
+    int n = 0;
+    for (int x = b.x; x < x1; ++x) n += tophat.at(x, y) >= threshold;
+    return static_cast<float>(n) >= kBoxSideCover * static_cast<float>(w);
+  };
+  const auto column_covered = [&](int x) {
+    int n = 0;
+    for (int y = b.y; y < y1; ++y) n += tophat.at(x, y) >= threshold;
+    return static_cast<float>(n) >= kBoxSideCover * static_cast<float>(h);
+  };
+  // Each side: covered rows (columns) starting within a fifth of the box from its edge
+  // (a digit's stroke may reach past the box), no thicker than a tenth of it; the band
+  // [from, to) counted from the edge, empty when there is no such side.
+  struct Band {
+    int from = 0, to = 0;
+  };
+  const auto side = [](int extent, const auto& covered) {
+    Band band;
+    while (band.from <= extent / 5 && !covered(band.from)) ++band.from;
+    if (band.from > extent / 5) return Band{};
+    band.to = band.from;
+    while (band.to - band.from <= extent / 10 && covered(band.to)) ++band.to;
+    return band.to - band.from > extent / 10 ? Band{} : band;
+  };
+  const Band top = side(h, [&](int t) { return row_covered(b.y + t); });
+  const Band bottom = side(h, [&](int t) { return row_covered(y1 - 1 - t); });
+  const Band left = side(w, [&](int t) { return column_covered(b.x + t); });
+  const Band right = side(w, [&](int t) { return column_covered(x1 - 1 - t); });
+  if (top.to == 0 || bottom.to == 0 || left.to == 0 || right.to == 0) return false;
+  // Each band and the pixel on either side of it (the side's anti-aliased fringe).
+  const auto in_band = [](int t, const Band& band) { return t >= band.from - 1 && t <= band.to; };
+  for (int y = b.y; y < y1; ++y)
+    for (int x = b.x; x < x1; ++x)
+      if (in_band(y - b.y, top) || in_band(y1 - 1 - y, bottom) || in_band(x - b.x, left) || in_band(x1 - 1 - x, right))
+        tophat.at(x, y) = 0;
+  return true;
+}
+
 float Mark::elongation() const {
   if (pixels < 2) return 1;
   const double n = pixels, mx = sx / n, my = sy / n;
@@ -396,11 +455,12 @@ float Mark::elongation() const {
 }
 
 int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped, int* wall,
-                     std::vector<PixelBox>* border_boxes) {
+                     std::vector<PixelBox>* border_boxes, std::vector<int>* frames_out) {
   const int min_side = std::max(kMinDigitPixels, static_cast<int>(kMinDigitShare * std::min(width, height)));
   int specks = 0, rules = 0, border = 0, frames = 0, widest = 0;
   if (wall) *wall = -1;
   if (border_boxes) border_boxes->clear();
+  if (frames_out) frames_out->clear();
   std::vector<Mark> kept, slanted;
   for (const Mark& m : marks) {
     const PixelBox& b = m.box;
@@ -444,6 +504,7 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
                        (held > 0 || held_small >= 2);
     if (frame) ++frames;
     else digits.push_back(outer);
+    if (frame && frames_out) frames_out->push_back(outer.label);
   }
   marks = std::move(digits);
   dropped.clear();
@@ -731,7 +792,9 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   label_marks(ws.tophat, found.contrast, ws);
   drop_form_remnants(ws.tophat, ws);
   int wall = -1;
-  found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped, &wall, &found.border_boxes);
+  found.border_marks =
+      keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped, &wall, &found.border_boxes, &ws.frames);
+  erase_frames(ws);
   if (form_lines > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(form_lines) + " printed lines";
   int faint = 0;
   std::vector<PixelBox> groups = group_digits(ws.marks, found.contrast, faint);
@@ -740,7 +803,9 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   if (found.digits.empty() && wall >= 0 && look_over_texture(ws.tophat, wall, ws)) {
     label_marks(ws.tophat, found.contrast, ws);
     std::string dropped;
-    found.border_marks = keep_digit_marks(ws.marks, searched.width, searched.height, dropped, nullptr, &found.border_boxes);
+    found.border_marks =
+        keep_digit_marks(ws.marks, searched.width, searched.height, dropped, nullptr, &found.border_boxes, &ws.frames);
+    erase_frames(ws);
     faint = 0;
     groups = group_digits(ws.marks, found.contrast, faint);
     if (faint > 0) dropped += (dropped.empty() ? "" : ", ") + std::to_string(faint) + " faint groups";

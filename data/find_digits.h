@@ -124,6 +124,8 @@ struct FindWorkspace {
   std::vector<LineRun> line_runs;
   std::vector<std::uint8_t> on_line, near_line, remnant;
   int line_thickest = 0;  // the thickest line erased (0: none)
+  std::vector<int> frames;              // keep_digit_marks: the frames' labels...
+  std::vector<std::uint8_t> is_frame;   // ... and by label (erase_frames)
 };
 
 // Steps 1-6 for ink of one polarity in `page` (any size; kFindSide is what
@@ -150,9 +152,12 @@ void drop_form_remnants(Plane& tophat, FindWorkspace& ws);
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // into ws.marks
 // Returns how many marks were set aside for touching the border (their boxes into
 // `border_boxes` when given); `wall` (when given) gets the label of the largest mark
-// spread over most of the picture, or -1.
+// spread over most of the picture, or -1; `frames` (when given) the frames' labels.
 int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped, int* wall = nullptr,
-                     std::vector<PixelBox>* border_boxes = nullptr);
+                     std::vector<PixelBox>* border_boxes = nullptr, std::vector<int>* frames = nullptr);
+// The frames keep_digit_marks set aside (ws.frames, labels of ws.labels) taken out of
+// ws.tophat: a digit cut out near its box must not take a piece of the box with it.
+void erase_frames(FindWorkspace& ws);
 // Squared paper or a tiled wall: its lines join every stroke that crosses them into
 // one mark over the picture (`wall`, a label of ws.labels). Sets to 0 every top-hat
 // value under kOverTexture times the median of that mark's (a pen's strokes are
@@ -174,6 +179,15 @@ PixelBox turned_back(const PixelBox& box, float radians, int width, int height);
 // marks keep their labels in ws.labels.
 std::vector<Mark> join_close_marks(const std::vector<Mark>& marks, const FindWorkspace& ws, int width, int height);
 std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float threshold, int& faint);
+// A digit written touching its box (a form's row of separate boxes, a tile's border):
+// when `box` is at least kBoxMinAspect as wide as tall (a digit is narrower) and the ink
+// over `threshold` in it has four straight sides near its edges (rows and columns at
+// least kBoxSideCover covered, starting within a fifth of the box from its edge, no
+// thicker than a tenth of it), those sides and a pixel around them are set to 0 in
+// `tophat`; what the digit has beyond them stays. False, changing
+// nothing, when there are no such four sides. The reader's other reading of a digit
+// that reads badly.
+bool erase_box_sides(Plane& tophat, const PixelBox& box, float threshold);
 // Touching digits: the column of `box` (in its middle half) with the fewest
 // stroke pixels of `tophat`, when it has under half the box's median column;
 // -1 when no column stands out so. The reader splits there when both sides

@@ -32,6 +32,7 @@ struct ModelClassifier::Slot {
   data::GrayImage page;   // the image shrunk to be searched (data/find_digits.h)
   data::GrayImage crop;   // one digit found, with the paper around it
   data::GrayImage upright;  // the page turned so that a line found at a slant is level
+  data::Plane unboxed;      // the search's ink with a digit's box taken away (data::erase_box_sides)
   std::vector<data::Preprocessed> seen;  // what the network read of each digit
 };
 
@@ -343,8 +344,9 @@ void ModelClassifier::read_whole_picture(Slot& slot, data::Preprocessed digit, C
 // `factor` image pixels each) with paper around it and preprocessed as dark
 // ink on white.
 bool ModelClassifier::read_found_digit(Slot& slot, const std::vector<data::PixelBox>& boxes, std::size_t i,
-                                       int factor, DigitReading& reading, data::Preprocessed& seen) const {
-  const data::Plane& ink = slot.find.tophat;
+                                       int factor, DigitReading& reading, data::Preprocessed& seen,
+                                       const data::Plane* from) const {
+  const data::Plane& ink = from ? *from : slot.find.tophat;
   const data::PixelBox box = crop_box(boxes, i, ink.width, ink.height);
   if (box.empty()) return false;
   copy_ink_crop(ink, box, slot.crop);
@@ -366,7 +368,7 @@ bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& fou
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     DigitReading reading;
     data::Preprocessed seen;
-    const bool read = read_found_digit(slot, boxes, i, factor, reading, seen);
+    bool read = read_found_digit(slot, boxes, i, factor, reading, seen);
     // Touching digits are one mark: a wide one that reads badly is split
     // where its ink is thinnest, and kept split when both sides read well.
     const data::PixelBox& b = boxes[i];
@@ -389,6 +391,26 @@ bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& fou
           slot.seen.push_back(right_seen);
           ++i;
           continue;
+        }
+      }
+    }
+    // A digit written touching its box is one mark with it: read again without the
+    // box's sides; a box that holds nothing then (a form's unused one) is no digit.
+    if (!read || digit_score(reading) < kFoundMinScore) {
+      slot.unboxed.resize(slot.find.tophat.width, slot.find.tophat.height);
+      std::copy(slot.find.tophat.pixels.begin(), slot.find.tophat.pixels.end(), slot.unboxed.pixels.begin());
+      if (data::erase_box_sides(slot.unboxed, b, found.contrast)) {
+        DigitReading inside;
+        data::Preprocessed inside_seen;
+        if (!read_found_digit(slot, boxes, i, factor, inside, inside_seen, &slot.unboxed)) {
+          boxes.erase(boxes.begin() + long(i));
+          --i;
+          continue;
+        }
+        if (!read || digit_score(inside) > digit_score(reading)) {
+          reading = std::move(inside);
+          seen = inside_seen;
+          read = true;
         }
       }
     }

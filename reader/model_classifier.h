@@ -70,8 +70,9 @@ class ModelClassifier : public Classifier {
   // One digit read from the picture as a whole (both polarities when unsure).
   void read_whole_picture(Slot& slot, data::Preprocessed digit, Classification& result) const;
   // Digit i of `boxes` (in the searched page's pixels) cut out of the search's ink and read; false when it holds no digit.
+  // From `from` instead of the search's ink when given.
   bool read_found_digit(Slot& slot, const std::vector<data::PixelBox>& boxes, std::size_t i, int factor,
-                        DigitReading& reading, data::Preprocessed& seen) const;
+                        DigitReading& reading, data::Preprocessed& seen, const data::Plane* from = nullptr) const;
   // Each digit found cut out and read (touching ones split); false when one of them holds no digit.
   bool read_found_digits(Slot& slot, const data::FoundDigits& found, int factor, Classification& result) const;
   // The one word of two or more marks on the found line's row that reads as digits

@@ -412,6 +412,31 @@ TEST_CASE("predict: a digit on paper with the desk's edge in the picture is read
   }
 }
 
+TEST_CASE("predict: a number written in a form's separate boxes, digits touching the boxes' sides, one box left empty") {
+  if (!have_mnist()) return;
+  TempDir tmp("boxes");
+  // MNIST test 0-3 (7, 2, 1, 0), 3x (60 pixels of ink), each in a box of 60: its strokes
+  // reach the top and bottom sides, so digit and box are one mark. A fifth box is empty.
+  constexpr int kBox = 60, kGap = 22, kLeft = 30, kTop = 30;
+  const int w = kLeft * 2 + 5 * kBox + 4 * kGap, h = kTop * 2 + kBox;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  for (int k = 0; k < 5; ++k) {
+    const int x0 = kLeft + k * (kBox + kGap);
+    if (k < 4) draw_digit(cov, w, h, k, 3, x0 - 12, kTop - 12);
+    for (int t = 0; t < 3; ++t)
+      for (int i = 0; i < kBox; ++i) {
+        cov[std::size_t(kTop + t) * w + x0 + i] = cov[std::size_t(kTop + kBox - 1 - t) * w + x0 + i] = 1.0f;
+        cov[std::size_t(kTop + i) * w + x0 + t] = cov[std::size_t(kTop + i) * w + x0 + kBox - 1 - t] = 1.0f;
+      }
+  }
+  const Json j = predict_number(tmp, "boxes.png", cov, w, h, "7210");
+  for (std::size_t k = 0; k < 4; ++k) {  // each digit's box inside its form box
+    const double x = j["digits"].items[k]["box"].items[0].number;
+    CHECK(x >= kLeft + double(k) * (kBox + kGap) - 2);
+    CHECK(x < kLeft + double(k) * (kBox + kGap) + kBox);
+  }
+}
+
 TEST_CASE("predict --json: a verdict on every reading, from the bundled digit gate") {
   if (!have_mnist()) return;
   TempDir tmp("verdict");

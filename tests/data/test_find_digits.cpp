@@ -121,6 +121,36 @@ TEST_CASE("find_digits: squared paper at a slant: the grid joins the digit into 
   CHECK(find_digits(paint(plain, w, h, 0.9f, 0.15f), true, ws).dropped.find("grid") == std::string::npos);
 }
 
+TEST_CASE("erase_box_sides: a digit touching its box keeps its strokes, the box's sides go; a narrow digit with straight sides is no box") {
+  // A form's box 80x80 (sides 3 pixels), a bar touching its top and bottom sides inside.
+  const int w = 120, h = 120;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  draw_bar(cov, w, 20, 20, 100, 23), draw_bar(cov, w, 20, 97, 100, 100);  // top, bottom
+  draw_bar(cov, w, 20, 20, 23, 100), draw_bar(cov, w, 97, 20, 100, 100);  // left, right
+  draw_bar(cov, w, 55, 22, 61, 98);  // the digit's stroke, touching top and bottom
+  Plane ink;
+  ink.resize(w, h);
+  for (std::size_t i = 0; i < cov.size(); ++i) ink.pixels[i] = cov[i];
+  Plane unboxed = ink;
+  REQUIRE(erase_box_sides(unboxed, PixelBox{20, 20, 80, 80}, 0.5f));
+  CHECK(unboxed.at(21, 60) == 0.0f);   // left side
+  CHECK(unboxed.at(60, 21) == 0.0f);   // top side
+  CHECK(unboxed.at(98, 40) == 0.0f);   // right side
+  CHECK(unboxed.at(58, 60) == 1.0f);   // the stroke inside
+  CHECK(unboxed.at(58, 30) == 1.0f);
+  // A seven-segment 0 (four straight sides, far narrower than tall): not a box, untouched.
+  Plane zero = ink;
+  CHECK_FALSE(erase_box_sides(zero, PixelBox{20, 20, 40, 80}, 0.5f));
+  CHECK(zero.pixels == ink.pixels);
+  // Three sides only (an open bracket): not a box.
+  std::vector<float> open(std::size_t(w) * h, 0.0f);
+  draw_bar(open, w, 20, 20, 100, 23), draw_bar(open, w, 20, 97, 100, 100), draw_bar(open, w, 20, 20, 23, 100);
+  Plane bracket;
+  bracket.resize(w, h);
+  for (std::size_t i = 0; i < open.size(); ++i) bracket.pixels[i] = open[i];
+  CHECK_FALSE(erase_box_sides(bracket, PixelBox{20, 20, 80, 80}, 0.5f));
+}
+
 TEST_CASE("find_digits: a plaque's frame around a light digit is set aside, the digit found") {
   const int w = 500, h = 400;
   std::vector<float> frame(std::size_t(w) * h, 0.0f), digit(std::size_t(w) * h, 0.0f);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2, 3, 4 or 5) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2, 3, 4, 5 or 6) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-5 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -17,7 +17,8 @@ case "$set_number" in
   3) again=(marks-wild form-boxes) ;;  # form-boxes draws MNIST digits, as families before it do
   4) again=(marks-wild4 fogged-glass) ;;  # fogged-glass draws MNIST digits, as families before it do
   5) again=(receipt parcel-label) ;;  # parcel-label draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2, 3, 4 or 5, not '$set_number'"; exit 2 ;;
+  6) again=(chat-screenshot hopscotch) ;;  # hopscotch draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2, 3, 4, 5 or 6, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -62,6 +63,13 @@ sets = {
           "parcel-label": (r"n[1-9]\d{1,4}_(box|jar)\d{3}\.(jpg|png)", 400, 4032),
           "marks-wild5": (r"x_(word|initials|signature|doodle|face|qr|icon)-(grid|receipt|stitch|sand|parcel)\d{3}"
                           r"\.(jpg|png)", 300, 4032)},
+    "6": {"perspective-notebook": (r"\d_(pencil|gel)\d{3}\.jpg", 320, 4000),
+          "blurred-photo": (r"\d_(motion|defocus)\d{3}\.jpg", 320, 4000),
+          "curved-label": (r"\d_(mug|bottle|tin)\d{3}\.jpg", 320, 4000),
+          "chat-screenshot": (r"n[1-9]\d{1,4}_chat\d{3}\.(jpg|png)", 1000, 2532),
+          "hopscotch": (r"\d_chalk\d{3}\.jpg", 320, 4000),
+          "marks-wild6": (r"x_(word|letter|arrow|star|smiley|tick|cross|hash|face|sun|flower|house|heart|logo)-"
+                          r"(notebook|blurred|chat|chalk|mug)\d{3}\.(jpg|png)", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

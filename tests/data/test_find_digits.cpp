@@ -121,7 +121,7 @@ TEST_CASE("find_digits: squared paper at a slant: the grid joins the digit into 
   CHECK(find_digits(paint(plain, w, h, 0.9f, 0.15f), true, ws).dropped.find("grid") == std::string::npos);
 }
 
-TEST_CASE("erase_box_sides: a digit touching its box keeps its strokes, the box's sides go; a narrow digit with straight sides is no box") {
+TEST_CASE("erase_box_sides: a digit touching its box keeps its strokes, the box's sides go, and a narrow digit with straight sides is no box") {
   // A form's box 80x80 (sides 3 pixels), a bar touching its top and bottom sides inside.
   const int w = 120, h = 120;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);

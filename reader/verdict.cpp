@@ -32,8 +32,12 @@ void judge(Classification& result, const VerdictRules& rules) {
     std::vector<int> others;
     for (int d = 0; d < static_cast<int>(result.probabilities.size()); ++d)
       if (d != result.digit) others.push_back(d);
-    std::stable_sort(others.begin(), others.end(),
-                     [&](int a, int b) { return result.probabilities[a] > result.probabilities[b]; });
+    // (std::sort with the index as tie-break: std::stable_sort's temporary buffer is an
+    // alloc-dealloc mismatch under clang's ASan with libstdc++ 12, found by the fuzz corpus.)
+    std::sort(others.begin(), others.end(), [&](int a, int b) {
+      const float pa = result.probabilities[a], pb = result.probabilities[b];
+      return pa > pb || (pa == pb && a < b);
+    });
     std::string doubt = std::to_string(result.digit);
     for (std::size_t i = 0; i < others.size(); ++i) {
       const bool last = i + 1 == others.size() || result.probabilities[others[i + 1]] < 0.5f * result.probability;

@@ -400,7 +400,7 @@ void erase_frames(FindWorkspace& ws) {
   }
 }
 
-bool erase_box_sides(Plane& tophat, const PixelBox& box, float threshold) {
+bool erase_box_sides(const Plane& tophat, const PixelBox& box, float threshold, Plane& out) {
   const PixelBox b = {std::max(0, box.x), std::max(0, box.y), 0, 0};
   const int x1 = std::min(tophat.width, box.x + box.w), y1 = std::min(tophat.height, box.y + box.h);
   const int w = x1 - b.x, h = y1 - b.y;
@@ -435,12 +435,14 @@ bool erase_box_sides(Plane& tophat, const PixelBox& box, float threshold) {
   const Band left = side(w, [&](int t) { return column_covered(b.x + t); });
   const Band right = side(w, [&](int t) { return column_covered(x1 - 1 - t); });
   if (top.to == 0 || bottom.to == 0 || left.to == 0 || right.to == 0) return false;
+  out.resize(tophat.width, tophat.height);  // (no allocation once `out` has held a picture this size)
+  std::copy(tophat.pixels.begin(), tophat.pixels.end(), out.pixels.begin());
   // Each band and the pixel on either side of it (the side's anti-aliased fringe).
   const auto in_band = [](int t, const Band& band) { return t >= band.from - 1 && t <= band.to; };
   for (int y = b.y; y < y1; ++y)
     for (int x = b.x; x < x1; ++x)
       if (in_band(y - b.y, top) || in_band(y1 - 1 - y, bottom) || in_band(x - b.x, left) || in_band(x1 - 1 - x, right))
-        tophat.at(x, y) = 0;
+        out.at(x, y) = 0;
   return true;
 }
 

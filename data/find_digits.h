@@ -183,11 +183,10 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float thresho
 // when `box` is at least kBoxMinAspect as wide as tall (a digit is narrower) and the ink
 // over `threshold` in it has four straight sides near its edges (rows and columns at
 // least kBoxSideCover covered, starting within a fifth of the box from its edge, no
-// thicker than a tenth of it), those sides and a pixel around them are set to 0 in
-// `tophat`; what the digit has beyond them stays. False, changing
-// nothing, when there are no such four sides. The reader's other reading of a digit
-// that reads badly.
-bool erase_box_sides(Plane& tophat, const PixelBox& box, float threshold);
+// thicker than a tenth of it), `out` gets `tophat` with those sides and a pixel around
+// them set to 0 (what the digit has beyond them stays). False, `out` untouched, when
+// there are no such four sides. The reader's other reading of a digit that reads badly.
+bool erase_box_sides(const Plane& tophat, const PixelBox& box, float threshold, Plane& out);
 // Touching digits: the column of `box` (in its middle half) with the fewest
 // stroke pixels of `tophat`, when it has under half the box's median column;
 // -1 when no column stands out so. The reader splits there when both sides

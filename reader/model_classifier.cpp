@@ -396,29 +396,26 @@ bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& fou
     }
     // A digit written touching its box is one mark with it: read again without the
     // box's sides; a box that holds nothing then (a form's unused one) is no digit.
-    if (!read || digit_score(reading) < kFoundMinScore) {
-      slot.unboxed.resize(slot.find.tophat.width, slot.find.tophat.height);
-      std::copy(slot.find.tophat.pixels.begin(), slot.find.tophat.pixels.end(), slot.unboxed.pixels.begin());
-      if (data::erase_box_sides(slot.unboxed, b, found.contrast)) {
-        DigitReading inside;
-        data::Preprocessed inside_seen;
-        if (!read_found_digit(slot, boxes, i, factor, inside, inside_seen, &slot.unboxed)) {
-          boxes.erase(boxes.begin() + long(i));
-          --i;
-          continue;
-        }
-        if (!read || digit_score(inside) > digit_score(reading)) {
-          reading = std::move(inside);
-          seen = inside_seen;
-          read = true;
-        }
+    if ((!read || digit_score(reading) < kFoundMinScore) &&
+        data::erase_box_sides(slot.find.tophat, b, found.contrast, slot.unboxed)) {
+      DigitReading inside;
+      data::Preprocessed inside_seen;
+      if (!read_found_digit(slot, boxes, i, factor, inside, inside_seen, &slot.unboxed)) {
+        boxes.erase(boxes.begin() + long(i));
+        --i;
+        continue;
+      }
+      if (!read || digit_score(inside) > digit_score(reading)) {
+        reading = std::move(inside);
+        seen = inside_seen;
+        read = true;
       }
     }
     if (!read) return false;
     result.digits.push_back(std::move(reading));
     slot.seen.push_back(seen);
   }
-  return true;
+  return !result.digits.empty();  // (a row of empty boxes holds no number)
 }
 
 bool ModelClassifier::read_number_among_words(Slot& slot, const data::FoundDigits& found, int factor, float min_score,

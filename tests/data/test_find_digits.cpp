@@ -131,24 +131,25 @@ TEST_CASE("erase_box_sides: a digit touching its box keeps its strokes, the box'
   Plane ink;
   ink.resize(w, h);
   for (std::size_t i = 0; i < cov.size(); ++i) ink.pixels[i] = cov[i];
-  Plane unboxed = ink;
-  REQUIRE(erase_box_sides(unboxed, PixelBox{20, 20, 80, 80}, 0.5f));
+  Plane unboxed;
+  REQUIRE(erase_box_sides(ink, PixelBox{20, 20, 80, 80}, 0.5f, unboxed));
   CHECK(unboxed.at(21, 60) == 0.0f);   // left side
   CHECK(unboxed.at(60, 21) == 0.0f);   // top side
   CHECK(unboxed.at(98, 40) == 0.0f);   // right side
   CHECK(unboxed.at(58, 60) == 1.0f);   // the stroke inside
   CHECK(unboxed.at(58, 30) == 1.0f);
   // A seven-segment 0 (four straight sides, far narrower than tall): not a box, untouched.
-  Plane zero = ink;
-  CHECK_FALSE(erase_box_sides(zero, PixelBox{20, 20, 40, 80}, 0.5f));
-  CHECK(zero.pixels == ink.pixels);
+  Plane zero;
+  CHECK_FALSE(erase_box_sides(ink, PixelBox{20, 20, 40, 80}, 0.5f, zero));
+  CHECK(zero.pixels.empty());
   // Three sides only (an open bracket): not a box.
   std::vector<float> open(std::size_t(w) * h, 0.0f);
   draw_bar(open, w, 20, 20, 100, 23), draw_bar(open, w, 20, 97, 100, 100), draw_bar(open, w, 20, 20, 23, 100);
   Plane bracket;
   bracket.resize(w, h);
   for (std::size_t i = 0; i < open.size(); ++i) bracket.pixels[i] = open[i];
-  CHECK_FALSE(erase_box_sides(bracket, PixelBox{20, 20, 80, 80}, 0.5f));
+  Plane out;
+  CHECK_FALSE(erase_box_sides(bracket, PixelBox{20, 20, 80, 80}, 0.5f, out));
 }
 
 TEST_CASE("find_digits: a plaque's frame around a light digit is set aside, the digit found") {

@@ -389,7 +389,6 @@ bool look_over_texture(Plane& tophat, int wall, FindWorkspace& ws) {
 
 void erase_frames(FindWorkspace& ws) {
   if (ws.frames.empty()) return;
-  ws.is_frame.assign(ws.marks.size() + ws.frames.size() + 1, 0);
   int most = -1;
   for (const int label : ws.frames) most = std::max(most, label);
   ws.is_frame.assign(static_cast<std::size_t>(most) + 1, 0);

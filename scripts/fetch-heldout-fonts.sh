@@ -3,12 +3,13 @@
 # generator reads: set 2 (scripts/make-heldout-set2.py, default DIR build/heldout-fonts) or
 # set 3 (scripts/make-heldout-set3.py, default DIR build/heldout3-fonts), set 4
 # (scripts/make-heldout-set4.py, default DIR build/heldout4-fonts), set 5
-# (scripts/make-heldout-set5.py, default DIR build/heldout5-fonts) or set 6
-# (scripts/make-heldout-set6.py, default DIR build/heldout6-fonts). Installed fonts
+# (scripts/make-heldout-set5.py, default DIR build/heldout5-fonts), set 6
+# (scripts/make-heldout-set6.py, default DIR build/heldout6-fonts) or set 7
+# (scripts/make-heldout-set7.py, default DIR build/heldout7-fonts). Installed fonts
 # would be found by the stress suite's and test photos' font search
 # (scripts/make-test-photos.py), and the held-out families would no longer be held out.
 # Idempotent: does nothing when DIR holds them all. Needs apt-get and dpkg-deb (Debian).
-#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5|6] [DIR]
+#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5|6|7] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set_number=2
@@ -31,7 +32,9 @@ case "$set_number" in
      dir=${1:-build/heldout5-fonts} ;;
   6) packages=(fonts-lato fonts-karla fonts-play fonts-lobster fonts-ecolier-court)
      dir=${1:-build/heldout6-fonts} ;;
-  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5 or 6, not '$set_number'" >&2; exit 2 ;;
+  7) packages=(fonts-oldstandard fonts-cherrybomb fonts-reggae fonts-staypuft fonts-sora fonts-manrope fonts-lemonada)
+     dir=${1:-build/heldout7-fonts} ;;
+  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5, 6 or 7, not '$set_number'" >&2; exit 2 ;;
 esac
 stamp="$dir/.packages"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" == "${packages[*]}" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2, 3, 4, 5 or 6) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2, 3, 4, 5, 6 or 7) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-5 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -18,7 +18,8 @@ case "$set_number" in
   4) again=(marks-wild4 fogged-glass) ;;  # fogged-glass draws MNIST digits, as families before it do
   5) again=(receipt parcel-label) ;;  # parcel-label draws MNIST digits, as families before it do
   6) again=(chat-screenshot hopscotch) ;;  # hopscotch draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2, 3, 4, 5 or 6, not '$set_number'"; exit 2 ;;
+  7) again=(ransom-note wall-brush) ;;  # wall-brush draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2, 3, 4, 5, 6 or 7, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -70,6 +71,13 @@ sets = {
           "hopscotch": (r"\d_chalk\d{3}\.jpg", 320, 4000),
           "marks-wild6": (r"x_(word|letter|arrow|star|smiley|tick|cross|hash|face|sun|flower|house|heart|logo)-"
                           r"(notebook|blurred|chat|chalk|mug)\d{3}\.(jpg|png)", 320, 4000)},
+    "7": {"crayon-doodle": (r"\d_(crayon|pencil)\d{3}\.jpg", 320, 4000),
+          "house-number": (r"n[1-9]\d{1,3}_(door|mailbox)\d{3}\.jpg", 320, 4000),
+          "jersey": (r"\d_jersey\d{3}\.jpg", 320, 4000),
+          "ransom-note": (r"n[1-9]\d{1,4}_ransom\d{3}\.jpg", 320, 4000),
+          "wall-brush": (r"\d_(brush|marker)\d{3}\.jpg", 320, 4000),
+          "marks-wild7": (r"x_(letter[OlSBZgq]|plus|equals|percent|hash|arrow|logo|barcode)-"
+                          r"(crayon|door|jersey|ransom|wall)\d{3}\.jpg", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

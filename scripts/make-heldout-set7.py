@@ -74,12 +74,13 @@ FAMILIES = ("crayon-doodle", "house-number", "jersey", "ransom-note", "wall-brus
 # below the unpacked tree (grep scripts/: no other script names them).
 HOUSE_FONTS = ["opentype/sora/Sora-Bold.otf", "truetype/manrope/Manrope-ExtraBold.ttf",
                "truetype/fonts-oldstandard/OldStandard-Bold.ttf", "opentype/lemonada/Lemonada-SemiBold.otf"]
+# Block letters, as team shirts are printed (Reggae One's brush digits are left to the magazines).
 JERSEY_FONTS = ["opentype/sora/Sora-ExtraBold.otf", "truetype/manrope/Manrope-ExtraBold.ttf",
-                "truetype/reggae/ReggaeOne-Regular.ttf", "opentype/cherrybomb/CherryBomb-Regular.otf"]
+                "opentype/cherrybomb/CherryBomb-Regular.otf", "truetype/staypuft/StayPuft.ttf"]
 HAND_FONTS = ["opentype/sora/Sora-Light.otf", "truetype/manrope/Manrope-Light.ttf"]  # thin: a centre line without spurs
 MAGAZINE_FONTS = sorted(set(HOUSE_FONTS + JERSEY_FONTS + [
     "truetype/fonts-oldstandard/OldStandard-Regular.ttf", "truetype/fonts-oldstandard/OldStandard-Italic.ttf",
-    "truetype/staypuft/StayPuft.ttf", "opentype/sora/Sora-Light.otf", "truetype/manrope/Manrope-Light.ttf",
+    "truetype/reggae/ReggaeOne-Regular.ttf", "opentype/sora/Sora-Light.otf", "truetype/manrope/Manrope-Light.ttf",
     "opentype/lemonada/Lemonada-Bold.otf"]))
 ALL_FONTS = MAGAZINE_FONTS
 

@@ -407,18 +407,24 @@ def magazine_scrap(cov, rng):
     if style == "photo" or not inks:
         inks = [np.float32([0.05, 0.05, 0.07]) if img.mean() > 0.5 else np.float32([0.97, 0.97, 0.95])]
     blend(img, g, pick(rng, inks), 0, 0)
-    # Cut with scissors: a polygon of 4-7 straight cuts round the glyph, a few px inside the pad.
-    cx, cy = ww / 2, hh / 2
-    n = int(rng.integers(4, 8))
-    angles = np.sort(rng.uniform(0, 2 * math.pi, n))
-    rx, ry = ww / 2 - 1, hh / 2 - 1
-    pts = [(cx + rx * 1.4 * math.cos(a), cy + ry * 1.4 * math.sin(a)) for a in angles]
+    # Cut with scissors: four slanted cuts and a snip at each corner, every cut inside the
+    # pad (each point at most 0.6 of it in from its side, a snip at most 0.35 of it long),
+    # so no cut crosses the glyph.
+    def inset():
+        return m * rng.uniform(0.1, 0.6)
+
+    def snip():
+        return m * rng.uniform(0.0, 0.35)
+
+    x0, x1, y0, y1 = 0, ww - 1, 0, hh - 1
+    pts = []
+    for cx, cy, sx, sy in ((x0, y0, 1, 1), (x1, y0, -1, 1), (x1, y1, -1, -1), (x0, y1, 1, -1)):
+        a, b, d = inset(), inset(), snip()
+        first, second = (cx + sx * a, cy + sy * (b + d)), (cx + sx * (a + d), cy + sy * b)
+        pts += [first, second] if sx == sy else [second, first]
     shape = np.zeros((hh, ww), np.float32)
-    cv2.fillPoly(shape, [np.int32(np.clip(pts, [0, 0], [ww - 1, hh - 1]))], 1.0, cv2.LINE_AA)
-    inner = np.zeros((hh, ww), np.float32)
-    cv2.rectangle(inner, (int(m * rng.uniform(0.2, 0.8)), int(m * rng.uniform(0.2, 0.8))),
-                  (ww - 1 - int(m * rng.uniform(0.2, 0.8)), hh - 1 - int(m * rng.uniform(0.2, 0.8))), 1.0, -1)
-    return img, np.maximum(shape * inner, np.clip(cv2.dilate(g, np.ones((5, 5), np.uint8)) * 1.0, 0, 1) * inner)
+    cv2.fillPoly(shape, [np.int32(np.round(pts))], 1.0, cv2.LINE_AA)
+    return img, np.maximum(shape, g)
 
 
 def ransom_photo(scraps, rng, words=None):
@@ -448,7 +454,7 @@ def ransom_photo(scraps, rng, words=None):
             img, alpha = img[ys.min():ys.max() + 1, xs.min():xs.max() + 1], alpha[ys.min():ys.max() + 1,
                                                                                   xs.min():xs.max() + 1]
             placed.append((img, alpha))
-        gap = int(height * rng.uniform(0.04, 0.14))
+        gap = int(height * rng.uniform(0.1, 0.22))  # apart: a dark scrap beside a dark glyph would merge with it
         total = sum(a.shape[1] for _, a in placed) + gap * (len(placed) - 1)
         if total > pw * 0.9:  # shrink the row to the sheet
             k = pw * 0.9 / total

@@ -144,7 +144,7 @@ def mark_cov(kind, rng, src, hand):
     if kind.startswith("letter") or kind in SIGNS:
         text = kind[len("letter"):] if kind.startswith("letter") else SIGNS[kind]
         if hand:  # its centre line: padded (a stroke at the edge thins to a fork) and rounded first
-            cov = cv2.GaussianBlur(np.pad(glyph(src, rng, text, HAND_FONTS), 16), (0, 0), 4)
+            cov = cv2.GaussianBlur(np.pad(glyph(src, rng, text, HAND_FONTS), 16), (0, 0), 2)
             return H.crop_to_ink(pen_redraw(np.float32(cov > 0.5), hand))
         return glyph(src, rng, text, MAGAZINE_FONTS)
     if kind == "arrow":

@@ -145,7 +145,7 @@ def mark_cov(kind, rng, src, hand):
         text = kind[len("letter"):] if kind.startswith("letter") else SIGNS[kind]
         if hand:  # its centre line: padded (a stroke at the edge thins to a fork) and rounded first
             cov = cv2.GaussianBlur(np.pad(glyph(src, rng, text, HAND_FONTS), 16), (0, 0), 2)
-            return H.crop_to_ink(pen_redraw(np.float32(cov > 0.5), hand))
+            return H.crop_to_ink(pen_redraw(np.float32(cov > 0.5), hand, cv2.ximgproc.THINNING_GUOHALL))
         return glyph(src, rng, text, MAGAZINE_FONTS)
     if kind == "arrow":
         return drawn_cov(arrow_paths(rng), rng, hand or 16)
@@ -171,27 +171,30 @@ def mark_scene(setting, kind, rng, src):
                             scraps(src, rng, pick(rng, RANSOM_WORDS)) if rng.random() < 0.5 else None)
     cov = mark_cov(kind, rng, src, 12)
     tool = pick(rng, ("brush", "marker"))
-    return wall_photo(brush_cov(cov, rng, int(rng.uniform(24, 40))) if tool == "brush" else pen_redraw(cov, 30),
-                      rng, tool)
+    return wall_photo(brush_cov(cov, rng, int(rng.uniform(24, 40))) if tool == "brush"
+                      else pen_redraw(cov, 30, cv2.ximgproc.THINNING_GUOHALL), rng, tool)
 
 
-def mark_kind(setting, k, rng):
-    """The k-th mark of a setting: a kind of MARKS, a letter or a sign chosen at random."""
-    kinds = MARKS[setting]
-    kind = kinds[(k // len(SETTINGS)) % len(kinds)]
+def mark_kind(k):
+    """The k-th mark's setting and kind (of MARKS); the letters and the signs are taken in
+    turn, so that each is drawn about as often as the others."""
+    def base(j):
+        kinds = MARKS[SETTINGS[j % len(SETTINGS)]]
+        return kinds[(j // len(SETTINGS)) % len(kinds)]
+    kind = base(k)
+    turn = sum(base(j) == kind for j in range(k))
     if kind == "letter":
-        return "letter" + pick(rng, LOOKALIKES)
-    if kind == "sign":
-        return pick(rng, tuple(SIGNS))
-    return kind
+        kind = "letter" + LOOKALIKES[turn % len(LOOKALIKES)]
+    elif kind == "sign":
+        kind = tuple(SIGNS)[turn % len(SIGNS)]
+    return SETTINGS[k % len(SETTINGS)], kind
 
 
 def make_one(family, k, rng, src, folder):
     stem = os.path.join(folder, "")
     quality = int(rng.integers(72, 95))
     if family == "marks-wild7":
-        setting = SETTINGS[k % len(SETTINGS)]
-        kind = mark_kind(setting, k, rng)
+        setting, kind = mark_kind(k)
         Image.fromarray(mark_scene(setting, kind, rng, src)).save(f"{stem}x_{kind}-{setting}{k:03d}.jpg",
                                                                   quality=quality)
         return

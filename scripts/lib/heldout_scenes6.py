@@ -57,9 +57,10 @@ def sensor(img, rng, luma=(0.006, 0.02), chroma=(0.0, 0.008)):
 
 # --- Strokes ---------------------------------------------------------------------
 
-def pen_redraw(cov, width):
-    """The ink's centre line drawn again with a round pen `width` px wide."""
-    skel = cv2.ximgproc.thinning(np.uint8(cov > 0.5) * 255)
+def pen_redraw(cov, width, thinning=cv2.ximgproc.THINNING_ZHANGSUEN):
+    """The ink's centre line drawn again with a round pen `width` px wide (Guo-Hall
+    thinning keeps a thin 45-degree stroke that Zhang-Suen, the sixth set's, can erase)."""
+    skel = cv2.ximgproc.thinning(np.uint8(cov > 0.5) * 255, thinningType=thinning)
     m = int(width) + 2
     dist = cv2.distanceTransform(255 - np.pad(skel, m), cv2.DIST_L2, 5)
     return np.clip(width / 2 - dist + 0.5, 0, 1).astype(np.float32)

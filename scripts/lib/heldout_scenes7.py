@@ -526,7 +526,8 @@ def brush_cov(cov, rng, width):
     """The ink's centre line painted again with a brush: as wide as `width` where pressed,
     thinner where it lifts (the pressure varies along the stroke), ragged at its edges."""
     m = int(width) + 4
-    skel = cv2.ximgproc.thinning(np.uint8(np.pad(cov, m) > 0.5) * 255)  # padded: no fork at an edge
+    skel = cv2.ximgproc.thinning(np.uint8(np.pad(cov, m) > 0.5) * 255,  # padded: no fork at an edge
+                                 thinningType=cv2.ximgproc.THINNING_GUOHALL)  # keeps thin diagonals
     dist = cv2.distanceTransform(255 - skel, cv2.DIST_L2, 5)
     h, w = skel.shape
     press = 0.45 + 0.75 * smooth_noise((h, w), max(6.0, h / 6), rng)
@@ -560,10 +561,16 @@ def wall_photo(cov, rng, tool):
             cv2.line(drip, (x, y), (x, end), 1.0, wd, cv2.LINE_AA)
             cv2.circle(drip, (x, end), int(wd * 0.8), 1.0, -1, cv2.LINE_AA)
         alpha = np.maximum(alpha, drip * 0.9)
+    bare = surface.copy()
     blend(surface, alpha, ink, top, left)
     box = (top, left, top + mark.shape[0], left + mark.shape[1])
-    img, _, _ = place_plane(surface, work, rng, rng.uniform(-10, 15), rng.uniform(-30, 30), rng.uniform(1.3, 2.5), box,
-                            rng.uniform(0.2, 0.45), spin=6, border=cv2.BORDER_REFLECT)
+    # Seen past its edges the wall goes on mirrored, but bare: the mark is not mirrored with it.
+    pose = (rng.uniform(-10, 15), rng.uniform(-30, 30), rng.uniform(1.3, 2.5), box, rng.uniform(0.2, 0.45))
+    state = rng.bit_generator.state
+    img, mask, _ = place_plane(surface, work, rng, *pose, spin=6)
+    rng.bit_generator.state = state  # the same spin and place again
+    beyond, _, _ = place_plane(bare, work, rng, *pose, spin=6, border=cv2.BORDER_REFLECT)
+    img = img + beyond * (1 - mask[..., None])
     img = lamp_light(img, rng, warm=rng.random() < 0.3, fall=(0.7, 0.95))
     return finish(img, frame, rng)
 

@@ -62,10 +62,10 @@ from PIL import Image  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "lib"))
-from heldout_render import H, load_script, to_height  # noqa: E402
+from heldout_render import H, load_script  # noqa: E402
 from heldout_scenes6 import pen_redraw, pick, text_cov  # noqa: E402
-from heldout_scenes7 import (arrow_paths, barcode_cov, brush_cov, crayon_photo, drawn_cov, house_number_photo,  # noqa: E402
-                             jersey_photo, logo_paths, magazine_scrap, ransom_photo, wall_photo)
+from heldout_scenes7 import (arrow_paths, barcode_cov, brush_cov, crayon_photo, drawn_cov,  # noqa: E402
+                             house_number_photo, jersey_photo, logo_paths, magazine_scrap, ransom_photo, wall_photo)
 
 cv2.setNumThreads(1)  # one core: the machine is shared
 FAMILIES = ("crayon-doodle", "house-number", "jersey", "ransom-note", "wall-brush", "marks-wild7")

@@ -277,7 +277,8 @@ def house_number_photo(text_cov_fn, digits, rng, kind):
     top = at + int(rng.uniform(0.15, 0.6) * (ab - at - cov.shape[0]))
     left = al + int(rng.uniform(0.2, 0.8) * (ar - al - cov.shape[1]))
     finish_name = pick(rng, tuple(PLATES))
-    if abs(np.float32(PLATES[finish_name]).mean() - surface[top:top + cov.shape[0], left:left + cov.shape[1]].mean()) < 0.2:
+    behind = surface[top:top + cov.shape[0], left:left + cov.shape[1]].mean()
+    if abs(np.float32(PLATES[finish_name]).mean() - behind) < 0.2:  # a plate that would vanish on its door
         finish_name = "white" if surface.mean() < 0.5 else "black"
     plate, alpha = screwed_plate(cov, rng, finish_name)
     return flash_photo(surface, plate, alpha, (top, left, top + cov.shape[0], left + cov.shape[1]), rng,

@@ -103,7 +103,8 @@ int cmd_train(int argc, char** argv) {
                   "(the picture moved up to 1/8 of its side, black coming in) or crop-flip (crop, and mirrored left "
                   "to right half of the time: for classes whose mirror image is of the same class)",
        text()->implicit_value("digits"))
-      ("limit", "use only the first N training images (an IDX file is read no further)", text())
+      ("limit", "use only the first N training images (an IDX file is read no further; a folder's are taken "
+                "class by class in turn)", text())
       ("out", "model file to write", text("model.blnk"))
       ("checkpoint-dir", "an existing folder where OUT.ckpt is written after every epoch (default: OUT's folder)",
        text())

@@ -104,6 +104,27 @@ TEST_CASE("class folders: a colour model learns red and blue squares and circles
   CHECK(contains(table.out, "  blue circle blue-square  red circle  red-square\n"));  // the matrix's columns
   CHECK(contains(table.out, "\n red-square "));  // and a row
 
+  // quantize reads the folders as the model was trained, without repeating its size;
+  // another size is a usage error, and a folder of other classes is named.
+  const std::string int8 = tmp.file("shapes-int8.blnk");
+  const RunResult quantized = run_blnk({"quantize", model, "--images", train, "--images-test", test, "--out", int8}, tmp);
+  INFO(quantized.err);
+  REQUIRE(quantized.status == 0);
+  CHECK(contains(quantized.out, "test accuracy on " + test + " (32 images): float "));
+  const RunResult resized =
+      run_blnk({"quantize", model, "--images", train, "--image-size", "16x16", "--out", tmp.file("q2.blnk")}, tmp);
+  CHECK(resized.status == 2);
+  CHECK(contains(resized.err, "was trained on images of 32x32, 3 channels, fit pad"));
+  const std::string other = tmp.dir("other");
+  std::filesystem::create_directories(other + "/green");
+  std::filesystem::create_directories(other + "/red circle");
+  write_shape(other + "/green/0.png", 0, 1);
+  write_shape(other + "/red circle/0.png", 2, 1);
+  const RunResult foreign = run_blnk({"quantize", model, "--images", other, "--out", tmp.file("q3.blnk")}, tmp);
+  CHECK(foreign.status == 1);
+  CHECK(contains(foreign.err, "the model has no class 'green'"));
+  CHECK(!std::filesystem::exists(tmp.file("q3.blnk")));
+
   // predict names the class of each image (JSON and text), top-k with names.
   const RunResult json = run_blnk({"predict", "--model", model, "--json", "--top-k", "2",
                                    test + "/red-square/100.png", test + "/blue circle/101.png"}, tmp);

@@ -141,6 +141,14 @@ TEST_CASE("class folders: a colour model learns red and blue squares and circles
   REQUIRE(text.status == 0);
   CHECK(text.out.rfind(test + "/red circle/102.png: red circle (", 0) == 0);
   CHECK(contains(text.out, "  then "));
+  // Every class folder has a 100.png: each input's fitted image is kept, none overwritten.
+  const std::string seen = tmp.file("seen");
+  const RunResult saved = run_blnk({"predict", "--model", model, "--save-preprocessed", seen, test + "/red-square/100.png",
+                                    test + "/blue circle/100.png", test + "/blue circle/100.png"}, tmp);
+  REQUIRE(saved.status == 0);
+  CHECK(std::filesystem::exists(seen + "/100.png.32x32.png"));
+  CHECK(std::filesystem::exists(seen + "/blue circle-100.png.32x32.png"));
+  CHECK(std::filesystem::exists(seen + "/100.png-2.32x32.png"));
   // The digit reader's options do not apply to it.
   const RunResult gate = run_blnk({"predict", "--model", model, "--gate", "none", test + "/red circle/102.png"}, tmp);
   CHECK(gate.status == 2);

@@ -66,6 +66,14 @@ std::vector<ClassImage> find_class_images(const fs::path& dir, const ClassFolder
 
 }  // namespace
 
+std::vector<std::string> label_class_names(const Dataset& set) {
+  int top = 1;
+  for (const Label label : set.labels.labels) top = std::max(top, int(label));
+  std::vector<std::string> names;
+  for (int k = 0; k <= top; ++k) names.push_back(std::to_string(k));
+  return names;
+}
+
 bool is_digit_folder(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return true;  // the digit reader names what is wrong

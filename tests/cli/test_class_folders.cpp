@@ -326,3 +326,50 @@ TEST_CASE("class folders: up to 1,000 classes (labels above 255 train and answer
   CHECK(refused.status == 1);
   CHECK(contains(refused.err, "1001 classes; blnk trains 2 to 1000"));
 }
+
+// IDX files of (N, H, W, C) colour images (or any shape but the digits' 28x28x1) train
+// a class model whose classes are named by their labels: predict, eval and summary read
+// it as one (it was a digit reader of 10 outputs that nothing could use).
+TEST_CASE("class models: colour IDX files train a class model named by its labels") {
+  TempDir tmp("idx-colour");
+  constexpr int kCount = 90, kSide = 12;
+  std::vector<std::uint8_t> images = {0, 0, 8, 4};  // IDX: unsigned bytes, 4 dimensions
+  for (const int dim : {kCount, kSide, kSide, 3})
+    for (int shift = 24; shift >= 0; shift -= 8) images.push_back(std::uint8_t(dim >> shift));
+  std::vector<std::uint8_t> labels = {0, 0, 8, 1};
+  for (int shift = 24; shift >= 0; shift -= 8) labels.push_back(std::uint8_t(kCount >> shift));
+  std::uint32_t noise = 7;
+  for (int i = 0; i < kCount; ++i) {
+    const int k = i % 3;  // red, green or blue
+    labels.push_back(std::uint8_t(k));
+    for (int p = 0; p < kSide * kSide; ++p)
+      for (int c = 0; c < 3; ++c) {
+        noise = noise * 1664525u + 1013904223u;
+        images.push_back(std::uint8_t((c == k ? 180 : 40) + int(noise >> 27)));
+      }
+  }
+  const std::string image_file = tmp.file("images.idx"), label_file = tmp.file("labels.idx");
+  write_text(image_file, std::string(images.begin(), images.end()));
+  write_text(label_file, std::string(labels.begin(), labels.end()));
+  const std::string model = tmp.file("colours.blnk");
+  const RunResult trained = run_blnk({"train", "--train-images", image_file, "--train-labels", label_file, "--arch",
+                                      "conv4,pool,flatten,dense3", "--epochs", "3", "--threads", "1", "--quiet", "--out",
+                                      model}, tmp);
+  INFO(trained.err);
+  REQUIRE(trained.status == 0);
+  const RunResult summary = run_blnk({"summary", model}, tmp);
+  CHECK(contains(summary.out, "classes: 0, 1, 2"));
+  std::vector<std::uint8_t> blue(std::size_t(kSide) * kSide * 3);
+  for (std::size_t p = 0; p < blue.size(); ++p) blue[p] = p % 3 == 2 ? 190 : 45;
+  blnk::data::write_png(tmp.file("blue.png"), blue, kSide, kSide, 3);
+  const RunResult predicted = run_blnk({"predict", "--model", model, "--json", tmp.file("blue.png")}, tmp);
+  INFO(predicted.err);
+  REQUIRE(predicted.status == 0);
+  CHECK(contains(predicted.out, "\"class\":\"2\""));
+  // The default model ends in one output per label.
+  const RunResult plain = run_blnk({"train", "--train-images", image_file, "--train-labels", label_file, "--epochs", "1",
+                                    "--threads", "1", "--quiet", "--out", tmp.file("default.blnk")}, tmp);
+  INFO(plain.err);
+  REQUIRE(plain.status == 0);
+  CHECK(contains(run_blnk({"summary", tmp.file("default.blnk")}, tmp).out, "classes: 0, 1, 2"));
+}

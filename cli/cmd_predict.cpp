@@ -8,6 +8,7 @@
 #include <functional>
 #include <iostream>
 #include <iterator>
+#include <set>
 
 #include "cli/cli.h"
 #include "cli/options.h"
@@ -93,11 +94,24 @@ std::vector<std::uint8_t> read_input(const std::string& path) {
   return bytes;
 }
 
+// The name an input's saved images start with: its file name, or, when an earlier
+// input of the run had that name (0.jpg in every class folder), its folder's name
+// before it ("blue square-0.jpg"), then a number ("0.jpg-2").
+std::string saved_base(const std::string& path, std::set<std::string>& used) {
+  const std::filesystem::path p(path);
+  const std::string name = path == "-" ? "stdin" : p.filename().string();
+  std::string base = name;
+  if (used.count(base) && path != "-" && !p.parent_path().filename().empty())
+    base = p.parent_path().filename().string() + "-" + name;
+  for (int n = 2; used.count(base); ++n) base = name + "-" + std::to_string(n);
+  used.insert(base);
+  return base;
+}
+
 // Writes the image the network saw into save_dir as BASE.<suffix>.png.
-void save_seen(const std::string& save_dir, const std::string& path, const std::string& suffix,
+void save_seen(const std::string& save_dir, const std::string& base, const std::string& suffix,
                const std::vector<std::uint8_t>& png) {
   // Plain writes (no fsync per file): these are for looking at, and there may be thousands.
-  const std::string base = path == "-" ? "stdin" : std::filesystem::path(path).filename().string();
   const std::string target = (std::filesystem::path(save_dir) / (base + "." + suffix + ".png")).string();
   std::ofstream out(target, std::ios::binary);
   out.write(reinterpret_cast<const char*>(png.data()), std::streamsize(png.size()));
@@ -116,6 +130,7 @@ int predict_each(const reader::Classifier& classifier, const std::vector<std::st
     ++failures;
     std::fprintf(stderr, "blnk predict: %s\n", message.c_str());
   }
+  std::set<std::string> saved_bases;
   for (const std::string& path : inputs.files) {
     const std::string name = path == "-" ? "standard input" : path;
     reader::Classification result;
@@ -139,8 +154,9 @@ int predict_each(const reader::Classifier& classifier, const std::vector<std::st
     }
     answer(name, result);
     if (!save_dir.empty()) {
-      save_seen(save_dir, path, seen_suffix, result.seen_png);
-      if (!result.found_png.empty()) save_seen(save_dir, path, "found", result.found_png);  // the picture with each digit's box
+      const std::string base = saved_base(path, saved_bases);
+      save_seen(save_dir, base, seen_suffix, result.seen_png);
+      if (!result.found_png.empty()) save_seen(save_dir, base, "found", result.found_png);  // the picture with each digit's box
     }
   }
   std::fflush(stdout);

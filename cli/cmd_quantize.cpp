@@ -3,16 +3,20 @@
 #include <cxxopts.hpp>
 
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "base/error.h"
 #include "cli/cli.h"
 #include "cli/data_files.h"
 #include "cli/options.h"
+#include "data/class_folder.h"
+#include "data/image_fit.h"
 #include "data/pixels.h"
 #include "engine/model_file.h"
 #include "engine/model_metadata.h"
 #include "engine/quantize.h"
+#include "reader/class_model.h"
 #include "train/evaluate.h"
 
 namespace blnk::cli {
@@ -55,11 +59,30 @@ int cmd_quantize(int argc, char** argv) {
                                                : kDefaultCalibrationImages;
   const int threads = args.count("threads") ? int(integer_option(args, "threads", 1, 256)) : default_threads();
   const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
-  const DataFiles files = resolve_data_files(args, true);
+  DataFiles files = resolve_data_files(args, true);
   check_output_file("out", out);
 
   const ModelFile file = read_model_file(model_path);
   const Network trained = network_from(file, model_path);
+  // A class model reads its folders as it was trained: its classes (another folder's
+  // would make the accuracy below meaningless), size, channels and fit, which the
+  // options need not repeat and may not change.
+  if (const std::optional<reader::ClassModelInfo> class_model = reader::class_model_of(file, model_path)) {
+    const Shape input = trained.input_shape();
+    const data::LabelledFolderOptions& asked = files.class_input;
+    const std::string trained_on = std::to_string(input.h) + "x" + std::to_string(input.w) + ", " +
+                                   std::to_string(input.c) + " channel" + (input.c == 1 ? "" : "s") + ", fit " +
+                                   data::fit_name(class_model->input.fit);
+    if ((asked.height && (asked.height != input.h || asked.width != input.w)) ||
+        (asked.channels && asked.channels != input.c) || (asked.fit && *asked.fit != class_model->input.fit))
+      throw UsageError(model_path + " was trained on images of " + trained_on +
+                       ": leave out --image-size, --channels and --fit (quantize reads the folder as the model was trained)");
+    files.class_input = folder_options_for(class_model->classes, input, class_model->input.fit);
+  } else if (!files.train_folder.empty() && !data::is_digit_folder(files.train_folder) &&
+             !files.class_input.class_input_asked()) {
+    throw Error(files.train_folder + ": a folder of classes (not the digit layout of subfolders 0 to 9 or files " +
+                "<label>_*), and " + model_path + " is a digit reader: give the class model trained on such a folder");
+  }
   const LoadedSet loaded = load_train_set(files);
   const data::Dataset& train_set = loaded.set;
   const train::LabelledImages calibration_set = train::view_of(train_set);

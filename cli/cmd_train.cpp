@@ -22,6 +22,7 @@
 #include "base/text_encode.h"
 #include "base/file_io.h"
 #include "engine/model_file.h"
+#include "data/preprocess.h"
 #include "reader/class_model.h"
 #include "layers/registry.h"
 #include "train/checkpoint.h"
@@ -103,7 +104,8 @@ int cmd_train(int argc, char** argv) {
                   "(the picture moved up to 1/8 of its side, black coming in) or crop-flip (crop, and mirrored left "
                   "to right half of the time: for classes whose mirror image is of the same class)",
        text()->implicit_value("digits"))
-      ("limit", "use only the first N training images (an IDX file is read no further)", text())
+      ("limit", "use only the first N training images (an IDX file is read no further; a folder's are taken "
+                "class by class in turn)", text())
       ("out", "model file to write", text("model.blnk"))
       ("checkpoint-dir", "an existing folder where OUT.ckpt is written after every epoch (default: OUT's folder)",
        text())
@@ -191,6 +193,12 @@ int cmd_train(int argc, char** argv) {
     bad_value("limit", std::to_string(limit), "out of range",
               "an integer from 1 to " + std::to_string(train_set.size()) + " (the training images)");
   if (limit) train_set.images.count = train_set.labels.count = limit;
+  // IDX images of another shape than the digits' 28x28x1 (colour, another size) are
+  // no digits for the reader's preprocessing: a class model, its classes named by
+  // their labels ("0", "1", ...), which predict, eval, serve and Python then read.
+  if (train_loaded.classes.empty() && files.train_folder.empty() &&
+      (input.h != data::kDigitSide || input.w != data::kDigitSide || input.c != 1))
+    train_loaded.classes = data::label_class_names(train_set);
   const std::optional<data::Dataset> test_set = load_test_set(
       files, train_loaded.classes.empty() ? data::kMnistClasses : int(train_loaded.classes.size()),
       folder_options_for(train_loaded.classes, input, train_loaded.fit));

@@ -66,6 +66,14 @@ std::vector<ClassImage> find_class_images(const fs::path& dir, const ClassFolder
 
 }  // namespace
 
+std::vector<std::string> label_class_names(const Dataset& set) {
+  int top = 1;
+  for (const Label label : set.labels.labels) top = std::max(top, int(label));
+  std::vector<std::string> names;
+  for (int k = 0; k <= top; ++k) names.push_back(std::to_string(k));
+  return names;
+}
+
 bool is_digit_folder(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return true;  // the digit reader names what is wrong
@@ -124,7 +132,7 @@ ClassFolder load_class_folder(const std::string& dir, const ClassFolderOptions& 
   if (options.channels != 0 && options.channels != 1 && options.channels != 3)
     throw Error(dir + ": " + std::to_string(options.channels) + " channels; 1 (grey) or 3 (RGB)");
   ClassFolder folder;
-  const std::vector<ClassImage> images = find_class_images(dir, options, folder);
+  const std::vector<ClassImage> images = labels_in_turn(find_class_images(dir, options, folder));
   if (images.empty()) throw Error(dir + ": no image in any class folder");
   if (images.size() > std::size_t(kMaxFolderImages))
     throw Error(dir + ": " + std::to_string(images.size()) + " images, more than the " +
@@ -152,7 +160,7 @@ ClassFolder load_class_folder(const std::string& dir, const ClassFolderOptions& 
     const std::string path = image.path.string();
     std::string reason;
     try {
-      const ColorImage decoded = read_image_color(path, options.limits);
+      const ColorImage decoded = read_image_color(path, options.limits, ExifOrientation::as_shown);
       if (options.channels == 0) {
         const int own = decoded.channels >= 3 ? 3 : 1;
         if (first_path.empty()) {

@@ -51,6 +51,11 @@ struct ClassFolder {
 // input, such a folder is read as digits.
 bool is_digit_folder(const std::string& dir);
 
+// The classes of IDX images that are no digits (another shape than 28x28x1: colour,
+// another size), named by their labels: "0", "1", ... up to the largest label, at
+// least two.
+std::vector<std::string> label_class_names(const Dataset& set);
+
 // Throws Error naming the folder (fewer than 2 or more than kMaxClasses classes, a
 // class name that cannot be stored, a class with no usable image, a class the model
 // does not know, images of mixed channels when options.channels is 0, too many

@@ -87,19 +87,12 @@ void apply_orientation(GrayImage& image, int orientation, std::vector<float>& sc
   scratch.assign(image.pixels.begin(), image.pixels.end());
   const bool swaps = orientation >= 5;
   const int out_w = swaps ? h : w, out_h = swaps ? w : h;
-  auto src = [&](int x, int y) { return scratch[static_cast<std::size_t>(y) * w + x]; };
   for (int y = 0; y < out_h; ++y) {
     float* row = image.pixels.data() + static_cast<std::size_t>(y) * out_w;
     for (int x = 0; x < out_w; ++x) {
-      switch (orientation) {
-        case 2: row[x] = src(w - 1 - x, y); break;
-        case 3: row[x] = src(w - 1 - x, h - 1 - y); break;
-        case 4: row[x] = src(x, h - 1 - y); break;
-        case 5: row[x] = src(y, x); break;
-        case 6: row[x] = src(y, h - 1 - x); break;
-        case 7: row[x] = src(w - 1 - y, h - 1 - x); break;
-        default: row[x] = src(w - 1 - y, x); break;  // 8
-      }
+      int sx = 0, sy = 0;
+      stored_position(orientation, w, h, x, y, sx, sy);
+      row[x] = scratch[static_cast<std::size_t>(sy) * w + sx];
     }
   }
   image.width = out_w;

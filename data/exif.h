@@ -22,6 +22,20 @@ inline constexpr int kOrientationAsStored = 1;
 // when the file is no JPEG, has no EXIF or no such tag, or the tag is invalid.
 int jpeg_exif_orientation(std::span<const std::uint8_t> bytes);
 
+// Where pixel (x, y) of an image shown for `orientation` is in the stored w x h one.
+inline void stored_position(int orientation, int w, int h, int x, int y, int& sx, int& sy) {
+  switch (orientation) {
+    case 2: sx = w - 1 - x, sy = y; break;
+    case 3: sx = w - 1 - x, sy = h - 1 - y; break;
+    case 4: sx = x, sy = h - 1 - y; break;
+    case 5: sx = y, sy = x; break;
+    case 6: sx = y, sy = h - 1 - x; break;
+    case 7: sx = w - 1 - y, sy = h - 1 - x; break;
+    case 8: sx = w - 1 - y, sy = x; break;
+    default: sx = x, sy = y; break;
+  }
+}
+
 // Turns a decoded image as a viewer shows it for that orientation:
 // 2 mirrored, 3 turned 180 degrees, 4 flipped, 5 transposed, 6 turned 90
 // degrees clockwise, 7 transverse, 8 turned 90 degrees counter-clockwise.

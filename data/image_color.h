@@ -28,9 +28,16 @@ struct ColorImage {
   }
 };
 
+// A JPEG's pixels as stored (the seed's pipeline: PIL does not turn them), or turned
+// as its EXIF orientation says, as viewers show it and decode_image_gray reads it
+// (a class model's images: a phone's portrait photo is stored sideways).
+enum class ExifOrientation { as_stored, as_shown };
+
 // Throws ImageError (image.h) naming `name`, as decode_image_gray does.
 ColorImage decode_image_color(std::span<const std::uint8_t> bytes, const std::string& name,
-                              const ImageLimits& limits = {});
-ColorImage read_image_color(const std::string& path, const ImageLimits& limits = {});
+                              const ImageLimits& limits = {},
+                              ExifOrientation orientation = ExifOrientation::as_stored);
+ColorImage read_image_color(const std::string& path, const ImageLimits& limits = {},
+                            ExifOrientation orientation = ExifOrientation::as_stored);
 
 }  // namespace blnk::data

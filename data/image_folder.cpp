@@ -72,7 +72,7 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a folder (looking for labelled images)");
   ImageFolder folder;
-  const std::vector<LabelledPath> images = find_images(dir, folder);
+  const std::vector<LabelledPath> images = labels_in_turn(find_images(dir, folder));
   if (images.size() > std::size_t(kMaxFolderImages))
     throw Error(dir + ": " + std::to_string(images.size()) + " images, more than the " +
                 std::to_string(kMaxFolderImages) + " blnk reads from a folder");

@@ -22,6 +22,7 @@
 #include "data/idx.h"
 #include "data/class_folder.h"
 #include "data/image_folder.h"
+#include "data/preprocess.h"
 #include "base/error.h"
 #include "base/file_io.h"
 #include "base/text_encode.h"
@@ -65,6 +66,8 @@ Examples examples_from(const py::object& images, const py::object& labels, const
   Examples e;
   if (is_path(images)) {
     const std::string dir_or_file = path_of(images);
+    if (labels.is_none() && !std::filesystem::exists(dir_or_file))
+      throw py::value_error(what + "_images " + dir_or_file + ": no such folder or file");
     if (labels.is_none() && std::filesystem::is_directory(dir_or_file)) {
       data::LabelledFolder folder = data::load_labelled_folder(dir_or_file, as);
       e.owned = std::move(folder.dataset);
@@ -76,6 +79,10 @@ Examples examples_from(const py::object& images, const py::object& labels, const
         throw py::value_error(what + "_labels must be an IDX path like " + what + "_images (or None with a folder "
                               "of labelled images)");
       e.owned = data::load_dataset(dir_or_file, path_of(labels));
+      // Images of another shape than the digits' are a class model's, as blnk train makes one.
+      const data::IdxImages& im = e.owned.images;
+      if (as.classes.empty() && (im.rows != data::kDigitSide || im.cols != data::kDigitSide || im.channels != 1))
+        e.classes = data::label_class_names(e.owned);
     }
     e.pixels = e.owned.images.pixels.data();
     e.labels_in = e.owned.labels.labels.data();

@@ -109,7 +109,8 @@ bool ClassModelClassifier::classify(std::span<const std::uint8_t> bytes, const C
   const std::string name = options.name.empty() ? "the image" : options.name;
   auto slot = acquire();
   try {
-    data::fit_image(data::decode_image_color(bytes, name, limits_), info_.input, slot->fitted.data());
+    data::fit_image(data::decode_image_color(bytes, name, limits_, data::ExifOrientation::as_shown), info_.input,
+                    slot->fitted.data());
   } catch (const data::ImageError& e) {
     release(std::move(slot));
     failure = {status_for(e.kind()), e.what()};

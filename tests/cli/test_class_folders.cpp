@@ -104,6 +104,27 @@ TEST_CASE("class folders: a colour model learns red and blue squares and circles
   CHECK(contains(table.out, "  blue circle blue-square  red circle  red-square\n"));  // the matrix's columns
   CHECK(contains(table.out, "\n red-square "));  // and a row
 
+  // quantize reads the folders as the model was trained, without repeating its size;
+  // another size is a usage error, and a folder of other classes is named.
+  const std::string int8 = tmp.file("shapes-int8.blnk");
+  const RunResult quantized = run_blnk({"quantize", model, "--images", train, "--images-test", test, "--out", int8}, tmp);
+  INFO(quantized.err);
+  REQUIRE(quantized.status == 0);
+  CHECK(contains(quantized.out, "test accuracy on " + test + " (32 images): float "));
+  const RunResult resized =
+      run_blnk({"quantize", model, "--images", train, "--image-size", "16x16", "--out", tmp.file("q2.blnk")}, tmp);
+  CHECK(resized.status == 2);
+  CHECK(contains(resized.err, "was trained on images of 32x32, 3 channels, fit pad"));
+  const std::string other = tmp.dir("other");
+  std::filesystem::create_directories(other + "/green");
+  std::filesystem::create_directories(other + "/red circle");
+  write_shape(other + "/green/0.png", 0, 1);
+  write_shape(other + "/red circle/0.png", 2, 1);
+  const RunResult foreign = run_blnk({"quantize", model, "--images", other, "--out", tmp.file("q3.blnk")}, tmp);
+  CHECK(foreign.status == 1);
+  CHECK(contains(foreign.err, "the model has no class 'green'"));
+  CHECK(!std::filesystem::exists(tmp.file("q3.blnk")));
+
   // predict names the class of each image (JSON and text), top-k with names.
   const RunResult json = run_blnk({"predict", "--model", model, "--json", "--top-k", "2",
                                    test + "/red-square/100.png", test + "/blue circle/101.png"}, tmp);
@@ -120,6 +141,14 @@ TEST_CASE("class folders: a colour model learns red and blue squares and circles
   REQUIRE(text.status == 0);
   CHECK(text.out.rfind(test + "/red circle/102.png: red circle (", 0) == 0);
   CHECK(contains(text.out, "  then "));
+  // Every class folder has a 100.png: each input's fitted image is kept, none overwritten.
+  const std::string seen = tmp.file("seen");
+  const RunResult saved = run_blnk({"predict", "--model", model, "--save-preprocessed", seen, test + "/red-square/100.png",
+                                    test + "/blue circle/100.png", test + "/blue circle/100.png"}, tmp);
+  REQUIRE(saved.status == 0);
+  CHECK(std::filesystem::exists(seen + "/100.png.32x32.png"));
+  CHECK(std::filesystem::exists(seen + "/blue circle-100.png.32x32.png"));
+  CHECK(std::filesystem::exists(seen + "/100.png-2.32x32.png"));
   // The digit reader's options do not apply to it.
   const RunResult gate = run_blnk({"predict", "--model", model, "--gate", "none", test + "/red circle/102.png"}, tmp);
   CHECK(gate.status == 2);
@@ -296,4 +325,51 @@ TEST_CASE("class folders: up to 1,000 classes (labels above 255 train and answer
                                       "--out", tmp.file("x.blnk")}, tmp);
   CHECK(refused.status == 1);
   CHECK(contains(refused.err, "1001 classes; blnk trains 2 to 1000"));
+}
+
+// IDX files of (N, H, W, C) colour images (or any shape but the digits' 28x28x1) train
+// a class model whose classes are named by their labels: predict, eval and summary read
+// it as one (it was a digit reader of 10 outputs that nothing could use).
+TEST_CASE("class models: colour IDX files train a class model named by its labels") {
+  TempDir tmp("idx-colour");
+  constexpr int kCount = 90, kSide = 12;
+  std::vector<std::uint8_t> images = {0, 0, 8, 4};  // IDX: unsigned bytes, 4 dimensions
+  for (const int dim : {kCount, kSide, kSide, 3})
+    for (int shift = 24; shift >= 0; shift -= 8) images.push_back(std::uint8_t(dim >> shift));
+  std::vector<std::uint8_t> labels = {0, 0, 8, 1};
+  for (int shift = 24; shift >= 0; shift -= 8) labels.push_back(std::uint8_t(kCount >> shift));
+  std::uint32_t noise = 7;
+  for (int i = 0; i < kCount; ++i) {
+    const int k = i % 3;  // red, green or blue
+    labels.push_back(std::uint8_t(k));
+    for (int p = 0; p < kSide * kSide; ++p)
+      for (int c = 0; c < 3; ++c) {
+        noise = noise * 1664525u + 1013904223u;
+        images.push_back(std::uint8_t((c == k ? 180 : 40) + int(noise >> 27)));
+      }
+  }
+  const std::string image_file = tmp.file("images.idx"), label_file = tmp.file("labels.idx");
+  write_text(image_file, std::string(images.begin(), images.end()));
+  write_text(label_file, std::string(labels.begin(), labels.end()));
+  const std::string model = tmp.file("colours.blnk");
+  const RunResult trained = run_blnk({"train", "--train-images", image_file, "--train-labels", label_file, "--arch",
+                                      "conv4,pool,flatten,dense3", "--epochs", "3", "--threads", "1", "--quiet", "--out",
+                                      model}, tmp);
+  INFO(trained.err);
+  REQUIRE(trained.status == 0);
+  const RunResult summary = run_blnk({"summary", model}, tmp);
+  CHECK(contains(summary.out, "classes: 0, 1, 2"));
+  std::vector<std::uint8_t> blue(std::size_t(kSide) * kSide * 3);
+  for (std::size_t p = 0; p < blue.size(); ++p) blue[p] = p % 3 == 2 ? 190 : 45;
+  blnk::data::write_png(tmp.file("blue.png"), blue, kSide, kSide, 3);
+  const RunResult predicted = run_blnk({"predict", "--model", model, "--json", tmp.file("blue.png")}, tmp);
+  INFO(predicted.err);
+  REQUIRE(predicted.status == 0);
+  CHECK(contains(predicted.out, "\"class\":\"2\""));
+  // The default model ends in one output per label.
+  const RunResult plain = run_blnk({"train", "--train-images", image_file, "--train-labels", label_file, "--epochs", "1",
+                                    "--threads", "1", "--quiet", "--out", tmp.file("default.blnk")}, tmp);
+  INFO(plain.err);
+  REQUIRE(plain.status == 0);
+  CHECK(contains(run_blnk({"summary", tmp.file("default.blnk")}, tmp).out, "classes: 0, 1, 2"));
 }

@@ -9,6 +9,7 @@
 
 #include "data/exif.h"
 #include "data/image.h"
+#include "data/image_color.h"
 #include "data/image_write.h"
 
 using namespace blnk::data;
@@ -44,7 +45,10 @@ std::vector<std::uint8_t> exif_segment(unsigned orientation, bool big, unsigned 
 
 // A JPEG with the segment right after its start marker.
 std::vector<std::uint8_t> with_segment(const std::vector<std::uint8_t>& jpeg, const std::vector<std::uint8_t>& seg) {
-  std::vector<std::uint8_t> out(jpeg.begin(), jpeg.begin() + 2);
+  std::vector<std::uint8_t> out;
+  out.reserve(jpeg.size() + seg.size());
+  out.push_back(jpeg[0]);
+  out.push_back(jpeg[1]);
   out.insert(out.end(), seg.begin(), seg.end());
   out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
   return out;
@@ -116,4 +120,27 @@ TEST_CASE("exif: a JPEG is decoded turned as a viewer shows it, for all 8 orient
     CHECK(g.at(g.width - 1 - bx, by) > 0.8f);
     CHECK(g.at(bx, g.height - 1 - by) > 0.8f);
   }
+}
+
+// A class model's images are read in colour (image_color.h): turned as shown there
+// too, and as stored for the seed's pipeline (PIL does not turn them).
+TEST_CASE("exif: a colour JPEG is decoded turned as shown, or as stored when asked") {
+  const int w = 48, h = 32;
+  std::vector<std::uint8_t> stored(std::size_t(w) * h * 3, 230);
+  for (int y = 0; y < 16; ++y)
+    for (int x = 0; x < 16; ++x) stored[(std::size_t(y) * w + x) * 3] = 20, stored[(std::size_t(y) * w + x) * 3 + 1] = 20;
+  const auto jpeg = with_segment(encode_jpeg(stored, w, h, 3, 95), exif_segment(6, false));
+  const ColorImage as_stored = decode_image_color(jpeg, "turned.jpg");
+  CHECK(as_stored.width == 48);
+  CHECK(as_stored.height == 32);
+  CHECK(as_stored.at(8, 8, 0) < 60);
+  // 6: turned 90 degrees clockwise, the block from the top-left to the top-right.
+  const ColorImage shown = decode_image_color(jpeg, "turned.jpg", {}, ExifOrientation::as_shown);
+  REQUIRE(shown.width == 32);
+  REQUIRE(shown.height == 48);
+  REQUIRE(shown.channels == 3);
+  CHECK(shown.at(shown.width - 8, 8, 0) < 60);   // the block, red and green dark
+  CHECK(shown.at(shown.width - 8, 8, 2) > 170);  // blue kept: channels stay in order
+  CHECK(shown.at(8, 8, 0) > 170);
+  CHECK(shown.at(8, shown.height - 8, 0) > 170);
 }

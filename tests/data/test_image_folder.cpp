@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "data/class_folder.h"
 #include "data/image_folder.h"
 #include "data/image_write.h"
 #include "data/preprocess.h"
@@ -99,7 +100,8 @@ TEST_CASE("image folder: subfolders 0 to 9 give the labels, and files beside the
   write_digit(dir.file("7/deeper/nested.png"), 1);
   const ImageFolder folder = load_image_folder(dir.file(""));
   CHECK(folder.subfolders);
-  CHECK(folder.dataset.labels.labels == std::vector<Label>{0, 0, 7});
+  // The labels in turn (0/first.png, 7/any-name.png, 0/second.png): a --limit takes each label's share.
+  CHECK(folder.dataset.labels.labels == std::vector<Label>{0, 7, 0});
   CHECK(folder.skipped.empty());
   // Files beside the label folders first, then the folders in name order (7/deeper before notes).
   CHECK(passed_over_names(folder) == std::vector<std::string>{"5_top-level.png", "deeper/", "notes/"});
@@ -118,4 +120,21 @@ TEST_CASE("image folder: strictness, empty and missing folders are errors naming
   write_text(empty.file("notes.txt"), "no images");
   CHECK_THROWS_WITH_AS(load_image_folder(empty.file("")), doctest::Contains("no usable image"), Error);
   CHECK_THROWS_WITH_AS(load_image_folder(empty.file("missing")), doctest::Contains("not a folder"), Error);
+}
+
+// train --limit N takes a folder's first N images: read with the classes in turn, the
+// first N hold every class (read in name order, they held the first classes only).
+TEST_CASE("image folder: a folder of classes is read with the classes in turn, so a prefix holds every class") {
+  test::TempDir dir("folder-classes-in-turn");
+  const char* classes[] = {"apple", "kiwi", "pear"};
+  const int per_class[] = {4, 2, 3};
+  for (int k = 0; k < 3; ++k) {
+    std::filesystem::create_directories(dir.file(classes[k]));
+    for (int i = 0; i < per_class[k]; ++i) write_digit(dir.file(std::string(classes[k]) + "/" + std::to_string(i) + ".png"), k);
+  }
+  ClassFolderOptions options;
+  options.height = options.width = 16;
+  const ClassFolder folder = load_class_folder(dir.file(""), options);
+  CHECK(folder.classes == std::vector<std::string>{"apple", "kiwi", "pear"});
+  CHECK(folder.dataset.labels.labels == std::vector<Label>{0, 1, 2, 0, 1, 2, 0, 2, 0});
 }

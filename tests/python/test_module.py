@@ -224,8 +224,11 @@ def test_train_refuses_bad_data_and_options(tmp_path):
     for option, value in (("lr", float("nan")), ("lr", 0.0), ("lr", float("inf")), ("momentum", 1.0), ("ema", -0.5)):
         with pytest.raises(ValueError, match=option + " must be"):
             blnk.train(x, y, epochs=1, arch=SMALL_SPEC, **{option: value})
+    (tmp_path / "images.idx").write_bytes(b"\0\0\x08\x03")
     with pytest.raises(ValueError, match="labels"):
         blnk.train(str(tmp_path / "images.idx"))  # an IDX file needs its labels
+    with pytest.raises(ValueError, match="nope: no such folder or file"):
+        blnk.train(str(tmp_path / "nope"), image_size=(16, 16))  # was: "train_labels must be an IDX path"
     start = blnk.train(x, y, epochs=1, arch=SMALL_SPEC, out=str(tmp_path / "start.blnk"))
     with pytest.raises(blnk.Error, match="is not the one arch asks for"):
         blnk.train(x, y, init=str(tmp_path / "start.blnk"), arch="conv8,pool,flatten,dense10")

@@ -47,7 +47,16 @@ int cmd_eval(int argc, char** argv) {
   }
   // Any labels are read, then checked against the model here: a model of another
   // kind (the digit gate's 2 outputs for MNIST's 10 digits) is named with what it has.
-  const data::Dataset test = *load_test_set(files, class_model ? int(names.size()) : data::kMaxIdxClasses, as);
+  const data::Dataset test =
+      *load_test_set(files, class_model && !files.test_folder.empty() ? int(names.size()) : data::kMaxIdxClasses, as);
+  // The images' shape first: MNIST's files against a colour class model are data of
+  // another kind, whatever their labels.
+  const Shape images{test.images.rows, test.images.cols, test.images.channels};
+  if (images != net.input_shape())
+    throw Error(files.test_source() + ": its images are " + images.str() + ", and " + model_path + " takes " +
+                net.input_shape().str() +
+                (class_model ? " (a class model of " + std::to_string(names.size()) + " classes)" : " (a digit reader)") +
+                ": evaluate it on images of the kind it was trained on");
   const auto top_label = std::max_element(test.labels.labels.begin(), test.labels.labels.end());
   if (top_label != test.labels.labels.end() && *top_label >= net.num_classes())
     throw Error(model_path + ": the model has " + std::to_string(net.num_classes()) + " outputs" +

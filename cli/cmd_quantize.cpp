@@ -64,6 +64,10 @@ int cmd_quantize(int argc, char** argv) {
 
   const ModelFile file = read_model_file(model_path);
   const Network trained = network_from(file, model_path);
+  if (is_quantized(trained))
+    throw Error(model_path + ": quantized already (int8); quantize the float model it was made from" +
+                (file.find_metadata(metadata::kQuantizedFrom) ? " (" + *file.find_metadata(metadata::kQuantizedFrom) + ")"
+                                                             : std::string()));
   // A class model reads its folders as it was trained: its classes (another folder's
   // would make the accuracy below meaningless), size, channels and fit, which the
   // options need not repeat and may not change.

@@ -66,8 +66,11 @@ DataFiles resolve_data_files(const cxxopts::ParseResult& args, bool need_train) 
         bad_value("image-size", shown_value(size), "not a size", "HxW, each side an integer from 1 to " +
                                                                      std::to_string(data::kMaxClassImageSide) + ", e.g. 32x32");
     }
-    if (args.count("channels")) in.channels = int(integer_option(args, "channels", 1, 3));
-    if (in.channels == 2) bad_value("channels", "2", "not a channel count blnk trains", "1 (grey) or 3 (RGB)");
+    if (args.count("channels")) {
+      const std::string value = args["channels"].as<std::string>();
+      if (value != "1" && value != "3") bad_value("channels", value, "not a channel count blnk trains", "1 (grey) or 3 (RGB)");
+      in.channels = value[0] - '0';
+    }
     const std::string fit = choice_option(args, "fit", {"pad", "crop"});
     if (args.count("fit")) in.fit = data::parse_fit(fit);
     for (const char* option : {"image-size", "channels", "fit"})

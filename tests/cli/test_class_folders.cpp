@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "cli_test_util.h"
+#include "data/idx.h"
 #include "data/image_write.h"
 
 using namespace blnk::cli_test;
@@ -208,6 +209,9 @@ TEST_CASE("class folders: bad folders and options are refused with the reason") 
     CHECK(contains(bad.err, "--image-size"));
   }
   CHECK(train_on(train, {"--image-size", "16x16", "--channels", "2"}).status == 2);
+  const RunResult four = train_on(train, {"--image-size", "16x16", "--channels", "4"});
+  CHECK(four.status == 2);
+  CHECK(contains(four.err, "1 (grey) or 3 (RGB)"));  // was "an integer from 1 to 3", which 2 is not
   CHECK(train_on(train, {"--image-size", "16x16", "--fit", "stretch"}).status == 2);
   const RunResult augment = train_on(train, {"--image-size", "16x16", "--augment"});
   CHECK(augment.status == 2);
@@ -366,6 +370,14 @@ TEST_CASE("class models: colour IDX files train a class model named by its label
   INFO(predicted.err);
   REQUIRE(predicted.status == 0);
   CHECK(contains(predicted.out, "\"class\":\"2\""));
+  // Digits against it: data of another kind, named as such (was "label 7 of item 0 is outside [0, 3)").
+  std::vector<std::uint8_t> digit_px(5 * 28 * 28, 0), digit_lb = {0, 7, 2, 9, 4};
+  blnk::data::write_idx_images(tmp.file("d-images"), 5, 28, 28, digit_px);
+  blnk::data::write_idx_labels(tmp.file("d-labels"), digit_lb);
+  const RunResult digits = run_blnk({"eval", "--model", model, "--test-images", tmp.file("d-images"), "--test-labels",
+                                     tmp.file("d-labels")}, tmp);
+  CHECK(digits.status == 1);
+  CHECK(contains(digits.err, "its images are 28x28x1, and " + model + " takes 12x12x3 (a class model of 3 classes)"));
   // The default model ends in one output per label.
   const RunResult plain = run_blnk({"train", "--train-images", image_file, "--train-labels", label_file, "--epochs", "1",
                                     "--threads", "1", "--quiet", "--out", tmp.file("default.blnk")}, tmp);

@@ -90,7 +90,7 @@ TEST_CASE("quantize: bad command lines are usage errors (exit 2), a model quanti
   const RunResult twice =
       run_blnk({"quantize", once, "--train-images", images, "--train-labels", labels, "--out", tmp.file("t.blnk")}, tmp);
   CHECK(twice.status == 1);
-  CHECK(contains(twice.err, "quantized already"));
+  CHECK(contains(twice.err, once + ": quantized already (int8); quantize the float model it was made from (" + model + ")"));
   // eval and summary read it as any model.
   const RunResult eval = run_blnk({"eval", "--model", once, "--test-images", images, "--test-labels", labels}, tmp);
   CHECK(eval.status == 0);

@@ -19,6 +19,16 @@ namespace {
 constexpr std::string_view kModelMarker = "{{model}}";
 constexpr std::string_view kAccuracyMarker = "{{accuracy}}";
 constexpr std::string_view kClassesMarker = "{{classes}}";
+// What the model is and takes, in the title, the heading and the upload's hint.
+struct KindMarker {
+  std::string_view marker, digits, classes;
+};
+constexpr KindMarker kKindMarkers[] = {
+    {"{{model_kind}}", "digit-model", "class-model"},  // the <html> element's class, for the page's style
+    {"{{title}}", "digit recognizer", "image classifier"},
+    {"{{kind}}", "digits", "classes"},
+    {"{{takes}}", "a photo of a digit, or of a number in one line", "any image"},
+};
 constexpr std::string_view kResultMarker = "<!--result-->";
 constexpr std::string_view kPortableAnymap = "image/x-portable-anymap";
 
@@ -86,8 +96,16 @@ std::string render_page(std::string_view model_name, double model_accuracy, std:
       append_classes_html(out, classes);
       pos = m + kClassesMarker.size();
     } else {
-      out.append("{{");
-      pos = m + 2;
+      const KindMarker* kind = nullptr;
+      for (const KindMarker& k : kKindMarkers)
+        if (tpl.compare(m, k.marker.size(), k.marker) == 0) kind = &k;
+      if (kind) {
+        out.append(classes.empty() ? kind->digits : kind->classes);
+        pos = m + kind->marker.size();
+      } else {
+        out.append("{{");
+        pos = m + 2;
+      }
     }
   }
   return out;

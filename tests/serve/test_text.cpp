@@ -106,6 +106,19 @@ TEST_CASE("the page template has its markers, a plain form and no external resou
   // A model file that records no accuracy: its name alone, no dangling separator.
   const std::string unmeasured = render_page("seed.blnk", std::nan(""), "");
   CHECK(unmeasured.find("model seed.blnk</div>") != std::string::npos);
+  // The model's kind is in the page itself, not only in its script's changes.
+  CHECK(rendered.find("<title>blnk · digit recognizer</title>") != std::string::npos);
+  CHECK(rendered.find("<h1>blnk <span>digits</span></h1>") != std::string::npos);
+  CHECK(rendered.find("a photo of a digit, or of a number in one line") != std::string::npos);
+  const std::vector<std::string> names = {"cat", "dog"};
+  const std::string classes = render_page("pets.blnk", 0.9, "", names);
+  CHECK(classes.find("{{") == std::string::npos);
+  CHECK(classes.find("<title>blnk · image classifier</title>") != std::string::npos);
+  CHECK(classes.find("<h1>blnk <span>classes</span></h1>") != std::string::npos);
+  CHECK(classes.find("&middot; any image</p>") != std::string::npos);
+  CHECK(classes.find("a photo of a digit") == std::string::npos);
+  CHECK(classes.find("<html lang=\"en\" class=\"class-model\">") != std::string::npos);  // its layout: no pad, wide labels
+  CHECK(rendered.find("<html lang=\"en\" class=\"digit-model\">") != std::string::npos);
 }
 
 TEST_CASE("the result box escapes the file name and shows only displayable uploads") {

@@ -173,6 +173,12 @@ std::string count_of(long long n, std::string_view noun, std::string_view plural
   return out;
 }
 
+int text_columns(std::string_view text) {
+  int columns = 0;
+  for (const char c : text) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
+  return columns;
+}
+
 std::string number_text(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";

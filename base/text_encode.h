@@ -31,5 +31,8 @@ std::string count_of(long long n, std::string_view noun, std::string_view plural
 // A number as a person writes it, up to 6 significant digits: "0.9", "1e-05", "nan"
 // (std::to_string gives "0.900000").
 std::string number_text(double value);
+// The columns a UTF-8 text takes in a table: its code points (a class named
+// "étoile★" is 7 wide, not its 10 bytes).
+int text_columns(std::string_view text);
 
 }  // namespace blnk

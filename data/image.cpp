@@ -203,7 +203,8 @@ ImageInfo probe_image(std::span<const std::uint8_t> bytes, const std::string& na
     if (w == 0 || h == 0) fail(ImageErrorKind::undecodable, name, "image has a zero width or height");
     if (w * h > limits.max_pixels) {
       fail(ImageErrorKind::too_large, name,
-           "too many pixels: " + pixels_text(w, h) + ", limit " + std::to_string(limits.max_pixels));
+           "too many pixels: " + pixels_text(w, h) + ", limit " + std::to_string(limits.max_pixels) +
+               " (only a JPEG this large is read at a reduced size: scale it down, or save it as a baseline JPEG)");
     }
   };
   if (info.format == ImageFormat::jpeg) {

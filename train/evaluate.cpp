@@ -61,8 +61,10 @@ std::string Evaluation::to_text(const std::vector<std::string>& names) const {
   // Each class's label: its name, or its number; columns as wide as the longest.
   auto label = [&](int k) { return std::size_t(k) < names.size() ? names[std::size_t(k)] : std::to_string(k); };
   int width = 5;
-  for (int k = 0; k < classes; ++k) width = std::max(width, int(label(k).size()));
-  auto cell = [](const std::string& text, int w) { return std::string(std::size_t(std::max(0, w - int(text.size()))), ' ') + text; };
+  for (int k = 0; k < classes; ++k) width = std::max(width, text_columns(label(k)));
+  auto cell = [](const std::string& text, int w) {
+    return std::string(std::size_t(std::max(0, w - text_columns(text))), ' ') + text;
+  };
   char buf[160];
   std::string s;
   std::snprintf(buf, sizeof buf, "accuracy %.2f%% (%d of %d), mean loss %.4f\n\n", 100 * accuracy(), correct,

@@ -52,7 +52,8 @@ TEST_CASE("predict: each unreadable file gets one clear error line, the others a
       {"truncated.png", truncated, {"truncated"}},
       {"notes.txt", {text.begin(), text.end()}, {"not an image"}},
       {"scan.tif", {tiff.begin(), tiff.end()}, {"unsupported format", "TIFF"}},
-      {"bomb.png", blnk::testing::png_header_only(100000, 100000), {"too many pixels", "100000x100000"}},
+      {"bomb.png", blnk::testing::png_header_only(100000, 100000),
+       {"too many pixels", "100000x100000", "scale it down, or save it as a baseline JPEG"}},
       {"blank.png", blank, {"no digit found"}},
       {"missing.png", {}, {"no such file"}, false},
   };

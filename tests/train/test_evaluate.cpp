@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/text_encode.h"
 #include "engine/network.h"
 #include "train/evaluate.h"
 
@@ -60,4 +61,20 @@ TEST_CASE("evaluate: a class with no images, or nothing predicted as it, has no 
   INFO(json);
   CHECK(json.find("\"precision\":[1.000000,null,null]") != std::string::npos);
   CHECK(json.find("\"recall\":[1.000000,null,null]") != std::string::npos);
+}
+
+TEST_CASE("evaluate: the table's columns count a class name's characters, not its bytes") {
+  // "étoile★" is 7 characters in 10 bytes: padded by bytes, its rows were 3 columns short.
+  Evaluation ev;
+  ev.classes = 2;
+  ev.count = ev.correct = 2;
+  ev.confusion = {1, 0,
+                  0, 1};
+  const std::string text = ev.to_text({"étoile★", "circle"});
+  INFO(text);
+  CHECK(text.find("\n  class  precision") != std::string::npos);    // the column as wide as 7 characters
+  CHECK(text.find("\nétoile★    100.00%") != std::string::npos);  // no padding before a 7-character name
+  CHECK(text.find("\n circle    100.00%") != std::string::npos);
+  CHECK(text_columns("étoile★") == 7);
+  CHECK(text_columns("") == 0);
 }

@@ -218,6 +218,11 @@ int cmd_train(int argc, char** argv) {
               "a model spec ending in dense" + std::to_string(classes));
   net.init(cfg.seed);
   if (init_from) train::start_from(net, *init_from, init_path);
+  if (!train_loaded.classes.empty()) {  // the class names and fit, in the checkpoints too
+    ModelFile named;
+    reader::set_class_model(named, train_loaded.classes, train_loaded.fit);
+    cfg.model_metadata = named.metadata;
+  }
   train::LabelledImages train_view = train::view_of(train_set);
   train::LabelledImages test_view = test_set ? train::view_of(*test_set) : train::LabelledImages{};
   train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr, ranks->exchange());

@@ -136,6 +136,7 @@ ModelFile checkpoint_file(const Network& net, Optimizer& optimizer, const std::v
       {kHistory, history_text},
   };
   for (const auto& [k, v] : entries) file.set_metadata(k, v);
+  for (const auto& [k, v] : config.model_metadata) file.set_metadata(k, v);
   // Only when not the default, so that a float32 run's files stay as they were.
   if (config.precision != Precision::fp32) file.set_metadata(kPrecision, precision_name(config.precision));
   return file;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "data/augment.h"
@@ -51,6 +52,9 @@ struct TrainConfig {
   // optimizer, the loss and every evaluation stay float32.
   Precision precision = Precision::fp32;
   std::string checkpoint_path;  // written after every epoch and on interrupt; empty: none
+  // What the model file says of the model beside its training (a class model's names
+  // and fit), written into each checkpoint too: summary, predict and export read it there.
+  std::vector<std::pair<std::string, std::string>> model_metadata;
 };
 
 struct EpochStats {

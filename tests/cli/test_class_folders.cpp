@@ -178,6 +178,10 @@ TEST_CASE("class folders: --fit crop, grey --channels 1 and --augment=crop-flip 
     return args;
   };
   REQUIRE(run_blnk(with(common, {tmp.file("part.blnk"), "--epochs", "1"}), tmp).status == 0);
+  // Its checkpoint is a class model too (summary, predict and export-onnx read the names there).
+  REQUIRE(std::filesystem::exists(tmp.file("part.blnk.ckpt")));
+  CHECK(contains(run_blnk({"summary", tmp.file("part.blnk.ckpt")}, tmp).out,
+                 "classes: blue circle, blue-square, red circle, red-square (images fitted to 24x32x1 by crop)"));
   const RunResult resumed = run_blnk(with(common, {tmp.file("part.blnk"), "--epochs", "2", "--resume"}), tmp);
   INFO(resumed.err);
   REQUIRE(resumed.status == 0);

@@ -171,11 +171,19 @@ Response handle_api(const Request&, Context& context) {
   append_json_string(b, context.model_name);
   b.append(",\n  \"model_accuracy\": ");
   append_number(b, context.model_accuracy);
+  if (!context.classes.empty()) {  // a class model: /predict answers with these names
+    b.append(",\n  \"classes\": [");
+    for (std::size_t k = 0; k < context.classes.size(); ++k) {
+      if (k) b.append(", ");
+      append_json_string(b, context.classes[k]);
+    }
+    b.append("]");
+  }
   b.append(",\n  \"routes\": [\n");
   b.append("    {\"method\": \"GET\", \"path\": \"/\", \"description\": \"the upload page (HTML)\"},\n");
   b.append("    {\"method\": \"POST\", \"path\": \"/predict\", \"description\": \"classify an image: multipart/form-data "
            "with a field 'upload' (or the form's one file), or the raw image as the body; JSON, or HTML for a "
-           "browser form (?format=json|html); ?seen=1 adds the 28x28 input as base64 PNG\"},\n");
+           "browser form (?format=json|html); ?seen=1 adds the image the network saw (a digit's 28x28) as base64 PNG\"},\n");
   b.append("    {\"method\": \"GET\", \"path\": \"/healthz\", \"description\": \"liveness: 200 ok\"},\n");
   b.append("    {\"method\": \"GET\", \"path\": \"/metrics\", \"description\": \"Prometheus metrics\"},\n");
   b.append("    {\"method\": \"GET\", \"path\": \"/api\", \"description\": \"this description\"}\n  ],\n");

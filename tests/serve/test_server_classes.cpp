@@ -56,6 +56,10 @@ TEST_CASE("classes: the page lists a class model's names and the answers name th
   CHECK(contains(html.body, "<div class=\"digit name\">a &lt;b&gt;</div><div class=\"meta\"><div class=\"prob\">70.0% sure"));
   CHECK(contains(html.body, "<span class=\"label\">defect &quot;x&quot;</span>"));
   CHECK(contains(html.body, "<p id=\"classes\""));  // the page stays in its mode for classes
+
+  const HttpResponse api = c.request(get("/api"));  // the names for API clients too
+  REQUIRE(api.status == 200);
+  CHECK(contains(api.body, "\"classes\": [\"circle\", \"a \\u003cb>\", "));
 }
 
 TEST_CASE("classes: a digit reader's page has no class list") {
@@ -65,4 +69,5 @@ TEST_CASE("classes: a digit reader's page has no class list") {
   REQUIRE(page.status == 200);
   CHECK(!contains(page.body, "<p id=\"classes\""));
   CHECK(!contains(page.body, "{{classes}}"));
+  CHECK(!contains(c.request(get("/api")).body, "\"classes\""));
 }

@@ -212,6 +212,11 @@ int cmd_train(int argc, char** argv) {
   if (classes && !args.count("arch") && !args.count("resume") && init_path.empty())
     spec = train::default_spec_for_classes(classes);
   Network net = network_of(spec, input, args.count("resume") > 0);
+  if (classes && net.num_classes() != classes && !init_path.empty() && !args.count("arch"))
+    throw UsageError("--init " + init_path + " has " + std::to_string(net.num_classes()) + " outputs, but " +
+                     files.train_folder + " has " + std::to_string(classes) +
+                     " classes: --init continues a model on its own classes (training onto other classes, a new "
+                     "last layer, is not supported: train from scratch, or give the folder of its classes)");
   if (classes && net.num_classes() != classes)
     bad_value("arch", shown_value(spec), "it ends in " + std::to_string(net.num_classes()) + " outputs, but " +
                                              files.train_folder + " has " + std::to_string(classes) + " classes",

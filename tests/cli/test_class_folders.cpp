@@ -125,6 +125,12 @@ TEST_CASE("class folders: a colour model learns red and blue squares and circles
   CHECK(foreign.status == 1);
   CHECK(contains(foreign.err, "the model has no class 'green'"));
   CHECK(!std::filesystem::exists(tmp.file("q3.blnk")));
+  // --init on a folder of other classes: the model's outputs named (it blamed an --arch not given).
+  const RunResult onto = run_blnk({"train", "--images", other, "--image-size", "32x32", "--init", model, "--epochs", "1",
+                                   "--out", tmp.file("onto.blnk")}, tmp);
+  CHECK(onto.status == 2);
+  CHECK(contains(onto.err, "--init " + model + " has 4 outputs, but " + other + " has 2 classes"));
+  CHECK(!contains(onto.err, "--arch"));
 
   // predict names the class of each image (JSON and text), top-k with names.
   const RunResult json = run_blnk({"predict", "--model", model, "--json", "--top-k", "2",

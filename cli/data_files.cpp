@@ -9,6 +9,7 @@
 #include "cli/options.h"
 #include "data/image_folder.h"
 #include "base/error.h"
+#include "base/text_encode.h"
 
 namespace blnk::cli {
 
@@ -146,6 +147,9 @@ data::LabelledFolderOptions folder_options_for(const std::vector<std::string>& c
   return options;
 }
 
+// Fewer training images than this in a class: a note (see load_train_set).
+constexpr int kFewImagesPerClass = 5;
+
 LoadedSet load_train_set(const DataFiles& files, int limit) {
   if (files.train_folder.empty())
     return {data::load_dataset(files.train_images, files.train_labels, data::kMnistClasses, limit), {}};
@@ -156,6 +160,14 @@ LoadedSet load_train_set(const DataFiles& files, int limit) {
                      " needs --image-size HxW, the size its images are fitted to (e.g. --image-size 32x32)");
   data::LabelledFolder folder = load_folder(files.train_folder, files.strict_images, in);
   if (folder.classes.empty()) data::check_trainable_labels(folder.dataset, files.train_folder);
+  // A class of a handful of images trains, but the model learns little of it: said, not refused.
+  std::vector<int> per_class(folder.classes.size(), 0);
+  for (const data::Label label : folder.dataset.labels.labels)
+    if (label < per_class.size()) ++per_class[label];
+  for (std::size_t k = 0; k < per_class.size(); ++k)
+    if (per_class[k] < kFewImagesPerClass)
+      std::fprintf(stderr, "blnk train: note: class '%s' has %s; a model learns little of a class from so few\n",
+                   folder.classes[k].c_str(), count_of(per_class[k], "image").c_str());
   return {std::move(folder.dataset), std::move(folder.classes), folder.fit};
 }
 

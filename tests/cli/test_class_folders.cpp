@@ -131,6 +131,12 @@ TEST_CASE("class folders: a colour model learns red and blue squares and circles
   CHECK(onto.status == 2);
   CHECK(contains(onto.err, "--init " + model + " has 4 outputs, but " + other + " has 2 classes"));
   CHECK(!contains(onto.err, "--arch"));
+  // A class of one image trains, with a note.
+  const RunResult few = run_blnk({"train", "--images", other, "--image-size", "16x16", "--arch", "conv4,pool,flatten,dense2",
+                                  "--epochs", "1", "--quiet", "--out", tmp.file("few.blnk")}, tmp);
+  INFO(few.err);
+  CHECK(few.status == 0);
+  CHECK(contains(few.err, "note: class 'green' has 1 image; a model learns little of a class from so few"));
 
   // predict names the class of each image (JSON and text), top-k with names.
   const RunResult json = run_blnk({"predict", "--model", model, "--json", "--top-k", "2",

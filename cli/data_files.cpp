@@ -130,7 +130,7 @@ data::LabelledFolder load_folder(const std::string& dir, bool strict, data::Labe
     if (folder.passed_over.size() > kNamesShown)
       passed += " and " + std::to_string(folder.passed_over.size() - kNamesShown) + " more";
   }
-  std::fprintf(stderr, "%s: %d images (%s), %zu skipped%s\n", dir.c_str(), folder.dataset.size(),
+  std::fprintf(stderr, "%s: %s (%s), %zu skipped%s\n", dir.c_str(), count_of(folder.dataset.size(), "image").c_str(),
                folder.layout.c_str(), folder.skipped.size(), passed.c_str());
   return folder;
 }
@@ -159,7 +159,7 @@ LoadedSet load_train_set(const DataFiles& files, int limit) {
                      (in.class_input_asked() ? "" : " (its subfolders are not 0 to 9)") +
                      " needs --image-size HxW, the size its images are fitted to (e.g. --image-size 32x32)");
   data::LabelledFolder folder = load_folder(files.train_folder, files.strict_images, in);
-  if (folder.classes.empty()) data::check_trainable_labels(folder.dataset, files.train_folder);
+  if (folder.classes.empty()) data::check_trainable_labels(folder.dataset, files.train_folder, folder.passed_over);
   // A class of a handful of images trains, but the model learns little of it: said, not refused.
   std::vector<int> per_class(folder.classes.size(), 0);
   for (const data::Label label : folder.dataset.labels.labels)

@@ -112,11 +112,17 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
   return folder;
 }
 
-void check_trainable_labels(const Dataset& set, const std::string& dir) {
+void check_trainable_labels(const Dataset& set, const std::string& dir, const std::vector<std::string>& passed_over) {
   const std::vector<Label>& labels = set.labels.labels;
   if (labels.empty() || std::any_of(labels.begin(), labels.end(), [&](Label l) { return l != labels[0]; })) return;
+  std::string subfolder;
+  for (const std::string& p : passed_over)
+    if (!p.empty() && p.back() == '/' && subfolder.empty()) subfolder = fs::path(p.substr(0, p.size() - 1)).filename().string();
   throw Error(dir + ": every image is labelled " + std::to_string(int(labels[0])) +
-              "; training needs images of two digits at least (subfolders 0 to 9, or files named <label>_*)");
+              "; training needs images of two digits at least (subfolders 0 to 9, or files named <label>_*)" +
+              (subfolder.empty() ? std::string()
+                                 : "; its subfolder " + subfolder + "/ was passed over: to read every subfolder as a "
+                                   "class, give --image-size HxW (image_size= in Python)"));
 }
 
 }  // namespace blnk::data

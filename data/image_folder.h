@@ -52,6 +52,9 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
 // Training needs images of two labels at least: a folder whose images all carry one
 // (only DIR/3/) would train a model that answers 3 to everything. Throws Error naming
 // the folder and the label. (Evaluation takes such a folder: a folder of 3s is a test.)
-void check_trainable_labels(const Dataset& set, const std::string& dir);
+// passed_over: the folder's entries the digit layout did not read; a subfolder among
+// them ("cat/" beside "3/") is named with the option that reads the folder as classes.
+void check_trainable_labels(const Dataset& set, const std::string& dir,
+                            const std::vector<std::string>& passed_over = {});
 
 }  // namespace blnk::data

@@ -73,7 +73,7 @@ Examples examples_from(const py::object& images, const py::object& labels, const
       e.owned = std::move(folder.dataset);
       e.classes = std::move(folder.classes);
       e.fit = folder.fit;
-      if (what == "train" && e.classes.empty()) data::check_trainable_labels(e.owned, dir_or_file);
+      if (what == "train" && e.classes.empty()) data::check_trainable_labels(e.owned, dir_or_file, folder.passed_over);
     } else {
       if (!is_path(labels))
         throw py::value_error(what + "_labels must be an IDX path like " + what + "_images (or None with a folder "

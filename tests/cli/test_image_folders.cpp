@@ -122,6 +122,14 @@ TEST_CASE("image folders: a digit folder of one label is refused for training, n
   CHECK(r.err.find(threes + ": every image is labelled 1; training needs images of two digits at least") !=
         std::string::npos);
   CHECK_FALSE(std::filesystem::exists(tmp.file("one.blnk")));
+  // A subfolder beside it that is no digit: passed over, and the option that reads it as a class named.
+  std::filesystem::create_directories(threes + "/cat");
+  write_digit(threes + "/cat/whiskers.png", 4, 0);
+  const RunResult cat = run_blnk({"train", "--images", threes, "--arch", "flatten,dense10", "--epochs", "1", "--quiet",
+                                  "--out", tmp.file("one.blnk")}, tmp);
+  CHECK(cat.status == 1);
+  CHECK(contains(cat.err, "its subfolder cat/ was passed over: to read every subfolder as a class, give --image-size HxW"));
+  std::filesystem::remove_all(threes + "/cat");
   // As a test set it is fine: a folder of 1s measures how well 1s are read.
   const RunResult eval = run_blnk({"eval", "--images", threes}, tmp);
   INFO(eval.err);

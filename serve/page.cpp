@@ -238,9 +238,15 @@ std::string render_result_html(const reader::Classification& result, std::string
     const double p = std::clamp(static_cast<double>(result.probabilities[d]), 0.0, 1.0);
     const bool best = static_cast<int>(d) == result.digit;
     out.append(best ? "<li class=\"best\">" : "<li>");
-    out.append("<span class=\"label\">");
-    if (by_class && d < classes.size()) append_html_escaped(out, classes[d]);
-    else append_int(out, static_cast<long long>(d));
+    if (by_class && d < classes.size()) {  // the whole name on hover: a long one is cut in its column
+      out.append("<span class=\"label\" title=\"");
+      append_html_escaped(out, classes[d]);
+      out.append("\">");
+      append_html_escaped(out, classes[d]);
+    } else {
+      out.append("<span class=\"label\">");
+      append_int(out, static_cast<long long>(d));
+    }
     out.append("</span><span class=\"track\"><span class=\"fill\" style=\"width:");
     append_fixed(out, p * 100.0, 1);
     out.append("%\"></span></span><span class=\"value\">");

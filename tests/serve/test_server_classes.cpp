@@ -54,7 +54,7 @@ TEST_CASE("classes: the page lists a class model's names and the answers name th
   REQUIRE(html.status == 200);
   CHECK(contains(html.body, "class=\"result ok verdict-class\""));
   CHECK(contains(html.body, "<div class=\"digit name\">a &lt;b&gt;</div><div class=\"meta\"><div class=\"prob\">70.0% sure"));
-  CHECK(contains(html.body, "<span class=\"label\">defect &quot;x&quot;</span>"));
+  CHECK(contains(html.body, "<span class=\"label\" title=\"defect &quot;x&quot;\">defect &quot;x&quot;</span>"));
   CHECK(contains(html.body, "<p id=\"classes\""));  // the page stays in its mode for classes
 
   const HttpResponse api = c.request(get("/api"));  // the names for API clients too

@@ -214,7 +214,7 @@ int cmd_train(int argc, char** argv) {
   Network net = network_of(spec, input, args.count("resume") > 0);
   if (classes && net.num_classes() != classes && !init_path.empty() && !args.count("arch"))
     throw UsageError("--init " + init_path + " has " + std::to_string(net.num_classes()) + " outputs, but " +
-                     files.train_folder + " has " + std::to_string(classes) +
+                     files.train_source() + " has " + std::to_string(classes) +
                      " classes: --init continues a model on its own classes (training onto other classes, a new "
                      "last layer, is not supported: train from scratch, or give the folder of its classes)");
   if (classes && net.num_classes() != classes)

@@ -166,7 +166,7 @@ LoadedSet load_train_set(const DataFiles& files, int limit) {
     if (label < per_class.size()) ++per_class[label];
   for (std::size_t k = 0; k < per_class.size(); ++k)
     if (per_class[k] < kFewImagesPerClass)
-      std::fprintf(stderr, "blnk train: note: class '%s' has %s; a model learns little of a class from so few\n",
+      std::fprintf(stderr, "note: class '%s' has %s; a model learns little of a class from so few\n",
                    folder.classes[k].c_str(), count_of(per_class[k], "image").c_str());
   return {std::move(folder.dataset), std::move(folder.classes), folder.fit};
 }

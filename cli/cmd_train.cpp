@@ -223,7 +223,7 @@ int cmd_train(int argc, char** argv) {
               "a model spec ending in dense" + std::to_string(classes));
   net.init(cfg.seed);
   if (init_from) train::start_from(net, *init_from, init_path);
-  if (!train_loaded.classes.empty()) {  // the class names and fit, in the checkpoints too
+  if (!train_loaded.classes.empty()) {  // its names and fit, what predict, eval and serve read: in every file written
     ModelFile named;
     reader::set_class_model(named, train_loaded.classes, train_loaded.fit);
     cfg.model_metadata = named.metadata;
@@ -289,9 +289,7 @@ int cmd_train(int argc, char** argv) {
   provenance.images = files.train_source();
   provenance.test_images = files.test_source();
   if (init_from) provenance.init = init_path;
-  ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
-  // A class model: its names and fit, what predict, eval and serve read.
-  if (!train_loaded.classes.empty()) reader::set_class_model(model, train_loaded.classes, train_loaded.fit);
+  const ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
   write_model_file(out, model);
   if (!quiet) std::fprintf(stderr, "wrote %s\n", out.c_str());
   if (!plot_path.empty()) {

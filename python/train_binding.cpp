@@ -263,6 +263,11 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   if (init_from) train::start_from(net, *init_from, path_of(init));
   const train::LabelledImages train_view = train_set.view();
   const train::LabelledImages test_view = test_set ? test_set->view() : train::LabelledImages{};
+  if (classes_count) {  // a class model: its names and fit, in the model file
+    ModelFile named;
+    reader::set_class_model(named, train_set.classes, train_set.fit);
+    cfg.model_metadata = named.metadata;
+  }
   train::Trainer trainer(net, cfg, train_view, test_set ? &test_view : nullptr);
 
   std::atomic<bool> stop{false};
@@ -298,8 +303,7 @@ std::unique_ptr<Model> train(const py::object& train_images, const py::object& t
   provenance.version = BLNK_VERSION;
   provenance.by = "blnk.train (Python)";
   if (init_from) provenance.init = path_of(init);
-  ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
-  if (classes_count) reader::set_class_model(model, train_set.classes, train_set.fit);
+  const ModelFile model = train::trained_model_file(net, cfg, provenance, trainer.history());
   const std::string path = out ? *out : temporary_model_path();
   write_model_file(path, model);
   if (out) return std::make_unique<Model>(path, cfg.threads);

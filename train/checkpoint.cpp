@@ -331,6 +331,7 @@ ModelFile trained_model_file(const Network& net, const TrainConfig& config, cons
     model.set_metadata(kTestAccuracy, accuracy);
     if (!provenance.test_images.empty()) model.set_metadata(kTestImages, provenance.test_images);
   }
+  for (const auto& [k, v] : config.model_metadata) model.set_metadata(k, v);
   return model;
 }
 

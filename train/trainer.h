@@ -53,7 +53,8 @@ struct TrainConfig {
   Precision precision = Precision::fp32;
   std::string checkpoint_path;  // written after every epoch and on interrupt; empty: none
   // What the model file says of the model beside its training (a class model's names
-  // and fit), written into each checkpoint too: summary, predict and export read it there.
+  // and fit): written into the trained model and each checkpoint (summary, predict and
+  // export read it in either).
   std::vector<std::pair<std::string, std::string>> model_metadata;
 };
 

@@ -16,7 +16,7 @@ Families (OUT/<family>/all/):
   hand-shadow      one digit in ballpoint, pencil or felt pen on plain or lightly tinted
                    paper on a desk under a warm desk lamp whose light falls off strongly,
                    a phone's or a hand's soft shadow across part of the page (over the
-                   digit two times in five); 320 px to 12 MP
+                   digit two times in five); 640 px (its long side) to 12 MP
   photocopy        one handwritten or printed digit on a page copied 2-5 times: a grey
                    cast, toner specks, streaks along the feed, the copier lid's black
                    along one or two edges where the page lies skewed, the contrast
@@ -143,7 +143,7 @@ def mark_cov(kind, rng, src, hand):
     hand along a font's centre line where hand, else the font's glyph."""
     width = hand or 16
     if kind == "tally":
-        return paths_cov(shaky(tally_paths(rng), rng, 0.006), 260, width)
+        return paths_cov(shaky(tally_paths(rng), rng, 0.006), 400, width)  # wider: five strokes side by side
     if kind == "check":
         a = rng.uniform(0.45, 0.65)
         return paths_cov(shaky([[(0.05, a), (0.35, 0.92), (0.95, 0.08)]], rng, 0.006), 260, width)

@@ -15,12 +15,23 @@ import numpy as np
 from heldout_render import H, blend, fbm, marker_alpha, perspective, smooth_noise, to_height
 from heldout_scenes3 import ballpoint, fit
 from heldout_scenes5 import PEN_INKS, pen_alpha
-from heldout_scenes6 import desk, lamp_light, paper, photo_frame, pick, place_plane, work_frame
+from heldout_scenes6 import PHOTO_SIZES, desk, lamp_light, paper, photo_frame, pick, place_plane, work_frame
 from heldout_scenes7 import finish, row_of, wall
 
 
 def soft(mask, sigma):
     return cv2.GaussianBlur(mask, (0, 0), max(0.5, sigma))
+
+
+def shifted(mask, dy, dx):
+    """The map moved down dy and right dx, zeros coming in (nothing wraps round)."""
+    return cv2.warpAffine(mask, np.float32([[1, 0, dx], [0, 1, dy]]), (mask.shape[1], mask.shape[0]))
+
+
+def frame_at_least(rng, side):
+    """A photo's (height, width) as photo_frame's, its long side at least `side`."""
+    h, w = pick(rng, [s for s in PHOTO_SIZES if max(s) >= side])
+    return (w, h) if rng.random() < 0.33 else (h, w)
 
 
 # --- palm-ink -----------------------------------------------------------------------
@@ -146,7 +157,7 @@ def palm_photo(cov, rng, tool, palm=None):
                                target, rng.uniform(0.2, 0.45), spin=25)
     a = placed[..., 3:4]
     bg = soft(background(work, rng), work[0] / 300)
-    shadow = np.roll(soft(a[..., 0], work[0] / 30), (work[0] // 40, work[1] // 60), axis=(0, 1))
+    shadow = shifted(soft(a[..., 0], work[0] / 30), work[0] // 40, work[1] // 60)
     img = bg * (1 - 0.35 * shadow)[..., None] * (1 - a) + placed[..., :3] * a
     img = lamp_light(img, rng, warm=False, fall=(0.75, 0.95)) * np.float32([0.97, 1.0, 1.04])
     return finish(img, frame, rng, blur=(0.5, 1.2))
@@ -157,8 +168,9 @@ def palm_photo(cov, rng, tool, palm=None):
 PAPER_TINTS = ([0.97, 0.96, 0.93], [0.95, 0.95, 0.95], [0.93, 0.95, 0.98], [0.98, 0.96, 0.85], [0.98, 0.93, 0.93])
 
 
-def caster(rng, work):
-    """A phone's or a hand's outline (coverage of the work frame) reaching in from an edge."""
+def caster(rng, work, dy, dx):
+    """A phone's or a hand's outline (coverage of the work frame), turned, moved dy down
+    and dx right."""
     fh, fw = work
     m = np.zeros(work, np.float32)
     if rng.random() < 0.5:  # a phone held over the page
@@ -173,14 +185,15 @@ def caster(rng, work):
         m[:hand.shape[0], :min(fw, hand.shape[1])] = hand[:, :min(fw, hand.shape[1])]
     a = rng.uniform(0, 360)
     M = cv2.getRotationMatrix2D((fw / 4, fh / 3), a, 1.0)
+    M[:, 2] += (dx, dy)
     return cv2.warpAffine(m, M, (fw, fh))
 
 
 def shadow_photo(cov, rng, tool):
     """The mark handwritten on a sheet on a desk under a warm desk lamp (its light
     falling off strongly across the picture), a phone's or a hand's soft shadow across
-    part of the page, over the mark now and then."""
-    frame = photo_frame(rng)
+    part of the page, over the mark now and then; 640 px to 12 MP."""
+    frame = frame_at_least(rng, 640)
     work = work_frame(frame)
     ph = 1300
     pw = int(ph * pick(rng, (0.71, 0.77, 1.41)))
@@ -195,10 +208,8 @@ def shadow_photo(cov, rng, tool):
     img = lamp_light(img, rng, warm=True, fall=(0.15, 0.4))
     over = rng.random() < 0.4
     for _ in range(40):  # a shadow that reaches the mark (where over) or keeps off it
-        shape = caster(rng, work)
         fh, fw = work
-        dy, dx = int(rng.uniform(-0.2, 0.6) * fh), int(rng.uniform(-0.2, 0.8) * fw)
-        shape = np.roll(shape, (dy, dx), axis=(0, 1))
+        shape = caster(rng, work, rng.uniform(-0.2, 0.6) * fh, rng.uniform(-0.2, 0.8) * fw)
         x0, y0 = corners.min(axis=0)
         x1, y1 = corners.max(axis=0)
         on = shape[int(max(0, y0)):int(y1), int(max(0, x0)):int(x1)].mean() if y1 > y0 and x1 > x0 else 0
@@ -492,7 +503,7 @@ def meter_photo(covs, rng, unit_cov=None, red_last=False):
     target = (box[0] + t, box[1] + l, box[2] + t, box[3] + l)
     bg, _ = wall(work, rng)
     placed, cover, _ = place_plane(np.concatenate([flat, mask[..., None]], axis=2), work, rng, rng.uniform(-20, 20),
-                                   rng.uniform(-25, 25), rng.uniform(1.5, 3.0), target, rng.uniform(0.08, 0.2), spin=6)
+                                   rng.uniform(-25, 25), rng.uniform(1.5, 3.0), target, rng.uniform(0.1, 0.22), spin=6)
     a = placed[..., 3:4]
     img = bg * (1 - a) + placed[..., :3] * a
     img = lamp_light(img, rng, warm=rng.random() < 0.4, fall=(0.55, 0.9))

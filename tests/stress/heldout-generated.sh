@@ -80,7 +80,7 @@ sets = {
           "marks-wild7": (r"x_(letter[OlSBZgq]|plus|equals|percent|hash|arrow|logo|barcode)-"
                           r"(crayon|door|jersey|ransom|wall)\d{3}\.jpg", 320, 4000)},
     "8": {"palm-ink": (r"\d_(ballpoint|marker)\d{3}\.jpg", 320, 4000),
-          "hand-shadow": (r"\d_(ballpoint|pencil|felt)\d{3}\.jpg", 320, 4000),
+          "hand-shadow": (r"\d_(ballpoint|pencil|felt)\d{3}\.jpg", 480, 4000),
           "photocopy": (r"\d_(ballpoint|felt|print)\d{3}\.(jpg|png)", 600, 2500),
           "birthday-candle": (r"(\d|n[1-9]\d)_candle\d{3}\.jpg", 320, 4000),
           "utility-meter": (r"n\d{4,6}_meter\d{3}\.jpg", 320, 4000),

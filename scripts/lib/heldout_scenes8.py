@@ -55,7 +55,7 @@ def hand_mask(shape, rng):
     writes."""
     h, w = shape
     m = np.zeros((h, w), np.float32)
-    cx, cy, rx, ry = w * 0.5, h * 0.64, w * 0.27, h * 0.2
+    cx, cy, rx, ry = w * 0.5, h * 0.64, w * 0.25, h * 0.2
     cv2.ellipse(m, (int(cx), int(cy)), (int(rx), int(ry)), 0, 0, 360, 1.0, -1, cv2.LINE_AA)
     cv2.rectangle(m, (int(cx - rx * 0.8), int(cy)), (int(cx + rx * 0.8), h), 1.0, -1)  # the wrist
     fw = int(w * rng.uniform(0.1, 0.12))
@@ -65,9 +65,9 @@ def hand_mask(shape, rng):
         a = (i - 1.5) * spread
         x1, y1 = x0 + math.sin(a) * h * length, cy - ry * 0.75 - math.cos(a) * h * length
         finger(m, (x0, cy - ry * 0.6), (x1, y1), fw if i < 3 else fw * 0.85)
-    a = math.radians(rng.uniform(35, 60))
+    a = math.radians(rng.uniform(35, 55))
     tx, ty = cx - rx * 0.85, cy + ry * 0.2
-    finger(m, (tx, ty), (tx - math.sin(a) * h * 0.24, ty - math.cos(a) * h * 0.24), fw * 1.1)
+    finger(m, (tx, ty), (tx - math.sin(a) * h * 0.2, ty - math.cos(a) * h * 0.2), fw * 1.1)
     box = (int(cy - ry * 0.62), int(cx - rx * 0.62), int(cy + ry * 0.62), int(cx + rx * 0.62))
     return soft(m, 1.5), box
 
@@ -78,8 +78,8 @@ def skin(mask, rng, palm):
     where the hand curves away."""
     h, w = mask.shape
     tone = np.float32(pick(rng, SKINS)) * np.float32(rng.uniform(0.95, 1.05, 3))
-    if palm:
-        tone = np.clip(tone * np.float32([1.05, 1.0, 1.0]) + 0.08, 0, 1)
+    if palm:  # a palm is paler and pinker than the back of its hand, the more so on dark skin
+        tone = tone + (np.float32([0.98, 0.8, 0.74]) - tone) * 0.3
     img = tone * (0.93 + 0.1 * fbm((h, w), h / 12, rng))[..., None]
     pores = cv2.GaussianBlur(rng.standard_normal((h, w)).astype(np.float32), (0, 0), 1.2)
     img *= (1 + 0.05 * pores / (pores.std() + 1e-6))[..., None]
@@ -141,15 +141,17 @@ def palm_photo(cov, rng, tool, palm=None):
     frame = photo_frame(rng)
     work = work_frame(frame)
     palm = rng.random() < 0.6 if palm is None else palm
-    mask, box = hand_mask((1400, 1100), rng)
+    mask, box = hand_mask((1400, 1200), rng)
     if rng.random() < 0.5:  # the other hand
         mask = mask[:, ::-1].copy()
-        box = (box[0], 1100 - box[3], box[2], 1100 - box[1])
+        box = (box[0], 1200 - box[3], box[2], 1200 - box[1])
     img = skin(mask, rng, palm)
     t, l, b, r = box
     mark = fit(cov, (b - t) * rng.uniform(0.7, 0.95), (r - l) * 0.95)
     top, left = t + ((b - t) - mark.shape[0]) // 2, l + ((r - l) - mark.shape[1]) // 2
-    ink = np.float32(pick(rng, SKIN_INKS[tool]))
+    inks = [c for c in SKIN_INKS[tool] if img[top:top + mark.shape[0], left:left + mark.shape[1]].mean()
+            - np.mean(c) > 0.3]  # on dark skin, only the darkest inks show
+    ink = np.float32(pick(rng, inks) if inks else min(SKIN_INKS[tool], key=np.mean))
     blend(img, skin_ink(mark, rng, tool, mark.shape), ink, top, left)
     flat = np.concatenate([img, mask[..., None]], axis=2)
     target = (top, left, top + mark.shape[0], left + mark.shape[1])
@@ -331,7 +333,7 @@ def flame(img, glow, x, y, size, rng):
     blend(img, f, np.float32([1.0, 0.72, 0.25]), int(y - fh * 2), int(x - fw - 1))
     blend(img, core * 0.9, np.float32([1.0, 0.97, 0.85]), int(y - fh * 2), int(x - fw - 1))
     yy, xx = np.ogrid[:glow.shape[0], :glow.shape[1]]
-    glow += np.exp(-((xx - x) ** 2 + (yy - y + fh) ** 2) / (2 * (size * 2.5) ** 2)).astype(np.float32)
+    glow += np.exp(-((xx - x) ** 2 + (yy - y - 2 * fh) ** 2) / (2 * (size * 4) ** 2)).astype(np.float32)
 
 
 def candle_scene(covs, rng, work, lit):
@@ -386,12 +388,15 @@ def candle_scene(covs, rng, work, lit):
         gap = int(gap * fw * 0.8 / total)
         total = sum(c.shape[1] for c in shown) + gap * (len(shown) - 1)
     x = (fw - total) // 2 + int(rng.uniform(-0.05, 0.05) * fw)
-    colour = pick(rng, WAXES)
+    behind = img[max(0, surface_y - int(height)):surface_y].mean() * (rng.uniform(0.45, 0.7) if lit else 1.0)
+    waxes = [c for c in WAXES if abs(np.mean(c) * (0.8 if lit else 1.0) - behind) > 0.2] or [
+        max(WAXES, key=lambda c: abs(np.mean(c) - behind))]  # a candle that stands out from the room
+    colour = pick(rng, waxes)
     glow = np.zeros(work, np.float32)
     box = [fh, fw, 0, 0]
     for c in shown:
         if rng.random() < 0.3:
-            colour = pick(rng, WAXES)
+            colour = pick(rng, waxes)
         rgb, a = wax(c, colour, rng)
         top = surface_y - c.shape[0] + int(c.shape[0] * 0.04)
         contact = np.zeros((max(4, c.shape[0] // 8), c.shape[1] + c.shape[0] // 4), np.float32)
@@ -409,8 +414,10 @@ def candle_scene(covs, rng, work, lit):
             flame(img, glow, wx, wick_top, c.shape[0] * rng.uniform(0.15, 0.22), rng)
         box = [min(box[0], top), min(box[1], x), max(box[2], top + c.shape[0]), max(box[3], x + c.shape[1])]
         x += c.shape[1] + gap
-    if lit:
-        img = img * rng.uniform(0.45, 0.7) + (glow / max(1.0, glow.max()))[..., None] * np.float32([0.5, 0.32, 0.12])
+    if lit:  # the room dimmed, the candles lit by their flames
+        near = glow / max(1.0, glow.max())
+        dim = rng.uniform(0.45, 0.7)
+        img = img * (dim + (1 - dim) * near)[..., None] + near[..., None] * np.float32([0.4, 0.25, 0.1])
     return img, box
 
 

@@ -20,7 +20,7 @@ Families (OUT/<family>/all/):
   photocopy        one handwritten or printed digit on a page copied 2-5 times: a grey
                    cast, toner specks, streaks along the feed, the copier lid's black
                    along one or two edges where the page lies skewed, the contrast
-                   crushed; greyscale, 600-2500 px
+                   crushed; greyscale JPEG or PNG, 600-2500 px
   birthday-candle  one or two number candles (wax cast as a font's digits: rounded,
                    glossy, sometimes glittered, a wick, lit in a dimmed room one time in
                    two) standing on a cake (frosting, a piped rim, sprinkles) or a table
@@ -168,7 +168,7 @@ def mark_cov(kind, rng, src, hand):
 
 
 def mark_scene(setting, kind, rng, src):
-    """A non-digit in one of the digit families' settings: uint8 RGB."""
+    """A non-digit in one of the digit families' settings: uint8 RGB (grey for a copy)."""
     if setting == "palm":
         tool = pick(rng, ("ballpoint", "marker"))
         return palm_photo(mark_cov(kind, rng, src, 13 if tool == "ballpoint" else 20), rng, tool)
@@ -204,7 +204,8 @@ def mark_kind(k, cjk):
     return SETTINGS[k % len(SETTINGS)], kind
 
 
-def save(img, path, rng, quality):
+def save(img, path, quality):
+    """A JPEG at that quality, or a PNG."""
     if path.endswith(".png"):
         Image.fromarray(img).save(path)
     else:
@@ -247,7 +248,7 @@ def make_one(family, k, rng, src, folder):
         tag = pick(rng, ("ballpoint", "felt", "print"))
         cov = glyph(src, rng, label, PRINT_FONTS) if tag == "print" else handwritten(src, family, label, rng, tag)
         img = photocopy(cov, rng, tag == "print", tag)
-        save(img, f"{stem}{label}_{tag}{k:03d}." + ("png" if rng.random() < 0.3 else "jpg"), rng, quality)
+        save(img, f"{stem}{label}_{tag}{k:03d}." + ("png" if rng.random() < 0.3 else "jpg"), quality)
         return
     Image.fromarray(img).save(f"{stem}{label}_{tag}{k:03d}.jpg", quality=quality)
 

@@ -16,7 +16,7 @@ from heldout_render import H, blend, fbm, marker_alpha, perspective, smooth_nois
 from heldout_scenes3 import ballpoint, fit
 from heldout_scenes5 import PEN_INKS, pen_alpha
 from heldout_scenes6 import PHOTO_SIZES, desk, lamp_light, paper, photo_frame, pick, place_plane, work_frame
-from heldout_scenes7 import finish, row_of, wall
+from heldout_scenes7 import finish, wall
 
 
 def soft(mask, sigma):
@@ -253,7 +253,7 @@ def copy_once(g, rng):
 def photocopy(cov, rng, printed, hand_tool="ballpoint"):
     """The mark on a page copied 2-5 times, a crop of it 600-2500 px tall: a grey cast,
     toner specks and streaks, the copier lid's black along one or two edges where the
-    page sits skewed on the glass, contrast crushed. Greyscale uint8 (h, w, 3)."""
+    page sits skewed on the glass, contrast crushed. Greyscale uint8 (h, w), saved as such."""
     out_h = int(rng.integers(600, 2501))
     out_w = int(np.clip(out_h * rng.uniform(0.7, 1.41), 600, 2500))
     h, w = (out_h, out_w) if max(out_h, out_w) <= 1400 else (int(out_h * 1400 / max(out_h, out_w)),
@@ -285,7 +285,7 @@ def photocopy(cov, rng, printed, hand_tool="ballpoint"):
     g = g * page + (lid + 0.04 * smooth_noise((h, w), 3, rng)) * (1 - page)
     g = cv2.resize(g, (out_w, out_h), interpolation=cv2.INTER_LINEAR)
     g += rng.standard_normal(g.shape).astype(np.float32) * np.float32(rng.uniform(0.005, 0.02))
-    return np.repeat(np.uint8(np.clip(g, 0, 1)[..., None] * 255 + 0.5), 3, axis=2)
+    return np.uint8(np.clip(g, 0, 1) * 255 + 0.5)
 
 
 # --- birthday-candle --------------------------------------------------------------------

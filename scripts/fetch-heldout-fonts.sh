@@ -4,12 +4,13 @@
 # set 3 (scripts/make-heldout-set3.py, default DIR build/heldout3-fonts), set 4
 # (scripts/make-heldout-set4.py, default DIR build/heldout4-fonts), set 5
 # (scripts/make-heldout-set5.py, default DIR build/heldout5-fonts), set 6
-# (scripts/make-heldout-set6.py, default DIR build/heldout6-fonts) or set 7
-# (scripts/make-heldout-set7.py, default DIR build/heldout7-fonts). Installed fonts
+# (scripts/make-heldout-set6.py, default DIR build/heldout6-fonts), set 7
+# (scripts/make-heldout-set7.py, default DIR build/heldout7-fonts) or set 8
+# (scripts/make-heldout-set8.py, default DIR build/heldout8-fonts). Installed fonts
 # would be found by the stress suite's and test photos' font search
 # (scripts/make-test-photos.py), and the held-out families would no longer be held out.
 # Idempotent: does nothing when DIR holds them all. Needs apt-get and dpkg-deb (Debian).
-#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5|6|7] [DIR]
+#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5|6|7|8] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set_number=2
@@ -34,7 +35,10 @@ case "$set_number" in
      dir=${1:-build/heldout6-fonts} ;;
   7) packages=(fonts-oldstandard fonts-cherrybomb fonts-reggae fonts-staypuft fonts-sora fonts-manrope fonts-lemonada)
      dir=${1:-build/heldout7-fonts} ;;
-  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5, 6 or 7, not '$set_number'" >&2; exit 2 ;;
+  8) packages=(fonts-cantarell fonts-yanone-kaffeesatz fonts-go fonts-crosextra-caladea fonts-tuffy fonts-oxygen
+               fonts-wqy-microhei)
+     dir=${1:-build/heldout8-fonts} ;;
+  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5, 6, 7 or 8, not '$set_number'" >&2; exit 2 ;;
 esac
 stamp="$dir/.packages"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" == "${packages[*]}" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2, 3, 4, 5, 6 or 7) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2, 3, 4, 5, 6, 7 or 8) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-5 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -19,7 +19,8 @@ case "$set_number" in
   5) again=(receipt parcel-label) ;;  # parcel-label draws MNIST digits, as families before it do
   6) again=(chat-screenshot hopscotch) ;;  # hopscotch draws MNIST digits, as families before it do
   7) again=(ransom-note wall-brush) ;;  # wall-brush draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2, 3, 4, 5, 6 or 7, not '$set_number'"; exit 2 ;;
+  8) again=(utility-meter palm-ink) ;;  # palm-ink draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2, 3, 4, 5, 6, 7 or 8, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -78,6 +79,13 @@ sets = {
           "wall-brush": (r"\d_(brush|marker)\d{3}\.jpg", 320, 4000),
           "marks-wild7": (r"x_(letter[OlSBZgq]|plus|equals|percent|hash|arrow|logo|barcode)-"
                           r"(crayon|door|jersey|ransom|wall)\d{3}\.jpg", 320, 4000)},
+    "8": {"palm-ink": (r"\d_(ballpoint|marker)\d{3}\.jpg", 320, 4000),
+          "hand-shadow": (r"\d_(ballpoint|pencil|felt)\d{3}\.jpg", 480, 4000),
+          "photocopy": (r"\d_(ballpoint|felt|print)\d{3}\.(jpg|png)", 600, 2500),
+          "birthday-candle": (r"(\d|n[1-9]\d)_candle\d{3}\.jpg", 320, 4000),
+          "utility-meter": (r"n\d{4,6}_meter\d{3}\.jpg", 320, 4000),
+          "marks-wild8": (r"x_(tally|check|note|cjk|face|euro|pound|yen|amp|at)-"
+                          r"(palm|shadow|copy|candle|meter)\d{3}\.(jpg|png)", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

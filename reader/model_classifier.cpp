@@ -186,6 +186,17 @@ constexpr float kFoundMinScore = 0.9f;
 // reads as a 1.
 constexpr float kDarkFoundMinScore = 0.7f;
 constexpr int kMinMargin = 2;
+// A digit among doodles (read_line_among_shapes): a mark that reads as none, on the
+// digits' row and at least this share of their tallest, is apart from them by at least
+// kApartOnRow times the tallest...
+constexpr float kDigitSized = 0.6f;
+constexpr float kApartOnRow = 2.0f;
+// ... and reads under this score (probability times the gate's "one digit"): half like a digit.
+constexpr float kHalfDigit = 0.5f;
+// No mark that reads as none is this many times as tall as the digits, and one within
+// kCloseMark of the tallest of a digit does not read, with it, as another digit at kHalfDigit.
+constexpr float kDwarfed = 1.5f;
+constexpr float kCloseMark = 0.5f;
 // Marks of a row further apart than this share of their median height are in two words.
 constexpr float kWordGap = 0.5f;
 // A line of digits this far from level (radians: 8 degrees) is looked at level too.
@@ -467,6 +478,95 @@ bool ModelClassifier::off_line_reads_as_digit(Slot& slot, const data::FoundDigit
   return false;
 }
 
+bool ModelClassifier::read_line_among_shapes(Slot& slot, const data::FoundDigits& found, int factor,
+                                             Classification& result) const {
+  std::vector<data::PixelBox> marks = found.digits;
+  marks.insert(marks.end(), found.off_line.begin(), found.off_line.end());
+  if (marks.size() < 2 || marks.size() > std::size_t(2 * data::kMaxDigitsInLine)) return false;
+  std::sort(marks.begin(), marks.end(), [](const data::PixelBox& a, const data::PixelBox& b) { return a.x < b.x; });
+  const auto same_row = [](const data::PixelBox& a, const data::PixelBox& b) {
+    return std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y) >= std::min(a.h, b.h) / 2;
+  };
+  // Each mark cut out between its neighbours on its own row, and read.
+  std::vector<DigitReading> readings(marks.size());
+  std::vector<data::Preprocessed> seen(marks.size());
+  std::vector<std::uint8_t> is_digit(marks.size());
+  std::vector<data::PixelBox> row;
+  std::size_t digits = 0;
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    row.clear();
+    std::size_t at = 0;
+    for (std::size_t j = 0; j < marks.size(); ++j) {
+      if (j != i && !same_row(marks[i], marks[j])) continue;
+      if (j == i) at = row.size();
+      row.push_back(marks[j]);
+    }
+    is_digit[i] = read_found_digit(slot, row, at, factor, readings[i], seen[i]) &&
+                  digit_score(readings[i]) >= kFoundMinScore;
+    digits += is_digit[i];
+  }
+  if (digits == 0 || digits > std::size_t(data::kMaxDigitsInLine)) return false;
+  // A lone 1 is not taken from among marks that read as none: any straight stroke of a
+  // letter, a sign or a shape reads as one.
+  if (digits == 1) {
+    for (std::size_t i = 0; i < marks.size(); ++i)
+      if (is_digit[i] && readings[i].digit == 1) return false;
+  }
+  // The digits share one row, from neighbour to neighbour.
+  int left = INT32_MAX, right = INT32_MIN, tallest = 0;
+  const data::PixelBox* previous = nullptr;
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    if (!is_digit[i]) continue;
+    if (previous && !same_row(*previous, marks[i])) return false;
+    previous = &marks[i];
+    left = std::min(left, marks[i].x), right = std::max(right, marks[i].x + marks[i].w);
+    tallest = std::max(tallest, marks[i].h);
+  }
+  // And every other mark is apart from them: not sure otherwise.
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    if (is_digit[i]) continue;
+    const data::PixelBox& m = marks[i];
+    // Dwarfed by a mark that reads as none, a digit is as often a piece of what it is (a shirt's stripes).
+    if (float(m.h) > kDwarfed * float(tallest)) return false;
+    bool on_row = false;
+    for (std::size_t j = 0; j < marks.size() && !on_row; ++j) on_row = is_digit[j] && same_row(m, marks[j]);
+    if (on_row && float(m.h) >= kDigitSized * float(tallest)) {
+      // A mark of a digit's size on the row, near either end or among the digits, or
+      // reading half like a digit anywhere on it, is as likely a digit of the number that
+      // reads badly (in a form's box, a comb's) as a doodle.
+      const float apart = kApartOnRow * float(tallest);
+      if ((float(m.x) < float(right) + apart && float(m.x + m.w) > float(left) - apart) ||
+          digit_score(readings[i]) >= kHalfDigit)
+        return false;
+    }
+    // A mark close to a digit may be the rest of it (a digit found in pieces, one of which
+    // reads as a 1, or a clump of a display's dots as an 8): when the two together read
+    // as another digit, neither is sure.
+    for (std::size_t j = 0; j < marks.size(); ++j) {
+      if (!is_digit[j]) continue;
+      const data::PixelBox& d = marks[j];
+      const int gap = std::max(std::max(m.x, d.x) - std::min(m.x + m.w, d.x + d.w),
+                               std::max(m.y, d.y) - std::min(m.y + m.h, d.y + d.h));
+      if (float(gap) >= kCloseMark * float(tallest)) continue;
+      const int x0 = std::min(m.x, d.x), y0 = std::min(m.y, d.y);
+      row.assign(1, data::PixelBox{x0, y0, std::max(m.x + m.w, d.x + d.w) - x0, std::max(m.y + m.h, d.y + d.h) - y0});
+      DigitReading together;
+      data::Preprocessed together_seen;
+      if (read_found_digit(slot, row, 0, factor, together, together_seen) && together.digit != readings[j].digit &&
+          digit_score(together) >= kHalfDigit)
+        return false;
+    }
+  }
+  result.digits.clear();
+  slot.seen.clear();
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    if (!is_digit[i]) continue;
+    result.digits.push_back(std::move(readings[i]));
+    slot.seen.push_back(seen[i]);
+  }
+  return true;
+}
+
 // Find, then read, in the decoded picture of the slot (docs/predict.md). False with
 // failure.no_digit when nothing in it reads as a digit or a number.
 bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const ClassifyOptions& options,
@@ -558,61 +658,82 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
         beyond_one_line.empty())
       beyond_one_line = std::to_string(found.digits.size()) + " marks in a line: blnk reads up to " +
                         std::to_string(data::kMaxDigitsInLine) + " digits";
-    if (read_whole(found, page, beside_words ? 1 : found.lines)) continue;
+    const int lines = beside_words ? 1 : found.lines;
     const float min_score = ink_dark && whole_no_digit ? kDarkFoundMinScore : kFoundMinScore;
     Classification candidate;
-    const bool read = read_found_digits(slot, found, factor, candidate);
-    float score = read ? reading_score(candidate) : -1.0f;
-    // Broken strokes (a print's, a stencil's, dots): the marks within a stroke's
-    // width of each other joined, read when the line as found does not read well.
-    if (score < min_score && !found.joined.empty()) {
-      data::FoundDigits joined = found;
-      joined.digits.swap(joined.joined);
-      std::vector<data::Preprocessed> as_found;
-      as_found.swap(slot.seen);
-      Classification other;
-      if (read_found_digits(slot, joined, factor, other) && reading_score(other) > score) {
-        candidate = std::move(other);
-        score = reading_score(candidate);
-      } else {
-        slot.seen.swap(as_found);
-      }
-    }
-    // A number among words on its row (a receipt's "TOTAL $102", a bib's event name):
-    // the row's words, parted where the gap is wider than half the marks' height
-    // and twice their median gap, are read each; one that reads as two or more
-    // digits is the line, when no other word does and no lone mark reads as a digit.
-    if (score < min_score && found.digits.size() > 2) {
-      Classification word_reading;
-      if (read_number_among_words(slot, found, factor, min_score, word_reading) && reading_score(word_reading) > score) {
-        candidate = std::move(word_reading);
-        score = reading_score(candidate);
-      }
-    }
-    // A line at a slant (a ticket lying askew) that does not read well is looked
-    // for again in the page turned level: its digits upright, each cut out alone.
-    // (Last: the search's ink is then the turned page's.)
-    const float angle = score < min_score && margin == 0 ? data::line_angle(found.digits) : 0.0f;
-    if (std::abs(angle) >= kMinSlant) {
-      data::turn_page(page, -angle, slot.upright);
-      const data::FoundDigits level = data::find_digits(slot.upright, ink_dark, slot.find, 0);
-      std::vector<data::Preprocessed> as_found;
-      as_found.swap(slot.seen);
-      Classification turned;
-      if (level.lines == 1 && !read_whole(level, slot.upright, 1) && read_found_digits(slot, level, factor, turned) &&
-          reading_score(turned) > score) {
-        const float s = float(slot.image.scale * factor);
-        for (DigitReading& d : turned.digits) {
-          const data::PixelBox back = data::turned_back(
-              {int(float(d.box_x) / s), int(float(d.box_y) / s), int(std::ceil(float(d.box_w) / s)), int(std::ceil(float(d.box_h) / s))},
-              -angle, page.width, page.height);
-          d.box_x = int(float(back.x) * s), d.box_y = int(float(back.y) * s);
-          d.box_w = int(float(back.w) * s), d.box_h = int(float(back.h) * s);
+    float score = -1.0f;
+    if (read_whole(found, page, lines)) {
+      // Several lines: one of them may be the digits among doodles or shapes (as below).
+      if (lines < 2 || !(says_why || dark_ink) || !read_line_among_shapes(slot, found, factor, candidate)) continue;
+      score = reading_score(candidate);
+    } else {
+      const bool read = read_found_digits(slot, found, factor, candidate);
+      score = read ? reading_score(candidate) : -1.0f;
+      // Broken strokes (a print's, a stencil's, dots): the marks within a stroke's
+      // width of each other joined, read when the line as found does not read well.
+      if (score < min_score && !found.joined.empty()) {
+        data::FoundDigits joined = found;
+        joined.digits.swap(joined.joined);
+        std::vector<data::Preprocessed> as_found;
+        as_found.swap(slot.seen);
+        Classification other;
+        if (read_found_digits(slot, joined, factor, other) && reading_score(other) > score) {
+          candidate = std::move(other);
+          score = reading_score(candidate);
+        } else {
+          slot.seen.swap(as_found);
         }
-        candidate = std::move(turned);
-        score = reading_score(candidate);
-      } else {
-        slot.seen.swap(as_found);
+      }
+      // A number among words on its row (a receipt's "TOTAL $102", a bib's event name):
+      // the row's words, parted where the gap is wider than half the marks' height
+      // and twice their median gap, are read each; one that reads as two or more
+      // digits is the line, when no other word does and no lone mark reads as a digit.
+      if (score < min_score && found.digits.size() > 2) {
+        Classification word_reading;
+        if (read_number_among_words(slot, found, factor, min_score, word_reading) && reading_score(word_reading) > score) {
+          candidate = std::move(word_reading);
+          score = reading_score(candidate);
+        }
+      }
+      // A digit among doodles or shapes: every mark read alone, the model judges which are
+      // digits. (Of dark ink, or in the whole picture's polarity: in the other, the paper
+      // between a drawing's strokes makes the marks.)
+      if (score < min_score && (says_why || dark_ink) && (found.lines > 1 || found.digits.size() > 1)) {
+        Classification among;
+        std::vector<data::Preprocessed> as_found;
+        as_found.swap(slot.seen);
+        if (read_line_among_shapes(slot, found, factor, among) && reading_score(among) > score) {
+          candidate = std::move(among);
+          score = reading_score(candidate);
+        } else {
+          slot.seen.swap(as_found);
+        }
+      }
+      // A line at a slant (a ticket lying askew) that does not read well is looked
+      // for again in the page turned level: its digits upright, each cut out alone.
+      // (Last: the search's ink is then the turned page's.)
+      const float angle = score < min_score && margin == 0 ? data::line_angle(found.digits) : 0.0f;
+      if (std::abs(angle) >= kMinSlant) {
+        data::turn_page(page, -angle, slot.upright);
+        const data::FoundDigits level = data::find_digits(slot.upright, ink_dark, slot.find, 0);
+        std::vector<data::Preprocessed> as_found;
+        as_found.swap(slot.seen);
+        Classification turned;
+        if (level.lines == 1 && !read_whole(level, slot.upright, 1) && read_found_digits(slot, level, factor, turned) &&
+            reading_score(turned) > score) {
+          const float s = float(slot.image.scale * factor);
+          for (DigitReading& d : turned.digits) {
+            const data::PixelBox back = data::turned_back(
+                {int(float(d.box_x) / s), int(float(d.box_y) / s), int(std::ceil(float(d.box_w) / s)), int(std::ceil(float(d.box_h) / s))},
+                -angle, page.width, page.height);
+            d.box_x = int(float(back.x) * s), d.box_y = int(float(back.y) * s);
+            d.box_w = int(float(back.w) * s), d.box_h = int(float(back.h) * s);
+          }
+          candidate = std::move(turned);
+          score = reading_score(candidate);
+        } else {
+          slot.seen.swap(as_found);
+        }
       }
     }
     if (score < 0) continue;

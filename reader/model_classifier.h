@@ -83,6 +83,11 @@ class ModelClassifier : public Classifier {
   // Whether a digit-sized mark off the found line reads as a digit: a second line of
   // digits (refused: blnk reads one line), or words beside a number (the line is read).
   bool off_line_reads_as_digit(Slot& slot, const data::FoundDigits& found, int factor) const;
+  // Every digit-sized mark the search found (on the line and off it) read alone: those
+  // that read as digits (at kFoundMinScore) are the line when they share one row and
+  // every other mark reads as none and stands apart from them (a digit among doodles
+  // or shapes); false otherwise.
+  bool read_line_among_shapes(Slot& slot, const data::FoundDigits& found, int factor, Classification& result) const;
   // Find, then read, in the decoded picture of the slot; false with failure.no_digit when nothing reads.
   bool read_picture(Slot& slot, const std::string& name, const ClassifyOptions& options, Classification& result,
                     ClassifyFailure& failure) const;

@@ -33,6 +33,17 @@ void draw_digit(std::vector<float>& cov, int w, int h, int index, int scale, int
   for (std::size_t i = 0; i < cov.size(); ++i) cov[i] = std::max(cov[i], part[i]);
 }
 
+// A straight stroke `radius` pixels wide each way from (x0, y0) to (x1, y1) into `cov` (w x h).
+void draw_stroke(std::vector<float>& cov, int w, int h, float x0, float y0, float x1, float y1, float radius) {
+  const float dx = x1 - x0, dy = y1 - y0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const float t = std::clamp(((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy), 0.0f, 1.0f);
+      const float ex = x - (x0 + t * dx), ey = y - (y0 + t * dy);
+      if (ex * ex + ey * ey <= radius * radius) cov[std::size_t(y) * w + x] = 1.0f;
+    }
+}
+
 // `cov` (w x h) as black ink on white paper in a grey PNG named `name` in tmp; its path.
 std::string write_drawing(const TempDir& tmp, const std::string& name, const std::vector<float>& cov, int w, int h) {
   const std::string path = tmp.file(name);
@@ -322,15 +333,7 @@ TEST_CASE("predict: a number beside a row of marks that are no digits (a price t
   const int w = 3 * 56 + 40, h = 60 + 70 + 30;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);
   for (int k = 0; k < 3; ++k) draw_digit(cov, w, h, k, 2, 20 + k * 56, 75);
-  const auto stroke = [&](float x0, float y0, float x1, float y1) {  // 6 pixels wide
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        const float dx = x1 - x0, dy = y1 - y0;
-        const float t = std::clamp(((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy), 0.0f, 1.0f);
-        const float ex = x - (x0 + t * dx), ey = y - (y0 + t * dy);
-        if (ex * ex + ey * ey <= 9.0f) cov[std::size_t(y) * w + x] = 1.0f;
-      }
-  };
+  const auto stroke = [&](float x0, float y0, float x1, float y1) { draw_stroke(cov, w, h, x0, y0, x1, y1, 3); };
   for (int k = 0; k < 4; ++k) {
     const float left = 24.0f + float(k) * 48.0f, top = 12.0f;
     stroke(left, top, left + 24, top + 28);
@@ -357,6 +360,33 @@ TEST_CASE("predict: a number among words on its row (a receipt's TOTAL 721) is r
   for (int k = 0; k < 3; ++k) draw_digit(cov, w, h, k, 3, 290 + 56 * k, 50);
   const Json j = predict_number(tmp, "total.png", cov, w, h, "721");
   CHECK(j["digits"].items[0]["box"].items[0].number >= 280);  // the word's digits only
+}
+
+TEST_CASE("predict: a digit among doodles (a star beside it, a house on another row) is read, the doodles left out") {
+  if (!have_mnist()) return;
+  TempDir tmp("among-doodles");
+  const int w = 600, h = 360;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  draw_digit(cov, w, h, 0, 4, 330, 150);  // MNIST test 0 (a 7), 112 pixels, its ink about 80 tall
+  // A five-pointed star on the digit's row, as tall as the digit and well apart from it, in one line.
+  const float cx = 80, cy = 210, r = 50;
+  for (int k = 0; k < 5; ++k) {
+    const float a0 = -1.5708f + float(k) * 2.5133f, a1 = a0 + 2.5133f;
+    draw_stroke(cov, w, h, cx + r * std::cos(a0), cy + r * std::sin(a0), cx + r * std::cos(a1), cy + r * std::sin(a1), 3);
+  }
+  // A house up on the right: a square under a roof, on rows of its own.
+  draw_stroke(cov, w, h, 480, 60, 550, 60, 3), draw_stroke(cov, w, h, 480, 60, 480, 120, 3);
+  draw_stroke(cov, w, h, 550, 60, 550, 120, 3), draw_stroke(cov, w, h, 480, 120, 550, 120, 3);
+  draw_stroke(cov, w, h, 475, 62, 515, 20, 3), draw_stroke(cov, w, h, 515, 20, 555, 62, 3);
+  const std::string path = write_drawing(tmp, "doodles.png", cov, w, h);
+  const RunResult res = run_blnk({"predict", "--json", path}, tmp);
+  INFO("stdout:\n" << res.out << "stderr:\n" << res.err);
+  REQUIRE(res.status == 0);
+  const Json j = parse_json(lines_of(res.out).at(0));
+  CHECK(j["verdict"].text == "digit");
+  CHECK(j["number"].text == "7");
+  REQUIRE(j["digits"].items.size() == 1);
+  CHECK(j["digits"].items[0]["box"].items[0].number >= 320);  // the digit's box, not the star's
 }
 
 TEST_CASE("predict: a number cropped close to its ink (digits touching the picture's edges) is read whole") {

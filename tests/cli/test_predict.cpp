@@ -389,6 +389,24 @@ TEST_CASE("predict: a digit among doodles (a star beside it, a house on another 
   CHECK(j["digits"].items[0]["box"].items[0].number >= 320);  // the digit's box, not the star's
 }
 
+TEST_CASE("predict: a straight stroke beside a star is not taken for a 1 (any stroke of a shape reads as one)") {
+  TempDir tmp("stroke-beside-star");
+  const int w = 600, h = 360;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  const float cx = 120, cy = 180, r = 60;
+  for (int k = 0; k < 5; ++k) {
+    const float a0 = -1.5708f + float(k) * 2.5133f, a1 = a0 + 2.5133f;
+    draw_stroke(cov, w, h, cx + r * std::cos(a0), cy + r * std::sin(a0), cx + r * std::cos(a1), cy + r * std::sin(a1), 3);
+  }
+  draw_stroke(cov, w, h, 470, 130, 470, 230, 4);  // a bar as tall as the star, far from it on its row
+  const std::string path = write_drawing(tmp, "bar.png", cov, w, h);
+  const RunResult res = run_blnk({"predict", "--json", path}, tmp);
+  INFO("stdout:\n" << res.out << "stderr:\n" << res.err);
+  REQUIRE(res.status == 0);
+  const Json j = parse_json(lines_of(res.out).at(0));
+  CHECK(j["verdict"].text != "digit");
+}
+
 TEST_CASE("predict: a number cropped close to its ink (digits touching the picture's edges) is read whole") {
   if (!have_mnist()) return;
   TempDir tmp("close-crop");

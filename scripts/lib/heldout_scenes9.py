@@ -8,7 +8,6 @@ the tilted plane and the sensor are the sixth set's (scripts/lib/heldout_scenes6
 the glossy cast plastic the eighth set's candle wax (scripts/lib/heldout_scenes8.py).
 """
 
-
 import cv2
 import numpy as np
 

@@ -166,7 +166,8 @@ def make_one(family, k, rng, src, folder):
         tag = "magnet"
     elif family == "pyrography":
         tag = "print" if rng.random() < 0.25 else "burn"
-        cov = glyph(src, rng, label, BURN_FONTS) if tag == "print" else handwritten(src, family, label, rng, "felt")  # a hot tip's width
+        # A hot tip draws as wide as a felt pen.
+        cov = glyph(src, rng, label, BURN_FONTS) if tag == "print" else handwritten(src, family, label, rng, "felt")
         img = pyro_photo(cov, rng)
     else:  # napkin-pen
         tag = pick(rng, ("ballpoint", "felt"))

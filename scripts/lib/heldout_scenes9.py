@@ -78,10 +78,12 @@ def pinned_sheet(img, rng, edge, size):
         sheet = np.empty((sh, sw, 3), np.float32)
         sheet[...] = pick(rng, ([0.98, 0.96, 0.9], [0.99, 0.93, 0.5], [0.95, 0.95, 0.95]))
         for y in range(int(sh * 0.15), int(sh * 0.85), max(4, sh // 9)):  # scribbled lines, no characters
-            pts = np.int32([[x, y + rng.normal(0, sh * 0.006)] for x in np.linspace(sw * 0.1, sw * rng.uniform(0.5, 0.9), 12)])
+            xs = np.linspace(sw * 0.1, sw * rng.uniform(0.5, 0.9), 12)
+            pts = np.int32([[x, y + rng.normal(0, sh * 0.006)] for x in xs])
             cv2.polylines(sheet, [pts], False, (0.2, 0.2, 0.45), max(1, sh // 120), cv2.LINE_AA)
-    top = int(rng.uniform(0, h - sh)) if edge in ("left", "right") else (-sh // 3 if edge == "top" else h - sh * 2 // 3)
-    left = int(rng.uniform(0, w - sw)) if edge in ("top", "bottom") else (-sw // 3 if edge == "left" else w - sw * 2 // 3)
+    across = edge in ("top", "bottom")  # the sheet slides along the edge it hangs over
+    top = (-sh // 3 if edge == "top" else h - sh * 2 // 3) if across else int(rng.uniform(0, h - sh))
+    left = int(rng.uniform(0, w - sw)) if across else (-sw // 3 if edge == "left" else w - sw * 2 // 3)
     t0, l0 = max(0, top), max(0, left)
     t1, l1 = min(h, top + sh), min(w, left + sw)
     alpha = np.zeros((sh, sw), np.float32)
@@ -224,7 +226,7 @@ def road_photo(cov, rng, bay=None):
     far, _ = asphalt(work, rng)  # the road beyond the part painted, nothing on it
     placed, _, _ = place_plane(feathered(ground, 0.12), work, rng, rng.uniform(45, 68), rng.uniform(-15, 15),
                                rng.uniform(1.2, 1.8), target, rng.uniform(0.18, 0.4), spin=10)
-    placed = over(placed, matched(soft(far, 1.5), ground))
+    placed = over(placed, matched(far, ground))
     sun = rng.random() < 0.6
     placed = lamp_light(placed, rng, warm=sun, fall=(0.75, 0.95)) * np.float32(rng.uniform(0.9, 1.25) if sun else 0.8)
     return finish(placed, frame, rng, blur=(0.4, 1.0))
@@ -294,7 +296,7 @@ def stamp(img, bits, colour, top, left, scale, shadow=None):
 def game_screen(rng, size, main_bits, with_hud=True):
     """A game's screen at its own pixels (h, w): a sky, a tiled ground of bricks or grass
     blocks, clouds, sprites, a row of hearts for lives, and main_bits (the number, or a
-    sprite) 8-14% of the screen tall at the top right (a score) or 18-32% in the middle (a
+    sprite) 11-16% of the screen tall at the top right (a score) or 20-34% in the middle (a
     level). Returns the screen and main_bits' box (top, left, bottom, right)."""
     h, w = size
     sky = np.float32(pick(rng, SKIES))
@@ -314,7 +316,7 @@ def game_screen(rng, size, main_bits, with_hud=True):
         cv2.rectangle(img, (cx, cy), (cx + tile * 3, cy + tile), rgb(sky * 0.5 + 0.5), -1)
         cv2.rectangle(img, (cx + tile, cy - tile // 2), (cx + tile * 2, cy), rgb(sky * 0.5 + 0.5), -1)
     score = rng.random() < 0.6
-    tall = rng.uniform(0.08, 0.14) if score else rng.uniform(0.18, 0.32)  # of the screen's height
+    tall = rng.uniform(0.11, 0.16) if score else rng.uniform(0.2, 0.34)  # of the screen's height
     scale = max(1, int(round(h * tall / main_bits.shape[0])))
     while main_bits.shape[1] * scale > w * (0.45 if score else 0.8) and scale > 1:
         scale -= 1
@@ -361,7 +363,8 @@ def pixel_photo(main_bits, rng):
         return np.uint8(np.clip(shot, 0, 1) * 255 + 0.5), True
     up = int(rng.integers(2, 4))
     content = np.kron(screen, np.ones((up, up, 1), np.float32))
-    return device_photo(content, rng, photo_size(rng, (320, 600), (600, 1600))), False
+    # 420 px at the least: a small screen in a smaller crop would leave a score a few pixels tall
+    return device_photo(content, rng, photo_size(rng, (420, 700), (700, 1600))), False
 
 
 # --- pyrography ------------------------------------------------------------------------------
@@ -458,14 +461,10 @@ def napkin(shape, rng):
     relief = soft(relief, pitch / 12)
     gy, gx = np.gradient(relief)
     shade = np.clip(1 + 4 * (gx + gy) * pitch / 10, 0.85, 1.1)
-    fold = np.ones((h, w), np.float32)
-    for x in (w // 2,) if rng.random() < 0.5 else (w // 2, None):
-        if x is None:
-            continue
-        d = np.abs(np.arange(w, dtype=np.float32) - x + rng.normal(0, w * 0.01))
-        fold *= 1 - 0.07 * np.exp(-(d / (w * 0.02)) ** 2)[None, :] + 0.04 * np.exp(-((d - w * 0.03) / (w * 0.03)) ** 2)[None, :]
-    d = np.abs(np.arange(h, dtype=np.float32) - h / 2 + rng.normal(0, h * 0.01))
-    fold *= (1 - 0.06 * np.exp(-(d / (h * 0.02)) ** 2))[:, None]
+    d = np.abs(np.arange(w, dtype=np.float32) - w / 2 + rng.normal(0, w * 0.01))  # the fold down the middle
+    across = 1 - 0.07 * np.exp(-(d / (w * 0.02)) ** 2) + 0.04 * np.exp(-((d - w * 0.03) / (w * 0.03)) ** 2)
+    d = np.abs(np.arange(h, dtype=np.float32) - h / 2 + rng.normal(0, h * 0.01))  # and across it
+    fold = np.outer(1 - 0.06 * np.exp(-(d / (h * 0.02)) ** 2), across).astype(np.float32)
     return tint * ((0.97 + 0.05 * fibre) * shade * fold)[..., None], fibre
 
 

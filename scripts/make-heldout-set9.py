@@ -31,18 +31,18 @@ Families (OUT/<family>/all/):
                    fibres) on a café table, a cup and saucer at the edge now and then
   marks-wild9      non-digits in those five settings: letter magnets alone, a painted
                    arrow or a road word (BUS, STOP, SLOW, BIKE), pixel hearts, gems and
-                   sprites, a burned star, heart or initials, a doodled heart or smiley
+                   sprites, a burned star, heart or initials, a doodled heart, star or smiley
                    on a napkin (label: x_)
 
 Digits are MNIST *test* digits (all 10,000, in an order of this set's own, not the
-earlier sets') redrawn as ballpoint or felt-pen strokes (a burning tip as wide as a felt pen) and kept only as
-the fourth to eighth sets keep them (15 nearest MNIST *training* digits share the
-label, ink in one piece, loops kept, an 8 with both loops), the pixel font's digits,
-or glyphs of Debian fonts that no other script reads: `scripts/fetch-heldout-fonts.sh
---set 9` unpacks Gillius ADF, Switzera ADF, Universalis ADF and Inter into
-build/heldout9-fonts without installing them, so that the stress suite's and test
-photos' font search never finds them. No 0 of them is slashed or dotted (seen on a
-sheet of their digits).
+earlier sets') redrawn as ballpoint or felt-pen strokes (a burning tip as wide as a felt
+pen) and kept only as the fourth to eighth sets keep them (15 nearest MNIST *training*
+digits share the label, ink in one piece, loops kept, an 8 with both loops), the pixel
+font's digits, or glyphs of Debian fonts that no other script reads:
+`scripts/fetch-heldout-fonts.sh --set 9` unpacks Gillius ADF, Switzera ADF, Universalis
+ADF and Inter into build/heldout9-fonts without installing them, so that the stress
+suite's and test photos' font search never finds them. No 0 of them is slashed or dotted
+(seen on a sheet of their digits).
 
 File names: the label first (a digit; `n<number>_` for numbers; `x` for a
 non-digit), as scripts/stress-eval.py reads them. The families are added to

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2, 3, 4, 5, 6, 7 or 8) makes two images of every family; each is named as scripts/stress-eval.py reads
-# it (a digit, n<2-5 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
+# (SET 2, 3, 4, 5, 6, 7, 8 or 9) makes two images of every family; each is named as scripts/stress-eval.py reads
+# it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
 # Skips (77) without Debian's python3 with numpy, PIL and OpenCV, the set's fonts
@@ -20,7 +20,8 @@ case "$set_number" in
   6) again=(chat-screenshot hopscotch) ;;  # hopscotch draws MNIST digits, as families before it do
   7) again=(ransom-note wall-brush) ;;  # wall-brush draws MNIST digits, as families before it do
   8) again=(utility-meter palm-ink) ;;  # palm-ink draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2, 3, 4, 5, 6, 7 or 8, not '$set_number'"; exit 2 ;;
+  9) again=(pixel-game napkin-pen) ;;  # napkin-pen draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2, 3, 4, 5, 6, 7, 8 or 9, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -86,6 +87,13 @@ sets = {
           "utility-meter": (r"n\d{4,6}_meter\d{3}\.jpg", 320, 4000),
           "marks-wild8": (r"x_(tally|check|note|cjk|face|euro|pound|yen|amp|at)-"
                           r"(palm|shadow|copy|candle|meter)\d{3}\.(jpg|png)", 320, 4000)},
+    "9": {"fridge-magnet": (r"\d_magnet\d{3}\.jpg", 320, 4000),
+          "road-marking": (r"(\d|n[1-9]\d{1,2})_road\d{3}\.jpg", 320, 4000),
+          "pixel-game": (r"(\d|n[1-9]\d{1,5})_(block|tall)-(shot|photo)\d{3}\.(jpg|png)", 240, 4032),
+          "pyrography": (r"\d_(burn|print)\d{3}\.jpg", 320, 4000),
+          "napkin-pen": (r"\d_(ballpoint|felt)\d{3}\.jpg", 320, 4000),
+          "marks-wild9": (r"x_(letters|arrow|word|heart|gem|hero|slime|star|tree|initials|face)-"
+                          r"(fridge|road|pixel|pyro|napkin)\d{3}\.(jpg|png)", 240, 4032)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

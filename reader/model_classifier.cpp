@@ -506,12 +506,11 @@ bool ModelClassifier::read_line_among_shapes(Slot& slot, const data::FoundDigits
     digits += is_digit[i];
   }
   if (digits == 0 || digits > std::size_t(data::kMaxDigitsInLine)) return false;
-  // A lone 1 is not taken from among marks that read as none: any straight stroke of a
-  // letter, a sign or a shape reads as one.
-  if (digits == 1) {
-    for (std::size_t i = 0; i < marks.size(); ++i)
-      if (is_digit[i] && readings[i].digit == 1) return false;
-  }
+  // Nor 1s alone from among marks that read as none: any straight stroke of a letter, a
+  // sign or a shape reads as one (a parking bay's lines as 111).
+  bool all_ones = true;
+  for (std::size_t i = 0; i < marks.size(); ++i) all_ones = all_ones && (!is_digit[i] || readings[i].digit == 1);
+  if (all_ones) return false;
   // The digits share one row, from neighbour to neighbour.
   int left = INT32_MAX, right = INT32_MIN, tallest = 0;
   const data::PixelBox* previous = nullptr;

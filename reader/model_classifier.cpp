@@ -187,8 +187,8 @@ constexpr float kFoundMinScore = 0.9f;
 constexpr float kDarkFoundMinScore = 0.7f;
 constexpr int kMinMargin = 2;
 // A digit among doodles (read_line_among_shapes): a mark that reads as none, on the
-// digits' row and at least this share of their tallest, is apart from them by at least
-// kApartOnRow times the tallest...
+// digits' row and at least this share of the shortest's height, is apart from them by at
+// least kApartOnRow times the tallest's...
 constexpr float kDigitSized = 0.6f;
 constexpr float kApartOnRow = 2.0f;
 // ... and reads under this score (probability times the gate's "one digit"): half like a digit.
@@ -512,14 +512,14 @@ bool ModelClassifier::read_line_among_shapes(Slot& slot, const data::FoundDigits
   for (std::size_t i = 0; i < marks.size(); ++i) all_ones = all_ones && (!is_digit[i] || readings[i].digit == 1);
   if (all_ones) return false;
   // The digits share one row, from neighbour to neighbour.
-  int left = INT32_MAX, right = INT32_MIN, tallest = 0;
+  int left = INT32_MAX, right = INT32_MIN, tallest = 0, shortest = INT32_MAX;
   const data::PixelBox* previous = nullptr;
   for (std::size_t i = 0; i < marks.size(); ++i) {
     if (!is_digit[i]) continue;
     if (previous && !same_row(*previous, marks[i])) return false;
     previous = &marks[i];
     left = std::min(left, marks[i].x), right = std::max(right, marks[i].x + marks[i].w);
-    tallest = std::max(tallest, marks[i].h);
+    tallest = std::max(tallest, marks[i].h), shortest = std::min(shortest, marks[i].h);
   }
   // And every other mark is apart from them: not sure otherwise.
   for (std::size_t i = 0; i < marks.size(); ++i) {
@@ -529,7 +529,8 @@ bool ModelClassifier::read_line_among_shapes(Slot& slot, const data::FoundDigits
     if (float(m.h) > kDwarfed * float(tallest)) return false;
     bool on_row = false;
     for (std::size_t j = 0; j < marks.size() && !on_row; ++j) on_row = is_digit[j] && same_row(m, marks[j]);
-    if (on_row && float(m.h) >= kDigitSized * float(tallest)) {
+    // (Of the shortest digit's size: a digit stacked with a doodle under it is tall.)
+    if (on_row && float(m.h) >= kDigitSized * float(shortest)) {
       // A mark of a digit's size on the row, near either end or among the digits, or
       // reading half like a digit anywhere on it, is as likely a digit of the number that
       // reads badly (in a form's box, a comb's) as a doodle.

@@ -42,6 +42,15 @@ constexpr float kFaintInk = 1.2f;         // a group whose mean top-hat is under
 constexpr float kSpeckHeight = 0.4f;     // groups under 40% of the tallest's height are specks...
 constexpr float kSameLineOverlap = 0.5f;   // groups sharing half the shorter's rows are on one line
 constexpr float kDigitSized = 0.6f;      // a group this high (of the tallest) off the line is a second line
+constexpr int kCrossingThinShare = 100;   // a crossing line: at most a 100th of the shorter side thick...
+constexpr float kCrossingLength = 0.5f;   // ... at least half the shorter side long...
+constexpr float kCrossingPast = 0.25f;    // ... past the rest of its mark at both ends by a quarter of that rest...
+constexpr float kCrossedShare = 0.05f;    // ... which is as long as the smallest digit promised (5% of the shorter side)
+constexpr int kCrossingLines = 4;         // lines looked for in one mark, at most
+constexpr int kCrossingPointsPerSide = 4; // a mark of more thin pixels than 4 times W + H is texture, not lines
+constexpr int kCoarseAngles = 90;         // the first vote: every 2 degrees, in bins of 8 pixels...
+constexpr int kCoarseBin = 8;
+constexpr int kFineSteps = 20;            // ... then 0.1 degree steps 2 degrees either way, in 1-pixel bins
 
 int find_root(std::vector<int>& parent, int i) {
   while (parent[i] != i) {
@@ -303,6 +312,136 @@ void drop_form_remnants(Plane& tophat, FindWorkspace& ws) {
   for (std::size_t k = 0; k < ws.marks.size(); ++k)
     if (!remnant[k]) ws.marks[kept++] = ws.marks[k];
   ws.marks.resize(kept);
+}
+
+namespace {
+
+struct Line {
+  float angle = 0, rho = 0;  // the points with x cos(angle) + y sin(angle) = rho
+  int votes = 0;
+};
+
+// The straight line through most of `points` (x, y pairs), over all angles: a coarse
+// vote, then a fine one near its winner. `votes` is scratch.
+Line strongest_line(const std::vector<int>& points, int diagonal, std::vector<int>& votes) {
+  const float pi = 3.14159265f;
+  const int bins = 2 * diagonal / kCoarseBin + 2;
+  votes.assign(static_cast<std::size_t>(kCoarseAngles) * bins, 0);
+  for (int a = 0; a < kCoarseAngles; ++a) {
+    const float angle = pi * static_cast<float>(a) / kCoarseAngles;
+    const float c = std::cos(angle), s = std::sin(angle);
+    int* row = votes.data() + static_cast<std::size_t>(a) * bins;
+    for (std::size_t i = 0; i < points.size(); i += 2) {
+      const float rho = static_cast<float>(points[i]) * c + static_cast<float>(points[i + 1]) * s;
+      ++row[static_cast<int>((rho + static_cast<float>(diagonal)) / kCoarseBin)];
+    }
+  }
+  int best_a = 0, best_bin = 0, best = -1;
+  for (int a = 0; a < kCoarseAngles; ++a)
+    for (int b = 0; b + 1 < bins; ++b) {
+      const int v = votes[static_cast<std::size_t>(a) * bins + b] + votes[static_cast<std::size_t>(a) * bins + b + 1];
+      if (v > best) best = v, best_a = a, best_bin = b;
+    }
+  const float coarse_angle = pi * static_cast<float>(best_a) / kCoarseAngles;
+  const float coarse_rho = static_cast<float>((best_bin + 1) * kCoarseBin - diagonal);
+  // Fine: 1-pixel bins within 2 coarse bins of the winner, the best 3-pixel band.
+  const int reach = 2 * kCoarseBin;
+  Line line;
+  const float step = pi / kCoarseAngles / kFineSteps;
+  for (int k = -kFineSteps; k <= kFineSteps; ++k) {
+    const float angle = coarse_angle + step * static_cast<float>(k);
+    const float c = std::cos(angle), s = std::sin(angle);
+    votes.assign(static_cast<std::size_t>(2 * reach + 1), 0);
+    for (std::size_t i = 0; i < points.size(); i += 2) {
+      const float rho = static_cast<float>(points[i]) * c + static_cast<float>(points[i + 1]) * s - coarse_rho;
+      if (std::abs(rho) < static_cast<float>(reach)) ++votes[static_cast<std::size_t>(std::lround(rho) + reach)];
+    }
+    for (int b = 1; b + 1 < 2 * reach + 1; ++b) {
+      const int v = votes[static_cast<std::size_t>(b - 1)] + votes[static_cast<std::size_t>(b)] + votes[static_cast<std::size_t>(b + 1)];
+      if (v > line.votes) line = {angle, coarse_rho + static_cast<float>(b - reach), v};
+    }
+  }
+  return line;
+}
+
+}  // namespace
+
+int erase_crossing_lines(Plane& tophat, float threshold, FindWorkspace& ws) {
+  const int W = tophat.width, H = tophat.height;
+  const int shorter = std::min(W, H);
+  const float shortest_line = kCrossingLength * static_cast<float>(shorter);
+  const auto may_hold_a_line = [&](const Mark& m) {
+    const bool set_aside = m.touches_border || m.box.w >= kEdgeSpan * W || m.box.h >= kEdgeSpan * H;
+    return set_aside && static_cast<float>(std::hypot(m.box.w, m.box.h)) >= shortest_line;
+  };
+  // (In a small picture a pen's stroke is as thin as such a line.)
+  if (shorter < 2 * kCrossingThinShare || std::none_of(ws.marks.begin(), ws.marks.end(), may_hold_a_line)) return 0;
+  const int thin = shorter / kCrossingThinShare;
+  const int diagonal = static_cast<int>(std::ceil(std::hypot(W, H)));
+  run_lengths(tophat, threshold, true, ws.tall);
+  run_lengths(tophat, threshold, false, ws.wide);
+  const auto at = [W](int x, int y) { return static_cast<std::size_t>(y) * W + x; };
+  int erased = 0;
+  for (const Mark& m : ws.marks) {
+    if (!may_hold_a_line(m)) continue;
+    const auto in_mark = [&](int x, int y) { return ws.labels[at(x, y)] == m.label && tophat.pixels[at(x, y)] >= threshold; };
+    for (int round = 0; round < kCrossingLines; ++round) {
+      // A line's pixels are thin across it: a short run along the row or the column.
+      std::vector<int>& points = ws.line_points;
+      points.clear();
+      for (int y = m.box.y; y < m.box.y + m.box.h; ++y)
+        for (int x = m.box.x; x < m.box.x + m.box.w; ++x)
+          if (in_mark(x, y) && std::min(ws.tall[at(x, y)], ws.wide[at(x, y)]) <= thin) points.push_back(x), points.push_back(y);
+      const std::size_t n = points.size() / 2;
+      if (static_cast<float>(n) < shortest_line || n > static_cast<std::size_t>(kCrossingPointsPerSide) * (W + H)) break;
+      const Line line = strongest_line(points, diagonal, ws.votes);
+      const float c = std::cos(line.angle), s = std::sin(line.angle);
+      // Along the line (t), where its pixels lie and where the rest of the mark does
+      // (beyond the line's soft edge): the rest's fullest stretch along t, gaps under
+      // a stroke's reach bridged (what the line runs into further on, a paper's edge,
+      // is not what it crosses).
+      float line_from = 1e30f, line_to = -1e30f;
+      const float half = 1.5f + 0.5f * static_cast<float>(thin);
+      std::vector<int>& along = ws.votes;
+      along.assign(static_cast<std::size_t>(2 * diagonal + 1), 0);
+      int rest = 0;
+      for (int y = m.box.y; y < m.box.y + m.box.h; ++y)
+        for (int x = m.box.x; x < m.box.x + m.box.w; ++x) {
+          if (!in_mark(x, y)) continue;
+          const float fx = static_cast<float>(x), fy = static_cast<float>(y);
+          const float t = -fx * s + fy * c, off = std::abs(fx * c + fy * s - line.rho);
+          if (off <= half) line_from = std::min(line_from, t), line_to = std::max(line_to, t);
+          else if (off > 2 * half) ++along[static_cast<std::size_t>(std::lround(t) + diagonal)], ++rest;
+        }
+      if (rest < kMinDigitPixels) break;
+      int best_from = 0, best_to = -1, best_mass = 0;
+      for (int i = 0, from = -1, to = -1, mass = 0; i <= 2 * diagonal + 1; ++i) {
+        const bool filled = i <= 2 * diagonal && along[static_cast<std::size_t>(i)] > 0;
+        if (filled && from >= 0 && i - to <= 2 * thin) {
+          to = i, mass += along[static_cast<std::size_t>(i)];
+          continue;
+        }
+        if (from >= 0 && mass > best_mass) best_from = from, best_to = to, best_mass = mass;
+        from = filled ? i : -1, to = i, mass = filled ? along[static_cast<std::size_t>(i)] : 0;
+      }
+      const float rest_from = static_cast<float>(best_from - diagonal), rest_to = static_cast<float>(best_to - diagonal);
+      const float length = line_to - line_from, rest_length = rest_to - rest_from;
+      // Long, mostly ink along its length, and past the rest at both ends, by a quarter
+      // of the rest's length together (a 7's stem ends at its bar; a streak goes on
+      // through the digit and beyond, if only as far as the paper's edge at one end).
+      const float before = rest_from - line_from, after = line_to - rest_to, least = 2 * half + static_cast<float>(thin);
+      if (length < shortest_line || rest_length < kCrossedShare * static_cast<float>(shorter) || static_cast<float>(line.votes) < 0.5f * length || before < least || after < least ||
+          before + after < kCrossingPast * rest_length)
+        break;
+      for (int y = m.box.y; y < m.box.y + m.box.h; ++y)
+        for (int x = m.box.x; x < m.box.x + m.box.w; ++x)
+          if (in_mark(x, y) && std::abs(static_cast<float>(x) * c + static_cast<float>(y) * s - line.rho) <= half &&
+              std::min(ws.tall[at(x, y)], ws.wide[at(x, y)]) <= thin)  // (a stroke crossing it keeps its pixels)
+            tophat.pixels[at(x, y)] = 0;
+      ++erased;
+    }
+  }
+  return erased;
 }
 
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws) {
@@ -792,11 +931,15 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   erase_rules(ws.tophat, found.contrast);
   label_marks(ws.tophat, found.contrast, ws);
   drop_form_remnants(ws.tophat, ws);
+  const int crossing_lines = erase_crossing_lines(ws.tophat, found.contrast, ws);
+  if (crossing_lines > 0) label_marks(ws.tophat, found.contrast, ws);
   int wall = -1;
   found.border_marks =
       keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped, &wall, &found.border_boxes, &ws.frames);
   erase_frames(ws);
   if (form_lines > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(form_lines) + " printed lines";
+  if (crossing_lines > 0)
+    found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(crossing_lines) + " lines through marks";
   int faint = 0;
   std::vector<PixelBox> groups = group_digits(ws.marks, found.contrast, faint);
   if (faint > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(faint) + " faint groups";

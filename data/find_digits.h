@@ -21,6 +21,11 @@
 //     them; then label_marks: 8-connected components of what passes (the marks), each
 //     with its box, mass and whether it touches the picture's border; and
 //     drop_form_remnants: thin marks left touching the printing are its too;
+//     erase_crossing_lines: a long thin straight line at any angle that runs
+//     through a mark set aside below (touching the border, or across the
+//     picture) and past the rest of it at both ends (a photocopier's streak, a
+//     road's line, a rule at a slant across a digit) is erased, and the marks
+//     labelled again: the digit it crossed stands on its own;
 //  4. keep_digit_marks: drops marks that are not parts of a digit: specks
 //     (under kMinDigitShare of the shorter side), rules and edges (a line
 //     across 60% of the picture, 8 times longer than thick: ruled or squared
@@ -124,6 +129,9 @@ struct FindWorkspace {
   std::vector<LineRun> line_runs;
   std::vector<std::uint8_t> on_line, near_line, remnant;
   int line_thickest = 0;  // the thickest line erased (0: none)
+  // erase_crossing_lines: a mark's thin pixels (x, y pairs), the line votes.
+  std::vector<int> line_points;
+  std::vector<int> votes;
   std::vector<int> frames;              // keep_digit_marks: the frames' labels...
   std::vector<std::uint8_t> is_frame;   // ... and by label (erase_frames)
 };
@@ -150,6 +158,11 @@ int erase_form_lines(Plane& tophat, float threshold, FindWorkspace& ws);
 // dropped from ws.marks.
 void drop_form_remnants(Plane& tophat, FindWorkspace& ws);
 void label_marks(const Plane& tophat, float threshold, FindWorkspace& ws);  // into ws.marks
+// After label_marks: in each mark that touches the border or spans 60% of the
+// picture, the long thin straight lines (found by their thin pixels' votes over
+// angles) that run past the rest of the mark at both ends are erased from `tophat`.
+// Returns how many; the caller labels the marks again when any was.
+int erase_crossing_lines(Plane& tophat, float threshold, FindWorkspace& ws);
 // Returns how many marks were set aside for touching the border (their boxes into
 // `border_boxes` when given); `wall` (when given) gets the label of the largest mark
 // spread over most of the picture, or -1; `frames` (when given) the frames' labels.

@@ -420,6 +420,39 @@ TEST_CASE("find_digits: a board's frame side at a slant across 80% of the pictur
   check_ring_alone(cov, w, h, 200, 200, 60, "1 rules or edges");
 }
 
+TEST_CASE("find_digits: a photocopier's streak at a slant through a digit and on to the border is erased, the digit found") {
+  const int w = 480, h = 450;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  add_ring(cov, w, h, 240, 230, 150);  // strokes 18 pixels wide
+  // A line 2 pixels thick from (205, 0) to (265, 449), across the ring's left and bottom:
+  // one mark with the ring, touching the border (set aside whole without this step).
+  for (int y = 0; y < h; ++y) {
+    const float centre = 205.0f + 60.0f * float(y) / float(h - 1);
+    for (int x = int(centre); x < int(centre) + 2; ++x) cov[std::size_t(y) * w + x] = 1.0f;
+  }
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
+  INFO(found.dropped);
+  REQUIRE(found.digits.size() == 1);
+  check_ring_box(found.digits[0], 240, 230, 150);
+  CHECK(found.dropped.find("1 lines through marks") != std::string::npos);
+}
+
+TEST_CASE("find_digits: a thin 7 cropped close keeps its long stem: the stem ends at the bar, it runs past nothing") {
+  const int w = 200, h = 300;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  draw_bar(cov, w, 40, 0, 150, 2);  // the bar on the top border, 2 pixels thick
+  for (int y = 0; y < h; ++y) {     // the stem from the bar's end down to the bottom border
+    const float centre = 148.0f - 50.0f * float(y) / float(h - 1);
+    for (int x = int(centre); x < int(centre) + 2; ++x) cov[std::size_t(y) * w + x] = 1.0f;
+  }
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
+  INFO(found.dropped);
+  CHECK(found.dropped.find("lines through marks") == std::string::npos);
+  for (const PixelBox& b : found.digits) CHECK(b.w > 60);  // never the bar alone
+}
+
 TEST_CASE("find_digits: a slanted 1 as tall as its neighbour across most of a close crop is a digit, not an edge") {
   const int w = 200, h = 100;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);

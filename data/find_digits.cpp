@@ -31,6 +31,9 @@ constexpr float kSameDigitGap = 0.3f;      // ... when the rows between them are
 // ... and, apart by some rows, together no wider than this times their height (a
 // digit's shape: a price tag's band above its number is not a part of each digit).
 constexpr float kStackedMaxAspect = 1.2f;
+// Sharing rows, no wider than this times their height together: a race bib's band
+// under its number, reaching into the digits' last rows, is no part of each digit.
+constexpr float kOverlappingMaxAspect = 1.5f;
 constexpr float kJoinedMaxAspect = 1.0f;  // marks within a stroke's width join when no wider than tall together
 constexpr int kJoinReachShare = 30;        // ... strokes at most a 30th of the shorter side wide
 constexpr float kWallSpan = 0.6f;          // a mark over this share of both sides is texture (a wall, a grid)
@@ -793,6 +796,7 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float thresho
     masses.push_back(m.mass);
     pixels.push_back(m.pixels);
   }
+  const auto faint_ink = [&](std::size_t k) { return masses[k] < kFaintInk * threshold * static_cast<float>(pixels[k]); };
   // Merge until nothing overlaps: few marks, so the quadratic loop is cheap.
   for (bool merged = true; merged;) {
     merged = false;
@@ -804,9 +808,11 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float thresho
         const int gap_y = std::max(a.y, b.y) - std::min(a.y + a.h, b.y + b.h);
         const bool stacked = along_x >= kSameDigitOverlap * static_cast<float>(std::min(a.w, b.w)) &&
                              gap_y <= kSameDigitGap * static_cast<float>(std::max(a.h, b.h)) &&
-                             (gap_y <= 0 ||
-                              static_cast<float>(united(a, b).w) <= kStackedMaxAspect * static_cast<float>(united(a, b).h));
-        if (stacked || holds(a, b) || holds(b, a)) {
+                             static_cast<float>(united(a, b).w) <=
+                                 (gap_y <= 0 ? kOverlappingMaxAspect : kStackedMaxAspect) * static_cast<float>(united(a, b).h);
+        // (Faint ink is no part of a digit in strong ink: a bib's printed band above its number.)
+        const bool same_ink = faint_ink(i) == faint_ink(j);
+        if (same_ink && (stacked || holds(a, b) || holds(b, a))) {
           groups[i] = united(a, b);
           masses[i] += masses[j];
           pixels[i] += pixels[j];
@@ -825,7 +831,7 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float thresho
   faint = 0;
   std::vector<PixelBox> strong;
   for (std::size_t i = 0; i < groups.size(); ++i) {
-    if (masses[i] < kFaintInk * threshold * static_cast<float>(pixels[i])) ++faint;
+    if (faint_ink(i)) ++faint;
     else strong.push_back(groups[i]);
   }
   int tallest = 0;

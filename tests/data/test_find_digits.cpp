@@ -551,3 +551,36 @@ TEST_CASE("line_angle, turn_page, turned_back: a line at a slant is turned level
   CHECK(back.w < 40);
   CHECK(back.h < 40);
 }
+
+namespace {
+
+Mark mark_of(PixelBox box, int pixels, float mean_ink) {
+  Mark m;
+  m.box = box;
+  m.pixels = pixels;
+  m.mass = mean_ink * static_cast<float>(pixels);
+  return m;
+}
+
+bool same_box(const PixelBox& a, const PixelBox& b) { return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h; }
+
+}  // namespace
+
+TEST_CASE("group_digits: a race bib's bands, faint above the number or sharing its last rows, are no part of a digit") {
+  const float threshold = 0.3f;  // faint: a mean under 1.2 thresholds
+  const Mark digit = mark_of({100, 100, 50, 100}, 2000, 0.8f);
+  int faint = 0;
+  // A faint band 10 rows above, no wider than the digit's shape allows: set aside on its own.
+  std::vector<PixelBox> groups = group_digits({digit, mark_of({90, 40, 120, 50}, 3000, 0.3f)}, threshold, faint);
+  REQUIRE(groups.size() == 1);
+  CHECK(same_box(groups[0], digit.box));
+  CHECK(faint == 1);
+  // A band in strong ink reaching into the digit's last rows, five times as wide: apart.
+  groups = group_digits({digit, mark_of({60, 190, 250, 30}, 3000, 0.8f)}, threshold, faint);
+  REQUIRE(groups.size() == 1);  // (the band, under 40% of the digit's height, a speck)
+  CHECK(same_box(groups[0], digit.box));
+  // A broken stroke in the same ink stacked on the digit is still one group with it.
+  groups = group_digits({digit, mark_of({105, 60, 40, 35}, 600, 0.8f)}, threshold, faint);
+  REQUIRE(groups.size() == 1);
+  CHECK(same_box(groups[0], PixelBox{100, 60, 50, 140}));
+}

@@ -41,6 +41,7 @@ constexpr float kOverTexture = 1.25f;      // a grid's strokes are under this ti
 constexpr float kBoxSideCover = 0.8f;      // a box's side covers this share of its row or column...
 constexpr float kBoxMinAspect = 0.8f;      // ... of a box at least this wide for its height
 constexpr int kTextureRuns = 5;            // ... a mark of this many runs a row at least (a letter has 1 to 4)
+constexpr float kOtherInk = 0.5f;         // a group under half the strongest digit-sized group's mean is other ink
 constexpr float kFaintInk = 1.2f;         // a group whose mean top-hat is under this many thresholds is faint
 constexpr float kSpeckHeight = 0.4f;     // groups under 40% of the tallest's height are specks...
 constexpr float kSameLineOverlap = 0.5f;   // groups sharing half the shorter's rows are on one line
@@ -836,9 +837,23 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float thresho
   }
   int tallest = 0;
   for (const PixelBox& g : strong) tallest = std::max(tallest, g.h);
+  // The strongest ink among the digit-sized groups; a group under half its mean is
+  // not the same ink (an edge's strip beside a number reads as a 1).
+  std::vector<float> mean(groups.size());
+  float strongest = 0;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    mean[i] = masses[i] / static_cast<float>(std::max(1, pixels[i]));
+    if (!faint_ink(i) && static_cast<float>(groups[i].h) >= kSpeckHeight * static_cast<float>(tallest))
+      strongest = std::max(strongest, mean[i]);
+  }
   std::vector<PixelBox> digits;
-  for (const PixelBox& g : strong) {
-    if (static_cast<float>(g.h) >= kSpeckHeight * static_cast<float>(tallest)) digits.push_back(g);
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    if (faint_ink(i) || static_cast<float>(groups[i].h) < kSpeckHeight * static_cast<float>(tallest)) continue;
+    if (mean[i] < kOtherInk * strongest) {
+      ++faint;
+      continue;
+    }
+    digits.push_back(groups[i]);
   }
   return digits;
 }

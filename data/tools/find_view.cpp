@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
         for (const PixelBox& b : f.digits) std::printf(" [%d,%d %dx%d]", b.x, b.y, b.w, b.h), draw(b, channel);
         if (!f.joined.empty()) std::printf("; joined:");
         for (const PixelBox& b : f.joined) std::printf(" [%d,%d %dx%d]", b.x, b.y, b.w, b.h);
+        if (!f.off_line.empty()) std::printf("; off the line:");
+        for (const PixelBox& b : f.off_line) std::printf(" [%d,%d %dx%d]", b.x, b.y, b.w, b.h);
         std::printf("\n");
       };
       std::printf("%s: %dx%d decoded %dx%d, searched %dx%d; decode %.1f ms, find (both) %.1f ms\n", path.c_str(),

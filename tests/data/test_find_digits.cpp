@@ -584,3 +584,18 @@ TEST_CASE("group_digits: a race bib's bands, faint above the number or sharing i
   REQUIRE(groups.size() == 1);
   CHECK(same_box(groups[0], PixelBox{100, 60, 50, 140}));
 }
+
+TEST_CASE("group_digits: a group in ink under half the strongest digit's is other ink (an edge's strip beside a number), not a digit") {
+  const float threshold = 0.25f;  // faint: a mean under 0.3
+  const Mark digit = mark_of({100, 100, 50, 100}, 2000, 0.8f);
+  const Mark strip = mark_of({200, 95, 8, 110}, 800, 0.35f);  // over the faint level, under half the digit's
+  int faint = 0;
+  std::vector<PixelBox> groups = group_digits({digit, strip}, threshold, faint);
+  REQUIRE(groups.size() == 1);
+  CHECK(same_box(groups[0], digit.box));
+  CHECK(faint == 1);
+  // In ink as strong as half the digit's, it is a digit (a 1 written lighter).
+  groups = group_digits({digit, mark_of({200, 95, 8, 110}, 800, 0.45f)}, threshold, faint);
+  CHECK(groups.size() == 2);
+  CHECK(faint == 0);
+}

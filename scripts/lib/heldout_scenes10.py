@@ -124,13 +124,13 @@ def stamp_alpha(cov, rng):
     return np.clip(a, 0, 0.95)
 
 
-def stamp_sheet(cov, rng, kind, ink):
-    """The sheet (kind) with the stamp of cov on it, turned up to 15 degrees: the
-    sheet and the stamp's box."""
+def stamp_sheet(cov, rng, kind, ink, turn):
+    """The sheet (kind) with the stamp of cov on it, turned by `turn` (a range of
+    degrees, counter-clockwise): the sheet and the stamp's box."""
     shape = {"envelope": (1000, int(1000 * rng.uniform(1.4, 1.7))), "form": (1300, 1000),
              "kraft": (1100, int(1100 * rng.uniform(1.0, 1.4)))}[kind]
     img = stamp_ground(shape, rng, kind)
-    c = rotated(cov, rng.uniform(-15, 15))
+    c = rotated(cov, rng.uniform(*turn))
     c = fit(c, shape[0] * rng.uniform(0.24, 0.38), shape[1] * 0.6)
     centre_y = rng.uniform(0.55, 0.7) if kind == "envelope" else rng.uniform(0.4, 0.6)
     top, left = int(shape[0] * centre_y - c.shape[0] / 2), int(shape[1] * rng.uniform(0.4, 0.6) - c.shape[1] / 2)
@@ -139,10 +139,10 @@ def stamp_sheet(cov, rng, kind, ink):
     return img, (top, left, top + c.shape[0], left + c.shape[1])
 
 
-def stamp_photo(cov, rng, kind, ink, scanned):
+def stamp_photo(cov, rng, kind, ink, scanned, turn=(-15, 15)):
     """The stamped sheet scanned (flat, a degree or two askew, the scanner's lid round it
     where the frame reaches past the sheet) or photographed lying on a desk."""
-    img, target = stamp_sheet(cov, rng, kind, ink)
+    img, target = stamp_sheet(cov, rng, kind, ink, turn)
     if scanned:
         frame = photo_frame(rng)
         work = work_frame(frame)
@@ -183,12 +183,13 @@ def one_bit(grey, rng, dither):
 
 def streaks(page, rng, keep):
     """Streaks along the scan: dirt on the scanner's glass drawing a thin line down the
-    page (not through the columns keep (left, right) of the mark), a few rows the
-    transmission lost (white) or smeared (black), and specks."""
+    page, a few rows the transmission lost (white) or smeared (black), and specks; no
+    line and no smear through the mark's box keep (top, left, bottom, right)."""
     h, w = page.shape
+    t, l, b, r = keep
     for _ in range(int(rng.integers(1, 4))):
         x = int(rng.uniform(0.03, 0.97) * w)
-        if keep[0] - 3 <= x <= keep[1] + 3:
+        if l - 3 <= x <= r + 3:
             continue
         page[:, x:x + int(rng.integers(1, 3))] = 0.0 if rng.random() < 0.7 else 1.0
     for _ in range(int(rng.integers(0, 4))):
@@ -196,7 +197,7 @@ def streaks(page, rng, keep):
         n = int(rng.integers(1, 3))
         if rng.random() < 0.6:
             page[y:y + n] = 1.0
-        else:
+        elif not t - 3 <= y <= b + 3:
             x0 = int(rng.uniform(0, 0.6) * w)
             page[y:y + n, x0:x0 + int(w * rng.uniform(0.1, 0.4))] = 0.0
     specks = rng.random((h, w), dtype=np.float32) < rng.uniform(0.0003, 0.002)
@@ -235,7 +236,8 @@ def fax_photo(cov, header_cov, rng, dither, ink_tone=0.08):
     small = cv2.resize(page, (pw, ph), interpolation=cv2.INTER_AREA)
     small += rng.normal(0, 0.04, small.shape).astype(np.float32)
     bits = one_bit(small, rng, dither)
-    streaks(bits, rng, (left // up - int(W2 * 0.02) // up, (left + c.shape[1]) // up + int(W2 * 0.02) // up))
+    m = int(W2 * 0.02)  # the skew's reach
+    streaks(bits, rng, ((top - m) // up, (left - m) // up, (top + c.shape[0] + m) // up, (left + c.shape[1] + m) // up))
     if half:
         bits = bits[:ph // 2]
     scale = max(rng.uniform(0.5, 1.6), 320 / bits.shape[0])
@@ -365,6 +367,7 @@ def yarn_photo(cov, width_fraction, rng, kind, ground):
     side = 1900  # the digit a third of it or less: the ground, reflected past its edges, fills the frame
     shape = (side, int(side * rng.uniform(1.1, 1.35)))
     img = yarn_ground(shape, rng, ground)
+    bare = img.copy()
     c = fit(cov, side * rng.uniform(0.25, 0.33), shape[1] * 0.45)
     width = max(3.0, width_fraction * c.shape[0])
     c = loose_ends(c, width, rng)
@@ -384,8 +387,12 @@ def yarn_photo(cov, width_fraction, rng, kind, ground):
     target = (top + m, left + m, top + hh - m, left + ww - m)
     frame = photo_frame(rng)
     work = work_frame(frame)
-    out, _, _ = place_plane(img, work, rng, rng.uniform(0, 22), rng.uniform(-10, 10), rng.uniform(1.4, 2.4), target,
-                            rng.uniform(0.3, 0.5), spin=25, border=cv2.BORDER_REFLECT)
+    view = (rng.uniform(0, 22), rng.uniform(-10, 10), rng.uniform(1.4, 2.4), target, rng.uniform(0.3, 0.5))
+    state = rng.bit_generator.state  # the bare ground and the yarn on it seen alike
+    ground_seen, _, _ = place_plane(bare, work, rng, *view, spin=10, border=cv2.BORDER_REFLECT)
+    rng.bit_generator.state = state
+    placed, _, _ = place_plane(feathered(img, 0.1), work, rng, *view, spin=10)
+    out = over(placed, ground_seen)
     out = lamp_light(out, rng, warm=rng.random() < 0.5, fall=(0.6, 0.92))
     return finish(out, frame, rng, blur=(0.4, 1.0))
 
@@ -439,7 +446,7 @@ def frost_layer(shape, rng, kind):
     drops = np.zeros((h, w), np.float32)
     for _ in range(int(h * w / 300)):
         cv2.circle(drops, (int(rng.uniform(0, w)), int(rng.uniform(0, h))), int(rng.integers(1, 4)), 1.0, -1)
-    return np.clip(rng.uniform(0.55, 0.75) + 0.12 * fbm((h, w), h / 5, rng) - 0.25 * soft(drops, 0.8) +
+    return np.clip(rng.uniform(0.65, 0.85) + 0.12 * fbm((h, w), h / 5, rng) - 0.25 * soft(drops, 0.8) +
                    0.15 * (drops - soft(drops, 1.5)), 0.3, 0.9)
 
 
@@ -467,13 +474,13 @@ def frost_photo(cov, width, rng, kind, setting):
     clear[top:top + c.shape[0], left:left + c.shape[1]] = trace
     pile = np.zeros(shape, np.float32)
     pile[top:top + c.shape[0], left:left + c.shape[1]] = rim
-    if kind == "mist" and rng.random() < 0.5:  # drips from the trace's lowest points
+    if kind == "mist" and rng.random() < 0.35:  # drips from the trace's lowest points
         ys, xs = np.nonzero(trace > 0.5)
-        for x in rng.choice(np.unique(xs), size=min(3, len(np.unique(xs))), replace=False):
+        for x in rng.choice(np.unique(xs), size=min(int(rng.integers(1, 3)), len(np.unique(xs))), replace=False):
             y = ys[xs == x].max()
             length = int(side * rng.uniform(0.03, 0.12))
             cv2.line(clear, (left + int(x), top + int(y)), (left + int(x + rng.normal(0, 3)), top + int(y) + length),
-                     1.0, max(2, int(r * 0.35)), cv2.LINE_AA)
+                     1.0, max(2, int(r * 0.25)), cv2.LINE_AA)
     residue = rng.uniform(0.03, 0.12) * (0.6 + 0.8 * smooth_noise(shape, r, rng))
     alpha = np.clip(cover * (1 - clear) + residue * clear + 0.35 * pile * cover, 0, 1)
     ramp = feathered(np.zeros(shape + (1,), np.float32), 0.1)[..., 1:]  # the glass fading into frost painted round it
@@ -483,11 +490,10 @@ def frost_photo(cov, width, rng, kind, setting):
     ramp = placed[..., 2:3]
     a = placed[..., 0:1] * ramp + frost_layer(work, rng, kind)[..., None] * (1 - ramp)
     wiped = placed[..., 1]
-    lum = float((behind.mean(axis=2) * wiped).sum() / max(1.0, wiped.sum()))
     frost_tone = np.float32([0.86, 0.9, 0.95]) * (0.55 if night else 1.0)
     darkest = frost_tone.mean() - (0.25 if night else 0.4)
-    if lum > darkest:  # what shows through the trace must stand out from the frost
-        behind = behind * np.float32(darkest / max(lum, 1e-3))
+    lum = behind.mean(axis=2, keepdims=True)  # what shows through the trace stands out from the frost
+    behind = behind * np.minimum(1, darkest / np.maximum(lum, 1e-3))
     glow = lamp_light(np.ones(work + (3,), np.float32), rng, warm=night, fall=(0.7, 0.95))
     out = behind * (1 - a) + frost_tone * glow * a
     edge = (box[:, 0].max() < work[1] * 0.75, box[:, 0].min() > work[1] * 0.25)
@@ -618,15 +624,20 @@ def check_paths(rng):
 
 
 def signature_paths(rng):
-    """A signature's scrawl, much wider than tall: a loop at its start, a run of small
-    arches and a long stroke under it; nothing written like a digit."""
-    n = int(rng.integers(5, 9))
-    xs = np.linspace(0.22, 0.95, n * 8)
-    run = [(x, 0.55 - 0.12 * abs(math.sin((x - 0.22) * n * math.pi / 0.73)) + rng.normal(0, 0.008)) for x in xs]
-    start = [(0.05 + 0.1 * math.cos(t) * 0.8, 0.4 + 0.22 * math.sin(t)) for t in np.linspace(0.5 * math.pi,
-                                                                                            2.7 * math.pi, 20)]
-    under = [(0.02, 0.78), (0.5, 0.72 + rng.normal(0, 0.02)), (0.98, 0.68)]
-    return [[(x, y * 0.5 + 0.25) for x, y in start + run], [(x, y * 0.5 + 0.25) for x, y in under]]
+    """A signature's scrawl, much wider than tall: a tall first hump, a run of small
+    arches of its own count, height and slant, a flourish up at its end and a stroke
+    under it now and then; nothing written like a digit."""
+    n = int(rng.integers(4, 9))
+    amp, slant, x0 = rng.uniform(0.06, 0.14), rng.uniform(0.0, 0.35), rng.uniform(0.18, 0.3)
+    first = [(0.04 + (x0 - 0.04) * t, 0.62 - rng.uniform(0.3, 0.45) * math.sin(math.pi * t)) for t in
+             np.linspace(0, 1, 16)]
+    xs = np.linspace(x0, 0.9, n * 8)
+    run = [(x, 0.62 - amp * abs(math.sin((x - x0) * n * math.pi / (0.9 - x0))) + rng.normal(0, 0.006)) for x in xs]
+    end = [(0.9 + 0.08 * t, 0.62 - 0.3 * t * t) for t in np.linspace(0, 1, 6)] if rng.random() < 0.5 else []
+    paths = [first + run + end]
+    if rng.random() < 0.6:
+        paths.append([(0.02, 0.8), (0.5, 0.76 + rng.normal(0, 0.02)), (0.98, 0.72)])
+    return [[(x + slant * (0.62 - y), y * 0.5 + 0.25) for x, y in p] for p in paths]
 
 
 def yarn_shape_paths(kind, rng):

@@ -641,12 +641,13 @@ def signature_paths(rng):
 
 
 def yarn_shape_paths(kind, rng):
-    """A piece of yarn laid in a loop (a lasso, much wider than tall, its ends crossing
-    past each other), a knot (a pretzel of loops), a heart or a spiral."""
+    """A piece of yarn laid in a loop (a flat loop on a line, its ends running off to
+    either side: nothing like a 0, whose ring stands taller than wide, slashed or not), a
+    knot (a pretzel of loops), a heart or a spiral."""
     if kind == "loop":
-        ts = np.linspace(0.3 * math.pi, 2.45 * math.pi, 48)
-        pts = [(0.5 + 0.45 * math.cos(t), 0.5 + 0.2 * math.sin(t)) for t in ts]
-        return [[(0.1, 0.95)] + pts + [(0.97, 0.2)]]
+        ts = np.linspace(0.5 * math.pi + 0.35, -1.5 * math.pi - 0.35, 56)
+        pts = [(0.5 + 0.3 * math.cos(t), 0.52 + 0.16 * math.sin(t)) for t in ts]
+        return [[(0.0, 0.7)] + pts + [(1.0, 0.66)]]
     if kind == "knot":
         ts = np.linspace(0, 2 * math.pi, 80)
         return [[(0.5 + 0.4 * math.sin(t), 0.5 + 0.28 * math.sin(2 * t)) for t in ts] + [(0.55, 0.98)]]

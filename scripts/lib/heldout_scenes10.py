@@ -241,7 +241,7 @@ def fax_photo(cov, header_cov, rng, dither, ink_tone=0.08):
     if half:
         bits = bits[:ph // 2]
     scale = max(rng.uniform(0.5, 1.6), 320 / bits.shape[0])
-    size = (int(bits.shape[1] * scale), int(bits.shape[0] * scale))
+    size = (int(round(bits.shape[1] * scale)), max(320, int(round(bits.shape[0] * scale))))
     crisp = scale >= 1 and rng.random() < 0.6  # a page shrunk is averaged (grey), never subsampled (moire)
     out = cv2.resize(bits, size, interpolation=cv2.INTER_NEAREST if crisp else
                      cv2.INTER_LINEAR if scale >= 1 else cv2.INTER_AREA)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2, 3, 4, 5, 6, 7, 8 or 9) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 10) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -21,7 +21,8 @@ case "$set_number" in
   7) again=(ransom-note wall-brush) ;;  # wall-brush draws MNIST digits, as families before it do
   8) again=(utility-meter palm-ink) ;;  # palm-ink draws MNIST digits, as families before it do
   9) again=(pixel-game napkin-pen) ;;  # napkin-pen draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2, 3, 4, 5, 6, 7, 8 or 9, not '$set_number'"; exit 2 ;;
+  10) again=(barcode-label frost-finger) ;;  # frost-finger draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2 to 10, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -94,6 +95,13 @@ sets = {
           "napkin-pen": (r"\d_(ballpoint|felt)\d{3}\.jpg", 320, 4000),
           "marks-wild9": (r"x_(letters|arrow|word|heart|gem|hero|slime|star|tree|initials|face)-"
                           r"(fridge|road|pixel|pyro|napkin)\d{3}\.(jpg|png)", 240, 4032)},
+    "10": {"ink-stamp": (r"(\d|n[1-9]\d{1,3})_(scan|photo)\d{3}\.jpg", 320, 4000),
+           "fax-scan": (r"\d_(fax|dither)\d{3}\.(jpg|png)", 320, 3600),
+           "yarn-digit": (r"\d_(yarn|string|rope)\d{3}\.jpg", 320, 4000),
+           "frost-finger": (r"\d_(frost|mist)\d{3}\.jpg", 320, 4000),
+           "barcode-label": (r"(\d|n[1-9]\d{1,7})_(product|shelf)\d{3}\.jpg", 320, 4000),
+           "marks-wild10": (r"x_(star|paid|check|logo|signature|loop|knot|heart|spiral|smiley|arrow|bars|letters)-"
+                            r"(stamp|fax|yarn|frost|barcode)\d{3}\.(jpg|png)", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

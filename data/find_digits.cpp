@@ -41,6 +41,11 @@ constexpr float kOverTexture = 1.25f;      // a grid's strokes are under this ti
 constexpr float kBoxSideCover = 0.8f;      // a box's side covers this share of its row or column...
 constexpr float kBoxMinAspect = 0.8f;      // ... of a box at least this wide for its height
 constexpr int kTextureRuns = 5;            // ... a mark of this many runs a row at least (a letter has 1 to 4)
+constexpr float kBarElongation = 4.0f;    // a barcode's bar: 4 times longer than thick (at least) and upright...
+constexpr int kBarcodeBars = 10;          // ... 10 of them at least side by side...
+constexpr float kBarRows = 0.7f;          // ... each sharing 70% of the shorter one's rows with the last...
+constexpr float kBarGap = 0.5f;           // ... no farther from it than half their height...
+constexpr float kBarHeights = 1.6f;       // ... and as tall, give or take this factor
 constexpr float kOtherInk = 0.5f;         // a group under half the strongest digit-sized group's mean is other ink
 constexpr float kFaintInk = 1.2f;         // a group whose mean top-hat is under this many thresholds is faint
 constexpr float kSpeckHeight = 0.4f;     // groups under 40% of the tallest's height are specks...
@@ -588,6 +593,55 @@ bool erase_box_sides(const Plane& tophat, const PixelBox& box, float threshold, 
   return true;
 }
 
+int drop_barcodes(Plane& tophat, FindWorkspace& ws) {
+  // Bars: marks much longer than thick, upright (a barcode's bars, or a few of them
+  // touching, at a tilt).
+  std::vector<std::size_t>& bars = ws.bars;
+  bars.clear();
+  for (std::size_t i = 0; i < ws.marks.size(); ++i) {
+    const Mark& m = ws.marks[i];
+    if (m.box.h >= 2 * m.box.w && m.elongation() >= kBarElongation) bars.push_back(i);
+  }
+  if (bars.size() < std::size_t(kBarcodeBars)) return 0;
+  std::sort(bars.begin(), bars.end(), [&](std::size_t a, std::size_t b) { return ws.marks[a].box.x < ws.marks[b].box.x; });
+  // Blocks: bars side by side, each close to the last, sharing most of its rows, as tall.
+  const auto follows = [&](const PixelBox& a, const PixelBox& b) {
+    const int shared = overlap(a.y, a.y + a.h, b.y, b.y + b.h);
+    const int gap = b.x - (a.x + a.w);
+    return static_cast<float>(shared) >= kBarRows * static_cast<float>(std::min(a.h, b.h)) &&
+           static_cast<float>(gap) <= kBarGap * static_cast<float>(std::max(a.h, b.h)) &&
+           static_cast<float>(std::max(a.h, b.h)) <= kBarHeights * static_cast<float>(std::min(a.h, b.h));
+  };
+  std::vector<std::uint8_t>& in_code = ws.in_code;
+  in_code.assign(ws.marks.size(), 0);
+  int codes = 0;
+  for (std::size_t first = 0; first < bars.size();) {
+    std::size_t end = first + 1;
+    while (end < bars.size() && follows(ws.marks[bars[end - 1]].box, ws.marks[bars[end]].box)) ++end;
+    if (end - first >= std::size_t(kBarcodeBars)) {
+      ++codes;
+      for (std::size_t k = first; k < end; ++k) in_code[bars[k]] = 1;
+    }
+    first = end;
+  }
+  if (codes == 0) return 0;
+  int most = -1;
+  for (const Mark& m : ws.marks) most = std::max(most, m.label);
+  std::vector<std::uint8_t>& bar_label = ws.bar_labels;
+  bar_label.assign(static_cast<std::size_t>(most) + 1, 0);
+  for (std::size_t k = 0; k < ws.marks.size(); ++k)
+    if (in_code[k] && ws.marks[k].label >= 0) bar_label[static_cast<std::size_t>(ws.marks[k].label)] = 1;
+  for (std::size_t i = 0; i < ws.labels.size(); ++i) {
+    const int label = ws.labels[i];
+    if (label >= 0 && label <= most && bar_label[static_cast<std::size_t>(label)]) tophat.pixels[i] = 0;
+  }
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < ws.marks.size(); ++k)
+    if (!in_code[k]) ws.marks[kept++] = ws.marks[k];
+  ws.marks.resize(kept);
+  return codes;
+}
+
 float Mark::elongation() const {
   if (pixels < 2) return 1;
   const double n = pixels, mx = sx / n, my = sy / n;
@@ -958,6 +1012,8 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
   found.border_marks =
       keep_digit_marks(ws.marks, searched.width, searched.height, found.dropped, &wall, &found.border_boxes, &ws.frames);
   erase_frames(ws);
+  if (const int barcodes = drop_barcodes(ws.tophat, ws); barcodes > 0)
+    found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(barcodes) + " barcodes";
   if (form_lines > 0) found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(form_lines) + " printed lines";
   if (crossing_lines > 0)
     found.dropped += (found.dropped.empty() ? "" : ", ") + std::to_string(crossing_lines) + " lines through marks";

@@ -132,6 +132,8 @@ struct FindWorkspace {
   // erase_crossing_lines: a mark's thin pixels (x, y pairs), the line votes.
   std::vector<int> line_points;
   std::vector<int> votes;
+  std::vector<std::size_t> bars;  // drop_barcodes: the marks that may be bars, those in a barcode, by label
+  std::vector<std::uint8_t> in_code, bar_labels;
   std::vector<int> frames;              // keep_digit_marks: the frames' labels...
   std::vector<std::uint8_t> is_frame;   // ... and by label (erase_frames)
 };
@@ -171,6 +173,10 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
 // The frames keep_digit_marks set aside (ws.frames, labels of ws.labels) taken out of
 // ws.tophat: a digit cut out near its box must not take a piece of the box with it.
 void erase_frames(FindWorkspace& ws);
+// After keep_digit_marks: 10 or more bars side by side (marks 4 times longer than
+// thick, upright, each close to the last, sharing its rows, as tall) are a barcode:
+// erased from `tophat` and dropped from ws.marks. Returns how many barcodes.
+int drop_barcodes(Plane& tophat, FindWorkspace& ws);
 // Squared paper or a tiled wall: its lines join every stroke that crosses them into
 // one mark over the picture (`wall`, a label of ws.labels). Sets to 0 every top-hat
 // value under kOverTexture times the median of that mark's (a pen's strokes are

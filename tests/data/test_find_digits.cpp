@@ -599,3 +599,26 @@ TEST_CASE("group_digits: a group in ink under half the strongest digit's is othe
   CHECK(groups.size() == 2);
   CHECK(faint == 0);
 }
+
+TEST_CASE("find_digits: a barcode's bars over a number are no digits; the number under them is found, and twelve 1s apart are no barcode") {
+  const int w = 600, h = 400;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  for (int k = 0; k < 24; ++k) {  // bars 2 to 5 pixels wide, taller than the digit under them
+    const float x = 150.0f + 12.0f * float(k);
+    draw_bar(cov, w, x, 80, x + 2.0f + float(k % 4), 230);
+  }
+  add_ring(cov, w, h, 300, 290, 70);
+  FindWorkspace ws;
+  FoundDigits found = find_digits(paint(cov, w, h, 0.9f, 0.15f), true, ws);
+  INFO(found.dropped);
+  REQUIRE(found.digits.size() == 1);
+  check_ring_box(found.digits[0], 300, 290, 70);
+  CHECK(found.dropped.find("1 barcodes") != std::string::npos);
+  // Twelve 1s in a row, apart by more than half their height: a number, not bars.
+  const int wide = 800;
+  std::vector<float> ones(std::size_t(wide) * h, 0.0f);
+  for (int k = 0; k < 12; ++k) draw_bar(ones, wide, 40.0f + 60.0f * float(k), 150, 48.0f + 60.0f * float(k), 230);
+  found = find_digits(paint(ones, wide, h, 0.9f, 0.15f), true, ws);
+  CHECK(found.digits.size() == 12);
+  CHECK(found.dropped.find("barcodes") == std::string::npos);
+}

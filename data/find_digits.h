@@ -33,12 +33,14 @@
 //     axis, when also far longer than any other mark is tall), marks touching
 //     the border or spreading over most of the picture (a desk, a brick wall),
 //     and frames (a mark whose box holds a digit-sized mark, or two smaller
-//     ones, and is largely empty: a plaque's border, a jar's outline);
-//  5. group_digits: marks stacked along x with little between them are one
-//     digit (a broken stroke, a 5's flag) when together they keep a digit's
+//     ones, and is largely empty: a plaque's border, a jar's outline); then
+//     drop_barcodes: ten or more upright bars side by side are a barcode;
+//  5. group_digits: marks stacked along x with little between them, in the same
+//     ink (faint or strong), are one digit (a broken stroke, a 5's flag) when together they keep a digit's
 //     shape (a tag's band above its number does not), as is a mark inside another's box;
 //     faint groups, whose mean is barely over the threshold (a board's frame,
-//     an envelope's edge: no ink's stroke), are set aside; groups much smaller
+//     an envelope's edge: no ink's stroke), or under half the strongest digit's
+//     (other ink: a streak beside a digit), are set aside; groups much smaller
 //     than the tallest are specks; and once more with join_close_marks first
 //     (marks within a stroke's width joined when no wider than tall together: a
 //     print's or a stencil's broken strokes), the line so found (`joined`) the

@@ -600,7 +600,7 @@ TEST_CASE("group_digits: a group in ink under half the strongest digit's is othe
   CHECK(faint == 0);
 }
 
-TEST_CASE("find_digits: a barcode's bars over a number are no digits; the number under them is found, and twelve 1s apart are no barcode") {
+TEST_CASE("find_digits: a barcode's bars over a number are no digits: the number under them is found, and twelve 1s apart are no barcode") {
   const int w = 600, h = 400;
   std::vector<float> cov(std::size_t(w) * h, 0.0f);
   for (int k = 0; k < 24; ++k) {  // bars 2 to 5 pixels wide, taller than the digit under them

@@ -15,10 +15,10 @@ import numpy as np
 
 from heldout_render import chalk_alpha, fbm, marker_alpha, smooth_noise
 from heldout_scenes3 import fit
-from heldout_scenes6 import desk, lamp_light, paper, photo_frame, pick, place_plane, work_frame
-from heldout_scenes7 import finish, wall
+from heldout_scenes6 import desk, paper, pick
+from heldout_scenes7 import wall
 from heldout_scenes8 import SKINS, shifted, soft
-from heldout_scenes9 import feathered, matched, over, rgb
+from heldout_scenes9 import feathered, matched, rgb
 from heldout_scenes10 import photographed
 
 
@@ -90,7 +90,7 @@ def price_tag_photo(cov, rng, tool, where):
     with its ring and a string through it, lying on a shelf or hanging in front of goods
     on their shelves; photographed."""
     hanging = where == "hang"
-    s = 520
+    s = 360
     h, w = (int(s * rng.uniform(1.35, 1.7)), s) if hanging else (s, int(s * rng.uniform(1.5, 2.0)))
     mask, (hx, hy), r = tag_shape(h, w, hanging)
     card = np.float32(pick(rng, TAG_CARDS))
@@ -109,7 +109,7 @@ def price_tag_photo(cov, rng, tool, where):
     cv2.circle(ring, (hx, hy), int(r * 1.9), 1.0, -1, cv2.LINE_AA)
     tag *= (1 - 0.12 * ring)[..., None]  # the hole's reinforcing ring
     cv2.circle(mask, (hx, hy), r, 0.0, -1, cv2.LINE_AA)
-    sh, sw = int(h * rng.uniform(2.2, 3.0)), int(w * rng.uniform(2.0, 2.8))
+    sh, sw = int(h * rng.uniform(3.2, 4.0)), int(w * rng.uniform(3.2, 4.2))  # wide enough to fill the frame
     scene = goods((sh, sw), rng) if hanging else desk((sh, sw), np.random.default_rng(int(rng.integers(1 << 30))))
     bare = scene.copy()
     ty, tx = (sh - h) // 2 + int(sh * rng.uniform(-0.05, 0.08)), (sw - w) // 2 + int(sw * rng.uniform(-0.08, 0.08))
@@ -149,10 +149,10 @@ def rings(page, rng):
 
 
 def calendar_page(main_cov, words, rng, kind, ink):
-    """A calendar page (1200 px tall): its binding (wire rings, or a tear-off pad's glued
+    """A calendar page (800 px tall): its binding (wire rings, or a tear-off pad's glued
     strip with the torn stubs of earlier pages under it), a month word above the big
     number (or mark) and a weekday under it; the page and the main mark's box."""
-    ph = 1200
+    ph = 800
     pw = int(ph * rng.uniform(0.75, 1.0))
     page = paper((ph, pw), rng)
     top_band = int(ph * (0.08 if kind == "wall" else 0.1))
@@ -185,7 +185,7 @@ def calendar_photo(main_cov, words, rng, kind, red):
     ink = np.float32([0.78, 0.1, 0.12]) if red else np.float32([0.07, 0.07, 0.09])
     page, box = calendar_page(main_cov, words, rng, kind, ink)
     ph, pw = page.shape[:2]
-    sh, sw = int(ph * rng.uniform(1.8, 2.4)), int(pw * rng.uniform(1.9, 2.6))
+    sh, sw = int(ph * rng.uniform(2.8, 3.3)), int(pw * rng.uniform(3.0, 3.8))  # wide enough to fill the frame
     on_desk = kind == "tear" and rng.random() < 0.4
     scene = desk((sh, sw), np.random.default_rng(int(rng.integers(1 << 30)))) if on_desk else wall((sh, sw), rng)[0]
     bare = scene.copy()
@@ -257,8 +257,10 @@ def clay_photo(cov, width_fraction, rng, ground):
     shape = (side, int(side * rng.uniform(1.1, 1.35)))
     img = clay_ground(shape, rng, ground)
     bare = img.copy()
-    c = np.pad(fit(cov, side * rng.uniform(0.28, 0.36), shape[1] * 0.5), 20)
-    width = max(4.0, width_fraction * (c.shape[0] - 40))
+    c = fit(cov, side * rng.uniform(0.2, 0.26), shape[1] * 0.4)
+    width = max(4.0, width_fraction * c.shape[0])
+    m = int(min(width, 0.2 * c.shape[0]) * 1.5) + 20  # room for the coil's wobble and its shadow
+    c = np.pad(c, m)
     under = img.reshape(-1, 3).mean(axis=0)
     for _ in range(20):  # a clay that stands out from what it lies on
         colour = pick(rng, CLAYS)
@@ -266,11 +268,12 @@ def clay_photo(cov, width_fraction, rng, ground):
             break
     paint, alpha = clay_paint(c, width, colour, rng)
     top, left = (shape[0] - c.shape[0]) // 2 + int(rng.uniform(-0.05, 0.05) * side), (shape[1] - c.shape[1]) // 2
-    shadow = shifted(soft(alpha, width * 0.5), int(width * 0.3), int(width * 0.35)) * 0.5
+    lift = min(width, 0.2 * (c.shape[0] - 2 * m))  # a ball's shadow no longer than a coil's
+    shadow = shifted(soft(alpha, lift * 0.5), int(lift * 0.3), int(lift * 0.35)) * 0.5
     region = img[top:top + c.shape[0], left:left + c.shape[1]]
     region *= (1 - shadow)[..., None]
     region[...] = region * (1 - alpha[..., None]) + paint * alpha[..., None]
-    target = (top + 20, left + 20, top + c.shape[0] - 20, left + c.shape[1] - 20)
+    target = (top + m, left + m, top + c.shape[0] - m, left + c.shape[1] - m)
     return photographed(feathered(img, 0.1), surround(bare, rng), target, rng, (0, 15), 10, (0.3, 0.5), 12)
 
 
@@ -353,7 +356,7 @@ def small_board(cov, rng, kind):
     """A small board (white with an aluminium frame, green or slate with a wooden one)
     with cov written on it (a marker on white, chalk on the others) and the ghosts of
     earlier writing wiped off; the board and the mark's box."""
-    bh = 900
+    bh = 700
     bw = int(bh * rng.uniform(1.2, 1.5)) if rng.random() < 0.65 else int(bh * rng.uniform(0.7, 0.85))
     base = np.float32(BOARD_KINDS[kind])
     img = base * (0.95 + 0.08 * fbm((bh, bw), bh / 5, rng))[..., None]
@@ -424,7 +427,7 @@ def tally_photo(cov, rng, kind):
     a wall on a table; photographed indoors."""
     board, box = small_board(cov, rng, kind)
     bh, bw = board.shape[:2]
-    sh, sw = int(bh * rng.uniform(1.8, 2.3)), int(bw * rng.uniform(1.7, 2.2))
+    sh, sw = int(bh * rng.uniform(2.5, 3.0)), int(bw * rng.uniform(2.4, 3.0))  # wide enough to fill the frame
     held = rng.random() < 0.65
     scene = room((sh, sw), rng)
     ty, tx = (sh - bh) // 2, (sw - bw) // 2
@@ -438,7 +441,6 @@ def tally_photo(cov, rng, kind):
     scene[ty:ty + bh, tx:tx + bw] = board
     if held:
         fingers_over(scene, (ty, tx, ty + bh, tx + bw), rng)
-    scene = lamp_light(scene, rng, warm=rng.random() < 0.6, fall=(0.7, 0.95))
     target = (ty + box[0], tx + box[1], ty + box[2], tx + box[3])
     return photographed(feathered(scene, 0.06), surround(bare, rng), target, rng, (0, 22), 25, (0.25, 0.5), 12)
 

@@ -106,10 +106,12 @@ class Sources(SET4.Sources):
     families, order_key = FAMILIES, 11
     loops = dict(SET4.LOOPS, **{"8": (2, 2)})
     # Seen on the contact sheets and passed over: 2s written with a loop at the bottom (an
-    # upside-down 6), a 5 as a flat S, a 7 with a hooked foot, a 7 with a speck beside it
-    # (a decimal point in a price), a 4 with its top closed and a 9 with a slanted loop
-    # (read as a 9 and a 4).
-    passed_over = frozenset({318, 4506, 9877, 3997, 8321, 475, 3755})
+    # upside-down 6, an "a"), 5s as a flat S, a 7 with a hooked foot, a 7 bent like a "?",
+    # a 7 with a speck beside it (a decimal point in a price), a 4 with its top closed, a
+    # 4 lying flat as a "u", a 9 with a slanted loop (read as a 9 and a 4), a 1 slanted
+    # as a slash between two digits, a 6 open like "lo", a 0 looped at its top like an 8.
+    passed_over = frozenset({318, 4506, 6431, 5105, 8025, 8870, 9877, 3806, 3997, 7390, 8321, 475, 916, 3755,
+                             4602, 3269, 4448})
 
 
 def written_number(src, family, digits, rng):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 10) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 11) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -22,7 +22,8 @@ case "$set_number" in
   8) again=(utility-meter palm-ink) ;;  # palm-ink draws MNIST digits, as families before it do
   9) again=(pixel-game napkin-pen) ;;  # napkin-pen draws MNIST digits, as families before it do
   10) again=(barcode-label frost-finger) ;;  # frost-finger draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2 to 10, not '$set_number'"; exit 2 ;;
+  11) again=(shop-window clay-digit) ;;  # clay-digit draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2 to 11, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -102,6 +103,13 @@ sets = {
            "barcode-label": (r"(\d|n[1-9]\d{1,7})_(product|shelf)\d{3}\.jpg", 320, 4000),
            "marks-wild10": (r"x_(star|paid|check|logo|signature|loop|knot|heart|spiral|smiley|arrow|bars|letters)-"
                             r"(stamp|fax|yarn|frost|barcode)\d{3}\.(jpg|png)", 320, 4000)},
+    "11": {"price-tag": (r"(\d|n[1-9]\d{1,3})_(marker|print)\d{3}\.jpg", 320, 4000),
+           "calendar-day": (r"(\d|n(1\d|2\d|3[01]))_(tear|wall)\d{3}\.jpg", 320, 4000),
+           "clay-digit": (r"\d_(table|board)\d{3}\.jpg", 320, 4000),
+           "shop-window": (r"(\d|n[1-9]\d{1,2})_(vinyl|paint)\d{3}\.jpg", 320, 4000),
+           "tally-board": (r"\d_(white|green|slate)\d{3}\.jpg", 320, 4000),
+           "marks-wild11": (r"x_(sale|new|percent|weekday|picture|heart|snake|ball|word|logo|tick|cross|smiley)-"
+                            r"(tag|calendar|clay|window|board)\d{3}\.jpg", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

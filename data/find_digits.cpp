@@ -156,25 +156,31 @@ namespace {
 
 // For every pixel at or over `level`, the length of the run of such pixels through
 // it along its column (`down`) or its row; 0 elsewhere. Row by row either way: the
-// runs so far, then each run's length carried back from its last pixel.
-void run_lengths(const Plane& tophat, float level, bool down, std::vector<int>& out) {
-  const int W = tophat.width, H = tophat.height;
-  out.resize(static_cast<std::size_t>(W) * H);
+// runs so far, then each run's length carried back from its last pixel. Within `box`
+// only (elsewhere `out` is left as it was): a mark's runs lie within its box.
+void run_lengths(const Plane& tophat, float level, bool down, std::vector<int>& out, PixelBox box) {
+  const int W = tophat.width;
+  out.resize(static_cast<std::size_t>(W) * tophat.height);
   const std::size_t back = down ? static_cast<std::size_t>(W) : 1;
-  for (int y = 0; y < H; ++y) {
-    for (int x = 0; x < W; ++x) {
+  const int x0 = box.x, y0 = box.y, x1 = box.x + box.w, y1 = box.y + box.h;
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) {
       const std::size_t i = static_cast<std::size_t>(y) * W + x;
-      const bool first = down ? y == 0 : x == 0;
+      const bool first = down ? y == y0 : x == x0;
       out[i] = tophat.pixels[i] < level ? 0 : (first ? 0 : out[i - back]) + 1;
     }
   }
-  for (int y = H - 1; y >= 0; --y) {
-    for (int x = W - 1; x >= 0; --x) {
+  for (int y = y1 - 1; y >= y0; --y) {
+    for (int x = x1 - 1; x >= x0; --x) {
       const std::size_t i = static_cast<std::size_t>(y) * W + x;
-      const bool last = down ? y == H - 1 : x == W - 1;
+      const bool last = down ? y == y1 - 1 : x == x1 - 1;
       if (out[i] > 0 && !last && out[i + back] > 0) out[i] = out[i + back];
     }
   }
+}
+
+void run_lengths(const Plane& tophat, float level, bool down, std::vector<int>& out) {
+  run_lengths(tophat, level, down, out, {0, 0, tophat.width, tophat.height});
 }
 
 int median(std::vector<int>& values) {
@@ -381,18 +387,21 @@ int erase_crossing_lines(Plane& tophat, float threshold, FindWorkspace& ws) {
   const float shortest_line = kCrossingLength * static_cast<float>(shorter);
   const auto may_hold_a_line = [&](const Mark& m) {
     const bool set_aside = m.touches_border || m.box.w >= kEdgeSpan * W || m.box.h >= kEdgeSpan * H;
-    return set_aside && static_cast<float>(std::hypot(m.box.w, m.box.h)) >= shortest_line;
+    // (A digit beside the line makes the box at least a small digit wide both ways: a
+    // lone line's, a brick's mortar's, is thin, and is not looked at.)
+    return set_aside && static_cast<float>(std::hypot(m.box.w, m.box.h)) >= shortest_line &&
+           static_cast<float>(std::min(m.box.w, m.box.h)) >= kCrossedShare * static_cast<float>(shorter);
   };
   // (In a small picture a pen's stroke is as thin as such a line.)
   if (shorter < 2 * kCrossingThinShare || std::none_of(ws.marks.begin(), ws.marks.end(), may_hold_a_line)) return 0;
   const int thin = shorter / kCrossingThinShare;
   const int diagonal = static_cast<int>(std::ceil(std::hypot(W, H)));
-  run_lengths(tophat, threshold, true, ws.tall);
-  run_lengths(tophat, threshold, false, ws.wide);
   const auto at = [W](int x, int y) { return static_cast<std::size_t>(y) * W + x; };
   int erased = 0;
   for (const Mark& m : ws.marks) {
     if (!may_hold_a_line(m)) continue;
+    run_lengths(tophat, threshold, true, ws.tall, m.box);
+    run_lengths(tophat, threshold, false, ws.wide, m.box);
     const auto in_mark = [&](int x, int y) { return ws.labels[at(x, y)] == m.label && tophat.pixels[at(x, y)] >= threshold; };
     for (int round = 0; round < kCrossingLines; ++round) {
       // A line's pixels are thin across it: a short run along the row or the column.

@@ -196,6 +196,8 @@ constexpr float kHalfDigit = 0.5f;
 // No mark that reads as none is this many times as tall as the digits, and one within
 // kCloseMark of the tallest of a digit does not read, with it, as another digit at kHalfDigit.
 constexpr float kDwarfed = 1.5f;
+constexpr float kStrayOneShort = 0.62f;  // drop_stray_ones: a 1 at a number's end under this...
+constexpr float kStrayOneTall = 1.65f;   // ... or over this times the other digits' median height
 constexpr float kCloseMark = 0.5f;
 // Marks of a row further apart than this share of their median height are in two words.
 constexpr float kWordGap = 0.5f;
@@ -292,6 +294,34 @@ float reading_score(const Classification& c) {
   float score = c.digits.empty() ? 0.0f : 1.0f;
   for (const DigitReading& d : c.digits) score = std::min(score, digit_score(d));
   return score;
+}
+
+// A 1 at either end of a number, far shorter or taller than the number's other digits,
+// is a stroke beside it (a sticky note's side, a frame's stub, a shirt's stripe), not one
+// of its digits: read across the development folders, a genuine 1 at an end is 0.68 to
+// 1.56 times the others' median height, a stray one under 0.62 or over 1.73.
+void drop_stray_ones(Classification& result, std::vector<data::Preprocessed>& seen) {
+  std::vector<int> heights;
+  for (int end = 0; end < 2 && result.digits.size() >= 2; ++end) {
+    const std::size_t at = end == 0 ? 0 : result.digits.size() - 1;
+    if (result.digits[at].digit != 1) continue;
+    heights.clear();
+    for (std::size_t i = 0; i < result.digits.size(); ++i)
+      if (i != at) heights.push_back(result.digits[i].box_h);
+    std::nth_element(heights.begin(), heights.begin() + long(heights.size() / 2), heights.end());
+    const float ratio = float(result.digits[at].box_h) / float(std::max(1, heights[heights.size() / 2]));
+    if (ratio >= kStrayOneShort && ratio <= kStrayOneTall) continue;
+    // (Over its neighbour's columns it is a piece of that digit: a 9's stem beside its loop.)
+    const DigitReading& one = result.digits[at];
+    const DigitReading& next = result.digits[end == 0 ? 1 : at - 1];
+    if (std::min(one.box_x + one.box_w, next.box_x + next.box_w) > std::max(one.box_x, next.box_x)) continue;
+    // (Nor when only 1s would be left: any straight stroke reads as one, a segment display's too.)
+    bool ones_left = true;
+    for (std::size_t i = 0; i < result.digits.size(); ++i) ones_left = ones_left && (i == at || result.digits[i].digit == 1);
+    if (ones_left) continue;
+    result.digits.erase(result.digits.begin() + long(at));
+    if (at < seen.size()) seen.erase(seen.begin() + long(at));
+  }
 }
 
 }  // namespace
@@ -426,6 +456,7 @@ bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& fou
     result.digits.push_back(std::move(reading));
     slot.seen.push_back(seen);
   }
+  drop_stray_ones(result, slot.seen);
   return !result.digits.empty();  // (a row of empty boxes holds no number)
 }
 

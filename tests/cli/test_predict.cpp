@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "cli/cli_test_util.h"
 #include "data/image.h"
@@ -405,6 +406,20 @@ TEST_CASE("predict: a straight stroke beside a star is not taken for a 1 (any st
   REQUIRE(res.status == 0);
   const Json j = parse_json(lines_of(res.out).at(0));
   CHECK(j["verdict"].text != "digit");
+}
+
+TEST_CASE("predict: a stroke at a number's end, far taller or shorter than its digits (an edge beside it), is no 1 of it") {
+  if (!have_mnist()) return;
+  TempDir tmp("stray-one");
+  // MNIST test 0 and 1 (7, 2) enlarged 3x on paper, then a bar at the number's end, a
+  // digit's gap away: twice as tall as the digits, then a third as tall.
+  for (const auto& [name, top, bottom] : {std::tuple{"tall.png", 20.0f, 200.0f}, std::tuple{"short.png", 95.0f, 120.0f}}) {
+    const int w = 360, h = 220;
+    std::vector<float> cov(std::size_t(w) * h, 0.0f);
+    for (int k = 0; k < 2; ++k) draw_digit(cov, w, h, k, 3, 30 + k * 75, 70);
+    draw_stroke(cov, w, h, 215, top, 215, bottom, 4);
+    predict_number(tmp, name, cov, w, h, "72");
+  }
 }
 
 TEST_CASE("predict: a number cropped close to its ink (digits touching the picture's edges) is read whole") {

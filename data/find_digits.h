@@ -73,6 +73,9 @@ namespace blnk::data {
 // JPEG is decoded at 1/8 for it (375 pixels).
 inline constexpr int kFindSide = 360;
 inline constexpr int kMaxDigitsInLine = 12;
+// Shared by the steps of find_digits.cpp and find_lines.cpp:
+inline constexpr float kEdgeSpan = 0.6f;  // a mark across 60% of the picture's width or height is set aside (an edge, a rule)
+inline constexpr int kMinDigitPixels = 4;  // no digit is smaller, whatever the picture's size
 
 struct Mark {
   PixelBox box;

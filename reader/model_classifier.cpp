@@ -197,7 +197,8 @@ constexpr float kHalfDigit = 0.5f;
 // kCloseMark of the tallest of a digit does not read, with it, as another digit at kHalfDigit.
 constexpr float kDwarfed = 1.5f;
 constexpr float kStrayOneShort = 0.62f;  // drop_stray_ones: a 1 at a number's end under this...
-constexpr float kStrayOneTall = 1.65f;   // ... or over this times the other digits' median height
+constexpr float kStrayOneTall = 1.65f;   // ... or over this times the other digits' median height,
+constexpr float kStrayOneSure = 0.9f;    // ... read as a 1 at this probability at least
 constexpr float kCloseMark = 0.5f;
 // Marks of a row further apart than this share of their median height are in two words.
 constexpr float kWordGap = 0.5f;
@@ -310,7 +311,8 @@ void drop_stray_ones(Classification& result, std::vector<data::Preprocessed>& se
       if (i != at) heights.push_back(result.digits[i].box_h);
     std::nth_element(heights.begin(), heights.begin() + long(heights.size() / 2), heights.end());
     const float ratio = float(result.digits[at].box_h) / float(std::max(1, heights[heights.size() / 2]));
-    if (ratio >= kStrayOneShort && ratio <= kStrayOneTall) continue;
+    // (A straight stroke reads as a sure 1; a blob that barely does is no edge beside a number.)
+    if ((ratio >= kStrayOneShort && ratio <= kStrayOneTall) || result.digits[at].probability < kStrayOneSure) continue;
     // (Over its neighbour's columns it is a piece of that digit: a 9's stem beside its loop.)
     const DigitReading& one = result.digits[at];
     const DigitReading& next = result.digits[end == 0 ? 1 : at - 1];

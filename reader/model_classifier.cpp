@@ -2,6 +2,7 @@
 #include "reader/model_classifier.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -302,15 +303,16 @@ float reading_score(const Classification& c) {
 // of its digits: read across the development folders, a genuine 1 at an end is 0.68 to
 // 1.56 times the others' median height, a stray one under 0.62 or over 1.73.
 void drop_stray_ones(Classification& result, std::vector<data::Preprocessed>& seen) {
-  std::vector<int> heights;
+  std::array<int, 2 * data::kMaxDigitsInLine> heights;  // (no allocation per reading; longer lines are not numbers)
+  if (result.digits.size() > heights.size()) return;
   for (int end = 0; end < 2 && result.digits.size() >= 2; ++end) {
     const std::size_t at = end == 0 ? 0 : result.digits.size() - 1;
     if (result.digits[at].digit != 1) continue;
-    heights.clear();
+    std::size_t others = 0;
     for (std::size_t i = 0; i < result.digits.size(); ++i)
-      if (i != at) heights.push_back(result.digits[i].box_h);
-    std::nth_element(heights.begin(), heights.begin() + long(heights.size() / 2), heights.end());
-    const float ratio = float(result.digits[at].box_h) / float(std::max(1, heights[heights.size() / 2]));
+      if (i != at) heights[others++] = result.digits[i].box_h;
+    std::nth_element(heights.begin(), heights.begin() + long(others / 2), heights.begin() + long(others));
+    const float ratio = float(result.digits[at].box_h) / float(std::max(1, heights[others / 2]));
     // (A straight stroke reads as a sure 1; a blob that barely does is no edge beside a number.)
     if ((ratio >= kStrayOneShort && ratio <= kStrayOneTall) || result.digits[at].probability < kStrayOneSure) continue;
     // (Over its neighbour's columns it is a piece of that digit: a 9's stem beside its loop.)

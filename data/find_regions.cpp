@@ -1,0 +1,251 @@
+// Stable regions: digits found as regions darker or lighter than around them (see
+// find_regions.h for the steps).
+#include "data/find_regions.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "data/find_digits.h"
+
+namespace blnk::data {
+
+namespace {
+
+constexpr float kStretchLow = 0.01f, kStretchHigh = 0.99f;  // the levels' 1st and 99th percentiles go to 0 and 255
+constexpr int kStableLevels = 8;        // a region's growth: over the next 8 levels (of 255), as a share of its area
+constexpr int kMinRange = 16;           // a region is stable when over the next 16 levels...
+constexpr float kRangeGrowth = 1.5f;    // ... it stays under 1.5 times its area (a print's edge, not a shade's)
+constexpr float kMinHeight = 0.04f;     // a digit is at least 4% of the shorter side high (5% promised)...
+constexpr float kMaxHeight = 0.9f;      // ... at most 90% of the picture's height...
+constexpr float kMaxAspect = 1.3f;      // ... at most 1.3 times as wide as tall...
+constexpr float kMaxFill = 0.8f;        // ... its pixels under 80% of its box (a card, a window is no digit)...
+constexpr float kBarWidth = 0.35f;      // ... unless narrower than this for its height (a 1)
+constexpr float kMinFill = 0.08f;       // ... and over 8% of it (an outline)
+constexpr float kRecordGrowth = 1.05f;  // a component is a candidate again once 5% larger
+constexpr float kSamePlace = 0.5f;      // candidates whose boxes overlap by half (of the union) are one
+constexpr int kMaxRegions = 256;        // the most stable kept, at most (per polarity)
+constexpr float kLineRows = 0.6f;       // a line's next region shares 60% of the shorter one's rows...
+constexpr float kLineHeights = 1.4f;    // ... is as tall within this factor...
+constexpr float kLineGap = 1.0f;        // ... and no farther than its height
+constexpr float kLineOverlap = 0.3f;    // ... nor overlapping more than 30% of the narrower's columns
+constexpr float kOnePlace = 0.5f;       // regions sharing half the narrower's columns and the shorter's rows are one place
+
+using Node = RegionWorkspace::Node;
+
+int find_root(std::vector<Node>& nodes, int p) {
+  while (nodes[std::size_t(p)].parent != p) {
+    nodes[std::size_t(p)].parent = nodes[std::size_t(nodes[std::size_t(p)].parent)].parent;
+    p = nodes[std::size_t(p)].parent;
+  }
+  return p;
+}
+
+int area_of(std::vector<Node>& nodes, int seed) { return nodes[std::size_t(find_root(nodes, seed))].area; }
+
+int overlap(int a0, int a1, int b0, int b1) { return std::max(0, std::min(a1, b1) - std::max(a0, b0)); }
+
+float box_iou(const PixelBox& a, const PixelBox& b) {
+  const float inter = float(overlap(a.x, a.x + a.w, b.x, b.x + b.w)) * float(overlap(a.y, a.y + a.h, b.y, b.y + b.h));
+  return inter / (float(a.w) * float(a.h) + float(b.w) * float(b.h) - inter);
+}
+
+// The levels 0-255 of `page`, its 1st to 99th percentile stretched over them.
+void stretch_levels(const GrayImage& page, RegionWorkspace& ws) {
+  const std::size_t n = page.pixels.size();
+  ws.scratch.assign(page.pixels.begin(), page.pixels.end());
+  const auto low_at = ws.scratch.begin() + long(float(n - 1) * kStretchLow);
+  std::nth_element(ws.scratch.begin(), low_at, ws.scratch.end());
+  const float low = *low_at;
+  const auto high_at = ws.scratch.begin() + long(float(n - 1) * kStretchHigh);
+  std::nth_element(ws.scratch.begin(), high_at, ws.scratch.end());
+  const float high = std::max(*high_at, low + 1e-3f);
+  ws.levels.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = std::clamp((page.pixels[i] - low) / (high - low), 0.0f, 1.0f);
+    ws.levels[i] = std::uint8_t(std::lround(v * 255.0f));
+  }
+}
+
+bool digit_shaped(const PixelBox& b, int pixels, int width, int height) {
+  const int side = std::min(width, height);
+  if (float(b.h) < std::max(float(kMinDigitPixels), kMinHeight * float(side)) || float(b.h) > kMaxHeight * float(height))
+    return false;
+  if (float(b.w) > kMaxAspect * float(b.h)) return false;
+  if (b.x == 0 || b.y == 0 || b.x + b.w == width || b.y + b.h == height) return false;
+  const float fill = float(pixels) / (float(b.w) * float(b.h));
+  return fill >= kMinFill && (fill <= kMaxFill || float(b.w) < kBarWidth * float(b.h));
+}
+
+}  // namespace
+
+void stable_regions(const GrayImage& page, bool dark, RegionWorkspace& ws, std::vector<Region>& regions) {
+  const int W = page.width, H = page.height;
+  const int n = W * H;
+  if (W < 3 || H < 3) return;
+  stretch_levels(page, ws);
+  // Light regions' pixels are added lightest first: their levels turned over.
+  const auto level_of = [&](int i) { return dark ? int(ws.levels[std::size_t(i)]) : 255 - int(ws.levels[std::size_t(i)]); };
+  // The pixels by level (a counting sort).
+  ws.level_start.assign(257, 0);
+  for (int i = 0; i < n; ++i) ++ws.level_start[std::size_t(level_of(i)) + 1];
+  for (int l = 0; l < 256; ++l) ws.level_start[std::size_t(l) + 1] += ws.level_start[std::size_t(l)];
+  ws.order.resize(std::size_t(n));
+  ws.touched.assign(256, 0);  // (as the running fill position of each level for now)
+  for (int l = 0; l < 256; ++l) ws.touched[std::size_t(l)] = ws.level_start[std::size_t(l)];
+  for (int i = 0; i < n; ++i) ws.order[std::size_t(ws.touched[std::size_t(level_of(i))]++)] = i;
+  ws.nodes.resize(std::size_t(n));
+  ws.added.assign(std::size_t(n), 0);
+  ws.touched.clear();
+  ws.candidates.clear();
+  std::size_t evaluated = 0;  // candidates before this one have their growth
+  for (std::vector<int>& d : ws.due) d.clear();
+  ws.due.resize(256);
+  for (int level = 0; level < 256; ++level) {
+    ws.touched.clear();
+    for (int k = ws.level_start[std::size_t(level)]; k < ws.level_start[std::size_t(level) + 1]; ++k) {
+      const int p = ws.order[std::size_t(k)];
+      const int x = p % W, y = p / W;
+      ws.nodes[std::size_t(p)] = {p, 1, 0, -1, x, y, x + 1, y + 1};
+      ws.added[std::size_t(p)] = 1;
+      int root = p;
+      for (int dy = -1; dy <= 1; ++dy) {
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int nx = x + dx, ny = y + dy;
+          if ((dx == 0 && dy == 0) || nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
+          const int q = ny * W + nx;
+          if (!ws.added[std::size_t(q)]) continue;
+          const int other = find_root(ws.nodes, q);
+          if (other == root) continue;
+          // Union by area; the larger keeps its record of when it was last a candidate.
+          Node& a = ws.nodes[std::size_t(root)];
+          Node& b = ws.nodes[std::size_t(other)];
+          Node& big = a.area >= b.area ? a : b;
+          Node& small = a.area >= b.area ? b : a;
+          small.parent = big.parent;
+          big.area += small.area;
+          big.x0 = std::min(big.x0, small.x0), big.y0 = std::min(big.y0, small.y0);
+          big.x1 = std::max(big.x1, small.x1), big.y1 = std::max(big.y1, small.y1);
+          root = big.parent;
+        }
+      }
+      ws.touched.push_back(root);
+    }
+    // Each component changed at this level, once: a candidate when digit-shaped.
+    for (int r : ws.touched) {
+      r = find_root(ws.nodes, r);
+      Node& node = ws.nodes[std::size_t(r)];
+      if (node.stamp == level) continue;
+      node.stamp = level;
+      if (float(node.area) < kRecordGrowth * float(node.last_area)) continue;
+      const PixelBox b{node.x0, node.y0, node.x1 - node.x0, node.y1 - node.y0};
+      if (!digit_shaped(b, node.area, W, H)) continue;
+      node.last_area = node.area;
+      if (level + kMinRange < 256) ws.due[std::size_t(level + kMinRange)].push_back(int(ws.candidates.size()));
+      ws.candidates.push_back({b, dark, level, r, node.area, 0.0f, false});
+    }
+    // The candidates kStableLevels below: how much they have grown since.
+    for (; evaluated < ws.candidates.size() && ws.candidates[evaluated].level <= level - kStableLevels; ++evaluated) {
+      Region& c = ws.candidates[evaluated];
+      c.growth = float(area_of(ws.nodes, c.seed) - c.pixels) / float(c.pixels);
+    }
+    // ... and whether it keeps its shape over its range (its area grows with the level,
+    // so under kRangeGrowth times at the range's end is under it at every level between).
+    for (const int i : ws.due[std::size_t(level)]) {
+      Region& c = ws.candidates[std::size_t(i)];
+      c.stable = float(area_of(ws.nodes, c.seed)) <= kRangeGrowth * float(c.pixels);
+    }
+  }
+  for (; evaluated < ws.candidates.size(); ++evaluated) {  // (the top levels: as grown as can be)
+    Region& c = ws.candidates[evaluated];
+    c.growth = float(area_of(ws.nodes, c.seed) - c.pixels) / float(c.pixels);
+  }
+  // The most stable first; of candidates over one place, that one.
+  std::erase_if(ws.candidates, [](const Region& c) { return !c.stable; });
+  std::sort(ws.candidates.begin(), ws.candidates.end(), [](const Region& a, const Region& b) {
+    return a.growth < b.growth || (a.growth == b.growth && a.seed < b.seed);
+  });
+  const std::size_t first = regions.size();
+  for (const Region& c : ws.candidates) {
+    bool same_place = false;
+    for (std::size_t i = first; i < regions.size() && !same_place; ++i) same_place = box_iou(c.box, regions[i].box) > kSamePlace;
+    if (same_place) continue;
+    regions.push_back(c);
+    if (regions.size() - first >= std::size_t(kMaxRegions)) break;
+  }
+}
+
+int follows_on_line(const PixelBox& a, const PixelBox& b) {
+  if (b.x + b.w <= a.x + a.w) return -1;
+  const int shorter = std::min(a.h, b.h), taller = std::max(a.h, b.h);
+  if (float(taller) > kLineHeights * float(shorter)) return -1;
+  if (float(overlap(a.y, a.y + a.h, b.y, b.y + b.h)) < kLineRows * float(shorter)) return -1;
+  if (float(overlap(a.x, a.x + a.w, b.x, b.x + b.w)) > kLineOverlap * float(std::min(a.w, b.w))) return -1;
+  const int gap = std::max(0, b.x - (a.x + a.w));
+  return float(gap) > kLineGap * float(taller) ? -1 : gap;
+}
+
+bool one_place(const PixelBox& a, const PixelBox& b) {
+  return float(overlap(a.x, a.x + a.w, b.x, b.x + b.w)) >= kOnePlace * float(std::min(a.w, b.w)) &&
+         float(overlap(a.y, a.y + a.h, b.y, b.y + b.h)) >= kOnePlace * float(std::min(a.h, b.h));
+}
+
+std::vector<std::vector<int>> region_lines(const std::vector<Region>& regions, const std::vector<int>& members) {
+  std::vector<int> by_x = members;
+  std::sort(by_x.begin(), by_x.end(), [&](int a, int b) {
+    return regions[std::size_t(a)].box.x < regions[std::size_t(b)].box.x || (regions[std::size_t(a)].box.x == regions[std::size_t(b)].box.x && a < b);
+  });
+  std::vector<int> next(regions.size(), -1), has_previous(regions.size(), 0);
+  for (int from : by_x) {
+    int best = -1, best_gap = 0;
+    for (int j : by_x) {
+      const int gap = j == from ? -1 : follows_on_line(regions[std::size_t(from)].box, regions[std::size_t(j)].box);
+      if (gap >= 0 && (best < 0 || gap < best_gap)) best = j, best_gap = gap;
+    }
+    next[std::size_t(from)] = best;
+    if (best >= 0) has_previous[std::size_t(best)] = 1;
+  }
+  std::vector<std::vector<int>> lines;
+  for (int start : by_x) {
+    if (has_previous[std::size_t(start)]) continue;
+    std::vector<int> line;
+    for (int i = start; i >= 0 && line.size() < std::size_t(kMaxDigitsInLine) + 1; i = next[std::size_t(i)]) line.push_back(i);
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+void paint_region(const GrayImage& page, const Region& region, RegionWorkspace& ws, Plane& ink, float value) {
+  const int W = page.width, H = page.height;
+  if (ink.width != W || ink.height != H) {
+    ink.resize(W, H);
+    std::fill(ink.pixels.begin(), ink.pixels.end(), 0.0f);
+  }
+  // The region's pixels: those joined to its seed at its level or under (ws.levels
+  // as stable_regions left them: the same page's).
+  const PixelBox& b = region.box;
+  const auto in_region = [&](int q) {
+    const int level = region.dark ? int(ws.levels[std::size_t(q)]) : 255 - int(ws.levels[std::size_t(q)]);
+    return level <= region.level && ink.pixels[std::size_t(q)] != value;  // (painted already: seen)
+  };
+  ws.stack.clear();
+  if (!in_region(region.seed)) return;
+  ws.stack.push_back(region.seed);
+  ink.pixels[std::size_t(region.seed)] = value;
+  while (!ws.stack.empty()) {
+    const int p = ws.stack.back();
+    ws.stack.pop_back();
+    const int x = p % W, y = p / W;
+    for (int dy = -1; dy <= 1; ++dy) {
+      for (int dx = -1; dx <= 1; ++dx) {
+        const int nx = x + dx, ny = y + dy;
+        if (nx < b.x || ny < b.y || nx >= b.x + b.w || ny >= b.y + b.h) continue;
+        const int q = ny * W + nx;
+        if (!in_region(q)) continue;
+        ink.pixels[std::size_t(q)] = value;
+        ws.stack.push_back(q);
+      }
+    }
+  }
+}
+
+}  // namespace blnk::data

@@ -1,0 +1,84 @@
+// Stable regions: the reader's second way to find digits, for the pictures where
+// find_digits.h finds none that reads (docs/predict.md, "Digits as regions"). There a
+// digit is the strongest thin structure; here it is a region of the picture darker
+// (or lighter) than everything around it whose outline barely moves when the
+// threshold does: a light digit in a meter's dark window, a game's red score on its
+// black screen, a digit on a card of its own colour, a candle lit from one side.
+//
+// Pipeline, for each polarity (each step below):
+//  1. stable_regions: the picture's levels are stretched over 0-255 and its pixels
+//     added darkest first (lightest first for light ink), joined to their added
+//     neighbours (the component tree of its thresholds); each component of a digit's
+//     size and shape, off the border, is a candidate at the levels it grows at, kept
+//     when stable there: under 1.5 times its area 16 levels on (a print's edge is
+//     sharp; a soft shade keeps growing); of candidates covering the same place
+//     (their boxes overlapping by half) the one that grows least over the next 8
+//     levels is kept;
+//  2. region_lines: the regions the reader kept (those that read as digits, one a
+//     place), left to right, chained to the next one on their row (sharing most of
+//     its rows, as tall, no farther than a digit's height): each chain is a line of
+//     digits, from a single region to kMaxDigitsInLine;
+//  3. paint_region: a region's own pixels as ink (1) on nothing (0), so that the
+//     digit cut out of it holds no piece of its window, card or neighbours.
+// The reader reads each chain's regions and lets the model judge which run of them
+// is the number (reader/model_classifier.cpp).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "data/image.h"
+#include "data/preprocess.h"
+
+namespace blnk::data {
+
+struct Region {
+  PixelBox box;
+  bool dark = true;   // darker than around it (else lighter)
+  int level = 0;      // its threshold, of the stretched levels 0-255 (inverted for light regions)
+  int seed = 0;       // one of its pixels (y * width + x)
+  int pixels = 0;
+  float growth = 0;   // its area's growth over the next kStableLevels levels, as a share of it
+  bool stable = false;  // it keeps its shape over its range (see step 1)
+};
+
+struct RegionWorkspace {
+  std::vector<std::uint8_t> levels;        // each pixel's stretched level
+  std::vector<int> order, level_start;     // the pixels sorted by level, where each level starts
+  // The union-find over pixels, one node each (its fields together: the joins touch
+  // pixels all over the picture, and one cache line then holds all a root's record).
+  struct Node {
+    int parent;
+    int area;       // a root's pixels...
+    int last_area;  // ... when it was last a candidate
+    int stamp;      // the level it last changed at
+    int x0, y0, x1, y1;  // its box (x1, y1 past the end)
+  };
+  std::vector<Node> nodes;
+  std::vector<std::uint8_t> added;         // which pixels are (a byte each: looked at for every neighbour)
+  std::vector<int> touched;                // the roots changed at a level
+  std::vector<std::vector<int>> due;       // by level: the candidates whose stability is known there
+  std::vector<Region> candidates;          // step 1, before and after the choice
+  std::vector<float> scratch;
+  std::vector<int> stack;                  // paint_region's flood
+};
+
+// Step 1: the stable regions of one polarity of `page`, appended to `regions`.
+void stable_regions(const GrayImage& page, bool dark, RegionWorkspace& ws, std::vector<Region>& regions);
+// Step 2: chains of `members` (indices into `regions`), each left to right, each
+// region followed by the nearest that follows it on its line (follows_on_line), of
+// either polarity (a meter's last digit is light in a red window, the others dark).
+std::vector<std::vector<int>> region_lines(const std::vector<Region>& regions, const std::vector<int>& members);
+// The gap from box a to box b when b follows a on a line of digits (b to the right,
+// sharing most of its rows, as tall, overlapping few of its columns, no farther away
+// than the taller's height); -1 when it does not.
+int follows_on_line(const PixelBox& a, const PixelBox& b);
+// Two boxes over one digit's place (a digit found at two levels, or in its window):
+// sharing half the narrower's columns and half the shorter's rows.
+bool one_place(const PixelBox& a, const PixelBox& b);
+// Step 3, after stable_regions on the same page: `ink` (page-sized, all 0 outside
+// what was painted; made so when of another size) gets `value` on the region's
+// pixels; painting them 0 takes them away again.
+void paint_region(const GrayImage& page, const Region& region, RegionWorkspace& ws, Plane& ink, float value = 1.0f);
+
+}  // namespace blnk::data

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "data/find_digits.h"
+#include "data/find_regions.h"
 #include "data/image_write.h"
 #include "data/seed_preprocess.h"
 #include "engine/model_metadata.h"
@@ -35,6 +36,15 @@ struct ModelClassifier::Slot {
   data::GrayImage upright;  // the page turned so that a line found at a slant is level
   data::Plane unboxed;      // the search's ink with a digit's box taken away (data::erase_box_sides)
   std::vector<data::Preprocessed> seen;  // what the network read of each digit
+  // read_regions: the stable regions, each one's pixels as ink, its reading.
+  data::RegionWorkspace region_workspace;
+  std::vector<data::Region> regions;
+  data::Plane region_ink;
+  std::vector<DigitReading> region_readings;
+  std::vector<data::Preprocessed> region_seen;
+  std::vector<std::uint8_t> region_read;
+  // The digit-sized groups the search found, in each polarity (true: dark), in the page's pixels.
+  std::vector<std::pair<data::PixelBox, bool>> found_groups;
 };
 
 namespace {
@@ -201,6 +211,22 @@ constexpr float kStrayOneShort = 0.62f;  // drop_stray_ones: a 1 at a number's e
 constexpr float kStrayOneTall = 1.65f;   // ... or over this times the other digits' median height,
 constexpr float kStrayOneSure = 0.9f;    // ... read as a 1 at this probability at least
 constexpr float kCloseMark = 0.5f;
+// read_regions: a gap in a line of regions wider than this share of its digits' height,
+// and than kGapOverOthers times its other gaps, is a digit that did not read...
+constexpr float kMissingDigitGap = 0.5f;
+constexpr float kGapOverOthers = 2.0f;
+// ... and a 1 whose top or bottom is this share of the height off the line's, or
+// whose height is kOneHeight off, is a bar (a frame's side, a window's edge).
+constexpr float kOneOffLine = 0.2f;
+constexpr float kOneHeight = 0.1f;
+// ... and regions in a mark the search found that is this much taller or wider than
+// all of them are pieces of that mark.
+constexpr float kPieceOfMark = 1.15f;
+// ... and a digit sharing half the line's rows within this many times its height of
+// its end is one of its digits, read apart.
+constexpr float kSameRow = 0.5f;
+constexpr float kNearLine = 3.0f;
+constexpr float kFrameOfMarks = 2.0f;
 // Marks of a row further apart than this share of their median height are in two words.
 constexpr float kWordGap = 0.5f;
 // A line of digits this far from level (radians: 8 degrees) is looked at level too.
@@ -298,31 +324,40 @@ float reading_score(const Classification& c) {
   return score;
 }
 
-// A 1 at either end of a number, far shorter or taller than the number's other digits,
-// is a stroke beside it (a sticky note's side, a frame's stub, a shirt's stripe), not one
-// of its digits: read across the development folders, a genuine 1 at an end is 0.68 to
-// 1.56 times the others' median height, a stray one under 0.62 or over 1.73.
+// A 1 at a number's end far shorter or taller than the number's digits that are no 1s,
+// or far taller between them, is a stroke beside them (a sticky note's side, a frame's
+// stub, a shirt's stripe) or between them (the gap between a meter's windows, between
+// cards), not one of its digits: read
+// across the development folders, a genuine 1 at an end is 0.68 to 1.56 times the
+// others' median height, a stray one under 0.62 or over 1.73.
 void drop_stray_ones(Classification& result, std::vector<data::Preprocessed>& seen) {
   std::array<int, 2 * data::kMaxDigitsInLine> heights;  // (no allocation per reading; longer lines are not numbers)
   if (result.digits.size() > heights.size()) return;
-  for (int end = 0; end < 2 && result.digits.size() >= 2; ++end) {
-    const std::size_t at = end == 0 ? 0 : result.digits.size() - 1;
-    if (result.digits[at].digit != 1) continue;
-    std::size_t others = 0;
-    for (std::size_t i = 0; i < result.digits.size(); ++i)
-      if (i != at) heights[others++] = result.digits[i].box_h;
-    std::nth_element(heights.begin(), heights.begin() + long(others / 2), heights.begin() + long(others));
-    const float ratio = float(result.digits[at].box_h) / float(std::max(1, heights[others / 2]));
-    // (A straight stroke reads as a sure 1; a blob that barely does is no edge beside a number.)
-    if ((ratio >= kStrayOneShort && ratio <= kStrayOneTall) || result.digits[at].probability < kStrayOneSure) continue;
-    // (Over its neighbour's columns it is a piece of that digit: a 9's stem beside its loop.)
+  // The median height of the digits that are no 1s (a line of 1s alone is left as it is).
+  std::size_t count = 0;
+  for (const DigitReading& d : result.digits)
+    if (d.digit != 1) heights[count++] = d.box_h;
+  if (count == 0) return;
+  std::nth_element(heights.begin(), heights.begin() + long(count / 2), heights.begin() + long(count));
+  const float median = float(std::max(1, heights[count / 2]));
+  for (std::size_t at = 0; at < result.digits.size() && result.digits.size() >= 2;) {
     const DigitReading& one = result.digits[at];
-    const DigitReading& next = result.digits[end == 0 ? 1 : at - 1];
-    if (std::min(one.box_x + one.box_w, next.box_x + next.box_w) > std::max(one.box_x, next.box_x)) continue;
-    // (Nor when only 1s would be left: any straight stroke reads as one, a segment display's too.)
-    bool ones_left = true;
-    for (std::size_t i = 0; i < result.digits.size(); ++i) ones_left = ones_left && (i == at || result.digits[i].digit == 1);
-    if (ones_left) continue;
+    const float ratio = float(one.box_h) / median;
+    // (A straight stroke reads as a sure 1; a blob that barely does is no edge beside a number.)
+    // (Between digits only a taller one: a hand's 1 in a number is often short.)
+    const bool at_end = at == 0 || at + 1 == result.digits.size();
+    bool stray = one.digit == 1 && ((at_end && ratio < kStrayOneShort) || ratio > kStrayOneTall) &&
+                 one.probability >= kStrayOneSure;
+    // (Over a neighbour's columns it is a piece of that digit: a 9's stem beside its loop.)
+    for (const std::size_t next : {at - 1, at + 1}) {
+      if (!stray || next >= result.digits.size()) continue;  // (at - 1 wraps round at 0)
+      const DigitReading& d = result.digits[next];
+      stray = std::min(one.box_x + one.box_w, d.box_x + d.box_w) <= std::max(one.box_x, d.box_x);
+    }
+    if (!stray) {
+      ++at;
+      continue;
+    }
     result.digits.erase(result.digits.begin() + long(at));
     if (at < seen.size()) seen.erase(seen.begin() + long(at));
   }
@@ -615,6 +650,7 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   // the two polarities wins. A line that reads badly is read again with its
   // broken strokes joined, and, at a slant, in the page turned level.
   float best = -1;
+  slot.found_groups.clear();
   const data::Preprocessed whole = whole_picture_view(name, slot);
   int whole_width = 0;  // the whole picture's digit's width, in the image's pixels
   bool whole_no_digit = true;  // the gate refuses the whole picture's reading (or there is none)
@@ -662,6 +698,8 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
     if (margin > 0 && ((found_wins && !dropped_at_border) || !close_crop_sized)) break;
     data::FoundDigits found = data::find_digits(page, ink_dark, slot.find, margin);
     dropped_at_border = dropped_at_border || found.border_marks > 0;
+    for (const data::PixelBox& b : found.digits) slot.found_groups.emplace_back(b, ink_dark);
+    for (const data::PixelBox& b : found.off_line) slot.found_groups.emplace_back(b, ink_dark);
     // What the first look saw is said (the second frames the picture, and
     // sees it otherwise), and only in the polarity the whole picture's
     // reading found its ink in: the other one takes paper for ink.
@@ -796,12 +834,168 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   } else if (whole.found) {
     slot.seen.swap(whole_seen);
   } else {
+    if (options.find && read_regions(slot, result)) return true;
     failure = {422, name + ": " + whole.reason + kNoDigitAdvice, true};
     return false;
   }
   judge_digits(result);
   if (!found_wins && result.verdict == Verdict::not_a_digit && !beyond_one_line.empty())
     result.reason = beyond_one_line;
+  // Nothing found reads as a digit: the picture's regions may (a digit on a card or in
+  // a window of its own, of a colour and not a stroke).
+  if (options.find && result.verdict == Verdict::not_a_digit) read_regions(slot, result);
+  return true;
+}
+
+bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
+  const int factor = std::max(1, std::min(slot.image.width, slot.image.height) / data::kFindSide);
+  if (factor > 1) data::shrink_by(slot.image, factor, slot.page);
+  const data::GrayImage& page = factor > 1 ? slot.page : slot.image;
+  std::vector<data::Region>& regions = slot.regions;
+  regions.clear();
+  data::stable_regions(page, true, slot.region_workspace, regions);
+  data::stable_regions(page, false, slot.region_workspace, regions);
+  // Each region read alone, from its own pixels.
+  slot.region_readings.resize(regions.size());
+  slot.region_seen.resize(regions.size());
+  slot.region_read.assign(regions.size(), 0);
+  std::vector<data::PixelBox> one(1);
+  std::vector<int> reading;  // the regions that read as digits
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    const data::Region& r = regions[i];
+    data::paint_region(page, r, slot.region_workspace, slot.region_ink, 1.0f);
+    one[0] = r.box;
+    slot.region_read[i] = read_found_digit(slot, one, 0, factor, slot.region_readings[i], slot.region_seen[i], &slot.region_ink) &&
+                          digit_score(slot.region_readings[i]) >= kDecisiveScore;
+    data::paint_region(page, r, slot.region_workspace, slot.region_ink, 0.0f);
+    if (slot.region_read[i]) reading.push_back(int(i));
+  }
+  // One region a place: the one that reads best (the larger of those as good).
+  const auto score_of = [&](int i) { return digit_score(slot.region_readings[std::size_t(i)]); };
+  std::sort(reading.begin(), reading.end(), [&](int a, int b) {
+    const float sa = score_of(a), sb = score_of(b);
+    if (sa != sb) return sa > sb;
+    return regions[std::size_t(a)].pixels > regions[std::size_t(b)].pixels || (regions[std::size_t(a)].pixels == regions[std::size_t(b)].pixels && a < b);
+  });
+  std::vector<int> kept;
+  for (int i : reading) {
+    bool taken = false;
+    for (int k : kept) taken = taken || data::one_place(regions[std::size_t(i)].box, regions[std::size_t(k)].box);
+    if (!taken) kept.push_back(i);
+  }
+  const std::vector<std::vector<int>> lines = data::region_lines(regions, kept);
+  // A line that more of its row continues without reading (a word's letters, digits
+  // the model cannot read) is not the number; one of 1s and 0s alone is as often bars
+  // and rings (a frame's sides, a letter O) as digits.
+  const auto weak = [&](const std::vector<int>& line) {
+    const data::PixelBox& first = regions[std::size_t(line.front())].box;
+    const data::PixelBox& last = regions[std::size_t(line.back())].box;
+    for (std::size_t j = 0; j < regions.size(); ++j) {
+      if (slot.region_read[j]) continue;
+      const data::PixelBox& b = regions[j].box;
+      if (data::follows_on_line(last, b) < 0 && data::follows_on_line(b, first) < 0) continue;
+      bool of_a_digit = false;  // (the same place as one of the line's digits: another level of it)
+      for (int k : line) of_a_digit = of_a_digit || data::one_place(b, regions[std::size_t(k)].box);
+      if (!of_a_digit) return true;
+    }
+    // The line's regions inside a mark of their ink that the search found must fill it:
+    // a question mark's hook is a piece of the mark with its dot, a stroke of a star
+    // of the star (the digits of a number found as one mark fill it together).
+    for (const auto& [g, dark] : slot.found_groups) {
+      data::PixelBox inside;
+      for (int k : line) {
+        const data::PixelBox& b = regions[std::size_t(k)].box;
+        if (regions[std::size_t(k)].dark != dark || b.x < g.x - 1 || b.y < g.y - 1 || b.x + b.w > g.x + g.w + 1 ||
+            b.y + b.h > g.y + g.h + 1)
+          continue;
+        if (inside.empty()) {
+          inside = b;
+        } else {
+          const int x0 = std::min(inside.x, b.x), y0 = std::min(inside.y, b.y);
+          inside = {x0, y0, std::max(inside.x + inside.w, b.x + b.w) - x0, std::max(inside.y + inside.h, b.y + b.h) - y0};
+        }
+      }
+      // (A mark over twice their height is what they are in: a meter's face, a sign.)
+      if (!inside.empty() && float(g.h) <= kFrameOfMarks * float(inside.h) &&
+          (float(g.h) > kPieceOfMark * float(inside.h) || float(g.w) > kPieceOfMark * float(inside.w)))
+        return true;
+    }
+    if (line.size() > 1) {
+      // Its heights, tops, bottoms and gaps: the median of each.
+      std::array<float, data::kMaxDigitsInLine> heights{}, tops{}, bottoms{}, gaps{};
+      const std::size_t n = line.size(), n_gaps = n - 1;
+      for (std::size_t k = 0; k < n; ++k) {
+        const data::PixelBox& b = regions[std::size_t(line[k])].box;
+        heights[k] = float(b.h), tops[k] = float(b.y), bottoms[k] = float(b.y + b.h);
+        if (k > 0) {
+          const data::PixelBox& a = regions[std::size_t(line[k - 1])].box;
+          gaps[k - 1] = float(std::max(0, b.x - (a.x + a.w)));
+        }
+      }
+      const auto median = [](std::array<float, data::kMaxDigitsInLine>& v, std::size_t count) {
+        std::nth_element(v.begin(), v.begin() + long(count / 2), v.begin() + long(count));
+        return v[count / 2];
+      };
+      const float widest_gap = *std::max_element(gaps.begin(), gaps.begin() + long(n_gaps));
+      const float height = median(heights, n), top = median(tops, n), bottom = median(bottoms, n);
+      const float gap = median(gaps, n_gaps);
+      // A gap a digit wide, wider than the line's others: a digit there did not read.
+      if (widest_gap > kMissingDigitGap * height && (n_gaps == 1 || widest_gap > kGapOverOthers * gap)) return true;
+      // A 1 that does not stand on the line's baseline and reach its top is a bar beside it.
+      for (int k : line) {
+        const data::PixelBox& b = regions[std::size_t(k)].box;
+        if (slot.region_readings[std::size_t(k)].digit == 1 &&
+            (std::abs(float(b.y) - top) > kOneOffLine * height || std::abs(float(b.y + b.h) - bottom) > kOneOffLine * height ||
+             std::abs(float(b.h) - height) > kOneHeight * height))
+          return true;
+      }
+    }
+    for (int k : line) {
+      const int digit = slot.region_readings[std::size_t(k)].digit;
+      if (digit != 0 && digit != 1) return false;
+    }
+    return true;
+  };
+  // Each line's box, and whether it may be the number (not too long, not weak).
+  struct Run { std::size_t line; data::PixelBox box; bool candidate; };
+  std::vector<Run> runs;
+  for (std::size_t l = 0; l < lines.size(); ++l) {
+    data::PixelBox box = regions[std::size_t(lines[l][0])].box;
+    for (int k : lines[l]) {
+      const data::PixelBox& b = regions[std::size_t(k)].box;
+      const int x0 = std::min(box.x, b.x), y0 = std::min(box.y, b.y);
+      box = {x0, y0, std::max(box.x + box.w, b.x + b.w) - x0, std::max(box.y + box.h, b.y + b.h) - y0};
+    }
+    runs.push_back({l, box, lines[l].size() <= std::size_t(data::kMaxDigitsInLine) && !weak(lines[l])});
+  }
+  std::size_t best = runs.size();
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (runs[i].candidate && (best == runs.size() || lines[runs[i].line].size() > lines[runs[best].line].size())) best = i;
+  if (best == runs.size()) return false;
+  const auto apart = [](const data::PixelBox& a, const data::PixelBox& b) {
+    return a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+  };
+  // Another line as long, or another number, elsewhere: which is meant is not known;
+  // a digit on the line's row a little beyond its end (read, if not judged a digit) is
+  // one of it read apart.
+  const std::size_t best_count = lines[runs[best].line].size();
+  const data::PixelBox& line_box = runs[best].box;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const std::size_t count = lines[runs[i].line].size();
+    const data::PixelBox& b = runs[i].box;
+    if (i == best || !apart(b, line_box)) continue;
+    if (runs[i].candidate && (count == best_count || count > 1)) return false;
+    const int rows = std::min(b.y + b.h, line_box.y + line_box.h) - std::max(b.y, line_box.y);
+    const int gap = std::max(b.x - (line_box.x + line_box.w), line_box.x - (b.x + b.w));
+    if (float(rows) > kSameRow * float(std::min(b.h, line_box.h)) && float(gap) < kNearLine * float(line_box.h)) return false;
+  }
+  result.digits.clear();
+  slot.seen.clear();
+  for (int k : lines[runs[best].line]) {
+    result.digits.push_back(slot.region_readings[std::size_t(k)]);
+    slot.seen.push_back(slot.region_seen[std::size_t(k)]);
+  }
+  judge_digits(result);
   return true;
 }
 

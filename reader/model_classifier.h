@@ -88,6 +88,11 @@ class ModelClassifier : public Classifier {
   // every other mark reads as none and stands apart from them (a digit among doodles
   // or shapes); false otherwise.
   bool read_line_among_shapes(Slot& slot, const data::FoundDigits& found, int factor, Classification& result) const;
+  // Where the search's reading is no digit: the picture's stable regions
+  // (data/find_regions.h), each read alone; the one run of regions along a row that
+  // all read as digits (at kFoundMinScore) is the answer, the longest when one is
+  // longest; false (result untouched) when none, or two apart, read so.
+  bool read_regions(Slot& slot, Classification& result) const;
   // Find, then read, in the decoded picture of the slot; false with failure.no_digit when nothing reads.
   bool read_picture(Slot& slot, const std::string& name, const ClassifyOptions& options, Classification& result,
                     ClassifyFailure& failure) const;

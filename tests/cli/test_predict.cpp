@@ -422,6 +422,64 @@ TEST_CASE("predict: a stroke at a number's end, far taller or shorter than its d
   }
 }
 
+// A meter's counter: MNIST test digits 0-3 (7, 2, 1, 0) enlarged twice, light, each in
+// a dark window `pitch` pixels from the last, on a light face framed in grey; its path.
+std::string write_counter(const TempDir& tmp, const std::string& name, int pitch) {
+  const int w = 4 * pitch + 200, h = 56 + 12 + 200;
+  std::vector<float> level(std::size_t(w) * h, 0.5f);
+  for (int y = 30; y < h - 30; ++y)
+    for (int x = 30; x < w - 30; ++x) level[std::size_t(y) * w + x] = 0.85f;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  for (int k = 0; k < 4; ++k) {
+    const int x0 = 100 + k * pitch;
+    for (int y = 100 - 6; y < 100 + 56 + 6; ++y)
+      for (int x = x0 - 4; x < x0 + 56 + 4; ++x) level[std::size_t(y) * w + x] = 0.12f;
+    draw_digit(cov, w, h, k, 2, x0, 100);
+  }
+  std::vector<std::uint8_t> px(level.size());
+  for (std::size_t i = 0; i < px.size(); ++i)
+    px[i] = static_cast<std::uint8_t>(std::lround(255.0f * (level[i] + cov[i] * (0.95f - level[i]))));
+  const std::string path = tmp.file(name);
+  write_bytes(path, data::encode_png(px, w, h, 1));
+  return path;
+}
+
+// `blnk predict --json path`: its one answer, the run checked to have succeeded.
+Json predict_json(const TempDir& tmp, const std::string& path) {
+  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  return parse_json(lines_of(r.out).at(0));
+}
+
+TEST_CASE("predict: a meter's digits in dark windows: the light gaps between the windows are no 1s") {
+  if (!have_mnist()) return;
+  TempDir tmp("counter-gaps");
+  // Windows 8 pixels apart: the face between them is a light bar as tall as the windows,
+  // read as a sure 1 between the digits (7121110) before a 1 far taller than the digits
+  // that are no 1s was left out between them too.
+  const Json a = predict_json(tmp, write_counter(tmp, "counter.png", 72));
+  CHECK(a["verdict"].text == "number");
+  CHECK(a["number"].text == "7210");
+}
+
+TEST_CASE("predict: a meter's digits in dark windows far apart are read as stable regions of light where the search reads none") {
+  if (!have_mnist()) return;
+  TempDir tmp("counter-regions");
+  // Windows 26 pixels apart: the search (dark and light ink) reads no number there; the
+  // light digits are regions lighter than their windows all round (data/find_regions.h).
+  const Json a = predict_json(tmp, write_counter(tmp, "counter.png", 90));
+  CHECK(a["verdict"].text == "number");
+  CHECK(a["number"].text == "7210");
+  // Each digit's box is its window's digit, left to right, in the image's pixels.
+  REQUIRE(a["digits"].items.size() == 4);
+  for (int k = 0; k < 4; ++k) {
+    const Json& box = a["digits"].items[std::size_t(k)]["box"];
+    CHECK(box.items[0].number >= 100 + k * 90 - 2);
+    CHECK(box.items[0].number + box.items[2].number <= 100 + k * 90 + 58);
+  }
+}
+
 TEST_CASE("predict: a number cropped close to its ink (digits touching the picture's edges) is read whole") {
   if (!have_mnist()) return;
   TempDir tmp("close-crop");

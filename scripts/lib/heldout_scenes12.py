@@ -383,7 +383,7 @@ def spill_paint(cov, width, rng):
 
 
 def drink_for(table, rng):
-    """A drink that shows on the table: its colour differs from the table's by a fifth."""
+    """A drink that shows on the table: its colour differs from the table's by a quarter."""
     under = table.reshape(-1, 3).mean(axis=0)
 
     def seen(name):
@@ -391,7 +391,7 @@ def drink_for(table, rng):
         wet = under * 0.15 + colour * 0.85 if name == "milk" else under * (1 - 0.7 * (1 - colour))
         return float(np.abs(wet - under).mean())
 
-    names = [d for d in DRINKS if seen(d) > 0.2]
+    names = [d for d in DRINKS if seen(d) > 0.25]
     return pick(rng, names) if names else max(DRINKS, key=seen)
 
 

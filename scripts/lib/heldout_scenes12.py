@@ -468,8 +468,8 @@ def cake_top(shape, rng, round_cake):
         cv2.circle(plate_mask, (cx, cy), int(rad * 1.12), 1.0, -1, cv2.LINE_AA)
         cv2.circle(top, (cx, cy), rad, 1.0, -1, cv2.LINE_AA)
     else:
-        cv2.rectangle(plate_mask, (cx - int(rad * 1.45), cy - int(rad * 1.1)), (cx + int(rad * 1.45), cy + int(rad * 1.1)),
-                      1.0, -1)
+        cv2.rectangle(plate_mask, (cx - int(rad * 1.45), cy - int(rad * 1.1)),
+                      (cx + int(rad * 1.45), cy + int(rad * 1.1)), 1.0, -1)
         cv2.rectangle(top, (cx - int(rad * 1.3), cy - rad), (cx + int(rad * 1.3), cy + rad), 1.0, -1)
     img *= (1 - 0.4 * shifted(soft(plate_mask, h / 60), h // 80, h // 80))[..., None]
     img[...] = img * (1 - plate_mask[..., None]) + plate_col * plate_mask[..., None]

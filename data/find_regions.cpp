@@ -14,6 +14,7 @@ namespace {
 constexpr float kStretchLow = 0.01f, kStretchHigh = 0.99f;  // the levels' 1st and 99th percentiles go to 0 and 255
 constexpr int kStableLevels = 8;        // a region's growth: over the next 8 levels (of 255), as a share of its area
 constexpr int kMinRange = 16;           // a region is stable when over the next 16 levels...
+constexpr float kMinContrast = 0.03f;   // ... (and 0.03 of grey, in a picture of little contrast)...
 constexpr float kRangeGrowth = 1.5f;    // ... it stays under 1.5 times its area (a print's edge, not a shade's)
 constexpr float kMinHeight = 0.04f;     // a digit is at least 4% of the shorter side high (5% promised)...
 constexpr float kMaxHeight = 0.9f;      // ... at most 90% of the picture's height...
@@ -49,8 +50,9 @@ float box_iou(const PixelBox& a, const PixelBox& b) {
   return inter / (float(a.w) * float(a.h) + float(b.w) * float(b.h) - inter);
 }
 
-// The levels 0-255 of `page`, its 1st to 99th percentile stretched over them.
-void stretch_levels(const GrayImage& page, RegionWorkspace& ws) {
+// The levels 0-255 of `page`, its 1st to 99th percentile stretched over them; returns
+// the grey levels (of 0-1) that one of them spans.
+float stretch_levels(const GrayImage& page, RegionWorkspace& ws) {
   const std::size_t n = page.pixels.size();
   ws.scratch.assign(page.pixels.begin(), page.pixels.end());
   const auto low_at = ws.scratch.begin() + long(float(n - 1) * kStretchLow);
@@ -64,6 +66,7 @@ void stretch_levels(const GrayImage& page, RegionWorkspace& ws) {
     const float v = std::clamp((page.pixels[i] - low) / (high - low), 0.0f, 1.0f);
     ws.levels[i] = std::uint8_t(std::lround(v * 255.0f));
   }
+  return (high - low) / 255.0f;
 }
 
 bool digit_shaped(const PixelBox& b, int pixels, int width, int height) {
@@ -82,7 +85,9 @@ void stable_regions(const GrayImage& page, bool dark, RegionWorkspace& ws, std::
   const int W = page.width, H = page.height;
   const int n = W * H;
   if (W < 3 || H < 3) return;
-  stretch_levels(page, ws);
+  // (Over kMinContrast of grey at least: a blank sheet's noise, stretched over 256
+  // levels, makes specks of every shape, none an edge.)
+  const int range = std::max(kMinRange, int(std::ceil(kMinContrast / stretch_levels(page, ws))));
   // Light regions' pixels are added lightest first: their levels turned over.
   const auto level_of = [&](int i) { return dark ? int(ws.levels[std::size_t(i)]) : 255 - int(ws.levels[std::size_t(i)]); };
   // The pixels by level (a counting sort).
@@ -140,7 +145,7 @@ void stable_regions(const GrayImage& page, bool dark, RegionWorkspace& ws, std::
       const PixelBox b{node.x0, node.y0, node.x1 - node.x0, node.y1 - node.y0};
       if (!digit_shaped(b, node.area, W, H)) continue;
       node.last_area = node.area;
-      if (level + kMinRange < 256) ws.due[std::size_t(level + kMinRange)].push_back(int(ws.candidates.size()));
+      if (level + range < 256) ws.due[std::size_t(level + range)].push_back(int(ws.candidates.size()));
       ws.candidates.push_back({b, dark, level, r, node.area, 0.0f, false});
     }
     // The candidates kStableLevels below: how much they have grown since.

@@ -640,7 +640,7 @@ bool ModelClassifier::read_line_among_shapes(Slot& slot, const data::FoundDigits
 // Find, then read, in the decoded picture of the slot (docs/predict.md). False with
 // failure.no_digit when nothing in it reads as a digit or a number.
 bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const ClassifyOptions& options,
-                                   Classification& result, ClassifyFailure& failure) const {
+                                   Classification& result, ClassifyFailure& failure, bool regions_when_none) const {
   // Find, then read. The whole picture read as one digit is the first
   // candidate (a digit cropped to its ink, or filling a drawing: what
   // preprocess.h was made for). Then the picture is searched for digits
@@ -834,7 +834,7 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   } else if (whole.found) {
     slot.seen.swap(whole_seen);
   } else {
-    if (options.find && read_regions(slot, result)) return true;
+    if (options.find && regions_when_none && read_regions(slot, result)) return true;
     failure = {422, name + ": " + whole.reason + kNoDigitAdvice, true};
     return false;
   }
@@ -1017,10 +1017,10 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
       if (!read_with_seed_pipeline(bytes, name, *slot, result, failure)) return false;
     } else {
       data::decode_image_gray(bytes, name, slot->image, limits_, decode_target());
-      if (!read_picture(*slot, name, options, result, failure)) {
+      if (!read_picture(*slot, name, options, result, failure, false)) {
         // Nothing stands out in the brightness: a digit may differ from its ground in
         // colour alone (red paint on a blue sign). The colours' own axis is read, and
-        // its answer kept only when it finds something.
+        // its answer kept only when it finds something (its regions too).
         if (!failure.no_digit) return false;
         const ClassifyFailure in_brightness = failure;
         data::decode_image_gray(bytes, name, slot->image, limits_, decode_target(), data::GrayFrom::colour_contrast);

@@ -89,13 +89,16 @@ class ModelClassifier : public Classifier {
   // or shapes); false otherwise.
   bool read_line_among_shapes(Slot& slot, const data::FoundDigits& found, int factor, Classification& result) const;
   // Where the search's reading is no digit: the picture's stable regions
-  // (data/find_regions.h), each read alone; the one run of regions along a row that
-  // all read as digits (at kFoundMinScore) is the answer, the longest when one is
-  // longest; false (result untouched) when none, or two apart, read so.
+  // (data/find_regions.h), each read alone from its own pixels; the longest line of
+  // them that all read decisively, when no rule of docs/predict.md ("Digits as
+  // regions") says it is not the number, is the answer; false (result untouched)
+  // otherwise.
   bool read_regions(Slot& slot, Classification& result) const;
   // Find, then read, in the decoded picture of the slot; false with failure.no_digit when nothing reads.
+  // Without regions_when_none, the regions are not read when nothing was found (the
+  // caller reads the picture's colours next, and their regions then).
   bool read_picture(Slot& slot, const std::string& name, const ClassifyOptions& options, Classification& result,
-                    ClassifyFailure& failure) const;
+                    ClassifyFailure& failure, bool regions_when_none = true) const;
   bool read_with_seed_pipeline(std::span<const std::uint8_t> bytes, const std::string& name, Slot& slot,
                                Classification& result, ClassifyFailure& failure) const;
   DigitReading digit_reading(Slot& slot, const data::Preprocessed& digit, int scale) const;

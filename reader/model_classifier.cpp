@@ -124,9 +124,16 @@ std::unique_ptr<ModelClassifier::Slot> ModelClassifier::acquire() const {
 // it ever decoded: one 50-megapixel upload (even a refused one) would otherwise hold
 // 200 MB for the server's lifetime, per slot (found by the hostile soak).
 constexpr std::size_t kRetainedImagePixels = std::size_t(1) << 18;  // 1 MB of floats: a 512 x 512 photo
+constexpr std::size_t kRetainedRegionPixels = std::size_t(1) << 14;  // 0.75 MB of regions' buffers: a 128 x 128 page
 
 void ModelClassifier::release(std::unique_ptr<Slot> slot) const {
   if (slot->image.pixels.capacity() > kRetainedImagePixels) std::vector<float>().swap(slot->image.pixels);
+  // So do the stable regions' buffers (about 46 bytes a pixel of the searched page, used
+  // only when a picture reads as no digit) over a small page's.
+  if (slot->region_workspace.nodes.capacity() > kRetainedRegionPixels) {
+    slot->region_workspace = {};
+    slot->region_ink = {};
+  }
   std::lock_guard<std::mutex> lock(pool_mutex_);
   pool_.push_back(std::move(slot));
 }
@@ -134,7 +141,12 @@ void ModelClassifier::release(std::unique_ptr<Slot> slot) const {
 std::size_t ModelClassifier::idle_image_bytes() const {
   std::lock_guard<std::mutex> lock(pool_mutex_);
   std::size_t bytes = 0;
-  for (const auto& slot : pool_) bytes += slot->image.pixels.capacity() * sizeof(float);
+  for (const auto& slot : pool_) {
+    const data::RegionWorkspace& regions = slot->region_workspace;
+    bytes += slot->image.pixels.capacity() * sizeof(float) + slot->region_ink.pixels.capacity() * sizeof(float) +
+             regions.nodes.capacity() * sizeof(data::RegionWorkspace::Node) + regions.order.capacity() * sizeof(int) +
+             regions.levels.capacity() + regions.added.capacity() + regions.scratch.capacity() * sizeof(float);
+  }
   return bytes;
 }
 
@@ -225,6 +237,8 @@ constexpr float kPieceOfMark = 1.15f;
 // ... and a digit sharing half the line's rows within this many times its height of
 // its end is one of its digits, read apart.
 constexpr float kSameRow = 0.5f;
+// The regions are looked for in pages of at most this many pixels (a 1024 x 1024 page).
+constexpr std::size_t kMaxRegionPixels = std::size_t(1) << 20;
 constexpr float kNearLine = 3.0f;
 constexpr float kFrameOfMarks = 2.0f;
 // Marks of a row further apart than this share of their median height are in two words.
@@ -851,6 +865,9 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   const int factor = std::max(1, std::min(slot.image.width, slot.image.height) / data::kFindSide);
   if (factor > 1) data::shrink_by(slot.image, factor, slot.page);
   const data::GrayImage& page = factor > 1 ? slot.page : slot.image;
+  // (A long strip searched as it is, 700 x 20000, would take 46 bytes a pixel: the
+  // regions are a last look, not worth 600 MB.)
+  if (std::size_t(page.width) * std::size_t(page.height) > kMaxRegionPixels) return false;
   std::vector<data::Region>& regions = slot.regions;
   regions.clear();
   data::stable_regions(page, true, slot.region_workspace, regions);

@@ -55,7 +55,7 @@ class ModelClassifier : public Classifier {
   // The same on an already preprocessed 28x28 image (0 = background, 1 = ink).
   void classify_pixels(const float* pixels, std::vector<float>& probabilities) const;
   const Network& network() const { return net_; }
-  // Bytes of image buffers the idle slots keep for the next request.
+  // Bytes of image buffers (the decoded picture's, the stable regions') the idle slots keep for the next request.
   std::size_t idle_image_bytes() const;
 
  private:

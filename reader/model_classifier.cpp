@@ -43,6 +43,9 @@ struct ModelClassifier::Slot {
   std::vector<DigitReading> region_readings;
   std::vector<data::Preprocessed> region_seen;
   std::vector<std::uint8_t> region_read;
+  std::vector<data::PixelBox> region_box;
+  data::GrayImage region_page;  // the page shrunk further for the regions, when over kMaxRegionPixels
+  std::vector<int> region_digits, region_kept;  // the regions read as digits, one a place
   // The digit-sized groups the search found, in each polarity (true: dark), in the page's pixels.
   std::vector<std::pair<data::PixelBox, bool>> found_groups;
 };
@@ -133,6 +136,7 @@ void ModelClassifier::release(std::unique_ptr<Slot> slot) const {
   if (slot->region_workspace.nodes.capacity() > kRetainedRegionPixels) {
     slot->region_workspace = {};
     slot->region_ink = {};
+    slot->region_page = {};
   }
   std::lock_guard<std::mutex> lock(pool_mutex_);
   pool_.push_back(std::move(slot));
@@ -144,6 +148,7 @@ std::size_t ModelClassifier::idle_image_bytes() const {
   for (const auto& slot : pool_) {
     const data::RegionWorkspace& regions = slot->region_workspace;
     bytes += slot->image.pixels.capacity() * sizeof(float) + slot->region_ink.pixels.capacity() * sizeof(float) +
+             slot->region_page.pixels.capacity() * sizeof(float) +
              regions.nodes.capacity() * sizeof(data::RegionWorkspace::Node) + regions.order.capacity() * sizeof(int) +
              regions.levels.capacity() + regions.added.capacity() + regions.scratch.capacity() * sizeof(float);
   }
@@ -237,7 +242,8 @@ constexpr float kPieceOfMark = 1.15f;
 // ... and a digit sharing half the line's rows within this many times its height of
 // its end is one of its digits, read apart.
 constexpr float kSameRow = 0.5f;
-// The regions are looked for in pages of at most this many pixels (a 1024 x 1024 page).
+// The regions are looked for in pages of at most this many pixels (a 1024 x 1024 page;
+// a larger one is shrunk to it).
 constexpr std::size_t kMaxRegionPixels = std::size_t(1) << 20;
 constexpr float kNearLine = 3.0f;
 constexpr float kFrameOfMarks = 2.0f;
@@ -862,12 +868,19 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
 }
 
 bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
-  const int factor = std::max(1, std::min(slot.image.width, slot.image.height) / data::kFindSide);
+  int factor = std::max(1, std::min(slot.image.width, slot.image.height) / data::kFindSide);
   if (factor > 1) data::shrink_by(slot.image, factor, slot.page);
-  const data::GrayImage& page = factor > 1 ? slot.page : slot.image;
-  // (A long strip searched as it is, 700 x 20000, would take 46 bytes a pixel: the
-  // regions are a last look, not worth 600 MB.)
-  if (std::size_t(page.width) * std::size_t(page.height) > kMaxRegionPixels) return false;
+  const data::GrayImage* searched = factor > 1 ? &slot.page : &slot.image;
+  // (A long strip searched as it is, 700 x 20000, would take 46 bytes a pixel: its
+  // regions are looked for in it shrunk to kMaxRegionPixels.)
+  const double pixels = double(searched->width) * double(searched->height);
+  if (pixels > double(kMaxRegionPixels)) {
+    const int more = int(std::ceil(std::sqrt(pixels / double(kMaxRegionPixels))));
+    data::shrink_by(*searched, more, slot.region_page);
+    searched = &slot.region_page;
+    factor *= more;
+  }
+  const data::GrayImage& page = *searched;
   std::vector<data::Region>& regions = slot.regions;
   regions.clear();
   data::stable_regions(page, true, slot.region_workspace, regions);
@@ -876,8 +889,10 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   slot.region_readings.resize(regions.size());
   slot.region_seen.resize(regions.size());
   slot.region_read.assign(regions.size(), 0);
-  std::vector<data::PixelBox> one(1);
-  std::vector<int> reading;  // the regions that read as digits
+  std::vector<data::PixelBox>& one = slot.region_box;
+  one.resize(1);
+  std::vector<int>& reading = slot.region_digits;  // the regions that read as digits
+  reading.clear();
   for (std::size_t i = 0; i < regions.size(); ++i) {
     const data::Region& r = regions[i];
     data::paint_region(page, r, slot.region_workspace, slot.region_ink, 1.0f);
@@ -894,7 +909,8 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
     if (sa != sb) return sa > sb;
     return regions[std::size_t(a)].pixels > regions[std::size_t(b)].pixels || (regions[std::size_t(a)].pixels == regions[std::size_t(b)].pixels && a < b);
   });
-  std::vector<int> kept;
+  std::vector<int>& kept = slot.region_kept;
+  kept.clear();
   for (int i : reading) {
     bool taken = false;
     for (int k : kept) taken = taken || data::one_place(regions[std::size_t(i)].box, regions[std::size_t(k)].box);

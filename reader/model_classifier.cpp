@@ -885,7 +885,10 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   regions.clear();
   data::stable_regions(page, true, slot.region_workspace, regions);
   data::stable_regions(page, false, slot.region_workspace, regions);
-  // Each region read alone, from its own pixels.
+  // Each region read alone, from its own pixels (painted on a clean plane, and taken
+  // away again once read).
+  slot.region_ink.resize(page.width, page.height);
+  std::fill(slot.region_ink.pixels.begin(), slot.region_ink.pixels.end(), 0.0f);
   slot.region_readings.resize(regions.size());
   slot.region_seen.resize(regions.size());
   slot.region_read.assign(regions.size(), 0);

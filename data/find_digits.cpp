@@ -49,6 +49,13 @@ int find_root(std::vector<int>& parent, int i) {
   return i;
 }
 
+bool holds(const PixelBox& outer, const PixelBox& inner) {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w &&
+         inner.y + inner.h <= outer.y + outer.h;
+}
+
+}  // namespace
+
 PixelBox united(const PixelBox& a, const PixelBox& b) {
   const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
   const int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
@@ -56,13 +63,6 @@ PixelBox united(const PixelBox& a, const PixelBox& b) {
 }
 
 int overlap(int a0, int a1, int b0, int b1) { return std::max(0, std::min(a1, b1) - std::max(a0, b0)); }
-
-bool holds(const PixelBox& outer, const PixelBox& inner) {
-  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w &&
-         inner.y + inner.h <= outer.y + outer.h;
-}
-
-}  // namespace
 
 void pad_with_paper(const GrayImage& page, bool ink_dark, int margin, GrayImage& out, std::vector<float>& scratch) {
   const int W = page.width, H = page.height;

@@ -76,6 +76,9 @@ inline constexpr int kMaxDigitsInLine = 12;
 // Shared by the steps of find_digits.cpp and find_lines.cpp:
 inline constexpr float kEdgeSpan = 0.6f;  // a mark across 60% of the picture's width or height is set aside (an edge, a rule)
 inline constexpr int kMinDigitPixels = 4;  // no digit is smaller, whatever the picture's size
+// The box around both; how far [a0, a1) and [b0, b1) overlap (0 when apart).
+PixelBox united(const PixelBox& a, const PixelBox& b);
+int overlap(int a0, int a1, int b0, int b1);
 
 struct Mark {
   PixelBox box;

@@ -31,8 +31,6 @@ constexpr int kCoarseAngles = 90;         // the first vote: every 2 degrees, in
 constexpr int kCoarseBin = 8;
 constexpr int kFineSteps = 20;            // ... then 0.1 degree steps 2 degrees either way, in 1-pixel bins
 
-int overlap(int a0, int a1, int b0, int b1) { return std::max(0, std::min(a1, b1) - std::max(a0, b0)); }
-
 }  // namespace
 
 void erase_rules(Plane& tophat, float threshold) {

@@ -43,8 +43,6 @@ int find_root(std::vector<Node>& nodes, int p) {
 
 int area_of(std::vector<Node>& nodes, int seed) { return nodes[std::size_t(find_root(nodes, seed))].area; }
 
-int overlap(int a0, int a1, int b0, int b1) { return std::max(0, std::min(a1, b1) - std::max(a0, b0)); }
-
 float box_iou(const PixelBox& a, const PixelBox& b) {
   const float inter = float(overlap(a.x, a.x + a.w, b.x, b.x + b.w)) * float(overlap(a.y, a.y + a.h, b.y, b.y + b.h));
   return inter / (float(a.w) * float(a.h) + float(b.w) * float(b.h) - inter);

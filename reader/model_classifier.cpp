@@ -944,12 +944,7 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
         if (regions[std::size_t(k)].dark != dark || b.x < g.x - 1 || b.y < g.y - 1 || b.x + b.w > g.x + g.w + 1 ||
             b.y + b.h > g.y + g.h + 1)
           continue;
-        if (inside.empty()) {
-          inside = b;
-        } else {
-          const int x0 = std::min(inside.x, b.x), y0 = std::min(inside.y, b.y);
-          inside = {x0, y0, std::max(inside.x + inside.w, b.x + b.w) - x0, std::max(inside.y + inside.h, b.y + b.h) - y0};
-        }
+        inside = inside.empty() ? b : data::united(inside, b);
       }
       // (A mark over twice their height is what they are in: a meter's face, a sign.)
       if (!inside.empty() && float(g.h) <= kFrameOfMarks * float(inside.h) &&
@@ -997,11 +992,7 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   std::vector<Run> runs;
   for (std::size_t l = 0; l < lines.size(); ++l) {
     data::PixelBox box = regions[std::size_t(lines[l][0])].box;
-    for (int k : lines[l]) {
-      const data::PixelBox& b = regions[std::size_t(k)].box;
-      const int x0 = std::min(box.x, b.x), y0 = std::min(box.y, b.y);
-      box = {x0, y0, std::max(box.x + box.w, b.x + b.w) - x0, std::max(box.y + box.h, b.y + b.h) - y0};
-    }
+    for (int k : lines[l]) box = data::united(box, regions[std::size_t(k)].box);
     runs.push_back({l, box, lines[l].size() <= std::size_t(data::kMaxDigitsInLine) && !weak(lines[l])});
   }
   std::size_t best = runs.size();

@@ -33,15 +33,15 @@ constexpr float kOnePlace = 0.5f;       // regions sharing half the narrower's c
 
 using Node = RegionWorkspace::Node;
 
-int find_root(std::vector<Node>& nodes, int p) {
-  while (nodes[std::size_t(p)].parent != p) {
-    nodes[std::size_t(p)].parent = nodes[std::size_t(nodes[std::size_t(p)].parent)].parent;
-    p = nodes[std::size_t(p)].parent;
+int find_root(std::vector<int>& parent, int p) {
+  while (parent[std::size_t(p)] != p) {
+    parent[std::size_t(p)] = parent[std::size_t(parent[std::size_t(p)])];
+    p = parent[std::size_t(p)];
   }
   return p;
 }
 
-int area_of(std::vector<Node>& nodes, int seed) { return nodes[std::size_t(find_root(nodes, seed))].area; }
+int area_of(RegionWorkspace& ws, int seed) { return ws.nodes[std::size_t(find_root(ws.parent, seed))].area; }
 
 float box_iou(const PixelBox& a, const PixelBox& b) {
   const float inter = float(overlap(a.x, a.x + a.w, b.x, b.x + b.w)) * float(overlap(a.y, a.y + a.h, b.y, b.y + b.h));
@@ -62,7 +62,8 @@ float stretch_levels(const GrayImage& page, RegionWorkspace& ws) {
   ws.levels.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const float v = std::clamp((page.pixels[i] - low) / (high - low), 0.0f, 1.0f);
-    ws.levels[i] = std::uint8_t(std::lround(v * 255.0f));
+    // (floor(x + 0.5) is lround for x >= 0, exact in double, and inline.)
+    ws.levels[i] = std::uint8_t(int(double(v * 255.0f) + 0.5));
   }
   return (high - low) / 255.0f;
 }
@@ -77,65 +78,61 @@ bool digit_shaped(const PixelBox& b, int pixels, int width, int height) {
   return fill >= kMinFill && (fill <= kMaxFill || float(b.w) < kBarWidth * float(b.h));
 }
 
-}  // namespace
-
-void stable_regions(const GrayImage& page, bool dark, RegionWorkspace& ws, std::vector<Region>& regions) {
-  const int W = page.width, H = page.height;
+// Step 1 for one polarity, over the levels and order stable_regions computed: the
+// candidates of `dark` (or light) components, their growth and stability.
+void grow_components(int W, int H, bool dark, int range, RegionWorkspace& ws) {
   const int n = W * H;
-  if (W < 3 || H < 3) return;
-  // (Over kMinContrast of grey at least: a blank sheet's noise, stretched over 256
-  // levels, makes specks of every shape, none an edge.)
-  const int range = std::max(kMinRange, int(std::ceil(kMinContrast / stretch_levels(page, ws))));
-  // Light regions' pixels are added lightest first: their levels turned over.
-  const auto level_of = [&](int i) { return dark ? int(ws.levels[std::size_t(i)]) : 255 - int(ws.levels[std::size_t(i)]); };
-  // The pixels by level (a counting sort).
-  ws.level_start.assign(257, 0);
-  for (int i = 0; i < n; ++i) ++ws.level_start[std::size_t(level_of(i)) + 1];
-  for (int l = 0; l < 256; ++l) ws.level_start[std::size_t(l) + 1] += ws.level_start[std::size_t(l)];
-  ws.order.resize(std::size_t(n));
-  ws.touched.assign(256, 0);  // (as the running fill position of each level for now)
-  for (int l = 0; l < 256; ++l) ws.touched[std::size_t(l)] = ws.level_start[std::size_t(l)];
-  for (int i = 0; i < n; ++i) ws.order[std::size_t(ws.touched[std::size_t(level_of(i))]++)] = i;
   ws.nodes.resize(std::size_t(n));
-  ws.added.assign(std::size_t(n), 0);
+  ws.parent.assign(std::size_t(n), -1);
   ws.touched.clear();
   ws.candidates.clear();
   std::size_t evaluated = 0;  // candidates before this one have their growth
   for (std::vector<int>& d : ws.due) d.clear();
   ws.due.resize(256);
+  const int neighbours[8] = {-W - 1, -W, -W + 1, -1, 1, W - 1, W, W + 1};
   for (int level = 0; level < 256; ++level) {
     ws.touched.clear();
-    for (int k = ws.level_start[std::size_t(level)]; k < ws.level_start[std::size_t(level) + 1]; ++k) {
+    // Light regions' pixels are added lightest first: the levels turned over.
+    const int stored = dark ? level : 255 - level;
+    for (int k = ws.level_start[std::size_t(stored)]; k < ws.level_start[std::size_t(stored) + 1]; ++k) {
       const int p = ws.order[std::size_t(k)];
       const int x = p % W, y = p / W;
-      ws.nodes[std::size_t(p)] = {p, 1, 0, -1, x, y, x + 1, y + 1};
-      ws.added[std::size_t(p)] = 1;
+      ws.nodes[std::size_t(p)] = {1, 0, -1, x, y, x + 1, y + 1};
+      ws.parent[std::size_t(p)] = p;
+      const bool inside = x > 0 && y > 0 && x < W - 1 && y < H - 1;
       int root = p;
-      for (int dy = -1; dy <= 1; ++dy) {
-        for (int dx = -1; dx <= 1; ++dx) {
-          const int nx = x + dx, ny = y + dy;
-          if ((dx == 0 && dy == 0) || nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
-          const int q = ny * W + nx;
-          if (!ws.added[std::size_t(q)]) continue;
-          const int other = find_root(ws.nodes, q);
-          if (other == root) continue;
-          // Union by area; the larger keeps its record of when it was last a candidate.
-          Node& a = ws.nodes[std::size_t(root)];
-          Node& b = ws.nodes[std::size_t(other)];
-          Node& big = a.area >= b.area ? a : b;
-          Node& small = a.area >= b.area ? b : a;
-          small.parent = big.parent;
-          big.area += small.area;
-          big.x0 = std::min(big.x0, small.x0), big.y0 = std::min(big.y0, small.y0);
-          big.x1 = std::max(big.x1, small.x1), big.y1 = std::max(big.y1, small.y1);
-          root = big.parent;
+      // Joins the component of neighbour q to the root's (union by area; the larger
+      // keeps its record of when it was last a candidate).
+      const auto join = [&](int q) {
+        const int other = find_root(ws.parent, q);
+        if (other == root) return;
+        Node& a = ws.nodes[std::size_t(root)];
+        Node& b = ws.nodes[std::size_t(other)];
+        const bool root_bigger = a.area >= b.area;
+        Node& big = root_bigger ? a : b;
+        Node& small = root_bigger ? b : a;
+        const int big_root = root_bigger ? root : other;
+        ws.parent[std::size_t(root_bigger ? other : root)] = big_root;
+        big.area += small.area;
+        big.x0 = std::min(big.x0, small.x0), big.y0 = std::min(big.y0, small.y0);
+        big.x1 = std::max(big.x1, small.x1), big.y1 = std::max(big.y1, small.y1);
+        root = big_root;
+      };
+      for (int j = 0; j < 8; ++j) {
+        if (!inside) {
+          const int nx = x + (j == 0 || j == 3 || j == 5 ? -1 : j == 1 || j == 6 ? 0 : 1);
+          const int ny = y + (j < 3 ? -1 : j < 5 ? 0 : 1);
+          if (nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
         }
+        // (A neighbour whose parent is the root already is joined: most of them.)
+        const int up = ws.parent[std::size_t(p + neighbours[j])];
+        if (up >= 0 && up != root) join(p + neighbours[j]);
       }
       ws.touched.push_back(root);
     }
     // Each component changed at this level, once: a candidate when digit-shaped.
     for (int r : ws.touched) {
-      r = find_root(ws.nodes, r);
+      r = find_root(ws.parent, r);
       Node& node = ws.nodes[std::size_t(r)];
       if (node.stamp == level) continue;
       node.stamp = level;
@@ -149,19 +146,22 @@ void stable_regions(const GrayImage& page, bool dark, RegionWorkspace& ws, std::
     // The candidates kStableLevels below: how much they have grown since.
     for (; evaluated < ws.candidates.size() && ws.candidates[evaluated].level <= level - kStableLevels; ++evaluated) {
       Region& c = ws.candidates[evaluated];
-      c.growth = float(area_of(ws.nodes, c.seed) - c.pixels) / float(c.pixels);
+      c.growth = float(area_of(ws, c.seed) - c.pixels) / float(c.pixels);
     }
     // ... and whether it keeps its shape over its range (its area grows with the level,
     // so under kRangeGrowth times at the range's end is under it at every level between).
     for (const int i : ws.due[std::size_t(level)]) {
       Region& c = ws.candidates[std::size_t(i)];
-      c.stable = float(area_of(ws.nodes, c.seed)) <= kRangeGrowth * float(c.pixels);
+      c.stable = float(area_of(ws, c.seed)) <= kRangeGrowth * float(c.pixels);
     }
   }
   for (; evaluated < ws.candidates.size(); ++evaluated) {  // (the top levels: as grown as can be)
     Region& c = ws.candidates[evaluated];
-    c.growth = float(area_of(ws.nodes, c.seed) - c.pixels) / float(c.pixels);
+    c.growth = float(area_of(ws, c.seed) - c.pixels) / float(c.pixels);
   }
+}
+
+void choose_regions(RegionWorkspace& ws, std::vector<Region>& regions) {
   // The most stable first; of candidates over one place, that one.
   std::erase_if(ws.candidates, [](const Region& c) { return !c.stable; });
   std::sort(ws.candidates.begin(), ws.candidates.end(), [](const Region& a, const Region& b) {
@@ -174,6 +174,29 @@ void stable_regions(const GrayImage& page, bool dark, RegionWorkspace& ws, std::
     if (same_place) continue;
     regions.push_back(c);
     if (regions.size() - first >= std::size_t(kMaxRegions)) break;
+  }
+}
+
+}  // namespace
+
+void stable_regions(const GrayImage& page, RegionWorkspace& ws, std::vector<Region>& regions) {
+  const int W = page.width, H = page.height;
+  const int n = W * H;
+  if (W < 3 || H < 3) return;
+  // (Over kMinContrast of grey at least: a blank sheet's noise, stretched over 256
+  // levels, makes specks of every shape, none an edge.)
+  const int range = std::max(kMinRange, int(std::ceil(kMinContrast / stretch_levels(page, ws))));
+  // The pixels by level, in raster order within one (a counting sort), for both
+  // polarities: light ink takes the levels from the top.
+  ws.level_start.assign(257, 0);
+  for (int i = 0; i < n; ++i) ++ws.level_start[std::size_t(ws.levels[std::size_t(i)]) + 1];
+  for (int l = 0; l < 256; ++l) ws.level_start[std::size_t(l) + 1] += ws.level_start[std::size_t(l)];
+  ws.order.resize(std::size_t(n));
+  ws.touched.assign(ws.level_start.begin(), ws.level_start.end() - 1);  // (each level's fill position, for now)
+  for (int i = 0; i < n; ++i) ws.order[std::size_t(ws.touched[std::size_t(ws.levels[std::size_t(i)])]++)] = i;
+  for (const bool dark : {true, false}) {
+    grow_components(W, H, dark, range, ws);
+    choose_regions(ws, regions);
   }
 }
 

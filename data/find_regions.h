@@ -46,17 +46,16 @@ struct Region {
 struct RegionWorkspace {
   std::vector<std::uint8_t> levels;        // each pixel's stretched level
   std::vector<int> order, level_start;     // the pixels sorted by level, where each level starts
-  // The union-find over pixels, one node each (its fields together: the joins touch
-  // pixels all over the picture, and one cache line then holds all a root's record).
+  // The union-find over pixels: each one's parent (-1 until added; looked at for
+  // every neighbour of every pixel, so on its own, 4 bytes a pixel), and a root's record.
+  std::vector<int> parent;
   struct Node {
-    int parent;
     int area;       // a root's pixels...
     int last_area;  // ... when it was last a candidate
     int stamp;      // the level it last changed at
     int x0, y0, x1, y1;  // its box (x1, y1 past the end)
   };
   std::vector<Node> nodes;
-  std::vector<std::uint8_t> added;         // which pixels are (a byte each: looked at for every neighbour)
   std::vector<int> touched;                // the roots changed at a level
   std::vector<std::vector<int>> due;       // by level: the candidates whose stability is known there
   std::vector<Region> candidates;          // step 1, before and after the choice
@@ -64,8 +63,10 @@ struct RegionWorkspace {
   std::vector<int> stack;                  // paint_region's flood
 };
 
-// Step 1: the stable regions of one polarity of `page`, appended to `regions`.
-void stable_regions(const GrayImage& page, bool dark, RegionWorkspace& ws, std::vector<Region>& regions);
+// Step 1: the stable regions of `page`, the dark ones (at most 256) then the
+// light ones, appended to `regions`. (The levels and their order are the same for
+// both polarities: computed once.)
+void stable_regions(const GrayImage& page, RegionWorkspace& ws, std::vector<Region>& regions);
 // Step 2: chains of `members` (indices into `regions`), each left to right, each
 // region followed by the nearest that follows it on its line (follows_on_line), of
 // either polarity (a meter's last digit is light in a red window, the others dark).

@@ -131,7 +131,7 @@ constexpr std::size_t kRetainedRegionPixels = std::size_t(1) << 14;  // 0.75 MB 
 
 void ModelClassifier::release(std::unique_ptr<Slot> slot) const {
   if (slot->image.pixels.capacity() > kRetainedImagePixels) std::vector<float>().swap(slot->image.pixels);
-  // So do the stable regions' buffers (about 46 bytes a pixel of the searched page, used
+  // So do the stable regions' buffers (about 45 bytes a pixel of the searched page, used
   // only when a picture reads as no digit) over a small page's.
   if (slot->region_workspace.nodes.capacity() > kRetainedRegionPixels) {
     slot->region_workspace = {};
@@ -150,7 +150,7 @@ std::size_t ModelClassifier::idle_image_bytes() const {
     bytes += slot->image.pixels.capacity() * sizeof(float) + slot->region_ink.pixels.capacity() * sizeof(float) +
              slot->region_page.pixels.capacity() * sizeof(float) +
              regions.nodes.capacity() * sizeof(data::RegionWorkspace::Node) + regions.order.capacity() * sizeof(int) +
-             regions.levels.capacity() + regions.added.capacity() + regions.scratch.capacity() * sizeof(float);
+             regions.levels.capacity() + regions.parent.capacity() * sizeof(int) + regions.scratch.capacity() * sizeof(float);
   }
   return bytes;
 }
@@ -871,7 +871,7 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   int factor = std::max(1, std::min(slot.image.width, slot.image.height) / data::kFindSide);
   if (factor > 1) data::shrink_by(slot.image, factor, slot.page);
   const data::GrayImage* searched = factor > 1 ? &slot.page : &slot.image;
-  // (A long strip searched as it is, 700 x 20000, would take 46 bytes a pixel: its
+  // (A long strip searched as it is, 700 x 20000, would take 45 bytes a pixel: its
   // regions are looked for in it shrunk to kMaxRegionPixels.)
   const double pixels = double(searched->width) * double(searched->height);
   if (pixels > double(kMaxRegionPixels)) {
@@ -883,8 +883,7 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   const data::GrayImage& page = *searched;
   std::vector<data::Region>& regions = slot.regions;
   regions.clear();
-  data::stable_regions(page, true, slot.region_workspace, regions);
-  data::stable_regions(page, false, slot.region_workspace, regions);
+  data::stable_regions(page, slot.region_workspace, regions);
   // Each region read alone, from its own pixels (painted on a clean plane, and taken
   // away again once read).
   slot.region_ink.resize(page.width, page.height);

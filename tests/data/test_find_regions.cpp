@@ -40,9 +40,9 @@ TEST_CASE("stable_regions: light digits in dark windows are light regions, the w
   std::vector<float> centres;
   const GrayImage page = counter(3, centres);
   RegionWorkspace ws;
-  std::vector<Region> light, dark;
-  stable_regions(page, false, ws, light);
-  stable_regions(page, true, ws, dark);
+  std::vector<Region> found, light, dark;
+  stable_regions(page, ws, found);
+  for (const Region& r : found) (r.dark ? dark : light).push_back(r);
   // Each ring is a light region whose box is the ring's, give or take a pixel or two.
   for (const float cx : centres) {
     const auto ring = std::find_if(light.begin(), light.end(), [&](const Region& r) {
@@ -82,7 +82,8 @@ TEST_CASE("stable_regions: a soft shade that keeps growing level by level is no 
   for (std::size_t i = 0; i < ring.size(); ++i) page.pixels[i] -= ring[i] * (page.pixels[i] - 0.15f);
   RegionWorkspace ws;
   std::vector<Region> regions;
-  stable_regions(page, true, ws, regions);
+  stable_regions(page, ws, regions);
+  std::erase_if(regions, [](const Region& r) { return !r.dark; });
   // (Its core, a few pixels across, steps from one ring of pixels to the next: those
   // steps may be stable; the halo, over 100 pixels across, is not at any level.)
   CHECK(std::none_of(regions.begin(), regions.end(), [](const Region& r) { return r.box.x + r.box.w <= 150 && r.box.h > 20; }));
@@ -114,7 +115,8 @@ TEST_CASE("paint_region: the region's own pixels, all of them and nothing else, 
   const GrayImage page = counter(2, centres);
   RegionWorkspace ws;
   std::vector<Region> light;
-  stable_regions(page, false, ws, light);
+  stable_regions(page, ws, light);
+  std::erase_if(light, [](const Region& r) { return r.dark; });
   REQUIRE_FALSE(light.empty());
   Plane ink;
   for (const Region& r : light) {

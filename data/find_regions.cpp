@@ -186,6 +186,9 @@ void stable_regions(const GrayImage& page, RegionWorkspace& ws, std::vector<Regi
   // (Over kMinContrast of grey at least: a blank sheet's noise, stretched over 256
   // levels, makes specks of every shape, none an edge.)
   const int range = std::max(kMinRange, int(std::ceil(kMinContrast / stretch_levels(page, ws))));
+  // (A picture whose levels span less than kMinContrast has no region stable over it:
+  // a blank sheet is done here.)
+  if (range > 255) return;
   // The pixels by level, in raster order within one (a counting sort), for both
   // polarities: light ink takes the levels from the top.
   ws.level_start.assign(257, 0);

@@ -117,7 +117,8 @@ class Sources(SET4.Sources):
     shows both its loops, a 2 none (looped at its bottom it reads as an "a")."""
     families, order_key = FAMILIES, 13
     loops = dict(SET4.LOOPS, **{"8": (2, 2), "2": (0, 0)})
-    passed_over = frozenset()
+    # Seen on the contact sheets and passed over: 1s slanted like a slash between two digits.
+    passed_over = frozenset({7468, 9222})
 
 
 def sign_scene(cov, rng, kind):
@@ -144,12 +145,15 @@ def worksheet_digits(src, family, digits, rng, pencil):
 
 
 def ball_scene(src, rng, digits, cov=None):
-    """digits (or cov) on a ball: a pool ball for 1 to 9 three times in five, else a lottery ball."""
+    """digits (or cov) on a ball: a pool ball for 1 to 9 three times in five, else a lottery
+    ball; a plain cue ball where cov is blank."""
     pool = digits in POOL and rng.random() < 0.6
     if cov is None:
         cov = text_cov(digits, src.font(pick(rng, BALL_FONTS)), 300)
     underline = digits in ("6", "9") and (pool or rng.random() < 0.5)
     decal = ball_decal(cov, rng, underline)
+    if not cov.any():  # a cue ball: white all over
+        return ball_photo(decal, rng, "pool", [0.96, 0.96, 0.93]), "pool"
     if pool:
         return ball_photo(decal, rng, "pool", POOL[digits], stripe=digits == "9"), "pool"
     return ball_photo(decal, rng, "lotto", pick(rng, LOTTO)), "lotto"

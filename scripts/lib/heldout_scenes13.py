@@ -98,7 +98,7 @@ def sign_photo(cov, rng, kind):
     """cov on a sign (a red ring or a shield) on a grey pole at a road's side, trees and
     the sky behind; photographed from the road, at an angle."""
     sh = 1800
-    sw = int(sh * rng.uniform(1.3, 1.6))
+    sw = int(sh * rng.uniform(1.6, 1.9))
     img = roadside((sh, sw), rng)
     bare = img.copy()
     face, mask = sign_face(cov, rng, kind)
@@ -117,7 +117,7 @@ def sign_photo(cov, rng, kind):
         x = int(sw * pick(rng, (0.1, 0.85)))
         img[int(sh * 0.5):int(sh * 0.76), x:x + pole_w // 2] = np.float32([0.85, 0.85, 0.83])
     target = (top, left, top + fh, left + fw)
-    return photographed(feathered(img, 0.02), surround(bare, rng), target, rng, (0, 10), 40, (0.18, 0.45), 6)
+    return photographed(feathered(img, 0.02), surround(bare, rng), target, rng, (0, 10), 40, (0.22, 0.5), 6)
 
 
 # --- book-page -------------------------------------------------------------------------------
@@ -162,7 +162,7 @@ def book_page(number_cov_fn, font_path, words, rng, where):
     y = int(ph * rng.uniform(0.06, 0.3))
     ink = np.float32([0.08, 0.08, 0.09])
     lines = 0
-    while y + lead * 2.5 < foot:
+    while y + lead * 2.2 < foot:
         short = rng.random() < 0.12
         line = typeset(fill_line(words, font_path, px, width, rng, short), font_path, px)
         x = margin_l + (int(px * 1.5) if lines and rng.random() < 0.12 else 0)
@@ -192,7 +192,7 @@ def book_photo(number_cov_fn, font_path, words, rng, where):
     h = b - t
     target = (t - int(h * 0.3), l - int(h * 0.3), b + int(h * 0.3), r + int(h * 0.3))
     return photographed(feathered(img, 0.02), lambda work: desk(work, rng), target, rng, (0, 25), 20,
-                        (0.08, 0.2), 8)
+                        (0.06, 0.13), 8)
 
 
 # --- trace-worksheet -------------------------------------------------------------------------
@@ -325,7 +325,7 @@ def ball_photo(decal, rng, kind, colour, stripe=False):
     else:
         img = desk((sh, sw), np.random.default_rng(int(rng.integers(1 << 30))))
     bare = img.copy()
-    radius = sh * rng.uniform(0.09, 0.12)
+    radius = sh * rng.uniform(0.09, 0.11)
     placed = []
     cx, cy = int(sw * rng.uniform(0.4, 0.6)), int(sh * rng.uniform(0.45, 0.6))
     others = int(rng.integers(0, 4))
@@ -349,7 +349,7 @@ def ball_photo(decal, rng, kind, colour, stripe=False):
         laid(img, mask, img_b, by - r, bx - r)
         placed.append((by - r, bx - r, by + r, bx + r))
     target = placed[-1]
-    return photographed(feathered(img, 0.03), surround(bare, rng), target, rng, (0, 20), 20, (0.25, 0.5), 30)
+    return photographed(feathered(img, 0.03), surround(bare, rng), target, rng, (0, 20), 20, (0.32, 0.55), 30)
 
 
 # --- lift-button -----------------------------------------------------------------------------

@@ -367,7 +367,8 @@ def braille(h, cells, rng):
     out = np.zeros((h, int(d * 2.6 * cells)), np.float32)
     for c in range(cells):
         bits = rng.integers(0, 2, 6) if c else np.int64([0, 1, 0, 1, 1, 1])  # the number sign first
-        bits[0] = bits[0] if c == 0 or bits.any() else 1
+        if not bits.any():  # no cell is blank
+            bits[0] = 1
         for i in range(6):
             if bits[i]:
                 cv2.circle(out, (int(d * (2.6 * c + 0.5 + i // 3)), int(d * (0.5 + i % 3))), max(2, int(d * 0.28)),
@@ -379,13 +380,11 @@ def button(cov, rng, face_kind, size, lit):
     """A round call button `size` px: a steel bezel, a face of steel (cov engraved and
     filled black) or black plastic (cov raised in white), a lit ring round the face when
     lit; the picture and its coverage."""
-    img = brushed((size, size), rng, rng.uniform(0.72, 0.82))
+    grain = brushed((size, size), rng, rng.uniform(0.72, 0.82))
     mask = np.zeros((size, size), np.float32)
     c0 = size // 2
     cv2.circle(mask, (c0, c0), c0 - 2, 1.0, -1, cv2.LINE_AA)
-    bezel = np.zeros((size, size), np.float32)
-    cv2.circle(bezel, (c0, c0), c0 - 2, 1.0, -1, cv2.LINE_AA)
-    img = lit_relief(soft(bezel, size * 0.05) * size * 0.04, [0.8, 0.8, 0.82], rng, 0.6) * (0.9 + 0.1 * img)
+    img = lit_relief(soft(mask, size * 0.05) * size * 0.04, [0.8, 0.8, 0.82], rng, 0.6) * (0.9 + 0.1 * grain)
     face_r = int(c0 * 0.8)
     face = np.zeros((size, size), np.float32)
     cv2.circle(face, (c0, c0), face_r, 1.0, -1, cv2.LINE_AA)

@@ -106,7 +106,7 @@ def sign_photo(cov, rng, kind):
     fh, fw = int(mask.shape[0] * size), int(mask.shape[1] * size)
     face = cv2.resize(face, (fw, fh), interpolation=cv2.INTER_AREA)
     mask = cv2.resize(mask, (fw, fh), interpolation=cv2.INTER_AREA)
-    top, left = int(sh * rng.uniform(0.3, 0.42)), int((sw - fw) * rng.uniform(0.35, 0.65))
+    top, left = int(sh * rng.uniform(0.36, 0.46)), int((sw - fw) * rng.uniform(0.35, 0.65))
     pole_w = max(8, int(fw * 0.07))
     px = left + fw // 2 - pole_w // 2
     ground = int(sh * rng.uniform(0.74, 0.8))
@@ -409,11 +409,11 @@ def lift_photo(cov, side_covs, rng, face_kind):
     """A lift's call panel of brushed steel: the button with cov, braille at its right, the
     other buttons (side_covs: a bell, door arrows) above and below; photographed close."""
     sh = 1600
-    sw = int(sh * rng.uniform(0.8, 1.1))
+    sw = int(sh * rng.uniform(1.3, 1.6))  # wider than a landscape frame round the button
     img = brushed((sh, sw), rng, rng.uniform(0.62, 0.78))
     bare = img.copy()
     size = int(sh * rng.uniform(0.2, 0.26))
-    x = int(sw * rng.uniform(0.2, 0.4))
+    x = int(sw * rng.uniform(0.35, 0.5))
     y = (sh - size) // 2
     lit = pick(rng, ([1.0, 0.55, 0.1], [0.3, 0.6, 1.0], [1.0, 1.0, 0.95], [1.0, 0.15, 0.1])) \
         if rng.random() < 0.5 else None
@@ -435,7 +435,7 @@ def lift_photo(cov, side_covs, rng, face_kind):
             region *= (1 - 0.35 * shifted(soft(dots, 1.5), 2, 2))[..., None]
             region += (soft(dots, 1.0) * 0.18)[..., None]
     target = (y, x, y + size, x + size)
-    return photographed(feathered(img, 0.04), surround(bare, rng), target, rng, (0, 20), 30, (0.2, 0.45), 8)
+    return photographed(feathered(img, 0.04), surround(bare, rng), target, rng, (0, 20), 30, (0.28, 0.5), 8)
 
 
 # --- Non-digit marks ---------------------------------------------------------------------

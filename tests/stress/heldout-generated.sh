@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 12) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 13) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -24,7 +24,8 @@ case "$set_number" in
   10) again=(barcode-label frost-finger) ;;  # frost-finger draws MNIST digits, as families before it do
   11) again=(shop-window clay-digit) ;;  # clay-digit draws MNIST digits, as families before it do
   12) again=(cake-icing spilled-drink) ;;  # spilled-drink draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2 to 12, not '$set_number'"; exit 2 ;;
+  13) again=(number-ball trace-worksheet) ;;  # trace-worksheet draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2 to 13, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -118,6 +119,13 @@ sets = {
            "cake-icing": (r"(\d|n[1-9]\d{1,2})_(round|square)\d{3}\.(jpg|png)", 320, 4000),
            "marks-wild12": (r"x_(heart|star|spiral|smiley|letters|blank|letter|wave|cross|flower|word)-"
                             r"(sparkler|scoreboard|cutout|spill|cake)\d{3}\.(jpg|png)", 320, 4000)},
+    "13": {"speed-sign": (r"(\d|n[1-9]\d{1,2})_(ring|shield)\d{3}\.(jpg|png)", 320, 4000),
+           "book-page": (r"(\d|n[1-9]\d{1,2})_(foot|corner)\d{3}\.(jpg|png)", 320, 4000),
+           "trace-worksheet": (r"(\d|n[1-9]\d{1,2})_(pencil|crayon)\d{3}\.(jpg|png)", 320, 4000),
+           "number-ball": (r"(\d|n[1-9]\d{1,2})_(pool|lotto)\d{3}\.(jpg|png)", 320, 4000),
+           "lift-button": (r"(\d|n[1-9]\d{1,2})_(steel|black)\d{3}\.(jpg|png)", 320, 4000),
+           "marks-wild13": (r"x_(arrow|letters|ornament|word|shape|letter|star|cue|bell|arrows)-"
+                            r"(sign|page|sheet|ball|lift)\d{3}\.(jpg|png)", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

@@ -231,6 +231,9 @@ constexpr float kCloseMark = 0.5f;
 // read_regions: a gap in a line of regions wider than this share of its digits' height,
 // and than kGapOverOthers times its other gaps, is a digit that did not read...
 constexpr float kMissingDigitGap = 0.5f;
+// ... and a region on a line of decisive ones needs only this reading (hysteresis, as
+// an edge detector's: a line starts where a digit is sure and goes on where one is likely).
+constexpr float kJoiningScore = 0.9f;
 constexpr float kGapOverOthers = 2.0f;
 // ... and a 1 whose top or bottom is this share of the height off the line's, or
 // whose height is kOneHeight off, is a bar (a frame's side, a window's edge).
@@ -905,7 +908,7 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
     data::paint_region(page, r, slot.region_workspace, slot.region_ink, 1.0f);
     one[0] = r.box;
     slot.region_read[i] = read_found_digit(slot, one, 0, factor, slot.region_readings[i], slot.region_seen[i], &slot.region_ink) &&
-                          digit_score(slot.region_readings[i]) >= kDecisiveScore;
+                          digit_score(slot.region_readings[i]) >= kJoiningScore;
     data::paint_region(page, r, slot.region_workspace, slot.region_ink, 0.0f);
     if (slot.region_read[i]) reading.push_back(int(i));
   }
@@ -992,12 +995,14 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
     return true;
   };
   // Each line's box, and whether it may be the number (not too long, not weak).
-  struct Run { std::size_t line; data::PixelBox box; bool candidate; };
+  struct Run { std::size_t line; data::PixelBox box; bool decisive, candidate; };
   std::vector<Run> runs;
   for (std::size_t l = 0; l < lines.size(); ++l) {
     data::PixelBox box = regions[std::size_t(lines[l][0])].box;
     for (int k : lines[l]) box = data::united(box, regions[std::size_t(k)].box);
-    runs.push_back({l, box, lines[l].size() <= std::size_t(data::kMaxDigitsInLine) && !weak(lines[l])});
+    bool decisive = false;  // (a line of regions that read only likely is no line)
+    for (int k : lines[l]) decisive = decisive || digit_score(slot.region_readings[std::size_t(k)]) >= kDecisiveScore;
+    runs.push_back({l, box, decisive, decisive && lines[l].size() <= std::size_t(data::kMaxDigitsInLine) && !weak(lines[l])});
   }
   std::size_t best = runs.size();
   for (std::size_t i = 0; i < runs.size(); ++i)
@@ -1014,7 +1019,7 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const std::size_t count = lines[runs[i].line].size();
     const data::PixelBox& b = runs[i].box;
-    if (i == best || !apart(b, line_box)) continue;
+    if (i == best || !runs[i].decisive || !apart(b, line_box)) continue;
     if (runs[i].candidate && (count == best_count || count > 1)) return false;
     const int rows = std::min(b.y + b.h, line_box.y + line_box.h) - std::max(b.y, line_box.y);
     const int gap = std::max(b.x - (line_box.x + line_box.w), line_box.x - (b.x + b.w));

@@ -245,12 +245,10 @@ constexpr float kPieceOfMark = 1.15f;
 // ... and a digit sharing half the line's rows within this many times its height of
 // its end is one of its digits, read apart.
 constexpr float kSameRow = 0.5f;
-// The regions are looked for in a page whose shorter side is at most the search's
-// working side (the search's page, 360-719 pixels for a photo, halved or more; a
-// digit's region then spans a few thousand pixels, enough to read it, and the
-// component tree, whose cost is its pixels', takes a quarter of the time: docs/predict.md),
-// and of at most kMaxRegionPixels (a 1024 x 1024 page; a long strip is shrunk to it).
-constexpr int kRegionSide = data::kFindSide;
+// The regions are looked for in pages of at most this many pixels (a 1024 x 1024 page;
+// a larger one is shrunk to it). (Not at a shorter side of 360, half the search's page
+// for most photos: 4 times faster, but a book's page number among its text is then too
+// small to read: docs/predict.md.)
 constexpr std::size_t kMaxRegionPixels = std::size_t(1) << 20;
 constexpr float kNearLine = 3.0f;
 constexpr float kFrameOfMarks = 2.0f;
@@ -881,9 +879,8 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   // (A long strip searched as it is, 700 x 20000, would take 45 bytes a pixel: its
   // regions are looked for in it shrunk to kMaxRegionPixels.)
   const double pixels = double(searched->width) * double(searched->height);
-  const int more = std::max((std::min(searched->width, searched->height) + kRegionSide - 1) / kRegionSide,
-                            int(std::ceil(std::sqrt(pixels / double(kMaxRegionPixels)))));
-  if (more > 1) {
+  if (pixels > double(kMaxRegionPixels)) {
+    const int more = int(std::ceil(std::sqrt(pixels / double(kMaxRegionPixels))));
     data::shrink_by(*searched, more, slot.region_page);
     searched = &slot.region_page;
     factor *= more;

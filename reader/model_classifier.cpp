@@ -9,6 +9,7 @@
 
 #include "data/find_digits.h"
 #include "data/find_regions.h"
+#include "reader/region_line.h"
 #include "data/image_write.h"
 #include "data/seed_preprocess.h"
 #include "engine/model_metadata.h"
@@ -42,10 +43,9 @@ struct ModelClassifier::Slot {
   data::Plane region_ink;
   std::vector<DigitReading> region_readings;
   std::vector<data::Preprocessed> region_seen;
-  std::vector<std::uint8_t> region_read;
+  std::vector<RegionRead> region_reads;  // each region's digit and score, for choose_region_line
   std::vector<data::PixelBox> region_box;
   data::GrayImage region_page;  // the page shrunk further for the regions, when over kMaxRegionPixels
-  std::vector<int> region_digits, region_kept;  // the regions read as digits, one a place
   // The digit-sized groups the search found, in each polarity (true: dark), in the page's pixels.
   std::vector<std::pair<data::PixelBox, bool>> found_groups;
 };
@@ -228,30 +228,11 @@ constexpr float kStrayOneShort = 0.62f;  // drop_stray_ones: a 1 at a number's e
 constexpr float kStrayOneTall = 1.65f;   // ... or over this times the other digits' median height,
 constexpr float kStrayOneSure = 0.9f;    // ... read as a 1 at this probability at least
 constexpr float kCloseMark = 0.5f;
-// read_regions: a gap in a line of regions wider than this share of its digits' height,
-// and than kGapOverOthers times its other gaps, is a digit that did not read...
-constexpr float kMissingDigitGap = 0.5f;
-// ... and a region on a line of decisive ones needs only this reading (hysteresis, as
-// an edge detector's: a line starts where a digit is sure and goes on where one is likely).
-constexpr float kJoiningScore = 0.9f;
-constexpr float kGapOverOthers = 2.0f;
-// ... and a 1 whose top or bottom is this share of the height off the line's, or
-// whose height is kOneHeight off, is a bar (a frame's side, a window's edge).
-constexpr float kOneOffLine = 0.2f;
-constexpr float kOneHeight = 0.1f;
-// ... and regions in a mark the search found that is this much taller or wider than
-// all of them are pieces of that mark.
-constexpr float kPieceOfMark = 1.15f;
-// ... and a digit sharing half the line's rows within this many times its height of
-// its end is one of its digits, read apart.
-constexpr float kSameRow = 0.5f;
 // The regions are looked for in pages of at most this many pixels (a 1024 x 1024 page;
 // a larger one is shrunk to it). (Not at a shorter side of 360, half the search's page
 // for most photos: 4 times faster, but a book's page number among its text is then too
 // small to read: docs/predict.md.)
 constexpr std::size_t kMaxRegionPixels = std::size_t(1) << 20;
-constexpr float kNearLine = 3.0f;
-constexpr float kFrameOfMarks = 2.0f;
 // Marks of a row further apart than this share of their median height are in two words.
 constexpr float kWordGap = 0.5f;
 // A line of digits this far from level (radians: 8 degrees) is looked at level too.
@@ -895,136 +876,22 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   std::fill(slot.region_ink.pixels.begin(), slot.region_ink.pixels.end(), 0.0f);
   slot.region_readings.resize(regions.size());
   slot.region_seen.resize(regions.size());
-  slot.region_read.assign(regions.size(), 0);
+  slot.region_reads.assign(regions.size(), {});
   std::vector<data::PixelBox>& one = slot.region_box;
   one.resize(1);
-  std::vector<int>& reading = slot.region_digits;  // the regions that read as digits
-  reading.clear();
   for (std::size_t i = 0; i < regions.size(); ++i) {
     const data::Region& r = regions[i];
     data::paint_region(page, r, slot.region_workspace, slot.region_ink, 1.0f);
     one[0] = r.box;
-    slot.region_read[i] = read_found_digit(slot, one, 0, factor, slot.region_readings[i], slot.region_seen[i], &slot.region_ink) &&
-                          digit_score(slot.region_readings[i]) >= kJoiningScore;
+    if (read_found_digit(slot, one, 0, factor, slot.region_readings[i], slot.region_seen[i], &slot.region_ink))
+      slot.region_reads[i] = {slot.region_readings[i].digit, digit_score(slot.region_readings[i])};
     data::paint_region(page, r, slot.region_workspace, slot.region_ink, 0.0f);
-    if (slot.region_read[i]) reading.push_back(int(i));
   }
-  // One region a place: the one that reads best (the larger of those as good).
-  const auto score_of = [&](int i) { return digit_score(slot.region_readings[std::size_t(i)]); };
-  std::sort(reading.begin(), reading.end(), [&](int a, int b) {
-    const float sa = score_of(a), sb = score_of(b);
-    if (sa != sb) return sa > sb;
-    return regions[std::size_t(a)].pixels > regions[std::size_t(b)].pixels || (regions[std::size_t(a)].pixels == regions[std::size_t(b)].pixels && a < b);
-  });
-  std::vector<int>& kept = slot.region_kept;
-  kept.clear();
-  for (int i : reading) {
-    bool taken = false;
-    for (int k : kept) taken = taken || data::one_place(regions[std::size_t(i)].box, regions[std::size_t(k)].box);
-    if (!taken) kept.push_back(i);
-  }
-  const std::vector<std::vector<int>> lines = data::region_lines(regions, kept);
-  // A line that more of its row continues without reading (a word's letters, digits
-  // the model cannot read) is not the number; one of 1s and 0s alone is as often bars
-  // and rings (a frame's sides, a letter O) as digits.
-  const auto weak = [&](const std::vector<int>& line) {
-    const data::PixelBox& first = regions[std::size_t(line.front())].box;
-    const data::PixelBox& last = regions[std::size_t(line.back())].box;
-    for (std::size_t j = 0; j < regions.size(); ++j) {
-      if (slot.region_read[j]) continue;
-      const data::PixelBox& b = regions[j].box;
-      if (data::follows_on_line(last, b) < 0 && data::follows_on_line(b, first) < 0) continue;
-      bool of_a_digit = false;  // (the same place as one of the line's digits: another level of it)
-      for (int k : line) of_a_digit = of_a_digit || data::one_place(b, regions[std::size_t(k)].box);
-      if (!of_a_digit) return true;
-    }
-    // The line's regions inside a mark of their ink that the search found must fill it:
-    // a question mark's hook is a piece of the mark with its dot, a stroke of a star
-    // of the star (the digits of a number found as one mark fill it together).
-    for (const auto& [g, dark] : slot.found_groups) {
-      data::PixelBox inside;
-      for (int k : line) {
-        const data::PixelBox& b = regions[std::size_t(k)].box;
-        if (regions[std::size_t(k)].dark != dark || b.x < g.x - 1 || b.y < g.y - 1 || b.x + b.w > g.x + g.w + 1 ||
-            b.y + b.h > g.y + g.h + 1)
-          continue;
-        inside = inside.empty() ? b : data::united(inside, b);
-      }
-      // (A mark over twice their height is what they are in: a meter's face, a sign.)
-      if (!inside.empty() && float(g.h) <= kFrameOfMarks * float(inside.h) &&
-          (float(g.h) > kPieceOfMark * float(inside.h) || float(g.w) > kPieceOfMark * float(inside.w)))
-        return true;
-    }
-    if (line.size() > 1) {
-      // Its heights, tops, bottoms and gaps: the median of each.
-      std::array<float, data::kMaxDigitsInLine> heights{}, tops{}, bottoms{}, gaps{};
-      const std::size_t n = line.size(), n_gaps = n - 1;
-      for (std::size_t k = 0; k < n; ++k) {
-        const data::PixelBox& b = regions[std::size_t(line[k])].box;
-        heights[k] = float(b.h), tops[k] = float(b.y), bottoms[k] = float(b.y + b.h);
-        if (k > 0) {
-          const data::PixelBox& a = regions[std::size_t(line[k - 1])].box;
-          gaps[k - 1] = float(std::max(0, b.x - (a.x + a.w)));
-        }
-      }
-      const auto median = [](std::array<float, data::kMaxDigitsInLine>& v, std::size_t count) {
-        std::nth_element(v.begin(), v.begin() + long(count / 2), v.begin() + long(count));
-        return v[count / 2];
-      };
-      const float widest_gap = *std::max_element(gaps.begin(), gaps.begin() + long(n_gaps));
-      const float height = median(heights, n), top = median(tops, n), bottom = median(bottoms, n);
-      const float gap = median(gaps, n_gaps);
-      // A gap a digit wide, wider than the line's others: a digit there did not read.
-      if (widest_gap > kMissingDigitGap * height && (n_gaps == 1 || widest_gap > kGapOverOthers * gap)) return true;
-      // A 1 that does not stand on the line's baseline and reach its top is a bar beside it.
-      for (int k : line) {
-        const data::PixelBox& b = regions[std::size_t(k)].box;
-        if (slot.region_readings[std::size_t(k)].digit == 1 &&
-            (std::abs(float(b.y) - top) > kOneOffLine * height || std::abs(float(b.y + b.h) - bottom) > kOneOffLine * height ||
-             std::abs(float(b.h) - height) > kOneHeight * height))
-          return true;
-      }
-    }
-    for (int k : line) {
-      const int digit = slot.region_readings[std::size_t(k)].digit;
-      if (digit != 0 && digit != 1) return false;
-    }
-    return true;
-  };
-  // Each line's box, and whether it may be the number (not too long, not weak).
-  struct Run { std::size_t line; data::PixelBox box; bool decisive, candidate; };
-  std::vector<Run> runs;
-  for (std::size_t l = 0; l < lines.size(); ++l) {
-    data::PixelBox box = regions[std::size_t(lines[l][0])].box;
-    for (int k : lines[l]) box = data::united(box, regions[std::size_t(k)].box);
-    bool decisive = false;  // (a line of regions that read only likely is no line)
-    for (int k : lines[l]) decisive = decisive || digit_score(slot.region_readings[std::size_t(k)]) >= kDecisiveScore;
-    runs.push_back({l, box, decisive, decisive && lines[l].size() <= std::size_t(data::kMaxDigitsInLine) && !weak(lines[l])});
-  }
-  std::size_t best = runs.size();
-  for (std::size_t i = 0; i < runs.size(); ++i)
-    if (runs[i].candidate && (best == runs.size() || lines[runs[i].line].size() > lines[runs[best].line].size())) best = i;
-  if (best == runs.size()) return false;
-  const auto apart = [](const data::PixelBox& a, const data::PixelBox& b) {
-    return a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
-  };
-  // Another line as long, or another number, elsewhere: which is meant is not known;
-  // a digit on the line's row a little beyond its end (read, if not judged a digit) is
-  // one of it read apart.
-  const std::size_t best_count = lines[runs[best].line].size();
-  const data::PixelBox& line_box = runs[best].box;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const std::size_t count = lines[runs[i].line].size();
-    const data::PixelBox& b = runs[i].box;
-    if (i == best || !runs[i].decisive || !apart(b, line_box)) continue;
-    if (runs[i].candidate && (count == best_count || count > 1)) return false;
-    const int rows = std::min(b.y + b.h, line_box.y + line_box.h) - std::max(b.y, line_box.y);
-    const int gap = std::max(b.x - (line_box.x + line_box.w), line_box.x - (b.x + b.w));
-    if (float(rows) > kSameRow * float(std::min(b.h, line_box.h)) && float(gap) < kNearLine * float(line_box.h)) return false;
-  }
+  const std::vector<int> line = choose_region_line(regions, slot.region_reads, slot.found_groups);
+  if (line.empty()) return false;
   result.digits.clear();
   slot.seen.clear();
-  for (int k : lines[runs[best].line]) {
+  for (int k : line) {
     result.digits.push_back(slot.region_readings[std::size_t(k)]);
     slot.seen.push_back(slot.region_seen[std::size_t(k)]);
   }

@@ -23,7 +23,7 @@ from heldout_scenes11 import laid, surround
 from heldout_scenes13 import centred, fill_line, typeset
 
 INK = np.float32([0.08, 0.08, 0.1])
-PENS = {"pencil": [0.32, 0.32, 0.35], "biro": [0.1, 0.16, 0.55], "marker": [0.06, 0.06, 0.08]}
+PENS = {"pencil": [0.22, 0.22, 0.25], "biro": [0.1, 0.16, 0.55], "marker": [0.06, 0.06, 0.08]}
 
 
 def around(box, rng, more=(0.25, 0.6)):
@@ -87,7 +87,7 @@ def exercise_photo(answer_cov, title_cov, font_path, words, rng, tool):
     if target is None:  # the chosen task fell below the page: the last box takes the answer
         return exercise_photo(answer_cov, title_cov, font_path, words, rng, tool)
     return photographed(feathered(img, 0.02), lambda work: desk(work, rng), around(target, rng), rng, (0, 25), 20,
-                        (0.12, 0.3), 8)
+                        (0.2, 0.42), 8)
 
 
 # --- raffle-ticket -------------------------------------------------------------------------
@@ -122,22 +122,18 @@ def raffle_photo(number_cov, word_covs, rng, tool):
         y += int(c.shape[0] + th * 0.08)
     yy = int(th * 0.88)  # the stub's line for a name
     cv2.line(card, (int(stub * 0.12), yy), (int(stub * 0.9), yy), (0.3, 0.3, 0.3), 2, cv2.LINE_AA)
-    sh = int(th * 1.9)
-    sw = int(tw * 1.3)
-    img = desk((sh, sw), np.random.default_rng(int(rng.integers(1 << 30))))
-    oy, ox = (sh - th) // 2, (sw - tw) // 2
+    sh, sw = th + 60, tw + 60
+    img, mask = np.zeros((sh, sw, 3), np.float32), np.zeros((sh, sw), np.float32)
+    oy, ox = 20, 20
     if rng.random() < 0.5:  # the ticket book under it, a little turned
-        under = np.zeros((sh, sw), np.float32)
-        pts = cv2.boxPoints(((sw / 2 + 20, sh / 2 + 14), (tw, th), rng.uniform(-6, 6)))
-        cv2.fillPoly(under, [np.int32(pts)], 1.0, cv2.LINE_AA)
-        laid(img, under, colour * 0.9, 0, 0)
-    shadow = np.zeros((sh, sw), np.float32)
-    shadow[oy + 8:oy + th + 8, ox + 8:ox + tw + 8] = 0.35
-    img *= (1 - soft(shadow, 8))[..., None]
+        pts = cv2.boxPoints(((sw / 2 + 12, sh / 2 + 8), (tw, th), rng.uniform(-3, 3)))
+        cv2.fillPoly(mask, [np.int32(pts)], 1.0, cv2.LINE_AA)
+        img[...] = colour * 0.88
     img[oy:oy + th, ox:ox + tw] = card
+    mask[oy:oy + th, ox:ox + tw] = 1.0
     target = (oy + box[0], ox + box[1], oy + box[2], ox + box[3])
-    return photographed(feathered(img, 0.03), surround(img, rng), around(target, rng), rng, (0, 25), 20,
-                        (0.2, 0.42), 12)
+    return photographed(np.concatenate([img, mask[..., None]], axis=2), lambda work: desk(work, rng),
+                        around(target, rng), rng, (0, 25), 20, (0.2, 0.42), 12)
 
 
 # --- station-sign --------------------------------------------------------------------------
@@ -157,7 +153,7 @@ def station_wall(shape, rng):
     for y0 in range(0, h, step):
         off = (y0 // step % 2) * step // 2
         img[y0:y0 + step, off::step * 2] *= 0.72
-    canopy = int(h * rng.uniform(0.05, 0.15))
+    canopy = int(h * rng.uniform(0.2, 0.3))
     img[:canopy] = np.float32([0.18, 0.18, 0.2]) * (0.8 + 0.3 * fbm((canopy, w), h / 20, rng))[..., None]
     return img
 
@@ -168,7 +164,7 @@ def station_photo(number_cov, word_covs, rng, kind, beside=None):
     non-digit), the words in lines at its right; hung under a canopy from two rods on a
     tiled wall; photographed from the platform, looking up."""
     back, fore = (np.float32(c) for c in PANELS[kind])
-    ph = 460
+    ph = 300
     sq = int(ph * 0.78)
     pad = (ph - sq) // 2
     covs = [fit(w, ph * (0.22 if k == 0 else 0.15), ph * 3.2) for k, w in enumerate(word_covs[:3])]
@@ -182,10 +178,10 @@ def station_photo(number_cov, word_covs, rng, kind, beside=None):
         laid(panel, soft(c, 0.6), fore, y, pad * 2 + sq)
         y += c.shape[0] + int(ph * 0.06)
     panel *= (0.92 + 0.1 * fbm((ph, pw), ph / 3, rng))[..., None]
-    sh = int(ph * 3.2)
-    sw = int(pw * 1.4)
+    sh = ph * 6
+    sw = max(int(pw * 2.2), int(sh * 1.8))
     img = station_wall((sh, sw), rng)
-    top, left = int(sh * rng.uniform(0.3, 0.42)), (sw - pw) // 2
+    top, left = int(sh * rng.uniform(0.4, 0.5)), (sw - pw) // 2
     for x in (left + pw // 6, left + pw * 5 // 6):  # the rods from the canopy
         img[:top, x - 5:x + 5] = np.float32([0.3, 0.3, 0.32])
     shadow = np.zeros((sh, sw), np.float32)
@@ -194,7 +190,7 @@ def station_photo(number_cov, word_covs, rng, kind, beside=None):
     img[top:top + ph, left:left + pw] = panel
     target = (top + pad, left + pad, top + pad + sq, left + pad + sq)
     return photographed(feathered(img, 0.03), surround(img, rng), around(target, rng, (0.2, 0.6)), rng, (0, 20), 30,
-                        (0.24, 0.45), 8)
+                        (0.28, 0.5), 8)
 
 
 # --- postage-stamp -------------------------------------------------------------------------
@@ -263,7 +259,10 @@ def stamp_photo(value_cov, country_cov, rng, kind, env_words):
         y += 80
     target = (top + m + 24, left + m + 24, top + m + 24 + v.shape[0], left + m + 24 + v.shape[1])
     target = around(target, rng, (0.5, 1.0))
-    return photographed(feathered(img, 0.02), lambda work: desk(work, rng), target, rng, (0, 25), 20, (0.15, 0.3), 10)
+    edge = np.ones((eh, ew, 1), np.float32)
+    edge[:2], edge[-2:], edge[:, :2], edge[:, -2:] = 0.5, 0.5, 0.5, 0.5
+    return photographed(np.concatenate([img, edge], axis=2), lambda work: desk(work, rng), target, rng, (0, 25), 20,
+                        (0.15, 0.3), 10)
 
 
 # --- room-sign -----------------------------------------------------------------------------
@@ -277,7 +276,8 @@ def room_photo(number_cov, name_covs, rng, kind):
     top, the room number large, a name or two under it in small type; screwed to a painted
     wall, the door's frame at one side; photographed in a corridor's light."""
     back, fore = (np.float32(c) for c in PLATES[kind])
-    ph, pw = 600, int(600 * rng.uniform(0.8, 1.1))
+    ph = 400
+    pw = int(ph * rng.uniform(0.8, 1.1))
     plate = np.ones((ph, pw, 3), np.float32) * back
     band = np.float32(pick(rng, ([0.8, 0.3, 0.1], [0.1, 0.5, 0.45], [0.55, 0.1, 0.2], [0.2, 0.2, 0.22])))
     plate[:int(ph * 0.1)] = band
@@ -291,12 +291,12 @@ def room_photo(number_cov, name_covs, rng, kind):
         laid(plate, soft(c, 0.5), fore, y, (pw - c.shape[1]) // 2)
         y += c.shape[0] + int(ph * 0.04)
     for x, yy in ((20, ph - 22), (pw - 20, ph - 22)):  # the screws
-        cv2.circle(plate, (x, yy), 8, (0.6, 0.6, 0.62), -1, cv2.LINE_AA)
-    wh, ww = int(ph * 2.6), int(pw * 3.2)
+        cv2.circle(plate, (x, yy), 6, (0.6, 0.6, 0.62), -1, cv2.LINE_AA)
+    wh, ww = ph * 5, int(ph * 6.5)
     wall = np.float32(pick(rng, ([0.9, 0.88, 0.82], [0.82, 0.86, 0.88], [0.92, 0.92, 0.9], [0.85, 0.78, 0.66])))
     img = wall * (0.9 + 0.12 * fbm((wh, ww), wh / 8, rng))[..., None] * np.ones((wh, ww, 3), np.float32)
     side = pick(rng, (-1, 1))
-    frame_x = int(ww * 0.12) if side < 0 else int(ww * 0.88)
+    frame_x = int(ww * rng.uniform(0.25, 0.3)) if side < 0 else int(ww * rng.uniform(0.7, 0.75))
     door = np.float32(pick(rng, ([0.55, 0.38, 0.22], [0.85, 0.85, 0.84], [0.3, 0.4, 0.5])))
     if side < 0:
         img[:, :frame_x] = door * (0.9 + 0.1 * fbm((wh, frame_x), wh / 10, rng))[..., None]
@@ -304,11 +304,11 @@ def room_photo(number_cov, name_covs, rng, kind):
     else:
         img[:, frame_x:] = door * (0.9 + 0.1 * fbm((wh, ww - frame_x), wh / 10, rng))[..., None]
         img[:, frame_x - 24:frame_x] = np.float32([0.95, 0.95, 0.94])
-    top, left = int(wh * rng.uniform(0.25, 0.4)), (ww - pw) // 2
+    top, left = int((wh - ph) * rng.uniform(0.4, 0.55)), (ww - pw) // 2
     shadow = np.zeros((wh, ww), np.float32)
     shadow[top + 6:top + ph + 10, left + 6:left + pw + 8] = 0.3
     img *= (1 - soft(shadow, 6))[..., None]
     img[top:top + ph, left:left + pw] = plate
     target = (top + nt, left + (pw - n.shape[1]) // 2, top + nt + n.shape[0], left + (pw + n.shape[1]) // 2)
-    return photographed(feathered(img, 0.03), surround(img, rng), around(target, rng, (0.4, 1.0)), rng, (0, 20), 35,
-                        (0.15, 0.35), 8)
+    return photographed(feathered(img, 0.03), surround(img, rng), around(target, rng, (0.4, 0.8)), rng, (0, 20), 35,
+                        (0.22, 0.4), 8)

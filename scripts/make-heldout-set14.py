@@ -140,15 +140,15 @@ def sheet_scene(src, rng, cov, tool):
 
 def ticket_scene(src, rng, cov, tool):
     font = src.font(pick(rng, TICKET_FONTS))
-    words = [text_cov(pick(rng, TICKET_HEADS), font, 160)] + \
-        [text_cov(pick(rng, TICKET_LINES), font, 160) for _ in range(int(rng.integers(1, 3)))]
+    lines = rng.permutation(len(TICKET_LINES))[:int(rng.integers(1, 3))]
+    words = [text_cov(pick(rng, TICKET_HEADS), font, 160)] + [text_cov(TICKET_LINES[k], font, 160) for k in lines]
     return raffle_photo(cov, words, rng, tool)
 
 
 def sign_scene(src, rng, cov, kind):
     font = src.font(pick(rng, SIGN_FONTS))
-    words = [text_cov(pick(rng, SIGN_HEADS), font, 160)] + \
-        [text_cov(pick(rng, TOWNS), font, 160) for _ in range(int(rng.integers(1, 3)))]
+    towns = rng.permutation(len(TOWNS))[:int(rng.integers(1, 3))]
+    words = [text_cov(pick(rng, SIGN_HEADS), font, 160)] + [text_cov(TOWNS[k], font, 160) for k in towns]
     return station_photo(cov, words, rng, kind)
 
 
@@ -160,7 +160,7 @@ def stamp_scene(src, rng, cov, kind):
 
 def room_scene(src, rng, cov, kind):
     font = src.font(pick(rng, ROOM_FONTS))
-    names = [text_cov(pick(rng, NAMES), font, 120) for _ in range(int(rng.integers(1, 3)))]
+    names = [text_cov(NAMES[k], font, 120) for k in rng.permutation(len(NAMES))[:int(rng.integers(1, 3))]]
     return room_photo(cov, names, rng, kind)
 
 

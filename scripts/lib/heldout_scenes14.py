@@ -133,7 +133,7 @@ def raffle_photo(number_cov, word_covs, rng, tool):
     mask[oy:oy + th, ox:ox + tw] = 1.0
     target = (oy + box[0], ox + box[1], oy + box[2], ox + box[3])
     return photographed(np.concatenate([img, mask[..., None]], axis=2), lambda work: desk(work, rng),
-                        around(target, rng), rng, (0, 25), 20, (0.2, 0.42), 12)
+                        around(target, rng), rng, (0, 25), 20, (0.3, 0.55), 12)
 
 
 # --- station-sign --------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def station_photo(number_cov, word_covs, rng, kind, beside=None):
     img[top:top + ph, left:left + pw] = panel
     target = (top + pad, left + pad, top + pad + sq, left + pad + sq)
     return photographed(feathered(img, 0.03), surround(img, rng), around(target, rng, (0.2, 0.6)), rng, (0, 20), 30,
-                        (0.28, 0.5), 8)
+                        (0.34, 0.55), 8)
 
 
 # --- postage-stamp -------------------------------------------------------------------------
@@ -230,7 +230,8 @@ def stamp_photo(value_cov, country_cov, rng, kind, env_words):
     m = 34
     stamp[m:sh - m, m:sw - m] = stamp_motif(sh - 2 * m, sw - 2 * m, rng)
     field = stamp[m:sh - m, m:sw - m]
-    ink = np.float32(pick(rng, ([0.05, 0.05, 0.08], [0.98, 0.98, 0.96])))
+    dark = field[:field.shape[0] // 3].mean() < 0.5
+    ink = np.float32([0.98, 0.98, 0.96] if dark else [0.05, 0.05, 0.08])  # the value stands out of the sky
     v = fit(value_cov, sh * rng.uniform(0.2, 0.26), sw * 0.6)
     laid(field, soft(v, 0.6), ink, 24, 24)
     c = fit(country_cov, sh * 0.07, sw * 0.8)
@@ -245,9 +246,9 @@ def stamp_photo(value_cov, country_cov, rng, kind, env_words):
     top, left = 70, ew - sw - 80
     region = img[top:top + sh, left:left + sw]
     region[...] = region * (1 - mask[..., None]) + stamp * mask[..., None]
-    if kind == "used":  # a postmark's wavy lines from the envelope over the stamp's right
+    if kind == "used":  # a postmark's wavy lines over the stamp's right quarter
         wave = np.zeros((eh, ew), np.float32)
-        xs = np.arange(left + sw // 2 + 40, min(ew, left + sw + 500))
+        xs = np.arange(left + int(sw * 0.76), min(ew, left + sw + 500))  # clear of a 3-digit value
         for k in range(5):
             ys = top + sh * 0.25 + k * 40 + 14 * np.sin(xs / 40.0 + rng.uniform(0, 6))
             cv2.polylines(wave, [np.int32(np.stack([xs, ys], 1))], False, 1.0, 6, cv2.LINE_AA)
@@ -262,7 +263,7 @@ def stamp_photo(value_cov, country_cov, rng, kind, env_words):
     edge = np.ones((eh, ew, 1), np.float32)
     edge[:2], edge[-2:], edge[:, :2], edge[:, -2:] = 0.5, 0.5, 0.5, 0.5
     return photographed(np.concatenate([img, edge], axis=2), lambda work: desk(work, rng), target, rng, (0, 25), 20,
-                        (0.15, 0.3), 10)
+                        (0.22, 0.4), 10)
 
 
 # --- room-sign -----------------------------------------------------------------------------
@@ -311,4 +312,4 @@ def room_photo(number_cov, name_covs, rng, kind):
     img[top:top + ph, left:left + pw] = plate
     target = (top + nt, left + (pw - n.shape[1]) // 2, top + nt + n.shape[0], left + (pw + n.shape[1]) // 2)
     return photographed(feathered(img, 0.03), surround(img, rng), around(target, rng, (0.4, 0.8)), rng, (0, 20), 35,
-                        (0.22, 0.4), 8)
+                        (0.3, 0.5), 8)

@@ -21,7 +21,7 @@ Families (OUT/<family>/all/):
                    table
   station-sign     one digit or a 2-3 digit number: a platform's number in a square of the
                    sign's contrary colours at the left of a navy, green or white platform
-                   sign, the words (Trains to, a town's name) at its right; hung from rods
+                   sign, the words (Next departure, a town's name) at its right; hung from rods
                    under a canopy before a tiled wall; photographed from the platform
   postage-stamp    one digit or a 2-3 digit number: a postage stamp's value, large in the
                    upper-left corner of its picture (hills, a sun, the sky), the country's

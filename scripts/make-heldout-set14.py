@@ -67,7 +67,6 @@ from heldout_render import H, load_script  # noqa: E402
 from heldout_scenes6 import paths_cov, pen_redraw, pick, text_cov  # noqa: E402
 from heldout_scenes7 import doodle_paths, row_of  # noqa: E402
 from heldout_scenes9 import arrow_cov  # noqa: E402
-from heldout_scenes10 import star_cov  # noqa: E402
 from heldout_scenes14 import exercise_photo, raffle_photo, room_photo, stamp_photo, station_photo  # noqa: E402
 
 cv2.setNumThreads(1)  # one core: the machine is shared

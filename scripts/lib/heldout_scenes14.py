@@ -54,7 +54,6 @@ def exercise_photo(answer_cov, title_cov, font_path, words, rng, tool):
     ph = 1700
     pw = int(ph * rng.uniform(0.7, 0.75))
     img = paper((ph, pw), rng, pick(rng, ([0.98, 0.98, 0.97], [0.97, 0.96, 0.92])))
-    bare = img.copy()
     laid(img, soft(fit(title_cov, 70, pw * 0.6), 0.6), INK, 90, int(pw * 0.1))
     px = int(rng.uniform(30, 38))
     box_w = int(px * rng.uniform(4.2, 5.2))
@@ -103,7 +102,6 @@ def raffle_photo(number_cov, word_covs, rng, tool):
     th, tw = 420, int(420 * rng.uniform(2.1, 2.5))
     colour = np.float32(pick(rng, TICKETS))
     card = paper((th, tw), rng, colour)
-    bare = card.copy()
     stub = int(tw * rng.uniform(0.3, 0.36))
     for y in range(12, th - 12, 22):  # the tear line's holes
         cv2.circle(card, (stub, y), 4, (colour * 0.55).tolist(), -1, cv2.LINE_AA)

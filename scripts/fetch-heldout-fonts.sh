@@ -10,12 +10,13 @@
 # (scripts/make-heldout-set9.py, default DIR build/heldout9-fonts), set 10
 # (scripts/make-heldout-set10.py, default DIR build/heldout10-fonts), set 11
 # (scripts/make-heldout-set11.py, default DIR build/heldout11-fonts), set 12
-# (scripts/make-heldout-set12.py, default DIR build/heldout12-fonts) or set 13
-# (scripts/make-heldout-set13.py, default DIR build/heldout13-fonts). Installed fonts
+# (scripts/make-heldout-set12.py, default DIR build/heldout12-fonts), set 13
+# (scripts/make-heldout-set13.py, default DIR build/heldout13-fonts) or set 14
+# (scripts/make-heldout-set14.py, default DIR build/heldout14-fonts). Installed fonts
 # would be found by the stress suite's and test photos' font search
 # (scripts/make-test-photos.py), and the held-out families would no longer be held out.
 # Idempotent: does nothing when DIR holds them all. Needs apt-get and dpkg-deb (Debian).
-#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5|6|7|8|9|10|11|12|13] [DIR]
+#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5|6|7|8|9|10|11|12|13|14] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set_number=2
@@ -53,7 +54,9 @@ case "$set_number" in
       dir=${1:-build/heldout12-fonts} ;;
   13) packages=(fonts-sil-charis fonts-texgyre fonts-league-mono fonts-mplus)
       dir=${1:-build/heldout13-fonts} ;;
-  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 or 13, not '$set_number'" >&2; exit 2 ;;
+  14) packages=(fonts-croscore fonts-sil-gentiumplus)
+      dir=${1:-build/heldout14-fonts} ;;
+  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 or 14, not '$set_number'" >&2; exit 2 ;;
 esac
 stamp="$dir/.packages"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" == "${packages[*]}" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 13) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 14) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -25,7 +25,8 @@ case "$set_number" in
   11) again=(shop-window clay-digit) ;;  # clay-digit draws MNIST digits, as families before it do
   12) again=(cake-icing spilled-drink) ;;  # spilled-drink draws MNIST digits, as families before it do
   13) again=(number-ball trace-worksheet) ;;  # trace-worksheet draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2 to 13, not '$set_number'"; exit 2 ;;
+  14) again=(room-sign raffle-ticket) ;;  # raffle-ticket draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2 to 14, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -126,6 +127,13 @@ sets = {
            "lift-button": (r"(\d|n[1-9]\d{1,2})_(steel|black)\d{3}\.(jpg|png)", 320, 4000),
            "marks-wild13": (r"x_(arrow|letters|ornament|word|shape|letter|star|cue|bell|arrows)-"
                             r"(sign|page|sheet|ball|lift)\d{3}\.(jpg|png)", 320, 4000)},
+    "14": {"margin-answer": (r"(\d|n[1-9]\d{1,2})_(pencil|biro)\d{3}\.(jpg|png)", 320, 4000),
+           "raffle-ticket": (r"(\d|n[1-9]\d{1,2})_(biro|marker)\d{3}\.(jpg|png)", 320, 4000),
+           "station-sign": (r"(\d|n[1-9]\d{1,2})_(navy|green|white)\d{3}\.(jpg|png)", 320, 4000),
+           "postage-stamp": (r"(\d|n[1-9]\d{1,2})_(mint|used)\d{3}\.(jpg|png)", 320, 4000),
+           "room-sign": (r"(\d|n[1-9]\d{1,2})_(white|grey|blue)\d{3}\.(jpg|png)", 320, 4000),
+           "marks-wild14": (r"x_(letter|star|initials|heart|arrow|blank|word)-"
+                            r"(sheet|ticket|sign|stamp|room)\d{3}\.(jpg|png)", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

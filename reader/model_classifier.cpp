@@ -133,7 +133,11 @@ void ModelClassifier::release(std::unique_ptr<Slot> slot) const {
   if (slot->image.pixels.capacity() > kRetainedImagePixels) std::vector<float>().swap(slot->image.pixels);
   // So do the stable regions' buffers (about 45 bytes a pixel of the searched page, used
   // only when a picture reads as no digit) over a small page's.
-  if (slot->region_workspace.nodes.capacity() > kRetainedRegionPixels) {
+  // (Any of them: a picture of too little contrast for a region sizes the levels and
+  // the ink plane, not the union-find's records.)
+  const data::RegionWorkspace& regions = slot->region_workspace;
+  if (std::max({regions.nodes.capacity(), regions.levels.capacity(), slot->region_ink.pixels.capacity()}) >
+      kRetainedRegionPixels) {
     slot->region_workspace = {};
     slot->region_ink = {};
     slot->region_page = {};

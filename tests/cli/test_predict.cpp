@@ -482,6 +482,32 @@ TEST_CASE("predict: a meter's digits in dark windows far apart are read as stabl
   }
 }
 
+TEST_CASE("predict: a sheet's edge against a dark desk, across the photo at its border, is no 1, and a digit on the sheet reads") {
+  TempDir tmp("paper-edge");
+  // A 640x480 photo: light paper, a dark desk along its right side. The edge, from the
+  // top of the picture to its bottom, read as a sure 1 before.
+  const int w = 640, h = 480;
+  const auto photo = [&](const std::string& name, bool with_digit) {
+    std::vector<float> level(std::size_t(w) * h, 0.9f), cov(std::size_t(w) * h, 0.0f);
+    for (int y = 0; y < h; ++y)
+      for (int x = 520; x < w; ++x) level[std::size_t(y) * w + x] = 0.25f;
+    if (with_digit && have_mnist()) draw_digit(cov, w, h, 0, 4, 200, 140);  // MNIST test 0: a 7
+    std::vector<std::uint8_t> px(level.size());
+    for (std::size_t i = 0; i < px.size(); ++i)
+      px[i] = static_cast<std::uint8_t>(std::lround(255.0f * (level[i] + cov[i] * (0.1f - level[i]))));
+    const std::string path = tmp.file(name);
+    write_bytes(path, data::encode_png(px, w, h, 1));
+    return path;
+  };
+  const Json edge = predict_json(tmp, photo("edge.png", false));
+  CHECK(edge["verdict"].text == "not_a_digit");
+  CHECK(edge["reason"].text.find("across the picture at its border") != std::string::npos);
+  if (!have_mnist()) return;
+  const Json seven = predict_json(tmp, photo("edge7.png", true));
+  CHECK(seven["verdict"].text == "digit");
+  CHECK(seven["number"].text == "7");
+}
+
 TEST_CASE("predict: a number cropped close to its ink (digits touching the picture's edges) is read whole") {
   if (!have_mnist()) return;
   TempDir tmp("close-crop");

@@ -57,7 +57,7 @@ case "$set_number" in
       dir=${1:-build/heldout13-fonts} ;;
   14) packages=(fonts-croscore fonts-sil-gentiumplus)
       dir=${1:-build/heldout14-fonts} ;;
-  15) packages=(fonts-allerta fonts-junction)
+  15) packages=(fonts-quattrocento fonts-sil-doulos)
       dir=${1:-build/heldout15-fonts} ;;
   *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 or 15, not '$set_number'" >&2; exit 2 ;;
 esac

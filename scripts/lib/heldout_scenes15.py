@@ -135,7 +135,7 @@ def cheque_photo(amount_cov, payee_cov, bank_cov, rng, ink):
     hand_ink(img, a, colour, top, left, rng, "biro")
     edge = np.ones((ch, cw), np.float32)
     edge[:2], edge[-2:], edge[:, :2], edge[:, -2:] = 0.5, 0.5, 0.5, 0.5
-    return photographed(with_mask(img, edge), lambda work: desk(work, rng), around(box, rng, (0.6, 1.3)), rng,
+    return photographed(with_mask(img, edge), lambda work: desk(work, rng), around(box, rng, (0.4, 0.9)), rng,
                         (0, 25), 20, (0.35, 0.55), 12)
 
 
@@ -189,7 +189,7 @@ def cup_photo(cov, rng, kind, sleeve_cov=None):
     if sleeve_cov is not None or rng.random() < 0.5:  # a corrugated sleeve round the lower part
         s0, s1 = top + int(th * 0.55), top + int(th * 0.85)
         surface[s0:s1] = np.float32([0.55, 0.4, 0.25]) * (0.9 + 0.1 * np.sin(xs / 5.0))[None, :, None]
-    a = fit(cov, th * rng.uniform(0.2, 0.26), tw * 0.62)
+    a = fit(cov, th * rng.uniform(0.25, 0.3), tw * 0.7)
     a = curved(a, tw / 2)
     at = top + int(th * rng.uniform(0.18, 0.26))
     al = cx - a.shape[1] // 2
@@ -202,8 +202,8 @@ def cup_photo(cov, rng, kind, sleeve_cov=None):
     cv2.ellipse(img, (cx, top), (tw // 2 + 14, lid_h), 0, 180, 360, (lid * 0.9).tolist(), -1, cv2.LINE_AA)
     cv2.rectangle(img, (cx - tw // 2 - 14, top - 4), (cx + tw // 2 + 14, top + 22), lid.tolist(), -1, cv2.LINE_AA)
     target = (top - lid_h, cx - tw // 2, bottom, cx + tw // 2)
-    return photographed(feathered(img, 0.03), surround(img, rng), around(target, rng, (0.1, 0.25)), rng, (0, 8), 15,
-                        (0.55, 0.78), 6)
+    return photographed(feathered(img, 0.03), surround(img, rng), around(target, rng, (0.05, 0.15)), rng, (0, 8), 15,
+                        (0.65, 0.85), 6)
 
 
 # --- key-fob -----------------------------------------------------------------------------
@@ -289,11 +289,11 @@ def spine_photo(lines, other_lines, rng, kind):
             covs = lines if k == middle else other_lines(rng)
             y = lt + int(lh * 0.1)
             for c in covs:
-                c = fit(c, lh * (0.3 if len(covs) > 1 else 0.45), lw * 0.82)
+                c = fit(c, lh * (0.45 if c is covs[-1] and k == middle and len(covs) > 1 else 0.25), lw * 0.82)
                 laid(img, soft(c, 0.6), INK, y, ll + (lw - c.shape[1]) // 2)
                 y += c.shape[0] + int(lh * 0.12)
             if k == middle:
                 target = (lt, ll, lt + lh, ll + lw)
         x += w
-    return photographed(feathered(img, 0.03), surround(img, rng), around(target, rng, (0.3, 0.6)), rng, (0, 20), 25,
-                        (0.35, 0.55), 8)
+    return photographed(feathered(img, 0.03), surround(img, rng), around(target, rng, (0.15, 0.35)), rng, (0, 20), 25,
+                        (0.4, 0.6), 8)

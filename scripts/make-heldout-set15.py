@@ -12,7 +12,7 @@ its families are things photographed whole, their edges against what they lie or
 Families (OUT/<family>/all/):
   index-card       one digit (or a 2-3 digit number, a third of the family) written large by
                    hand in biro or marker across a ruled index card (a red line near its
-                   top, blue lines under it); the card lies askew, turned up to 35 degrees,
+                   top, blue lines under it); the card lies askew, turned up to 25 degrees,
                    on a gingham tablecloth or a wooden floor, all of it in the frame
                    (label: the digit, or n<number>_)
   cheque-amount    one digit or a 2-3 digit number written by hand in blue or black biro in
@@ -26,7 +26,7 @@ Families (OUT/<family>/all/):
   key-fob          one digit or a 2-3 digit number printed on the paper insert of a plastic
                    key fob (red, blue, green or yellow) under its clear window, a steel ring
                    through the hole at its end; lying on a table or a tablecloth, turned up to
-                   40 degrees, all of it in the frame
+                   30 degrees, all of it in the frame
   spine-label      one digit or a 2-3 digit number: a library book's call number, under a
                    line of three letters on the white or yellow label near the foot of its
                    spine, in a row of spines on a shelf whose labels hold letters only
@@ -97,7 +97,9 @@ class Sources(SET4.Sources):
     shows both its loops, a 2 none (looped at its bottom it reads as an "a")."""
     families, order_key = FAMILIES, 15
     loops = dict(SET4.LOOPS, **{"8": (2, 2), "2": (0, 0)})
-    passed_over = frozenset({3266})  # a 0 whose stroke crosses itself at its top, reading as an 8
+    # A 0 whose stroke crosses itself at its top (an 8?), a 5 whose bar is a hook (a J?), a 1
+    # with a flag and a foot (an f?).
+    passed_over = frozenset({3266, 1618, 9599})
 
 
 def hand_letters(src, rng, text, width):

@@ -73,8 +73,8 @@ def ground(kind, rng):
 
 def card_photo(cov, rng, tool, kind):
     """A ruled index card (a red line near its top, blue lines under it) with cov written
-    large across it in biro or marker; lying askew on a tablecloth or a floor (kind), all
-    of it in the frame with the ground round it."""
+    large across it in biro or marker; lying askew on a tablecloth or a floor (kind), turned
+    up to 25 degrees, all of it in the frame with the ground round it."""
     ch = 600
     cw = int(ch * rng.uniform(1.55, 1.7))
     img = paper((ch, cw), rng, pick(rng, ([0.98, 0.98, 0.96], [0.97, 0.95, 0.88], [0.96, 0.97, 0.99])))
@@ -90,7 +90,7 @@ def card_photo(cov, rng, tool, kind):
     edge = np.ones((ch, cw), np.float32)
     edge[:2], edge[-2:], edge[:, :2], edge[:, -2:] = 0.5, 0.5, 0.5, 0.5
     box = around((0, 0, ch, cw), rng, (0.05, 0.2))
-    return photographed(with_mask(img, edge), ground(kind, rng), box, rng, (0, 30), 25, (0.45, 0.7), 35)
+    return photographed(with_mask(img, edge), ground(kind, rng), box, rng, (0, 30), 25, (0.45, 0.7), 25)
 
 
 # --- cheque-amount -----------------------------------------------------------------------
@@ -246,7 +246,7 @@ def fob_photo(cov, rng, kind):
     laid(img, steel, [0.62, 0.63, 0.65], 0, 0)
     mask = np.maximum(mask, steel)
     return photographed(with_mask(img, mask), ground(pick(rng, ("desk", "cloth")), rng),
-                        around((oy, ox, oy + fh, ox + fw), rng, (0.05, 0.2)), rng, (0, 30), 20, (0.35, 0.55), 40)
+                        around((oy, ox, oy + fh, ox + fw), rng, (0.05, 0.2)), rng, (0, 30), 20, (0.35, 0.55), 30)
 
 
 # --- spine-label -------------------------------------------------------------------------

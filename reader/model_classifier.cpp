@@ -863,7 +863,9 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   // desk (read 1), two edges meeting (7), a frame or the scene far more often than a
   // digit filling the frame: over the development folders, 9 such readings right, 90
   // wrong and 38 non-digits taken for digits (docs/predict.md).
-  if (result.digits.size() == 1 && result.verdict != Verdict::not_a_digit && across_the_photo(slot.image, result.digits[0])) {
+  // (With the search off the caller asked for the whole picture as one digit.)
+  if (options.find && result.digits.size() == 1 && result.verdict != Verdict::not_a_digit &&
+      across_the_photo(slot.image, result.digits[0])) {
     result.verdict = result.digits[0].verdict = Verdict::not_a_digit;
     result.reason = result.digits[0].reason = kAcrossThePhoto;
   }

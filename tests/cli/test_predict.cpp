@@ -502,6 +502,11 @@ TEST_CASE("predict: a sheet's edge against a dark desk, across the photo at its 
   const Json edge = predict_json(tmp, photo("edge.png", false));
   CHECK(edge["verdict"].text == "not_a_digit");
   CHECK(edge["reason"].text.find("across the picture at its border") != std::string::npos);
+  {  // (--find off asks for the whole picture as one digit: read as it is.)
+    const RunResult r = run_blnk({"predict", "--json", "--find", "off", tmp.file("edge.png")}, tmp);
+    REQUIRE(r.status == 0);
+    CHECK(parse_json(lines_of(r.out).at(0))["reason"].text.find("across the picture") == std::string::npos);
+  }
   if (!have_mnist()) return;
   const Json seven = predict_json(tmp, photo("edge7.png", true));
   CHECK(seven["verdict"].text == "digit");

@@ -9,13 +9,13 @@
 
 #include "data/find_digits.h"
 #include "data/find_regions.h"
-#include "reader/region_line.h"
 #include "data/image_write.h"
 #include "data/seed_preprocess.h"
 #include "engine/model_metadata.h"
 #include "layers/int8_gemm.h"
 #include "reader/class_model.h"
 #include "reader/image_status.h"
+#include "reader/region_line.h"
 #include "base/error.h"
 
 namespace blnk::reader {

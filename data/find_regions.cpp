@@ -30,6 +30,11 @@ constexpr float kLineHeights = 1.4f;    // ... is as tall within this factor...
 constexpr float kLineGap = 1.0f;        // ... and no farther than its height
 constexpr float kLineOverlap = 0.3f;    // ... nor overlapping more than 30% of the narrower's columns
 constexpr float kOnePlace = 0.5f;       // regions sharing half the narrower's columns and the shorter's rows are one place
+constexpr float kHolderMinSide = 0.12f;  // a holder is at least 12% of the shorter side each way (a digit's 5% and more around it)...
+constexpr float kHolderMaxArea = 0.8f;   // ... its box under 80% of the picture (not the picture itself)...
+constexpr float kHolderMinFill = 0.08f;  // ... and its pixels over 8% of its box (a frame; as a digit's outline)
+constexpr int kHolderCandidates = 8;     // the most stable holders given to the reader, which reads kMaxHolders that hold something
+constexpr float kHolderMargin = 0.1f;    // holder_picture's margin, of the holder's larger side
 
 using Node = RegionWorkspace::Node;
 
@@ -78,18 +83,28 @@ bool digit_shaped(const PixelBox& b, int pixels, int width, int height) {
   return fill >= kMinFill && (fill <= kMaxFill || float(b.w) < kBarWidth * float(b.h));
 }
 
+bool holder_shaped(const PixelBox& b, int pixels, int width, int height) {
+  const float side = kHolderMinSide * float(std::min(width, height));
+  if (float(b.w) < side || float(b.h) < side) return false;
+  if (float(b.w) * float(b.h) > kHolderMaxArea * float(width) * float(height)) return false;
+  if (b.x == 0 || b.y == 0 || b.x + b.w == width || b.y + b.h == height) return false;
+  return float(pixels) >= kHolderMinFill * float(b.w) * float(b.h);
+}
+
 // Step 1 for one polarity, over the levels and order stable_regions computed: the
 // candidates of `dark` (or light) components, their growth and stability.
 void grow_components(int W, int H, bool dark, int range, RegionWorkspace& ws) {
   const int n = W * H;
   ws.nodes.resize(std::size_t(n));
   ws.parent.assign(std::size_t(n), -1);
+  ws.holder_area.assign(std::size_t(n), 0);
   ws.touched.clear();
   ws.candidates.clear();
   std::size_t evaluated = 0;  // candidates before this one have their growth
   for (std::vector<int>& d : ws.due) d.clear();
   ws.due.resize(256);
   const int neighbours[8] = {-W - 1, -W, -W + 1, -1, 1, W - 1, W, W + 1};
+  const int holder_side = int(kHolderMinSide * float(std::min(W, H)));  // (holder_shaped's first test, in integers)
   for (int level = 0; level < 256; ++level) {
     ws.touched.clear();
     // Light regions' pixels are added lightest first: the levels turned over.
@@ -109,7 +124,7 @@ void grow_components(int W, int H, bool dark, int range, RegionWorkspace& ws) {
         Node& a = ws.nodes[std::size_t(root)];
         Node& b = ws.nodes[std::size_t(other)];
         const bool root_bigger = a.area >= b.area;
-        Node& big = root_bigger ? a : b;
+        Node& big = root_bigger ? a : b;  // (its records are kept)
         Node& small = root_bigger ? b : a;
         const int big_root = root_bigger ? root : other;
         ws.parent[std::size_t(root_bigger ? other : root)] = big_root;
@@ -136,12 +151,22 @@ void grow_components(int W, int H, bool dark, int range, RegionWorkspace& ws) {
       Node& node = ws.nodes[std::size_t(r)];
       if (node.stamp == level) continue;
       node.stamp = level;
-      if (float(node.area) < kRecordGrowth * float(node.last_area)) continue;
       const PixelBox b{node.x0, node.y0, node.x1 - node.x0, node.y1 - node.y0};
-      if (!digit_shaped(b, node.area, W, H)) continue;
-      node.last_area = node.area;
-      if (level + range < 256) ws.due[std::size_t(level + range)].push_back(int(ws.candidates.size()));
-      ws.candidates.push_back({b, dark, level, r, node.area, 0.0f, false});
+      const bool digit = float(node.area) >= kRecordGrowth * float(node.last_area) && digit_shaped(b, node.area, W, H);
+      if (digit) node.last_area = node.area;
+      // (A holder's record apart from a digit's, looked up only for a holder's shape: few are.)
+      bool holder = false;
+      if (b.w >= holder_side && b.h >= holder_side && holder_shaped(b, node.area, W, H)) {
+        int& holder_area = ws.holder_area[std::size_t(r)];
+        holder = float(node.area) >= kRecordGrowth * float(holder_area);
+        if (holder) holder_area = node.area;
+      }
+      if (!digit && !holder) continue;
+      for (const bool as_holder : {false, true}) {
+        if (!(as_holder ? holder : digit)) continue;
+        if (level + range < 256) ws.due[std::size_t(level + range)].push_back(int(ws.candidates.size()));
+        ws.candidates.push_back({b, dark, level, r, node.area, 0.0f, false, as_holder});
+      }
     }
     // The candidates kStableLevels below: how much they have grown since.
     for (; evaluated < ws.candidates.size() && ws.candidates[evaluated].level <= level - kStableLevels; ++evaluated) {
@@ -161,25 +186,34 @@ void grow_components(int W, int H, bool dark, int range, RegionWorkspace& ws) {
   }
 }
 
-void choose_regions(RegionWorkspace& ws, std::vector<Region>& regions) {
-  // The most stable first; of candidates over one place, that one.
-  std::erase_if(ws.candidates, [](const Region& c) { return !c.stable; });
-  std::sort(ws.candidates.begin(), ws.candidates.end(), [](const Region& a, const Region& b) {
-    return a.growth < b.growth || (a.growth == b.growth && a.seed < b.seed);
-  });
-  const std::size_t first = regions.size();
-  for (const Region& c : ws.candidates) {
+bool more_stable(const Region& a, const Region& b) { return a.growth < b.growth || (a.growth == b.growth && a.seed < b.seed); }
+
+// The most stable of `candidates` first into `chosen` (after its first `first`); of
+// candidates over one place, that one; at most `most`.
+void choose_places(const std::vector<Region>& candidates, std::vector<Region>& chosen, std::size_t first, std::size_t most) {
+  for (const Region& c : candidates) {
+    if (chosen.size() - first >= most) break;
     bool same_place = false;
-    for (std::size_t i = first; i < regions.size() && !same_place; ++i) same_place = box_iou(c.box, regions[i].box) > kSamePlace;
-    if (same_place) continue;
-    regions.push_back(c);
-    if (regions.size() - first >= std::size_t(kMaxRegions)) break;
+    for (std::size_t i = first; i < chosen.size() && !same_place; ++i) same_place = box_iou(c.box, chosen[i].box) > kSamePlace;
+    if (!same_place) chosen.push_back(c);
   }
+}
+
+// The digit-sized candidates of one polarity into `regions`; its holders into `holders`.
+void choose_regions(RegionWorkspace& ws, std::vector<Region>& regions, std::vector<Region>* holders) {
+  std::erase_if(ws.candidates, [](const Region& c) { return !c.stable; });
+  if (holders)
+    for (const Region& c : ws.candidates)
+      if (c.holder) holders->push_back(c);
+  std::erase_if(ws.candidates, [](const Region& c) { return c.holder; });
+  std::sort(ws.candidates.begin(), ws.candidates.end(), more_stable);
+  choose_places(ws.candidates, regions, regions.size(), std::size_t(kMaxRegions));
 }
 
 }  // namespace
 
-void stable_regions(const GrayImage& page, RegionWorkspace& ws, std::vector<Region>& regions) {
+void stable_regions(const GrayImage& page, RegionWorkspace& ws, std::vector<Region>& regions, std::vector<Region>* holders) {
+  if (holders) holders->clear();
   const int W = page.width, H = page.height;
   const int n = W * H;
   if (W < 3 || H < 3) return;
@@ -197,10 +231,16 @@ void stable_regions(const GrayImage& page, RegionWorkspace& ws, std::vector<Regi
   ws.order.resize(std::size_t(n));
   ws.touched.assign(ws.level_start.begin(), ws.level_start.end() - 1);  // (each level's fill position, for now)
   for (int i = 0; i < n; ++i) ws.order[std::size_t(ws.touched[std::size_t(ws.levels[std::size_t(i)])]++)] = i;
+  // (The holders of both polarities compete: a light sign's plate and the dark wall around it.)
+  ws.holder_candidates.clear();
   for (const bool dark : {true, false}) {
     grow_components(W, H, dark, range, ws);
-    choose_regions(ws, regions);
+    choose_regions(ws, regions, holders ? &ws.holder_candidates : nullptr);
   }
+  if (!holders) return;
+  std::stable_sort(ws.holder_candidates.begin(), ws.holder_candidates.end(), more_stable);
+  choose_places(ws.holder_candidates, *holders, 0, std::size_t(kHolderCandidates));
+  ws.holder_candidates.clear();
 }
 
 int follows_on_line(const PixelBox& a, const PixelBox& b) {
@@ -275,6 +315,88 @@ void paint_region(const GrayImage& page, const Region& region, RegionWorkspace& 
       }
     }
   }
+}
+
+float holder_picture(const GrayImage& page, const Region& holder, RegionWorkspace& ws, const GrayImage& image,
+                     int factor, GrayImage& out, int& origin_x, int& origin_y) {
+  const int W = page.width;
+  const PixelBox& b = holder.box;
+  // Each pixel of the holder's box: the holder's (its seed's component at its level,
+  // 8-connected as in step 1), outside it (reached from the box's edge without crossing
+  // it, 4-connected), or held (enclosed by it).
+  constexpr std::uint8_t kHeld = 0, kHolder = 1, kOutside = 2;
+  ws.hull.assign(std::size_t(b.w) * std::size_t(b.h), kHeld);
+  const auto part = [&](int x, int y) -> std::uint8_t& {
+    return ws.hull[std::size_t(y - b.y) * std::size_t(b.w) + std::size_t(x - b.x)];
+  };
+  const auto in_box = [&](int x, int y) { return x >= b.x && y >= b.y && x < b.x + b.w && y < b.y + b.h; };
+  const auto holder_level = [&](int x, int y) {
+    const int v = ws.levels[std::size_t(y) * std::size_t(W) + std::size_t(x)];
+    return (holder.dark ? v : 255 - v) <= holder.level;
+  };
+  ws.stack.clear();
+  const int sx = holder.seed % W, sy = holder.seed / W;
+  if (in_box(sx, sy) && holder_level(sx, sy)) part(sx, sy) = kHolder, ws.stack.push_back(holder.seed);
+  while (!ws.stack.empty()) {
+    const int p = ws.stack.back();
+    ws.stack.pop_back();
+    const int x = p % W, y = p / W;
+    for (int dy = -1; dy <= 1; ++dy)
+      for (int dx = -1; dx <= 1; ++dx) {
+        const int nx = x + dx, ny = y + dy;
+        if (!in_box(nx, ny) || part(nx, ny) != kHeld || !holder_level(nx, ny)) continue;
+        part(nx, ny) = kHolder;
+        ws.stack.push_back(ny * W + nx);
+      }
+  }
+  const auto reach = [&](int x, int y) {
+    if (!in_box(x, y) || part(x, y) != kHeld) return;
+    part(x, y) = kOutside;
+    ws.stack.push_back(y * W + x);
+  };
+  for (int x = b.x; x < b.x + b.w; ++x) reach(x, b.y), reach(x, b.y + b.h - 1);
+  for (int y = b.y; y < b.y + b.h; ++y) reach(b.x, y), reach(b.x + b.w - 1, y);
+  while (!ws.stack.empty()) {
+    const int p = ws.stack.back();
+    ws.stack.pop_back();
+    const int x = p % W, y = p / W;
+    reach(x - 1, y), reach(x + 1, y), reach(x, y - 1), reach(x, y + 1);
+  }
+  // A holder that is most of what it encloses is the ground of what it holds (a plate, a
+  // disc, a shirt): it stays, and the scene around it takes its level. A thinner one
+  // is a frame (a box drawn around an answer, a sign's ring): only what it holds stays,
+  // on the level of most of that (the paper inside the box).
+  int holder_pixels = 0, held_pixels = 0;
+  for (const std::uint8_t p : ws.hull) holder_pixels += p == kHolder, held_pixels += p == kHeld;
+  const bool frame = holder_pixels < held_pixels;
+  const std::uint8_t kept_from = frame ? kHeld : kHolder;  // the parts kept are those up to this one
+  ws.scratch.clear();
+  for (int y = b.y; y < b.y + b.h; ++y)
+    for (int x = b.x; x < b.x + b.w; ++x)
+      if (part(x, y) == (frame ? kHeld : kHolder)) ws.scratch.push_back(page.pixels[std::size_t(y) * std::size_t(W) + std::size_t(x)]);
+  float ground = 0.5f;
+  if (!ws.scratch.empty()) {
+    const auto mid = ws.scratch.begin() + long(ws.scratch.size() / 2);
+    std::nth_element(ws.scratch.begin(), mid, ws.scratch.end());
+    ground = *mid;
+  }
+  const int margin = std::max(2, int(kHolderMargin * float(std::max(b.w, b.h) * factor)));
+  origin_x = b.x * factor - margin, origin_y = b.y * factor - margin;
+  out.width = b.w * factor + 2 * margin, out.height = b.h * factor + 2 * margin;
+  out.scale = image.scale;
+  out.had_alpha = false;
+  out.pixels.resize(std::size_t(out.width) * std::size_t(out.height));
+  for (int y = 0; y < out.height; ++y) {
+    const int iy = origin_y + y;
+    float* row = &out.pixels[std::size_t(y) * std::size_t(out.width)];
+    for (int x = 0; x < out.width; ++x) {
+      const int ix = origin_x + x;
+      const bool on_image = ix >= 0 && iy >= 0 && ix < image.width && iy < image.height;
+      const bool kept = on_image && in_box(ix / factor, iy / factor) && part(ix / factor, iy / factor) <= kept_from;
+      row[x] = kept ? image.at(ix, iy) : ground;
+    }
+  }
+  return holder_pixels + held_pixels > 0 ? float(held_pixels) / float(holder_pixels + held_pixels) : 0.0f;
 }
 
 }  // namespace blnk::data

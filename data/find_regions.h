@@ -21,6 +21,12 @@
 //     digits, from a single region to kMaxDigitsInLine;
 //  3. paint_region: a region's own pixels as ink (1) on nothing (0), so that the
 //     digit cut out of it holds no piece of its window, card or neighbours.
+//  4. holders: where no line of regions reads, the regions big enough to hold a digit
+//     (at least 12% of the shorter side each way, off the border, under 80% of the
+//     picture: a sign's plate or disc, a shirt, a mug, a box drawn around an answer or
+//     the paper inside it), stable as in step 1; holder_picture makes what one holds a
+//     picture of its own, which the reader reads as it reads any picture: the frame,
+//     the plate's edge, the scene are no longer in it.
 // The reader reads each chain's regions and lets the model judge which run of them
 // is the number (reader/model_classifier.cpp).
 #pragma once
@@ -41,6 +47,7 @@ struct Region {
   int pixels = 0;
   float growth = 0;   // its area's growth over the next kStableLevels levels, as a share of it
   bool stable = false;  // it keeps its shape over its range (see step 1)
+  bool holder = false;  // a holder's size and shape (step 4), not a digit's
 };
 
 struct RegionWorkspace {
@@ -56,17 +63,25 @@ struct RegionWorkspace {
     int x0, y0, x1, y1;  // its box (x1, y1 past the end)
   };
   std::vector<Node> nodes;
+  // A root's area when it was last a holder's candidate (step 4), by pixel: apart from
+  // its record in nodes, which the joins read and a larger record slows.
+  std::vector<int> holder_area;
   std::vector<int> touched;                // the roots changed at a level
   std::vector<std::vector<int>> due;       // by level: the candidates whose stability is known there
   std::vector<Region> candidates;          // step 1, before and after the choice
+  std::vector<Region> holder_candidates;   // step 4's, of both polarities
   std::vector<float> scratch;
   std::vector<int> stack;                  // paint_region's flood
+  std::vector<std::uint8_t> hull;          // holder_picture: the holder's box, each pixel's part
 };
 
 // Step 1: the stable regions of `page`, the dark ones (at most 256) then the
 // light ones, appended to `regions`. (The levels and their order are the same for
 // both polarities: computed once.)
-void stable_regions(const GrayImage& page, RegionWorkspace& ws, std::vector<Region>& regions);
+// With `holders`, the most stable holders of both polarities (at most kMaxHolders,
+// one a place) are given there, most stable first.
+void stable_regions(const GrayImage& page, RegionWorkspace& ws, std::vector<Region>& regions,
+                    std::vector<Region>* holders = nullptr);
 // Step 2: chains of `members` (indices into `regions`), each left to right, each
 // region followed by the nearest that follows it on its line (follows_on_line), of
 // either polarity (a meter's last digit is light in a red window, the others dark).
@@ -82,5 +97,17 @@ bool one_place(const PixelBox& a, const PixelBox& b);
 // what was painted; made so when of another size) gets `value` on the region's
 // pixels; painting them 0 takes them away again.
 void paint_region(const GrayImage& page, const Region& region, RegionWorkspace& ws, Plane& ink, float value = 1.0f);
+
+inline constexpr int kMaxHolders = 3;
+// Step 4, after stable_regions on the same page: what `holder` holds, cut out of
+// `image` (the picture `page` was shrunk from, `factor` of its pixels a page pixel)
+// with a margin of a tenth of its size into `out`. A holder that is most of what it
+// encloses (a plate) is kept with what it holds, on its own median level all around;
+// a thinner one (a frame) is taken away too, what it holds kept on that part's median
+// level (the paper inside a drawn box). `origin_x`, `origin_y`: where out's first pixel
+// is in image's pixels (negative in the margin). Returns the share of the enclosed
+// area that is not the holder (what it holds; 0: a plain card).
+float holder_picture(const GrayImage& page, const Region& holder, RegionWorkspace& ws, const GrayImage& image,
+                     int factor, GrayImage& out, int& origin_x, int& origin_y);
 
 }  // namespace blnk::data

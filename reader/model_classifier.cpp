@@ -48,6 +48,17 @@ struct ModelClassifier::Slot {
   data::GrayImage region_page;  // the page shrunk further for the regions, when over kMaxRegionPixels
   // The digit-sized groups the search found, in each polarity (true: dark), in the page's pixels.
   std::vector<std::pair<data::PixelBox, bool>> found_groups;
+  // read_holders: the holders (data/find_regions.h, step 4), the pictures of what they
+  // hold (each read in the image's place), where each one is in the image.
+  std::vector<data::Region> holders;
+  std::vector<data::GrayImage> holder_pictures;
+  struct HolderPlace {
+    int x = 0, y = 0;  // the picture's first pixel in the image
+    int height = 0;    // the holder's, in the image's pixels
+  };
+  std::vector<HolderPlace> holder_places;
+  std::vector<data::Preprocessed> outer_seen;  // what the picture's own reading saw, kept meanwhile
+  bool in_holder = false;  // reading a holder's picture: no holders (nor regions) within it
 };
 
 namespace {
@@ -142,6 +153,8 @@ void ModelClassifier::release(std::unique_ptr<Slot> slot) const {
     slot->region_ink = {};
     slot->region_page = {};
   }
+  for (data::GrayImage& picture : slot->holder_pictures)
+    if (picture.pixels.capacity() > kRetainedImagePixels) std::vector<float>().swap(picture.pixels);
   std::lock_guard<std::mutex> lock(pool_mutex_);
   pool_.push_back(std::move(slot));
 }
@@ -154,7 +167,9 @@ std::size_t ModelClassifier::idle_image_bytes() const {
     bytes += slot->image.pixels.capacity() * sizeof(float) + slot->region_ink.pixels.capacity() * sizeof(float) +
              slot->region_page.pixels.capacity() * sizeof(float) +
              regions.nodes.capacity() * sizeof(data::RegionWorkspace::Node) + regions.order.capacity() * sizeof(int) +
-             regions.levels.capacity() + regions.parent.capacity() * sizeof(int) + regions.scratch.capacity() * sizeof(float);
+             regions.levels.capacity() + regions.parent.capacity() * sizeof(int) + regions.scratch.capacity() * sizeof(float) +
+             regions.holder_area.capacity() * sizeof(int);
+    for (const data::GrayImage& picture : slot->holder_pictures) bytes += picture.pixels.capacity() * sizeof(float);
   }
   return bytes;
 }
@@ -852,7 +867,7 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   } else if (whole.found) {
     slot.seen.swap(whole_seen);
   } else {
-    if (options.find && regions_when_none && read_regions(slot, result)) return true;
+    if (options.find && regions_when_none && read_regions(slot, name, options, result)) return true;
     failure = {422, name + ": " + whole.reason + kNoDigitAdvice, true};
     return false;
   }
@@ -871,11 +886,13 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   }
   // Nothing found reads as a digit: the picture's regions may (a digit on a card or in
   // a window of its own, of a colour and not a stroke).
-  if (options.find && result.verdict == Verdict::not_a_digit) read_regions(slot, result);
+  if (options.find && result.verdict == Verdict::not_a_digit) read_regions(slot, name, options, result);
   return true;
 }
 
-bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
+bool ModelClassifier::read_regions(Slot& slot, const std::string& name, const ClassifyOptions& options,
+                                   Classification& result) const {
+  if (slot.in_holder) return false;
   int factor = std::max(1, std::min(slot.image.width, slot.image.height) / data::kFindSide);
   if (factor > 1) data::shrink_by(slot.image, factor, slot.page);
   const data::GrayImage* searched = factor > 1 ? &slot.page : &slot.image;
@@ -891,7 +908,7 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   const data::GrayImage& page = *searched;
   std::vector<data::Region>& regions = slot.regions;
   regions.clear();
-  data::stable_regions(page, slot.region_workspace, regions);
+  data::stable_regions(page, slot.region_workspace, regions, &slot.holders);
   // Each region read alone, from its own pixels (painted on a clean plane, and taken
   // away again once read).
   slot.region_ink.resize(page.width, page.height);
@@ -910,7 +927,7 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
     data::paint_region(page, r, slot.region_workspace, slot.region_ink, 0.0f);
   }
   const std::vector<int> line = choose_region_line(regions, slot.region_reads, slot.found_groups);
-  if (line.empty()) return false;
+  if (line.empty()) return read_holders(slot, name, options, page, factor, result);
   result.digits.clear();
   slot.seen.clear();
   for (int k : line) {
@@ -919,6 +936,96 @@ bool ModelClassifier::read_regions(Slot& slot, Classification& result) const {
   }
   judge_digits(result);
   return true;
+}
+
+namespace {
+
+// Two boxes over one thing: each holds 80% of the other's rows and columns.
+bool same_box(const data::PixelBox& a, const data::PixelBox& b) {
+  const auto share = [](int a0, int a1, int b0, int b1) {
+    return float(std::max(0, std::min(a1, b1) - std::max(a0, b0))) / float(std::max(a1 - a0, b1 - b0));
+  };
+  return share(a.x, a.x + a.w, b.x, b.x + b.w) >= 0.8f && share(a.y, a.y + a.h, b.y, b.y + b.h) >= 0.8f;
+}
+
+// A holder's picture holds at least this share of something other than the holder
+// (a digit's strokes are a few percent of its plate; a plain card holds nothing).
+constexpr float kMinHeld = 0.01f;
+// A digit read in a holder's picture is at least this share of the holder's height (a
+// plate's, a shirt's, a box's digit is a quarter of it or more).
+constexpr float kMinHeldDigit = 0.2f;
+
+}  // namespace
+
+bool ModelClassifier::read_holders(Slot& slot, const std::string& name, const ClassifyOptions& options,
+                                   const data::GrayImage& page, int factor, Classification& result) const {
+  // Each picture made before any is read (reading one uses the page's buffers).
+  slot.holder_pictures.resize(std::size_t(data::kMaxHolders));
+  slot.holder_places.resize(std::size_t(data::kMaxHolders));
+  std::size_t made = 0;
+  for (const data::Region& holder : slot.holders) {
+    if (made == std::size_t(data::kMaxHolders)) break;
+    // A region over the holder's place that reads as a digit is that digit, no holder
+    // (a big 8's picture would be its two counters, read as a 6).
+    bool a_digit = false;
+    for (std::size_t i = 0; i < slot.regions.size() && !a_digit; ++i)
+      a_digit = slot.region_reads[i].score >= kRegionJoining && same_box(slot.regions[i].box, holder.box);
+    if (a_digit) continue;
+    // One of a row of holders or regions of its size is a box of a number (a form's,
+    // a meter's windows, a ransom note's tiles): what it holds is one of the number's
+    // digits, read alone as if it were the answer.
+    const auto on_its_row = [&](const data::Region& other) {
+      return &other != &holder && (data::follows_on_line(holder.box, other.box) >= 0 || data::follows_on_line(other.box, holder.box) >= 0);
+    };
+    if (std::any_of(slot.holders.begin(), slot.holders.end(), on_its_row) ||
+        std::any_of(slot.regions.begin(), slot.regions.end(), on_its_row))
+      continue;
+    Slot::HolderPlace& place = slot.holder_places[made];
+    place.height = holder.box.h * factor;
+    if (data::holder_picture(page, holder, slot.region_workspace, slot.image, factor, slot.holder_pictures[made], place.x,
+                             place.y) >= kMinHeld)
+      ++made;
+  }
+  if (made == 0) return false;
+  // Each read as the picture (the image's place taken by it, given back on every path).
+  struct InHolder {
+    Slot& slot;
+    data::GrayImage* picture = nullptr;
+    void enter(data::GrayImage& p) { picture = &p, std::swap(slot.image, p), slot.in_holder = true; }
+    void leave() {
+      if (picture) std::swap(slot.image, *picture), slot.in_holder = false, picture = nullptr;
+    }
+    ~InHolder() { leave(); }
+  } in_holder{slot};
+  slot.outer_seen.swap(slot.seen);
+  for (std::size_t k = 0; k < made; ++k) {
+    Classification inside;
+    ClassifyFailure failure;
+    in_holder.enter(slot.holder_pictures[k]);
+    const bool read = read_picture(slot, name, options, inside, failure);
+    in_holder.leave();
+    // Only what reads decisively as a digit or a number (as a line of regions must): a
+    // holder's picture is one more guess, and a shape's (a face's, a star's, a word's
+    // on a tag) reads as some digit as often as not.
+    // And only digits of a fifth of the holder's height or more: a sliver of paper in a
+    // scribble's pocket reads as a sure 1.
+    const int s = slot.image.scale;
+    const Slot::HolderPlace& place = slot.holder_places[k];
+    if (!read || (inside.verdict != Verdict::digit && inside.verdict != Verdict::number) ||
+        reading_score(inside) < kRegionDecisive ||
+        std::any_of(inside.digits.begin(), inside.digits.end(),
+                    [&](const DigitReading& d) { return float(d.box_h) < kMinHeldDigit * float(place.height * s); }))
+      continue;
+    for (DigitReading& d : inside.digits) {
+      d.box_x += place.x * s, d.box_y += place.y * s;
+      if (d.box_x < 0) d.box_w += d.box_x, d.box_x = 0;
+      if (d.box_y < 0) d.box_h += d.box_y, d.box_y = 0;
+    }
+    result = std::move(inside);
+    return true;
+  }
+  slot.seen.swap(slot.outer_seen);
+  return false;
 }
 
 bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const std::string& name,

@@ -93,7 +93,15 @@ class ModelClassifier : public Classifier {
   // them that all read decisively, when no rule of docs/predict.md ("Digits as
   // regions") says it is not the number, is the answer; false (result untouched)
   // otherwise.
-  bool read_regions(Slot& slot, Classification& result) const;
+  // Where no line of them reads, read_holders.
+  bool read_regions(Slot& slot, const std::string& name, const ClassifyOptions& options, Classification& result) const;
+  // What each holder the regions found (a sign's plate, a shirt, a drawn box's inside:
+  // data/find_regions.h, step 4) holds, as a picture of its own read as any picture is
+  // (read_picture, without regions or holders within it); the first that reads as a
+  // digit or a number is the answer. `page` is what the regions were found in, `factor`
+  // of the image's pixels each; false (result untouched) when none reads.
+  bool read_holders(Slot& slot, const std::string& name, const ClassifyOptions& options, const data::GrayImage& page,
+                    int factor, Classification& result) const;
   // Find, then read, in the decoded picture of the slot; false with failure.no_digit when nothing reads.
   // Without regions_when_none, the regions are not read when nothing was found (the
   // caller reads the picture's colours next, and their regions then).

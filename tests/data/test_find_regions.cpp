@@ -135,3 +135,94 @@ TEST_CASE("paint_region: the region's own pixels, all of them and nothing else, 
     CHECK(std::all_of(ink.pixels.begin(), ink.pixels.end(), [](float v) { return v == 0.0f; }));
   }
 }
+
+namespace {
+
+// A light page with a dark rectangle (x0, y0)-(x1, y1) of `level` on it: filled, or
+// as an outline `frame` pixels thick; and a light bar (a plate's 1) or a dark one.
+void rectangle(GrayImage& page, int x0, int y0, int x1, int y1, float level, int frame = 0) {
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      const bool edge = x < x0 + frame || y < y0 + frame || x >= x1 - frame || y >= y1 - frame;
+      if (frame == 0 || edge) page.pixels[std::size_t(y) * std::size_t(page.width) + std::size_t(x)] = level;
+    }
+}
+
+GrayImage blank(int w, int h, float level) {
+  GrayImage page;
+  page.width = w, page.height = h;
+  page.pixels.assign(std::size_t(w) * h, level);
+  return page;
+}
+
+}  // namespace
+
+TEST_CASE("holders: a sign's plate is a holder, its picture keeps the plate and what it holds, the wall takes the plate's level") {
+  GrayImage page = blank(320, 240, 0.8f);
+  rectangle(page, 100, 60, 220, 200, 0.2f);  // the plate
+  rectangle(page, 150, 90, 166, 170, 0.9f);  // a light 1 on it
+  RegionWorkspace ws;
+  std::vector<Region> regions, holders;
+  stable_regions(page, ws, regions, &holders);
+  const auto plate = std::find_if(holders.begin(), holders.end(), [](const Region& r) {
+    return r.dark && near(r.box.x, 100, 1) && near(r.box.y, 60, 1) && near(r.box.w, 120, 1) && near(r.box.h, 140, 1);
+  });
+  REQUIRE(plate != holders.end());
+  CHECK(plate->holder);
+  CHECK(holders.size() <= 8);
+  GrayImage out;
+  int ox = 0, oy = 0;
+  const float held = holder_picture(page, *plate, ws, page, 1, out, ox, oy);
+  CHECK(held == doctest::Approx(16.0 * 80 / (120.0 * 140)).epsilon(0.05));  // the 1's share of the plate
+  // A margin of a tenth of its larger side around it, of the plate's level.
+  CHECK(ox == 100 - 14);
+  CHECK(oy == 60 - 14);
+  CHECK(out.width == 120 + 28);
+  CHECK(out.height == 140 + 28);
+  CHECK(out.at(0, 0) == doctest::Approx(0.2f));
+  CHECK(out.at(5, out.height / 2) == doctest::Approx(0.2f));  // the wall beside it
+  CHECK(out.at(14 + 60, 14 + 20) == doctest::Approx(0.2f));   // the plate
+  CHECK(out.at(14 + 55, 14 + 70) == doctest::Approx(0.9f));   // the 1
+  // A plain card holds nothing.
+  GrayImage card = blank(320, 240, 0.8f);
+  rectangle(card, 100, 60, 220, 200, 0.2f);
+  std::vector<Region> card_holders;
+  stable_regions(card, ws, regions, &card_holders);
+  REQUIRE_FALSE(card_holders.empty());
+  for (const Region& h : card_holders) CHECK(holder_picture(card, h, ws, card, 1, out, ox, oy) == 0.0f);
+}
+
+TEST_CASE("holders: a box drawn around a mark: its picture is the mark on the paper, without the box, at the image's resolution") {
+  // The page at half the image's resolution, as the reader searches it: the image's
+  // pixels are read into the picture.
+  GrayImage image = blank(640, 480, 0.85f);
+  rectangle(image, 200, 120, 440, 360, 0.1f, 8);  // the box, 4 of the page's pixels thick
+  rectangle(image, 300, 180, 316, 300, 0.1f);     // a dark bar in it
+  GrayImage page = blank(320, 240, 0.0f);
+  for (int y = 0; y < 240; ++y)
+    for (int x = 0; x < 320; ++x) page.pixels[std::size_t(y) * 320 + std::size_t(x)] = image.at(2 * x, 2 * y);
+  RegionWorkspace ws;
+  std::vector<Region> regions, holders;
+  stable_regions(page, ws, regions, &holders);
+  REQUIRE_FALSE(holders.empty());
+  int held_by = 0;
+  for (const Region& h : holders) {
+    GrayImage out;
+    int ox = 0, oy = 0;
+    if (holder_picture(page, h, ws, image, 2, out, ox, oy) == 0.0f) continue;
+    ++held_by;
+    // The bar is there, at the image's resolution; nothing else is dark (the box is gone).
+    int dark = 0, bar = 0;
+    for (int y = 0; y < out.height; ++y)
+      for (int x = 0; x < out.width; ++x) {
+        if (out.at(x, y) > 0.5f) continue;
+        ++dark;
+        const int ix = ox + x, iy = oy + y;
+        bar += ix >= 300 && ix < 316 && iy >= 180 && iy < 300;
+      }
+    INFO("holder at " << h.box.x << "," << h.box.y << " " << h.box.w << "x" << h.box.h << (h.dark ? " dark" : " light"));
+    CHECK(dark == 16 * 120);
+    CHECK(bar == dark);
+  }
+  CHECK(held_by >= 1);
+}

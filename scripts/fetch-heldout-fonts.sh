@@ -12,12 +12,13 @@
 # (scripts/make-heldout-set11.py, default DIR build/heldout11-fonts), set 12
 # (scripts/make-heldout-set12.py, default DIR build/heldout12-fonts), set 13
 # (scripts/make-heldout-set13.py, default DIR build/heldout13-fonts), set 14
-# (scripts/make-heldout-set14.py, default DIR build/heldout14-fonts) or set 15
-# (scripts/make-heldout-set15.py, default DIR build/heldout15-fonts). Installed fonts
+# (scripts/make-heldout-set14.py, default DIR build/heldout14-fonts), set 15
+# (scripts/make-heldout-set15.py, default DIR build/heldout15-fonts) or set 16
+# (scripts/make-heldout-set16.py, default DIR build/heldout16-fonts). Installed fonts
 # would be found by the stress suite's and test photos' font search
 # (scripts/make-test-photos.py), and the held-out families would no longer be held out.
 # Idempotent: does nothing when DIR holds them all. Needs apt-get and dpkg-deb (Debian).
-#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5|6|7|8|9|10|11|12|13|14|15] [DIR]
+#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5|6|7|8|9|10|11|12|13|14|15|16] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set_number=2
@@ -59,7 +60,9 @@ case "$set_number" in
       dir=${1:-build/heldout14-fonts} ;;
   15) packages=(fonts-quattrocento fonts-sil-doulos)
       dir=${1:-build/heldout15-fonts} ;;
-  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 or 15, not '$set_number'" >&2; exit 2 ;;
+  16) packages=(fonts-adf-verana fonts-rocknroll fonts-cmu)
+      dir=${1:-build/heldout16-fonts} ;;
+  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 or 16, not '$set_number'" >&2; exit 2 ;;
 esac
 stamp="$dir/.packages"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" == "${packages[*]}" ]; then

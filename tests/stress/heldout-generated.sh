@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 15) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 16) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -27,7 +27,8 @@ case "$set_number" in
   13) again=(number-ball trace-worksheet) ;;  # trace-worksheet draws MNIST digits, as families before it do
   14) again=(room-sign raffle-ticket) ;;  # raffle-ticket draws MNIST digits, as families before it do
   15) again=(key-fob paper-cup) ;;  # paper-cup draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2 to 15, not '$set_number'"; exit 2 ;;
+  16) again=(toy-block quiz-circle) ;;  # quiz-circle draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2 to 16, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -142,6 +143,13 @@ sets = {
            "spine-label": (r"(\d|n[1-9]\d{1,2})_(white|yellow)\d{3}\.(jpg|png)", 320, 4000),
            "marks-wild15": (r"x_(letter|star|initials|blank|heart|letters)-"
                             r"(card|cheque|cup|fob|spine)\d{3}\.(jpg|png)", 320, 4000)},
+    "16": {"quiz-circle": (r"(\d|n[1-9]\d{1,2})_(ring|box)\d{3}\.(jpg|png)", 320, 4000),
+           "locker-door": (r"(\d|n[1-9]\d{1,2})_(plate|painted|vinyl)\d{3}\.(jpg|png)", 320, 4000),
+           "tote-bag": (r"(\d|n[1-9]\d{1,2})_(natural|black|navy|red)\d{3}\.(jpg|png)", 320, 4000),
+           "toy-block": (r"(\d|n[1-9]\d{1,2})_(wood|painted)\d{3}\.(jpg|png)", 320, 4000),
+           "foil-balloon": (r"(\d|n[1-9]\d{1,2})_(gold|silver|rose|blue)\d{3}\.(jpg|png)", 320, 4000),
+           "marks-wild16": (r"x_(letter|tick|blank|word|star|letters|pictures|heart)-"
+                            r"(quiz|locker|bag|block|balloon)\d{3}\.(jpg|png)", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

@@ -524,7 +524,9 @@ TEST_CASE("predict: a digit on a sign's light square beside its words is read fr
   const Json empty = predict_json(tmp, write_station_sign(tmp, "empty.png", -1));
   CHECK(empty["verdict"].text == "not_a_digit");
   if (!have_mnist()) return;
-  for (const auto& [index, digit] : {std::pair{0, "7"}, {1, "2"}, {3, "0"}, {4, "4"}}) {
+  for (const auto& [mnist_index, mnist_digit] : {std::pair{0, "7"}, {1, "2"}, {3, "0"}, {4, "4"}}) {
+    const int index = mnist_index;  // (clang 14 does not capture a structured binding: INFO's lambda)
+    const std::string digit = mnist_digit;
     const Json a = predict_json(tmp, write_station_sign(tmp, "sign" + std::to_string(index) + ".png", index));
     INFO("MNIST test " << index);
     CHECK(a["verdict"].text == "digit");

@@ -13,12 +13,13 @@
 # (scripts/make-heldout-set12.py, default DIR build/heldout12-fonts), set 13
 # (scripts/make-heldout-set13.py, default DIR build/heldout13-fonts), set 14
 # (scripts/make-heldout-set14.py, default DIR build/heldout14-fonts), set 15
-# (scripts/make-heldout-set15.py, default DIR build/heldout15-fonts) or set 16
-# (scripts/make-heldout-set16.py, default DIR build/heldout16-fonts). Installed fonts
+# (scripts/make-heldout-set15.py, default DIR build/heldout15-fonts), set 16
+# (scripts/make-heldout-set16.py, default DIR build/heldout16-fonts) or set 17
+# (scripts/make-heldout-set17.py, default DIR build/heldout17-fonts). Installed fonts
 # would be found by the stress suite's and test photos' font search
 # (scripts/make-test-photos.py), and the held-out families would no longer be held out.
 # Idempotent: does nothing when DIR holds them all. Needs apt-get and dpkg-deb (Debian).
-#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5|6|7|8|9|10|11|12|13|14|15|16] [DIR]
+#   scripts/fetch-heldout-fonts.sh [--set 2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set_number=2
@@ -62,7 +63,9 @@ case "$set_number" in
       dir=${1:-build/heldout15-fonts} ;;
   16) packages=(fonts-adf-verana fonts-rocknroll fonts-cmu)
       dir=${1:-build/heldout16-fonts} ;;
-  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 or 16, not '$set_number'" >&2; exit 2 ;;
+  17) packages=(fonts-allerta fonts-averia-sans-gwf fonts-karmilla)
+      dir=${1:-build/heldout17-fonts} ;;
+  *) echo "fetch-heldout-fonts: --set must be 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 or 17, not '$set_number'" >&2; exit 2 ;;
 esac
 stamp="$dir/.packages"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" == "${packages[*]}" ]; then

@@ -9,9 +9,9 @@
 #                             onnx, OpenCV and Node.js with npm for the ONNX export's readers, tests/onnx;
 #                             h5py, numpy and Pillow for tests/keras; what --heldout-fonts brings, for
 #                             tests/stress/heldout-generated.sh)
-#   scripts/setup.sh --heldout-fonts   also what scripts/make-heldout-set2.py to -set16.py need
+#   scripts/setup.sh --heldout-fonts   also what scripts/make-heldout-set2.py to -set17.py need
 #                             (OpenCV, Pillow, the Adwaita icons) and unpacks, never installs, the fonts only
-#                             they read into build/heldout-fonts and build/heldout3-fonts to build/heldout16-fonts
+#                             they read into build/heldout-fonts and build/heldout3-fonts to build/heldout17-fonts
 #                             (scripts/fetch-heldout-fonts.sh says why)
 #   scripts/setup.sh --bench  also the peers and data of the side-by-side benchmarks (docs/benchmarks.md):
 #                             PyTorch with OpenMP OpenBLAS and tcmalloc (bench/tuned_torch.sh),
@@ -73,6 +73,7 @@ if [ "$heldout_fonts" == 1 ]; then
   bash scripts/fetch-heldout-fonts.sh --set 14 build/heldout14-fonts
   bash scripts/fetch-heldout-fonts.sh --set 15 build/heldout15-fonts
   bash scripts/fetch-heldout-fonts.sh --set 16 build/heldout16-fonts
+  bash scripts/fetch-heldout-fonts.sh --set 17 build/heldout17-fonts
 fi
 
 if [ ! -f build/CMakeCache.txt ]; then

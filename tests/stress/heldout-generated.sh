@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 16) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 17) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -28,7 +28,8 @@ case "$set_number" in
   14) again=(room-sign raffle-ticket) ;;  # raffle-ticket draws MNIST digits, as families before it do
   15) again=(key-fob paper-cup) ;;  # paper-cup draws MNIST digits, as families before it do
   16) again=(toy-block quiz-circle) ;;  # quiz-circle draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2 to 16, not '$set_number'"; exit 2 ;;
+  17) again=(shelf-label flour-tray) ;;  # flour-tray draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2 to 17, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -150,6 +151,13 @@ sets = {
            "foil-balloon": (r"(\d|n[1-9]\d{1,2})_(gold|silver|rose|blue)\d{3}\.(jpg|png)", 320, 4000),
            "marks-wild16": (r"x_(letter|tick|blank|word|star|letters|pictures|heart)-"
                             r"(quiz|locker|bag|block|balloon)\d{3}\.(jpg|png)", 320, 4000)},
+    "17": {"parking-bay": (r"(\d|n[1-9]\d{1,3})_(asphalt|concrete)\d{3}\.(jpg|png)", 320, 4000),
+           "shelf-label": (r"(\d|n[1-9]\d{1,3})_(card|brass)\d{3}\.(jpg|png)", 320, 4000),
+           "flour-tray": (r"(\d|n[1-9]\d{1,2})_(flour|sugar)\d{3}\.(jpg|png)", 320, 4000),
+           "dosage-label": (r"(\d|n[1-9]\d{1,2})_(plain|badge)\d{3}\.(jpg|png)", 320, 4000),
+           "plant-marker": (r"(\d|n[1-9]\d{1,2})_(stake|tee)\d{3}\.(jpg|png)", 320, 4000),
+           "marks-wild17": (r"x_(letter|arrow|word|heart|smiley|star|pill|picture)-"
+                            r"(bay|shelf|tray|box|pot)\d{3}\.(jpg|png)", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

@@ -196,6 +196,31 @@ TEST_CASE("hostile soak finding: a large image's pixels are not kept once it is 
   CHECK(classifier.idle_image_bytes() <= 1 * kMiB);
 }
 
+// The same for what a holder holds (docs/predict.md): a refused picture whose regions
+// hold something makes up to three pictures of a holder's size from the decoded image;
+// a slot gives them back on the image's rule (here a 1000 x 1000 plate: 4 MB of floats).
+TEST_CASE("hostile soak finding: the pictures of what a large picture's holders hold are not kept either") {
+  const int side = 1500;
+  std::vector<std::uint8_t> sign(std::size_t(side) * side, 230);
+  const auto fill = [&](int x0, int y0, int x1, int y1, std::uint8_t v) {
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x) sign[std::size_t(y) * side + std::size_t(x)] = v;
+  };
+  fill(250, 250, 1250, 1250, 40);   // a dark plate...
+  fill(650, 730, 850, 770, 235);    // ... holding a light cross, no digit
+  fill(730, 650, 770, 850, 235);
+  const std::vector<std::uint8_t> png = blnk::data::encode_png(sign, side, side, 1);
+  // (With the bundled gate, as blnk serve reads: without one the whole picture is a digit.)
+  const std::string model = blnk::fuzz::fuzz_model_path();
+  const std::string gate = model.substr(0, model.rfind('/') + 1) + blnk::reader::bundled_gate_file();
+  const blnk::reader::ModelClassifier classifier(model, {}, gate);
+  blnk::reader::Classification result;
+  blnk::reader::ClassifyFailure failure;
+  REQUIRE(classifier.classify(png, blnk::reader::ClassifyOptions{}, result, failure));
+  CHECK(result.verdict == blnk::reader::Verdict::not_a_digit);
+  CHECK(classifier.idle_image_bytes() <= 1 * kMiB);
+}
+
 // F6 (fuzz target image): an 88-byte PNG whose IDAT chunk declares 536,870,981
 // bytes. stb_image grows its IDAT buffer to the declared length before reading
 // the chunk, so one upload allocated 512 MB (any length up to 2^31 works: with 4

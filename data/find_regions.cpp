@@ -238,7 +238,11 @@ void stable_regions(const GrayImage& page, RegionWorkspace& ws, std::vector<Regi
     choose_regions(ws, regions, holders ? &ws.holder_candidates : nullptr);
   }
   if (!holders) return;
-  std::stable_sort(ws.holder_candidates.begin(), ws.holder_candidates.end(), more_stable);
+  // (A total order: candidates of the two polarities may share a seed and a growth. And
+  // std::sort, which needs no buffer of its own, where stable_sort would allocate one.)
+  std::sort(ws.holder_candidates.begin(), ws.holder_candidates.end(), [](const Region& a, const Region& b) {
+    return more_stable(a, b) || (!more_stable(b, a) && (a.dark > b.dark || (a.dark == b.dark && a.level < b.level)));
+  });
   choose_places(ws.holder_candidates, *holders, 0, std::size_t(kHolderCandidates));
   ws.holder_candidates.clear();
 }

@@ -78,7 +78,7 @@ struct RegionWorkspace {
 // Step 1: the stable regions of `page`, the dark ones (at most 256) then the
 // light ones, appended to `regions`. (The levels and their order are the same for
 // both polarities: computed once.)
-// With `holders`, the most stable holders of both polarities (at most kMaxHolders,
+// With `holders`, the most stable holders of both polarities (at most 8,
 // one a place) are given there, most stable first.
 void stable_regions(const GrayImage& page, RegionWorkspace& ws, std::vector<Region>& regions,
                     std::vector<Region>* holders = nullptr);
@@ -98,7 +98,7 @@ bool one_place(const PixelBox& a, const PixelBox& b);
 // pixels; painting them 0 takes them away again.
 void paint_region(const GrayImage& page, const Region& region, RegionWorkspace& ws, Plane& ink, float value = 1.0f);
 
-inline constexpr int kMaxHolders = 3;
+inline constexpr int kMaxHolders = 3;  // the holders the reader reads at most (of the 8 it is given)
 // Step 4, after stable_regions on the same page: what `holder` holds, cut out of
 // `image` (the picture `page` was shrunk from, `factor` of its pixels a page pixel)
 // with a margin of a tenth of its size into `out`. A holder that is most of what it

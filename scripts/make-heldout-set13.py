@@ -203,32 +203,47 @@ def mark_scene(setting, kind, rng, src):
     return lift_scene(src, rng, H.crop_to_ink(cov), pick(rng, ("steel", "black")))
 
 
-def make_one(family, k, rng, src, folder):
+def make_image(family, k, rng, src, folder, non_digits, digit_photo, longest=3):
+    """The k-th image of `family`, saved in `folder` under its label (a digit, `n<number>_`,
+    `x` for a non-digit). non_digits = (that family, its settings, the kinds by setting,
+    mark_scene): its images are each setting's kinds in turn. Any other family's are a
+    digit two times in three, else a number of 2 to `longest` digits, painted by
+    digit_photo(family, digits, rng, src) -> (image, tag). (The sets from this one on call
+    it: the random draws in the order each of them made them.)"""
     stem = os.path.join(folder, "")
     quality = int(rng.integers(72, 95))
-    if family == "marks-wild13":  # each setting's kinds in turn
-        setting = SETTINGS[k % len(SETTINGS)]
-        kind = MARKS[setting][(k // len(SETTINGS)) % len(MARKS[setting])]
+    mark_family, settings, marks, mark_scene = non_digits
+    if family == mark_family:  # each setting's kinds in turn
+        setting = settings[k % len(settings)]
+        kind = marks[setting][(k // len(settings)) % len(marks[setting])]
         img = mark_scene(setting, kind, rng, src)
         save(img, f"{stem}x_{kind}-{setting}{k:03d}.{extension(img, rng)}", quality)
         return
     single = k % 3 != 2  # a third of each family are numbers
-    digits = str(((k // 3) * 2 + k % 3) % 10) if single else number(rng, 2, 3)
+    digits = str(((k // 3) * 2 + k % 3) % 10) if single else number(rng, 2, longest)
+    img, tag = digit_photo(family, digits, rng, src)
+    save(img, f"{stem}{digits_name(digits)}_{tag}{k:03d}.{extension(img, rng)}", quality)
+
+
+def digit_photo(family, digits, rng, src):
+    """A digit family's picture of `digits`, and its tag (make_image names the file)."""
     if family == "speed-sign":
         tag = pick(rng, ("ring", "shield"))
-        img = sign_scene(text_cov(digits, src.font(pick(rng, SIGN_FONTS)), 300), rng, tag)
-    elif family == "book-page":
+        return sign_scene(text_cov(digits, src.font(pick(rng, SIGN_FONTS)), 300), rng, tag), tag
+    if family == "book-page":
         tag = pick(rng, ("foot", "corner"))
-        img = page_scene(src, rng, lambda font, px: typeset(digits, font, px), tag)
-    elif family == "trace-worksheet":
+        return page_scene(src, rng, lambda font, px: typeset(digits, font, px), tag), tag
+    if family == "trace-worksheet":
         tag = pick(rng, ("pencil", "crayon"))
-        img = worksheet_digits(src, family, digits, rng, tag == "pencil")
-    elif family == "number-ball":
-        img, tag = ball_scene(src, rng, digits)
-    else:  # lift-button
-        tag = pick(rng, ("steel", "black"))
-        img = lift_scene(src, rng, text_cov(digits, src.font(pick(rng, BUTTON_FONTS)), 300), tag)
-    save(img, f"{stem}{digits_name(digits)}_{tag}{k:03d}.{extension(img, rng)}", quality)
+        return worksheet_digits(src, family, digits, rng, tag == "pencil"), tag
+    if family == "number-ball":
+        return ball_scene(src, rng, digits)
+    tag = pick(rng, ("steel", "black"))  # lift-button
+    return lift_scene(src, rng, text_cov(digits, src.font(pick(rng, BUTTON_FONTS)), 300), tag), tag
+
+
+def make_one(family, k, rng, src, folder):
+    return make_image(family, k, rng, src, folder, ("marks-wild13", SETTINGS, MARKS, mark_scene), digit_photo)
 
 
 def main():

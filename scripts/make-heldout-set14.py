@@ -87,8 +87,7 @@ ALL_FONTS = sorted(set(SHEET_FONTS + TICKET_FONTS + SIGN_FONTS + STAMP_FONTS + R
 
 SET13 = load_script("heldout_set13", "make-heldout-set13.py")
 SET3, SET4 = SET13.SET3, SET13.SET4
-number, save, digits_name, handwritten, extension = SET13.number, SET13.save, SET13.digits_name, \
-    SET13.handwritten, SET13.extension  # a photo of at most 1280 px is a PNG two times in five
+handwritten, make_image = SET13.handwritten, SET13.make_image
 TASK_WORDS = SET13.BOOK_WORDS  # a book's words, of letters nobody reads as a digit
 
 # Words of letters nobody reads as a digit (lower case: no b, g, i, l, o, q, s, z either).
@@ -189,33 +188,26 @@ def mark_scene(setting, kind, rng, src):
     return room_scene(src, rng, cov, pick(rng, ("white", "grey", "blue")))
 
 
-def make_one(family, k, rng, src, folder):
-    stem = os.path.join(folder, "")
-    quality = int(rng.integers(72, 95))
-    if family == "marks-wild14":  # each setting's kinds in turn
-        setting = SETTINGS[k % len(SETTINGS)]
-        kind = MARKS[setting][(k // len(SETTINGS)) % len(MARKS[setting])]
-        img = mark_scene(setting, kind, rng, src)
-        save(img, f"{stem}x_{kind}-{setting}{k:03d}.{extension(img, rng)}", quality)
-        return
-    single = k % 3 != 2  # a third of each family are numbers
-    digits = str(((k // 3) * 2 + k % 3) % 10) if single else number(rng, 2, 3)
+def digit_photo(family, digits, rng, src):
+    """A digit family's picture of `digits`, and its tag (make_image names the file)."""
     if family == "margin-answer":
         tag = pick(rng, ("pencil", "biro"))
-        img = sheet_scene(src, rng, written(src, family, digits, rng, tag), tag)
-    elif family == "raffle-ticket":
+        return sheet_scene(src, rng, written(src, family, digits, rng, tag), tag), tag
+    if family == "raffle-ticket":
         tag = pick(rng, ("biro", "marker"))
-        img = ticket_scene(src, rng, written(src, family, digits, rng, tag), tag)
-    elif family == "station-sign":
+        return ticket_scene(src, rng, written(src, family, digits, rng, tag), tag), tag
+    if family == "station-sign":
         tag = pick(rng, ("navy", "green", "white"))
-        img = sign_scene(src, rng, text_cov(digits, src.font(pick(rng, SIGN_FONTS)), 300), tag)
-    elif family == "postage-stamp":
+        return sign_scene(src, rng, text_cov(digits, src.font(pick(rng, SIGN_FONTS)), 300), tag), tag
+    if family == "postage-stamp":
         tag = pick(rng, ("mint", "used"))
-        img = stamp_scene(src, rng, text_cov(digits, src.font(pick(rng, STAMP_FONTS)), 300), tag)
-    else:  # room-sign
-        tag = pick(rng, ("white", "grey", "blue"))
-        img = room_scene(src, rng, text_cov(digits, src.font(pick(rng, ROOM_FONTS)), 300), tag)
-    save(img, f"{stem}{digits_name(digits)}_{tag}{k:03d}.{extension(img, rng)}", quality)
+        return stamp_scene(src, rng, text_cov(digits, src.font(pick(rng, STAMP_FONTS)), 300), tag), tag
+    tag = pick(rng, ("white", "grey", "blue"))  # room-sign
+    return room_scene(src, rng, text_cov(digits, src.font(pick(rng, ROOM_FONTS)), 300), tag), tag
+
+
+def make_one(family, k, rng, src, folder):
+    return make_image(family, k, rng, src, folder, ("marks-wild14", SETTINGS, MARKS, mark_scene), digit_photo)
 
 
 def main():

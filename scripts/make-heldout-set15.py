@@ -76,8 +76,7 @@ ALL_FONTS = sorted(PRINT_FONTS)
 SET13 = load_script("heldout_set13", "make-heldout-set13.py")
 written = load_script("heldout_set14", "make-heldout-set14.py").written  # a biro's or a marker's MNIST digits
 SET3, SET4 = SET13.SET3, SET13.SET4
-number, save, digits_name = SET13.number, SET13.save, SET13.digits_name
-extension = SET13.extension  # a photo of at most 1280 px is a PNG two times in five
+make_image = SET13.make_image  # the file's label, the non-digits' settings in turn
 
 # Words of letters nobody reads as a digit (lower case: no b, g, i, l, o, q, s, z either).
 PAYEES = ("Anna Hart", "Mark Newman", "Kate Warner", "Emma Carter", "Ruth Fenner", "Peter Nyman", "Vet", "Anwen")
@@ -146,33 +145,26 @@ def mark_scene(setting, kind, rng, src):
     return spine_scene(src, rng, None if kind == "letters" else blank, pick(rng, ("white", "yellow")))
 
 
-def make_one(family, k, rng, src, folder):
-    stem = os.path.join(folder, "")
-    quality = int(rng.integers(72, 95))
-    if family == "marks-wild15":  # each setting's kinds in turn
-        setting = SETTINGS[k % len(SETTINGS)]
-        kind = MARKS[setting][(k // len(SETTINGS)) % len(MARKS[setting])]
-        img = mark_scene(setting, kind, rng, src)
-        save(img, f"{stem}x_{kind}-{setting}{k:03d}.{extension(img, rng)}", quality)
-        return
-    single = k % 3 != 2  # a third of each family are numbers
-    digits = str(((k // 3) * 2 + k % 3) % 10) if single else number(rng, 2, 3)
+def digit_photo(family, digits, rng, src):
+    """A digit family's picture of `digits`, and its tag (make_image names the file)."""
     if family == "index-card":
         tag, tool = pick(rng, ("cloth", "floor")), pick(rng, ("biro", "marker"))
-        img = card_photo(written(src, family, digits, rng, tool), rng, tool, tag)
-    elif family == "cheque-amount":
+        return card_photo(written(src, family, digits, rng, tool), rng, tool, tag), tag
+    if family == "cheque-amount":
         tag = pick(rng, ("blue", "black"))
-        img = cheque_scene(src, rng, written(src, family, digits, rng, "biro"), tag)
-    elif family == "paper-cup":
+        return cheque_scene(src, rng, written(src, family, digits, rng, "biro"), tag), tag
+    if family == "paper-cup":
         tag = pick(rng, ("white", "kraft"))
-        img = cup_photo(written(src, family, digits, rng, "marker"), rng, tag)
-    elif family == "key-fob":
+        return cup_photo(written(src, family, digits, rng, "marker"), rng, tag), tag
+    if family == "key-fob":
         tag = pick(rng, ("red", "blue", "green", "yellow"))
-        img = fob_photo(text_cov(digits, src.font(pick(rng, PRINT_FONTS)), 300), rng, tag)
-    else:  # spine-label
-        tag = pick(rng, ("white", "yellow"))
-        img = spine_scene(src, rng, text_cov(digits, src.font(pick(rng, PRINT_FONTS)), 300), tag)
-    save(img, f"{stem}{digits_name(digits)}_{tag}{k:03d}.{extension(img, rng)}", quality)
+        return fob_photo(text_cov(digits, src.font(pick(rng, PRINT_FONTS)), 300), rng, tag), tag
+    tag = pick(rng, ("white", "yellow"))  # spine-label
+    return spine_scene(src, rng, text_cov(digits, src.font(pick(rng, PRINT_FONTS)), 300), tag), tag
+
+
+def make_one(family, k, rng, src, folder):
+    return make_image(family, k, rng, src, folder, ("marks-wild15", SETTINGS, MARKS, mark_scene), digit_photo)
 
 
 def main():

@@ -87,8 +87,7 @@ ALL_FONTS = sorted(set(SHEET_FONTS + LOCKER_FONTS + BAG_FONTS + BLOCK_FONTS + BA
 SET13 = load_script("heldout_set13", "make-heldout-set13.py")
 written = load_script("heldout_set14", "make-heldout-set14.py").written  # a pencil's, biro's or marker's MNIST digits
 SET3, SET4 = SET13.SET3, SET13.SET4
-number, save, digits_name = SET13.number, SET13.save, SET13.digits_name
-extension = SET13.extension  # a photo of at most 1280 px is a PNG two times in five
+make_image = SET13.make_image  # the file's label, the non-digits' settings in turn
 
 # Words of letters nobody reads as a digit (lower case: no b, g, i, l, o, q, s, z either).
 QUESTIONS = ("What came after the war", "Name a warm market", "Where were they", "Peter can run each way",
@@ -188,35 +187,28 @@ def mark_scene(setting, kind, rng, src):
     return balloon_photo([cov], rng, pick(rng, ("gold", "silver", "rose", "blue")))
 
 
-def make_one(family, k, rng, src, folder):
-    stem = os.path.join(folder, "")
-    quality = int(rng.integers(72, 95))
-    if family == "marks-wild16":  # each setting's kinds in turn
-        setting = SETTINGS[k % len(SETTINGS)]
-        kind = MARKS[setting][(k // len(SETTINGS)) % len(MARKS[setting])]
-        img = mark_scene(setting, kind, rng, src)
-        save(img, f"{stem}x_{kind}-{setting}{k:03d}.{extension(img, rng)}", quality)
-        return
-    single = k % 3 != 2  # a third of each family are numbers
-    digits = str(((k // 3) * 2 + k % 3) % 10) if single else number(rng, 2, 3)
+def digit_photo(family, digits, rng, src):
+    """A digit family's picture of `digits`, and its tag (make_image names the file)."""
     if family == "quiz-circle":
         tag, tool = pick(rng, ("ring", "box")), pick(rng, ("pencil", "biro", "marker"))
-        img = quiz_scene(src, rng, written(src, family, digits, rng, tool), tool, tag)
-    elif family == "locker-door":
+        return quiz_scene(src, rng, written(src, family, digits, rng, tool), tool, tag), tag
+    if family == "locker-door":
         tag = pick(rng, ("plate", "painted", "vinyl"))
-        img = locker_scene(src, rng, glyphs(digits, src.font(pick(rng, LOCKER_FONTS))), tag)
-    elif family == "tote-bag":
+        return locker_scene(src, rng, glyphs(digits, src.font(pick(rng, LOCKER_FONTS))), tag), tag
+    if family == "tote-bag":
         tag = pick(rng, ("natural", "black", "navy", "red"))
         font = src.font(pick(rng, BAG_FONTS))
         word = text_cov(pick(rng, BAG_WORDS), font, 200) if rng.random() < 0.7 else None
-        img = tote_photo(text_cov(digits, font, 300), word, rng, tag)
-    elif family == "toy-block":
+        return tote_photo(text_cov(digits, font, 300), word, rng, tag), tag
+    if family == "toy-block":
         tag = pick(rng, ("wood", "painted"))
-        img = block_scene(src, rng, glyphs(digits, src.font(pick(rng, BLOCK_FONTS))), tag)
-    else:  # foil-balloon
-        tag = pick(rng, ("gold", "silver", "rose", "blue"))
-        img = balloon_photo(glyphs(digits, src.font(pick(rng, BALLOON_FONTS))), rng, tag)
-    save(img, f"{stem}{digits_name(digits)}_{tag}{k:03d}.{extension(img, rng)}", quality)
+        return block_scene(src, rng, glyphs(digits, src.font(pick(rng, BLOCK_FONTS))), tag), tag
+    tag = pick(rng, ("gold", "silver", "rose", "blue"))  # foil-balloon
+    return balloon_photo(glyphs(digits, src.font(pick(rng, BALLOON_FONTS))), rng, tag), tag
+
+
+def make_one(family, k, rng, src, folder):
+    return make_image(family, k, rng, src, folder, ("marks-wild16", SETTINGS, MARKS, mark_scene), digit_photo)
 
 
 def main():

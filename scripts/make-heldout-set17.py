@@ -84,8 +84,7 @@ ALL_FONTS = sorted(set(ROAD_FONTS + SHELF_FONTS + BOX_FONTS + HAND_FONTS))
 
 SET13 = load_script("heldout_set13", "make-heldout-set13.py")
 SET3, SET4 = SET13.SET3, SET13.SET4
-number, save, digits_name, handwritten = SET13.number, SET13.save, SET13.digits_name, SET13.handwritten
-extension = SET13.extension  # a photo of at most 1280 px is a PNG two times in five
+handwritten, make_image = SET13.handwritten, SET13.make_image
 
 # Words of letters nobody reads as a digit.
 SECTIONS = ("ART", "NATURE", "TRAVEL", "CRAFT", "THEATRE", "MARKET", "WAR", "PAPER", "WREN")
@@ -179,38 +178,31 @@ def mark_scene(setting, kind, rng, src):
     return plant_photo(cov, rng, pick(rng, ("stake", "tee")), tool, pick(rng, ("white", "yellow")))
 
 
-def make_one(family, k, rng, src, folder):
-    stem = os.path.join(folder, "")
-    quality = int(rng.integers(72, 95))
-    if family == "marks-wild17":  # each setting's kinds in turn
-        setting = SETTINGS[k % len(SETTINGS)]
-        kind = MARKS[setting][(k // len(SETTINGS)) % len(MARKS[setting])]
-        img = mark_scene(setting, kind, rng, src)
-        save(img, f"{stem}x_{kind}-{setting}{k:03d}.{extension(img, rng)}", quality)
-        return
-    single = k % 3 != 2  # a third of each family are numbers
-    longest = 4 if family in ("parking-bay", "shelf-label") else 3
-    digits = str(((k // 3) * 2 + k % 3) % 10) if single else number(rng, 2, longest)
+def digit_photo(family, digits, rng, src):
+    """A digit family's picture of `digits`, and its tag (make_image names the file)."""
     if family == "parking-bay":
         tag = pick(rng, ("asphalt", "concrete"))
-        img = parking_photo(text_cov(digits, src.font(pick(rng, ROAD_FONTS)), 300), rng, tag,
-                            pick(rng, ("white", "yellow")))
-    elif family == "shelf-label":
+        return parking_photo(text_cov(digits, src.font(pick(rng, ROAD_FONTS)), 300), rng, tag,
+                             pick(rng, ("white", "yellow"))), tag
+    if family == "shelf-label":
         tag = pick(rng, ("card", "brass"))
-        img = shelf_scene(src, rng, text_cov(digits, src.font(pick(rng, SHELF_FONTS)), 300), tag,
-                          rng.random() < 0.8)
-    elif family == "flour-tray":
+        return shelf_scene(src, rng, text_cov(digits, src.font(pick(rng, SHELF_FONTS)), 300), tag,
+                           rng.random() < 0.8), tag
+    if family == "flour-tray":
         tag = pick(rng, ("flour", "sugar"))
-        img = flour_photo(written(src, family, digits, rng, FINGER), rng, tag)
-    elif family == "dosage-label":
+        return flour_photo(written(src, family, digits, rng, FINGER), rng, tag), tag
+    if family == "dosage-label":
         tag = pick(rng, ("plain", "badge"))
-        img = dosage_scene(src, rng, text_cov(digits, src.font(pick(rng, BOX_FONTS)), 300), tag)
-    else:  # plant-marker
-        tag = pick(rng, ("stake", "tee"))
-        tool = pick(rng, ("marker", "marker", "pencil"))
-        img = plant_photo(written(src, family, digits, rng, PEN_W[tool]), rng, tag, tool,
-                          pick(rng, ("white", "yellow")))
-    save(img, f"{stem}{digits_name(digits)}_{tag}{k:03d}.{extension(img, rng)}", quality)
+        return dosage_scene(src, rng, text_cov(digits, src.font(pick(rng, BOX_FONTS)), 300), tag), tag
+    tag = pick(rng, ("stake", "tee"))  # plant-marker
+    tool = pick(rng, ("marker", "marker", "pencil"))
+    return plant_photo(written(src, family, digits, rng, PEN_W[tool]), rng, tag, tool,
+                       pick(rng, ("white", "yellow"))), tag
+
+
+def make_one(family, k, rng, src, folder):
+    longest = 4 if family in ("parking-bay", "shelf-label") else 3  # numbers of up to 4 digits there
+    return make_image(family, k, rng, src, folder, ("marks-wild17", SETTINGS, MARKS, mark_scene), digit_photo, longest)
 
 
 def main():

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #include "base/error.h"
@@ -232,17 +233,28 @@ void BatchNorm::forward(const float* x, float* y, int n, const LayerContext& ctx
 
 // Reads x and dy (not y), and writes dy no more than x (the residual block counts on it).
 void BatchNorm::backward(const float* x, const float*, float* dy, float* dx, int n, const LayerContext& ctx) const {
+  const BatchNormGradient g = input_gradient(x, dy, n, ctx);
+  if (!dx) return;
+  const int C = in_.c;
+  const std::size_t pixels = std::size_t(n) * in_.h * in_.w;
+  auto output_pass = [&](auto relu) {
+    for (std::size_t p = 0; p < pixels; ++p)
+      for (int c = 0; c < C; ++c) dx[p * C + c] = g.at<decltype(relu)::value>(dy, p * C + c, c);
+  };
   if (cfg_.relu)
-    backward_passes<true>(x, dy, dx, n, ctx);
+    output_pass(std::true_type{});
   else
-    backward_passes<false>(x, dy, dx, n, ctx);
+    output_pass(std::false_type{});
 }
 
-// Backward's two passes, for a ReLU after the normalization (Relu) or none; y is not
-// read.
+BatchNormGradient BatchNorm::input_gradient(const float* x, const float* dy, int n, const LayerContext& ctx) const {
+  return cfg_.relu ? gradient_sums<true>(x, dy, n, ctx) : gradient_sums<false>(x, dy, n, ctx);
+}
+
+// Backward's first pass, for a ReLU after the normalization (Relu) or none, and the
+// factors of dx; y is not read.
 template <bool Relu>
-void BatchNorm::backward_passes(const float* x, const float* dy, float* dx, int n,
-                                const LayerContext& ctx) const {
+BatchNormGradient BatchNorm::gradient_sums(const float* x, const float* dy, int n, const LayerContext& ctx) const {
   const int C = in_.c;
   const std::size_t pixels = std::size_t(n) * in_.h * in_.w;
   const BatchNormCache cache(ctx.cache, C);
@@ -273,7 +285,6 @@ void BatchNorm::backward_passes(const float* x, const float* dy, float* dx, int 
     ctx.grads[c] += float(dz_x_sum[c] * inv_std[c]);  // d gamma = the sum of dz * xhat
     ctx.grads[C + c] += float(dz_sum[c]);             // d beta
   }
-  if (!dx) return;
   // dx = gamma / std * (dz - mean(dz) - xhat * mean(dz * xhat))
   //    = a * (dz - mean(dz)) + b * (x - mean), a = gamma / std, b = -a / std * mean(dz * xhat)
   float* a = cache.factor[0];
@@ -286,11 +297,7 @@ void BatchNorm::backward_passes(const float* x, const float* dy, float* dx, int 
     b[c] = float(-a_c * inv_std[c] * dz_xhat_mean);
     dz_mean[c] = float(dz_sum[c] / double(pixels));
   }
-  for (std::size_t p = 0; p < pixels; ++p)
-    for (int c = 0; c < C; ++c) {
-      const std::size_t i = p * C + c;
-      dx[i] = a[c] * (dz(0.0f, i, c) - dz_mean[c]) + b[c] * (x[i] - mean[c]);
-    }
+  return {x, center, scale, offset, a, b, dz_mean, mean, Relu};
 }
 
 }  // namespace blnk

@@ -15,6 +15,7 @@
 
 #include <cmath>
 
+#include "layers/batchnorm_gradient.h"
 #include "layers/layer.h"
 
 namespace blnk {
@@ -58,6 +59,11 @@ class BatchNorm : public Layer {
   // Does not read y.
   void backward(const float* x, const float* y, float* dy, float* dx, int n,
                 const LayerContext& ctx) const override;
+  // Backward without its output pass: the sums over (x, dy), the gamma and beta
+  // gradients added to ctx.grads, and the map from dy to dx (kept in ctx.cache), for
+  // the layer before to apply as it reads dx (Conv2D::backward_through_bn). dy is
+  // left as it was.
+  BatchNormGradient input_gradient(const float* x, const float* dy, int n, const LayerContext& ctx) const;
 
   const BatchNormConfig& config() const { return cfg_; }
   // The affine map inference applies to channel c: y = x * scale + shift (the fold too).
@@ -69,7 +75,7 @@ class BatchNorm : public Layer {
 
  private:
   template <bool Relu>
-  void backward_passes(const float* x, const float* dy, float* dx, int n, const LayerContext& ctx) const;
+  BatchNormGradient gradient_sums(const float* x, const float* dy, int n, const LayerContext& ctx) const;
 
   BatchNormConfig cfg_;
 };

@@ -149,6 +149,26 @@ void Conv2D::backward_to(const float* x, const float* y, float* dy, float* dx, i
                    bf16_scratch_of(ctx));
 }
 
+void Conv2D::backward_through_bn(const float* x, const float* y, const float* dy, const BatchNormGradient& bn,
+                                 float* dx, int n, const LayerContext& ctx, bool add_dx, float* scratch) const {
+  if (cfg_.relu) throw Error("Conv2D: a bn after a convolution with a ReLU of its own");
+  float* dbias = ctx.grads + std::size_t(patch_size()) * cfg_.filters;
+  float* cache = reinterpret_cast<float*>(ctx.cache);
+  const float* prepared = reinterpret_cast<const float*>(ctx.prepared);
+  if (algorithm_ == Algorithm::winograd)
+    return wino_.backward(x, y, dy, dx, n, prepared, false, ctx.grads, dbias, cache, add_dx, bf16_scratch_of(ctx),
+                          &bn);
+  if (algorithm_ == Algorithm::im2col)
+    return im2col_.backward_through_bn(x, bn, dy, dx, n, ctx.params, prepared, ctx.grads, dbias, cache, scratch,
+                                       add_dx, bf16_scratch_of(ctx));
+  // The direct convolution reads the gradient whole: the bn's pass, then backward.
+  const std::size_t count = std::size_t(n) * out_.size();
+  const std::size_t C = std::size_t(out_.c);
+  for (std::size_t i = 0; i < count; ++i)
+    scratch[i] = bn.relu ? bn.at<true>(dy, i, int(i % C)) : bn.at<false>(dy, i, int(i % C));
+  backward_to(x, y, scratch, dx, n, ctx, add_dx);
+}
+
 void conv2d_forward_reference(const Shape& in, const Conv2DConfig& cfg, const float* kernel,
                               const float* bias, const float* x, float* y, int n) {
   const Window window(in, cfg.kernel_h, cfg.kernel_w, cfg.stride_h, cfg.stride_w, cfg.padding);

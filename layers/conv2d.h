@@ -51,6 +51,14 @@ class Conv2D : public Layer {
   void backward_adding_dx(const float* x, const float* y, float* dy, float* dx, int n,
                           const LayerContext& ctx) const;
 
+  // backward where a BatchNorm follows (the convolution has no ReLU of its own): dy is
+  // the gradient at the bn's output, bn its map to the gradient at y (the bn's input),
+  // which Winograd and im2col take as they read it rather than after a pass that
+  // writes it. scratch: room for the gradient at y (n samples); dy is not written.
+  // ASSIGNS dx, or ADDS to it when add_dx; dx null: no input gradient.
+  void backward_through_bn(const float* x, const float* y, const float* dy, const BatchNormGradient& bn, float* dx,
+                           int n, const LayerContext& ctx, bool add_dx, float* scratch) const;
+
   const Conv2DConfig& config() const { return cfg_; }
 
  private:

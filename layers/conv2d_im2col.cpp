@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "layers/activation.h"
 #include "layers/eigen_maps.h"
@@ -131,39 +132,69 @@ void Im2colConv::forward(const float* x, float* y, int n, const float* kernel, c
 
 void Im2colConv::backward(const float* x, const float* dz, float* dx, int n, const float* kernel,
                           const float* kernel_t, float* dkernel, float* col, bool add_dx, std::byte* bf16) const {
-  const int K = patch_size(), F = out_.c;
+  const std::ptrdiff_t pixels = std::ptrdiff_t(out_.h) * out_.w;
+  for (int s0 = 0; s0 < n; s0 += chunk_) {
+    const int samples = std::min(chunk_, n - s0);
+    im2col(x + std::size_t(s0) * win_.in.size(), col, samples);  // again: see cache_floats
+    chunk_backward(samples * pixels, samples, dz + s0 * pixels * out_.c, dx ? dx + std::size_t(s0) * win_.in.size() : nullptr,
+                   kernel, kernel_t, dkernel, col, add_dx, bf16);
+  }
+}
+
+void Im2colConv::backward_through_bn(const float* x, const BatchNormGradient& bn, const float* dy, float* dx, int n,
+                                     const float* kernel, const float* kernel_t, float* dkernel, float* dbias,
+                                     float* col, float* dz, bool add_dx, std::byte* bf16) const {
+  const int F = out_.c;
   const std::ptrdiff_t pixels = std::ptrdiff_t(out_.h) * out_.w;
   for (int s0 = 0; s0 < n; s0 += chunk_) {
     const int samples = std::min(chunk_, n - s0);
     const std::ptrdiff_t M = samples * pixels;
-    const float* dzs = dz + s0 * pixels * F;
-    im2col(x + std::size_t(s0) * win_.in.size(), col, samples);  // again: see cache_floats
-    if (bf16) {
-      bf16_kernel_gradient(M, col, dzs, dkernel, bf16);
-    } else if constexpr (kSmallGemmVectorized) {
-      // dkernel (K, F) += col^T (K, M) * dz (M, F): A read transposed; a chain per
-      // element over all rows of the batch in order, chunk after chunk (a float
-      // stored between calls is the same float).
-      for (std::ptrdiff_t r = 0; r < M; r += kKernelGradientRows)
-        small_gemm(K, F, int(std::min(kKernelGradientRows, M - r)), GemmOperand{col + r * K, 1, K}, dzs + r * F, F,
-                   dkernel, F, true);
-    } else {
-      MatrixMap(dkernel, K, F).noalias() += ConstMatrixMap(col, M, K).transpose() * ConstMatrixMap(dzs, M, F);
-    }
-    if (!dx) continue;
-    // The column gradient, (M, K) = dz (M, F) * kernel^T (F, K), overwrites the im2col
-    // matrix, which is no longer needed.
-    if (bf16) {
-      bf16_column_gradient(M, dzs, kernel_t, col, bf16);
-    } else if constexpr (kSmallGemmVectorized) {
-      for (std::ptrdiff_t r = 0; r < M; r += kRowsPerCall)
-        small_gemm(int(std::min(kRowsPerCall, M - r)), K, F, GemmOperand{dzs + r * F, F, 1}, kernel_t, K,
-                   col + r * K, K, false);
-    } else {
-      MatrixMap(col, M, K).noalias() = ConstMatrixMap(dzs, M, F) * ConstMatrixMap(kernel, K, F).transpose();
-    }
-    col2im(col, dx + std::size_t(s0) * win_.in.size(), samples, add_dx);
+    const std::size_t first = std::size_t(s0) * pixels * F;
+    auto map = [&](auto relu) {
+      for (std::ptrdiff_t r = 0; r < M; ++r)
+        for (int f = 0; f < F; ++f)
+          dz[r * F + f] = bn.at<decltype(relu)::value>(dy, first + std::size_t(r) * F + f, f);
+    };
+    if (bn.relu)
+      map(std::true_type{});
+    else
+      map(std::false_type{});
+    add_column_sums(dz, M, F, dbias);  // row after row, as over the whole batch at once
+    im2col(x + std::size_t(s0) * win_.in.size(), col, samples);
+    chunk_backward(M, samples, dz, dx ? dx + std::size_t(s0) * win_.in.size() : nullptr, kernel, kernel_t, dkernel,
+                   col, add_dx, bf16);
   }
+}
+
+void Im2colConv::chunk_backward(std::ptrdiff_t M, int samples, const float* dzs, float* dxs, const float* kernel,
+                                const float* kernel_t, float* dkernel, float* col, bool add_dx,
+                                std::byte* bf16) const {
+  const int K = patch_size(), F = out_.c;
+  if (bf16) {
+    bf16_kernel_gradient(M, col, dzs, dkernel, bf16);
+  } else if constexpr (kSmallGemmVectorized) {
+    // dkernel (K, F) += col^T (K, M) * dz (M, F): A read transposed; a chain per
+    // element over all rows of the batch in order, chunk after chunk (a float
+    // stored between calls is the same float).
+    for (std::ptrdiff_t r = 0; r < M; r += kKernelGradientRows)
+      small_gemm(K, F, int(std::min(kKernelGradientRows, M - r)), GemmOperand{col + r * K, 1, K}, dzs + r * F, F,
+                 dkernel, F, true);
+  } else {
+    MatrixMap(dkernel, K, F).noalias() += ConstMatrixMap(col, M, K).transpose() * ConstMatrixMap(dzs, M, F);
+  }
+  if (!dxs) return;
+  // The column gradient, (M, K) = dz (M, F) * kernel^T (F, K), overwrites the im2col
+  // matrix, which is no longer needed.
+  if (bf16) {
+    bf16_column_gradient(M, dzs, kernel_t, col, bf16);
+  } else if constexpr (kSmallGemmVectorized) {
+    for (std::ptrdiff_t r = 0; r < M; r += kRowsPerCall)
+      small_gemm(int(std::min(kRowsPerCall, M - r)), K, F, GemmOperand{dzs + r * F, F, 1}, kernel_t, K,
+                 col + r * K, K, false);
+  } else {
+    MatrixMap(col, M, K).noalias() = ConstMatrixMap(dzs, M, F) * ConstMatrixMap(kernel, K, F).transpose();
+  }
+  col2im(col, dxs, samples, add_dx);
 }
 
 }  // namespace blnk

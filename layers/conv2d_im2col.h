@@ -11,6 +11,7 @@
 #include <cstddef>
 
 #include "base/shape.h"
+#include "layers/batchnorm_gradient.h"
 #include "layers/window.h"
 
 namespace blnk {
@@ -44,9 +45,19 @@ class Im2colConv {
   // dkernel; writes dx unless null (adds to it when add_dx).
   void backward(const float* x, const float* dz, float* dx, int n, const float* kernel, const float* kernel_t,
                 float* dkernel, float* col, bool add_dx = false, std::byte* bf16 = nullptr) const;
+  // The same where a BatchNorm follows (no ReLU of its own): dy is the gradient at the
+  // bn's output, and dz, bn.at(dy, ...), is made a chunk at a time in dz_scratch (room
+  // for n samples' output), its column sums added to dbias there.
+  void backward_through_bn(const float* x, const BatchNormGradient& bn, const float* dy, float* dx, int n,
+                           const float* kernel, const float* kernel_t, float* dkernel, float* dbias, float* col,
+                           float* dz_scratch, bool add_dx = false, std::byte* bf16 = nullptr) const;
 
  private:
   void im2col(const float* x, float* col, int n) const;
+  // One chunk's products: dkernel += col^T dz, and unless dx is null, col = dz kernel^T
+  // and its col2im into dx. col holds the chunk's im2col matrix of x.
+  void chunk_backward(std::ptrdiff_t M, int samples, const float* dzs, float* dxs, const float* kernel,
+                      const float* kernel_t, float* dkernel, float* col, bool add_dx, std::byte* bf16) const;
   void col2im(const float* col, float* dx, int n, bool add) const;
   // The three products in bfloat16 over M rows (im2col_bf16.cpp): y = col kernel;
   // dkernel += col^T dz; col = dz kernel^T.

@@ -282,22 +282,37 @@ void ResidualBlock::backward(const float* x, const float* y, float* dy, float* d
     else
       run(*conv1_, x, out, d_out, dx, l.conv1);
   };
+  // A bn's backward without its output pass, and the convolution before it, which
+  // takes the bn's map where it reads the gradient at its output (g1: scratch).
+  auto bn_gradient = [&](const BatchNorm& bn, const float* in, const float* d_out, std::size_t cache_offset) {
+    for (const Part& p : parts_)
+      if (p.layer == &bn) return bn.input_gradient(in, d_out, n, part_context(ctx, p, cache + cache_offset));
+    throw Error("ResidualBlock: a bn that is not one of its parts");  // unreachable
+  };
+  auto conv_through_bn = [&](const Conv2D& conv, const float* in, const float* out, const float* d_bn,
+                             const BatchNormGradient& bn, float* d_in, bool add, std::size_t cache_offset) {
+    for (const Part& p : parts_)
+      if (p.layer == &conv)
+        conv.backward_through_bn(in, out, d_bn, bn, d_in, n, part_context(ctx, p, cache + cache_offset), add, g1);
+  };
   if (batch_norm_) {
-    run(*bn2_, buffer(l.a2), y, dy, g1, l.bn2);
-    run(*conv2_, b1, buffer(l.a2), g1, g2, l.conv2);
-    run(*bn1_, buffer(l.a1), b1, g2, g1, l.bn1);
-    conv1_backward(buffer(l.a1), g1);
+    const BatchNormGradient main2 = bn_gradient(*bn2_, buffer(l.a2), dy, l.bn2);
+    conv_through_bn(*conv2_, b1, buffer(l.a2), dy, main2, g2, false, l.conv2);
+    const BatchNormGradient main1 = bn_gradient(*bn1_, buffer(l.a1), g2, l.bn1);
+    const bool add = identity && dx;  // onto the identity's gradient, already in dx
+    conv_through_bn(*conv1_, x, buffer(l.a1), g2, main1, dx, add, l.conv1);
   } else {
     run(*conv2_, b1, y, dy, g2, l.conv2);
     conv1_backward(b1, g2);
   }
   if (identity) return;
-  float* ds = g;  // the gradient at the shortcut conv's output
   if (batch_norm_) {
-    run(*bn_s_, buffer(l.sa), nullptr, g, g1, l.bn_s);  // linear: its output is not read
-    ds = g1;
+    const BatchNormGradient side = bn_gradient(*bn_s_, buffer(l.sa), g, l.bn_s);
+    conv_through_bn(*shortcut_, x, buffer(l.sa), g, side, dx, dx != nullptr, l.conv_s);
+    return;
   }
-  const float* s_out = buffer(batch_norm_ ? l.sa : l.sb);
+  float* ds = g;  // the gradient at the shortcut conv's output
+  const float* s_out = buffer(l.sb);
   if (dx)
     run_adding(*shortcut_, x, s_out, ds, dx, l.conv_s);
   else

@@ -324,23 +324,20 @@ void Winograd3x3::transform_output(const float* m, int samples, const float* bia
   }
 }
 
-// The transpose of transform_output: dM = A dZ A^T, where dZ is dy through the ReLU's
-// mask (zero past the image); the bias gradient is summed on the way.
-template <int M>
-void Winograd3x3::output_gradient(const float* y, const float* dy, int samples, bool relu,
-                                  const float* zeros, float* dbias, float* dm) const {
+// The transpose of transform_output for a chunk of samples: dM = A dZ A^T, the bias
+// gradient summed on the way. tile(offset, ty, tx) gives the tile's dZ as a function
+// z(k, f) of its position k and channel f (0 past the image); offset: the sample's
+// first element in the batch.
+template <int M, typename TileGradient>
+void Winograd3x3::output_gradient_tiles(int samples, std::size_t first, float* dbias, float* dm,
+                                        TileGradient tile) const {
   constexpr int A = Tile<M>::A, E = A * A;
   const int F = out_.c;
-  // The mask passes dy where y > floor: -inf without a ReLU (y then reads zeros).
-  const float floor = relu ? 0.0f : -std::numeric_limits<float>::infinity();
   for (int s = 0; s < samples; ++s) {
-    const std::size_t offset = std::size_t(s) * out_.size();
+    const std::size_t offset = first + std::size_t(s) * out_.size();
     for (int ty = 0; ty < tiles_y_; ++ty)
       for (int tx = 0; tx < tiles_x_; ++tx) {
-        const float* g[M * M];  // dy
-        const float* a[M * M];  // y: positive where the ReLU let the value through
-        tile_outputs<M>(dy + offset, ty, tx, zeros, g);
-        tile_outputs<M>(relu ? y + offset : zeros, ty, tx, zeros, a, relu ? 1 : 0);
+        const auto z_at = tile(offset, ty, tx);
         float* mt = dm + ((std::size_t(s) * tiles_y_ + ty) * tiles_x_ + tx) * E * F;
         BLNK_IVDEP
         for (int f = 0; f < F; ++f) {
@@ -348,8 +345,7 @@ void Winograd3x3::output_gradient(const float* y, const float* dy, int samples, 
           float sum = 0.0f;
 #pragma GCC unroll 16
           for (int k = 0; k < M * M; ++k) {
-            const float gk = g[k][f];  // loaded either way: a select, not a branch
-            z[k] = a[k][f] > floor ? gk : 0.0f;
+            z[k] = z_at(k, f);
             sum += z[k];
           }
           dbias[f] += sum;
@@ -359,6 +355,52 @@ void Winograd3x3::output_gradient(const float* y, const float* dy, int samples, 
         }
       }
   }
+}
+
+// dZ is dy through the ReLU's mask.
+template <int M>
+void Winograd3x3::output_gradient(const float* y, const float* dy, std::size_t first, int samples, bool relu,
+                                  const float* zeros, float* dbias, float* dm) const {
+  // The mask passes dy where y > floor: -inf without a ReLU (y then reads zeros).
+  const float floor = relu ? 0.0f : -std::numeric_limits<float>::infinity();
+  output_gradient_tiles<M>(samples, first, dbias, dm, [&](std::size_t offset, int ty, int tx) {
+    struct {
+      const float* g[M * M];  // dy
+      const float* a[M * M];  // y: positive where the ReLU let the value through
+      float floor;
+      float operator()(int k, int f) const {
+        const float gk = g[k][f];  // loaded either way: a select, not a branch
+        return a[k][f] > floor ? gk : 0.0f;
+      }
+    } z;
+    z.floor = floor;
+    tile_outputs<M>(dy + offset, ty, tx, zeros, z.g);
+    tile_outputs<M>(relu ? y + offset : zeros, ty, tx, zeros, z.a, relu ? 1 : 0);
+    return z;
+  });
+}
+
+// dZ is a BatchNorm's input gradient, bn.of(dy, its input) at each element.
+template <int M, bool Relu>
+void Winograd3x3::output_gradient_through_bn(const BatchNormGradient& bn, const float* dy, std::size_t first,
+                                             int samples, const float* zeros, float* dbias, float* dm) const {
+  output_gradient_tiles<M>(samples, first, dbias, dm, [&](std::size_t offset, int ty, int tx) {
+    struct {
+      const float* g[M * M];   // dy
+      const float* xs[M * M];  // the bn's input
+      bool inside[M * M];
+      const BatchNormGradient* bn;
+      float operator()(int k, int f) const {
+        const float v = bn->of<Relu>(g[k][f], xs[k][f], f);  // computed either way: a select, not a branch
+        return inside[k] ? v : 0.0f;
+      }
+    } z;
+    z.bn = &bn;
+    tile_outputs<M>(dy + offset, ty, tx, zeros, z.g);
+    tile_outputs<M>(bn.x + offset, ty, tx, zeros, z.xs);
+    for (int k = 0; k < M * M; ++k) z.inside[k] = z.g[k] != zeros;
+    return z;
+  });
 }
 
 namespace {
@@ -457,7 +499,7 @@ void Winograd3x3::forward(const float* x, float* y, int n, const float* prepared
 
 void Winograd3x3::backward(const float* x, const float* y, const float* dy, float* dx, int n,
                            const float* prepared, bool relu, float* dkernel, float* dbias, float* cache,
-                           bool add_dx, std::byte* bf16) const {
+                           bool add_dx, std::byte* bf16, const BatchNormGradient* bn) const {
   const int C = in_.c, F = out_.c, T = tiles(), E = elements();
   const std::size_t CF = std::size_t(C) * F;
   const float* ut = prepared + aligned(E * CF);
@@ -471,8 +513,17 @@ void Winograd3x3::backward(const float* x, const float* y, const float* dy, floa
     if (m_ == 4) transform_input<4>(xs, samples, zeros, r.v);  // again: see cache_floats
     else transform_input<2>(xs, samples, zeros, r.v);
     const std::size_t first = std::size_t(s0) * out_.size();
-    if (m_ == 4) output_gradient<4>(y + first, dy + first, samples, relu, zeros, dbias, r.m);
-    else output_gradient<2>(y + first, dy + first, samples, relu, zeros, dbias, r.m);
+    if (bn && bn->relu) {
+      if (m_ == 4) output_gradient_through_bn<4, true>(*bn, dy, first, samples, zeros, dbias, r.m);
+      else output_gradient_through_bn<2, true>(*bn, dy, first, samples, zeros, dbias, r.m);
+    } else if (bn) {
+      if (m_ == 4) output_gradient_through_bn<4, false>(*bn, dy, first, samples, zeros, dbias, r.m);
+      else output_gradient_through_bn<2, false>(*bn, dy, first, samples, zeros, dbias, r.m);
+    } else if (m_ == 4) {
+      output_gradient<4>(y, dy, first, samples, relu, zeros, dbias, r.m);
+    } else {
+      output_gradient<2>(y, dy, first, samples, relu, zeros, dbias, r.m);
+    }
     if (bf16) bf16_backward_products(rows, v, r.m, ut, r.du, s0 == 0, dx ? r.dv : nullptr, bf16);
     else
       for (int e = 0; e < E; ++e)  // dU[e] += V[e]^T dM[e]; the first chunk assigns (no zero-fill first)

@@ -16,6 +16,7 @@
 #include <cstddef>
 
 #include "base/shape.h"
+#include "layers/batchnorm_gradient.h"
 
 namespace blnk {
 
@@ -50,9 +51,11 @@ class Winograd3x3 {
   // x, y, dy: forward's input and output and the gradient there. ADDS the kernel and
   // bias gradients to dkernel and dbias; ASSIGNS dx unless it is null (ADDS to it when
   // add_dx).
+  // With bn (not null), a BatchNorm follows: dy is the gradient at the bn's output and
+  // the gradient at y is bn->at(dy, ...), taken as the tiles are read (relu is false).
   void backward(const float* x, const float* y, const float* dy, float* dx, int n, const float* prepared,
                 bool relu, float* dkernel, float* dbias, float* cache, bool add_dx = false,
-                std::byte* bf16 = nullptr) const;
+                std::byte* bf16 = nullptr, const BatchNormGradient* bn = nullptr) const;
 
  private:
   struct Regions;  // where each scratch buffer starts in the cache
@@ -72,9 +75,14 @@ class Winograd3x3 {
   template <int M>
   void transform_output(const float* m, int samples, const float* bias, bool relu, float* y,
                         float* sink) const;
+  template <int M, typename TileGradient>
+  void output_gradient_tiles(int samples, std::size_t first, float* dbias, float* dm, TileGradient tile) const;
   template <int M>
-  void output_gradient(const float* y, const float* dy, int samples, bool relu, const float* zeros,
-                       float* dbias, float* dm) const;
+  void output_gradient(const float* y, const float* dy, std::size_t first, int samples, bool relu,
+                       const float* zeros, float* dbias, float* dm) const;
+  template <int M, bool Relu>
+  void output_gradient_through_bn(const BatchNormGradient& bn, const float* dy, std::size_t first, int samples,
+                                  const float* zeros, float* dbias, float* dm) const;
   template <int M>
   void input_gradient(const float* dv, int samples, float* dx, float* sink, bool add) const;
   template <int M>

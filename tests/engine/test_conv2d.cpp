@@ -1,4 +1,5 @@
-// Conv2D against the naive direct convolution, and Keras padding arithmetic.
+// Conv2D against the naive direct convolution, its backward through a bn against
+// the bn's and its own, and Keras padding arithmetic.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 
 #include "base/buffer.h"
 #include "base/rng.h"
+#include "layers/batchnorm.h"
 #include "layers/conv2d.h"
 
 using namespace blnk;
@@ -161,6 +163,82 @@ TEST_CASE("Conv2D backward_adding_dx adds to dx the input gradient backward assi
   std::vector<float> x(32), y(4 * 4 * 32), dy(y.size());
   CHECK_THROWS_WITH_AS(conv.backward_adding_dx(x.data(), y.data(), dy.data(), nullptr, 1, LayerContext{}),
                        doctest::Contains("needs an input gradient"), std::exception);
+}
+
+// The residual block hands a bn's backward map to the convolution before it
+// (backward_through_bn), which applies it where it reads the gradient: on every
+// algorithm, with and without the bn's ReLU, assigning and adding, the bits must be
+// those of the bn's own backward (which writes dx) followed by the convolution's.
+TEST_CASE("Conv2D backward_through_bn gives the bits of bn's backward followed by the convolution's") {
+  struct Case {
+    const char* path;
+    Shape in;
+    Conv2DConfig cfg;
+    int n;
+  };
+  const Case cases[] = {
+      {"winograd F(4x4), edge tiles", {9, 7, 5}, {6, 3, 3, 1, 1, Padding::same, false}, 3},
+      {"winograd F(2x2)", {4, 4, 8}, {16, 3, 3, 1, 1, Padding::same, false}, 2},
+      {"im2col, 3x3 stride 2, several chunks", {28, 28, 32}, {64, 3, 3, 2, 2, Padding::same, false}, 3},
+      {"im2col, 1x1 stride 2", {8, 8, 4}, {6, 1, 1, 2, 2, Padding::same, false}, 3},
+      {"direct (one input channel)", {7, 6, 1}, {4, 3, 3, 1, 1, Padding::same, false}, 3},
+  };
+  Rng rng(23);
+  for (const Case& c : cases)
+    for (const bool relu : {false, true})
+      for (const bool add : {false, true}) {
+        CAPTURE(c.path);
+        CAPTURE(relu);
+        CAPTURE(add);
+        const int n = c.n;
+        ConvRun fixture(c.in, c.cfg, n, rng);
+        const Conv2D& conv = fixture.conv;
+        const Shape out = conv.output_shape();
+        BatchNormConfig bn_cfg;
+        bn_cfg.relu = relu;
+        const BatchNorm bn(out, bn_cfg);
+        std::vector<float> bn_params(bn.param_count());
+        for (int k = 0; k < out.c; ++k) bn_params[k] = rng.uniform(0.5f, 1.5f), bn_params[out.c + k] = rng.uniform(-0.3f, 0.3f);
+        AlignedBuffer bn_cache(bn.cache_bytes(n));
+        LayerContext bn_ctx;
+        bn_ctx.mode = Mode::training;
+        bn_ctx.params = bn_params.data();
+        bn_ctx.cache = bn_cache.data();
+        const std::size_t count = std::size_t(n) * out.size();
+        std::vector<float> y(count), z(count), dy(count);
+        for (float& v : dy) v = rng.uniform(-1, 1);
+        std::vector<float> start(fixture.x.size());
+        for (float& v : start) v = rng.uniform(-1, 1);
+        LayerContext& ctx = fixture.ctx;
+        ctx.mode = Mode::training;
+        conv.forward(fixture.x.data(), y.data(), n, ctx);
+        bn.forward(y.data(), z.data(), n, bn_ctx);
+        // The bn's backward into a tensor, then the convolution's.
+        std::vector<float> conv_grads(fixture.params.size(), 0.0f), bn_grads(bn_params.size(), 0.0f);
+        std::vector<float> d_bn(count, NAN), dx = start;
+        bn_ctx.grads = bn_grads.data();
+        bn.backward(y.data(), nullptr, dy.data(), d_bn.data(), n, bn_ctx);
+        ctx.grads = conv_grads.data();
+        if (add)
+          conv.backward_adding_dx(fixture.x.data(), y.data(), d_bn.data(), dx.data(), n, ctx);
+        else
+          conv.backward(fixture.x.data(), y.data(), d_bn.data(), dx.data(), n, ctx);
+        // The map, taken where the convolution reads it.
+        std::vector<float> conv_grads2(conv_grads.size(), 0.0f), bn_grads2(bn_grads.size(), 0.0f);
+        std::vector<float> dx2 = start, scratch(count, NAN);
+        const std::vector<float> dy_before = dy;
+        bn_ctx.grads = bn_grads2.data();
+        const BatchNormGradient map = bn.input_gradient(y.data(), dy.data(), n, bn_ctx);
+        ctx.grads = conv_grads2.data();
+        conv.backward_through_bn(fixture.x.data(), y.data(), dy.data(), map, dx2.data(), n, ctx, add, scratch.data());
+        CHECK(dy == dy_before);
+        CHECK(bn_grads2 == bn_grads);
+        CHECK(conv_grads2 == conv_grads);
+        CHECK(dx2 == dx);
+        bool finite = true;
+        for (float v : dx2) finite = finite && std::isfinite(v);
+        CHECK(finite);
+      }
 }
 
 // The im2col path runs a few samples at a time (a chunk whose im2col matrix stays

@@ -5,6 +5,7 @@
 //   layer/fwd_int8/b1/<index>_<name>, net/forward_int8/b1   the same model quantized (blnk quantize,
 //                                                      calibrated on 64 of the inputs below): its int8 layers
 //   net/train_step/b64/threads:<t>                     one step of train::Trainer itself (Trainer::step)
+//   net/train_step_resnet/b64/threads:<t>              the same for issue 22's residual network (kResnetSpec)
 //
 // Counters: FLOPS (multiply-adds counted as two; a layer's backward is counted as
 // twice its forward when it computes an input gradient, once when it does not,
@@ -41,6 +42,8 @@ using blnk::Workspace;
 constexpr std::uint64_t kSeed = 1;
 constexpr int kTrainBatch = 64;
 constexpr int kMaxThreads = 2;
+// The residual network of issue 22's speed floor (bench/resnet_compare.sh).
+constexpr const char* kResnetSpec = "conv32,bn,res32,res64:s=2,res128:s=2,gap,dense10";
 
 const Network& model() {
   static const Network net = [] {
@@ -174,8 +177,8 @@ void net_forward(benchmark::State& state, int n) {
 // One training step of train::Trainer itself: the batch split into one slice per
 // thread, gradients summed in slice order, one Adam update. The network's
 // parameters change every step, as in training.
-void net_train_step(benchmark::State& state, int threads) {
-  Network net(blnk::kDefaultSpec);
+void net_train_step(benchmark::State& state, const char* spec, int threads) {
+  Network net(spec);
   net.init(kSeed);
   const int n = kTrainBatch;
   std::vector<std::uint8_t> pixels(std::size_t(n) * net.input_shape().size());
@@ -269,9 +272,13 @@ void register_all() {
       benchmark::RegisterBenchmark(("layer/fwd_int8/b1/" + two_digits(i) + "_" + int8.layer_names()[i]).c_str(),
                                    int8_layer_forward, i);
   benchmark::RegisterBenchmark("net/forward_int8/b1", int8_net_forward);
-  for (int t = 1; t <= kMaxThreads; ++t)
-    benchmark::RegisterBenchmark(("net/train_step/b64/threads:" + std::to_string(t)).c_str(), net_train_step, t)
+  for (int t = 1; t <= kMaxThreads; ++t) {
+    const std::string threads = "/b64/threads:" + std::to_string(t);
+    benchmark::RegisterBenchmark(("net/train_step" + threads).c_str(), net_train_step, blnk::kDefaultSpec, t)
         ->UseRealTime();
+    benchmark::RegisterBenchmark(("net/train_step_resnet" + threads).c_str(), net_train_step, kResnetSpec, t)
+        ->UseRealTime();
+  }
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ py::array_t<std::int64_t> predict(const Model& model, const py::handle& x, std::
 py::dict classification_dict(const reader::Classification& r) {
   py::dict d;
   d["digit"] = r.digit >= 0 ? py::object(py::int_(r.digit)) : py::object(py::none());  // None for a number
-  d["number"] = r.number;
+  d["number"] = r.number.empty() ? py::object(py::none()) : py::object(py::str(r.number));  // None: not_a_digit
   py::list digits;
   for (const reader::DigitReading& one : r.digits) {
     py::dict e;

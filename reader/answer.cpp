@@ -94,7 +94,8 @@ void append_answer_json(std::string& out, const Classification& c, const AnswerF
     append_number(out, c.single_digit);
   }
   out.append(",\"number\":");
-  append_json_string(out, c.number);
+  if (c.number.empty()) out.append("null");  // not_a_digit: no number is the answer
+  else append_json_string(out, c.number);
   out.append(",\"digits\":[");
   for (std::size_t i = 0; i < c.digits.size(); ++i) {
     const DigitReading& d = c.digits[i];

@@ -39,7 +39,7 @@ struct Classification {
   int digit = -1;
   float probability = 0;
   std::vector<float> probabilities;
-  std::string number;                  // the digits left to right ("2024"; one digit: "7")
+  std::string number;                  // the digits left to right ("2024"; one digit: "7"); empty when not_a_digit
   std::vector<DigitReading> digits;    // each digit found, left to right
   std::vector<std::uint8_t> seen_png;  // the 28x28 images the network saw side by side, as a PNG file
   std::vector<std::uint8_t> found_png; // the picture (as searched) with each digit's box drawn, as a PNG file

@@ -1066,6 +1066,9 @@ bool ModelClassifier::classify_named(std::span<const std::uint8_t> bytes, const 
     failure = {422, e.what()};
     return false;
   }
+  // A refused picture has no number: its digit stays the best guess (as before numbers
+  // were read), but a client reading `number` alone must not take a letter for a 4.
+  if (result.verdict == Verdict::not_a_digit) result.number.clear();
   if (options.seen_png) result.seen_png = seen_png(slot->seen);
   if (options.found_png && !seed_preprocessing_) result.found_png = found_png(slot->image, result.digits);
   result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

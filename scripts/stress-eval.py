@@ -109,7 +109,7 @@ def main():
                         confidences.append((r["probability"], str(r.get("digit")) == label))
                 right += ok
                 if not ok and len(misses) < args.misses:
-                    guess = r.get("error") or f"{r.get('number')} ({100 * r.get('probability', 0):.1f}%, {v}; {r.get('reason', '')})"
+                    guess = r.get("error") or f"{r.get('number') or r.get('digit')} ({100 * r.get('probability', 0):.1f}%, {v}; {r.get('reason', '')})"
                     misses.append(f"    {name}: {guess}")
             n = len(results)
             pct = 100.0 * right / n if n else 0.0

@@ -325,6 +325,9 @@ TEST_CASE("predict: digits in two lines, or more than 12 in one, are not_a_digit
   CHECK(a["reason"].text.find("two or more lines") != std::string::npos);
   CHECK(b["verdict"].text == "not_a_digit");
   CHECK(b["reason"].text.find("14 marks in a line") != std::string::npos);
+  // No number is the answer of a refused picture (a client reading `number` alone).
+  CHECK(a["number"].kind == Json::Kind::null);
+  CHECK(b["number"].kind == Json::Kind::null);
 }
 
 TEST_CASE("predict: a number beside a row of marks that are no digits (a price tag's words) is read, the marks left out") {

@@ -88,6 +88,7 @@ def test_read_gives_every_field_of_the_reading(model, tmp_path):
                       "single_digit", "seen_png", "elapsed_ms"}
     assert r["probabilities"].shape == (10,) and r["digit"] == int(r["probabilities"].argmax())
     assert r["verdict"] in ("digit", "uncertain", "not_a_digit")
+    assert r["number"] == (None if r["verdict"] == "not_a_digit" else str(r["digit"]))
     assert r["seen_png"].startswith(b"\x89PNG")
     without_gate = blnk.Model(blnk.bundled_model, gate=False).read(path)
     assert without_gate["single_digit"] == -1

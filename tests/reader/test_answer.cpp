@@ -71,6 +71,16 @@ TEST_CASE("a number's answer has no one digit: digit is null, each digit has its
   CHECK(out.find("\"box\":[30,5,20,22]") != std::string::npos);
 }
 
+TEST_CASE("a reading without a number (a refused picture's) writes number as null, its digit the best guess") {
+  reader::Classification c = reading();
+  c.verdict = reader::Verdict::not_a_digit;
+  c.number.clear();
+  std::string out;
+  reader::append_answer_json(out, c, {1, "", "", ""});
+  CHECK(out.starts_with("{\"digit\":1,"));
+  CHECK(out.find("\"number\":null,") != std::string::npos);
+}
+
 TEST_CASE("a failure names the file and says not_a_digit only for an image with nothing on it") {
   std::string out;
   reader::append_failure_json(out, {422, "x.png: no digit found", true}, {3, "file", "x.png"});

@@ -26,7 +26,7 @@ int cmd_eval(int argc, char** argv) {
   if (!parsed) return 0;
   const cxxopts::ParseResult& args = *parsed;
   const int threads = args.count("threads") ? int(integer_option(args, "threads", 1, 256)) : default_threads();
-  const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
+  const std::string model_path = args.count("model") ? input_file_option(args, "model") : default_model_path();
   const DataFiles files = resolve_data_files(args, false);
   const ModelFile file = read_model_file(model_path);
   const Network net = network_from(file, model_path);

@@ -23,7 +23,7 @@ int cmd_export_onnx(int argc, char** argv) {
   if (!parsed) return 0;
   const cxxopts::ParseResult& args = *parsed;
   if (!args.count("out")) throw UsageError("--out is required");
-  const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
+  const std::string model_path = args.count("model") ? input_file_option(args, "model") : default_model_path();
   const std::string out = args["out"].as<std::string>();
   check_output_file("out", out);
   const std::vector<std::uint8_t> bytes =

@@ -22,7 +22,7 @@ int cmd_plot(int argc, char** argv) {
   if (!parsed) return 0;
   const cxxopts::ParseResult& args = *parsed;
   if (!args.count("log")) throw UsageError("give the log file (blnk plot LOG.csv --out CHART.svg)");
-  const std::string log_path = path_option(args, "log"), out = args["out"].as<std::string>();
+  const std::string log_path = input_file_option(args, "log"), out = args["out"].as<std::string>();
   check_output_file("out", out);
   const auto runs = train::read_history_log(log_path);
   const std::string svg = train::plot_runs_svg(runs, log_path);

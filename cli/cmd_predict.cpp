@@ -222,7 +222,7 @@ int cmd_predict(int argc, char** argv) {
   const int top_k = int(integer_option(args, "top-k", 1, 10));
   const bool seed = seed_preprocessing(args["preprocess"].as<std::string>());
   const bool find = choice_option(args, "find", {"on", "off"}) == "on";
-  const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
+  const std::string model_path = args.count("model") ? input_file_option(args, "model") : default_model_path();
   const std::string gate = args.count("gate") ? path_option(args, "gate") : "";
   std::string save_dir;
   if (args.count("save-preprocessed")) {

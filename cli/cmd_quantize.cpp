@@ -58,7 +58,7 @@ int cmd_quantize(int argc, char** argv) {
   const int wanted = args.count("calibration") ? int(integer_option(args, "calibration", 1, kMaxCalibrationImages))
                                                : kDefaultCalibrationImages;
   const int threads = args.count("threads") ? int(integer_option(args, "threads", 1, 256)) : default_threads();
-  const std::string model_path = args.count("model") ? path_option(args, "model") : default_model_path();
+  const std::string model_path = args.count("model") ? input_file_option(args, "model") : default_model_path();
   DataFiles files = resolve_data_files(args, true);
   check_output_file("out", out);
 

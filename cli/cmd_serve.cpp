@@ -164,7 +164,7 @@ int cmd_serve(int argc, char** argv) {
   cfg.error_log = [](const std::string& line) { std::fprintf(stderr, "blnk serve: %s\n", line.c_str()); };
   cfg.housekeeping = give_back_free_pages;
 
-  const std::string model_path = args.count("model") ? args["model"].as<std::string>() : default_model_path();
+  const std::string model_path = args.count("model") ? input_file_option(args, "model") : default_model_path();
   const std::string gate_path =
       gate_path_from(args.count("gate") ? args["gate"].as<std::string>() : "", args.count("gate") > 0);
   const bool seed = seed_preprocessing(preprocess);

@@ -38,7 +38,7 @@ int cmd_summary(int argc, char** argv) {
     }
     return 0;
   }
-  const std::string path = args.count("model") ? path_option(args, "model") : default_model_path();
+  const std::string path = args.count("model") ? input_file_option(args, "model") : default_model_path();
   const ModelFile file = read_model_file(path);
   const Network net = network_from(file, path);
   std::printf("%s%s\nspec: %s\n", path.c_str(), "", net.spec().c_str());

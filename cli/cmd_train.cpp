@@ -140,7 +140,7 @@ int cmd_train(int argc, char** argv) {
   const int limit = args.count("limit") ? int(integer_option(args, "limit", 1, INT32_MAX)) : 0;
   std::string spec = args["arch"].as<std::string>();
   if (spec.empty()) bad_value("arch", "''", "empty", "a model spec (blnk summary --help lists the layer tokens)");
-  const std::string init_path = args.count("init") ? path_option(args, "init") : "";
+  const std::string init_path = args.count("init") ? input_file_option(args, "init") : "";
 
   // Every file this run writes, checked now rather than after an epoch's work.
   const std::string out = args["out"].as<std::string>();

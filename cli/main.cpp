@@ -39,7 +39,11 @@ std::string default_model_path() {
 }
 
 std::string gate_path_from(const std::string& option_value, bool given) {
-  if (given) return option_value == "none" ? std::string() : option_value;
+  if (given) {
+    if (option_value == "none") return "";
+    check_input_file("gate", option_value);  // (a typo of none names the option)
+    return option_value;
+  }
   if (const char* env = std::getenv("BLNK_GATE"); env && *env) return std::string(env) == "none" ? "" : env;
   // The int8 copy where the CPU runs it fast; the float gate if only that one is there.
   const std::string gate = bundled_model(reader::bundled_gate_file());

@@ -118,6 +118,20 @@ namespace fs = std::filesystem;
 
 }  // namespace
 
+void check_input_file(const std::string& option, const std::string& path) {
+  if (path.empty()) bad_value(option, "''", "empty", "a file path");
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::is_directory(status)) bad_value(option, path, "a folder", "a file");
+  if (!fs::exists(status)) environment_error(option, path, "no such file");
+}
+
+std::string input_file_option(const cxxopts::ParseResult& args, const std::string& option) {
+  const std::string path = path_option(args, option);
+  check_input_file(option, path);
+  return path;
+}
+
 void check_output_file(const std::string& option, const std::string& path) {
   if (path.empty()) bad_value(option, "''", "empty", "a file path");
   if (const std::optional<OutputFileProblem> p = output_file_problem(path)) {

@@ -55,6 +55,10 @@ std::string choice_option(const cxxopts::ParseResult& args, const std::string& o
 
 // A non-empty path (an input: whether it exists is checked where it is read).
 std::string path_option(const cxxopts::ParseResult& args, const std::string& option);
+// A file the command reads (a model, a log): path_option, and it must exist (else an
+// error naming the option, exit 1) and not be a folder (a usage error, exit 2).
+std::string input_file_option(const cxxopts::ParseResult& args, const std::string& option);
+void check_input_file(const std::string& option, const std::string& path);
 
 // A file the command will write: not a directory, its folder exists and may be
 // written (a probe file is created and removed). `option` is its name without --.

@@ -104,6 +104,8 @@ const std::vector<BadValue>& bad_values() {
       {"predict", "find", "no", "--find 'no': unknown; expected on or off"},
       {"predict", "model", "", "--model '': empty"},
       {"predict", "gate", "", "--gate '': empty"},
+      {"predict", "gate", "{dir}", "--gate {dir}: a folder; expected a file"},
+      {"predict", "model", "{dir}", "--model {dir}: a folder; expected a file"},
       {"predict", "save-preprocessed", "{file}", "--save-preprocessed {file}: not a folder; expected a folder"},
       {"predict", "save-preprocessed", "", "--save-preprocessed '': empty"},
       {"predict", "save-preprocessed", std::nullopt, "--save-preprocessed: no value given"},
@@ -225,4 +227,22 @@ TEST_CASE("bad options: a flag given a value and an unknown option are usage err
     CHECK(r.status == 2);
     CHECK(contains(r.err, c.message));
   }
+}
+
+// A model or gate that is not there (a typo of `none`, a wrong path): exit 1, the
+// option named with the path, before any image is read.
+TEST_CASE("bad options: a missing model or gate file names its option") {
+  const TempDir scratch("bad-options-missing");
+  const std::string image = scratch.file("x.png");
+  write_text(image, "not read");
+  for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
+           {"gate", "nonsense"}, {"model", "missing.blnk"}}) {
+    CAPTURE(option);
+    const RunResult r = run_blnk({"predict", "--" + option, value, image}, scratch);
+    CHECK(r.status == 1);
+    CHECK(contains(r.err, "--" + option + " " + value + ": no such file"));
+  }
+  const RunResult none = run_blnk({"summary", "--model", "missing.blnk"}, scratch);
+  CHECK(none.status == 1);
+  CHECK(contains(none.err, "--model missing.blnk: no such file"));
 }

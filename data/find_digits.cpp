@@ -266,11 +266,13 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
   std::vector<Mark> kept, slanted;
   for (const Mark& m : marks) {
     const PixelBox& b = m.box;
+    const bool upright_rule = b.h >= kEdgeSpan * height && b.w * kRuleAspect <= b.h;
     if (std::max(b.w, b.h) < min_side) {
       ++specks;
-    } else if ((b.w >= kEdgeSpan * width && b.h * kRuleAspect <= b.w) ||
-               (b.h >= kEdgeSpan * height && b.w * kRuleAspect <= b.h)) {
+    } else if ((b.w >= kEdgeSpan * width && b.h * kRuleAspect <= b.w) || (upright_rule && m.touches_border)) {
       ++rules;
+    } else if (upright_rule) {
+      slanted.push_back(m);  // a 1 as tall as the picture's other digits, or an edge (below)
     } else if (m.touches_border || (b.w >= kWallSpan * width && b.h >= kWallSpan * height)) {
       ++border;
       if (border_boxes && m.touches_border) border_boxes->push_back(b);
@@ -282,8 +284,9 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
       kept.push_back(m);
     }
   }
-  // A thin mark at a slant is an edge when it is far longer than every other mark is
-  // tall: a close-cropped number's 1 is as thin and as long as its neighbours are tall
+  // A thin mark, upright or at a slant, is an edge when it is far longer than every
+  // other mark is tall: a close-cropped number's 1 is as thin and as long as its
+  // neighbours are tall, and a plain 1 drawn as one stroke in a number on a pad is
   // (a mark touching the border was set aside above: it says the picture may be cropped).
   int tallest = 0;
   for (const Mark& m : kept) tallest = std::max(tallest, m.box.h);

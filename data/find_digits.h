@@ -14,8 +14,9 @@
 //     paper's shading, the desk beyond the paper's edge, a shadow, a wall;
 //  2. ink_threshold: the strokes are the strongest thin structures: a share
 //     of the strongest top-hat values, never under a minimum contrast;
-//  3. erase_rules: runs of stroke pixels across most of a row or a column
-//     (ruled or squared paper) are erased, so a digit written across a line
+//  3. erase_rules: runs of stroke pixels across most of a row, or of a column
+//     on ruled or squared paper (else across nearly all of it: a number's 1
+//     cropped close spans most of a column) are erased, so a digit written across a line
 //     stands on its own; erase_form_lines: a form's printed lines too (thin,
 //     longer than a digit is tall) and the thin walls and ticks down from
 //     them; then label_marks: 8-connected components of what passes (the marks), each
@@ -29,8 +30,9 @@
 //  4. keep_digit_marks: drops marks that are not parts of a digit: specks
 //     (under kMinDigitShare of the shorter side), rules and edges (a line
 //     across 60% of the picture, 8 times longer than thick: ruled or squared
-//     paper, a paper's edge, a board's frame; at a slant, measured along its own
-//     axis, when also far longer than any other mark is tall), marks touching
+//     paper, a paper's edge, a board's frame; upright and off the border, or at
+//     a slant measured along its own axis, only when also far longer than any
+//     other mark is tall: a plain 1 is as long as its number's digits), marks touching
 //     the border or spreading over most of the picture (a desk, a brick wall),
 //     and frames (a mark whose box holds a digit-sized mark, or two smaller
 //     ones, and is largely empty: a plaque's border, a jar's outline); then

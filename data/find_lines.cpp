@@ -11,7 +11,8 @@ namespace blnk::data {
 
 namespace {
 
-constexpr float kRuleSpan = 0.8f;        // a run of strokes across 80% of a row or a column is a rule
+constexpr float kRuleSpan = 0.8f;        // a run of strokes across 80% of a row or a column is a rule...
+constexpr float kFullSpan = 0.95f;       // ... down a column, on paper without ruled rows, 95%
 constexpr int kMinLineRun = 12;          // a form's printed line: a run of at least 12 pixels...
 constexpr int kLineLength = 10;          // ... 10 times longer than the stroke is thick...
 constexpr float kLineOverDigit = 1.2f;   // ... and longer than the tallest mark without it (a digit's bar is not)
@@ -38,8 +39,9 @@ void erase_rules(Plane& tophat, float threshold) {
   // Along rows, then along columns: a run of stroke pixels over kRuleSpan of
   // the picture is a rule; its pixels are set to 0 (a digit it crosses loses
   // those rows, which grouping bridges; the digit is read from the picture).
-  const auto erase_runs = [&](int lines, int length, std::size_t line_step, std::size_t pixel_step) {
-    const int longest = static_cast<int>(kRuleSpan * static_cast<float>(length));
+  const auto erase_runs = [&](int lines, int length, std::size_t line_step, std::size_t pixel_step, float span) {
+    const int longest = static_cast<int>(span * static_cast<float>(length));
+    int erased = 0;
     for (int line = 0; line < lines; ++line) {
       float* p = tophat.pixels.data() + static_cast<std::size_t>(line) * line_step;
       int run = 0;
@@ -50,13 +52,18 @@ void erase_rules(Plane& tophat, float threshold) {
         }
         if (run >= longest) {
           for (int j = i - run; j < i; ++j) p[static_cast<std::size_t>(j) * pixel_step] = 0;
+          ++erased;
         }
         run = 0;
       }
     }
+    return erased;
   };
-  erase_runs(H, W, static_cast<std::size_t>(W), 1);
-  erase_runs(W, H, 1, static_cast<std::size_t>(W));
+  const int rows = erase_runs(H, W, static_cast<std::size_t>(W), 1, kRuleSpan);
+  // Down a column, 80% of the height is also a 1 in a picture cropped to its number
+  // (a pad's drawing): a run is a rule there only on ruled or squared paper (rows were
+  // erased), or when it spans the picture nearly whole (a margin's line, an edge).
+  erase_runs(W, H, 1, static_cast<std::size_t>(W), rows > 0 ? kRuleSpan : kFullSpan);
 }
 
 namespace {

@@ -366,6 +366,36 @@ TEST_CASE("predict: a number among words on its row (a receipt's TOTAL 721) is r
   CHECK(j["digits"].items[0]["box"].items[0].number >= 280);  // the word's digits only
 }
 
+// A 1 written as one straight stroke is as thin and long as a rule, and as tall as the
+// number's other digits: it is one of them (it was dropped as a rule, and "2017" read
+// as a sure 207, by a first-time user's pad drawing).
+TEST_CASE("predict: a plain upright 1 among a number's digits is read, not dropped as a rule") {
+  if (!have_mnist()) return;
+  TempDir tmp("plain-one");
+  const int w = 400, h = 110;
+  std::vector<float> cov(std::size_t(w) * h, 0.0f);
+  draw_digit(cov, w, h, 1, 3, 20, 13);   // MNIST test 1: a 2
+  draw_digit(cov, w, h, 3, 3, 110, 13);  // test 3: a 0
+  for (int y = 22; y < 88; ++y)          // the 1: 66 x 6 pixels, 60% of the picture's height
+    for (int x = 212; x < 218; ++x) cov[std::size_t(y) * w + x] = 1.0f;
+  draw_digit(cov, w, h, 0, 3, 250, 13);  // test 0: a 7
+  const Json a = predict_number(tmp, "2017.png", cov, w, h, "2017");
+  CHECK(a["digits"].items[2]["box"].items[0].number >= 200);
+  CHECK(a["digits"].items[2]["box"].items[0].number <= 214);
+  // Cropped close, the 1s span 84% of the picture's height, as a rule spans a page of
+  // ruled paper: without ruled rows they are no rule (they were erased, "1717" read 77).
+  const int w2 = 330, h2 = 100;
+  std::vector<float> pad(std::size_t(w2) * h2, 0.0f);
+  for (int k = 0; k < 2; ++k) {
+    for (int y = 8; y < 92; ++y)
+      for (int x = 30 + 160 * k; x < 38 + 160 * k; ++x) pad[std::size_t(y) * w2 + x] = 1.0f;
+    const float x = 60.0f + 160.0f * k;  // a 7 drawn in two strokes, 80 pixels tall
+    draw_stroke(pad, w2, h2, x, 12, x + 50, 12, 4);
+    draw_stroke(pad, w2, h2, x + 50, 12, x + 20, 90, 4);
+  }
+  predict_number(tmp, "1717.png", pad, w2, h2, "1717");
+}
+
 TEST_CASE("predict: a digit among doodles (a star beside it, a house on another row) is read, the doodles left out") {
   if (!have_mnist()) return;
   TempDir tmp("among-doodles");

@@ -29,8 +29,8 @@ int cmd_plot(int argc, char** argv) {
   write_file_atomically(out, std::vector<std::uint8_t>(svg.begin(), svg.end()));
   std::size_t epochs = 0;
   for (const auto& run : runs) epochs += run.size();
-  std::fprintf(stderr, "wrote %s (%zu run%s, %zu epochs)\n", out.c_str(), runs.size(), runs.size() == 1 ? "" : "s",
-               epochs);
+  std::fprintf(stderr, "wrote %s (%zu run%s, %zu epoch%s)\n", out.c_str(), runs.size(), runs.size() == 1 ? "" : "s",
+               epochs, epochs == 1 ? "" : "s");
   return 0;
 }
 

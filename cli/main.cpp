@@ -105,6 +105,15 @@ std::string model_origin_note(const std::string& message, int argc, char** argv)
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `blnk help predict` is `blnk predict --help`.
+  std::string help_flag = "--help";
+  if (argc == 3 && !std::strcmp(argv[1], "help"))
+    for (const Entry& e : kCommands)
+      if (!std::strcmp(argv[2], e.name)) {
+        argv[1] = argv[2];
+        argv[2] = help_flag.data();
+        break;
+      }
   if (argc < 2 || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     print_help(stdout);
     return argc < 2 ? 2 : 0;

@@ -188,9 +188,9 @@ std::string render_result_html(const reader::Classification& result, std::string
       append_answer(out, result);
       out.append("</div><div class=\"meta\"><div class=\"prob\">");
       append_int(out, static_cast<long long>(result.digits.size()));
-      out.append(" digits, each at least ");
+      out.append(" digits &middot; the least sure at ");  // as the page's script says it
       append_percent(out, result.probability);
-      out.append(" sure</div>");
+      out.append("</div>");
       break;
   }
   out.append("<div class=\"file\">");
@@ -224,8 +224,9 @@ std::string render_result_html(const reader::Classification& result, std::string
   } else {
     out.append("<span class=\"nopreview\">not available</span>");
   }
-  out.append(by_class ? "</div><figcaption>what the network saw</figcaption></figure></div>\n"
-                      : "</div><figcaption>what the network saw (28&times;28)</figcaption></figure></div>\n");
+  out.append(by_class                 ? "</div><figcaption>what the network saw</figcaption></figure></div>\n"
+             : result.digits.size() > 1 ? "</div><figcaption>what the network saw (28&times;28 each)</figcaption></figure></div>\n"
+                                        : "</div><figcaption>what the network saw (28&times;28)</figcaption></figure></div>\n");
 
   // A non-digit's scores per digit mean nothing: no bars, no percentages; a
   // number has no one digit's scores.

@@ -196,6 +196,11 @@ TEST_CASE("bad options: every wrong value exits 2 naming the option and the valu
 
 TEST_CASE("bad options: each command's --help shows the ranges the checks enforce") {
   const TempDir scratch("bad-options-help");
+  // `blnk help predict` is predict's help, not the list of commands.
+  const RunResult help = run_blnk({"help", "predict"}, scratch), own = run_blnk({"predict", "--help"}, scratch);
+  CHECK(help.status == 0);
+  CHECK(help.out == own.out);
+  CHECK(contains(help.out, "--top-k"));
   const RunResult train = run_blnk({"train", "--help"}, scratch);
   CHECK(train.status == 0);
   CHECK(contains(train.out, "1 to 65536"));

@@ -159,7 +159,8 @@ TEST_CASE("the result box of a number says how sure its least sure digit is, and
   const std::string html = render_result_html(c, "desk.jpg", {});
   INFO(html);
   CHECK(html.find("<div class=\"digit\">472</div>") != std::string::npos);
-  CHECK(html.find("3 digits, each at least 97.1% sure") != std::string::npos);
+  CHECK(html.find("3 digits &middot; the least sure at 97.1%") != std::string::npos);
+  CHECK(html.find("what the network saw (28&times;28 each)") != std::string::npos);
   CHECK(html.find("class=\"found-picture\"") != std::string::npos);
   CHECK(html.find("data:image/png;base64,BAUG") != std::string::npos);
   CHECK(html.find("the digits found") != std::string::npos);

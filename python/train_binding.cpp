@@ -339,6 +339,46 @@ void bind_train(py::module_& m) {
         "fine-tuning, precision 'fp32' or 'bf16', ...); out: also write the model file there.\n"
         "The same data, seed and threads give the bit-identical model the CLI gives. The GIL is\n"
         "released while it trains.");
+  // A misspelt keyword: pybind's own message is some 70 lines (every overload's
+  // signature and the arrays given, printed whole) and never names the keyword. The
+  // keywords are read off the signature pybind wrote, so they are listed once.
+  py::object impl = m.attr("train");
+  const std::string signature = py::str(impl.attr("__doc__")).cast<std::string>();
+  std::vector<std::string> keywords;
+  const std::string head = signature.substr(0, signature.find('\n'));
+  for (std::size_t at = head.find('('); at != std::string::npos && at < head.size();) {
+    const std::size_t start = head.find_first_not_of(" ,*(", at);
+    if (start == std::string::npos) break;
+    const std::size_t colon = head.find(':', start);
+    if (colon == std::string::npos) break;
+    keywords.push_back(head.substr(start, colon - start));
+    // On to the next parameter: past this one's type and default, at depth 0.
+    int depth = 0;
+    std::size_t i = colon;
+    for (; i < head.size(); ++i) {
+      const char c = head[i];
+      if (c == '(' || c == '[') ++depth;
+      else if (c == ')' || c == ']') { if (depth-- == 0) break; }
+      else if (c == ',' && depth == 0) break;
+    }
+    at = i < head.size() && head[i] == ',' ? i + 1 : std::string::npos;
+  }
+  py::options options;
+  options.disable_function_signatures();  // the doc is impl's, its signature first
+  py::cpp_function checked(
+      [impl, keywords](py::args args, py::kwargs kwargs) -> py::object {
+        for (const auto& item : kwargs) {
+          const std::string key = py::str(item.first);
+          if (std::find(keywords.begin(), keywords.end(), key) != keywords.end()) continue;
+          const py::list close = py::module_::import("difflib").attr("get_close_matches")(key, keywords, 1);
+          std::string text = "train() got an unexpected keyword argument '" + key + "'";
+          if (!close.empty()) text += "; did you mean '" + py::str(close[0]).cast<std::string>() + "'?";
+          throw py::type_error(text + " (help(blnk.train) lists the keywords)");
+        }
+        return impl(*args, **kwargs);
+      },
+      py::name("train"), py::scope(m), py::sibling(py::none()), py::doc(signature.c_str()));
+  m.attr("train") = checked;
 }
 
 }  // namespace blnk::python

@@ -205,6 +205,19 @@ def test_a_folder_of_labelled_images_trains_as_blnk_train_images_does(blnk_bin, 
     assert np.array_equal(from_folder.params(), blnk.Model(tmp_path / "cli.blnk").params())
 
 
+def test_train_names_a_keyword_it_does_not_know_in_one_line():
+    x, y = digits(64, 3)
+    # pybind's own message was some 70 lines (every signature, the arrays printed) and
+    # never named the keyword.
+    with pytest.raises(TypeError) as caught:
+        blnk.train(x, y, epoch=1)
+    message = str(caught.value)
+    assert "'epoch'" in message and "did you mean 'epochs'" in message and "\n" not in message
+    with pytest.raises(TypeError, match="'bogus'"):
+        blnk.train(x, y, bogus=3)
+    assert blnk.train.__doc__.startswith("train(train_images")
+
+
 def test_train_refuses_bad_data_and_options(tmp_path):
     x, y = digits(64, 4)
     with pytest.raises(ValueError, match="uint8"):

@@ -136,8 +136,9 @@ void Im2colConv::backward(const float* x, const float* dz, float* dx, int n, con
   for (int s0 = 0; s0 < n; s0 += chunk_) {
     const int samples = std::min(chunk_, n - s0);
     im2col(x + std::size_t(s0) * win_.in.size(), col, samples);  // again: see cache_floats
-    chunk_backward(samples * pixels, samples, dz + s0 * pixels * out_.c, dx ? dx + std::size_t(s0) * win_.in.size() : nullptr,
-                   kernel, kernel_t, dkernel, col, add_dx, bf16);
+    float* dxs = dx ? dx + std::size_t(s0) * win_.in.size() : nullptr;
+    chunk_backward(samples * pixels, samples, dz + s0 * pixels * out_.c, dxs, kernel, kernel_t, dkernel, col, add_dx,
+                   bf16);
   }
 }
 

@@ -224,9 +224,9 @@ std::string render_result_html(const reader::Classification& result, std::string
   } else {
     out.append("<span class=\"nopreview\">not available</span>");
   }
-  out.append(by_class                 ? "</div><figcaption>what the network saw</figcaption></figure></div>\n"
-             : result.digits.size() > 1 ? "</div><figcaption>what the network saw (28&times;28 each)</figcaption></figure></div>\n"
-                                        : "</div><figcaption>what the network saw (28&times;28)</figcaption></figure></div>\n");
+  out.append("</div><figcaption>what the network saw");
+  if (!by_class) out.append(result.digits.size() > 1 ? " (28&times;28 each)" : " (28&times;28)");
+  out.append("</figcaption></figure></div>\n");
 
   // A non-digit's scores per digit mean nothing: no bars, no percentages; a
   // number has no one digit's scores.

@@ -198,7 +198,8 @@ TEST_CASE("Conv2D backward_through_bn gives the bits of bn's backward followed b
         bn_cfg.relu = relu;
         const BatchNorm bn(out, bn_cfg);
         std::vector<float> bn_params(bn.param_count());
-        for (int k = 0; k < out.c; ++k) bn_params[k] = rng.uniform(0.5f, 1.5f), bn_params[out.c + k] = rng.uniform(-0.3f, 0.3f);
+        for (int k = 0; k < out.c; ++k)
+          bn_params[k] = rng.uniform(0.5f, 1.5f), bn_params[out.c + k] = rng.uniform(-0.3f, 0.3f);
         AlignedBuffer bn_cache(bn.cache_bytes(n));
         LayerContext bn_ctx;
         bn_ctx.mode = Mode::training;

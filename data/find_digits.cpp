@@ -263,7 +263,7 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
   if (wall) *wall = -1;
   if (border_boxes) border_boxes->clear();
   if (frames_out) frames_out->clear();
-  std::vector<Mark> kept, slanted;
+  std::vector<Mark> kept, thin_long;  // thin_long: judged against the tallest kept (below)
   for (const Mark& m : marks) {
     const PixelBox& b = m.box;
     const bool upright_rule = b.h >= kEdgeSpan * height && b.w * kRuleAspect <= b.h;
@@ -272,14 +272,14 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
     } else if ((b.w >= kEdgeSpan * width && b.h * kRuleAspect <= b.w) || (upright_rule && m.touches_border)) {
       ++rules;
     } else if (upright_rule) {
-      slanted.push_back(m);  // a 1 as tall as the picture's other digits, or an edge (below)
+      thin_long.push_back(m);  // a 1 as tall as the picture's other digits, or an edge (below)
     } else if (m.touches_border || (b.w >= kWallSpan * width && b.h >= kWallSpan * height)) {
       ++border;
       if (border_boxes && m.touches_border) border_boxes->push_back(b);
       if (wall && b.w >= kWallSpan * width && b.h >= kWallSpan * height && m.pixels > widest) *wall = m.label, widest = m.pixels;
     } else if ((b.w >= kEdgeSpan * width || b.h >= kEdgeSpan * height) &&
                m.elongation() >= kRuleAspect) {
-      slanted.push_back(m);
+      thin_long.push_back(m);
     } else {
       kept.push_back(m);
     }
@@ -290,7 +290,7 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
   // (a mark touching the border was set aside above: it says the picture may be cropped).
   int tallest = 0;
   for (const Mark& m : kept) tallest = std::max(tallest, m.box.h);
-  for (const Mark& m : slanted) {
+  for (const Mark& m : thin_long) {
     if (static_cast<float>(std::max(m.box.w, m.box.h)) >= kEdgeOverDigit * static_cast<float>(tallest)) ++rules;
     else kept.push_back(m);
   }

@@ -186,9 +186,14 @@ void print_digit_reading(const std::string& name, const reader::Classification& 
     case reader::Verdict::unjudged:
       std::printf("%s: %d (%.1f%%; %s)", name.c_str(), result.digit, 100 * result.probability, result.reason.c_str());
       break;
-    case reader::Verdict::not_a_digit:
-      std::printf("%s: not a digit: %s; best guess %s", name.c_str(), result.reason.c_str(), result.number.c_str());
+    case reader::Verdict::not_a_digit: {
+      // (A refused picture has no number: its guess is each mark's digit, or the one.)
+      std::string guess;
+      for (const reader::DigitReading& d : result.digits) guess += std::to_string(d.digit);
+      if (!several) guess = std::to_string(result.digit);
+      std::printf("%s: not a digit: %s; best guess %s", name.c_str(), result.reason.c_str(), guess.c_str());
       break;
+    }
   }
   // The runners-up of a guess that means nothing would mean even less; a number has none.
   if (result.verdict != reader::Verdict::not_a_digit && !several) {

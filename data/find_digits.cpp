@@ -40,6 +40,7 @@ constexpr float kFaintInk = 1.2f;         // a group whose mean top-hat is under
 constexpr float kSpeckHeight = 0.4f;     // groups under 40% of the tallest's height are specks...
 constexpr float kSameLineOverlap = 0.5f;   // groups sharing half the shorter's rows are on one line
 constexpr float kDigitSized = 0.6f;      // a group this high (of the tallest) off the line is a second line
+constexpr float kSameOneHeight = 1.25f;  // a row of 1s: each at least 1/1.25 of the tallest's height
 
 int find_root(std::vector<int>& parent, int i) {
   while (parent[i] != i) {
@@ -256,6 +257,31 @@ float Mark::elongation() const {
   return static_cast<float>(std::sqrt(major / minor));
 }
 
+namespace {
+
+// The height of the tallest of `marks` when they are a row of 1s, else 0: three or
+// more upright marks alike (each within kSameOneHeight of the tallest's height, sharing
+// kSameLineOverlap of its rows), side by side no farther apart than they are tall. A
+// sheet's two sides or a door's edge are no such row.
+int row_of_ones_height(const std::vector<Mark>& marks) {
+  if (marks.size() < 3) return 0;
+  std::vector<PixelBox> row;
+  for (const Mark& m : marks) row.push_back(m.box);
+  std::sort(row.begin(), row.end(), [](const PixelBox& a, const PixelBox& b) { return a.x < b.x; });
+  const PixelBox& tallest = *std::max_element(row.begin(), row.end(), [](const PixelBox& a, const PixelBox& b) { return a.h < b.h; });
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    const PixelBox& b = row[i];
+    const int shared = std::min(b.y + b.h, tallest.y + tallest.h) - std::max(b.y, tallest.y);
+    if (b.w >= b.h || static_cast<float>(b.h) * kSameOneHeight < static_cast<float>(tallest.h) ||
+        static_cast<float>(shared) < kSameLineOverlap * static_cast<float>(b.h))
+      return 0;
+    if (i > 0 && (b.x < row[i - 1].x + row[i - 1].w || b.x - (row[i - 1].x + row[i - 1].w) > tallest.h)) return 0;
+  }
+  return tallest.h;
+}
+
+}  // namespace
+
 int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::string& dropped, int* wall,
                      std::vector<PixelBox>* border_boxes, std::vector<int>* frames_out) {
   const int min_side = std::max(kMinDigitPixels, static_cast<int>(kMinDigitShare * std::min(width, height)));
@@ -290,6 +316,9 @@ int keep_digit_marks(std::vector<Mark>& marks, int width, int height, std::strin
   // (a mark touching the border was set aside above: it says the picture may be cropped).
   int tallest = 0;
   for (const Mark& m : kept) tallest = std::max(tallest, m.box.h);
+  // With no other mark, they are judged against each other: a number of plain 1s
+  // (eleven of them read as one sure 1: the search set every one aside).
+  if (tallest == 0) tallest = row_of_ones_height(thin_long);
   for (const Mark& m : thin_long) {
     if (static_cast<float>(std::max(m.box.w, m.box.h)) >= kEdgeOverDigit * static_cast<float>(tallest)) ++rules;
     else kept.push_back(m);

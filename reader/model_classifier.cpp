@@ -220,6 +220,8 @@ constexpr float kMarginShare = 0.25f;
 // Digits found replace the whole picture's reading when their score (the
 // least sure digit's probability times the gate's "one digit") is higher by this.
 constexpr float kFoundMustBeat = 0.1f;
+// A picture more than this many times wider than tall is a strip (a number's).
+constexpr int kStripAspect = 2;
 // ... and at least this: the parts of a letter or a shape, cut out one by
 // one, can each look like a digit (an N read "71"); the digits of a number
 // people write look like digits clearly.
@@ -705,14 +707,19 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   Classification found_reading;
   std::vector<data::Preprocessed> found_seen;
   // Scores are at most 1: over 1 - kFoundMustBeat, the whole picture's
-  // reading cannot lose, and the search is skipped (it costs more than the reading).
-  // Without the search (options.find false) the whole picture's reading is the answer.
+  // reading cannot lose, and the search is skipped (it costs more than the reading);
+  // but not in a strip, whose wider line of digits may beat one read alone (a row
+  // of eleven plain 1s, each a sub-pixel line at the whole reading's working size,
+  // read as one sure 1). Without the search (options.find false) the whole
+  // picture's reading is the answer.
   if (!options.find) best = std::max(best, 1.0f);
-  const bool unbeatable = best >= 1.0f && !(whole_at_edges && options.find);
+  const bool strip = slot.image.width > kStripAspect * slot.image.height;
+  const bool unbeatable = best >= 1.0f && !((whole_at_edges || strip) && options.find);
   const int factor = std::max(1, std::min(slot.image.width, slot.image.height) / data::kFindSide);
   if (factor > 1 && !unbeatable) data::shrink_by(slot.image, factor, slot.page);
   const data::GrayImage& page = factor > 1 ? slot.page : slot.image;
   std::string beyond_one_line;  // what the search saw that blnk does not read
+  bool whole_in_long_line = false;  // ... a line too long, the whole picture's digit one of its marks
   bool dropped_at_border = false;
   const bool close_crop_sized =
       std::min(slot.image.width, slot.image.height) * slot.image.scale < 2 * data::kFindSide;
@@ -761,9 +768,14 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
     if (says_why && found.lines > 1 && !beside_words && beyond_one_line.empty())
       beyond_one_line = "digits in two or more lines: blnk reads one line of digits";
     if (says_why && found.lines == 1 && found.digits.size() > std::size_t(data::kMaxDigitsInLine) &&
-        beyond_one_line.empty())
+        beyond_one_line.empty()) {
       beyond_one_line = std::to_string(found.digits.size()) + " marks in a line: blnk reads up to " +
                         std::to_string(data::kMaxDigitsInLine) + " digits";
+      // The whole picture's reading saw one of them (its digit under half the line's width).
+      const data::PixelBox &first = found.digits.front(), &last = found.digits.back();
+      const int line_pixels = (last.x + last.w - first.x) * factor * slot.image.scale;
+      whole_in_long_line = whole.found && float(whole_width) < kWholePictureShare * float(line_pixels);
+    }
     const int lines = beside_words ? 1 : found.lines;
     const float min_score = ink_dark && whole_no_digit ? kDarkFoundMinScore : kFoundMinScore;
     Classification candidate;
@@ -874,6 +886,11 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   judge_digits(result);
   if (!found_wins && result.verdict == Verdict::not_a_digit && !beyond_one_line.empty())
     result.reason = beyond_one_line;
+  if (!found_wins && whole_in_long_line && result.verdict != Verdict::not_a_digit) {
+    result.verdict = Verdict::not_a_digit;
+    for (DigitReading& d : result.digits) d.verdict = Verdict::not_a_digit;
+    result.reason = beyond_one_line;
+  }
   // A lone digit reaching across a photo at its border is the paper's edge against a
   // desk (read 1), two edges meeting (7), a frame or the scene far more often than a
   // digit filling the frame: over the development folders, 9 such readings right, 90

@@ -5,6 +5,7 @@
 // MNIST test files are absent (set BLNK_DATA_DIR).
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -328,6 +329,39 @@ TEST_CASE("predict: digits in two lines, or more than 12 in one, are not_a_digit
   // No number is the answer of a refused picture (a client reading `number` alone).
   CHECK(a["number"].kind == Json::Kind::null);
   CHECK(b["number"].kind == Json::Kind::null);
+  // The plain output still names its best guess (it printed "best guess " and nothing).
+  const RunResult plain = run_blnk({"predict", long_line}, tmp);
+  INFO("plain:\n" << plain.out);
+  const std::string guess = "; best guess ";
+  const std::size_t at = plain.out.find(guess);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::isdigit(static_cast<unsigned char>(plain.out[at + guess.size()])));
+}
+
+// Plain 1s alone, each one straight stroke as tall as the picture's other marks: with
+// no other digit to be as tall as, eleven of them were set aside as rules and the
+// picture read as one sure 1; thirteen, too many for a number, were read so as well.
+TEST_CASE("predict: a row of plain 1s alone is a number of 1s, and a row too long for a number is refused") {
+  TempDir tmp("ones");
+  const auto ones = [&](int count) {
+    const int w = 150 * count + 60, h = 200;
+    std::vector<float> cov(std::size_t(w) * h, 0.0f);
+    for (int k = 0; k < count; ++k)
+      for (int y = 20; y < 181; ++y)
+        for (int x = 82 + 150 * k; x < 100 + 150 * k; ++x) cov[std::size_t(y) * w + x] = 1.0f;
+    return std::pair{cov, w};
+  };
+  const auto [eleven, w11] = ones(11);
+  predict_number(tmp, "eleven.png", eleven, w11, 200, "11111111111");
+  const auto [thirteen, w13] = ones(13);
+  const std::string path = write_drawing(tmp, "thirteen.png", thirteen, w13, 200);
+  const RunResult r = run_blnk({"predict", "--json", path}, tmp);
+  const std::string out = r.out;
+  INFO("stdout:\n" << out);
+  REQUIRE(r.status == 0);
+  const Json j = parse_json(lines_of(r.out).at(0));
+  CHECK(j["verdict"].text == "not_a_digit");
+  CHECK(j["reason"].text.find("13 marks in a line") != std::string::npos);
 }
 
 TEST_CASE("predict: a number beside a row of marks that are no digits (a price tag's words) is read, the marks left out") {

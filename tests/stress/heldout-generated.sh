@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 17) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 18) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -29,7 +29,8 @@ case "$set_number" in
   15) again=(key-fob paper-cup) ;;  # paper-cup draws MNIST digits, as families before it do
   16) again=(toy-block quiz-circle) ;;  # quiz-circle draws MNIST digits, as families before it do
   17) again=(shelf-label flour-tray) ;;  # flour-tray draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2 to 17, not '$set_number'"; exit 2 ;;
+  18) again=(tape-digit chalk-sidewalk) ;;  # chalk-sidewalk draws MNIST digits, as families before it do
+  *) echo "FAIL: SET must be 2 to 18, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -158,6 +159,13 @@ sets = {
            "plant-marker": (r"(\d|n[1-9]\d{1,2})_(stake|tee)\d{3}\.(jpg|png)", 320, 4000),
            "marks-wild17": (r"x_(letter|arrow|word|heart|smiley|star|pill|picture)-"
                             r"(bay|shelf|tray|box|pot)\d{3}\.(jpg|png)", 320, 4000)},
+    "18": {"seven-segment": (r"(\d|n[1-9]\d{1,2})_(lcd|led)\d{3}\.(jpg|png)", 320, 4000),
+           "whiteboard18": (r"(\d|n[1-9]\d{1,2})_(black|blue|red|green)\d{3}\.(jpg|png)", 320, 4000),
+           "tape-digit": (r"(\d|n[1-9]\d{1,2})_(masking|electrical|duct)\d{3}\.(jpg|png)", 320, 4000),
+           "matchstick": (r"(\d|n[1-9]\d{1,2})_(match|toothpick|twig)\d{3}\.(jpg|png)", 320, 4000),
+           "chalk-sidewalk": (r"(\d|n[1-9]\d{1,2})_(grey|red)\d{3}\.(jpg|png)", 320, 4000),
+           "marks-wild18": (r"x_(letter|word|arrow|cross|square|house|triangle|star|sun|flower|heart|smiley)-"
+                            r"(segment|board|tape|stick|chalk)\d{3}\.(jpg|png)", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 18) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 19) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's six families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -30,7 +30,8 @@ case "$set_number" in
   16) again=(toy-block quiz-circle) ;;  # quiz-circle draws MNIST digits, as families before it do
   17) again=(shelf-label flour-tray) ;;  # flour-tray draws MNIST digits, as families before it do
   18) again=(tape-digit chalk-sidewalk) ;;  # chalk-sidewalk draws MNIST digits, as families before it do
-  *) echo "FAIL: SET must be 2 to 18, not '$set_number'"; exit 2 ;;
+  19) again=(boat-hull latte-foam) ;;  # both draw MNIST digits, as every family of set 19 does
+  *) echo "FAIL: SET must be 2 to 19, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -166,6 +167,13 @@ sets = {
            "chalk-sidewalk": (r"(\d|n[1-9]\d{1,2})_(grey|red)\d{3}\.(jpg|png)", 320, 4000),
            "marks-wild18": (r"x_(letter|word|arrow|cross|square|house|triangle|star|sun|flower|heart|smiley)-"
                             r"(segment|board|tape|stick|chalk)\d{3}\.(jpg|png)", 320, 4000)},
+    "19": {"boat-hull": (r"(\d|n[1-9]\d{1,2})_(white|blue|red)\d{3}\.(jpg|png)", 320, 4000),
+           "wire-digit": (r"(\d|n[1-9]\d{1,2})_(copper|steel)\d{3}\.(jpg|png)", 320, 4000),
+           "felt-applique": (r"(\d|n[1-9]\d{1,2})_(quilt|cushion)\d{3}\.(jpg|png)", 320, 4000),
+           "painted-rock": (r"(\d|n[1-9]\d{1,2})_(white|black)\d{3}\.(jpg|png)", 320, 4000),
+           "latte-foam": (r"(\d|n[1-9]\d{1,2})_(foam|cocoa)\d{3}\.(jpg|png)", 320, 4000),
+           "marks-wild19": (r"x_(name|letter|star|spiral|heart|house|smiley|flower|leaf)-"
+                            r"(boat|wire|felt|rock|latte)\d{3}\.(jpg|png)", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

@@ -188,9 +188,9 @@ void print_digit_reading(const std::string& name, const reader::Classification& 
       break;
     case reader::Verdict::not_a_digit: {
       // (A refused picture has no number: its guess is each mark's digit, or the one.)
-      std::string guess;
-      for (const reader::DigitReading& d : result.digits) guess += std::to_string(d.digit);
-      if (!several) guess = std::to_string(result.digit);
+      std::string guess = several ? "" : std::to_string(result.digit);
+      if (several)
+        for (const reader::DigitReading& d : result.digits) guess += std::to_string(d.digit);
       std::printf("%s: not a digit: %s; best guess %s", name.c_str(), result.reason.c_str(), guess.c_str());
       break;
     }

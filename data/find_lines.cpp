@@ -37,8 +37,9 @@ constexpr int kFineSteps = 20;            // ... then 0.1 degree steps 2 degrees
 void erase_rules(Plane& tophat, float threshold) {
   const int W = tophat.width, H = tophat.height;
   // Along rows, then along columns: a run of stroke pixels over kRuleSpan of
-  // the picture (a column's: see below) is a rule; its pixels are set to 0 (a digit it crosses loses
-  // those rows, which grouping bridges; the digit is read from the picture).
+  // the picture (a column's: see below) is a rule; its pixels are set to 0 (a
+  // digit it crosses loses those rows, which grouping bridges; the digit is read
+  // from the picture).
   const auto erase_runs = [&](int lines, int length, std::size_t line_step, std::size_t pixel_step, float span) {
     const int longest = static_cast<int>(span * static_cast<float>(length));
     int erased = 0;

@@ -65,8 +65,8 @@ struct BLNK_API Reading {
   int digit = -1;                      // one digit: the best guess, whatever the verdict; -1: a number, or nothing found
   float probability = 0;               // its probability (a number: the lowest of its digits')
   std::vector<float> probabilities;    // one per digit, summing to 1 (empty for a number, or when nothing was found)
-  std::string number;                  // the digits read, left to right ("2024"; one digit: "7"); empty:
-                                       // not_a_digit
+  std::string number;                  // the digits read, left to right ("2024"; one digit: "7"); empty
+                                       // when not_a_digit
   std::vector<DigitInImage> digits;    // each digit found, left to right
   Verdict verdict = Verdict::digit;
   std::string reason;                  // a few words on why, for uncertain and not_a_digit

@@ -353,12 +353,17 @@ DigitReading as_digit_reading(const Classification& c) {
 }
 
 // How much a reading looks like a digit: its probability times the gate's
-// "one digit"; of several, the least sure digit's.
-float digit_score(const DigitReading& d) { return d.probability * (d.single_digit >= 0 ? d.single_digit : 1.0f); }
+// "one digit"; of several, the least sure digit's, each digit's gate at least what
+// the number's digits vouch for (verdict.h).
+float digit_score(const DigitReading& d, float vouched = -1) {
+  const float gate = std::max(d.single_digit, vouched);
+  return d.probability * (gate >= 0 ? gate : 1.0f);
+}
 
 float reading_score(const Classification& c) {
   float score = c.digits.empty() ? 0.0f : 1.0f;
-  for (const DigitReading& d : c.digits) score = std::min(score, digit_score(d));
+  const float vouched = vouched_single_digit(c.digits);
+  for (const DigitReading& d : c.digits) score = std::min(score, digit_score(d, vouched));
   return score;
 }
 

@@ -2,8 +2,11 @@
 #include "reader/verdict.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
+
+#include "data/find_digits.h"
 
 namespace blnk::reader {
 
@@ -47,6 +50,19 @@ void judge(Classification& result, const VerdictRules& rules) {
     result.verdict = Verdict::uncertain;
     result.reason = "the model hesitates between " + doubt;
   }
+}
+
+float vouched_single_digit(const std::vector<DigitReading>& digits) {
+  std::array<float, 2 * data::kMaxDigitsInLine> gates;  // (no allocation per reading; longer lines are no numbers)
+  const std::size_t n = digits.size();
+  if (n < 3 || n > gates.size()) return -1;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (digits[i].single_digit < 0) return -1;
+    gates[i] = digits[i].single_digit;
+  }
+  const auto median = gates.begin() + (n - 1) / 2;
+  std::nth_element(gates.begin(), median, gates.begin() + n);
+  return *median;
 }
 
 void judge_digits(Classification& result, const VerdictRules& rules) {

@@ -28,6 +28,13 @@ struct VerdictRules {
 // result.single_digit, when a gate ran: 0..1; negative: no gate).
 void judge(Classification& result, const VerdictRules& rules = {});
 
+// The "one digit" a number's digits vouch for: for three digits or more, the
+// lower median of their gate's probabilities; -1 for fewer digits or no gate.
+// The search weighs each digit's gate as at least this, so that one digit of an
+// odd shape (a square-cornered 0 of tape) does not sink a reading its neighbours
+// vouch for; judge_digits still refuses a digit the gate calls no digit.
+float vouched_single_digit(const std::vector<DigitReading>& digits);
+
 // The same for a reading of result.digits (one or more, left to right): each
 // digit is judged as one, then the whole: not_a_digit when a mark is not a
 // digit, uncertain when a digit is (naming its position and the two digits in

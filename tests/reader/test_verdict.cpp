@@ -65,3 +65,43 @@ TEST_CASE("verdict: a reading split between digits is uncertain and names them")
   reader::judge(below, rules);
   CHECK(below.verdict == reader::Verdict::not_a_digit);
 }
+
+namespace {
+
+reader::Classification number_of(const std::vector<float>& gates) {
+  reader::Classification c;
+  for (std::size_t i = 0; i < gates.size(); ++i) {
+    reader::DigitReading d;
+    d.digit = static_cast<int>(i % 10);
+    d.probabilities.assign(10, 0.0f);
+    d.probabilities[d.digit] = 0.99f;
+    d.probability = 0.99f;
+    d.single_digit = gates[i];
+    c.digits.push_back(d);
+  }
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("verdict: a number's digits vouch for one odd digit among three or more, not for two") {
+  // A square-cornered 0 of tape the gate doubts, between two digits it is sure of.
+  CHECK(reader::vouched_single_digit(number_of({0.98f, 0.01f, 0.97f}).digits) == doctest::Approx(0.97f));
+  // Two odd ones of three are vouched for by neither, and two digits vouch for nothing.
+  CHECK(reader::vouched_single_digit(number_of({0.98f, 0.01f, 0.05f}).digits) == doctest::Approx(0.05f));
+  CHECK(reader::vouched_single_digit(number_of({0.98f, 0.01f}).digits) < 0);
+  // Of four, the lower median: one odd digit is vouched for, two are not.
+  CHECK(reader::vouched_single_digit(number_of({0.9f, 0.01f, 0.8f, 0.95f}).digits) == doctest::Approx(0.8f));
+  CHECK(reader::vouched_single_digit(number_of({0.9f, 0.01f, 0.02f, 0.95f}).digits) == doctest::Approx(0.02f));
+  // Without a gate on every digit there is nothing to vouch with.
+  CHECK(reader::vouched_single_digit(number_of({0.9f, -1.0f, 0.95f}).digits) < 0);
+  // The verdict is still each digit's own: a digit the gate calls no digit is refused.
+  reader::Classification three = number_of({0.98f, 0.01f, 0.97f});
+  reader::judge_digits(three);
+  CHECK(three.verdict == reader::Verdict::not_a_digit);
+  CHECK(three.reason.rfind("mark 2 of 3", 0) == 0);
+  reader::Classification sure = number_of({0.98f, 0.5f, 0.97f});
+  reader::judge_digits(sure);
+  CHECK(sure.verdict == reader::Verdict::number);
+  CHECK(sure.number == "012");
+}

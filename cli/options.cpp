@@ -5,12 +5,15 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "base/error.h"
 #include "base/file_io.h"
@@ -20,7 +23,13 @@ namespace blnk::cli {
 
 std::optional<cxxopts::ParseResult> parse_command(cxxopts::Options& options, int argc, char** argv,
                                                   const std::string& more_help) {
-  cxxopts::ParseResult args = options.parse(argc, argv);
+  cxxopts::ParseResult args;
+  try {
+    args = options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::no_such_option& e) {
+    // Only here are the command's options known, to name the one meant (--topk: --top-k).
+    throw UsageError(usage_message_of(e, argc, argv, &options));
+  }
   if (args.count("help")) {
     std::printf("%s\n%s", options.help().c_str(), more_help.c_str());
     return std::nullopt;
@@ -166,7 +175,55 @@ void check_appendable_file(const std::string& option, const std::string& path) {
   ::close(fd);
 }
 
-std::string usage_message_of(const std::exception& cxxopts_error, int argc, char** argv) {
+namespace {
+
+// How many edits (insert, delete, replace, or swap two neighbours) turn a into b:
+// Damerau-Levenshtein as optimal string alignment.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+// An option name as compared: case, '-' and '_' do not count (--topk, --Top_K: top-k).
+std::string comparable(const std::string& name) {
+  std::string out;
+  for (const char c : name)
+    if (c != '-' && c != '_') out += char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The long option of `options` (without --) a mistyped name most likely meant; "" when
+// none is near enough.
+std::string nearest_option(const cxxopts::Options& options, const std::string& unknown) {
+  const std::string typed = comparable(unknown);
+  // Up to 2 edits, and 1 in a name of up to 5 letters: further off, a guess would mislead.
+  const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, typed.size() / 3));
+  std::string nearest;
+  std::size_t best = limit + 1;
+  for (const std::string& group : options.groups())
+    for (const cxxopts::HelpOptionDetails& option : options.group_help(group).options)
+      for (const std::string& name : option.l) {
+        const std::string known = comparable(name);
+        // Lengths further apart than the limit are further apart in edits too (and a
+        // huge argument is not compared letter by letter).
+        if (std::max(known.size(), typed.size()) - std::min(known.size(), typed.size()) > limit) continue;
+        if (const std::size_t d = edit_distance(typed, known); d < best) best = d, nearest = name;
+      }
+  return nearest;
+}
+
+}  // namespace
+
+std::string usage_message_of(const std::exception& cxxopts_error, int argc, char** argv,
+                             const cxxopts::Options* options) {
   // cxxopts names an option as ‘name’ (or 'name' where it was built without Unicode quotes).
   const std::string what = cxxopts_error.what();
   // "Argument ‘yes’ failed to parse" names only the value: since every value option
@@ -189,7 +246,11 @@ std::string usage_message_of(const std::exception& cxxopts_error, int argc, char
   const std::string option = (name.size() == 1 ? "-" : "--") + name;
   const std::string rest = what.substr(close + close_len);
   if (rest.find("is missing an argument") != std::string::npos) return option + ": no value given; it needs one";
-  if (rest.find("does not exist") != std::string::npos) return option + ": unknown option";
+  if (rest.find("does not exist") != std::string::npos) {
+    // A long option only: a one-letter one is no misspelling of a name.
+    const std::string meant = options && name.size() > 1 ? nearest_option(*options, name) : "";
+    return option + ": unknown option" + (meant.empty() ? "" : "; did you mean --" + meant + "?");
+  }
   return option + ":" + rest;
 }
 

@@ -70,7 +70,11 @@ void check_output_folder(const std::string& option, const std::string& path, boo
 void check_appendable_file(const std::string& option, const std::string& path);
 
 // cxxopts' own parse errors ("Option 'epochs' is missing an argument") in our shape;
-// argv finds the flag of "Argument 'yes' failed to parse" (--quiet=yes).
-std::string usage_message_of(const std::exception& cxxopts_error, int argc, char** argv);
+// argv finds the flag of "Argument 'yes' failed to parse" (--quiet=yes). Given the
+// command's options, an unknown long option names the nearest (at most 2 edits, 1 in a
+// name of up to 5 letters; case, '-' and '_' aside), worded as blnk.train's keywords
+// are: "--topk: unknown option; did you mean --top-k?".
+std::string usage_message_of(const std::exception& cxxopts_error, int argc, char** argv,
+                             const cxxopts::Options* options = nullptr);
 
 }  // namespace blnk::cli

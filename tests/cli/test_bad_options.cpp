@@ -163,6 +163,23 @@ std::vector<std::string> good_command(const std::string& command, const TempDir&
   return {command};
 }
 
+// A command line that is a usage error, and what its stderr must hold.
+struct UsageCase {
+  std::vector<std::string> args;
+  std::string message;
+};
+
+// Each command line exits 2 with its message.
+void check_usage_errors(const std::vector<UsageCase>& cases, const TempDir& scratch) {
+  for (const UsageCase& c : cases) {
+    CAPTURE(c.message);
+    const RunResult r = run_blnk(c.args, scratch);
+    CAPTURE(r.err);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, c.message));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("bad options: every wrong value exits 2 naming the option and the value, and writes nothing") {
@@ -211,11 +228,7 @@ TEST_CASE("bad options: each command's --help shows the ranges the checks enforc
 
 TEST_CASE("bad options: a flag given a value and an unknown option are usage errors naming them") {
   const TempDir scratch("bad-options-flags");
-  struct Case {
-    std::vector<std::string> args;
-    std::string message;
-  };
-  const std::vector<Case> cases = {
+  check_usage_errors({
       {{"train", "--quiet=yes"}, "--quiet=yes: --quiet is a flag and takes no value"},
       {{"train", "--augment=often"}, "--augment 'often': unknown; expected digits, crop or crop-flip"},
       {{"train", "--augment", "crop-flip"}, "--augment crop-flip: --augment takes its value after '=': --augment=crop-flip"},
@@ -224,14 +237,34 @@ TEST_CASE("bad options: a flag given a value and an unknown option are usage err
       {{"train", "--epoch", "3"}, "--epoch: unknown option"},
       {{"predict", "-x", "x.png"}, "-x: unknown option"},
       {{"summary", "a.blnk", "b.blnk"}, "unexpected argument 'b.blnk'"},
-  };
-  for (const Case& c : cases) {
-    CAPTURE(c.message);
-    const RunResult r = run_blnk(c.args, scratch);
-    CAPTURE(r.err);
-    CHECK(r.status == 2);
-    CHECK(contains(r.err, c.message));
-  }
+  }, scratch);
+}
+
+// A mistyped option names the nearest option of its own command, worded as
+// blnk.train's keywords are ("did you mean"); one far from every option is named alone.
+TEST_CASE("bad options: an unknown option suggests the nearest option of its command") {
+  const TempDir scratch("bad-options-suggest");
+  check_usage_errors({
+      {{"predict", "--topk", "3", "x.png"},
+       "blnk predict: --topk: unknown option; did you mean --top-k? (see blnk predict --help)"},
+      {{"train", "--epoch", "3"}, "--epoch: unknown option; did you mean --epochs?"},
+      {{"train", "--batch_size", "8"}, "--batch_size: unknown option; did you mean --batch-size?"},
+      {{"train", "--checkpiont-dir", "d"}, "--checkpiont-dir: unknown option; did you mean --checkpoint-dir?"},
+      {{"eval", "--thread", "2"}, "--thread: unknown option; did you mean --threads?"},
+      {{"summary", "--mdoel", "m.blnk"}, "--mdoel: unknown option; did you mean --model?"},
+      {{"model", "--Arch", "dense10"}, "--Arch: unknown option; did you mean --arch?"},
+      {{"plot", "--logg", "log.csv"}, "--logg: unknown option; did you mean --log?"},
+      {{"import-keras", "--outt", "m.blnk"}, "--outt: unknown option; did you mean --out?"},
+      {{"export-onnx", "--modle", "m.blnk"}, "--modle: unknown option; did you mean --model?"},
+      {{"quantize", "--calibraton", "10"}, "--calibraton: unknown option; did you mean --calibration?"},
+      {{"serve", "--max-bdoy", "5"}, "--max-bdoy: unknown option; did you mean --max-body?"},
+      // Nothing near (or only another command's option: eval has no --top-k): the
+      // message goes on to the help pointer with no suggestion.
+      {{"predict", "--zzzzqq", "x.png"}, "blnk predict: --zzzzqq: unknown option (see blnk predict --help)"},
+      {{"train", "--zzzzqq=1"}, "blnk train: --zzzzqq: unknown option (see blnk train --help)"},
+      {{"eval", "--topk", "3"}, "blnk eval: --topk: unknown option (see blnk eval --help)"},
+      {{"predict", "-x", "x.png"}, "blnk predict: -x: unknown option (see blnk predict --help)"},
+  }, scratch);
 }
 
 // A model or gate that is not there (a typo of `none`, a wrong path): exit 1, the

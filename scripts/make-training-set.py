@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Make the training sets of the bundled models, as IDX folders blnk trains on.
 
-    /usr/bin/python3 scripts/make-training-set.py OUT_DIR [--mnist DIR] [--blnk build/blnk] [--seed 1]
+    /usr/bin/python3 scripts/make-training-set.py OUT_DIR [--mnist DIR] [--blnk build/blnk] [--seed 1] [--strip-digits]
 
   OUT_DIR/digits/  the digit reader's set: the 60,000 MNIST training digits,
                    then digits of the training font families
@@ -23,7 +23,10 @@
                    and numbers of two or three digits, from the training
                    fonts and MNIST training digits, and non-digits in the
                    other kinds' styles (seven-segment letters and bars,
-                   marks in relief, marks with broken strokes); t10k = a
+                   marks in relief, marks with broken strokes); with
+                   --strip-digits also digits laid out of strips (tape,
+                   sticks, matches) against letters, shapes and numbers of
+                   strips (tried, not in the bundled gate); t10k = a
                    held-out tenth of it.
 
 Every rendered image goes through `blnk predict --find off --save-preprocessed`,
@@ -56,13 +59,14 @@ MNIST_PHOTOS = 20000          # MNIST training digits also photographed, cropped
 SEGMENT_DIGITS = 500          # of each digit
 RELIEF_DIGITS = 600           # of each digit, half from the fonts, half from MNIST
 BROKEN_STROKE_DIGITS = 5000   # MNIST training digits
+STRIP_DIGITS = 400            # of each digit, laid out of strips (the gate's set only)
 GATE_DIGITS_FROM_MNIST = 30000
 LETTERS = "ACEFHKLMNPRTUVWXYacdefhkmnprtuvwxy"
 # Not ( ) [ ] | / \\ and the like: written, they are a 1.
 SYMBOLS = ("+=%&@#$?!*<>~^\u20ac\u00a3\u00a7\u00b6\u03c0\u03a9\u00d7\u00f7\u2211\u221a\u03b1\u03b2\u03bb"
            "\u00a9\u00ae\u2020\u2190\u2192\u2191\u2193\u2194\u221e\u2248\u2260\u2264\u2265\u00b1\u00bf\u00a1\u2022\u2605\u2665\u266a")
 NEGATIVES_PER_KIND = 7200     # letters, symbols, scribbles, shapes, numbers: each
-STYLED_NEGATIVES = 4000       # non-digits in each of the other kinds' styles: segments, relief, broken strokes
+STYLED_NEGATIVES = 4000       # non-digits in each of the other kinds' styles: segments, relief, broken strokes, strips
 # More marks for those (the gate's set only): pictographs and filled or pointed shapes (no
 # outlined square or diamond: drawn by hand, people mean a 0).
 DINGBATS = ("\u2600\u2601\u2602\u2603\u260e\u263a\u263b\u2660\u2663\u2666\u266b\u2702\u2708\u2709\u2713"
@@ -257,6 +261,9 @@ def main():
     parser.add_argument("--mnist", default=os.path.join(HERE, "..", "..", "shared", "data", "mnist"))
     parser.add_argument("--blnk", default=os.path.join(HERE, "..", "build", "blnk"))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--strip-digits", action="store_true",
+                        help="also digits and non-digits laid out of strips (tape, sticks) in the gate's set: "
+                             "tried, not in the bundled gate (docs/predict.md)")
     args = parser.parse_args()
     stress = load("stress", "make-stress-set.py")
     helpers = stress.load_helpers()
@@ -360,6 +367,25 @@ def main():
             cov = stress.with_margin(training_styles.broken_strokes(mark_coverage(), r), r.uniform(0, 30), r)
             stress.save_photo(stress.photograph(cov, r, helpers), os.path.join(d, f"k{i:05d}"), r)
 
+        # With --strip-digits, digits and non-digits laid out of strips (tape, sticks,
+        # matches), for the gate only: their own random stream, so the rest of the set
+        # stays as it was, and the digit reader's set is unchanged.
+        if args.strip_digits:
+            strip_rng = np.random.default_rng([args.seed, 3])
+            d = folder("strip-digits")
+
+            def strip_picture(cov, r):
+                return training_styles.strip_photo(cov, r) if r.random() < 0.6 else stress.photograph(cov, r, helpers)
+
+            for digit in range(10):
+                for v in range(STRIP_DIGITS):
+                    cov = stress.with_margin(training_styles.strip_digit(digit, strip_rng), strip_rng.uniform(0, 30), strip_rng)
+                    stress.save_photo(strip_picture(cov, strip_rng), os.path.join(d, f"{digit}_t{v:04d}"), strip_rng)
+            d = folder("not-digits")
+            for i in range(STYLED_NEGATIVES):
+                cov = stress.with_margin(training_styles.strip_non_digit(strip_rng), strip_rng.uniform(0, 30), strip_rng)
+                stress.save_photo(strip_picture(cov, strip_rng), os.path.join(d, f"j{i:05d}"), strip_rng)
+
         fonts_seen = preprocess(args.blnk, os.path.join(work, "font-digits"), folder("seen-digits"))
         fonts_seen.update(preprocess(args.blnk, os.path.join(work, "mnist-photos"), folder("seen-mnist")))
         fonts_seen.update(preprocess(args.blnk, os.path.join(work, "styled-digits"), folder("seen-styled")))
@@ -368,6 +394,10 @@ def main():
         font_images = np.stack([fonts_seen[n] for n in names])
         font_labels = np.array([int(n[0]) for n in names], np.uint8)
         other_images = np.stack([others_seen[n] for n in sorted(others_seen)])
+        strip_images = np.zeros((0, 28, 28), np.uint8)
+        if args.strip_digits:
+            strips_seen = preprocess(args.blnk, os.path.join(work, "strip-digits"), folder("seen-strips"))
+            strip_images = np.stack([strips_seen[n] for n in sorted(strips_seen)])
 
         # The digit reader: MNIST, then the font digits (the trainer shuffles).
         out = os.path.join(args.out_dir, "digits")
@@ -379,8 +409,8 @@ def main():
 
         # The gate: digits (0) against the rest (1), a tenth held out as its test set.
         mnist_part = train_images[rng.permutation(len(train_images))[:GATE_DIGITS_FROM_MNIST]]
-        images = np.concatenate([mnist_part, font_images, other_images])
-        labels = np.concatenate([np.zeros(len(mnist_part) + len(font_images), np.uint8),
+        images = np.concatenate([mnist_part, font_images, strip_images, other_images])
+        labels = np.concatenate([np.zeros(len(mnist_part) + len(font_images) + len(strip_images), np.uint8),
                                  np.ones(len(other_images), np.uint8)])
         order = rng.permutation(len(images))
         images, labels = images[order], labels[order]

@@ -3,7 +3,8 @@
 # a seven-segment digit lights as many segments as its digit has (a segment non-digit
 # is two segments from every digit), one seed makes the
 # same picture, a relief photo is a textured RGB picture of a bounded size, and broken
-# strokes keep part of the ink and add nothing brighter than a faint ghost.
+# strokes keep part of the ink and add nothing brighter than a faint ghost; strip digits
+# and their non-digits (make-training-set.py --strip-digits) are told apart by form.
 # Skips (77) without Debian's python3 with numpy, PIL and OpenCV.
 #   tests/stress/training_styles.sh
 set -uo pipefail
@@ -48,5 +49,18 @@ for seed in range(20):
     kept = broken[cov > 0.5].sum() / (cov > 0.5).sum()
     assert 0.3 < kept <= 1.0, f"seed {seed}: {kept:.2f} of the ink kept"
     assert broken[cov == 0].max() <= 0.2 + 1e-6, f"seed {seed}: a ghost as bright as ink"
+# Digits of strips: every form of every digit draws ink, one seed makes one picture,
+# no letter or shape of strips is drawn as a digit's form, and a strip photo is a
+# textured RGB picture of a bounded size.
+digit_forms = [f for forms in T.STRIP_FORMS.values() for f in forms]
+assert all(lines not in digit_forms for lines, _ in T.STRIP_NON_DIGITS), "a strip non-digit drawn as a digit"
+for d in range(10):
+    a, b = (T.strip_digit(d, np.random.default_rng(d)) for _ in range(2))
+    assert a.shape == b.shape and np.array_equal(a, b), f"{d}: one seed, two pictures"
+    assert (a > 0.5).sum() > 0.05 * a.size, f"{d}: too little ink"
+for seed in range(10):
+    img = T.strip_photo(np.pad(T.strip_non_digit(np.random.default_rng(seed)), 10), np.random.default_rng(seed))
+    assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3 and 12 <= max(img.shape[:2]) <= 220, img.shape
+    assert img.std() > 2, f"seed {seed}: a flat picture"
 print("training styles: ok", lit)
 PY

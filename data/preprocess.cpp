@@ -601,6 +601,71 @@ Preprocessed preprocess_digit(const GrayImage& image, PreprocessWorkspace& ws, c
   return preprocess_at_working_size(image, ws, opt);
 }
 
+bool mark_inside_hole(const Plane& ink, const PixelBox& box, PreprocessWorkspace& ws) {
+  if (box.empty()) return false;
+  const int W = box.w, H = box.h, n = W * H;
+  const auto inked = [&](int i) { return ink.at(box.x + i % W, box.y + i / W) >= kStrongInk; };
+  std::vector<int>& part = ws.labels;   // 8-connected parts of the strong ink: -1 none, else a part
+  std::vector<int>& stack = ws.parents;
+  part.assign(n, -1);
+  stack.resize(n);
+  std::vector<int>& extent = ws.bounds;  // per part: top, bottom, pixels
+  extent.clear();
+  int largest = -1;
+  for (int start = 0; start < n; ++start) {
+    if (part[start] >= 0 || !inked(start)) continue;
+    const int label = int(extent.size() / 3);
+    extent.insert(extent.end(), {H, -1, 0});
+    int top = H, bottom = -1, pixels = 0, count = 0;
+    stack[count++] = start;
+    part[start] = label;
+    while (count) {
+      const int i = stack[--count], x = i % W, y = i / W;
+      top = std::min(top, y), bottom = std::max(bottom, y), ++pixels;
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int nx = x + dx, ny = y + dy, j = ny * W + nx;
+          if (nx < 0 || ny < 0 || nx >= W || ny >= H || part[j] >= 0 || !inked(j)) continue;
+          part[j] = label;
+          stack[count++] = j;
+        }
+    }
+    extent[3 * label] = top, extent[3 * label + 1] = bottom, extent[3 * label + 2] = pixels;
+    if (largest < 0 || pixels > extent[3 * largest + 2]) largest = label;
+  }
+  if (largest < 0) return false;
+  // From the box's edge, 4-connected, through everything but the largest part (its
+  // diagonal steps close it).
+  std::vector<std::uint8_t>& reached = ws.mask;
+  reached.assign(n, 0);
+  int count = 0;
+  for (int i = 0; i < n; ++i) {
+    const int x = i % W, y = i / W;
+    if ((x == 0 || y == 0 || x == W - 1 || y == H - 1) && part[i] != largest) reached[i] = 1, stack[count++] = i;
+  }
+  while (count) {
+    const int i = stack[--count], x = i % W, y = i / W;
+    const int next[4] = {x > 0 ? i - 1 : -1, x < W - 1 ? i + 1 : -1, y > 0 ? i - W : -1, y < H - 1 ? i + W : -1};
+    for (const int j : next)
+      if (j >= 0 && !reached[j] && part[j] != largest) reached[j] = 1, stack[count++] = j;
+  }
+  // What the largest part encloses: its rows, then the marks in it (the other parts none
+  // of whose pixels was reached).
+  int hole_top = H, hole_bottom = -1;
+  for (int i = 0; i < n; ++i) {
+    if (part[i] >= 0 && reached[i]) extent[3 * part[i] + 2] = -1;
+    if (!reached[i] && part[i] != largest) hole_top = std::min(hole_top, i / W), hole_bottom = std::max(hole_bottom, i / W);
+  }
+  const float hole_height = float(hole_bottom - hole_top + 1);
+  for (int label = 0; label < int(extent.size() / 3); ++label) {
+    const int height = extent[3 * label + 1] - extent[3 * label] + 1;
+    if (label != largest && extent[3 * label + 2] >= 0 && height >= kMinInnerMark &&
+        float(height) >= kInnerMarkShare * hole_height)
+      return true;
+  }
+  return false;
+}
+
 Preprocessed preprocess_digit(const GrayImage& image, const PreprocessOptions& opt) {
   PreprocessWorkspace ws;
   return preprocess_digit(image, ws, opt);

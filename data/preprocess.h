@@ -204,4 +204,14 @@ void fit_to_box(const Plane& ink, const PixelBox& box, Plane& out, std::vector<f
 // `digit` (at most kDigitBox on each side) into the 28x28 field by its centre of mass.
 void place_by_center_of_mass(const Plane& digit, std::array<float, kDigitPixels>& field);
 
+// A mark inside the hole of the main stroke in `box` of the working ink plane (a
+// saucer's rim round a digit poured in a cup, a ring drawn round an answer): a part of
+// the strong ink other than the largest that cannot reach the box's edge without
+// crossing the largest, at least kMinInnerMark pixels and kInnerMarkShare of the
+// enclosed rows tall (a dotted zero's dot is smaller). No digit holds ink in its own
+// loops. Uses ws.labels, ws.parents, ws.bounds and ws.mask as scratch.
+inline constexpr float kInnerMarkShare = 0.4f;
+inline constexpr int kMinInnerMark = 4;
+bool mark_inside_hole(const Plane& ink, const PixelBox& box, PreprocessWorkspace& ws);
+
 }  // namespace blnk::data

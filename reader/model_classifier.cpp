@@ -699,7 +699,17 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   bool whole_no_digit = true;  // the gate refuses the whole picture's reading (or there is none)
   bool whole_at_edges = false;  // its digit reaches across the picture at its border
   if (whole.found) {
+    // A ring round a mark (a saucer's rim round a digit poured in a cup) reads as a
+    // sure 0, and the gate, which never saw one, takes it for one digit; what the
+    // ring holds is looked for by the search. (Judged on the working ink before a
+    // reading the other way round replaces it.)
+    const int working = data::working_factor(slot.image.width, slot.image.height, data::PreprocessOptions{}.working_side);
+    const bool holds_a_mark = data::mark_inside_hole(
+        slot.preprocess.ink, {whole.box_x / working, whole.box_y / working, whole.box_w / working, whole.box_h / working},
+        slot.preprocess);
     read_whole_picture(slot, whole, result);
+    if (holds_a_mark && slot.seen[0].inverted == whole.inverted && result.digits[0].single_digit >= 0)
+      result.digits[0].single_digit = 0;
     whole_at_edges = across_the_photo(slot.image, result.digits[0]);
     best = reading_score(result) + kFoundMustBeat;
     whole_width = result.digits[0].box_w;

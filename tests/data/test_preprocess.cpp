@@ -504,3 +504,44 @@ TEST_CASE("preprocess: a tap on the pad (a dot) is too small to be a digit") {
   draw_bar(cov, side, 136, 60, 144, 220);
   CHECK(preprocess_digit(paint(cov, side, side, 1.0f, 0.0f)).found);
 }
+
+namespace {
+
+// A plane of w x h with a ring (outer radius r, thickness t) centred, and optionally a
+// bar of `bar_h` rows inside it; ink 1.
+Plane ring_plane(int w, int h, float r, float t, int bar_h, int bar_x_offset = 0) {
+  Plane p;
+  p.resize(w, h);
+  const float cx = (w - 1) / 2.0f, cy = (h - 1) / 2.0f;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const float d = std::hypot(x - cx, y - cy);
+      p.at(x, y) = d <= r && d >= r - t ? 1.0f : 0.0f;
+    }
+  for (int y = int(cy) - bar_h / 2; y < int(cy) - bar_h / 2 + bar_h; ++y)
+    for (int x = int(cx) - 1 + bar_x_offset; x <= int(cx) + 1 + bar_x_offset; ++x) p.at(x, y) = 1.0f;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("preprocess: a ring round a mark holds a mark, a 0, a dotted 0 and a slashed 0 do not") {
+  PreprocessWorkspace ws;
+  const PixelBox all{0, 0, 48, 48};
+  // A saucer's rim round a digit: a mark half the hole's height, apart from the ring.
+  CHECK(mark_inside_hole(ring_plane(48, 48, 22, 6, 14), all, ws));
+  // A plain 0, and a dotted one (the dot a tenth of the hole).
+  CHECK_FALSE(mark_inside_hole(ring_plane(48, 48, 22, 6, 0), all, ws));
+  CHECK_FALSE(mark_inside_hole(ring_plane(48, 48, 22, 6, 3), all, ws));
+  // A slash that touches the ring is part of it (a slashed 0), not a mark inside.
+  Plane slashed = ring_plane(48, 48, 22, 6, 0);
+  for (int i = 4; i < 44; ++i) slashed.at(i, 47 - i) = slashed.at(i, 46 - i) = 1.0f;
+  CHECK_FALSE(mark_inside_hole(slashed, all, ws));
+  // Two marks side by side (a "10"): neither encloses the other.
+  Plane pair = ring_plane(48, 48, 10, 3, 0);
+  for (int y = 14; y < 34; ++y) pair.at(3, y) = pair.at(4, y) = 1.0f;
+  CHECK_FALSE(mark_inside_hole(pair, all, ws));
+  // The mark is judged in the box given: outside it, nothing is seen.
+  CHECK_FALSE(mark_inside_hole(ring_plane(48, 48, 22, 6, 14), PixelBox{0, 0, 10, 10}, ws));
+  CHECK_FALSE(mark_inside_hole(ring_plane(48, 48, 22, 6, 14), PixelBox{}, ws));
+}

@@ -604,7 +604,13 @@ Preprocessed preprocess_digit(const GrayImage& image, PreprocessWorkspace& ws, c
 bool mark_inside_hole(const Plane& ink, const PixelBox& box, PreprocessWorkspace& ws) {
   if (box.empty()) return false;
   const int W = box.w, H = box.h, n = W * H;
-  const auto inked = [&](int i) { return ink.at(box.x + i % W, box.y + i / W) >= kStrongInk; };
+  std::vector<std::uint8_t>& strong = ws.kept;  // the box's strong ink, row by row
+  strong.resize(n);
+  for (int y = 0; y < H; ++y) {
+    const float* row = &ink.pixels[static_cast<std::size_t>(box.y + y) * ink.width + box.x];
+    for (int x = 0; x < W; ++x) strong[y * W + x] = row[x] >= kStrongInk;
+  }
+  const auto inked = [&](int i) { return strong[i] != 0; };
   std::vector<int>& part = ws.labels;   // 8-connected parts of the strong ink: -1 none, else a part
   std::vector<int>& stack = ws.parents;
   part.assign(n, -1);

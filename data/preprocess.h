@@ -209,7 +209,7 @@ void place_by_center_of_mass(const Plane& digit, std::array<float, kDigitPixels>
 // the strong ink other than the largest that cannot reach the box's edge without
 // crossing the largest, at least kMinInnerMark pixels and kInnerMarkShare of the
 // enclosed rows tall (a dotted zero's dot is smaller). No digit holds ink in its own
-// loops. Uses ws.labels, ws.parents, ws.bounds and ws.mask as scratch.
+// loops. Uses ws.labels, ws.parents, ws.bounds, ws.kept and ws.mask as scratch.
 inline constexpr float kInnerMarkShare = 0.4f;
 inline constexpr int kMinInnerMark = 4;
 bool mark_inside_hole(const Plane& ink, const PixelBox& box, PreprocessWorkspace& ws);

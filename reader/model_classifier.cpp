@@ -440,9 +440,28 @@ DigitReading ModelClassifier::digit_reading(Slot& slot, const data::Preprocessed
   return d;
 }
 
+// A ring round a mark (a saucer's rim round a digit poured in a cup) reads as a sure 0
+// (or another digit with a loop), and the gate, which never saw one, takes it for one
+// digit: such a reading of the whole picture counts as no digit, and the search looks
+// for what the ring holds. Judged on the working ink `digit` was just made from, and
+// only for a digit with a loop (a small photo's 5 pays nothing for it).
+namespace {
+
+void refuse_ring_round_a_mark(const data::GrayImage& image, data::PreprocessWorkspace& ws,
+                              const data::Preprocessed& digit, DigitReading& reading) {
+  const bool looped = reading.digit == 0 || reading.digit == 6 || reading.digit == 8 || reading.digit == 9;
+  if (!looped || reading.single_digit < 0) return;
+  const int f = data::working_factor(image.width, image.height, data::PreprocessOptions{}.working_side);
+  if (data::mark_inside_hole(ws.ink, {digit.box_x / f, digit.box_y / f, digit.box_w / f, digit.box_h / f}, ws))
+    reading.single_digit = 0;
+}
+
+}  // namespace
+
 void ModelClassifier::read_whole_picture(Slot& slot, data::Preprocessed digit, Classification& result) const {
   result.digits.assign(1, digit_reading(slot, digit, slot.image.scale));
   slot.seen.assign(1, digit);
+  refuse_ring_round_a_mark(slot.image, slot.preprocess, digit, result.digits[0]);
   // A thick digit filling the frame can be read either way round (is the
   // paper the light part or the dark?): read it both ways, keep the reading
   // that looks more like one digit. A first reading already decisive needs no
@@ -455,6 +474,7 @@ void ModelClassifier::read_whole_picture(Slot& slot, data::Preprocessed digit, C
     if (other.found) {
       Classification other_result;
       other_result.digits.assign(1, digit_reading(slot, other, slot.image.scale));
+      refuse_ring_round_a_mark(slot.image, slot.preprocess, other, other_result.digits[0]);
       if (reading_score(other_result) > reading_score(result)) {
         result.digits = std::move(other_result.digits);
         slot.seen.assign(1, other);
@@ -699,17 +719,7 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
   bool whole_no_digit = true;  // the gate refuses the whole picture's reading (or there is none)
   bool whole_at_edges = false;  // its digit reaches across the picture at its border
   if (whole.found) {
-    // A ring round a mark (a saucer's rim round a digit poured in a cup) reads as a
-    // sure 0, and the gate, which never saw one, takes it for one digit; what the
-    // ring holds is looked for by the search. (Judged on the working ink before a
-    // reading the other way round replaces it.)
-    const int working = data::working_factor(slot.image.width, slot.image.height, data::PreprocessOptions{}.working_side);
-    const bool holds_a_mark = data::mark_inside_hole(
-        slot.preprocess.ink, {whole.box_x / working, whole.box_y / working, whole.box_w / working, whole.box_h / working},
-        slot.preprocess);
     read_whole_picture(slot, whole, result);
-    if (holds_a_mark && slot.seen[0].inverted == whole.inverted && result.digits[0].single_digit >= 0)
-      result.digits[0].single_digit = 0;
     whole_at_edges = across_the_photo(slot.image, result.digits[0]);
     best = reading_score(result) + kFoundMustBeat;
     whole_width = result.digits[0].box_w;

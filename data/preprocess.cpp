@@ -602,7 +602,7 @@ Preprocessed preprocess_digit(const GrayImage& image, PreprocessWorkspace& ws, c
 }
 
 bool mark_inside_hole(const Plane& ink, const PixelBox& box, PreprocessWorkspace& ws) {
-  if (box.empty()) return false;
+  if (box.empty() || box.x < 0 || box.y < 0 || box.x + box.w > ink.width || box.y + box.h > ink.height) return false;
   const int W = box.w, H = box.h, n = W * H;
   std::vector<std::uint8_t>& strong = ws.kept;  // the box's strong ink, row by row
   strong.resize(n);

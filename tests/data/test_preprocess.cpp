@@ -544,4 +544,5 @@ TEST_CASE("preprocess: a ring round a mark holds a mark, a 0, a dotted 0 and a s
   // The mark is judged in the box given: outside it, nothing is seen.
   CHECK_FALSE(mark_inside_hole(ring_plane(48, 48, 22, 6, 14), PixelBox{0, 0, 10, 10}, ws));
   CHECK_FALSE(mark_inside_hole(ring_plane(48, 48, 22, 6, 14), PixelBox{}, ws));
+  CHECK_FALSE(mark_inside_hole(ring_plane(48, 48, 22, 6, 14), PixelBox{10, 10, 48, 48}, ws));  // past the plane
 }

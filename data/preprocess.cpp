@@ -217,7 +217,21 @@ void ink_signal(const GrayImage& image, const Plane& background, bool ink_dark, 
   }
 }
 
-float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
+namespace {
+
+// The running minimum (or maximum) of `in` over a window of `radius` on either side.
+void running_extreme(const float* in, int count, int radius, bool minimum, float* out) {
+  for (int i = 0; i < count; ++i) {
+    float v = in[i];
+    for (int k = std::max(0, i - radius); k <= std::min(count - 1, i + radius); ++k)
+      v = minimum ? std::min(v, in[k]) : std::max(v, in[k]);
+    out[i] = v;
+  }
+}
+
+}  // namespace
+
+float remove_banding(Plane& ink, PreprocessWorkspace& ws, bool streaks_only) {
   const int W = ink.width, H = ink.height;
   const std::size_t n = ink.pixels.size();
   // Offset of a row or column: a low percentile of its signal, so that a
@@ -247,10 +261,26 @@ float remove_banding(Plane& ink, PreprocessWorkspace& ws) {
   std::vector<float>& amounts = ws.samples;  // what comes off each row or column
   auto offsets_to_remove = [&](int count, auto offset_of) {
     amounts.resize(static_cast<std::size_t>(count));
-    for (int i = 0; i < count; ++i) {
-      const float off = offset_of(i);
-      amounts[i] = std::fabs(off) < faint ? off : 0.0f;
+    for (int i = 0; i < count; ++i) amounts[i] = offset_of(i);
+    if (streaks_only) {
+      // The part of each offset over its neighbourhood's opening (under its closing):
+      // a band of at most kMaxStreakRows rows stands out, a broader one does not.
+      constexpr int r = kMaxStreakRows / 2;
+      std::vector<float>& o = ws.offsets;
+      o.resize(3 * static_cast<std::size_t>(count));
+      float *eroded = o.data(), *dilated = o.data() + count, *smooth = o.data() + 2 * count;
+      running_extreme(amounts.data(), count, r, true, eroded);
+      running_extreme(amounts.data(), count, r, false, dilated);
+      running_extreme(eroded, count, r, false, smooth);  // the opening
+      for (int i = 0; i < count; ++i) eroded[i] = amounts[i] - smooth[i];
+      running_extreme(dilated, count, r, true, smooth);  // the closing
+      for (int i = 0; i < count; ++i) {
+        const float off = amounts[i];
+        amounts[i] = std::fabs(off) < faint ? eroded[i] + (off - smooth[i]) : 0.0f;
+      }
+      return;
     }
+    for (float& off : amounts) off = std::fabs(off) < faint ? off : 0.0f;
   };
   offsets_to_remove(H, [&](int y) { return offset(y * W, 1, W); });
   for (int y = 0; y < H; ++y) {
@@ -540,7 +570,7 @@ Preprocessed preprocess_at_working_size(const GrayImage& image, PreprocessWorksp
     estimate_background(image, polarity.ink_dark, opt, ws, ws.background);
   }
   ink_signal(image, ws.background, polarity.ink_dark, ws.ink);
-  const float noise_sigma = remove_banding(ws.ink, ws);
+  const float noise_sigma = remove_banding(ws.ink, ws, opt.streaks_only);
   const InkLevels levels = ink_levels(ws.ink, noise_sigma, opt, ws);
   out.contrast = levels.core;
   // A digit filling the frame leaves little paper, and its blurred edges

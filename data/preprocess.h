@@ -9,8 +9,9 @@
 //     between tile centres), so gradients and vignetting go away;
 //  3. ink_signal + remove_banding: ink = how far each pixel departs from the
 //     background towards the ink side (relative to the paper's brightness for
-//     dark ink), minus the offset of its row and column (streaks), clamped at
-//     0; gives the noise level of the paper;
+//     dark ink), minus the offset of its row and column (streaks; with
+//     streaks_only, only of bands as narrow as a streak), clamped at 0; gives
+//     the noise level of the paper;
 //  4. ink_levels / apply_levels: Otsu's threshold on the ink signal finds the
 //     strokes; the noise floor maps to 0 and the stroke core (a high percentile
 //     of the stroke pixels) to 1, with a linear ramp between, so anti-aliased
@@ -85,6 +86,11 @@ struct PreprocessOptions {
   float min_contrast = 0.08f;
   float min_contrast_sigmas = 6.0f;  // ... or below this many noise deviations
   int min_ink_pixels = 4;
+  // Streak removal (step 3) takes off only the offsets of bands of rows or columns
+  // at most kMaxStreakRows wide: the reader's second look at a picture whose first
+  // reading is not decisive, where a soft, thick digit cropped close covers whole
+  // rows with its strokes and the first look hollowed them out.
+  bool streaks_only = false;
 };
 
 struct Preprocessed {
@@ -140,6 +146,7 @@ struct PreprocessWorkspace {
   std::vector<int> bounds;
   std::vector<std::uint8_t> kept;
   std::vector<std::uint8_t> mask;
+  std::vector<float> offsets;  // remove_banding's streaks_only: (3, rows or columns) offsets, their min and max
 };
 
 // How small the decoder may make the image (a JPEG is decoded in the DCT at
@@ -179,10 +186,14 @@ void ink_signal(const GrayImage& image, const Plane& background, bool ink_dark, 
 // 25th percentile of each row's signal, then of each column's, is its offset,
 // subtracted when faint (under half the ink's level, or under 0.2: a streak
 // covers its whole row); a strong offset is a stroke across the row (a digit
-// filling the frame) and stays. Then returns the robust standard deviation of the paper (1.4826 * the
+// filling the frame) and stays. With `streaks_only`, only what stands above (or
+// below) the offsets of the rows within kMaxStreakRows / 2 on either side comes
+// off (a 1-D top-hat of the offsets): a streak, not a broad band (a thick stroke
+// across the rows, or a band of light). Then returns the robust standard deviation of the paper (1.4826 * the
 // median absolute signal over pixels away from the strokes: below half Otsu's
 // threshold, dilated by one pixel) and clamps the signal at 0.
-float remove_banding(Plane& ink, PreprocessWorkspace& ws);
+inline constexpr int kMaxStreakRows = 5;
+float remove_banding(Plane& ink, PreprocessWorkspace& ws, bool streaks_only = false);
 // Threshold, floor and core of an ink signal; `noise_sigma` is the robust
 // standard deviation of the background. Uses ws.scratch.
 InkLevels ink_levels(const Plane& ink, float noise_sigma, const PreprocessOptions& opt, PreprocessWorkspace& ws);

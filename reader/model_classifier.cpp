@@ -470,16 +470,38 @@ void ModelClassifier::read_whole_picture(Slot& slot, data::Preprocessed digit, C
   if (!digit.polarity_sure && reading_score(result) < kDecisiveScore) {
     data::PreprocessOptions flipped;
     flipped.polarity = digit.inverted ? data::InkPolarity::light : data::InkPolarity::dark;
-    const data::Preprocessed other = data::preprocess_digit(slot.image, slot.preprocess, flipped);
-    if (other.found) {
-      Classification other_result;
-      other_result.digits.assign(1, digit_reading(slot, other, slot.image.scale));
-      refuse_ring_round_a_mark(slot.image, slot.preprocess, other, other_result.digits[0]);
-      if (reading_score(other_result) > reading_score(result)) {
-        result.digits = std::move(other_result.digits);
-        slot.seen.assign(1, other);
-      }
-    }
+    read_whole_again(slot, flipped, result);
+  }
+}
+
+// A soft, thick digit cropped close covers whole rows and columns with its strokes,
+// which streak removal takes for streaks and hollows out (a scanned form's field
+// smoothed up): when the whole picture's reading is the answer (no digit found in it
+// read better) and is not decisive, the picture is read once more with only bands as
+// narrow as a streak taken off, in the polarity kept; that reading must read as well
+// as a digit found by the search must (kFoundMinScore). (Not before the search, and
+// not short of that: a photo's whole reading is often of the scene, and the scene
+// with its broad bands of shade kept too reads as some digit, a shape as some digit,
+// better than the scene did.)
+void ModelClassifier::read_whole_strokes_kept(Slot& slot, Classification& result) const {
+  if (result.digits.size() != 1 || slot.seen.size() != 1 || reading_score(result) >= kDecisiveScore) return;
+  data::PreprocessOptions strokes_kept;
+  strokes_kept.streaks_only = true;
+  strokes_kept.polarity = slot.seen[0].inverted ? data::InkPolarity::dark : data::InkPolarity::light;
+  read_whole_again(slot, strokes_kept, result, kFoundMinScore);
+}
+
+void ModelClassifier::read_whole_again(Slot& slot, const data::PreprocessOptions& options, Classification& result,
+                                       float min_score) const {
+  const data::Preprocessed other = data::preprocess_digit(slot.image, slot.preprocess, options);
+  if (!other.found) return;
+  Classification other_result;
+  other_result.digits.assign(1, digit_reading(slot, other, slot.image.scale));
+  refuse_ring_round_a_mark(slot.image, slot.preprocess, other, other_result.digits[0]);
+  const float score = reading_score(other_result);
+  if (score > reading_score(result) && score >= min_score) {
+    result.digits = std::move(other_result.digits);
+    slot.seen.assign(1, other);
   }
 }
 
@@ -903,6 +925,7 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
     slot.seen.swap(found_seen);
   } else if (whole.found) {
     slot.seen.swap(whole_seen);
+    if (options.find) read_whole_strokes_kept(slot, result);
   } else {
     if (options.find && regions_when_none && read_regions(slot, name, options, result)) return true;
     failure = {422, name + ": " + whole.reason + kNoDigitAdvice, true};

@@ -546,3 +546,66 @@ TEST_CASE("preprocess: a ring round a mark holds a mark, a 0, a dotted 0 and a s
   CHECK_FALSE(mark_inside_hole(ring_plane(48, 48, 22, 6, 14), PixelBox{}, ws));
   CHECK_FALSE(mark_inside_hole(ring_plane(48, 48, 22, 6, 14), PixelBox{10, 10, 48, 48}, ws));  // past the plane
 }
+
+// Streak removal took the strokes of a soft, thick digit cropped close for streaks:
+// they cover most of their rows and columns (a scanned form's field smoothed up).
+// With streaks_only (the reader's second look) only bands as narrow as a streak go.
+TEST_CASE("preprocess: streaks_only takes off a streak and keeps a band as broad as a stroke") {
+  const int w = 60, h = 60;
+  Plane ink;
+  ink.resize(w, h);
+  std::fill(ink.pixels.begin(), ink.pixels.end(), 0.0f);
+  for (int y = 40; y < 50; ++y)
+    for (int x = 2; x < 12; ++x) ink.at(x, y) = 1.0f;  // strong ink: the ink's level is 1
+  for (int y = 0; y < h; ++y) {
+    for (int x = 20; x < 36; ++x) ink.at(x, y) = 0.3f;  // a stroke down the whole picture
+    ink.at(50, y) = 0.2f;                               // a streak one column wide
+  }
+  for (const bool streaks_only : {false, true}) {
+    CAPTURE(streaks_only);
+    Plane out = ink;
+    PreprocessWorkspace ws;
+    remove_banding(out, ws, streaks_only);
+    CHECK(out.at(50, 20) < 0.02f);  // the streak goes either way
+    CHECK(out.at(5, 45) > 0.95f);   // the strong ink stays
+    if (streaks_only) {
+      CHECK(out.at(28, 20) > 0.28f);  // the broad band is a stroke: kept whole
+      CHECK(out.at(20, 20) > 0.28f);
+    } else {
+      CHECK(out.at(28, 20) < 0.02f);  // taken for a band of light, as before
+    }
+  }
+}
+
+TEST_CASE("preprocess: a soft, thick stroke filling the picture keeps its middle with streaks_only") {
+  // A vertical bar 24 pixels wide from top to bottom of an 80x80 crop, its ink lighter
+  // than the darkest of it (a heavier blot at its foot sets the ink's level), blurred
+  // (three box blurs of radius 3), dark on light grey.
+  const int side = 80;
+  std::vector<float> cov(side * side, 0.0f);
+  draw_bar(cov, side, 28, 0, 52, side);
+  for (float& v : cov) v *= 0.45f;
+  draw_bar(cov, side, 30, 62, 50, 74);
+  std::vector<float> tmp(cov.size());
+  for (int pass = 0; pass < 3; ++pass) {
+    for (int y = 0; y < side; ++y)
+      for (int x = 0; x < side; ++x) {
+        float sum = 0;
+        int count = 0;
+        for (int k = std::max(0, x - 3); k <= std::min(side - 1, x + 3); ++k) sum += cov[y * side + k], ++count;
+        tmp[y * side + x] = sum / float(count);
+      }
+    cov.swap(tmp);
+  }
+  PreprocessOptions opt;
+  opt.streaks_only = true;
+  opt.polarity = InkPolarity::dark;
+  const Preprocessed p = preprocess_digit(paint(cov, side, side, 0.9f, 0.15f), opt);
+  REQUIRE(p.found);
+  // The whole bar is the digit (not the blot alone), and its middle holds ink at a
+  // third of its height, above the blot: no hollow.
+  const Extent e = extent(p.pixels, 0.2f);
+  CHECK(e.height() >= 18);
+  const int row = e.y0 + e.height() / 3, mid = (e.x0 + e.x1) / 2;
+  for (int x = mid - 1; x <= mid + 1; ++x) CHECK(p.pixels[row * kDigitSide + x] > 0.2f);
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 20) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 21) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
-# the set's six families; the same seed makes the same bytes, whichever families are asked for.
+# the set's families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
 # Skips (77) without Debian's python3 with numpy, PIL and OpenCV, the set's fonts
 # (scripts/fetch-heldout-fonts.sh --set SET) or MNIST.
@@ -32,7 +32,8 @@ case "$set_number" in
   18) again=(tape-digit chalk-sidewalk) ;;  # chalk-sidewalk draws MNIST digits, as families before it do
   19) again=(boat-hull latte-foam) ;;  # both draw MNIST digits, as every family of set 19 does
   20) again=(neon-sign marks-wild20) ;;  # neon-sign draws MNIST digits, as every digit family of set 20 does
-  *) echo "FAIL: SET must be 2 to 20, not '$set_number'"; exit 2 ;;
+  21) again=(pixel-thumbnail marks-lowres) ;;  # pixel-thumbnail draws MNIST digits, as zoomed-photo does
+  *) echo "FAIL: SET must be 2 to 21, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -182,6 +183,9 @@ sets = {
            "snow-trace": (r"(\d|n[1-9]\d{1,2})_(sun|overcast)\d{3}\.(jpg|png)", 320, 4000),
            "marks-wild20": (r"x_(letter|heart|star|smiley|arrow|spiral)-"
                             r"(sand|fog|neon|vinyl|snow)\d{3}\.(jpg|png)", 320, 4000)},
+    "21": {"zoomed-photo": (r"\d_zoom\d{3}\.(jpg|png)", 15, 600),
+           "pixel-thumbnail": (r"\d_thumb\d{3}\.png", 15, 600),
+           "marks-lowres": (r"x_(\w+)-(zoomed|pixel)\d{3}\.(jpg|png)", 15, 600)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

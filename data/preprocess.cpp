@@ -556,6 +556,22 @@ void place_by_center_of_mass(const Plane& digit, std::array<float, kDigitPixels>
 
 namespace {
 
+// The share of a plane's outermost pixels that are strong ink.
+float border_ink_share(const Plane& ink) {
+  const int W = ink.width, H = ink.height;
+  long inked = 0, count = 0;
+  const auto visit = [&](int x, int y) { inked += ink.at(x, y) >= kStrongInk, ++count; };
+  for (int x = 0; x < W; ++x) {
+    visit(x, 0);
+    if (H > 1) visit(x, H - 1);
+  }
+  for (int y = 1; y + 1 < H; ++y) {
+    visit(0, y);
+    if (W > 1) visit(W - 1, y);
+  }
+  return count > 0 ? float(inked) / float(count) : 0.0f;
+}
+
 Preprocessed preprocess_at_working_size(const GrayImage& image, PreprocessWorkspace& ws, const PreprocessOptions& opt) {
   Preprocessed out;
   Polarity polarity = ink_polarity(image, ws, opt);
@@ -594,6 +610,7 @@ Preprocessed preprocess_at_working_size(const GrayImage& image, PreprocessWorksp
     return no_digit(std::move(out), "too small to be a digit (a dot or a speck of " + std::to_string(box.w) + "x" +
                                         std::to_string(box.h) + " pixels)");
   }
+  out.border_ink = border_ink_share(ws.ink);
   const PixelBox digit_box = thicken_thin_strokes(ws.ink, box, ws.scratch);
   out.box_x = digit_box.x;
   out.box_y = digit_box.y;

@@ -101,6 +101,7 @@ struct Preprocessed {
   bool polarity_sure = true;              // false: the other polarity is as plausible (see Polarity::sure)
   int box_x = 0, box_y = 0, box_w = 0, box_h = 0;  // the digit's box in the input
   float contrast = 0;                     // stroke core minus background, gray levels
+  float border_ink = 0;                   // share of the working picture's outermost pixels that are strong ink
 
   std::array<std::uint8_t, kDigitPixels> to_u8() const;  // 0..255, as MNIST
 };

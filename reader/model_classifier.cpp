@@ -430,6 +430,9 @@ bool ModelClassifier::classify(std::span<const std::uint8_t> bytes, const Classi
 // A reading whose best probability times the gate's "one digit" reaches this is
 // not read the other way round (see read_whole_picture).
 constexpr float kDecisiveScore = 0.999f;
+// A reading whose ink covers this share of the picture's border or more has taken the
+// paper for ink (read_whole_picture's other way round).
+constexpr float kPaperAtBorder = 0.5f;
 
 DigitReading ModelClassifier::digit_reading(Slot& slot, const data::Preprocessed& digit, int scale) const {
   Classification c;
@@ -467,10 +470,13 @@ void ModelClassifier::read_whole_picture(Slot& slot, data::Preprocessed digit, C
   // that looks more like one digit. A first reading already decisive needs no
   // second: the other way round could only win by being more so, and reading
   // it doubled the time of such photos (issue 21).
+  // The other way round, the ink must cover under half the picture's border: what
+  // covers most of it is the paper (a thumbnail's or a close crop's paper, taken for
+  // ink, frames the picture and reads as a sure 0).
   if (!digit.polarity_sure && reading_score(result) < kDecisiveScore) {
     data::PreprocessOptions flipped;
     flipped.polarity = digit.inverted ? data::InkPolarity::light : data::InkPolarity::dark;
-    read_whole_again(slot, flipped, result);
+    read_whole_again(slot, flipped, result, 0.0f, kPaperAtBorder);
   }
 }
 
@@ -492,14 +498,14 @@ void ModelClassifier::read_whole_strokes_kept(Slot& slot, Classification& result
 }
 
 void ModelClassifier::read_whole_again(Slot& slot, const data::PreprocessOptions& options, Classification& result,
-                                       float min_score) const {
+                                       float min_score, float border_ink_under) const {
   const data::Preprocessed other = data::preprocess_digit(slot.image, slot.preprocess, options);
   if (!other.found) return;
   Classification other_result;
   other_result.digits.assign(1, digit_reading(slot, other, slot.image.scale));
   refuse_ring_round_a_mark(slot.image, slot.preprocess, other, other_result.digits[0]);
   const float score = reading_score(other_result);
-  if (score > reading_score(result) && score >= min_score) {
+  if (score > reading_score(result) && score >= min_score && other.border_ink < border_ink_under) {
     result.digits = std::move(other_result.digits);
     slot.seen.assign(1, other);
   }

@@ -72,10 +72,11 @@ class ModelClassifier : public Classifier {
   // The whole picture's reading, kept as the answer and not decisive, read once more
   // with its strokes kept whole (data::PreprocessOptions::streaks_only).
   void read_whole_strokes_kept(Slot& slot, Classification& result) const;
-  // The whole picture preprocessed with `options`, kept when it looks more like one digit
-  // (and reads at least `min_score`).
+  // The whole picture preprocessed with `options`, kept when it looks more like one digit,
+  // reads at least `min_score` and its ink covers under `border_ink_under` of the
+  // picture's border (data::Preprocessed::border_ink).
   void read_whole_again(Slot& slot, const data::PreprocessOptions& options, Classification& result,
-                        float min_score = 0) const;
+                        float min_score = 0, float border_ink_under = 2) const;
   // Digit i of `boxes` (in the searched page's pixels) cut out of the search's ink and read; false when it holds no digit.
   // From `from` instead of the search's ink when given.
   bool read_found_digit(Slot& slot, const std::vector<data::PixelBox>& boxes, std::size_t i, int factor,

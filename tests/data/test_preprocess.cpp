@@ -609,3 +609,29 @@ TEST_CASE("preprocess: a soft, thick stroke filling the picture keeps its middle
   const int row = e.y0 + e.height() / 3, mid = (e.x0 + e.x1) / 2;
   for (int x = mid - 1; x <= mid + 1; ++x) CHECK(p.pixels[row * kDigitSide + x] > 0.2f);
 }
+
+// The reader reads a picture whose polarity is not sure the other way round too; read
+// so, a thick stroke cropped close leaves the paper as ink, framing the picture (a sure
+// 0). border_ink tells: the paper covers most of the border, the stroke little of it.
+TEST_CASE("preprocess: border_ink is the share of the picture's border that is ink") {
+  const int w = 72, h = 78;
+  std::vector<float> cov(w * h, 0.0f);
+  for (int k = 0; k < 40; ++k) {  // a thick diagonal bar from the bottom-left corner to the top-right
+    const float t = float(k) / 39.0f;
+    const float cx = 8 + t * (w - 16), cy = (h - 8) - t * (h - 16);
+    draw_bar(cov, w, cx - 7, cy - 7, cx + 7, cy + 7);
+  }
+  const GrayImage picture = paint(cov, w, h, 0.8f, 0.3f);
+  PreprocessOptions dark, light;
+  dark.polarity = InkPolarity::dark;
+  light.polarity = InkPolarity::light;
+  const Preprocessed as_drawn = preprocess_digit(picture, dark), paper_as_ink = preprocess_digit(picture, light);
+  REQUIRE(as_drawn.found);
+  REQUIRE(paper_as_ink.found);
+  CHECK(as_drawn.border_ink < 0.3f);
+  CHECK(paper_as_ink.border_ink >= 0.5f);
+  // Paper all round: none.
+  const Preprocessed ring = preprocess_digit(paint(zero_at(120, 140, 60, 70), 120, 140, 0.9f, 0.1f));
+  REQUIRE(ring.found);
+  CHECK(ring.border_ink == 0.0f);
+}

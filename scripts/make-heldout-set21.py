@@ -186,28 +186,36 @@ def pixel_thumbnail(cov, rng):
     return encode(to_u8(big), "PNG"), "png"
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def start(script, doc, families_all, default_seed, default_per_family=200):
+    """A set's command line, MNIST's test digits in the set's own order, and OUT/heldout.txt:
+    (args, the families asked for, images, labels, order)."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("out")
-    ap.add_argument("--per-family", type=int, default=200)
-    ap.add_argument("--seed", type=int, default=211)
+    ap.add_argument("--per-family", type=int, default=default_per_family)
+    ap.add_argument("--seed", type=int, default=default_seed)
     ap.add_argument("--mnist", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "mnist"))
-    ap.add_argument("--families", default=",".join(FAMILIES))
+    ap.add_argument("--families", default=",".join(families_all))
     args = ap.parse_args()
     families = args.families.split(",")
     for f in families:
-        if f not in FAMILIES:
-            sys.exit(f"make-heldout-set21.py: unknown family '{f}' (families: {', '.join(FAMILIES)})")
+        if f not in families_all:
+            sys.exit(f"{script}: unknown family '{f}' (families: {', '.join(families_all)})")
     if args.per_family < 1:
-        sys.exit("make-heldout-set21.py: --per-family must be at least 1")
+        sys.exit(f"{script}: --per-family must be at least 1")
     images = read_idx(os.path.join(args.mnist, "t10k-images-idx3-ubyte.gz"))
     labels = read_labels(os.path.join(args.mnist, "t10k-labels-idx1-ubyte.gz"))
     order = np.random.default_rng(args.seed).permutation(len(images))
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "heldout.txt"), "w") as f:
-        f.write("\n".join(FAMILIES) + "\n")
-    for k, family in enumerate(FAMILIES):
-        # Each family its own stream, the same bytes whichever families are asked for.
+        f.write("\n".join(families_all) + "\n")
+    return args, families, images, labels, order
+
+
+def write_families(args, families, families_all, make_one):
+    """Each family asked for into OUT/<family>/all/: make_one(family, k, i, side, rng) gives
+    (name, bytes) for image i of family k, from the family's own stream (the same bytes
+    whichever families are asked for)."""
+    for k, family in enumerate(families_all):
         rng = np.random.default_rng([args.seed, k])
         if family not in families:
             continue
@@ -215,20 +223,31 @@ def main():
         os.makedirs(folder, exist_ok=True)
         for i in range(args.per_family):
             side = int(rng.integers(96, 161))
-            if family == "marks-lowres":
-                mark = MARKS[int(rng.integers(len(MARKS)))]
-                cov = mark_cov(mark, side, rng)
-                label, what = "x", {"#": "hash", "&": "amp", "@": "at", "%": "pct", "?": "qm", "*": "star"}.get(mark, mark)
-                chain = zoomed_photo if rng.random() < 0.5 else pixel_thumbnail
-            else:
-                j = int(order[(k * 3331 + i) % len(order)])
-                cov = big_cov(images[j] / 255.0, side)
-                label, what = str(int(labels[j])), "zoom" if family == "zoomed-photo" else "thumb"
-                chain = zoomed_photo if family == "zoomed-photo" else pixel_thumbnail
-            data, ext = chain(cov, rng)
-            name = f"{label}_{what}{i:03d}.{ext}" if label != "x" else f"x_{what}-{chain.__name__.split('_')[0]}{i:03d}.{ext}"
+            name, data = make_one(family, k, i, side, rng)
             with open(os.path.join(folder, name), "wb") as f:
                 f.write(data)
+
+
+MARK_NAMES = {"#": "hash", "&": "amp", "@": "at", "%": "pct", "?": "qm", "*": "star"}
+
+
+def main():
+    args, families, images, labels, order = start("make-heldout-set21.py", __doc__, FAMILIES, 211)
+
+    def make_one(family, k, i, side, rng):
+        if family == "marks-lowres":
+            mark = MARKS[int(rng.integers(len(MARKS)))]
+            cov = mark_cov(mark, side, rng)
+            chain = zoomed_photo if rng.random() < 0.5 else pixel_thumbnail
+            data, ext = chain(cov, rng)
+            return f"x_{MARK_NAMES.get(mark, mark)}-{chain.__name__.split('_')[0]}{i:03d}.{ext}", data
+        j = int(order[(k * 3331 + i) % len(order)])
+        cov = big_cov(images[j] / 255.0, side)
+        chain = zoomed_photo if family == "zoomed-photo" else pixel_thumbnail
+        data, ext = chain(cov, rng)
+        return f"{int(labels[j])}_{'zoom' if family == 'zoomed-photo' else 'thumb'}{i:03d}.{ext}", data
+
+    write_families(args, families, FAMILIES, make_one)
 
 
 if __name__ == "__main__":

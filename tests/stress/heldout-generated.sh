@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 21) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 22) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -33,7 +33,8 @@ case "$set_number" in
   19) again=(boat-hull latte-foam) ;;  # both draw MNIST digits, as every family of set 19 does
   20) again=(neon-sign marks-wild20) ;;  # neon-sign draws MNIST digits, as every digit family of set 20 does
   21) again=(pixel-thumbnail marks-lowres) ;;  # pixel-thumbnail draws MNIST digits, as zoomed-photo does
-  *) echo "FAIL: SET must be 2 to 21, not '$set_number'"; exit 2 ;;
+  22) again=(fax-digit marks-crop) ;;  # fax-digit draws MNIST digits, as marker-crop does
+  *) echo "FAIL: SET must be 2 to 22, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -186,6 +187,9 @@ sets = {
     "21": {"zoomed-photo": (r"\d_zoom\d{3}\.(jpg|png)", 15, 600),
            "pixel-thumbnail": (r"\d_thumb\d{3}\.png", 15, 600),
            "marks-lowres": (r"x_(\w+)-(zoomed|pixel)\d{3}\.(jpg|png)", 15, 600)},
+    "22": {"marker-crop": (r"\d_marker\d{3}\.(jpg|png)", 15, 600),
+           "fax-digit": (r"\d_fax\d{3}\.png", 15, 600),
+           "marks-crop": (r"x_(\w+)-(marker|fax)\d{3}\.(jpg|png)", 15, 600)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

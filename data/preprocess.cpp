@@ -217,20 +217,6 @@ void ink_signal(const GrayImage& image, const Plane& background, bool ink_dark, 
   }
 }
 
-namespace {
-
-// The running minimum (or maximum) of `in` over a window of `radius` on either side.
-void running_extreme(const float* in, int count, int radius, bool minimum, float* out) {
-  for (int i = 0; i < count; ++i) {
-    float v = in[i];
-    for (int k = std::max(0, i - radius); k <= std::min(count - 1, i + radius); ++k)
-      v = minimum ? std::min(v, in[k]) : std::max(v, in[k]);
-    out[i] = v;
-  }
-}
-
-}  // namespace
-
 float remove_banding(Plane& ink, PreprocessWorkspace& ws, bool streaks_only) {
   const int W = ink.width, H = ink.height;
   const std::size_t n = ink.pixels.size();
@@ -263,20 +249,17 @@ float remove_banding(Plane& ink, PreprocessWorkspace& ws, bool streaks_only) {
     amounts.resize(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) amounts[i] = offset_of(i);
     if (streaks_only) {
-      // The part of each offset over its neighbourhood's opening (under its closing):
-      // a band of at most kMaxStreakRows rows stands out, a broader one does not.
-      constexpr int r = kMaxStreakRows / 2;
+      // The part of each offset over its neighbourhood's opening (under its closing),
+      // the offsets taken as a picture one row high: a band of at most kMaxStreakRows
+      // rows stands out, a broader one does not.
       std::vector<float>& o = ws.offsets;
-      o.resize(3 * static_cast<std::size_t>(count));
-      float *eroded = o.data(), *dilated = o.data() + count, *smooth = o.data() + 2 * count;
-      running_extreme(amounts.data(), count, r, true, eroded);
-      running_extreme(amounts.data(), count, r, false, dilated);
-      running_extreme(eroded, count, r, false, smooth);  // the opening
-      for (int i = 0; i < count; ++i) eroded[i] = amounts[i] - smooth[i];
-      running_extreme(dilated, count, r, true, smooth);  // the closing
+      o.resize(2 * static_cast<std::size_t>(count));
+      float *opened = o.data(), *closed = o.data() + count;
+      grey_opening(amounts.data(), count, 1, kMaxStreakRows / 2, opened, ws.morphology);
+      grey_closing(amounts.data(), count, 1, kMaxStreakRows / 2, closed, ws.morphology);
       for (int i = 0; i < count; ++i) {
         const float off = amounts[i];
-        amounts[i] = std::fabs(off) < faint ? eroded[i] + (off - smooth[i]) : 0.0f;
+        amounts[i] = std::fabs(off) < faint ? (off - opened[i]) + (off - closed[i]) : 0.0f;
       }
       return;
     }

@@ -147,7 +147,7 @@ struct PreprocessWorkspace {
   std::vector<int> bounds;
   std::vector<std::uint8_t> kept;
   std::vector<std::uint8_t> mask;
-  std::vector<float> offsets;  // remove_banding's streaks_only: (3, rows or columns) offsets, their min and max
+  std::vector<float> offsets;  // remove_banding's streaks_only: (2, rows or columns) offsets opened and closed
 };
 
 // How small the decoder may make the image (a JPEG is decoded in the DCT at

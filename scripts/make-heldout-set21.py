@@ -186,9 +186,10 @@ def pixel_thumbnail(cov, rng):
     return encode(to_u8(big), "PNG"), "png"
 
 
-def start(script, doc, families_all, default_seed, default_per_family=200):
+def start(script, doc, families_all, default_seed, default_per_family=200, mnist=True):
     """A set's command line, MNIST's test digits in the set's own order, and OUT/heldout.txt:
-    (args, the families asked for, images, labels, order)."""
+    (args, the families asked for, images, labels, order). Without `mnist` (a set that
+    draws no MNIST digit) --mnist is taken and not read, and images, labels and order are None."""
     ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("out")
     ap.add_argument("--per-family", type=int, default=default_per_family)
@@ -202,9 +203,11 @@ def start(script, doc, families_all, default_seed, default_per_family=200):
             sys.exit(f"{script}: unknown family '{f}' (families: {', '.join(families_all)})")
     if args.per_family < 1:
         sys.exit(f"{script}: --per-family must be at least 1")
-    images = read_idx(os.path.join(args.mnist, "t10k-images-idx3-ubyte.gz"))
-    labels = read_labels(os.path.join(args.mnist, "t10k-labels-idx1-ubyte.gz"))
-    order = np.random.default_rng(args.seed).permutation(len(images))
+    images = labels = order = None
+    if mnist:
+        images = read_idx(os.path.join(args.mnist, "t10k-images-idx3-ubyte.gz"))
+        labels = read_labels(os.path.join(args.mnist, "t10k-labels-idx1-ubyte.gz"))
+        order = np.random.default_rng(args.seed).permutation(len(images))
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "heldout.txt"), "w") as f:
         f.write("\n".join(families_all) + "\n")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 22) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 23) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -34,7 +34,8 @@ case "$set_number" in
   20) again=(neon-sign marks-wild20) ;;  # neon-sign draws MNIST digits, as every digit family of set 20 does
   21) again=(pixel-thumbnail marks-lowres) ;;  # pixel-thumbnail draws MNIST digits, as zoomed-photo does
   22) again=(fax-digit marks-crop) ;;  # fax-digit draws MNIST digits, as marker-crop does
-  *) echo "FAIL: SET must be 2 to 22, not '$set_number'"; exit 2 ;;
+  23) again=(stencil-paint marks-pieces) ;;  # no family draws MNIST digits: --mnist is taken and not read
+  *) echo "FAIL: SET must be 2 to 23, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -190,6 +191,10 @@ sets = {
     "22": {"marker-crop": (r"\d_marker\d{3}\.(jpg|png)", 15, 600),
            "fax-digit": (r"\d_fax\d{3}\.png", 15, 600),
            "marks-crop": (r"x_(\w+)-(marker|fax)\d{3}\.(jpg|png)", 15, 600)},
+    "23": {"lcd-display": (r"(\d|n\d{2,5})_lcd-display\d{3}\.(jpg|png)", 300, 4000),
+           "led-dots": (r"(\d|n\d{2,5})_led-dots\d{3}\.(jpg|png)", 300, 4000),
+           "stencil-paint": (r"(\d|n\d{2,4})_stencil-paint\d{3}\.(jpg|png)", 300, 4000),
+           "marks-pieces": (r"x_\w+-(lcd|dots|stencil)\d{3}\.(jpg|png)", 300, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

@@ -29,6 +29,8 @@ constexpr float kStackedMaxAspect = 1.2f;
 // under its number, reaching into the digits' last rows, is no part of each digit.
 constexpr float kOverlappingMaxAspect = 1.5f;
 constexpr float kJoinedMaxAspect = 1.0f;  // marks within a stroke's width join when no wider than tall together
+constexpr float kBarAspect = 2.0f;         // a group twice as long as wide is a bar (line_pieces)
+constexpr float kPiecesBandGrowth = 5.0f;  // a line's pieces lie in rows at most this many times its tallest group's (a display's bar is a fifth of its digit)
 constexpr int kJoinReachShare = 30;        // ... strokes at most a 30th of the shorter side wide
 constexpr float kWallSpan = 0.6f;          // a mark over this share of both sides is texture (a wall, a grid)
 constexpr float kOverTexture = 1.25f;      // a grid's strokes are under this times the median of its mark...
@@ -548,6 +550,49 @@ std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float thresho
   return digits;
 }
 
+std::vector<Mark> line_pieces(const std::vector<Mark>& marks, const std::vector<PixelBox>& line, float threshold) {
+  std::vector<Mark> pieces;
+  if (line.empty()) return pieces;
+  int top = line.front().y, bottom = line.front().y + line.front().h, tallest = 0;
+  for (const PixelBox& b : line) top = std::min(top, b.y), bottom = std::max(bottom, b.y + b.h), tallest = std::max(tallest, b.h);
+  // Faint ink is no digit's (group_digits); a mark wider than a digit may be tall, no part of one.
+  const int most = static_cast<int>(kPiecesBandGrowth * static_cast<float>(tallest));
+  const auto strong = [&](const Mark& m) {
+    return m.label >= 0 && m.mass >= kFaintInk * threshold * static_cast<float>(m.pixels) && m.box.h <= most &&
+           static_cast<float>(m.box.w) <= kJoinedMaxAspect * static_cast<float>(most);
+  };
+  // When the line found is a row of bars (each group twice as long as wide), its rows are
+  // grown by the marks within two strokes' width above or below them: a segment
+  // display's digits are rows of bars, and the line found may be one of them.
+  const bool bars = std::all_of(line.begin(), line.end(), [](const PixelBox& b) {
+    return std::max(b.w, b.h) >= kBarAspect * std::min(b.w, b.h);
+  });
+  std::vector<int> thickness;
+  for (const Mark& m : marks)
+    if (strong(m) && overlap(m.box.y, m.box.y + m.box.h, top, bottom) > 0) thickness.push_back(std::min(m.box.w, m.box.h));
+  if (thickness.empty()) return pieces;
+  std::nth_element(thickness.begin(), thickness.begin() + static_cast<long>(thickness.size() / 2), thickness.end());
+  const int reach = 2 * thickness[thickness.size() / 2];
+  for (bool grown = bars; grown;) {
+    grown = false;
+    for (const Mark& m : marks) {
+      if (!strong(m) || m.box.y + m.box.h < top - reach || m.box.y > bottom + reach) continue;
+      const int t = std::min(top, m.box.y), b = std::max(bottom, m.box.y + m.box.h);
+      if ((t < top || b > bottom) && b - t <= most) top = t, bottom = b, grown = true;
+    }
+  }
+  for (const Mark& m : marks) {
+    const int centre = m.box.y + m.box.h / 2;
+    if (strong(m) && centre >= top && centre < bottom && m.box.h <= bottom - top &&
+        static_cast<float>(m.box.w) <= kJoinedMaxAspect * static_cast<float>(bottom - top))
+      pieces.push_back(m);
+  }
+  if (pieces.size() < 2 || pieces.size() > std::size_t(kMaxPieces)) return {};
+  std::sort(pieces.begin(), pieces.end(),
+            [](const Mark& a, const Mark& b) { return 2 * a.box.x + a.box.w < 2 * b.box.x + b.box.w; });
+  return pieces;
+}
+
 int split_column(const Plane& tophat, float threshold, const PixelBox& box) {
   if (box.w < 4 || box.x < 0 || box.y < 0 || box.x + box.w > tophat.width || box.y + box.h > tophat.height) return -1;
   std::vector<int> ink(static_cast<std::size_t>(box.w), 0);
@@ -669,6 +714,7 @@ FoundDigits find_digits(const GrayImage& page, bool ink_dark, FindWorkspace& ws,
     found.dropped += "; over a grid's level: " + (dropped.empty() ? std::string("nothing") : dropped);
     found.digits = digits_in_line(groups, found.lines, found.off_line);
   }
+  if (margin == 0) found.pieces = line_pieces(ws.marks, found.digits, found.contrast);
   {
     int joined_faint = 0, joined_lines = 0;
     std::vector<PixelBox> joined_off;

@@ -52,6 +52,9 @@
 //     left to right; a digit-sized group on other rows makes a second line. When
 //     another row holds more digit-sized groups (a number beside a stamp as
 //     tall as its digits), it is given too, for the reader to judge.
+//  7. the line's pieces: the marks on its rows, each as found (and, for a row of
+//     bars, on the rows of bars above and below: a segment display), for the reader
+//     to group into digits as the reading agrees (line_pieces).
 //  When no digit is found and a mark over most of the picture was set aside
 //  (squared paper's grid, which joins the strokes crossing it into itself), the
 //  top-hat under its lines' level is taken away (look_over_texture) and steps
@@ -75,6 +78,7 @@ namespace blnk::data {
 // JPEG is decoded at 1/8 for it (375 pixels).
 inline constexpr int kFindSide = 360;
 inline constexpr int kMaxDigitsInLine = 12;
+inline constexpr int kMaxPieces = 4 * kMaxDigitsInLine;  // FoundDigits::pieces: more is text or texture
 // Shared by the steps of find_digits.cpp and find_lines.cpp:
 inline constexpr float kEdgeSpan = 0.6f;  // a mark across 60% of the picture's width or height is set aside (an edge, a rule)
 inline constexpr int kMinDigitPixels = 4;  // no digit is smaller, whatever the picture's size
@@ -108,6 +112,11 @@ struct FoundDigits {
   // together they keep a digit's shape (a print's or a stencil's broken strokes, a
   // digit in dots): the reader's other candidate (empty when the same as digits).
   std::vector<PixelBox> joined;
+  // The marks on the line's rows, each as it was found (a segment display's bars, a
+  // stencil's pieces, tape strips), left to right by their centres, for the reader to
+  // group as the reading agrees (empty with a frame of paper, or with fewer than two
+  // or over kMaxPieces).
+  std::vector<Mark> pieces;
   std::string dropped;           // what was set aside, in a few words (for the debug view)
   int border_marks = 0;          // marks set aside for touching the border: was the picture cropped close?
   std::vector<PixelBox> border_boxes;  // their boxes (a desk's edge, or a close crop's digit)
@@ -208,6 +217,12 @@ PixelBox turned_back(const PixelBox& box, float radians, int width, int height);
 // marks keep their labels in ws.labels.
 std::vector<Mark> join_close_marks(const std::vector<Mark>& marks, const FindWorkspace& ws, int width, int height);
 std::vector<PixelBox> group_digits(const std::vector<Mark>& marks, float threshold, int& faint);
+// The marks whose centres lie on the rows of `line` (the digits found), in strong ink
+// and no taller nor wider than those rows are high, left to right by their centres
+// (FoundDigits::pieces). When every group of the line is a bar, the rows grow by the
+// marks within two strokes' width above or below (a display's rows of bars), up to
+// five times the line's tallest group.
+std::vector<Mark> line_pieces(const std::vector<Mark>& marks, const std::vector<PixelBox>& line, float threshold);
 // A digit written touching its box (a form's row of separate boxes, a tile's border):
 // when `box` is at least kBoxMinAspect as wide as tall (a digit is narrower) and the ink
 // over `threshold` in it has four straight sides near its edges (rows and columns at

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "data/find_digits.h"
 #include "data/find_regions.h"
@@ -36,6 +37,8 @@ struct ModelClassifier::Slot {
   data::GrayImage crop;   // one digit found, with the paper around it
   data::GrayImage upright;  // the page turned so that a line found at a slant is level
   data::Plane unboxed;      // the search's ink with a digit's box taken away (data::erase_box_sides)
+  std::vector<float> group_scores, best_grouping;  // read_pieces: each run's log score, the best to each piece
+  std::vector<int> grouping_step;                  // ... and the run (or a piece left out) that reached it
   std::vector<data::Preprocessed> seen;  // what the network read of each digit
   // read_regions: the stable regions, each one's pixels as ink, its reading.
   data::RegionWorkspace region_workspace;
@@ -590,6 +593,145 @@ bool ModelClassifier::read_found_digits(Slot& slot, const data::FoundDigits& fou
   return !result.digits.empty();  // (a row of empty boxes holds no number)
 }
 
+// A digit of pieces holds at most this many (a segment display's seven bars and a dot
+// beside them), and is at least this share of the line's height.
+constexpr std::size_t kMaxPiecesInDigit = 8;
+constexpr float kPieceDigitHeight = 0.5f;
+// Only a piece under this share of the line's height may be left out of every digit (a
+// speck, a dot), and it costs as much as a digit read at kPieceLeftOut: a bar as long as
+// a display's is some digit's.
+constexpr float kPieceSpeck = 0.3f;
+constexpr float kPieceLeftOut = 0.25f;
+// The best of the many groupings a line of pieces allows reads well by chance more
+// often than a line found as it is: the grouping is the reading only when its least
+// sure digit reads at this score (over the development folders, 12 of the 13 groupings
+// that read under it and changed an answer were wrong: docs/predict.md, "Digits in pieces").
+constexpr float kPiecesMinScore = 0.998f;
+
+// How many of the line's pieces, each more than a speck, lie outside every digit found
+// (their centres outside every digit's columns).
+int pieces_outside(const data::FoundDigits& found) {
+  if (found.pieces.empty()) return 0;
+  int top = found.pieces[0].box.y, bottom = top;
+  for (const data::Mark& m : found.pieces) top = std::min(top, m.box.y), bottom = std::max(bottom, m.box.y + m.box.h);
+  int outside = 0;
+  for (const data::Mark& m : found.pieces) {
+    if (float(std::max(m.box.w, m.box.h)) < kPieceSpeck * float(bottom - top)) continue;
+    const int centre2 = 2 * m.box.x + m.box.w;
+    outside += std::none_of(found.digits.begin(), found.digits.end(), [&](const data::PixelBox& d) {
+      return centre2 >= 2 * d.x && centre2 <= 2 * (d.x + d.w);
+    });
+  }
+  return outside;
+}
+
+bool ModelClassifier::read_piece_group(Slot& slot, const std::vector<data::Mark>& pieces, std::size_t first,
+                                       std::size_t count, int factor, DigitReading& reading,
+                                       data::Preprocessed& seen) const {
+  const data::Plane& ink = slot.find.tophat;
+  const std::vector<int>& labels = slot.find.labels;
+  data::PixelBox b = pieces[first].box;
+  for (std::size_t k = first + 1; k < first + count; ++k) b = data::united(b, pieces[k].box);
+  const int margin = std::max(kMinMargin, int(kMarginShare * float(std::max(b.w, b.h))));
+  const int x0 = std::max(0, b.x - margin), y0 = std::max(0, b.y - margin);
+  const int x1 = std::min(ink.width, b.x + b.w + margin), y1 = std::min(ink.height, b.y + b.h + margin);
+  if (x1 <= x0 || y1 <= y0) return false;
+  const auto in_group = [&](int x, int y) {
+    const int label = labels[std::size_t(y) * std::size_t(ink.width) + std::size_t(x)];
+    if (label < 0) return false;
+    for (std::size_t k = first; k < first + count; ++k)
+      if (pieces[k].label == label) return true;
+    return false;
+  };
+  // The group's pixels and the unlabelled rim round them (a stroke's soft edge under the
+  // threshold); everything else is paper.
+  data::GrayImage& crop = slot.crop;
+  crop.width = x1 - x0, crop.height = y1 - y0, crop.scale = 1, crop.had_alpha = false;
+  crop.pixels.assign(std::size_t(crop.width) * std::size_t(crop.height), 1.0f);
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) {
+      bool keep = in_group(x, y);
+      if (!keep && labels[std::size_t(y) * std::size_t(ink.width) + std::size_t(x)] < 0) {
+        for (int v = std::max(0, y - 1); v <= std::min(ink.height - 1, y + 1) && !keep; ++v)
+          for (int u = std::max(0, x - 1); u <= std::min(ink.width - 1, x + 1) && !keep; ++u) keep = in_group(u, v);
+      }
+      if (keep)
+        crop.pixels[std::size_t(y - y0) * std::size_t(crop.width) + std::size_t(x - x0)] =
+            1.0f - std::clamp(ink.at(x, y), 0.0f, 1.0f);
+    }
+  }
+  data::PreprocessOptions dark;
+  dark.polarity = data::InkPolarity::dark;
+  seen = data::preprocess_digit(crop, slot.preprocess, dark);
+  if (!seen.found) return false;
+  seen.box_x += x0, seen.box_y += y0;
+  reading = digit_reading(slot, seen, slot.image.scale * factor);
+  return true;
+}
+
+bool ModelClassifier::read_pieces(Slot& slot, const data::FoundDigits& found, int factor, Classification& result) const {
+  const std::vector<data::Mark>& pieces = found.pieces;
+  const std::size_t n = pieces.size();
+  if (n < 2) return false;
+  int top = pieces[0].box.y, bottom = pieces[0].box.y + pieces[0].box.h;
+  for (const data::Mark& m : pieces) top = std::min(top, m.box.y), bottom = std::max(bottom, m.box.y + m.box.h);
+  const float min_height = kPieceDigitHeight * float(bottom - top);
+  // Each run's score (log), -inf where it is no digit's shape or reads as none.
+  constexpr float kNone = -std::numeric_limits<float>::infinity();
+  slot.group_scores.assign(n * kMaxPiecesInDigit, kNone);
+  DigitReading reading;
+  data::Preprocessed seen;
+  for (std::size_t i = 0; i < n; ++i) {
+    data::PixelBox b = pieces[i].box;
+    for (std::size_t k = 0; k < kMaxPiecesInDigit && i + k < n; ++k) {
+      if (k > 0) b = data::united(b, pieces[i + k].box);
+      if (b.w > bottom - top) break;  // wider only grows
+      if (b.w > b.h || float(b.h) < min_height) continue;
+      if (read_piece_group(slot, pieces, i, k + 1, factor, reading, seen) && digit_score(reading) > 0)
+        slot.group_scores[i * kMaxPiecesInDigit + k] = std::log(digit_score(reading));
+    }
+  }
+  // The best grouping of pieces [0, j), by the sum of its runs' log scores.
+  slot.best_grouping.assign(n + 1, kNone);
+  slot.grouping_step.assign(n + 1, 0);  // the run's length that reached j (0: piece j - 1 left out)
+  slot.best_grouping[0] = 0;
+  const float left_out = std::log(kPieceLeftOut);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float from = slot.best_grouping[i];
+    if (from == kNone) continue;
+    const data::PixelBox& piece = pieces[i].box;
+    if (float(std::max(piece.w, piece.h)) < kPieceSpeck * float(bottom - top) && from + left_out > slot.best_grouping[i + 1])
+      slot.best_grouping[i + 1] = from + left_out, slot.grouping_step[i + 1] = 0;
+    for (std::size_t k = 0; k < kMaxPiecesInDigit && i + k < n; ++k) {
+      const float s = slot.group_scores[i * kMaxPiecesInDigit + k];
+      if (s != kNone && from + s > slot.best_grouping[i + k + 1])
+        slot.best_grouping[i + k + 1] = from + s, slot.grouping_step[i + k + 1] = int(k + 1);
+    }
+  }
+  // Back from the end: the runs chosen, read again for the reading and what was seen.
+  // A grouping of one piece a digit is the line as found (read_found_digits read it).
+  result.digits.clear();
+  slot.seen.clear();
+  if (slot.best_grouping[n] == kNone) return false;
+  // Nor is one whose only pieces joined read as 1s: any two strokes one above the other
+  // (a letter's, a frame's sides) read as a 1.
+  bool joins = false;
+  for (std::size_t j = n; j > 0;) {
+    const std::size_t count = std::size_t(std::max(1, slot.grouping_step[j]));
+    if (slot.grouping_step[j] > 0) {
+      if (!read_piece_group(slot, pieces, j - count, count, factor, reading, seen)) return false;
+      joins = joins || (count > 1 && reading.digit != 1);
+      result.digits.insert(result.digits.begin(), reading);
+      slot.seen.insert(slot.seen.begin(), seen);
+    }
+    j -= count;
+  }
+  if (!joins) return false;
+  if (result.digits.empty() || result.digits.size() > std::size_t(data::kMaxDigitsInLine)) return false;
+  drop_stray_ones(result, slot.seen);
+  return !result.digits.empty();
+}
+
 bool ModelClassifier::read_number_among_words(Slot& slot, const data::FoundDigits& found, int factor, float min_score,
                                               Classification& result) const {
   // A space between words: wider than half the marks' height, and than twice their
@@ -834,9 +976,16 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
     Classification candidate;
     float score = -1.0f;
     if (read_whole(found, page, lines)) {
-      // Several lines: one of them may be the digits among doodles or shapes (as below).
-      if (lines < 2 || !(says_why || dark_ink) || !read_line_among_shapes(slot, found, factor, candidate)) continue;
-      score = reading_score(candidate);
+      // Several lines: one of them may be the digits among doodles or shapes (as below),
+      // or the rows of a segment display's bars (read_pieces).
+      if (lines < 2 || !(says_why || dark_ink)) continue;
+      if (read_line_among_shapes(slot, found, factor, candidate)) {
+        score = reading_score(candidate);
+      } else if (read_pieces(slot, found, factor, candidate) && reading_score(candidate) >= kPiecesMinScore) {
+        score = reading_score(candidate);
+      } else {
+        continue;
+      }
     } else {
       const bool read = read_found_digits(slot, found, factor, candidate);
       score = read ? reading_score(candidate) : -1.0f;
@@ -850,6 +999,26 @@ bool ModelClassifier::read_picture(Slot& slot, const std::string& name, const Cl
         Classification other;
         if (read_found_digits(slot, joined, factor, other) && reading_score(other) > score) {
           candidate = std::move(other);
+          score = reading_score(candidate);
+        } else {
+          slot.seen.swap(as_found);
+        }
+      }
+      // Digits in pieces (a segment display's bars, a stencil's parts, strips of tape):
+      // the line's pieces grouped as the reading agrees, when the line read badly, or
+      // read but left two or more pieces on its rows, each more than a speck, outside
+      // every digit (a display's digit whose bars each looked like a speck beside the
+      // others; then the grouping must also hold more digits). Of dark ink, or in the
+      // whole picture's polarity: in the other, the paper between a drawing's strokes
+      // makes the pieces.
+      const bool pieces_left = pieces_outside(found) >= 2;
+      if ((score < min_score || pieces_left) && (says_why || dark_ink) && found.pieces.size() > found.digits.size()) {
+        std::vector<data::Preprocessed> as_found;
+        as_found.swap(slot.seen);
+        Classification grouped;
+        if (read_pieces(slot, found, factor, grouped) && reading_score(grouped) >= kPiecesMinScore &&
+            (score < min_score || grouped.digits.size() > candidate.digits.size())) {
+          candidate = std::move(grouped);
           score = reading_score(candidate);
         } else {
           slot.seen.swap(as_found);

@@ -83,6 +83,14 @@ class ModelClassifier : public Classifier {
                         DigitReading& reading, data::Preprocessed& seen, const data::Plane* from = nullptr) const;
   // Each digit found cut out and read (touching ones split); false when one of them holds no digit.
   bool read_found_digits(Slot& slot, const data::FoundDigits& found, int factor, Classification& result) const;
+  // A line of pieces (a segment display's bars, a stencil's parts, strips of tape): each
+  // run of neighbouring pieces that could be one digit is read from its own ink, and the
+  // grouping of the line that reads best is the reading; false when none reads.
+  bool read_pieces(Slot& slot, const data::FoundDigits& found, int factor, Classification& result) const;
+  // The pieces [first, first + count) of `pieces` cut out of the search's ink, without the
+  // ink of any other mark, and read.
+  bool read_piece_group(Slot& slot, const std::vector<data::Mark>& pieces, std::size_t first, std::size_t count,
+                        int factor, DigitReading& reading, data::Preprocessed& seen) const;
   // The one word of two or more marks on the found line's row that reads as digits
   // (at min_score), the other words and lone marks read as none: a number among words;
   // false otherwise.

@@ -15,6 +15,7 @@
 #include "cli/cli_test_util.h"
 #include "data/image.h"
 #include "data/image_write.h"
+#include "segment_display.h"
 
 using namespace blnk;
 using namespace blnk::cli_test;
@@ -710,6 +711,26 @@ TEST_CASE("predict: a number written in a form's separate boxes, digits touching
     CHECK(x >= kLeft + double(k) * (kBox + kGap) - 2);
     CHECK(x < kLeft + double(k) * (kBox + kGap) + kBox);
   }
+}
+
+TEST_CASE("predict: a segment display's number, each digit's bars apart, is read with its bars grouped as the reading agrees") {
+  TempDir tmp("segments");
+  // Upright bars with pointed ends 2 pixels apart, the digits 10 apart: no bar overlaps
+  // another along x, so the search finds bars, not digits (the 543 read "13" before).
+  for (const std::string number : {"543", "2024", "69"}) {
+    const test::SegmentDisplay d = test::draw_segment_display(number);
+    const Json j = predict_number(tmp, "display" + number + ".png", d.coverage, d.width, d.height, number);
+    for (std::size_t k = 0; k < number.size(); ++k) {  // each digit's box round its own bars
+      const double x = j["digits"].items[k]["box"].items[0].number;
+      CHECK(x >= 40 + double(k) * 70 - 3);
+      CHECK(x + j["digits"].items[k]["box"].items[2].number <= 40 + double(k) * 70 + 60 + 3);
+    }
+  }
+  // The display's letters are no number.
+  const test::SegmentDisplay help = test::draw_segment_display("HELP");
+  const RunResult r = run_blnk({"predict", "--json", write_drawing(tmp, "help.png", help.coverage, help.width, help.height)}, tmp);
+  INFO("stdout:\n" << r.out << "stderr:\n" << r.err);
+  CHECK(parse_json(lines_of(r.out).at(0))["verdict"].text == "not_a_digit");
 }
 
 TEST_CASE("predict --json: a verdict on every reading, from the bundled digit gate") {

@@ -7,6 +7,7 @@
 
 #include "data/find_digits.h"
 #include "data_test_util.h"
+#include "segment_display.h"
 
 using namespace blnk::data;
 using namespace blnk::data::test;
@@ -483,6 +484,27 @@ TEST_CASE("find_digits: a digit printed in pieces side by side is one digit in t
   REQUIRE(found.joined.size() == 2);
   check_ring_box(found.joined[0], 200, 200, 100);
   check_ring_box(found.joined[1], 320, 200, 100);
+}
+
+TEST_CASE("find_digits: a segment display's bars are the line's pieces, left to right, rows of bars and all, and a mark on another row is not") {
+  // "543": 5 + 4 + 5 bars, each a mark of its own; a dash far below is no piece.
+  blnk::test::SegmentDisplay d = blnk::test::draw_segment_display("543");
+  const int w = d.width, h = d.height + 120;
+  d.coverage.resize(std::size_t(w) * h, 0.0f);
+  draw_bar(d.coverage, w, 60, float(h - 40), 200, float(h - 30));
+  FindWorkspace ws;
+  const FoundDigits found = find_digits(paint(d.coverage, w, h, 0.9f, 0.15f), true, ws);
+  REQUIRE(found.pieces.size() == 14);
+  for (std::size_t i = 0; i < found.pieces.size(); ++i) {
+    const PixelBox& b = found.pieces[i].box;
+    CHECK(b.y + b.h <= 40 + 110 + 2);  // none from the dash's row
+    if (i > 0) CHECK(2 * b.x + b.w >= 2 * found.pieces[i - 1].box.x + found.pieces[i - 1].box.w);
+  }
+  // The first five are the 5's bars, the last five the 3's.
+  for (std::size_t i = 0; i < 5; ++i) CHECK(found.pieces[i].box.x + found.pieces[i].box.w <= 40 + 60 + 2);
+  for (std::size_t i = 9; i < 14; ++i) CHECK(found.pieces[i].box.x >= 40 + 2 * 70 - 2);
+  // With a frame of paper (the reader's second look) there are none.
+  CHECK(find_digits(paint(d.coverage, w, h, 0.9f, 0.15f), true, ws, 20).pieces.empty());
 }
 
 TEST_CASE("find_digits: a jar's outline around its label's small number is a frame, and the number is found") {

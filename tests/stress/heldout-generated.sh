@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A held-out set's generator under ctest (docs/predict.md): scripts/make-heldout-set<SET>.py
-# (SET 2 to 23) makes two images of every family; each is named as scripts/stress-eval.py reads
+# (SET 2 to 24) makes two images of every family; each is named as scripts/stress-eval.py reads
 # it (a digit, n<2-6 digits>_, or x_), decodes, and has its family's size; heldout.txt lists
 # the set's families; the same seed makes the same bytes, whichever families are asked for.
 # It never runs blnk: whoever tunes the reader is not to see how it does on these families.
@@ -35,7 +35,8 @@ case "$set_number" in
   21) again=(pixel-thumbnail marks-lowres) ;;  # pixel-thumbnail draws MNIST digits, as zoomed-photo does
   22) again=(fax-digit marks-crop) ;;  # fax-digit draws MNIST digits, as marker-crop does
   23) again=(stencil-paint marks-pieces) ;;  # no family draws MNIST digits: --mnist is taken and not read
-  *) echo "FAIL: SET must be 2 to 23, not '$set_number'"; exit 2 ;;
+  24) again=(striped-fabric marks-texture) ;;  # wood-door and corrugated-sign draw MNIST digits (set 21's start, mnist=True)
+  *) echo "FAIL: SET must be 2 to 24, not '$set_number'"; exit 2 ;;
 esac
 if ! "$python" -c "import numpy, PIL, cv2; cv2.ximgproc" 2>/dev/null; then
   echo "SKIP: needs /usr/bin/python3 with numpy, PIL and OpenCV (scripts/setup.sh --test)"; exit 77
@@ -195,6 +196,11 @@ sets = {
            "led-dots": (r"(\d|n\d{2,5})_led-dots\d{3}\.(jpg|png)", 300, 4000),
            "stencil-paint": (r"(\d|n\d{2,4})_stencil-paint\d{3}\.(jpg|png)", 300, 4000),
            "marks-pieces": (r"x_\w+-(lcd|dots|stencil)\d{3}\.(jpg|png)", 300, 4000)},
+    "24": {"wood-door": (r"(\d|n\d{2,4})_wood-door\d{3}\.(jpg|png)", 320, 4000),
+           "brushed-metal": (r"(\d|n\d{2,4})_brushed-metal\d{3}\.(jpg|png)", 320, 4000),
+           "corrugated-sign": (r"(\d|n\d{2,4})_corrugated-sign\d{3}\.(jpg|png)", 320, 4000),
+           "striped-fabric": (r"(\d|n\d{2,4})_striped-fabric\d{3}\.(jpg|png)", 320, 4000),
+           "marks-texture": (r"x_\w+-(wood|metal|corrugated|fabric)\d{3}\.(jpg|png)", 320, 4000)},
 }
 families = sets[set_number]
 listed = [l.strip() for l in open(os.path.join(out, "heldout.txt")) if l.strip() and not l.startswith("#")]

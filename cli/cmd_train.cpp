@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -45,9 +46,21 @@ std::string checkpoint_path_for(const std::string& out, const std::string& dir) 
   return (d / (o.filename().string() + ".ckpt")).string();
 }
 
+// The model's trained.date: today (UTC), or the day of SOURCE_DATE_EPOCH when it is set
+// (the reproducible-builds convention: one command run on either side of midnight then
+// writes the same file; the test suite sets it).
 std::string today() {
   char buf[32];
-  const std::time_t t = std::time(nullptr);
+  std::time_t t = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+    char* end = nullptr;
+    errno = 0;
+    const long long seconds = std::strtoll(epoch, &end, 10);
+    if (*end == '\0' && errno == 0 && seconds >= 0)
+      t = static_cast<std::time_t>(seconds);
+    else
+      std::fprintf(stderr, "blnk train: SOURCE_DATE_EPOCH '%s' is not a count of seconds: today's date is written\n", epoch);
+  }
   std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
   return buf;
 }

@@ -8,6 +8,8 @@ fi
 # transport's single-copy mechanism (CMA) fails.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
+# Runs compared byte for byte write the same trained.date on either side of midnight.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600}
 # More threads than this machine's cores: oversubscribe and do not pin a rank to one core.
 mpirun_2=(mpirun -np 2 --oversubscribe --bind-to none)
 # Each test's mpirun keeps its session directory in the test's own directory: mpiruns

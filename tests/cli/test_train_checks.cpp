@@ -60,3 +60,23 @@ TEST_CASE("train: a validation split that leaves no training images says so, nam
   CHECK(contains(r.err, "leaves no training images (--val-split, --limit)"));
   CHECK(contains(r.err, "the validation split 0.99 of 10 images"));  // as given, not 0.990000
 }
+
+TEST_CASE("train: trained.date is SOURCE_DATE_EPOCH's day when set, and a value that is no count of seconds is said") {
+  TempDir tmp("date");
+  const SyntheticFiles set = write_synthetic(tmp, 100, 3);
+  auto train_with = [&](const std::string& epoch, const std::string& out) {
+    std::vector<std::string> cmd = {"/usr/bin/env", "SOURCE_DATE_EPOCH=" + epoch, blnk_binary(), "train",
+                                    "--train-images", set.images_path, "--train-labels", set.labels_path,
+                                    "--arch", kSmallSpec, "--epochs", "1", "--quiet", "--out", tmp.file(out)};
+    return run_program(cmd, tmp);
+  };
+  const RunResult fixed = train_with("86400", "fixed.blnk");  // 1970-01-02
+  INFO("stderr:\n" << fixed.err);
+  REQUIRE(fixed.status == 0);
+  const RunResult summary = run_blnk({"summary", tmp.file("fixed.blnk")}, tmp);
+  CHECK(contains(summary.out, "trained.date: 1970-01-02"));
+  const RunResult bad = train_with("yesterday", "bad.blnk");
+  REQUIRE(bad.status == 0);
+  CHECK(contains(bad.err, "SOURCE_DATE_EPOCH 'yesterday' is not a count of seconds"));
+  CHECK_FALSE(contains(run_blnk({"summary", tmp.file("bad.blnk")}, tmp).out, "trained.date: 1970"));
+}
